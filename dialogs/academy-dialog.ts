@@ -1,0 +1,36 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { renderAnswer, renderPrompt } from './render.ts';
+import type { DialogServices } from './services.ts';
+
+export const ACADEMY_DIALOG = 'academy';
+
+/** Which académie (and rectorat) a learner depends on, from their département, town or postal code. */
+export class AcademyDialog extends ComponentDialog {
+  constructor(private readonly s: DialogServices) {
+    super(ACADEMY_DIALOG);
+    for (const p of s.acceptors.createPrompts()) this.addDialog(p);
+    this.addDialog(new WaterfallDialog('academy-steps', [this.askPlace.bind(this), this.answer.bind(this)]));
+    this.initialDialogId = 'academy-steps';
+  }
+
+  private async askPlace(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { answerer } = this.s;
+    const p = answerer.conversation.prompts;
+    // The entry's answer explains why the académie matters (home address) and asks for the place.
+    const entry = answerer.kb.entryForIntent('academie');
+    const prompt = entry ? { ...renderAnswer({ ...answerer.entryAnswer(entry), buttons: [] }, answerer), inputHint: 'expectingInput' } : renderPrompt(p.place);
+    return step.prompt('prompt-place', { prompt, retryPrompt: renderPrompt(p.place_retry) });
+  }
+
+  private async answer(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { answerer, understander } = this.s;
+    const place = understander.extractPlace(String(step.result), true);
+    const entry = answerer.kb.entryForIntent('academie');
+    if (entry && place) {
+      await step.context.sendActivity(renderAnswer(answerer.academy(entry, place), answerer));
+      const memory = await this.s.memory.get(step.context, {});
+      memory.lastEntryId = entry.id;
+    }
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,70 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { extractDate } from '../intents/nlu/entities/date.ts';
+import { extractGrade } from '../intents/nlu/entities/grade.ts';
+import { renderAnswer, renderPrompt } from './render.ts';
+import type { DialogOptions } from './router.ts';
+import type { DialogServices } from './services.ts';
+
+export const AFTER_EXAM_DIALOG = 'after_exam';
+
+interface AfterExamState { grade?: NonNullable<DialogOptions['grade']>; date?: DialogOptions['date'] }
+
+/**
+ * After the exam: asks the grade; at or above the pass mark, the attestation and — with the date it
+ * was obtained — how long it stays valid; below, the threshold and the next registration period.
+ */
+export class AfterExamDialog extends ComponentDialog {
+  constructor(private readonly s: DialogServices) {
+    super(AFTER_EXAM_DIALOG);
+    for (const p of s.acceptors.createPrompts()) this.addDialog(p);
+    this.addDialog(new WaterfallDialog('after-exam-steps', [
+      this.askGrade.bind(this),
+      this.askDateIfPassed.bind(this),
+      this.conclude.bind(this),
+    ]));
+    this.initialDialogId = 'after-exam-steps';
+  }
+
+  private get prompts() {
+    return this.s.answerer.conversation.prompts;
+  }
+
+  private async askGrade(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const options = (step.options ?? {}) as DialogOptions;
+    const state = step.values as AfterExamState;
+    if (options.date) state.date = options.date;
+    if (options.grade) return step.next(options.grade);
+    return step.prompt('prompt-grade', { prompt: renderPrompt(this.prompts.grade), retryPrompt: renderPrompt(this.prompts.grade_retry) });
+  }
+
+  private async askDateIfPassed(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = step.values as AfterExamState;
+    const grade = typeof step.result === 'string' ? extractGrade(step.result, { bare: true }) : (step.result as AfterExamState['grade']);
+    if (!grade) return step.endDialog();
+    state.grade = grade;
+    const pass = this.s.answerer.kb.numberValue('pass_grade');
+    const passed = grade.valid && pass !== undefined && grade.value >= pass;
+    if (!passed || state.date) return step.next();
+    return step.prompt('prompt-result-date', { prompt: renderPrompt(this.prompts.result_date, [this.prompts.skip_words[0]!]), retryPrompt: renderPrompt(this.prompts.result_date_retry) });
+  }
+
+  private async conclude(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { answerer, clock } = this.s;
+    const state = step.values as AfterExamState;
+    const today = clock();
+    if (typeof step.result === 'string' && !this.s.acceptors.isSkip(step.result)) {
+      const date = extractDate(step.result, today);
+      if (date) state.date = date;
+    }
+    const entry = answerer.kb.entryForIntent('resultat_examen');
+    if (entry && state.grade) {
+      const answer = answerer.grade(entry, state.grade, state.date ?? null, today);
+      await step.context.sendActivity(renderAnswer(answer, answerer));
+      const memory = await this.s.memory.get(step.context, {});
+      memory.lastEntryId = entry.id;
+      // An impossible grade ("25/20"): ask again rather than conclude.
+      if (answer.kind === 'prompt') return step.replaceDialog(this.initialDialogId, { date: state.date });
+    }
+    return step.endDialog();
+  }
+}

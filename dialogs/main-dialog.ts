@@ -1,0 +1,156 @@
+import {
+  ComponentDialog,
+  Dialog,
+  DialogSet,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogState,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
+import type { Answer } from '../knowledge/answers.ts';
+import { AcademyDialog, ACADEMY_DIALOG } from './academy-dialog.ts';
+import { AfterExamDialog, AFTER_EXAM_DIALOG } from './after-exam-dialog.ts';
+import { ExamDialog, EXAM_DIALOG } from './exam-dialog.ts';
+import { PROMPTS, type PromptId } from './prompts.ts';
+import { RegistrationDialog, REGISTRATION_DIALOG } from './registration-dialog.ts';
+import { renderAnswer, renderPrompt } from './render.ts';
+import type { Command, GuidedDialog, Route } from './router.ts';
+import type { DialogServices } from './services.ts';
+
+export const MAIN_DIALOG = 'main';
+
+const GUIDED: Record<GuidedDialog, string> = {
+  registration: REGISTRATION_DIALOG,
+  exam: EXAM_DIALOG,
+  after_exam: AFTER_EXAM_DIALOG,
+  academy: ACADEMY_DIALOG,
+};
+
+/** The id of the innermost active dialog (a prompt, when a guided dialog waits for an answer). */
+function innermostDialogId(dc: DialogContext): string | undefined {
+  let current: DialogContext | undefined = dc;
+  let id: string | undefined;
+  while (current?.activeDialog) {
+    id = current.activeDialog.id;
+    current = current.child;
+  }
+  return id;
+}
+
+/**
+ * Routes each message: free questions are answered at once; guided goals start their dialog. While a
+ * guided dialog waits, "aide", "menu", "annuler", "recommencer" and "plus de détails" work, and a
+ * factual question is answered before the dialog resumes where it was.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly s: DialogServices) {
+    super(MAIN_DIALOG);
+    this.addDialog(new RegistrationDialog(s));
+    this.addDialog(new ExamDialog(s));
+    this.addDialog(new AfterExamDialog(s));
+    this.addDialog(new AcademyDialog(s));
+    this.addDialog(new WaterfallDialog('main-steps', [this.routeStep.bind(this), this.doneStep.bind(this)]));
+    this.initialDialogId = 'main-steps';
+  }
+
+  /** Runs one turn: continues the active dialog, or starts routing a new message. */
+  async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+    const set = new DialogSet(dialogState);
+    set.add(this);
+    const dc = await set.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  private text(context: TurnContext): string {
+    return (context.activity.text ?? '').trim();
+  }
+
+  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const route = this.s.router.route(this.text(step.context), this.s.clock());
+    if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
+    if (route.type === 'command') {
+      await this.command(step.context, route.command, null);
+      return step.endDialog();
+    }
+    await this.send(step.context, route.answer);
+    return step.endDialog();
+  }
+
+  private async doneStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.endDialog();
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const text = this.text(innerDc.context);
+    const command = this.s.router.command(text);
+    if (command) return this.command(innerDc.context, command, innerDc);
+
+    const waitingFor = innermostDialogId(innerDc);
+    if (waitingFor && (PROMPTS as readonly string[]).includes(waitingFor) && !this.s.acceptors.accepts(waitingFor as PromptId, text)) {
+      // Not an answer to the question asked: maybe a question of the learner's own.
+      const u = this.s.understander.understand(text, this.s.clock());
+      if (u.status === 'answered' && u.intent && this.s.understander.kindOf(u.intent) === 'faq') {
+        const route: Route = this.s.router.routeUnderstanding(u, this.s.clock());
+        if (route.type === 'answer') {
+          await this.send(innerDc.context, route.answer, false);
+          await innerDc.context.sendActivity(renderPrompt(this.s.answerer.conversation.resume));
+          await innerDc.repromptDialog();
+          return Dialog.EndOfTurn;
+        }
+      }
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  /** Global commands. `innerDc` is the running dialog, or null when nothing runs. */
+  private async command(context: TurnContext, command: Command, innerDc: DialogContext | null): Promise<DialogTurnResult> {
+    const { answerer } = this.s;
+    const conv = answerer.conversation;
+    const running = !!innerDc?.activeDialog && innerDc.activeDialog.id !== 'main-steps';
+    switch (command) {
+      case 'help':
+        await this.send(context, answerer.message(conv.help, 'info', running ? [] : answerer.menuLabels()));
+        if (running) {
+          await innerDc!.repromptDialog();
+          return Dialog.EndOfTurn;
+        }
+        break;
+      case 'details': {
+        const memory = await this.s.memory.get(context, {});
+        const entry = memory.lastEntryId ? answerer.kb.entry(memory.lastEntryId) : undefined;
+        await this.send(context, entry ? answerer.details(entry) : answerer.message(conv.details_none, 'info'), !running);
+        if (running) {
+          await innerDc!.repromptDialog();
+          return Dialog.EndOfTurn;
+        }
+        break;
+      }
+      case 'cancel':
+        await this.send(context, answerer.message(running ? conv.cancelled : conv.nothing_to_cancel, 'info', answerer.menuLabels()));
+        break;
+      case 'menu':
+        await this.send(context, answerer.message(conv.menu_intro, 'info', answerer.menuLabels()));
+        break;
+      case 'restart': {
+        const memory = await this.s.memory.get(context, {});
+        delete memory.lastEntryId;
+        await this.send(context, answerer.message(`${conv.restarted} ${conv.welcome}`, 'info', answerer.menuLabels()));
+        break;
+      }
+    }
+    if (innerDc) await innerDc.cancelAllDialogs();
+    return { status: DialogTurnStatus.cancelled };
+  }
+
+  private async send(context: TurnContext, answer: Answer, remember = true): Promise<void> {
+    await context.sendActivity(renderAnswer(answer, this.s.answerer));
+    if (answer.entryId && remember) {
+      const memory = await this.s.memory.get(context, {});
+      memory.lastEntryId = answer.entryId;
+    }
+  }
+}

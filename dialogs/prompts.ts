@@ -1,0 +1,62 @@
+import { TextPrompt, type PromptValidatorContext } from 'botbuilder-dialogs';
+import { extractDate } from '../intents/nlu/entities/date.ts';
+import { extractGrade } from '../intents/nlu/entities/grade.ts';
+import type { Understander } from '../intents/nlu/understand.ts';
+import type { Conversation } from '../knowledge/conversation.ts';
+import { simplify } from './router.ts';
+
+/** The kinds of answers guided dialogs wait for. Each prompt's dialog id is its kind. */
+export const PROMPTS = ['prompt-yesno', 'prompt-training-end', 'prompt-place', 'prompt-grade', 'prompt-result-date'] as const;
+export type PromptId = (typeof PROMPTS)[number];
+
+/**
+ * Whether a message is an acceptable answer to each prompt. Shared by the prompts' validators and by
+ * the main dialog, which must tell an answer ("juin 2026") from a question asked meanwhile
+ * ("combien dure l'épreuve ?").
+ */
+export class Acceptors {
+  private readonly yes: Set<string>;
+  private readonly no: Set<string>;
+  private readonly skip: Set<string>;
+
+  constructor(
+    private readonly understander: Understander,
+    conversation: Conversation,
+    private readonly clock: () => Date,
+  ) {
+    const p = conversation.prompts;
+    this.yes = new Set([...p.yes_words, p.training_finished_choices[0]].map(simplify));
+    this.no = new Set([...p.no_words, p.training_finished_choices[1]].map(simplify));
+    this.skip = new Set(p.skip_words.map(simplify));
+  }
+
+  yesNo(text: string): boolean | null {
+    const s = simplify(text).replace(/[?]/g, '').trim();
+    if (this.yes.has(s)) return true;
+    if (this.no.has(s)) return false;
+    return null;
+  }
+
+  isSkip(text: string): boolean {
+    return this.skip.has(simplify(text).replace(/[?]/g, '').trim());
+  }
+
+  accepts(prompt: PromptId, text: string): boolean {
+    switch (prompt) {
+      case 'prompt-yesno':
+        return this.yesNo(text) !== null;
+      case 'prompt-training-end':
+      case 'prompt-result-date':
+        return this.isSkip(text) || extractDate(text, this.clock()) !== null;
+      case 'prompt-place':
+        return this.understander.extractPlace(text, true) !== null;
+      case 'prompt-grade':
+        return extractGrade(text, { bare: true }) !== null;
+    }
+  }
+
+  /** The prompts of the guided dialogs, validated by these acceptors. */
+  createPrompts(): TextPrompt[] {
+    return PROMPTS.map((id) => new TextPrompt(id, async (pc: PromptValidatorContext<string>) => pc.recognized.succeeded && this.accepts(id, pc.recognized.value ?? '')));
+  }
+}

@@ -1,0 +1,87 @@
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { extractDate } from '../intents/nlu/entities/date.ts';
+import { renderAnswer, renderPrompt } from './render.ts';
+import type { DialogServices } from './services.ts';
+
+export const REGISTRATION_DIALOG = 'registration';
+
+interface RegistrationState { finished?: boolean }
+
+/**
+ * Guides a learner through registering: is the training finished and when → which autumn
+ * registration and which June session; who registers and under what status; where (their
+ * académie) and what it costs; then taking only block 4 and distance learners.
+ */
+export class RegistrationDialog extends ComponentDialog {
+  constructor(private readonly s: DialogServices) {
+    super(REGISTRATION_DIALOG);
+    for (const p of s.acceptors.createPrompts()) this.addDialog(p);
+    this.addDialog(new WaterfallDialog('registration-steps', [
+      this.askFinished.bind(this),
+      this.askEndDate.bind(this),
+      this.explainPeriodAndStatus.bind(this),
+      this.explainWhereAndCost.bind(this),
+    ]));
+    this.initialDialogId = 'registration-steps';
+  }
+
+  private get prompts() {
+    return this.s.answerer.conversation.prompts;
+  }
+
+  private async askFinished(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt('prompt-yesno', {
+      prompt: renderPrompt(this.prompts.training_finished, [...this.prompts.training_finished_choices]),
+      retryPrompt: renderPrompt(this.prompts.training_finished, [...this.prompts.training_finished_choices]),
+    });
+  }
+
+  private async askEndDate(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const finished = this.s.acceptors.yesNo(String(step.result)) ?? false;
+    (step.values as RegistrationState).finished = finished;
+    const text = finished ? this.prompts.training_end_past : this.prompts.training_end_future;
+    return step.prompt('prompt-training-end', {
+      prompt: renderPrompt(text),
+      retryPrompt: renderPrompt(this.prompts.training_end_retry),
+    });
+  }
+
+  private async explainPeriodAndStatus(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { answerer, clock } = this.s;
+    const today = clock();
+    const text = String(step.result);
+    const date = this.s.acceptors.isSkip(text) ? null : extractDate(text, today);
+    const period = answerer.kb.entryForIntent('periode_inscription');
+    if (period) await step.context.sendActivity(renderAnswer(answerer.examPlan(period, date ?? { date: today, precision: 'day' }, today), answerer));
+    const who = answerer.kb.entryForIntent('inscription_responsable');
+    const status = answerer.kb.entryForIntent('statut_candidat');
+    for (const entry of [status, who]) {
+      if (entry) await step.context.sendActivity(renderAnswer({ ...answerer.entryAnswer(entry), buttons: [] }, answerer));
+    }
+    return step.prompt('prompt-place', {
+      prompt: renderPrompt(this.prompts.place),
+      retryPrompt: renderPrompt(this.prompts.place_retry),
+    });
+  }
+
+  private async explainWhereAndCost(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { answerer, understander } = this.s;
+    const place = understander.extractPlace(String(step.result), true);
+    const academy = answerer.kb.entryForIntent('academie');
+    if (academy && place) await step.context.sendActivity(renderAnswer({ ...answerer.academy(academy, place), buttons: [] }, answerer));
+    const cost = answerer.kb.entryForIntent('cout_inscription');
+    if (cost) await step.context.sendActivity(renderAnswer({ ...answerer.entryAnswer(cost), buttons: [] }, answerer));
+    const onlyBlock = answerer.kb.entryForIntent('bloc_seul');
+    const distance = answerer.kb.entryForIntent('formation_distance');
+    const tutorial = answerer.kb.entryForIntent('tutoriel_cyclades');
+    const last = onlyBlock ?? distance;
+    if (last) {
+      const answer = answerer.entryAnswer(last);
+      const buttons = [distance?.question, tutorial?.question].filter((q): q is string => !!q);
+      await step.context.sendActivity(renderAnswer({ ...answer, buttons }, answerer));
+      await this.s.memory.get(step.context, {}).then((m) => { m.lastEntryId = last.id; });
+    }
+    await step.context.sendActivity(renderPrompt(this.prompts.registration_done, answerer.menuLabels()));
+    return step.endDialog();
+  }
+}

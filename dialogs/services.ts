@@ -1,0 +1,23 @@
+import type { StatePropertyAccessor } from 'botbuilder-core';
+import type { Answerer } from '../knowledge/answers.ts';
+import type { Understander } from '../intents/nlu/understand.ts';
+import type { Acceptors } from './prompts.ts';
+import type { Router } from './router.ts';
+
+/** What the assistant remembers about a conversation, besides the dialog stack. */
+export interface ConversationMemory {
+  /** Last knowledge entry answered, for "Plus de détails". */
+  lastEntryId?: string;
+  /** The welcome was sent (a conversation is greeted once). */
+  welcomed?: boolean;
+}
+
+/** Everything the dialogs need, injected (clock included, so date answers are testable). */
+export interface DialogServices {
+  router: Router;
+  answerer: Answerer;
+  understander: Understander;
+  acceptors: Acceptors;
+  clock: () => Date;
+  memory: StatePropertyAccessor<ConversationMemory>;
+}

@@ -1,0 +1,142 @@
+import { addDays, addMonths, addWeeks, addYears, isValid, lastDayOfMonth, startOfDay, subDays, subMonths, subWeeks, subYears } from 'date-fns';
+import { fold } from '../text.ts';
+
+export type DatePrecision = 'day' | 'month' | 'year';
+
+export interface FrenchDate {
+  /** First day of the period mentioned (the day itself for a full date). */
+  date: Date;
+  precision: DatePrecision;
+  /** What the learner wrote. */
+  text: string;
+}
+
+/** Month names and the abbreviations and misspellings learners use (folded). */
+const MONTHS: [RegExp, number][] = [
+  [/^janv?(?:ier)?$/, 0], [/^f[ea]v(?:r?ier|rie|rier)?$/, 1], [/^mars$/, 2], [/^avr(?:il|ille)?$/, 3], [/^mai$/, 4],
+  [/^juin$/, 5], [/^juil(?:let|et|lt)?$/, 6], [/^aou?t$/, 7], [/^sept?(?:embre|ambre)?$/, 8], [/^oct(?:obre)?$/, 9],
+  [/^nov(?:embre)?$/, 10], [/^dec(?:embre)?$/, 11],
+];
+const MONTH_WORD = '(janv(?:ier)?|f[ea]v(?:r?ier|rie|rier)?|mars|avr(?:il|ille)?|mai|juin|juil(?:let|et|lt)?|aou?t|sept?(?:embre|ambre)?|oct(?:obre)?|nov(?:embre)?|dec(?:embre)?)\\.?';
+
+function monthIndex(word: string): number | null {
+  for (const [re, index] of MONTHS) if (re.test(word)) return index;
+  return null;
+}
+
+function fullYear(y: string): number {
+  const n = Number(y);
+  return y.length === 2 ? 2000 + n : n;
+}
+
+function safeDate(year: number, month: number, day: number): Date | null {
+  const d = new Date(year, month, day);
+  return isValid(d) && d.getMonth() === month && d.getDate() === day ? d : null;
+}
+
+const NUMERIC = /\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}|\d{2})\b/;
+const DAY_MONTH_YEAR = new RegExp(`\\b(1er|\\d{1,2})\\s+${MONTH_WORD}\\s+(\\d{4})\\b`);
+const DAY_MONTH = new RegExp(`\\b(?:le\\s+)(1er|\\d{1,2})\\s+${MONTH_WORD}(?!\\s*\\d)`);
+const MONTH_YEAR = new RegExp(`\\b${MONTH_WORD}\\s+(\\d{4})\\b`);
+const MONTH_RELATIVE = new RegExp(`\\b(?:en\\s+|au\\s+mois\\s+d[e']\\s*|mois\\s+d[e']\\s*|d'|fin\\s+|debut\\s+|mi[\\s-])?${MONTH_WORD}(?:\\s+(prochain|dernier|passe|de\\s+cette\\s+annee|de\\s+l'annee\\s+prochaine|de\\s+l'annee\\s+derniere))?\\b`);
+const MONTH_NUMERIC_YEAR = /\b(\d{1,2})\s*[/-]\s*(\d{4})\b/;
+const YEAR_ONLY = /\b(?:en|depuis|annee|in)\s+((?:19|20)\d{2})\b/;
+
+/**
+ * Finds a French date in a message: "3 juillet 2024", "03/07/2024", "juin 2026", "en avril prochain",
+ * "aujourd'hui", "le mois dernier", "en 2025". Relative expressions are resolved against `today`.
+ * A month without a year is the next such month (or the last one with "dernier"/"passé").
+ */
+export function extractDate(text: string, today: Date): FrenchDate | null {
+  const f = fold(text);
+  const now = startOfDay(today);
+  let m = f.match(NUMERIC);
+  if (m) {
+    const d = safeDate(fullYear(m[3]!), Number(m[2]) - 1, Number(m[1]));
+    if (d) return { date: d, precision: 'day', text: m[0] };
+  }
+  m = f.match(DAY_MONTH_YEAR);
+  if (m) {
+    const month = monthIndex(m[2]!);
+    const d = month === null ? null : safeDate(Number(m[3]), month, m[1] === '1er' ? 1 : Number(m[1]));
+    if (d) return { date: d, precision: 'day', text: m[0] };
+  }
+  m = f.match(MONTH_YEAR);
+  if (m) {
+    const month = monthIndex(m[1]!);
+    if (month !== null) return { date: new Date(Number(m[2]), month, 1), precision: 'month', text: m[0] };
+  }
+  m = f.match(MONTH_NUMERIC_YEAR);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) {
+    return { date: new Date(Number(m[2]), Number(m[1]) - 1, 1), precision: 'month', text: m[0] };
+  }
+  m = f.match(DAY_MONTH);
+  if (m) {
+    const month = monthIndex(m[2]!);
+    if (month !== null) {
+      const day = m[1] === '1er' ? 1 : Number(m[1]);
+      // Without a year, a past event ("validé le 15 juin") is the last such day; learners mostly
+      // speak of results already obtained or of a training end this year.
+      let d = safeDate(now.getFullYear(), month, day);
+      if (d && d > now && /\b(eu|obtenu|valide|reussi|passe|fini|termine)\b/.test(f)) d = safeDate(now.getFullYear() - 1, month, day);
+      if (d) return { date: d, precision: 'day', text: m[0] };
+    }
+  }
+  if (/\baujourd'?hui\b|\bce\s+jour\b/.test(f)) return { date: now, precision: 'day', text: "aujourd'hui" };
+  if (/\bhier\b/.test(f)) return { date: subDays(now, 1), precision: 'day', text: 'hier' };
+  if (/\bdemain\b/.test(f)) return { date: addDays(now, 1), precision: 'day', text: 'demain' };
+  m = f.match(/\b(la\s+semaine|le\s+mois|l'annee)\s+(derniere?|passee?|prochaine?)\b/);
+  if (m) {
+    const past = /^(derniere?|passee?)$/.test(m[2]!);
+    const unit = m[1]!.includes('semaine') ? 'week' : m[1]!.includes('mois') ? 'month' : 'year';
+    if (unit === 'week') return { date: past ? subWeeks(now, 1) : addWeeks(now, 1), precision: 'day', text: m[0] };
+    if (unit === 'month') {
+      const d = past ? subMonths(now, 1) : addMonths(now, 1);
+      return { date: new Date(d.getFullYear(), d.getMonth(), 1), precision: 'month', text: m[0] };
+    }
+    const y = (past ? subYears(now, 1) : addYears(now, 1)).getFullYear();
+    return { date: new Date(y, 0, 1), precision: 'year', text: m[0] };
+  }
+  m = f.match(/\bdans\s+(\d{1,2}|un|une|deux|trois|quatre|cinq|six)\s+(mois|semaines?|ans?)\b/);
+  if (m) {
+    const words: Record<string, number> = { un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6 };
+    const n = words[m[1]!] ?? Number(m[1]);
+    if (m[2]!.startsWith('mois')) {
+      const d = addMonths(now, n);
+      return { date: new Date(d.getFullYear(), d.getMonth(), 1), precision: 'month', text: m[0] };
+    }
+    if (m[2]!.startsWith('semaine')) return { date: addWeeks(now, n), precision: 'day', text: m[0] };
+    return { date: new Date(now.getFullYear() + n, 0, 1), precision: 'year', text: m[0] };
+  }
+  m = f.match(MONTH_RELATIVE);
+  if (m && !(m[1] === 'mai' && !/\ben\s+mai\b|\bmois\s+de\s+mai\b|\bmai\s+(prochain|dernier)/.test(f)) && !/^sept?$/.test(m[1]!)) {
+    // "mai" alone is a month only with a cue ("en mai"); "sept" alone is more often the number 7.
+    const month = monthIndex(m[1]!);
+    if (month !== null) {
+      const qualifier = m[2] ?? '';
+      let year = now.getFullYear();
+      if (/prochain|annee\s+prochaine/.test(qualifier)) {
+        if (month <= now.getMonth() || /annee/.test(qualifier)) year += 1;
+      } else if (/dernier|passe|annee\s+derniere/.test(qualifier)) {
+        if (month >= now.getMonth() || /annee/.test(qualifier)) year -= 1;
+      } else if (/cette\s+annee/.test(qualifier)) {
+        // this calendar year
+      } else if (month < now.getMonth()) {
+        // A bare month already past this year: a past event if the verb says so, else next year's.
+        year += /\b(eu|obtenu|valide|reussi|passe|fini|termine)\b/.test(f) ? 0 : 1;
+      }
+      const d = new Date(year, month, 1);
+      return { date: d, precision: 'month', text: m[0].trim() };
+    }
+  }
+  m = f.match(YEAR_ONLY);
+  if (m) return { date: new Date(Number(m[1]), 0, 1), precision: 'year', text: m[0] };
+  return null;
+}
+
+/** Last day of the period a date designates (used to tell whether something is still valid). */
+export function endOfPeriod(d: FrenchDate): Date {
+  if (d.precision === 'day') return d.date;
+  if (d.precision === 'month') return lastDayOfMonth(d.date);
+  return new Date(d.date.getFullYear(), 11, 31);
+}

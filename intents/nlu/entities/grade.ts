@@ -1,0 +1,59 @@
+import { fold } from '../text.ts';
+import { NUMBER_WORDS_RE, parseDecimal, parseNumberWords } from './numbers.ts';
+
+export interface Grade {
+  /** The grade brought to a scale of 20. */
+  value: number;
+  /** What the learner wrote, e.g. "12,5 sur 20". */
+  text: string;
+  /** False when the number cannot be a grade out of 20 (e.g. "25/20"). */
+  valid: boolean;
+  /** The learner speaks of their own grade ("j'ai eu 12", "ma note"), not of a threshold ("faut-il 10/20 ?"). */
+  personal: boolean;
+}
+
+const PERSONAL = /\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\bi\s+got\b/;
+
+const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
+// "15/20", "12,5 sur 20", "14 / 20", "8 sur vingt"
+const OUT_OF_20 = new RegExp(`(?<![\\d/])${NUM}\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
+// A number after a grade verb/noun: "j'ai eu 14", "obtenu 9,5", "une note de 12", "ma moyenne est de 11"
+const AFTER_CUE = new RegExp(
+  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|fait|got|scored)\\s+(?:(?:de|d'|a|est|était|etait|:)\\s*)*(?:que\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai|juin|juil|aout|sep|oct|nov|dec|\\d))`,
+);
+// A number followed by a grade word: "12 de moyenne", "9 points"
+const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts)\\b`);
+const WORDS_AFTER_CUE = new RegExp(`\\b(?:eu|obtenu|note\\s+de|moyenne\\s+de|j'ai|jai)\\s+(${NUMBER_WORDS_RE})\\b(?!\\s+(?:ans?|mois|heures?|jours?|fois))`);
+const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
+
+function make(value: number, text: string, personal: boolean): Grade {
+  return { value, text: text.trim(), valid: Number.isFinite(value) && value >= 0 && value <= 20, personal };
+}
+
+/**
+ * Finds a grade in a message. With `bare` (the assistant has just asked for the grade), a message
+ * that is only a number ("12", "12,5", "douze") counts too.
+ */
+export function extractGrade(text: string, options: { bare?: boolean } = {}): Grade | null {
+  const f = fold(text);
+  const personal = PERSONAL.test(f) || !!options.bare;
+  for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {
+    const m = f.match(re);
+    if (m) return make(parseDecimal(m[1]!), m[0], personal);
+  }
+  for (const re of [WORDS_OUT_OF_20, WORDS_AFTER_CUE]) {
+    const m = f.match(re);
+    if (m) {
+      const value = parseNumberWords(m[1]!);
+      if (value !== null) return make(value, m[0], personal);
+    }
+  }
+  if (options.bare) {
+    const m = f.trim().match(/^(?:j'ai\s+eu\s+|j'ai\s+|note\s*:?\s*)?(\d{1,3}(?:[.,]\d{1,2})?)\s*[.!]?$/);
+    if (m) return make(parseDecimal(m[1]!), m[1]!, true);
+    const w = f.trim().replace(/[.!]$/, '');
+    const value = parseNumberWords(w.replace(/^(?:j'ai\s+eu\s+|j'ai\s+)/, ''));
+    if (value !== null) return make(value, w, true);
+  }
+  return null;
+}

@@ -1,0 +1,151 @@
+import PorterStemmerFr from 'natural/lib/natural/stemmers/porter_stemmer_fr.js';
+import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance.js';
+import { fold, tokenize } from './text.ts';
+import type { Lexicon } from './lexicon.ts';
+
+/**
+ * Placeholder tokens standing for entity shapes, so the classifier learns "a grade was given"
+ * (→ résultat) or "a date was given" without learning every possible number.
+ */
+const SHAPES: [RegExp, string][] = [
+  [/\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b/g, ' zdate '],
+  [/\b\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/g, ' znote '],
+  [/\b(?:19|20)\d{2}\b/g, ' zannee '],
+  [/\b\d{5}\b/g, ' zcp '],
+  [/\b\d+(?:[.,]\d+)?\b/g, ' znum '],
+];
+
+export interface PreprocessOptions {
+  /** Stems are cut to this many characters so inscription/inscrire/inscrit meet ("inscri"). 0 = off. */
+  stemPrefix: number;
+  /** Correct words unknown to the vocabulary to their nearest known word. */
+  typoCorrection: boolean;
+  /**
+   * Add "zunk" features counting words the training data does not know (or saw once). Words seen
+   * once in training stand in for unseen words, so the classifier learns how often each intent
+   * meets unknown words: many for off-topic messages, few for real questions.
+   */
+  unknownFeatures: boolean;
+}
+
+export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrection: true, unknownFeatures: true };
+
+export interface Correction { from: string; to: string }
+
+export interface Preprocessed {
+  /** Words after folding, SMS/English replacement and typo correction (stopwords included). */
+  words: string[];
+  /** Classifier features: stems of the meaningful words, without duplicates. */
+  features: string[];
+  corrections: Correction[];
+  /** Meaningful words the training data does not know (or saw only once). */
+  unknownWords: number;
+}
+
+/**
+ * French preprocessing for the classifier: fold → entity shapes → tokens → lexicon replacements →
+ * typo correction against the training vocabulary → stopwords (question words kept) → stems.
+ */
+export class Preprocessor {
+  private vocabulary = new Map<string, number>();
+  private byLength = new Map<number, string[]>();
+  private correctionCache = new Map<string, string | null>();
+  /** stem of a synonym → stem of its canonical word */
+  private readonly synonymStems = new Map<string, string>();
+
+  constructor(
+    private readonly lexicon: Lexicon,
+    private readonly options: PreprocessOptions = DEFAULT_PREPROCESS,
+  ) {
+    for (const [variant, canonical] of lexicon.synonyms) this.synonymStems.set(this.rawStem(variant), this.rawStem(canonical));
+  }
+
+  /** Learns the known words (with their frequency) from training texts, for typo correction. */
+  learnVocabulary(texts: Iterable<string>): void {
+    for (const text of texts) {
+      for (const w of this.words(text, false)) this.vocabulary.set(w, (this.vocabulary.get(w) ?? 0) + 1);
+    }
+    for (const targets of this.lexicon.replacements.values()) {
+      for (const w of targets) if (!this.vocabulary.has(w)) this.vocabulary.set(w, 1);
+    }
+    this.byLength.clear();
+    for (const w of this.vocabulary.keys()) {
+      const list = this.byLength.get(w.length) ?? [];
+      list.push(w);
+      this.byLength.set(w.length, list);
+    }
+    this.correctionCache.clear();
+  }
+
+  /** Folded, replaced (and optionally corrected) words of a message. */
+  words(text: string, correct = this.options.typoCorrection, corrections?: Correction[]): string[] {
+    let folded = fold(text);
+    for (const [re, token] of SHAPES) folded = folded.replace(re, token);
+    const out: string[] = [];
+    for (const token of tokenize(folded)) {
+      const replaced = this.lexicon.replacements.get(token) ?? [token];
+      for (const w of replaced) {
+        const fixed = correct ? this.correct(w) : w;
+        if (fixed !== w) corrections?.push({ from: w, to: fixed });
+        out.push(fixed);
+      }
+    }
+    return out;
+  }
+
+  process(text: string): Preprocessed {
+    const corrections: Correction[] = [];
+    const words = this.words(text, this.options.typoCorrection, corrections);
+    const features = new Set<string>();
+    let unknown = 0;
+    for (const w of words) {
+      if (this.lexicon.stopwords.has(w)) continue;
+      if (this.options.unknownFeatures && this.vocabulary.size > 0 && (this.vocabulary.get(w) ?? 0) <= 1 && !/^z(date|note|annee|cp|num)$/.test(w)) {
+        unknown += 1;
+        continue;
+      }
+      features.add(this.stem(w));
+    }
+    if (unknown >= 1) features.add('zunk');
+    if (unknown >= 2) features.add('zunk2');
+    if (unknown >= 4) features.add('zunk4');
+    return { words, features: [...features], corrections, unknownWords: unknown };
+  }
+
+  stem(word: string): string {
+    if (word.startsWith('z') && /^z(date|note|annee|cp|num)$/.test(word)) return word;
+    const stem = this.rawStem(word);
+    return this.synonymStems.get(stem) ?? stem;
+  }
+
+  private rawStem(word: string): string {
+    const stem = PorterStemmerFr.stem(word);
+    return this.options.stemPrefix > 0 ? stem.slice(0, this.options.stemPrefix) : stem;
+  }
+
+  /** Nearest known word for an unknown one: distance 1 for short words, 2 from 7 letters on. */
+  private correct(word: string): string {
+    if (word.length < 4 || this.vocabulary.size === 0 || this.vocabulary.has(word) || /\d/.test(word)) return word;
+    if (this.lexicon.stopwords.has(word)) return word;
+    const cached = this.correctionCache.get(word);
+    if (cached !== undefined) return cached ?? word;
+    const maxDistance = word.length >= 7 ? 2 : 1;
+    let best: string | null = null;
+    let bestDistance = maxDistance + 1;
+    let bestFrequency = 0;
+    for (let len = word.length - maxDistance; len <= word.length + maxDistance; len++) {
+      for (const candidate of this.byLength.get(len) ?? []) {
+        const d = DamerauLevenshteinDistance(word, candidate);
+        const frequency = this.vocabulary.get(candidate) ?? 0;
+        if (d < bestDistance || (d === bestDistance && frequency > bestFrequency)) {
+          best = candidate;
+          bestDistance = d;
+          bestFrequency = frequency;
+        }
+      }
+    }
+    if (this.correctionCache.size > 10_000) this.correctionCache.clear();
+    this.correctionCache.set(word, best);
+    return best ?? word;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Low-level French text handling shared by the classifier and the entity extractors:
+ * folding (lower-case, no accents, plain apostrophes) and tokenisation.
+ */
+
+/** Lower-case, strip accents, unify apostrophes/spaces, expand ligatures. */
+export function fold(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/œ/g, 'oe')
+    .replace(/æ/g, 'ae')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[’‘`´ʼ]/g, "'")
+    .replace(/[\u00a0\u202f\t\r\n]+/g, ' ');
+}
+
+/**
+ * Splits folded text into word tokens. Apostrophes and hyphens separate words ("l'examen" →
+ * "l", "examen"; "peut-on" → "peut", "on"), except in "aujourd'hui". Digits stay in tokens.
+ */
+export function tokenize(folded: string): string[] {
+  return folded
+    .replace(/aujourd'hui/g, 'aujourdhui')
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t.length > 0);
+}
+
+/** Splits a message into sentences, so a long rambling message can be read piece by piece. */
+export function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?;])\s+|\n+/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -1,0 +1,81 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { formatZodIssues } from '../../knowledge/validation-error.ts';
+
+export const INTENT_KINDS = ['faq', 'guided', 'smalltalk', 'out_of_scope'] as const;
+export type IntentKind = (typeof INTENT_KINDS)[number];
+
+const CatalogSchema = z.object({
+  intents: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z_]+$/, 'snake_case intent id'),
+        kind: z.enum(INTENT_KINDS),
+        covers: z.string().min(1),
+      }),
+    )
+    .min(2),
+});
+
+const TrainingFileSchema = z.object({
+  intent: z.string(),
+  utterances: z.array(z.string().trim().min(1)).min(20, 'at least 20 utterances per intent'),
+});
+
+export interface IntentInfo { id: string; kind: IntentKind; covers: string }
+export interface Example { text: string; intent: string }
+
+export interface TrainingSet {
+  catalog: IntentInfo[];
+  examples: Example[];
+}
+
+function readYaml(file: string): unknown {
+  try {
+    return parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: not valid YAML: ${(err as Error).message}`);
+  }
+}
+
+/** Reads intents/catalog.yaml and intents/training/*.yaml; every intent needs training data. */
+export function loadTrainingSet(intentsDir: string): TrainingSet {
+  const catalogFile = join(intentsDir, 'catalog.yaml');
+  const catalogResult = CatalogSchema.safeParse(readYaml(catalogFile));
+  if (!catalogResult.success) throw new Error(formatZodIssues(catalogFile, catalogResult.error));
+  const catalog = catalogResult.data.intents;
+  const known = new Set(catalog.map((i) => i.id));
+
+  const examples: Example[] = [];
+  const seen = new Set<string>();
+  const trainingDir = join(intentsDir, 'training');
+  for (const name of readdirSync(trainingDir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const file = join(trainingDir, name);
+    const result = TrainingFileSchema.safeParse(readYaml(file));
+    if (!result.success) throw new Error(formatZodIssues(file, result.error));
+    if (!known.has(result.data.intent)) {
+      throw new Error(`${file}: intent: "${result.data.intent}" is not declared in ${catalogFile}`);
+    }
+    seen.add(result.data.intent);
+    for (const text of result.data.utterances) examples.push({ text, intent: result.data.intent });
+  }
+  const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
+  if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
+  return { catalog, examples };
+}
+
+/** Reads a labelled JSONL file ({"text","intent"} per line), e.g. the held-out test set. */
+export function loadLabelled(file: string): Example[] {
+  const Line = z.object({ text: z.string().min(1), intent: z.string().min(1) });
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line, i) => [line.trim(), i + 1] as const)
+    .filter(([line]) => line.length > 0)
+    .map(([line, n]) => {
+      const result = Line.safeParse(JSON.parse(line));
+      if (!result.success) throw new Error(formatZodIssues(`${file}:${n}`, result.error));
+      return result.data;
+    });
+}

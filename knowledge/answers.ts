@@ -1,0 +1,183 @@
+import { fill, type Conversation } from './conversation.ts';
+import { computeValidity, formatFrench, formatWhen, planExam, type DateSpec } from './calendar.ts';
+import type { AcademyDirectory } from './academies.ts';
+import type { KnowledgeBase } from './knowledge-base.ts';
+import type { Entry } from './schema.ts';
+
+/** Where an answer comes from: a section of the sheet and the exact sentences. */
+export interface SourceRef { section: string; label: string; quotes: string[] }
+
+export type AnswerKind = 'answer' | 'details' | 'smalltalk' | 'fallback' | 'clarify' | 'prompt' | 'info';
+
+/** A reply, independent of any channel: dialogs render it as an activity, the tests read it as is. */
+export interface Answer {
+  kind: AnswerKind;
+  text: string;
+  sources: SourceRef[];
+  /** Follow-up questions offered as buttons (the value sent is the label). */
+  buttons: string[];
+  /** Configured links (the sheet's placeholders), shown as buttons that open a page. */
+  links: { label: string; url: string }[];
+  entryId?: string;
+}
+
+export interface Place { departement: string; text: string }
+export interface GradeInput { value: number; valid: boolean; text: string }
+
+/**
+ * Composes answers from the knowledge base: short answers with their source, details with the quoted
+ * sentences, and answers computed from the learner's date, grade or place — always with the values of
+ * the knowledge base, never with facts of its own.
+ */
+export class Answerer {
+  constructor(
+    readonly kb: KnowledgeBase,
+    readonly conversation: Conversation,
+    private readonly academies: AcademyDirectory,
+    /** Configuration key → address, for the link slots of the knowledge base. */
+    private readonly linkConfig: Record<string, string | undefined>,
+  ) {}
+
+  private sourceOf(entry: Entry): SourceRef {
+    const section = this.kb.section(entry.source.section);
+    return { section: entry.source.section, label: section?.label ?? entry.source.section, quotes: entry.source.quotes };
+  }
+
+  links(entry: Entry): { label: string; url: string }[] {
+    return entry.links.flatMap((slot) => {
+      const declared = this.kb.linkSlots[slot];
+      const url = declared ? this.linkConfig[declared.env] : undefined;
+      return declared && url ? [{ label: declared.label, url }] : [];
+    });
+  }
+
+  /** The questions of an entry's follow-ups, then "Plus de détails". */
+  followUps(entry: Entry, limit = 3): string[] {
+    const questions = entry.follow_ups.map((id) => this.kb.entry(id)?.question).filter((q): q is string => !!q).slice(0, limit);
+    return [...questions, this.conversation.details_button];
+  }
+
+  private vars(extra: Record<string, string | number> = {}): Record<string, string | number> {
+    return { ...this.kb.allValues(), title: this.kb.title, training: this.kb.data.document.training, ...extra };
+  }
+
+  private compose(entry: Entry, text: string, extraSources: Entry[] = []): Answer {
+    return {
+      kind: 'answer',
+      text,
+      sources: [this.sourceOf(entry), ...extraSources.map((e) => this.sourceOf(e))],
+      buttons: this.followUps(entry),
+      links: this.links(entry),
+      entryId: entry.id,
+    };
+  }
+
+  /** The short answer of an entry. */
+  entryAnswer(entry: Entry): Answer {
+    let text = fill(entry.short, this.vars());
+    if (entry.links.length > 0 && this.links(entry).length === 0 && entry.templates.no_link) text += ` ${fill(entry.templates.no_link, this.vars())}`;
+    return this.compose(entry, text);
+  }
+
+  /** The detailed answer with the exact sentences of the sheet. */
+  details(entry: Entry): Answer {
+    const source = this.sourceOf(entry);
+    const quote = `${fill(this.conversation.quote_prefix, { section: source.label })}\n${source.quotes.map((q) => `« ${q.replace(/\*\*/g, '')} »`).join('\n')}`;
+    const text = `${this.conversation.details_prefix} ${fill(entry.detailed, this.vars())}\n\n${quote}`;
+    return { ...this.compose(entry, text), kind: 'details', buttons: this.followUps(entry).slice(0, -1) };
+  }
+
+  /** Registration / session answer for a training ending at `trainingEnd` (or today's situation). */
+  examPlan(entry: Entry, trainingEnd: DateSpec | null, today: Date): Answer {
+    const template = trainingEnd ? entry.templates.plan : entry.templates.today;
+    if (!template) return this.entryAnswer(entry);
+    const plan = planExam(trainingEnd, today, this.examMonthName());
+    const nextJuneYear = today.getMonth() < this.examMonthIndex() ? today.getFullYear() : today.getFullYear() + 1;
+    const text = fill(template, this.vars({
+      training_end: trainingEnd ? formatWhen(trainingEnd) : '',
+      registration: plan.registrationText,
+      exam: plan.examText,
+      today: formatFrench({ date: today, precision: 'day' }),
+      next_session: `${this.examMonthName()} ${nextJuneYear}`,
+      next_session_registration_year: nextJuneYear - 1,
+    }));
+    const base = trainingEnd ? text : `${fill(entry.short, this.vars())} ${text}`;
+    return this.compose(entry, base);
+  }
+
+  /** Validity end date of a result obtained on `obtained`. */
+  validity(entry: Entry, obtained: DateSpec, today: Date): Answer {
+    const years = this.kb.numberValue('validity_years');
+    const template = entry.templates.dated;
+    if (years === undefined || !template) return this.entryAnswer(entry);
+    const v = computeValidity(obtained, years, today);
+    return this.compose(entry, fill(template, this.vars({
+      obtained: formatWhen(obtained),
+      valid_until: formatFrench(v.validUntil),
+      validity_status: v.statusText,
+    })));
+  }
+
+  /** What a grade means: pass (attestation, validity) or not (threshold, next registration). */
+  grade(entry: Entry, grade: GradeInput, obtained: DateSpec | null, today: Date): Answer {
+    const pass = this.kb.numberValue('pass_grade');
+    const t = entry.templates;
+    const gradeText = String(grade.value).replace('.', ',');
+    if (!grade.valid && t.out_of_range) return { ...this.compose(entry, fill(t.out_of_range, this.vars({ grade: grade.text }))), kind: 'prompt' };
+    if (pass === undefined || !t.passed || !t.failed) return this.entryAnswer(entry);
+    if (grade.value >= pass) {
+      const years = this.kb.numberValue('validity_years');
+      if (obtained && years !== undefined && t.passed_dated) {
+        const v = computeValidity(obtained, years, today);
+        return this.compose(entry, fill(t.passed_dated, this.vars({
+          grade: gradeText, obtained: formatWhen(obtained), valid_until: formatFrench(v.validUntil), validity_status: v.statusText,
+        })));
+      }
+      return this.compose(entry, fill(t.passed, this.vars({ grade: gradeText })));
+    }
+    const plan = planExam(null, today, this.examMonthName());
+    const period = this.kb.entryForIntent('periode_inscription');
+    return this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []);
+  }
+
+  /** Which académie a place belongs to. */
+  academy(entry: Entry, place: Place): Answer {
+    const academy = this.academies.academyOf(place.departement);
+    const departement = this.academies.departement(place.departement);
+    if (!academy || !departement || !entry.templates.found) {
+      if (entry.templates.unknown_place) return { ...this.compose(entry, fill(entry.templates.unknown_place, this.vars({ place: place.text }))), kind: 'prompt' };
+      return this.entryAnswer(entry);
+    }
+    const placeText = /^\d/.test(place.text) || place.text.length <= 3
+      ? `${place.text} (${departement.name}, ${departement.code})`
+      : `${place.text} (${departement.name})`;
+    const cost = this.kb.entryForIntent('cout_inscription');
+    const text = fill(entry.templates.found, this.vars({ place: placeText, academy: academy.name, rectorat_city: academy.rectoratCity }));
+    return { ...this.compose(entry, text), links: this.links(this.kb.entryForIntent('lieu_inscription') ?? entry), buttons: cost ? [cost.question, ...this.followUps(entry).slice(1)] : this.followUps(entry) };
+  }
+
+  /** A message of the assistant's own (welcome, help...), with the menu when asked. */
+  message(text: string, kind: AnswerKind, buttons: string[] = []): Answer {
+    return { kind, text: fill(text, this.vars()), sources: [], buttons, links: [] };
+  }
+
+  menuLabels(): string[] {
+    return this.conversation.menu.map((m) => m.label);
+  }
+
+  /** "Source : Modalités de sanction, §2" (sections joined when an answer rests on several). */
+  sourceLine(answer: Answer): string {
+    if (answer.sources.length === 0) return '';
+    const labels = [...new Set(answer.sources.map((s) => s.label))];
+    const sections = labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} et ${labels[labels.length - 1]}`;
+    return fill(this.conversation.source_line, { title: this.kb.title, sections });
+  }
+
+  private examMonthIndex(): number {
+    return (this.kb.numberValue('exam_month') ?? 6) - 1;
+  }
+
+  private examMonthName(): string {
+    return formatFrench({ date: new Date(2000, this.examMonthIndex(), 1), precision: 'month' }).replace(/ \d+$/, '');
+  }
+}

@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { formatZodIssues } from './validation-error.ts';
+
+const Text = z.string().min(1);
+
+export const ConversationSchema = z.object({
+  assistant_name: Text,
+  welcome: Text,
+  help: Text,
+  menu_intro: Text,
+  fallback: Text,
+  clarify: Text,
+  thanks: Text,
+  greeting: Text,
+  goodbye: Text,
+  cancelled: Text,
+  restarted: Text,
+  nothing_to_cancel: Text,
+  error: Text,
+  details_none: Text,
+  details_prefix: Text,
+  quote_prefix: Text,
+  source_line: Text,
+  resume: Text,
+  no_link: Text,
+  menu: z.array(z.object({ label: Text, action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"') })).min(1),
+  details_button: Text,
+  commands: z.object({
+    help: z.array(Text),
+    menu: z.array(Text),
+    cancel: z.array(Text),
+    restart: z.array(Text),
+    details: z.array(Text),
+  }),
+  prompts: z.object({
+    training_finished: Text,
+    training_finished_choices: z.tuple([Text, Text]),
+    training_end_past: Text,
+    training_end_future: Text,
+    training_end_retry: Text,
+    place: Text,
+    place_retry: Text,
+    grade: Text,
+    grade_retry: Text,
+    result_date: Text,
+    result_date_retry: Text,
+    yes_words: z.array(Text),
+    no_words: z.array(Text),
+    skip_words: z.array(Text),
+    exam_next: Text,
+    registration_done: Text,
+  }),
+});
+
+export type Conversation = z.infer<typeof ConversationSchema>;
+
+/** The assistant's own wording (knowledge/conversation.fr.yaml). */
+export function loadConversation(file: string): Conversation {
+  const result = ConversationSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!result.success) throw new Error(formatZodIssues(file, result.error));
+  return result.data;
+}
+
+/** Fills {placeholders}; a placeholder without a value is a bug in the data, reported loudly. */
+export function fill(template: string, vars: Record<string, string | number>): string {
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => {
+    const value = vars[name];
+    if (value === undefined) throw new Error(`missing value for {${name}} in "${template.slice(0, 60)}…"`);
+    return String(value);
+  });
+}

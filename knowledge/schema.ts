@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Shape of a knowledge base file (knowledge/*.yaml). See the comments at the top of bts-mco-bloc4.yaml. */
+
+const Id = z.string().regex(/^[a-z0-9-]+$/, 'kebab-case id (a-z, 0-9, -)');
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const SectionSchema = z.object({
+  id: z.string().min(1),
+  /** How the section is cited: "§2", "introduction". */
+  label: z.string().min(1),
+  title: z.string().min(1),
+});
+
+export const LinkSlotSchema = z.object({
+  label: z.string().min(1),
+  /** Name of the configuration key holding the address (the sheet itself has none). */
+  env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'UPPER_CASE configuration key'),
+});
+
+export const EntrySchema = z.object({
+  id: Id,
+  /** Intents (from intents/catalog.yaml) answered by this entry. */
+  intents: z.array(z.string().regex(/^[a-z_]+$/)).min(1),
+  /** The question this entry answers, as a learner would ask it; used as a button label. */
+  question: z.string().min(3),
+  short: z.string().min(3),
+  detailed: z.string().min(3),
+  /** Facts that are values (durations, grades, years): used for computed answers and placeholders. */
+  values: z.record(z.string().regex(/^[a-z_]+$/), Scalar).default({}),
+  /** Texts with {placeholders} for answers that depend on the learner's grade, date or place. */
+  templates: z.record(z.string().regex(/^[a-z_]+$/), z.string().min(3)).default({}),
+  links: z.array(z.string()).default([]),
+  source: z.object({
+    section: z.string().min(1),
+    quotes: z.array(z.string().min(10)).min(1),
+  }),
+  follow_ups: z.array(Id).default([]),
+});
+
+export const KnowledgeFileSchema = z.object({
+  document: z.object({
+    id: Id,
+    title: z.string().min(1),
+    training: z.string().min(1),
+    certification: z.string().min(1),
+    /** Path of the source text, relative to the knowledge base file. */
+    source_file: z.string().min(1),
+    sections: z.array(SectionSchema).min(1),
+  }),
+  links: z.record(z.string(), LinkSlotSchema).default({}),
+  entries: z.array(EntrySchema).min(1),
+});
+
+export type KnowledgeFile = z.infer<typeof KnowledgeFileSchema>;
+export type Entry = z.infer<typeof EntrySchema>;
+export type Section = z.infer<typeof SectionSchema>;

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { ConversationState, MemoryStorage, type Storage } from 'botbuilder-core';
+import { AcademyDirectory } from '../knowledge/academies.ts';
+import { Answerer } from '../knowledge/answers.ts';
+import { loadConversation } from '../knowledge/conversation.ts';
+import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
+import { loadUnderstander } from '../intents/nlu/load.ts';
+import type { Understander } from '../intents/nlu/understand.ts';
+import { AssistantBot } from '../dialogs/assistant-bot.ts';
+import { Acceptors } from '../dialogs/prompts.ts';
+import { Router } from '../dialogs/router.ts';
+
+export interface AssistantOptions {
+  knowledgeFile?: string;
+  links?: Record<string, string | undefined>;
+  clock?: () => Date;
+  /** Conversation state storage; MemoryStorage by default (persistence comes with a later engine). */
+  storage?: Storage;
+  /** Reuse an already trained understander (tests build many assistants). */
+  understander?: Understander;
+}
+
+export interface Assistant {
+  bot: AssistantBot;
+  router: Router;
+  answerer: Answerer;
+  understander: Understander;
+  kb: KnowledgeBase;
+  conversationState: ConversationState;
+}
+
+export const DEFAULT_KNOWLEDGE_FILE = join(KNOWLEDGE_DIR, 'bts-mco-bloc4.yaml');
+
+/** Loads the data (knowledge base, académies, wording, intents), trains understanding, builds the bot. */
+export function createAssistant(options: AssistantOptions = {}): Assistant {
+  const kb = KnowledgeBase.load(options.knowledgeFile ?? DEFAULT_KNOWLEDGE_FILE);
+  const academies = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml'));
+  const conversation = loadConversation(join(KNOWLEDGE_DIR, 'conversation.fr.yaml'));
+  const understander = options.understander ?? loadUnderstander({ gazetteer: { names: academies.placeNames() } });
+  const clock = options.clock ?? (() => new Date());
+  const answerer = new Answerer(kb, conversation, academies, options.links ?? {});
+  const router = new Router(understander, answerer);
+  const acceptors = new Acceptors(understander, conversation, clock);
+  const conversationState = new ConversationState(options.storage ?? new MemoryStorage());
+  const bot = new AssistantBot(conversationState, { router, answerer, understander, acceptors, clock });
+  return { bot, router, answerer, understander, kb, conversationState };
+}

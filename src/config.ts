@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Configuration from the environment (and `.env` when present), validated once at start.
+ * Every key is documented in .env.example.
+ */
+const Url = z.url({ protocol: /^https?$/, message: 'an http(s) address' });
+const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), Url.optional());
+
+export const ConfigSchema = z
+  .object({
+    MicrosoftAppId: z.string().trim().default(''),
+    MicrosoftAppPassword: z.string().default(''),
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    MicrosoftAppTenantId: z.string().default(''),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3978),
+    HOST: z.string().optional(),
+    KNOWLEDGE_FILE: z.string().optional(),
+    LINK_REGISTRATION_URL: optionalUrl,
+    LINK_CYCLADES_TUTORIAL_URL: optionalUrl,
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ASSISTANT_TODAY: z.preprocess((v) => (v === '' ? undefined : v), z.iso.date().optional()),
+  })
+  .superRefine((c, ctx) => {
+    if (c.MicrosoftAppType === 'SingleTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'required when MicrosoftAppType=SingleTenant' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema> & { host: string; localMode: boolean; links: Record<string, string | undefined> };
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration (environment or .env):\n${lines.join('\n')}`);
+  }
+  const c = result.data;
+  const localMode = c.MicrosoftAppId === '';
+  return {
+    ...c,
+    localMode,
+    // Local mode listens on loopback only; a registered bot must be reachable by Azure Bot Service.
+    host: c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
+    links: { LINK_REGISTRATION_URL: c.LINK_REGISTRATION_URL, LINK_CYCLADES_TUTORIAL_URL: c.LINK_CYCLADES_TUTORIAL_URL },
+  };
+}
+
+/** Reads `.env` into process.env (existing variables win), if the file exists. */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** The clock: the real date, or the one pinned by ASSISTANT_TODAY (demos, reproducible runs). */
+export function clockFrom(config: Pick<Config, 'ASSISTANT_TODAY'>): () => Date {
+  if (!config.ASSISTANT_TODAY) return () => new Date();
+  const [y, m, d] = config.ASSISTANT_TODAY.split('-').map(Number) as [number, number, number];
+  return () => new Date(y, m - 1, d, 12);
+}

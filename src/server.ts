@@ -1,0 +1,46 @@
+import restify from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import { HttpInputError, parseActivity, readBody } from './http-input.ts';
+import type { Assistant } from './assistant.ts';
+import type { Logger } from './logger.ts';
+
+export interface ServerDeps {
+  adapter: CloudAdapter;
+  assistant: Assistant;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+/** restify server: POST /api/messages (Bot Framework protocol) and GET /healthz. */
+export function createServer({ adapter, assistant, logger, maxBodyBytes }: ServerDeps): restify.Server {
+  const server = restify.createServer({ name: 'learner-assistant', handleUncaughtExceptions: false });
+
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    try {
+      const raw = await readBody(req, maxBodyBytes);
+      (req as unknown as { body: unknown }).body = parseActivity(req.header('content-type'), raw);
+    } catch (err) {
+      const status = err instanceof HttpInputError ? err.status : 400;
+      logger.warn({ status, reason: (err as Error).message }, 'rejected request');
+      res.send(status, { error: (err as Error).message });
+      return;
+    }
+    try {
+      await adapter.process(req, res, (context) => assistant.bot.run(context));
+    } catch (err) {
+      logger.error({ err }, 'request failed');
+      if (!res.headersSent) res.send(500, { error: 'internal error' });
+    }
+  });
+
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    res.send(200, {
+      status: 'ok',
+      knowledgeBase: assistant.kb.data.document.id,
+      entries: assistant.kb.entries.length,
+      intents: assistant.understander.catalog.length,
+    });
+  });
+
+  return server;
+}

@@ -1,5 +1,5 @@
 import { fill, type Conversation } from './conversation.ts';
-import { computeValidity, formatFrench, formatWhen, planExam, type DateSpec } from './calendar.ts';
+import { computeValidity, formatFrench, formatUntil, formatWhen, planExam, type DateSpec } from './calendar.ts';
 import type { AcademyDirectory } from './academies.ts';
 import type { KnowledgeBase } from './knowledge-base.ts';
 import type { Entry } from './schema.ts';
@@ -113,7 +113,7 @@ export class Answerer {
     const v = computeValidity(obtained, years, today);
     return this.compose(entry, fill(template, this.vars({
       obtained: formatWhen(obtained),
-      valid_until: formatFrench(v.validUntil),
+      valid_until: formatUntil(v.validUntil),
       validity_status: v.statusText,
     })));
   }
@@ -130,7 +130,7 @@ export class Answerer {
       if (obtained && years !== undefined && t.passed_dated) {
         const v = computeValidity(obtained, years, today);
         return this.compose(entry, fill(t.passed_dated, this.vars({
-          grade: gradeText, obtained: formatWhen(obtained), valid_until: formatFrench(v.validUntil), validity_status: v.statusText,
+          grade: gradeText, obtained: formatWhen(obtained), valid_until: formatUntil(v.validUntil), validity_status: v.statusText,
         })));
       }
       return this.compose(entry, fill(t.passed, this.vars({ grade: gradeText })));
@@ -152,7 +152,9 @@ export class Answerer {
       ? `${place.text} (${departement.name}, ${departement.code})`
       : `${place.text} (${departement.name})`;
     const cost = this.kb.entryForIntent('cout_inscription');
-    const text = fill(entry.templates.found, this.vars({ place: placeText, academy: academy.name, rectorat_city: academy.rectoratCity }));
+    // French elision: "l'académie d'Aix-Marseille", "l'académie de Lyon".
+    const academyOf = /^[aeiouyéèêàâîôûh]/i.test(academy.name) ? `d'${academy.name}` : `de ${academy.name}`;
+    const text = fill(entry.templates.found, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity }));
     return { ...this.compose(entry, text), links: this.links(this.kb.entryForIntent('lieu_inscription') ?? entry), buttons: cost ? [cost.question, ...this.followUps(entry).slice(1)] : this.followUps(entry) };
   }
 

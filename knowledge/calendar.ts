@@ -21,6 +21,11 @@ export function formatFrench(d: DateSpec): string {
   return `${day} ${format(d.date, 'MMMM yyyy', { locale: fr })}`;
 }
 
+/** "jusqu'au 15 juin 2030", "jusqu'en juin 2031", "jusqu'en 2031". */
+export function formatUntil(d: DateSpec): string {
+  return d.precision === 'day' ? `jusqu'au ${formatFrench(d)}` : `jusqu'en ${formatFrench(d)}`;
+}
+
 /** The same with its preposition: "le 3 juillet 2026", "en juin 2026". */
 export function formatWhen(d: DateSpec): string {
   return d.precision === 'day' ? `le ${formatFrench(d)}` : `en ${formatFrench(d)}`;

@@ -1,0 +1,39 @@
+import { createInterface } from 'node:readline/promises';
+import { clockFrom, loadConfig, loadDotEnv } from './config.ts';
+import { createAssistant } from './assistant.ts';
+import { ConsoleAdapter } from './console-adapter.ts';
+
+/** npm run chat: talk to the assistant in the terminal (no server, no Azure). Ctrl+D or "quit" to leave. */
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = loadConfig();
+  const assistant = createAssistant({
+    ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
+    links: config.links,
+    clock: clockFrom(config),
+  });
+  const adapter = new ConsoleAdapter((line) => process.stdout.write(`${line}\n`));
+  adapter.onTurnError = async (context, error) => {
+    process.stderr.write(`error: ${error.message}\n`);
+    await context.sendActivity(assistant.answerer.conversation.error);
+    await assistant.bot.resetConversation(context);
+  };
+  const logic = (context: Parameters<typeof assistant.bot.run>[0]) => assistant.bot.run(context);
+  await adapter.join(logic);
+
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
+  rl.setPrompt('\nvous> ');
+  rl.prompt();
+  for await (const line of rl) {
+    const text = line.trim();
+    if (text === 'quit' || text === 'exit') break;
+    if (text) await adapter.say(text, logic);
+    rl.prompt();
+  }
+  rl.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(`Cannot start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { Conversation, folded, testAssistant, TODAY, visible } from './helpers.ts';
+import type { Understanding } from '../intents/nlu/understand.ts';
+
+// Facts that must never appear in a reply to an off-topic question.
+const FACTS = /2 ?h ?30|rectorat|\bjuin\b|automne|5 ans|\bjury\b|5,00|candidat libre|\becrite?\b/;
+
+describe('welcome', () => {
+  it('greets a learner who joins, once per conversation', async () => {
+    const c = new Conversation();
+    const first = await c.join();
+    expect(first).toHaveLength(1);
+    expect(folded(visible(first[0]!))).toContain('assistant');
+    expect(first[0]!.suggestedActions?.actions.length).toBeGreaterThanOrEqual(3);
+    expect(await c.join()).toHaveLength(0);
+  });
+
+  it('does not greet afterwards a learner who wrote first', async () => {
+    const c = new Conversation();
+    await c.say('combien coute l inscription');
+    expect(await c.join()).toHaveLength(0);
+  });
+});
+
+describe('free questions', () => {
+  it('answers shortly, with its source and follow-up buttons', async () => {
+    const c = new Conversation();
+    const replies = await c.say("Combien de temps dure l'épreuve ?");
+    expect(replies).toHaveLength(1);
+    const reply = replies[0]!;
+    expect(folded(reply.text!)).toMatch(/2 h 30/);
+    expect(reply.text).toContain('Source : Modalités de sanction, §3');
+    const buttons = reply.suggestedActions!.actions.map((a) => a.title);
+    expect(buttons.length).toBeGreaterThanOrEqual(3);
+    expect(buttons).toContain('Plus de détails');
+  });
+
+  it('shows the exact sentence of the sheet on "Plus de détails"', async () => {
+    const c = new Conversation();
+    await c.say('c koi le prix de l inscription');
+    const details = await c.ask('Plus de détails');
+    expect(details).toContain('selon l\'academie, l\'inscription peut etre gratuite ou bien payante');
+    expect(details).toContain('§2');
+  });
+
+  it('answers a follow-up button by its entry', async () => {
+    const c = new Conversation();
+    const reply = await c.ask('Quelle note faut-il pour réussir ?');
+    expect(reply).toMatch(/superieure ou egale a 10/);
+    expect(reply).toContain('§4');
+  });
+
+  it('computes the June session from the end of the training', async () => {
+    const c = new Conversation();
+    const reply = await c.ask("Je finis ma formation en mai 2027, quand est-ce que je passe l'examen ?");
+    expect(reply).toContain('juin 2028');
+    expect(reply).toContain('automne 2027');
+  });
+
+  it('computes how long a result stays valid from a one-shot question', async () => {
+    const c = new Conversation();
+    const reply = await c.ask("J'ai eu 14/20 en juin 2026, c'est valable jusqu'à quand ?");
+    expect(reply).toContain('juin 2031');
+    expect(reply).toContain('toujours valable');
+  });
+
+  it('tells a learner below the pass mark what it means, without congratulating', async () => {
+    const c = new Conversation();
+    const reply = await c.ask("J'ai eu 7/20, j'ai quoi ?");
+    expect(reply).toContain('10');
+    expect(reply).not.toContain('felicitations');
+    expect(reply).toContain('automne');
+  });
+
+  it('names the académie of a town given in the question', async () => {
+    const c = new Conversation();
+    const reply = await c.ask("j'habite a Rouen, je depends de quelle academie ?");
+    expect(reply).toContain('normandie');
+  });
+
+  it('refuses an off-topic question politely, without asserting any fact', async () => {
+    for (const q of ['Comment faire un gâteau au chocolat ?', 'Quelle est la capitale du Pérou ?']) {
+      const c = new Conversation();
+      const reply = await c.ask(q);
+      expect(reply).toContain('pas sur');
+      expect(reply).not.toMatch(FACTS);
+      expect(reply).toContain("[m'inscrire a l'examen]");
+    }
+  });
+
+  it('asks "Vouliez-vous dire" with both readings when two intents are close', () => {
+    const { router } = testAssistant();
+    const u: Understanding = {
+      text: 'examen', intent: 'duree_epreuve', confidence: 0.45, status: 'ambiguous', corrections: [], entities: {},
+      alternatives: [{ intent: 'duree_epreuve', probability: 0.45 }, { intent: 'session_examen', probability: 0.4 }],
+    };
+    const route = router.routeUnderstanding(u, TODAY);
+    expect(route.type).toBe('answer');
+    if (route.type !== 'answer') return;
+    expect(route.answer.kind).toBe('clarify');
+    expect(route.answer.text).toContain('Vouliez-vous dire');
+    expect(route.answer.buttons).toEqual(["Combien de temps dure l'épreuve ?", 'Quand ont lieu les examens ?']);
+  });
+});
+
+describe('registration dialog', () => {
+  it('guides from the end of training to the académie, answering a question on the way', async () => {
+    const c = new Conversation();
+    expect(await c.ask("Je veux m'inscrire à l'examen")).toContain('avez-vous termine votre formation');
+    expect(await c.ask('oui')).toContain('quand l\'avez-vous terminee');
+
+    // A factual question in the middle: answered, then the dialog asks again where it was.
+    const interruption = await c.ask("Combien de temps dure l'épreuve ?");
+    expect(interruption).toContain('2 h 30');
+    expect(interruption).toContain('reprenons');
+    expect(interruption).toContain('quand l\'avez-vous terminee');
+
+    const plan = await c.ask('juin 2026');
+    expect(plan).toContain('juin 2027');
+    expect(plan).toContain('candidat libre');
+    expect(plan).toContain('moncompteformation');
+    expect(plan).toContain('dans quel departement');
+
+    const where = await c.ask('59000');
+    expect(where).toContain('lille');
+    expect(where).toContain('5,00');
+    expect(where).toContain('forme progressive');
+  });
+
+  it('re-asks when the date is not understood, and "annuler" leaves the dialog', async () => {
+    const c = new Conversation();
+    await c.say("aidez moi a m'inscrire");
+    await c.say('pas encore');
+    expect(await c.ask('bientot je pense')).toContain("je n'ai pas reconnu de date");
+    expect(await c.ask('annuler')).toContain("on s'arrete la");
+    // After cancelling, a free question is answered normally.
+    expect(await c.ask('qui est le certificateur ?')).toContain('ministere');
+  });
+
+  it('"aide" explains and asks the pending question again', async () => {
+    const c = new Conversation();
+    await c.say("je veux m'inscrire");
+    const help = await c.ask('aide');
+    expect(help).toContain('annuler');
+    expect(help).toContain('avez-vous termine votre formation');
+  });
+});
+
+describe('after-exam dialog', () => {
+  it('asks the grade, then the date, then computes the validity', async () => {
+    const c = new Conversation();
+    await c.say('Après l\'examen');
+    expect((await c.ask('Après l\'examen'))).toContain('quelle note');
+    expect(await c.ask('12,5')).toContain('quelle date');
+    const result = await c.ask('3 juillet 2024');
+    expect(result).toContain('felicitations');
+    expect(result).toContain('3 juillet 2029');
+    expect(result).toContain('recteur');
+  });
+
+  it('asks again for an impossible grade', async () => {
+    const c = new Conversation();
+    await c.say("Après l'examen");
+    expect(await c.ask('25')).toContain('note sur 20');
+  });
+
+  it('"recommencer" starts over', async () => {
+    const c = new Conversation();
+    await c.say("Après l'examen");
+    const restart = await c.ask('recommencer');
+    expect(restart).toContain('reparti de zero');
+    expect(await c.ask('12')).not.toContain('felicitations');
+  });
+});
+
+describe('académie dialog', () => {
+  it('asks where the learner lives and names the académie and rectorat', async () => {
+    const c = new Conversation();
+    const ask = await c.ask('Mon académie');
+    expect(ask).toContain('domicile');
+    const answer = await c.ask('93');
+    expect(answer).toContain('creteil');
+    expect(answer).toContain('§2');
+  });
+});
+
+describe('links', () => {
+  it('never shows a link that is not configured, and shows configured ones as buttons', async () => {
+    const without = new Conversation();
+    const r1 = await without.say('Avez-vous un tutoriel pour Cyclades ?');
+    expect(r1[0]!.attachments ?? []).toHaveLength(0);
+    expect(folded(r1[0]!.text!)).toContain("n'est pas configure");
+
+    const withLink = new Conversation(testAssistant({ links: { LINK_CYCLADES_TUTORIAL_URL: 'https://example.org/tuto' } }));
+    const r2 = await withLink.say('Avez-vous un tutoriel pour Cyclades ?');
+    expect(visible(r2[0]!)).toContain('<Voir le tutoriel Cyclades|https://example.org/tuto>');
+  });
+});

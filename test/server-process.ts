@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/** A free loopback port (bound then released). */
+export async function freePort(): Promise<number> {
+  const s = createHttpServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export interface RunningBot { pid: number; port: number; url: string; stop: () => Promise<void>; output: () => string }
+
+/** Starts the bot the way users do (`tsx src/main.ts`), on a loopback port; stops it by its PID. */
+export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MicrosoftAppId: '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => { output += d; });
+  child.stderr!.on('data', (d) => { output += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}: ${output}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      process.kill(child.pid!, 'SIGKILL');
+      throw new Error(`bot did not start in time: ${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    pid: child.pid!,
+    port,
+    url,
+    output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      process.kill(child.pid!, 'SIGTERM');
+      await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
+    },
+  };
+}
+
+/** A stand-in Bot Framework connector: receives the activities the bot posts back. */
+export class StandInConnector {
+  readonly received: { conversationId: string; activity: Record<string, unknown> }[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities/);
+        if (m && req.method === 'POST') this.received.push({ conversationId: decodeURIComponent(m[1]!), activity: JSON.parse(body) });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `reply-${this.received.length}` }));
+      });
+    });
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  messagesFor(conversationId: string): Record<string, unknown>[] {
+    return this.received.filter((r) => r.conversationId === conversationId && r.activity.type === 'message').map((r) => r.activity);
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((r) => this.server?.close(r));
+  }
+}

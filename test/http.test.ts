@@ -85,6 +85,6 @@ describe('bad input gets a 4xx with a short reason, never a 500', () => {
   it('still answers after bad requests', async () => {
     const r = await fetch(`${bot.url}/healthz`);
     expect(r.status).toBe(200);
-    expect((await r.json()).status).toBe('ok');
+    expect(((await r.json()) as { status: string }).status).toBe('ok');
   });
 });

@@ -23,29 +23,47 @@ function folds(examples: Example[]): Example[][] {
   return out;
 }
 
-export function crossValidate(options: Partial<UnderstanderOptions>): { accuracy: number; refusal: number } {
+interface Prediction { expected: string; intent: string | null; confidence: number; status: string }
+
+/** Predictions on each held-back fold, the model trained on the other folds. */
+function predictions(options: Partial<UnderstanderOptions>): Prediction[] {
   const parts = folds(training.examples);
-  let correct = 0, inScope = 0, refused = 0, oos = 0;
+  const out: Prediction[] = [];
   for (let k = 0; k < K; k++) {
     const train = parts.filter((_, i) => i !== k).flat();
     const understander = loadUnderstander({ gazetteer, training: { catalog: training.catalog, examples: train }, options });
     for (const t of parts[k]!) {
       const u = understander.understand(t.text, TODAY);
-      const isRefused = u.status === 'fallback';
-      if (t.intent === OUT_OF_SCOPE) { oos++; if (isRefused) refused++; } else { inScope++; if (!isRefused && u.status !== 'ambiguous' && u.intent === t.intent) correct++; }
+      out.push({ expected: t.intent, intent: u.intent, confidence: u.confidence, status: u.status });
     }
   }
-  return { accuracy: correct / inScope, refusal: refused / oos };
+  return out;
 }
 
-const grid: Partial<UnderstanderOptions>[] = process.argv[2] ? [JSON.parse(process.argv[2])] : [];
-if (!process.argv[2])
-for (const smoothing of [0.05, 0.2, 0.5, 1])
-  for (const stemPrefix of [0, 5, 6])
-    for (const unknownFeatures of [true, false])
-      for (const coverageExponent of [0, 0.5, 1])
-        for (const answerThreshold of [0.35, 0.45, 0.55])
-          grid.push({ classifier: { smoothing }, preprocess: { stemPrefix, unknownFeatures }, decision: { coverageExponent, answerThreshold } });
+/** Accuracy: the right intent, answered or offered first in "Vouliez-vous dire"; refusal: off-topic refused. */
+function score(preds: Prediction[]): { accuracy: number; refusal: number } {
+  const refused = (p: Prediction) => p.status === 'fallback';
+  const inScope = preds.filter((p) => p.expected !== OUT_OF_SCOPE);
+  const oos = preds.filter((p) => p.expected === OUT_OF_SCOPE);
+  const correct = inScope.filter((p) => !refused(p) && p.intent === p.expected).length;
+  return { accuracy: correct / inScope.length, refusal: oos.filter(refused).length / oos.length };
+}
+
+export function crossValidate(options: Partial<UnderstanderOptions>): { accuracy: number; refusal: number } {
+  return score(predictions(options));
+}
+
+if (process.argv[2] === '--one') {
+  const r = crossValidate(JSON.parse(process.argv[3] ?? '{}') as Partial<UnderstanderOptions>);
+  console.log(`accuracy ${(100 * r.accuracy).toFixed(1)}%  refusal ${(100 * r.refusal).toFixed(1)}%`);
+  process.exit(0);
+}
+
+const grid: Partial<UnderstanderOptions>[] = [];
+for (const smoothing of [0.2, 0.5, 1])
+  for (const scopeThreshold of [0.3, 0.4, 0.5, 0.6, 0.7])
+    for (const answerThreshold of [0.3, 0.4, 0.5])
+      grid.push({ classifier: { smoothing }, decision: { scopeThreshold, answerThreshold } });
 
 const results = grid.map((options) => ({ options, ...crossValidate(options) }))
   .map((r) => ({ ...r, score: r.accuracy + r.refusal }))

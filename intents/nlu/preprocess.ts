@@ -28,9 +28,16 @@ export interface PreprocessOptions {
   unknownFeatures: boolean;
 }
 
-export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrection: true, unknownFeatures: true };
+export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrection: true, unknownFeatures: false };
 
 export interface Correction { from: string; to: string }
+
+/** A word seen at most this often in training may still be a typo... */
+const RARE_MAX = 3;
+/** ...of a word this many times more frequent. */
+const RARE_RATIO = 10;
+/** Long words rarely collide, so even frequent ones may be typos of a far more frequent word. */
+const LONG_WORD = 8;
 
 export interface Preprocessed {
   /** Words after folding, SMS/English replacement and typo correction (stopwords included). */
@@ -93,22 +100,25 @@ export class Preprocessor {
     return out;
   }
 
-  process(text: string): Preprocessed {
+  process(text: string, override: Partial<PreprocessOptions> = {}): Preprocessed {
+    const unknownFeatures = override.unknownFeatures ?? this.options.unknownFeatures;
     const corrections: Correction[] = [];
     const words = this.words(text, this.options.typoCorrection, corrections);
     const features = new Set<string>();
     let unknown = 0;
     for (const w of words) {
       if (this.lexicon.stopwords.has(w)) continue;
-      if (this.options.unknownFeatures && this.vocabulary.size > 0 && (this.vocabulary.get(w) ?? 0) <= 1 && !/^z(date|note|annee|cp|num)$/.test(w)) {
+      if (this.vocabulary.size > 0 && (this.vocabulary.get(w) ?? 0) <= 1 && !/^z(date|note|annee|cp|num)$/.test(w)) {
         unknown += 1;
-        continue;
+        if (unknownFeatures) continue;
       }
       features.add(this.stem(w));
     }
-    if (unknown >= 1) features.add('zunk');
-    if (unknown >= 2) features.add('zunk2');
-    if (unknown >= 4) features.add('zunk4');
+    if (unknownFeatures) {
+      if (unknown >= 1) features.add('zunk');
+      if (unknown >= 2) features.add('zunk2');
+      if (unknown >= 4) features.add('zunk4');
+    }
     return { words, features: [...features], corrections, unknownWords: unknown };
   }
 
@@ -125,7 +135,12 @@ export class Preprocessor {
 
   /** Nearest known word for an unknown one: distance 1 for short words, 2 from 7 letters on. */
   private correct(word: string): string {
-    if (word.length < 4 || this.vocabulary.size === 0 || this.vocabulary.has(word) || /\d/.test(word)) return word;
+    if (word.length < 4 || this.vocabulary.size === 0 || /\d/.test(word)) return word;
+    // Known words are kept, unless rare or long: a typo that also occurs in training ("inscirption")
+    // is still corrected to a word at least RARE_RATIO times more frequent. Short frequent words stay
+    // ("mois" is not a typo of "moi").
+    const own = this.vocabulary.get(word) ?? 0;
+    if (own > RARE_MAX && word.length < LONG_WORD) return word;
     if (this.lexicon.stopwords.has(word)) return word;
     const cached = this.correctionCache.get(word);
     if (cached !== undefined) return cached ?? word;
@@ -135,8 +150,9 @@ export class Preprocessor {
     let bestFrequency = 0;
     for (let len = word.length - maxDistance; len <= word.length + maxDistance; len++) {
       for (const candidate of this.byLength.get(len) ?? []) {
-        const d = DamerauLevenshteinDistance(word, candidate);
         const frequency = this.vocabulary.get(candidate) ?? 0;
+        if (candidate === word || (own > 0 && frequency < own * RARE_RATIO)) continue;
+        const d = DamerauLevenshteinDistance(word, candidate);
         if (d < bestDistance || (d === bestDistance && frequency > bestFrequency)) {
           best = candidate;
           bestDistance = d;

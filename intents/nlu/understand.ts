@@ -4,6 +4,7 @@ import { extractGrade, type Grade } from './entities/grade.ts';
 import { PlaceExtractor, type Gazetteer, type Place } from './entities/place.ts';
 import { DEFAULT_PREPROCESS, Preprocessor, type Correction, type PreprocessOptions } from './preprocess.ts';
 import { SmalltalkMatcher } from './smalltalk.ts';
+import { ScopeClassifier } from './scope.ts';
 import { sentences } from './text.ts';
 import type { IntentInfo, TrainingSet } from './training-data.ts';
 import type { Lexicon } from './lexicon.ts';
@@ -30,17 +31,17 @@ export interface Understanding {
 }
 
 export interface DecisionOptions {
-  /** Minimum confidence to answer. */
+  /** Below this probability of being about the exam at all, the message is refused. */
+  scopeThreshold: number;
+  /** The best intent's share of the in-scope posterior needed to answer directly. */
   answerThreshold: number;
-  /** Two intents whose confidences differ by less than this are "ambiguous"... */
+  /** Two intents closer than this (in posterior) are "ambiguous"... */
   ambiguityMargin: number;
-  /** ...when together they reach at least this confidence. */
+  /** ...and so is a best intent below answerThreshold when the two best together reach this. */
   ambiguityFloor: number;
-  /** Weight of the share of understood words in the confidence (0 = posterior only). */
-  coverageExponent: number;
 }
 
-export const DEFAULT_DECISION: DecisionOptions = { answerThreshold: 0.5, ambiguityMargin: 0.2, ambiguityFloor: 0.6, coverageExponent: 0.5 };
+export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.5, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
 
@@ -51,16 +52,17 @@ export interface UnderstanderOptions {
   decision: Partial<DecisionOptions>;
 }
 
-interface Reading { ranking: Scored[]; corrections: Correction[]; score: number }
+interface Reading { ranking: Scored[]; corrections: Correction[]; scope: number; score: number }
 
 /**
  * Turns a learner's message into an intent with a real confidence, plus entities.
  *
- * Confidence = Bayes posterior of the best intent × (share of the message's meaningful words that
- * training knows)^coverageExponent. natural always returns some label with a high relative value,
- * even for "un gâteau au chocolat"; unknown-word features inside the classifier and this coverage
- * factor are what let off-topic questions fall below the threshold. An explicit out-of-scope intent
- * catches off-topic messages whose words overlap the domain ("combien coûte un billet de train").
+ * Two decisions, each on a real probability. First, is the message about the exam at all? A two-class
+ * Bayes gate (all in-scope examples against off-topic ones, with unknown-word markers) gives
+ * P(in scope); below `scopeThreshold`, or when the off-topic intent wins, the assistant refuses.
+ * Then, which question? natural's raw Bayes values over the intents are normalised into a posterior;
+ * a clear winner is answered, two close intents get "Vouliez-vous dire…". The confidence recorded is
+ * P(in scope) × P(intent).
  */
 export class Understander {
   constructor(
@@ -68,6 +70,7 @@ export class Understander {
     private readonly preprocessor: Preprocessor,
     private readonly places: PlaceExtractor,
     private readonly smalltalk: SmalltalkMatcher,
+    private readonly scope: ScopeClassifier,
     readonly catalog: IntentInfo[],
     private readonly decision: DecisionOptions = DEFAULT_DECISION,
   ) {}
@@ -76,26 +79,23 @@ export class Understander {
     const preprocessor = new Preprocessor(lexicon, { ...DEFAULT_PREPROCESS, ...options.preprocess });
     const classifier = IntentClassifier.train(preprocessor, training.examples, { ...DEFAULT_CLASSIFIER, ...options.classifier });
     const decision = { ...DEFAULT_DECISION, ...options.decision };
-    return new Understander(classifier, preprocessor, new PlaceExtractor(gazetteer), new SmalltalkMatcher(lexicon), training.catalog, decision);
+    const scope = new ScopeClassifier(preprocessor, training.examples, OUT_OF_SCOPE, options.classifier?.smoothing ?? DEFAULT_CLASSIFIER.smoothing);
+    return new Understander(classifier, preprocessor, new PlaceExtractor(gazetteer), new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
   }
 
   private read(text: string): Reading | null {
     const pre = this.preprocessor.process(text);
     const c = this.classifier.classifyFeatures(pre.features);
     if (c.ranking.length === 0) return null;
-    const unknownMarkers = pre.features.filter((f) => f.startsWith('zunk')).length;
-    const known = c.knownFeatures - unknownMarkers;
-    const unknownToClassifier = c.totalFeatures - c.knownFeatures;
-    const coverage = known / Math.max(1, known + unknownToClassifier + pre.unknownWords);
-    const factor = Math.pow(coverage, this.decision.coverageExponent);
-    const ranking = c.ranking.map((r) => ({ intent: r.intent, probability: r.probability * factor }));
-    const top = ranking[0]!;
+    const scope = this.scope.inScope(text);
+    const top = c.ranking[0]!;
     // Prefer an in-scope reading of one sentence over an out-of-scope reading of the whole.
-    return { ranking, corrections: pre.corrections, score: top.intent === OUT_OF_SCOPE ? top.probability * 0.5 : top.probability };
+    const score = top.intent === OUT_OF_SCOPE ? 0 : scope * top.probability;
+    return { ranking: c.ranking, corrections: pre.corrections, scope, score };
   }
 
   /** The best reading among the whole message and each of its sentences. */
-  score(text: string): { ranking: Scored[]; corrections: Correction[] } {
+  score(text: string): { ranking: Scored[]; corrections: Correction[]; scope: number } {
     const candidates = new Set([text, this.smalltalk.stripGreeting(text)]);
     const parts = sentences(text);
     if (parts.length > 1) for (const p of parts) candidates.add(p);
@@ -104,7 +104,7 @@ export class Understander {
       const reading = this.read(candidate);
       if (reading && (!best || reading.score > best.score)) best = reading;
     }
-    return best ?? { ranking: [], corrections: [] };
+    return best ?? { ranking: [], corrections: [], scope: 0 };
   }
 
   extractEntities(text: string, today: Date): Entities {
@@ -124,24 +124,26 @@ export class Understander {
     if (small) {
       return { text, intent: small, confidence: 1, status: 'answered', alternatives: [{ intent: small, probability: 1 }], entities, corrections: [] };
     }
-    const { ranking, corrections } = this.score(text);
-    const alternatives = ranking.slice(0, 3);
-    const first = alternatives[0];
-    const second = alternatives[1];
+    const { ranking, corrections, scope } = this.score(text);
+    // Confidence shown to staff and used for decisions: P(in scope) × P(intent | message).
+    const alternatives = ranking
+      .map((r) => ({ intent: r.intent, probability: r.intent === OUT_OF_SCOPE ? Math.max(r.probability, 1 - scope) : r.probability * scope }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, 3);
+    const first = ranking[0];
+    const second = ranking[1];
     const base = { text, alternatives, entities, corrections };
-    if (!first || first.intent === OUT_OF_SCOPE) {
-      return { ...base, intent: first?.intent ?? null, confidence: first?.probability ?? 0, status: 'fallback' };
-    }
+    const confidence = first ? (alternatives.find((a) => a.intent === first.intent)?.probability ?? 0) : 0;
     const d = this.decision;
-    if (
-      second && second.intent !== OUT_OF_SCOPE &&
-      first.probability - second.probability < d.ambiguityMargin &&
-      first.probability + second.probability >= d.ambiguityFloor
-    ) {
-      return { ...base, intent: first.intent, confidence: first.probability, status: 'ambiguous' };
+    if (!first || first.intent === OUT_OF_SCOPE || scope < d.scopeThreshold) {
+      return { ...base, intent: first?.intent ?? null, confidence, status: 'fallback' };
     }
-    const status: UnderstandingStatus = first.probability >= d.answerThreshold ? 'answered' : 'fallback';
-    return { ...base, intent: first.intent, confidence: first.probability, status };
+    const close = second && second.intent !== OUT_OF_SCOPE && first.probability - second.probability < d.ambiguityMargin;
+    const unsure = first.probability < d.answerThreshold;
+    if ((close || unsure) && second && second.intent !== OUT_OF_SCOPE && first.probability + second.probability >= d.ambiguityFloor) {
+      return { ...base, intent: first.intent, confidence, status: 'ambiguous' };
+    }
+    return { ...base, intent: first.intent, confidence, status: unsure ? 'fallback' : 'answered' };
   }
 
   /** Place in a message; `bare` accepts a lone département number (answer to "which département?"). */

@@ -44,11 +44,12 @@ export class PlaceExtractor {
 
   extract(text: string, options: { bare?: boolean } = {}): Place | null {
     const f = fold(text);
-    const postal = f.match(/(?<![\d/.,])(\d{2})\s?(\d{3})(?![\d/.,])/);
+    // Five digits, not part of a longer number or a decimal ("69003", "69 003", "69003.").
+    const postal = f.match(/(?<![\d/.,])(\d{2})\s?(\d{3})(?!\d|[.,]\d)/);
     if (postal) {
       const code = postal[1]! + postal[2]!;
       const departement = departementOfPostalCode(code);
-      if (departement && !/^(19|20)\d{2}$/.test(code.slice(0, 4))) return { departement, text: code, kind: 'postal_code' };
+      if (departement) return { departement, text: code, kind: 'postal_code' };
     }
     const dept = f.match(new RegExp(`\\b(?:dans\\s+l[ea]|departement|dept|dpt|dep|du|en|le|la)\\s*(?:n°|no|numero)?\\s*${DEPT_CODE}\\b(?!\\s*(?:/|sur|ans?|mois|h\\b|heures|euros|€|points))`));
     if (dept) return { departement: dept[1]!.toUpperCase(), text: dept[0].trim(), kind: 'departement' };

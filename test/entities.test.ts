@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AcademyDirectory } from '../knowledge/academies.ts';
+import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
+import { extractDate, type DatePrecision } from '../intents/nlu/entities/date.ts';
+import { extractGrade } from '../intents/nlu/entities/grade.ts';
+import { PlaceExtractor, departementOfPostalCode } from '../intents/nlu/entities/place.ts';
+
+const TODAY = new Date(2026, 10, 26);
+const directory = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml'));
+const places = new PlaceExtractor({ names: directory.placeNames() });
+
+describe('extractGrade', () => {
+  it('"J\'ai eu 15/20" → 15, the learner\'s own grade', () => {
+    expect(extractGrade("J'ai eu 15/20")).toMatchObject({ value: 15, valid: true, personal: true });
+  });
+
+  it('"12,5 sur 20" → 12.5', () => {
+    expect(extractGrade('12,5 sur 20')).toMatchObject({ value: 12.5, valid: true, text: '12,5 sur 20' });
+  });
+
+  it('"j\'ai eu dix" → 10, personal', () => {
+    expect(extractGrade("j'ai eu dix")).toMatchObject({ value: 10, valid: true, personal: true });
+  });
+
+  it('"dix-sept sur 20" → 17', () => {
+    expect(extractGrade('dix-sept sur 20')).toMatchObject({ value: 17, valid: true });
+  });
+
+  it('"faut-il 10/20 pour réussir" → 10, a threshold, not the learner\'s grade', () => {
+    expect(extractGrade('faut-il 10/20 pour réussir')).toMatchObject({ value: 10, valid: true, personal: false });
+  });
+
+  it('"25/20" is found but invalid', () => {
+    expect(extractGrade('25/20')).toMatchObject({ value: 25, valid: false });
+  });
+
+  it('a bare "12" is a grade only when the assistant just asked for one ({bare: true})', () => {
+    expect(extractGrade('12')).toBeNull();
+    expect(extractGrade('12', { bare: true })).toMatchObject({ value: 12, valid: true, personal: true });
+    expect(extractGrade('12,5', { bare: true })).toMatchObject({ value: 12.5 });
+  });
+
+  it.each(["l'épreuve dure 2h30", 'valable 5 ans', 'le 15 juin 2025', 'code postal 69003'])('no grade in "%s"', (text) => {
+    expect(extractGrade(text)).toBeNull();
+    expect(extractGrade(text, { bare: true })).toBeNull();
+  });
+});
+
+describe('extractDate (today = 26 November 2026)', () => {
+  const cases: [string, number, number, number, DatePrecision][] = [
+    ['3 juillet 2024', 2024, 6, 3, 'day'],
+    ['03/07/2024', 2024, 6, 3, 'day'],
+    ['1er juillet 2024', 2024, 6, 1, 'day'],
+    ['juin 2026', 2026, 5, 1, 'month'],
+    ['en avril prochain', 2027, 3, 1, 'month'],
+    ['en mai', 2027, 4, 1, 'month'],
+    ['le mois dernier', 2026, 9, 1, 'month'],
+    ["aujourd'hui", 2026, 10, 26, 'day'],
+    ['en 2025', 2025, 0, 1, 'year'],
+  ];
+
+  it.each(cases)('"%s" → %i-%i-%i (%s)', (text, year, monthIndex, dayOfMonth, precision) => {
+    const d = extractDate(text, TODAY);
+    expect(d).not.toBeNull();
+    expect(d!.precision).toBe(precision);
+    expect([d!.date.getFullYear(), d!.date.getMonth(), d!.date.getDate()]).toEqual([year, monthIndex, dayOfMonth]);
+  });
+
+  it('no date in "combien dure l\'épreuve"', () => {
+    expect(extractDate("combien dure l'épreuve", TODAY)).toBeNull();
+  });
+
+  it('keeps what the learner wrote', () => {
+    expect(extractDate("j'ai fini le 1er juillet 2024", TODAY)?.text).toBe('1er juillet 2024');
+  });
+});
+
+describe('PlaceExtractor (gazetteer from the académies table)', () => {
+  it.each([
+    ['69003', '69'],
+    ['97400', '974'],
+    ["j'habite dans le 93", '93'],
+    ['je suis à Lille', '59'],
+    ['Saint-Étienne', '42'],
+    ['saint etienne', '42'],
+  ])('"%s" → %s', (text, departement) => {
+    expect(places.extract(text)?.departement).toBe(departement);
+  });
+
+  it('the postal code rule itself maps Corsica to 2A / 2B', () => {
+    expect(departementOfPostalCode('20090')).toBe('2A');
+    expect(departementOfPostalCode('20200')).toBe('2B');
+    expect(departementOfPostalCode('19000')).toBe('19');
+  });
+
+  // Regression: Corsican (20xxx) and Corrèze (19xxx) postal codes were once mistaken for years.
+  it('"20090" → 2A (Ajaccio postal code)', () => {
+    expect(places.extract('20090')?.departement).toBe('2A');
+  });
+
+  it('"20200" → 2B (Bastia postal code)', () => {
+    expect(places.extract('20200')?.departement).toBe('2B');
+  });
+
+  it('"19000" → 19 (Tulle postal code)', () => {
+    expect(places.extract('19000')?.departement).toBe('19');
+  });
+
+  // Regression: a postal code directly followed by a full stop or a comma was once ignored.
+  it('"mon code postal est 69003." → 69', () => {
+    expect(places.extract('mon code postal est 69003.')?.departement).toBe('69');
+  });
+
+  it('"69003, quel rectorat ?" → 69', () => {
+    expect(places.extract('69003, quel rectorat ?')?.departement).toBe('69');
+  });
+
+  it('a postal code followed by a space or "?" is found', () => {
+    expect(places.extract("j'habite au 69003 !")?.departement).toBe('69');
+    expect(places.extract('69003?')?.departement).toBe('69');
+  });
+
+  it('a bare département number counts only with {bare: true}', () => {
+    expect(places.extract('13')).toBeNull();
+    expect(places.extract('13', { bare: true })?.departement).toBe('13');
+  });
+
+  it.each(["j'ai eu 15/20", 'en 2027'])('no place in "%s"', (text) => {
+    expect(places.extract(text)).toBeNull();
+  });
+});
+
+describe('AcademyDirectory', () => {
+  it('has 30 académies covering 101 départements, each in exactly one académie', () => {
+    expect(directory.academies).toHaveLength(30);
+    const codes = directory.academies.flatMap((a) => a.departements);
+    expect(codes).toHaveLength(101);
+    expect(new Set(codes).size).toBe(101);
+    expect(directory.placeNames().filter((n) => n.kind === 'departement')).toHaveLength(101);
+  });
+
+  it('maps départements to their académie', () => {
+    expect(directory.academyOf('76')?.name).toBe('Normandie');
+    expect(directory.academyOf('976')?.name).toBe('Mayotte');
+    expect(directory.academyOf('93')?.name).toBe('Créteil');
+    expect(directory.academyOf('2a')?.name).toBe('Corse');
+    expect(directory.academyOf('00')).toBeUndefined();
+  });
+});

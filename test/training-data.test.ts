@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { INTENTS_DIR } from '../intents/nlu/load.ts';
+import { fold } from '../intents/nlu/text.ts';
+import { INTENT_KINDS, loadLabelled, loadTrainingSet } from '../intents/nlu/training-data.ts';
+
+const training = loadTrainingSet(INTENTS_DIR);
+const heldout = loadLabelled(join(INTENTS_DIR, 'heldout', 'fr.jsonl'));
+
+/** Folded, punctuation-free form: "C'est quand, l'examen ?" and "c est quand l examen" are the same. */
+const key = (s: string) => fold(s).replace(/[^a-z0-9]+/g, ' ').trim();
+
+describe('training data', () => {
+  it('the catalog declares intents of every kind, with unique ids', () => {
+    const ids = training.catalog.map((i) => i.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const kind of INTENT_KINDS) expect(training.catalog.some((i) => i.kind === kind), kind).toBe(true);
+  });
+
+  describe('every intent has at least 20 training utterances', () => {
+    const counts = new Map<string, number>();
+    for (const e of training.examples) counts.set(e.intent, (counts.get(e.intent) ?? 0) + 1);
+    it.each(training.catalog.map((i) => i.id))('%s', (intent) => {
+      expect(counts.get(intent) ?? 0).toBeGreaterThanOrEqual(20);
+    });
+  });
+
+  it('every training example belongs to a catalog intent', () => {
+    const ids = new Set(training.catalog.map((i) => i.id));
+    expect(training.examples.filter((e) => !ids.has(e.intent))).toEqual([]);
+  });
+});
+
+describe('held-out set (intents/heldout/fr.jsonl)', () => {
+  it('is not empty', () => {
+    expect(heldout.length).toBeGreaterThan(0);
+  });
+
+  it('no held-out utterance appears in the training data (folded, without punctuation)', () => {
+    const trained = new Set(training.examples.map((e) => key(e.text)));
+    const leaked = heldout.filter((h) => trained.has(key(h.text))).map((h) => `${h.intent}: ${h.text}`);
+    expect(leaked).toEqual([]);
+  });
+
+  it('every held-out label is a catalog intent', () => {
+    const ids = new Set(training.catalog.map((i) => i.id));
+    const unknown = heldout.filter((h) => !ids.has(h.intent)).map((h) => `${h.intent}: ${h.text}`);
+    expect(unknown).toEqual([]);
+  });
+});

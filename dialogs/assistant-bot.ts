@@ -1,4 +1,4 @@
-import { ActivityHandler, type ConversationState, type TurnContext } from 'botbuilder-core';
+import { ActivityHandler, TurnContext, type ConversationState } from 'botbuilder-core';
 import type { DialogState } from 'botbuilder-dialogs';
 import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
@@ -32,7 +32,9 @@ export class AssistantBot extends ActivityHandler {
     });
 
     this.onMessage(async (context, next) => {
-      const text = (context.activity.text ?? '').slice(0, MAX_MESSAGE_CHARS);
+      // "<at>Assistant</at> combien dure l'épreuve" (Teams) is read as the plain question.
+      TurnContext.removeRecipientMention(context.activity);
+      const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, ' ').trim().slice(0, MAX_MESSAGE_CHARS);
       context.activity.text = text;
       const mem = await memory.get(context, {});
       mem.welcomed = true; // a learner who writes first is not greeted afterwards

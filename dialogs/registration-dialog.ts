@@ -71,15 +71,16 @@ export class RegistrationDialog extends ComponentDialog {
     if (academy && place) await step.context.sendActivity(renderAnswer({ ...answerer.academy(academy, place), buttons: [] }, answerer));
     const cost = answerer.kb.entryForIntent('cout_inscription');
     if (cost) await step.context.sendActivity(renderAnswer({ ...answerer.entryAnswer(cost), buttons: [] }, answerer));
+    // Last, what every learner should know: only block 4, and distance learners may register too.
     const onlyBlock = answerer.kb.entryForIntent('bloc_seul');
     const distance = answerer.kb.entryForIntent('formation_distance');
     const tutorial = answerer.kb.entryForIntent('tutoriel_cyclades');
-    const last = onlyBlock ?? distance;
-    if (last) {
-      const answer = answerer.entryAnswer(last);
-      const buttons = [distance?.question, tutorial?.question].filter((q): q is string => !!q);
-      await step.context.sendActivity(renderAnswer({ ...answer, buttons }, answerer));
-      await this.s.memory.get(step.context, {}).then((m) => { m.lastEntryId = last.id; });
+    const parts = [onlyBlock, distance].filter((e): e is NonNullable<typeof e> => !!e).map((e) => answerer.entryAnswer(e));
+    if (parts.length > 0) {
+      const combined = { ...parts[0]!, text: parts.map((p) => p.text).join('\n\n'), sources: parts.flatMap((p) => p.sources), buttons: tutorial ? [tutorial.question] : [] };
+      await step.context.sendActivity(renderAnswer(combined, answerer));
+      const memory = await this.s.memory.get(step.context, {});
+      memory.lastEntryId = parts[0]!.entryId;
     }
     await step.context.sendActivity(renderPrompt(this.prompts.registration_done, answerer.menuLabels()));
     return step.endDialog();

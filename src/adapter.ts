@@ -2,8 +2,8 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
-  type TurnContext,
 } from 'botbuilder';
+import { turnErrorHandler } from './turn-error.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Assistant } from './assistant.ts';
@@ -22,20 +22,6 @@ export function createAdapter(config: Config, assistant: Assistant, logger: Logg
   const auth = new ConfigurationBotFrameworkAuthentication({}, credentials);
   const adapter = new CloudAdapter(auth);
 
-  adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: error, conversation: context.activity.conversation?.id, channel: context.activity.channelId }, 'turn failed');
-    try {
-      await context.sendActivity(assistant.answerer.conversation.error);
-      await context.sendTraceActivity('OnTurnError', `${error}`, 'https://www.botframework.com/schemas/error', 'TurnError');
-    } catch (sendError) {
-      logger.error({ err: sendError }, 'could not send the apology');
-    }
-    try {
-      // A learner must not stay stuck in a dialog whose state caused the error.
-      await assistant.bot.resetConversation(context);
-    } catch (resetError) {
-      logger.error({ err: resetError }, 'could not reset the conversation state');
-    }
-  };
+  adapter.onTurnError = turnErrorHandler(assistant, logger);
   return adapter;
 }

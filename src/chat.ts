@@ -2,6 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import { clockFrom, loadConfig, loadDotEnv } from './config.ts';
 import { createAssistant } from './assistant.ts';
 import { ConsoleAdapter } from './console-adapter.ts';
+import { createLogger } from './logger.ts';
+import { turnErrorHandler } from './turn-error.ts';
 
 /** npm run chat: talk to the assistant in the terminal (no server, no Azure). Ctrl+D or "quit" to leave. */
 async function main(): Promise<void> {
@@ -13,11 +15,7 @@ async function main(): Promise<void> {
     clock: clockFrom(config),
   });
   const adapter = new ConsoleAdapter((line) => process.stdout.write(`${line}\n`));
-  adapter.onTurnError = async (context, error) => {
-    process.stderr.write(`error: ${error.message}\n`);
-    await context.sendActivity(assistant.answerer.conversation.error);
-    await assistant.bot.resetConversation(context);
-  };
+  adapter.onTurnError = turnErrorHandler(assistant, createLogger('error'));
   const logic = (context: Parameters<typeof assistant.bot.run>[0]) => assistant.bot.run(context);
   await adapter.join(logic);
 

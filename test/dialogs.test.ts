@@ -196,3 +196,43 @@ describe('links', () => {
     expect(visible(r2[0]!)).toContain('<Voir le tutoriel Cyclades|https://example.org/tuto>');
   });
 });
+
+describe('robustness', () => {
+  it('a turn that throws gets an apology and a clean state', async () => {
+    const { TestAdapter } = await import('botbuilder-core');
+    const { pino } = await import('pino');
+    const { turnErrorHandler } = await import('../src/turn-error.ts');
+    const assistant = testAssistant();
+    const adapter = new TestAdapter(async (context) => assistant.bot.run(context));
+    adapter.onTurnError = turnErrorHandler(assistant, pino({ level: 'silent' }));
+    await adapter.send("Après l'examen").startTest(); // now waiting for a grade
+    const original = assistant.answerer.grade.bind(assistant.answerer);
+    assistant.answerer.grade = () => { throw new Error('boom'); };
+    adapter.activeQueue.splice(0);
+    await adapter.processActivity('8');
+    const apology = adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
+    expect(folded(apology.map((a) => a.text).join(' '))).toContain('probleme technique');
+    assistant.answerer.grade = original;
+    // The broken dialog is gone: the next message is routed afresh, not read as a grade.
+    await adapter.processActivity('Combien coûte l’inscription ?');
+    const next = adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
+    expect(next[0]!.text).toContain('5,00 €');
+  });
+
+  it('reads a Teams @mention message like the plain question', async () => {
+    const c = new Conversation(testAssistant(), 'msteams');
+    await c.adapter.processActivity({
+      type: 'message',
+      text: "<at>Assistant BTS</at> combien dure l'épreuve ?",
+      entities: [{ type: 'mention', mentioned: c.adapter.conversation.bot, text: '<at>Assistant BTS</at>' }],
+    } as never);
+    const replies = c.adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
+    expect(replies[0]!.text).toContain('2 h 30');
+  });
+
+  it('answers an empty or whitespace message politely', async () => {
+    const c = new Conversation();
+    const reply = await c.ask('   ');
+    expect(reply).toContain('pas sur');
+  });
+});

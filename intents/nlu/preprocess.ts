@@ -32,6 +32,17 @@ export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrec
 
 export interface Correction { from: string; to: string }
 
+const counts = new Int16Array(128);
+/** Size of the symmetric difference of two words' letter multisets. */
+function letterDifference(a: string, b: string): number {
+  counts.fill(0);
+  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i) & 127]! += 1;
+  for (let i = 0; i < b.length; i++) counts[b.charCodeAt(i) & 127]! -= 1;
+  let diff = 0;
+  for (let i = 0; i < 128; i++) diff += Math.abs(counts[i]!);
+  return diff;
+}
+
 /** A word seen at most this often in training may still be a typo... */
 const RARE_MAX = 3;
 /** ...of a word this many times more frequent. */
@@ -81,6 +92,8 @@ export class Preprocessor {
       list.push(w);
       this.byLength.set(w.length, list);
     }
+    // Most frequent first: the search for a known word's more frequent twin can stop early.
+    for (const list of this.byLength.values()) list.sort((a, b) => this.vocabulary.get(b)! - this.vocabulary.get(a)!);
     this.correctionCache.clear();
   }
 
@@ -151,7 +164,10 @@ export class Preprocessor {
     for (let len = word.length - maxDistance; len <= word.length + maxDistance; len++) {
       for (const candidate of this.byLength.get(len) ?? []) {
         const frequency = this.vocabulary.get(candidate) ?? 0;
-        if (candidate === word || (own > 0 && frequency < own * RARE_RATIO)) continue;
+        if (own > 0 && frequency < own * RARE_RATIO) break;
+        if (candidate === word) continue;
+        // Cheap lower bound first: each edit changes the letter counts by at most 2.
+        if (Math.ceil(letterDifference(word, candidate) / 2) > maxDistance) continue;
         const d = DamerauLevenshteinDistance(word, candidate);
         if (d < bestDistance || (d === bestDistance && frequency > bestFrequency)) {
           best = candidate;

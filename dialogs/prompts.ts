@@ -30,10 +30,15 @@ export class Acceptors {
     this.skip = new Set(p.skip_words.map(simplify));
   }
 
+  /** "oui", "pas encore", or an answer that starts with one ("oui j'ai fini en juin"). */
   yesNo(text: string): boolean | null {
     const s = simplify(text).replace(/[?]/g, '').trim();
     if (this.yes.has(s)) return true;
     if (this.no.has(s)) return false;
+    const starts = (set: Set<string>) => [...set].some((w) => s.startsWith(`${w} `) || s.startsWith(`${w}, `));
+    // "non" before "oui": "pas encore" must not be read as a yes because of a longer yes-phrase.
+    if (starts(this.no)) return false;
+    if (starts(this.yes)) return true;
     return null;
   }
 

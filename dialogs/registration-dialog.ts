@@ -37,8 +37,11 @@ export class RegistrationDialog extends ComponentDialog {
   }
 
   private async askEndDate(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const finished = this.s.acceptors.yesNo(String(step.result)) ?? false;
+    const answer = String(step.result);
+    const finished = this.s.acceptors.yesNo(answer) ?? false;
     (step.values as RegistrationState).finished = finished;
+    // "oui, en juin 2026": the date is already there.
+    if (extractDate(answer, this.s.clock())) return step.next(answer);
     const text = finished ? this.prompts.training_end_past : this.prompts.training_end_future;
     return step.prompt('prompt-training-end', {
       prompt: renderPrompt(text),

@@ -118,8 +118,6 @@ export class Router {
       case 'periode_inscription':
       case 'inscription_moment':
         return withU(a.examPlan(entry, date ?? null, today));
-      case 'format_epreuve':
-        return withU(a.entryAnswer(entry));
       default:
         return withU(a.entryAnswer(entry));
     }

@@ -236,3 +236,13 @@ describe('robustness', () => {
     expect(reply).toContain('pas sur');
   });
 });
+
+describe('registration dialog shortcuts', () => {
+  it('takes the date from "oui, en juin 2026" without asking for it', async () => {
+    const c = new Conversation();
+    await c.say("je veux m'inscrire");
+    const reply = await c.ask("oui j'ai fini en juin 2026");
+    expect(reply).toContain('juin 2027');
+    expect(reply).toContain('dans quel departement');
+  });
+});

@@ -103,6 +103,12 @@ if (corpus) {
   console.log(`ours (French preprocessing + natural Bayes): top-1 accuracy ${(100 * top1(oursPreds)).toFixed(1)}% (trained in ${trainMs.toFixed(0)} ms)`);
   console.log(`natural BayesClassifier, default options:    top-1 accuracy ${(100 * top1(plainBayes(train, inScope))).toFixed(1)}%`);
   console.log(`natural BayesClassifier + PorterStemmerFr:   top-1 accuracy ${(100 * top1(plainBayes(train, inScope, PorterStemmerFr))).toFixed(1)}%`);
+  const none = tests.filter((t) => t.intent === 'None');
+  if (none.length > 0) {
+    // The corpus has no off-topic training data, so this only shows how often low confidence alone refuses.
+    const refused = none.filter((t) => understander.understand(t.text, TODAY).status === 'fallback').length;
+    console.log(`"None" test utterances refused (no off-topic training data in this corpus): ${refused}/${none.length}`);
+  }
   console.log('reference: NLP.js 4.27 (French, default settings) reports 81% on this corpus');
 } else {
   const heldoutFile = option('heldout') ?? join(INTENTS_DIR, 'heldout', 'fr.jsonl');

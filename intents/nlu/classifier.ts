@@ -9,7 +9,7 @@ export interface ClassifierOptions {
   uniformPrior: boolean;
 }
 
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 0.2, uniformPrior: true };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 1, uniformPrior: true };
 
 export interface Scored { intent: string; probability: number }
 

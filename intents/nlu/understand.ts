@@ -39,9 +39,11 @@ export interface DecisionOptions {
   ambiguityMargin: number;
   /** ...and so is a best intent below answerThreshold when the two best together reach this. */
   ambiguityFloor: number;
+  /** Conversational intents skip the scope gate but need this posterior (chit-chat looks like off-topic). */
+  smalltalkThreshold: number;
 }
 
-export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.5, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6 };
+export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.4, answerThreshold: 0.2, ambiguityMargin: 0.15, ambiguityFloor: 0.6, smalltalkThreshold: 0.6 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
 
@@ -79,7 +81,11 @@ export class Understander {
     const preprocessor = new Preprocessor(lexicon, { ...DEFAULT_PREPROCESS, ...options.preprocess });
     const classifier = IntentClassifier.train(preprocessor, training.examples, { ...DEFAULT_CLASSIFIER, ...options.classifier });
     const decision = { ...DEFAULT_DECISION, ...options.decision };
-    const scope = new ScopeClassifier(preprocessor, training.examples, OUT_OF_SCOPE, options.classifier?.smoothing ?? DEFAULT_CLASSIFIER.smoothing);
+    // The gate learns "about the exam or not": conversational intents (greetings, thanks, help) are
+    // neither, and would teach it that chit-chat is in scope.
+    const kinds = new Map(training.catalog.map((i) => [i.id, i.kind]));
+    const gateExamples = training.examples.filter((e) => kinds.get(e.intent) !== 'smalltalk');
+    const scope = new ScopeClassifier(preprocessor, gateExamples, OUT_OF_SCOPE, options.classifier?.smoothing ?? DEFAULT_CLASSIFIER.smoothing);
     return new Understander(classifier, preprocessor, new PlaceExtractor(gazetteer), new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
   }
 
@@ -127,7 +133,10 @@ export class Understander {
     const { ranking, corrections, scope } = this.score(text);
     // Confidence shown to staff and used for decisions: P(in scope) × P(intent | message).
     const alternatives = ranking
-      .map((r) => ({ intent: r.intent, probability: r.intent === OUT_OF_SCOPE ? Math.max(r.probability, 1 - scope) : r.probability * scope }))
+      .map((r) => ({
+        intent: r.intent,
+        probability: r.intent === OUT_OF_SCOPE ? Math.max(r.probability, 1 - scope) : this.kindOf(r.intent) === 'smalltalk' ? r.probability : r.probability * scope,
+      }))
       .sort((a, b) => b.probability - a.probability)
       .slice(0, 3);
     const first = ranking[0];
@@ -135,7 +144,9 @@ export class Understander {
     const base = { text, alternatives, entities, corrections };
     const confidence = first ? (alternatives.find((a) => a.intent === first.intent)?.probability ?? 0) : 0;
     const d = this.decision;
-    if (!first || first.intent === OUT_OF_SCOPE || scope < d.scopeThreshold) {
+    // Greetings, thanks and "what can you do" assert no fact: they need no gate, only a clear winner.
+    const gated = !!first && this.kindOf(first.intent) !== 'smalltalk';
+    if (!first || first.intent === OUT_OF_SCOPE || (gated && scope < d.scopeThreshold) || (!gated && first.probability < d.smalltalkThreshold)) {
       return { ...base, intent: first?.intent ?? null, confidence, status: 'fallback' };
     }
     const close = second && second.intent !== OUT_OF_SCOPE && first.probability - second.probability < d.ambiguityMargin;

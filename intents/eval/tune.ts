@@ -53,9 +53,20 @@ export function crossValidate(options: Partial<UnderstanderOptions>): { accuracy
   return score(predictions(options));
 }
 
+if (process.argv[2] === '--confusions') {
+  const preds = predictions(JSON.parse(process.argv[3] ?? '{}') as Partial<UnderstanderOptions>);
+  const pairs = new Map<string, number>();
+  for (const p of preds) {
+    const got = p.status === 'fallback' ? 'REFUSED' : p.intent ?? 'none';
+    if (got !== p.expected) pairs.set(`${p.expected} → ${got}`, (pairs.get(`${p.expected} → ${got}`) ?? 0) + 1);
+  }
+  for (const [pair, n] of [...pairs].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(String(n).padStart(4), pair);
+  process.exit(0);
+}
+
 if (process.argv[2] === '--one') {
   const r = crossValidate(JSON.parse(process.argv[3] ?? '{}') as Partial<UnderstanderOptions>);
-  console.log(`accuracy ${(100 * r.accuracy).toFixed(1)}%  refusal ${(100 * r.refusal).toFixed(1)}%`);
+  console.log(`accuracy ${(100 * r.accuracy).toFixed(2)}%  refusal ${(100 * r.refusal).toFixed(2)}%`);
   process.exit(0);
 }
 

@@ -7,9 +7,11 @@ export interface ClassifierOptions {
   smoothing: number;
   /** Ignore class sizes: out-of-scope has many more examples than any one question. */
   uniformPrior: boolean;
+  /** Give the scope gate "unknown word" features (see Preprocessor). */
+  scopeUnknownMarkers: boolean;
 }
 
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 1, uniformPrior: true };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 1, uniformPrior: true, scopeUnknownMarkers: true };
 
 export interface Scored { intent: string; probability: number }
 

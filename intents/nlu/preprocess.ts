@@ -26,9 +26,11 @@ export interface PreprocessOptions {
    * meets unknown words: many for off-topic messages, few for real questions.
    */
   unknownFeatures: boolean;
+  /** Also use pairs of neighbouring meaningful words ("quand_inscri", "qui_organis"). */
+  bigrams: boolean;
 }
 
-export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrection: true, unknownFeatures: false };
+export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrection: true, unknownFeatures: false, bigrams: false };
 
 export interface Correction { from: string; to: string }
 
@@ -119,8 +121,14 @@ export class Preprocessor {
     const words = this.words(text, this.options.typoCorrection, corrections);
     const features = new Set<string>();
     let unknown = 0;
+    let previous: string | null = null;
     for (const w of words) {
       if (this.lexicon.stopwords.has(w)) continue;
+      if (this.options.bigrams) {
+        const stem = this.stem(w);
+        if (previous) features.add(`${previous}_${stem}`);
+        previous = stem;
+      }
       if (this.vocabulary.size > 0 && (this.vocabulary.get(w) ?? 0) <= 1 && !/^z(date|note|annee|cp|num)$/.test(w)) {
         unknown += 1;
         if (unknownFeatures) continue;

@@ -17,7 +17,13 @@ export class ScopeClassifier {
   private readonly bayes: BayesClassifier;
   private readonly known: Set<string>;
 
-  constructor(private readonly preprocessor: Preprocessor, examples: Example[], outOfScopeIntent: string, smoothing: number) {
+  constructor(
+    private readonly preprocessor: Preprocessor,
+    examples: Example[],
+    outOfScopeIntent: string,
+    smoothing: number,
+    private readonly unknownMarkers = true,
+  ) {
     this.bayes = new BayesClassifier(undefined, smoothing);
     for (const ex of examples) {
       const features = this.features(ex.text);
@@ -28,7 +34,7 @@ export class ScopeClassifier {
   }
 
   private features(text: string): string[] {
-    return this.preprocessor.process(text, { unknownFeatures: true }).features;
+    return this.preprocessor.process(text, { unknownFeatures: this.unknownMarkers }).features;
   }
 
   /** Probability that the message is in scope (uniform prior between the two classes). */

@@ -41,9 +41,12 @@ export interface DecisionOptions {
   ambiguityFloor: number;
   /** Conversational intents skip the scope gate but need this posterior (chit-chat looks like off-topic). */
   smalltalkThreshold: number;
+  /** Between this and scopeThreshold, a message is still answered if its intent is this clear... */
+  scopeFloor: number;
+  clearIntent: number;
 }
 
-export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.4, answerThreshold: 0.2, ambiguityMargin: 0.15, ambiguityFloor: 0.6, smalltalkThreshold: 0.6 };
+export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.4, answerThreshold: 0.2, ambiguityMargin: 0.15, ambiguityFloor: 0.6, smalltalkThreshold: 0.5, scopeFloor: 0.4, clearIntent: 1.01 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
 
@@ -85,7 +88,8 @@ export class Understander {
     // neither, and would teach it that chit-chat is in scope.
     const kinds = new Map(training.catalog.map((i) => [i.id, i.kind]));
     const gateExamples = training.examples.filter((e) => kinds.get(e.intent) !== 'smalltalk');
-    const scope = new ScopeClassifier(preprocessor, gateExamples, OUT_OF_SCOPE, options.classifier?.smoothing ?? DEFAULT_CLASSIFIER.smoothing);
+    const classifierOptions = { ...DEFAULT_CLASSIFIER, ...options.classifier };
+    const scope = new ScopeClassifier(preprocessor, gateExamples, OUT_OF_SCOPE, classifierOptions.smoothing, classifierOptions.scopeUnknownMarkers);
     return new Understander(classifier, preprocessor, new PlaceExtractor(gazetteer), new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
   }
 
@@ -146,7 +150,8 @@ export class Understander {
     const d = this.decision;
     // Greetings, thanks and "what can you do" assert no fact: they need no gate, only a clear winner.
     const gated = !!first && this.kindOf(first.intent) !== 'smalltalk';
-    if (!first || first.intent === OUT_OF_SCOPE || (gated && scope < d.scopeThreshold) || (!gated && first.probability < d.smalltalkThreshold)) {
+    const outOfScope = gated && (scope < d.scopeFloor || (scope < d.scopeThreshold && first.probability < d.clearIntent));
+    if (!first || first.intent === OUT_OF_SCOPE || outOfScope || (!gated && first.probability < d.smalltalkThreshold)) {
       return { ...base, intent: first?.intent ?? null, confidence, status: 'fallback' };
     }
     const close = second && second.intent !== OUT_OF_SCOPE && first.probability - second.probability < d.ambiguityMargin;

@@ -135,31 +135,33 @@ export class Understander {
       return { text, intent: small, confidence: 1, status: 'answered', alternatives: [{ intent: small, probability: 1 }], entities, corrections: [] };
     }
     const { ranking, corrections, scope } = this.score(text);
-    // Confidence shown to staff and used for decisions: P(in scope) × P(intent | message).
-    const alternatives = ranking
-      .map((r) => ({
-        intent: r.intent,
-        probability: r.intent === OUT_OF_SCOPE ? Math.max(r.probability, 1 - scope) : this.kindOf(r.intent) === 'smalltalk' ? r.probability : r.probability * scope,
-      }))
-      .sort((a, b) => b.probability - a.probability)
-      .slice(0, 3);
+    const d = this.decision;
     const first = ranking[0];
     const second = ranking[1];
-    const base = { text, alternatives, entities, corrections };
-    const confidence = first ? (alternatives.find((a) => a.intent === first.intent)?.probability ?? 0) : 0;
-    const d = this.decision;
+    // Confidence recorded for each intent: P(in scope) × P(intent | message) for questions about the
+    // exam; the posterior alone for conversational intents, which need no gate.
+    const confidenceOf = (r: Scored): number =>
+      r.intent === OUT_OF_SCOPE ? Math.max(r.probability, 1 - scope) : this.kindOf(r.intent) === 'smalltalk' ? r.probability : r.probability * scope;
+    const result = (intent: string | null, status: UnderstandingStatus): Understanding => {
+      const scored = ranking.map((r) => ({ intent: r.intent, probability: confidenceOf(r) }));
+      const chosen = scored.find((a) => a.intent === intent);
+      const others = scored.filter((a) => a.intent !== intent).sort((a, b) => b.probability - a.probability);
+      const alternatives = (chosen ? [chosen, ...others] : others).slice(0, 3);
+      return { text, intent, confidence: chosen?.probability ?? 0, status, alternatives, entities, corrections };
+    };
+    if (!first) return result(null, 'fallback');
     // Greetings, thanks and "what can you do" assert no fact: they need no gate, only a clear winner.
-    const gated = !!first && this.kindOf(first.intent) !== 'smalltalk';
-    const outOfScope = gated && (scope < d.scopeFloor || (scope < d.scopeThreshold && first.probability < d.clearIntent));
-    if (!first || first.intent === OUT_OF_SCOPE || outOfScope || (!gated && first.probability < d.smalltalkThreshold)) {
-      return { ...base, intent: first?.intent ?? null, confidence, status: 'fallback' };
-    }
-    const close = second && second.intent !== OUT_OF_SCOPE && first.probability - second.probability < d.ambiguityMargin;
+    const gated = this.kindOf(first.intent) !== 'smalltalk';
+    const outOfScope = first.intent === OUT_OF_SCOPE ||
+      (gated && (scope < d.scopeFloor || (scope < d.scopeThreshold && first.probability < d.clearIntent)));
+    if (outOfScope) return result(OUT_OF_SCOPE, 'fallback');
+    if (!gated && first.probability < d.smalltalkThreshold) return result(first.intent, 'fallback');
+    const close = !!second && second.intent !== OUT_OF_SCOPE && first.probability - second.probability < d.ambiguityMargin;
     const unsure = first.probability < d.answerThreshold;
     if ((close || unsure) && second && second.intent !== OUT_OF_SCOPE && first.probability + second.probability >= d.ambiguityFloor) {
-      return { ...base, intent: first.intent, confidence, status: 'ambiguous' };
+      return result(first.intent, 'ambiguous');
     }
-    return { ...base, intent: first.intent, confidence, status: unsure ? 'fallback' : 'answered' };
+    return result(first.intent, unsure ? 'fallback' : 'answered');
   }
 
   /** Place in a message; `bare` accepts a lone département number (answer to "which département?"). */

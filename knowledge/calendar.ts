@@ -1,5 +1,10 @@
-import { addYears, format, isAfter, lastDayOfMonth, startOfDay } from 'date-fns';
-import { fr } from 'date-fns/locale';
+// One module per function: the date-fns index pulls hundreds of modules (≈250 ms at start-up).
+import { addYears } from 'date-fns/addYears';
+import { format } from 'date-fns/format';
+import { isAfter } from 'date-fns/isAfter';
+import { lastDayOfMonth } from 'date-fns/lastDayOfMonth';
+import { startOfDay } from 'date-fns/startOfDay';
+import { fr } from 'date-fns/locale/fr';
 
 /**
  * Date reasoning over the sheet's calendar facts: registration once a year in autumn, exams in June,

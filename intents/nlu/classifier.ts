@@ -1,4 +1,4 @@
-import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
+import { SparseBayes } from './sparse-bayes.ts';
 import type { Example } from './training-data.ts';
 import type { Preprocessor } from './preprocess.ts';
 
@@ -23,29 +23,18 @@ export interface Classification {
   totalFeatures: number;
 }
 
-interface ApparatusBayes { classTotals: Record<string, number>; totalExamples: number }
-
-/**
- * natural's BayesClassifier on our own features, with its raw values turned into a posterior:
- * natural returns prior × Π P(feature|class), unnormalised and over present features only; we divide
- * by the sum over classes (and optionally by the prior) so scores are comparable between messages.
- */
+/** Which intent: natural's Bayes classifier over the preprocessed features of every training example. */
 export class IntentClassifier {
-  private readonly bayes: BayesClassifier;
-  private readonly known: Set<string>;
+  private readonly bayes: SparseBayes;
 
   private constructor(
     private readonly preprocessor: Preprocessor,
     private readonly options: ClassifierOptions,
     examples: Example[],
   ) {
-    this.bayes = new BayesClassifier(undefined, options.smoothing);
-    for (const ex of examples) {
-      const features = preprocessor.process(ex.text).features;
-      if (features.length > 0) this.bayes.addDocument(features, ex.intent);
-    }
+    this.bayes = new SparseBayes(options.smoothing);
+    for (const ex of examples) this.bayes.add(preprocessor.process(ex.text).features, ex.intent);
     this.bayes.train();
-    this.known = new Set(Object.keys(this.bayes.features));
   }
 
   static train(preprocessor: Preprocessor, examples: Example[], options = DEFAULT_CLASSIFIER): IntentClassifier {
@@ -54,19 +43,8 @@ export class IntentClassifier {
   }
 
   classifyFeatures(features: string[]): Classification {
-    const knownFeatures = features.filter((f) => this.known.has(f));
-    if (knownFeatures.length === 0) return { ranking: [], knownFeatures: 0, totalFeatures: features.length };
-    const raw = this.bayes.getClassifications(knownFeatures);
-    const inner = (this.bayes as unknown as { classifier: ApparatusBayes }).classifier;
-    const values = raw.map(({ label, value }) => {
-      const prior = inner.classTotals[label]! / inner.totalExamples;
-      return { intent: label, value: this.options.uniformPrior ? value / prior : value };
-    });
-    const total = values.reduce((s, v) => s + v.value, 0);
-    const ranking = total > 0
-      ? values.map((v) => ({ intent: v.intent, probability: v.value / total })).sort((a, b) => b.probability - a.probability)
-      : [];
-    return { ranking, knownFeatures: knownFeatures.length, totalFeatures: features.length };
+    const ranking = this.bayes.posterior(features, this.options.uniformPrior).map((p) => ({ intent: p.label, probability: p.probability }));
+    return { ranking, knownFeatures: features.filter((f) => this.bayes.knows(f)).length, totalFeatures: features.length };
   }
 
   classify(text: string): Classification {

@@ -9,9 +9,11 @@ export interface ClassifierOptions {
   uniformPrior: boolean;
   /** Give the scope gate "unknown word" features (see Preprocessor). */
   scopeUnknownMarkers: boolean;
+  /** Keep the off-topic examples as an intent of their own (besides the scope gate). */
+  offTopicIntent: boolean;
 }
 
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 1, uniformPrior: true, scopeUnknownMarkers: true };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 1, uniformPrior: true, scopeUnknownMarkers: true, offTopicIntent: true };
 
 export interface Scored { intent: string; probability: number }
 
@@ -37,8 +39,8 @@ export class IntentClassifier {
     this.bayes.train();
   }
 
-  static train(preprocessor: Preprocessor, examples: Example[], options = DEFAULT_CLASSIFIER): IntentClassifier {
-    preprocessor.learnVocabulary(examples.map((e) => e.text));
+  static train(preprocessor: Preprocessor, examples: Example[], options = DEFAULT_CLASSIFIER, learnVocabulary = true): IntentClassifier {
+    if (learnVocabulary) preprocessor.learnVocabulary(examples.map((e) => e.text));
     return new IntentClassifier(preprocessor, options, examples);
   }
 

@@ -82,13 +82,16 @@ export class Understander {
 
   static build(training: TrainingSet, lexicon: Lexicon, gazetteer: Gazetteer, options: Partial<UnderstanderOptions> = {}): Understander {
     const preprocessor = new Preprocessor(lexicon, { ...DEFAULT_PREPROCESS, ...options.preprocess });
-    const classifier = IntentClassifier.train(preprocessor, training.examples, { ...DEFAULT_CLASSIFIER, ...options.classifier });
+    const classifierOptions = { ...DEFAULT_CLASSIFIER, ...options.classifier };
+    preprocessor.learnVocabulary(training.examples.map((e) => e.text));
+    // The intent classifier may leave the off-topic examples to the scope gate alone.
+    const intentExamples = classifierOptions.offTopicIntent ? training.examples : training.examples.filter((e) => e.intent !== OUT_OF_SCOPE);
+    const classifier = IntentClassifier.train(preprocessor, intentExamples, classifierOptions, false);
     const decision = { ...DEFAULT_DECISION, ...options.decision };
     // The gate learns "about the exam or not": conversational intents (greetings, thanks, help) are
     // neither, and would teach it that chit-chat is in scope.
     const kinds = new Map(training.catalog.map((i) => [i.id, i.kind]));
     const gateExamples = training.examples.filter((e) => kinds.get(e.intent) !== 'smalltalk');
-    const classifierOptions = { ...DEFAULT_CLASSIFIER, ...options.classifier };
     const scope = new ScopeClassifier(preprocessor, gateExamples, OUT_OF_SCOPE, classifierOptions.smoothing, classifierOptions.scopeUnknownMarkers);
     return new Understander(classifier, preprocessor, new PlaceExtractor(gazetteer), new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
   }

@@ -114,6 +114,16 @@ export class Router {
       case 'academie':
         if (place) return withU(a.academy(entry, place));
         return { type: 'dialog', dialog: 'academy', options: {}, understanding: u };
+      case 'cout_inscription':
+      case 'lieu_inscription': {
+        // "combien ça coûte à Lyon ?": the answer, then which académie that place belongs to.
+        const academyEntry = a.kb.entryForIntent('academie');
+        if (!place || !academyEntry) return withU(a.entryAnswer(entry));
+        const main = a.entryAnswer(entry);
+        const where = a.academy(academyEntry, place);
+        if (where.kind === 'prompt') return withU(main);
+        return withU({ ...main, text: `${main.text}\n\n${where.text}`, sources: [...main.sources, ...where.sources], links: [...main.links, ...where.links.filter((l) => !main.links.some((m) => m.url === l.url))] });
+      }
       case 'session_examen':
       case 'periode_inscription':
       case 'inscription_moment':

@@ -246,3 +246,12 @@ describe('registration dialog shortcuts', () => {
     expect(reply).toContain('dans quel departement');
   });
 });
+
+describe('answers enriched by a place', () => {
+  it('a cost question naming a town also names its académie', async () => {
+    const c = new Conversation();
+    const reply = await c.ask("combien coute l'inscription si j'habite a Marseille ?");
+    expect(reply).toContain('5,00');
+    expect(reply).toContain("academie d'aix-marseille");
+  });
+});

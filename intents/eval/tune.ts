@@ -71,11 +71,11 @@ if (process.argv[2] === '--one') {
 }
 
 const grid: Partial<UnderstanderOptions>[] = [];
-for (const smoothing of [0.2, 0.5, 1])
-  for (const scopeThreshold of [0.3, 0.4, 0.5])
-    for (const answerThreshold of [0.2, 0.3])
-      for (const smalltalkThreshold of [0.5, 0.7, 0.9])
-        grid.push({ classifier: { smoothing }, decision: { scopeThreshold, answerThreshold, smalltalkThreshold } });
+for (const scopeThreshold of [0.5, 0.6, 0.7, 0.8])
+  for (const scopeFloor of [0.2, 0.3, 0.4])
+    for (const clearIntent of [0.8, 0.9])
+      for (const smalltalkThreshold of [0.5, 0.6])
+        grid.push({ decision: { scopeThreshold, scopeFloor: Math.min(scopeFloor, scopeThreshold), clearIntent, answerThreshold: 0.3, smalltalkThreshold } });
 
 // Learners must not get invented answers: among settings refusing ≥ 90 % of off-topic questions in
 // cross-validation, the most accurate wins.

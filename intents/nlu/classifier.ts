@@ -3,8 +3,10 @@ import type { Example } from './training-data.ts';
 import type { Preprocessor } from './preprocess.ts';
 
 export interface ClassifierOptions {
-  /** Additive smoothing of natural's Bayes classifier (its default is 1). */
+  /** Additive smoothing of natural's Bayes classifier for intents (natural's default is 1). */
   smoothing: number;
+  /** The same for the scope gate. */
+  scopeSmoothing: number;
   /** Ignore class sizes: out-of-scope has many more examples than any one question. */
   uniformPrior: boolean;
   /** Give the scope gate "unknown word" features (see Preprocessor). */
@@ -13,7 +15,7 @@ export interface ClassifierOptions {
   offTopicIntent: boolean;
 }
 
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 1, uniformPrior: true, scopeUnknownMarkers: true, offTopicIntent: true };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 0.3, scopeSmoothing: 0.3, uniformPrior: true, scopeUnknownMarkers: true, offTopicIntent: true };
 
 export interface Scored { intent: string; probability: number }
 

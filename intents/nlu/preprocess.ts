@@ -30,7 +30,7 @@ export interface PreprocessOptions {
   bigrams: boolean;
 }
 
-export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrection: true, unknownFeatures: false, bigrams: false };
+export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrection: true, unknownFeatures: false, bigrams: true };
 
 export interface Correction { from: string; to: string }
 
@@ -45,11 +45,9 @@ function letterDifference(a: string, b: string): number {
   return diff;
 }
 
-/** A word seen at most this often in training may still be a typo... */
-const RARE_MAX = 3;
-/** ...of a word this many times more frequent. */
+/** A known word may still be a typo of a word this many times more frequent... */
 const RARE_RATIO = 10;
-/** Long words rarely collide, so even frequent ones may be typos of a far more frequent word. */
+/** ...when it is this long: short known words are real words more often than typos ("mois", "moi"). */
 const LONG_WORD = 8;
 
 export interface Preprocessed {
@@ -157,11 +155,10 @@ export class Preprocessor {
   /** Nearest known word for an unknown one: distance 1 for short words, 2 from 7 letters on. */
   private correct(word: string): string {
     if (word.length < 4 || this.vocabulary.size === 0 || /\d/.test(word)) return word;
-    // Known words are kept, unless rare or long: a typo that also occurs in training ("inscirption")
-    // is still corrected to a word at least RARE_RATIO times more frequent. Short frequent words stay
-    // ("mois" is not a typo of "moi").
+    // Known words are kept, unless long: a typo that also occurs in training ("inscirption") is still
+    // corrected to a word at least RARE_RATIO times more frequent.
     const own = this.vocabulary.get(word) ?? 0;
-    if (own > RARE_MAX && word.length < LONG_WORD) return word;
+    if (own > 0 && word.length < LONG_WORD) return word;
     if (this.lexicon.stopwords.has(word)) return word;
     const cached = this.correctionCache.get(word);
     if (cached !== undefined) return cached ?? word;

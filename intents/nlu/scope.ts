@@ -1,28 +1,28 @@
 import { SparseBayes } from './sparse-bayes.ts';
-import type { Example } from './training-data.ts';
 import type { Preprocessor } from './preprocess.ts';
 
-const IN = 'in_scope';
-const OUT = 'out_of_scope';
+/** What a message is about: the exam, conversation with the assistant, or something else. */
+export type ScopeLabel = 'exam' | 'chat' | 'off';
+export type Scope = Record<ScopeLabel, number>;
 
 /**
- * Is a message about the exam at all? A two-class natural Bayes classifier (every in-scope example
- * against the off-topic ones), on stems plus "unknown word" markers. Pooling all in-scope intents into
- * one class gives it far more evidence per word than any single intent has, and off-topic messages
- * are mostly made of words the domain never uses.
+ * Is a message about the exam at all? A three-class natural Bayes classifier: every question about
+ * the exam pooled together, every conversational message (greetings, thanks, "what can you do")
+ * pooled together, and the off-topic ones; on stems plus "unknown word" markers. Pooling gives each
+ * class far more evidence per word than any single intent has, and off-topic messages are mostly made
+ * of words the domain never uses.
  */
 export class ScopeClassifier {
   private readonly bayes: SparseBayes;
 
   constructor(
     private readonly preprocessor: Preprocessor,
-    examples: Example[],
-    outOfScopeIntent: string,
+    examples: { text: string; label: ScopeLabel }[],
     smoothing: number,
     private readonly unknownMarkers = true,
   ) {
     this.bayes = new SparseBayes(smoothing);
-    for (const ex of examples) this.bayes.add(this.features(ex.text), ex.intent === outOfScopeIntent ? OUT : IN);
+    for (const ex of examples) this.bayes.add(this.features(ex.text), ex.label);
     this.bayes.train();
   }
 
@@ -30,9 +30,10 @@ export class ScopeClassifier {
     return this.preprocessor.process(text, { unknownFeatures: this.unknownMarkers }).features;
   }
 
-  /** Probability that the message is in scope (uniform prior between the two classes). */
-  inScope(text: string): number {
-    const posterior = this.bayes.posterior(this.features(text), true);
-    return posterior.find((p) => p.label === IN)?.probability ?? 0;
+  /** Probabilities of the three scopes (uniform prior); all 0 when no word is known. */
+  classify(text: string): Scope {
+    const scope: Scope = { exam: 0, chat: 0, off: 0 };
+    for (const p of this.bayes.posterior(this.features(text), true)) scope[p.label as ScopeLabel] = p.probability;
+    return scope;
   }
 }

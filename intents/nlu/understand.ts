@@ -4,7 +4,7 @@ import { extractGrade, type Grade } from './entities/grade.ts';
 import { PlaceExtractor, type Gazetteer, type Place } from './entities/place.ts';
 import { DEFAULT_PREPROCESS, Preprocessor, type Correction, type PreprocessOptions } from './preprocess.ts';
 import { SmalltalkMatcher } from './smalltalk.ts';
-import { ScopeClassifier } from './scope.ts';
+import { ScopeClassifier, type Scope, type ScopeLabel } from './scope.ts';
 import { sentences } from './text.ts';
 import type { IntentInfo, TrainingSet } from './training-data.ts';
 import type { Lexicon } from './lexicon.ts';
@@ -46,7 +46,7 @@ export interface DecisionOptions {
   clearIntent: number;
 }
 
-export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.4, answerThreshold: 0.2, ambiguityMargin: 0.15, ambiguityFloor: 0.6, smalltalkThreshold: 0.5, scopeFloor: 0.4, clearIntent: 1.01 };
+export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.8, scopeFloor: 0.6, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6, smalltalkThreshold: 0.6 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
 
@@ -57,7 +57,7 @@ export interface UnderstanderOptions {
   decision: Partial<DecisionOptions>;
 }
 
-interface Reading { ranking: Scored[]; corrections: Correction[]; scope: number; score: number }
+interface Reading { ranking: Scored[]; corrections: Correction[]; scope: Scope; score: number }
 
 /**
  * Turns a learner's message into an intent with a real confidence, plus entities.
@@ -88,11 +88,9 @@ export class Understander {
     const intentExamples = classifierOptions.offTopicIntent ? training.examples : training.examples.filter((e) => e.intent !== OUT_OF_SCOPE);
     const classifier = IntentClassifier.train(preprocessor, intentExamples, classifierOptions, false);
     const decision = { ...DEFAULT_DECISION, ...options.decision };
-    // The gate learns "about the exam or not": conversational intents (greetings, thanks, help) are
-    // neither, and would teach it that chit-chat is in scope.
     const kinds = new Map(training.catalog.map((i) => [i.id, i.kind]));
-    const gateExamples = training.examples.filter((e) => kinds.get(e.intent) !== 'smalltalk');
-    const scope = new ScopeClassifier(preprocessor, gateExamples, OUT_OF_SCOPE, classifierOptions.smoothing, classifierOptions.scopeUnknownMarkers);
+    const scopeOf = (intent: string): ScopeLabel => (intent === OUT_OF_SCOPE ? 'off' : kinds.get(intent) === 'smalltalk' ? 'chat' : 'exam');
+    const scope = new ScopeClassifier(preprocessor, training.examples.map((e) => ({ text: e.text, label: scopeOf(e.intent) })), classifierOptions.scopeSmoothing, classifierOptions.scopeUnknownMarkers);
     return new Understander(classifier, preprocessor, new PlaceExtractor(gazetteer), new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
   }
 
@@ -100,15 +98,13 @@ export class Understander {
     const pre = this.preprocessor.process(text);
     const c = this.classifier.classifyFeatures(pre.features);
     if (c.ranking.length === 0) return null;
-    const scope = this.scope.inScope(text);
-    const top = c.ranking[0]!;
+    const scope = this.scope.classify(text);
     // Prefer an in-scope reading of one sentence over an out-of-scope reading of the whole.
-    const score = top.intent === OUT_OF_SCOPE ? 0 : scope * top.probability;
-    return { ranking: c.ranking, corrections: pre.corrections, scope, score };
+    return { ranking: c.ranking, corrections: pre.corrections, scope, score: Math.max(scope.exam, scope.chat) * c.ranking[0]!.probability };
   }
 
   /** The best reading among the whole message and each of its sentences. */
-  score(text: string): { ranking: Scored[]; corrections: Correction[]; scope: number } {
+  score(text: string): { ranking: Scored[]; corrections: Correction[]; scope: Scope } {
     const candidates = new Set([text, this.smalltalk.stripGreeting(text)]);
     const parts = sentences(text);
     if (parts.length > 1) for (const p of parts) candidates.add(p);
@@ -117,7 +113,7 @@ export class Understander {
       const reading = this.read(candidate);
       if (reading && (!best || reading.score > best.score)) best = reading;
     }
-    return best ?? { ranking: [], corrections: [], scope: 0 };
+    return best ?? { ranking: [], corrections: [], scope: { exam: 0, chat: 0, off: 1 } };
   }
 
   extractEntities(text: string, today: Date): Entities {
@@ -139,12 +135,12 @@ export class Understander {
     }
     const { ranking, corrections, scope } = this.score(text);
     const d = this.decision;
-    const first = ranking[0];
-    const second = ranking[1];
-    // Confidence recorded for each intent: P(in scope) × P(intent | message) for questions about the
-    // exam; the posterior alone for conversational intents, which need no gate.
+    const isChat = (intent: string) => this.kindOf(intent) === 'smalltalk';
+    // P(about the exam | not conversation): the gate for questions, comparable across messages.
+    const examScope = scope.exam + scope.off > 0 ? scope.exam / (scope.exam + scope.off) : 0;
+    // Confidence recorded for each intent: P(scope) × P(intent | message).
     const confidenceOf = (r: Scored): number =>
-      r.intent === OUT_OF_SCOPE ? Math.max(r.probability, 1 - scope) : this.kindOf(r.intent) === 'smalltalk' ? r.probability : r.probability * scope;
+      r.intent === OUT_OF_SCOPE ? scope.off : isChat(r.intent) ? r.probability * scope.chat : r.probability * examScope;
     const result = (intent: string | null, status: UnderstandingStatus): Understanding => {
       const scored = ranking.map((r) => ({ intent: r.intent, probability: confidenceOf(r) }));
       const chosen = scored.find((a) => a.intent === intent);
@@ -152,13 +148,22 @@ export class Understander {
       const alternatives = (chosen ? [chosen, ...others] : others).slice(0, 3);
       return { text, intent, confidence: chosen?.probability ?? 0, status, alternatives, entities, corrections };
     };
-    if (!first) return result(null, 'fallback');
-    // Greetings, thanks and "what can you do" assert no fact: they need no gate, only a clear winner.
-    const gated = this.kindOf(first.intent) !== 'smalltalk';
+    if (ranking.length === 0) return result(null, 'fallback');
+
+    // Conversation (greetings, thanks, "what can you do"): no fact is asserted, the pooled class decides.
+    if (scope.chat >= scope.exam && scope.chat >= scope.off) {
+      const chat = ranking.find((r) => isChat(r.intent));
+      // Which conversational intent must be clear too: "une bonne blague ?" is not a goodbye.
+      if (chat && scope.chat >= d.smalltalkThreshold && chat.probability >= d.clearIntent) return result(chat.intent, 'answered');
+      return result(chat?.intent ?? OUT_OF_SCOPE, 'fallback');
+    }
+    const questions = ranking.filter((r) => !isChat(r.intent));
+    const first = questions[0];
+    const second = questions[1];
+    if (!first) return result(OUT_OF_SCOPE, 'fallback');
     const outOfScope = first.intent === OUT_OF_SCOPE ||
-      (gated && (scope < d.scopeFloor || (scope < d.scopeThreshold && first.probability < d.clearIntent)));
+      examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
     if (outOfScope) return result(OUT_OF_SCOPE, 'fallback');
-    if (!gated && first.probability < d.smalltalkThreshold) return result(first.intent, 'fallback');
     const close = !!second && second.intent !== OUT_OF_SCOPE && first.probability - second.probability < d.ambiguityMargin;
     const unsure = first.probability < d.answerThreshold;
     if ((close || unsure) && second && second.intent !== OUT_OF_SCOPE && first.probability + second.probability >= d.ambiguityFloor) {

@@ -13,9 +13,11 @@ export interface ClassifierOptions {
   scopeUnknownMarkers: boolean;
   /** Keep the off-topic examples as an intent of their own (besides the scope gate). */
   offTopicIntent: boolean;
+  /** Word pairs seen fewer times than this in training are not used (every single word is). */
+  minFeatureCount: number;
 }
 
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 0.3, scopeSmoothing: 0.3, uniformPrior: true, scopeUnknownMarkers: true, offTopicIntent: true };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 0.3, scopeSmoothing: 0.3, uniformPrior: true, scopeUnknownMarkers: true, offTopicIntent: true, minFeatureCount: 1 };
 
 export interface Scored { intent: string; probability: number }
 
@@ -36,9 +38,7 @@ export class IntentClassifier {
     private readonly options: ClassifierOptions,
     examples: Example[],
   ) {
-    this.bayes = new SparseBayes(options.smoothing);
-    for (const ex of examples) this.bayes.add(preprocessor.process(ex.text).features, ex.intent);
-    this.bayes.train();
+    this.bayes = new SparseBayes(examples.map((ex) => ({ features: preprocessor.process(ex.text).features, label: ex.intent })), options.smoothing, options.minFeatureCount);
   }
 
   static train(preprocessor: Preprocessor, examples: Example[], options = DEFAULT_CLASSIFIER, learnVocabulary = true): IntentClassifier {

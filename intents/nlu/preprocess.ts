@@ -68,6 +68,8 @@ export class Preprocessor {
   private vocabulary = new Map<string, number>();
   private byLength = new Map<number, string[]>();
   private correctionCache = new Map<string, string | null>();
+  private readonly stemCache = new Map<string, string>();
+  private memo: Map<string, { words: string[]; corrections: Correction[] }> | null = null;
   /** stem of a synonym → stem of its canonical word */
   private readonly synonymStems = new Map<string, string>();
 
@@ -113,10 +115,29 @@ export class Preprocessor {
     return out;
   }
 
+  /**
+   * Runs `build` with the words of each text remembered, so training, which reads every example
+   * twice (intents, then scope), folds and corrects each only once. Forgotten afterwards: learners'
+   * messages are not kept.
+   */
+  withMemo<T>(build: () => T): T {
+    this.memo = new Map();
+    try {
+      return build();
+    } finally {
+      this.memo = null;
+    }
+  }
+
   process(text: string, override: Partial<PreprocessOptions> = {}): Preprocessed {
     const unknownFeatures = override.unknownFeatures ?? this.options.unknownFeatures;
-    const corrections: Correction[] = [];
-    const words = this.words(text, this.options.typoCorrection, corrections);
+    let remembered = this.memo?.get(text);
+    if (!remembered) {
+      const found: Correction[] = [];
+      remembered = { words: this.words(text, this.options.typoCorrection, found), corrections: found };
+      this.memo?.set(text, remembered);
+    }
+    const { words, corrections } = remembered;
     const features = new Set<string>();
     let unknown = 0;
     let previous: string | null = null;
@@ -142,9 +163,18 @@ export class Preprocessor {
   }
 
   stem(word: string): string {
-    if (word.startsWith('z') && /^z(date|note|annee|cp|num)$/.test(word)) return word;
-    const stem = this.rawStem(word);
-    return this.synonymStems.get(stem) ?? stem;
+    let stem = this.stemCache.get(word);
+    if (stem === undefined) {
+      if (/^z(date|note|annee|cp|num)$/.test(word)) stem = word;
+      else {
+        const raw = this.rawStem(word);
+        stem = this.synonymStems.get(raw) ?? raw;
+      }
+      // Bounded: the training vocabulary plus what learners type between restarts.
+      if (this.stemCache.size > 50_000) this.stemCache.clear();
+      this.stemCache.set(word, stem);
+    }
+    return stem;
   }
 
   private rawStem(word: string): string {

@@ -20,10 +20,9 @@ export class ScopeClassifier {
     examples: { text: string; label: ScopeLabel }[],
     smoothing: number,
     private readonly unknownMarkers = true,
+    minFeatureCount = 2,
   ) {
-    this.bayes = new SparseBayes(smoothing);
-    for (const ex of examples) this.bayes.add(this.features(ex.text), ex.label);
-    this.bayes.train();
+    this.bayes = new SparseBayes(examples.map((ex) => ({ features: this.features(ex.text), label: ex.label })), smoothing, minFeatureCount);
   }
 
   private features(text: string): string[] {

@@ -10,43 +10,53 @@ interface NaturalBayesModel {
 }
 
 export interface Posterior { label: string; probability: number }
+export interface Document { features: string[]; label: string }
 
 /**
- * natural's BayesClassifier, fed sparse observations.
+ * natural's BayesClassifier, fed index vectors directly.
  *
  * natural's wrapper builds each document's 0/1 vector by looking every vocabulary word up in the
- * document (an indexOf per word): training is O(documents × vocabulary × length), about 300 ms per
- * classifier here, most of the start-up budget. We give its underlying model the same vectors built
- * directly from a feature → index map (a sparse array holding 1 at the present features' indices), so
- * the counts, and every value it computes, are the ones natural's wrapper would produce.
- * Its raw values (prior × Π P(feature|class)) are then normalised into a posterior.
+ * document (an indexOf per word): training is O(documents × vocabulary × length), most of the
+ * start-up budget here. We give its underlying model the same kind of vectors, built from a
+ * feature → index map (a sparse array holding 1 at the present features' indices), so the counts
+ * and every value it computes are the ones natural would produce for that vocabulary.
+ *
+ * The vocabulary keeps every word, and the word pairs seen at least `minCount` times (a pair seen
+ * once teaches nothing that generalises, and pairs are most of the vocabulary), most frequent first:
+ * natural's model walks each vector up to its highest index, so common features get small indices.
  */
 export class SparseBayes {
   private readonly model: NaturalBayesModel;
   private readonly index = new Map<string, number>();
 
-  constructor(smoothing: number) {
+  constructor(documents: Document[], smoothing: number, minCount = 2) {
     this.model = (new BayesClassifier(undefined, smoothing) as unknown as { classifier: NaturalBayesModel }).classifier;
+    const counts = new Map<string, number>();
+    for (const d of documents) for (const f of new Set(d.features)) counts.set(f, (counts.get(f) ?? 0) + 1);
+    [...counts]
+      .filter(([f, n]) => n >= minCount || !f.includes('_'))
+      .sort((a, b) => b[1] - a[1])
+      .forEach(([f], i) => this.index.set(f, i));
+    for (const d of documents) {
+      const v = this.vector(d.features);
+      if (v.length > 0) this.model.addExample(v, d.label);
+    }
+    this.model.train();
   }
 
-  add(features: string[], label: string): void {
-    if (features.length === 0) return;
-    for (const f of features) if (!this.index.has(f)) this.index.set(f, this.index.size);
-    this.model.addExample(this.vector(features), label);
-  }
-
-  /** 1 at the index of each known feature (holes elsewhere, which natural's model reads as 0). */
+  /** 1 at the index of each known feature, 0 elsewhere, up to the highest such index. */
   private vector(features: string[]): number[] {
-    const v: number[] = [];
+    const indices: number[] = [];
     for (const f of features) {
       const i = this.index.get(f);
-      if (i !== undefined) v[i] = 1;
+      if (i !== undefined) indices.push(i);
     }
+    if (indices.length === 0) return [];
+    // A packed array of zeros, not a holey one: V8 reads holes through the prototype chain, which
+    // made natural's loop over the vector several times slower.
+    const v = new Array<number>(Math.max(...indices) + 1).fill(0);
+    for (const i of indices) v[i] = 1;
     return v;
-  }
-
-  train(): void {
-    this.model.train();
   }
 
   knows(feature: string): boolean {

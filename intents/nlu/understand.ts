@@ -46,7 +46,7 @@ export interface DecisionOptions {
   clearIntent: number;
 }
 
-export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.8, scopeFloor: 0.6, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6, smalltalkThreshold: 0.6 };
+export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6, smalltalkThreshold: 0.5 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
 
@@ -83,14 +83,26 @@ export class Understander {
   static build(training: TrainingSet, lexicon: Lexicon, gazetteer: Gazetteer, options: Partial<UnderstanderOptions> = {}): Understander {
     const preprocessor = new Preprocessor(lexicon, { ...DEFAULT_PREPROCESS, ...options.preprocess });
     const classifierOptions = { ...DEFAULT_CLASSIFIER, ...options.classifier };
-    preprocessor.learnVocabulary(training.examples.map((e) => e.text));
-    // The intent classifier may leave the off-topic examples to the scope gate alone.
-    const intentExamples = classifierOptions.offTopicIntent ? training.examples : training.examples.filter((e) => e.intent !== OUT_OF_SCOPE);
-    const classifier = IntentClassifier.train(preprocessor, intentExamples, classifierOptions, false);
     const decision = { ...DEFAULT_DECISION, ...options.decision };
+    preprocessor.learnVocabulary(training.examples.map((e) => e.text));
     const kinds = new Map(training.catalog.map((i) => [i.id, i.kind]));
     const scopeOf = (intent: string): ScopeLabel => (intent === OUT_OF_SCOPE ? 'off' : kinds.get(intent) === 'smalltalk' ? 'chat' : 'exam');
-    const scope = new ScopeClassifier(preprocessor, training.examples.map((e) => ({ text: e.text, label: scopeOf(e.intent) })), classifierOptions.scopeSmoothing, classifierOptions.scopeUnknownMarkers);
+    const { classifier, scope } = preprocessor.withMemo(() => ({
+      // The intent classifier may leave the off-topic examples to the scope gate alone.
+      classifier: IntentClassifier.train(
+        preprocessor,
+        classifierOptions.offTopicIntent ? training.examples : training.examples.filter((e) => e.intent !== OUT_OF_SCOPE),
+        classifierOptions,
+        false,
+      ),
+      scope: new ScopeClassifier(
+        preprocessor,
+        training.examples.map((e) => ({ text: e.text, label: scopeOf(e.intent) })),
+        classifierOptions.scopeSmoothing,
+        classifierOptions.scopeUnknownMarkers,
+        classifierOptions.minFeatureCount,
+      ),
+    }));
     return new Understander(classifier, preprocessor, new PlaceExtractor(gazetteer), new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
   }
 

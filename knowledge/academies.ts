@@ -22,6 +22,7 @@ const AcademiesSchema = z.object({
       cities: z.array(z.string().min(1)).default([]),
     }),
   ),
+  common_words: z.array(z.string().regex(/^[a-z -]+$/, 'lower case without accents')).default([]),
 });
 
 export interface Academy { id: string; name: string; rectoratCity: string; departements: string[] }
@@ -35,7 +36,12 @@ export class AcademyDirectory {
   private readonly byDepartement = new Map<string, Academy>();
   private readonly departements = new Map<string, Departement>();
 
-  constructor(readonly academies: Academy[], departements: Departement[]) {
+  constructor(
+    readonly academies: Academy[],
+    departements: Departement[],
+    /** Place names that are also common words, recognised only after « à », « en », « dans »… */
+    readonly commonWords: string[] = [],
+  ) {
     for (const d of departements) this.departements.set(d.code, d);
     for (const a of academies) for (const code of a.departements) this.byDepartement.set(code, a);
   }
@@ -58,6 +64,7 @@ export class AcademyDirectory {
     return new AcademyDirectory(
       academies.map((a) => ({ id: a.id, name: a.name, rectoratCity: a.rectorat_city, departements: a.departements })),
       departements.map((d) => ({ code: d.code, name: d.name, chefLieu: d.chef_lieu, cities: d.cities })),
+      result.data.common_words,
     );
   }
 
@@ -67,6 +74,11 @@ export class AcademyDirectory {
 
   departement(code: string): Departement | undefined {
     return this.departements.get(code.toUpperCase());
+  }
+
+  /** What the place extractor needs: every place name, and those that are also common words. */
+  gazetteer(): { names: PlaceName[]; commonWords: string[] } {
+    return { names: this.placeNames(), commonWords: this.commonWords };
   }
 
   /** Every name that designates a place: départements, their towns, académies (by their first département). */

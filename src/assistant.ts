@@ -37,7 +37,7 @@ export function createAssistant(options: AssistantOptions = {}): Assistant {
   const kb = KnowledgeBase.load(options.knowledgeFile ?? DEFAULT_KNOWLEDGE_FILE);
   const academies = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml'));
   const conversation = loadConversation(join(KNOWLEDGE_DIR, 'conversation.fr.yaml'));
-  const understander = options.understander ?? loadUnderstander({ gazetteer: { names: academies.placeNames() } });
+  const understander = options.understander ?? loadUnderstander({ gazetteer: academies.gazetteer() });
   const clock = options.clock ?? (() => new Date());
   const answerer = new Answerer(kb, conversation, academies, options.links ?? {});
   const router = new Router(understander, answerer);

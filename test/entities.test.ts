@@ -8,7 +8,7 @@ import { PlaceExtractor, departementOfPostalCode } from '../intents/nlu/entities
 
 const TODAY = new Date(2026, 10, 26);
 const directory = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml'));
-const places = new PlaceExtractor({ names: directory.placeNames() });
+const places = new PlaceExtractor(directory.gazetteer());
 
 describe('extractGrade', () => {
   it('"J\'ai eu 15/20" → 15, the learner\'s own grade', () => {
@@ -146,5 +146,19 @@ describe('AcademyDirectory', () => {
     expect(directory.academyOf('93')?.name).toBe('Créteil');
     expect(directory.academyOf('2a')?.name).toBe('Corse');
     expect(directory.academyOf('00')).toBeUndefined();
+  });
+});
+
+describe('place names that are also common words', () => {
+  const extractor = new PlaceExtractor(AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer());
+  it('are not places in ordinary sentences', () => {
+    expect(extractor.extract("c'est cher l'inscription ?")).toBeNull();
+    expect(extractor.extract('la somme à payer')).toBeNull();
+    expect(extractor.extract('ça a du sens')).toBeNull();
+  });
+  it('are places after « à », « en », « dans »', () => {
+    expect(extractor.extract("j'habite dans le Cher")?.departement).toBe('18');
+    expect(extractor.extract('je suis à Nice')?.departement).toBe('06');
+    expect(extractor.extract('dans la Somme')?.departement).toBe('80');
   });
 });

@@ -12,7 +12,7 @@ export const TODAY = new Date(2026, 10, 26, 12);
 let shared: Understander | undefined;
 /** Training takes a few hundred ms: one understander per test file. */
 export function sharedUnderstander(): Understander {
-  shared ??= loadUnderstander({ gazetteer: { names: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).placeNames() } });
+  shared ??= loadUnderstander({ gazetteer: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer() });
   return shared;
 }
 

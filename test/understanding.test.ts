@@ -12,7 +12,7 @@ const TODAY = new Date(2026, 10, 26, 12);
 const training = loadTrainingSet(INTENTS_DIR);
 const lexicon = loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml'));
 const understander = loadUnderstander({
-  gazetteer: { names: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).placeNames() },
+  gazetteer: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer(),
 });
 
 /** Folded, punctuation-free form, to tell whether a sentence is copied from the training data. */

@@ -24,7 +24,7 @@ const option = (name: string) => {
 };
 
 const TODAY = new Date(2026, 10, 26);
-const gazetteer = { names: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).placeNames() };
+const gazetteer = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer();
 
 interface Prediction { expected: string; predicted: string; refused: boolean; clarified?: boolean }
 

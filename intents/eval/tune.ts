@@ -12,7 +12,7 @@ import { OUT_OF_SCOPE, type UnderstanderOptions } from '../nlu/understand.ts';
 
 const K = 5;
 const TODAY = new Date(2026, 10, 26);
-const gazetteer = { names: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).placeNames() };
+const gazetteer = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer();
 const training = loadTrainingSet(INTENTS_DIR);
 
 function folds(examples: Example[]): Example[][] {

@@ -148,7 +148,7 @@ export class Preprocessor {
         if (previous) features.add(`${previous}_${stem}`);
         previous = stem;
       }
-      if (this.vocabulary.size > 0 && (this.vocabulary.get(w) ?? 0) <= 1 && !/^z(date|note|annee|cp|num)$/.test(w)) {
+      if (this.vocabulary.size > 0 && (this.vocabulary.get(w) ?? 0) <= 1 && !/^z(date|note|annee|cp|num|lieu)$/.test(w)) {
         unknown += 1;
         if (unknownFeatures) continue;
       }
@@ -165,7 +165,7 @@ export class Preprocessor {
   stem(word: string): string {
     let stem = this.stemCache.get(word);
     if (stem === undefined) {
-      if (/^z(date|note|annee|cp|num)$/.test(word)) stem = word;
+      if (/^z(date|note|annee|cp|num|lieu)$/.test(word)) stem = word;
       else {
         const raw = this.rawStem(word);
         stem = this.synonymStems.get(raw) ?? raw;

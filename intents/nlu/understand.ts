@@ -82,6 +82,9 @@ export class Understander {
 
   static build(training: TrainingSet, lexicon: Lexicon, gazetteer: Gazetteer, options: Partial<UnderstanderOptions> = {}): Understander {
     const preprocessor = new Preprocessor(lexicon, { ...DEFAULT_PREPROCESS, ...options.preprocess });
+    const places = new PlaceExtractor(gazetteer);
+    // Place names become one token, in training as in use (see PlaceExtractor.mask).
+    training = { ...training, examples: training.examples.map((e) => ({ ...e, text: places.mask(e.text) })) };
     const classifierOptions = { ...DEFAULT_CLASSIFIER, ...options.classifier };
     const decision = { ...DEFAULT_DECISION, ...options.decision };
     preprocessor.learnVocabulary(training.examples.map((e) => e.text));
@@ -103,10 +106,11 @@ export class Understander {
         classifierOptions.minFeatureCount,
       ),
     }));
-    return new Understander(classifier, preprocessor, new PlaceExtractor(gazetteer), new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
+    return new Understander(classifier, preprocessor, places, new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
   }
 
-  private read(text: string): Reading | null {
+  private read(original: string): Reading | null {
+    const text = this.places.mask(original);
     const pre = this.preprocessor.process(text);
     const c = this.classifier.classifyFeatures(pre.features);
     if (c.ranking.length === 0) return null;

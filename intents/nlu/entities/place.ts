@@ -10,7 +10,12 @@ export interface Place {
 
 export interface Gazetteer {
   names: { name: string; departement: string; kind: 'departement' | 'city' | 'academy' }[];
+  /** Names that are also ordinary words ("cher", "somme"): places only after a locative word. */
+  commonWords?: string[];
 }
+
+/** « à Nice », « en Savoie », « dans le Cher », « j'habite Tours », « près de Sens ». */
+const LOCATIVE = "(?:a|au|aux|en|dans|vers|pres\\s+de|habite|habites|habitons|vis|ville\\s+de|departement\\s+(?:de|du|des))(?:\\s+(?:le|la|les|l))?\\s+";
 
 const DEPT_CODE = '(0[1-9]|[1-8]\\d|9[0-5]|2a|2b|97[1-6])';
 
@@ -29,17 +34,57 @@ function normalName(s: string): string {
 
 /** Finds a French place (postal code, département number or name, town, académie) in a message. */
 export class PlaceExtractor {
-  private readonly names: { pattern: RegExp; departement: string; kind: Place['kind']; length: number }[];
+  private readonly byName = new Map<string, { departement: string; kind: Place['kind'] }>();
+  /** Every ordinary place name, longest first ("saint etienne du rouvray" before "saint etienne"). */
+  private readonly plain: RegExp | null;
+  /** Names that are also common words, only after a locative word. */
+  private readonly common: RegExp | null;
 
   constructor(gazetteer: Gazetteer) {
-    this.names = gazetteer.names
-      .map((n) => {
-        const normal = normalName(n.name);
-        const escaped = normal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
-        return { pattern: new RegExp(`(?:^|[^a-z])(${escaped})(?![a-z])`), departement: n.departement, kind: n.kind, length: normal.length };
-      })
-      // Longest names first: "Saint-Étienne-du-Rouvray" before "Saint-Étienne".
-      .sort((a, b) => b.length - a.length);
+    const commonWords = new Set((gazetteer.commonWords ?? []).map(normalName));
+    for (const n of gazetteer.names) {
+      const normal = normalName(n.name);
+      if (!this.byName.has(normal)) this.byName.set(normal, { departement: n.departement, kind: n.kind });
+    }
+    const alternation = (names: string[]) =>
+      names.sort((x, y) => y.length - x.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')).join('|');
+    const all = [...this.byName.keys()];
+    const plain = all.filter((n) => !commonWords.has(n));
+    const common = all.filter((n) => commonWords.has(n));
+    this.plain = plain.length ? new RegExp(`(?<![a-z])(${alternation(plain)})(?![a-z])`, 'g') : null;
+    this.common = common.length ? new RegExp(`(?<![a-z])${LOCATIVE}(${alternation(common)})(?![a-z])`, 'g') : null;
+  }
+
+  /** Place names in a normalised text: [start, end, name], in order of position. */
+  private names(normal: string): [number, number, string][] {
+    const found: [number, number, string][] = [];
+    for (const re of [this.plain, this.common]) {
+      if (!re) continue;
+      for (const m of normal.matchAll(re)) {
+        const name = m[1]!;
+        const start = m.index! + m[0].length - name.length;
+        found.push([start, start + name.length, name.replace(/\s+/g, ' ')]);
+      }
+    }
+    return found.sort((x, y) => x[0] - y[0]);
+  }
+
+  /**
+   * The message with place names (towns, départements, académies) replaced by the token "zlieu":
+   * the classifier then learns "a place was given" instead of needing every town in its training.
+   */
+  mask(text: string): string {
+    const normal = normalName(text);
+    const found = this.names(normal);
+    if (found.length === 0) return text;
+    let out = '';
+    let at = 0;
+    for (const [start, end] of found) {
+      if (start < at) continue;
+      out += `${normal.slice(at, start)} zlieu `;
+      at = end;
+    }
+    return (out + normal.slice(at)).trim();
   }
 
   extract(text: string, options: { bare?: boolean } = {}): Place | null {
@@ -53,10 +98,10 @@ export class PlaceExtractor {
     }
     const dept = f.match(new RegExp(`\\b(?:dans\\s+l[ea]|departement|dept|dpt|dep|du|en|le|la)\\s*(?:n°|no|numero)?\\s*${DEPT_CODE}\\b(?!\\s*(?:/|sur|ans?|mois|h\\b|heures|euros|€|points))`));
     if (dept) return { departement: dept[1]!.toUpperCase(), text: dept[0].trim(), kind: 'departement' };
-    const normal = ` ${normalName(text)} `;
-    for (const n of this.names) {
-      const m = normal.match(n.pattern);
-      if (m) return { departement: n.departement, text: m[1]!, kind: n.kind };
+    const first = this.names(normalName(text))[0];
+    if (first) {
+      const entry = this.byName.get(first[2])!;
+      return { departement: entry.departement, text: first[2], kind: entry.kind };
     }
     if (options.bare) {
       const bare = f.trim().match(new RegExp(`^${DEPT_CODE}$`));

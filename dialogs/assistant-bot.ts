@@ -1,5 +1,7 @@
 import { ActivityHandler, TurnContext, type ConversationState } from 'botbuilder-core';
 import type { DialogState } from 'botbuilder-dialogs';
+import { learnerText } from './channel-input.ts';
+import { adaptForChannel } from './channel-output.ts';
 import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
@@ -31,10 +33,16 @@ export class AssistantBot extends ActivityHandler {
       await next();
     });
 
+    // Teams installs the app with installationUpdate, sometimes without membersAdded for the user.
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context, s);
+      await next();
+    });
+
     this.onMessage(async (context, next) => {
       // "<at>Assistant</at> combien dure l'épreuve" (Teams) is read as the plain question.
       TurnContext.removeRecipientMention(context.activity);
-      const text = (context.activity.text ?? '').replace(/<at>[^<]*<\/at>/gi, ' ').trim().slice(0, MAX_MESSAGE_CHARS);
+      const text = learnerText(context.activity).slice(0, MAX_MESSAGE_CHARS);
       context.activity.text = text;
       const mem = await memory.get(context, {});
       mem.welcomed = true; // a learner who writes first is not greeted afterwards
@@ -57,6 +65,10 @@ export class AssistantBot extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    context.onSendActivities(async (ctx, activities, next) => {
+      activities.splice(0, activities.length, ...activities.map((a) => adaptForChannel(ctx.activity.channelId, a)));
+      return next();
+    });
     await super.run(context);
     await this.conversationState.saveChanges(context, false);
   }

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { TestAdapter, type Activity } from 'botbuilder-core';
+import { folded, testAssistant, visible } from './helpers.ts';
+
+type Kind = 'personal' | 'groupChat' | 'channel';
+
+/** A Teams-shaped conversation: channel msteams, 29:/28: ids, tenant, conversation type. */
+function teams(kind: Kind = 'personal') {
+  const assistant = testAssistant();
+  const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    conversation: { id: `a:teams-${kind}-${Math.random()}`, conversationType: kind, tenantId: 'tenant-1', isGroup: kind !== 'personal' },
+    user: { id: '29:learner', name: 'Apprenant', aadObjectId: '00000000-0000-0000-0000-00000000000a' },
+    bot: { id: '28:assistant', name: 'Assistant BTS' },
+  } as never);
+  const send = async (partial: Partial<Activity>) => {
+    await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, ...partial } as Activity);
+    return adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
+  };
+  const mention = (text: string) => send({
+    type: 'message',
+    text: `<at>Assistant BTS</at> ${text}`,
+    entities: [{ type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' }],
+  });
+  return { send, mention, say: (text: string) => send({ type: 'message', text }) };
+}
+
+const all = (replies: Partial<Activity>[]) => folded(replies.map(visible).join('\n'));
+
+describe('Microsoft Teams', () => {
+  for (const kind of ['personal', 'groupChat', 'channel'] as const) {
+    it(`a mention-prefixed question gets the plain question's answer (${kind})`, async () => {
+      const plain = await teams(kind).say("combien dure l'épreuve ?");
+      const mentioned = await teams(kind).mention("combien dure l'épreuve ?");
+      expect(mentioned.map((a) => a.text)).toEqual(plain.map((a) => a.text));
+      expect(mentioned[0]!.text).toContain('2 h 30');
+    });
+  }
+
+  it('puts buttons in a card, since Teams hides suggested actions outside personal chats', async () => {
+    const replies = await teams('channel').mention('combien coute l inscription');
+    expect(replies[0]!.suggestedActions).toBeUndefined();
+    const card = replies[0]!.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.hero');
+    const buttons = (card?.content as { buttons: { type: string; title: string; value: string }[] }).buttons;
+    expect(buttons.map((b) => b.type)).toEqual(buttons.map(() => 'imBack'));
+    expect(buttons.map((b) => b.title)).toContain('Plus de détails');
+  });
+
+  it('a card submit (value, no text) drives a dialog like typed text, prompts included', async () => {
+    const t = teams('personal');
+    const ask = await t.send({ type: 'message', value: { text: "Après l'examen" } });
+    expect(all(ask)).toContain('quelle note');
+    const result = await t.send({ type: 'message', value: { text: '8' } });
+    expect(all(result)).toContain('au moins 10');
+  });
+
+  it('welcomes once on install, even when membersAdded follows', async () => {
+    const t = teams('personal');
+    const installed = await t.send({ type: 'installationUpdate', action: 'add' });
+    expect(installed).toHaveLength(1);
+    expect(all(installed)).toContain('assistant');
+    const added = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '29:learner', name: 'Apprenant' }] });
+    expect(added).toHaveLength(0);
+  });
+});

@@ -22,6 +22,11 @@ export const ConfigSchema = z
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ASSISTANT_TODAY: z.preprocess((v) => (v === '' ? undefined : v), z.iso.date().optional()),
+    DIRECT_LINE_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(10).optional()),
+    DIRECT_LINE_DOMAIN: z.preprocess((v) => (v === '' ? undefined : v), Url.optional()).default('https://directline.botframework.com/v3/directline'),
+    WIDGET_TITLE: z.string().min(1).default('Assistant BTS MCO — bloc 4'),
+    WIDGET_ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1F4E8C').default('#1F4E8C'),
+    WIDGET_LOGO_URL: optionalUrl,
   })
   .superRefine((c, ctx) => {
     if (c.MicrosoftAppType === 'SingleTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) {

@@ -3,6 +3,8 @@ import { createAdapter } from './adapter.ts';
 import { createAssistant } from './assistant.ts';
 import { createLogger } from './logger.ts';
 import { createServer } from './server.ts';
+import { LocalDirectLine } from './directline/local-direct-line.ts';
+import { LocalTokens } from './directline/tokens.ts';
 
 /** npm start: the assistant on http://HOST:PORT/api/messages. */
 async function main(): Promise<void> {
@@ -16,10 +18,27 @@ async function main(): Promise<void> {
     clock: clockFrom(config),
   });
   const adapter = createAdapter(config, assistant, logger);
-  const server = createServer({ adapter, assistant, logger, maxBodyBytes: config.MAX_BODY_BYTES });
+  let port = config.PORT;
+  const tokens = new LocalTokens();
+  const server = createServer({
+    adapter,
+    assistant,
+    logger,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    web: {
+      page: { title: config.WIDGET_TITLE, accentColor: config.WIDGET_ACCENT_COLOR, ...(config.WIDGET_LOGO_URL ? { logoUrl: config.WIDGET_LOGO_URL } : {}) },
+      ...(config.DIRECT_LINE_SECRET ? { directLineSecret: config.DIRECT_LINE_SECRET } : {}),
+      directLineDomain: config.DIRECT_LINE_DOMAIN,
+      tokens,
+      // The local Direct Line reaches the bot on loopback, whatever address the server listens on.
+      localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),
+    },
+  });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.host, resolve));
+  port = server.address().port;
   logger.info({
-    url: `http://${config.host}:${config.PORT}/api/messages`,
+    url: `http://${config.host}:${port}/api/messages`,
+    widget: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/`,
     mode: config.localMode ? 'local (no MicrosoftAppId: Bot Framework Emulator, no authentication)' : `Azure Bot (${config.MicrosoftAppType})`,
     startupMs: Math.round(performance.now() - started),
   }, 'assistant ready');

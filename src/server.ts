@@ -3,16 +3,19 @@ import type { CloudAdapter } from 'botbuilder';
 import { HttpInputError, parseActivity, readBody } from './http-input.ts';
 import type { Assistant } from './assistant.ts';
 import type { Logger } from './logger.ts';
+import { registerWebRoutes, type WebOptions } from './web/routes.ts';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
   assistant: Assistant;
   logger: Logger;
   maxBodyBytes: number;
+  /** The website widget and its Direct Line (see src/web/routes.ts). */
+  web?: Omit<WebOptions, 'logger' | 'maxBodyBytes'>;
 }
 
 /** restify server: POST /api/messages (Bot Framework protocol) and GET /healthz. */
-export function createServer({ adapter, assistant, logger, maxBodyBytes }: ServerDeps): restify.Server {
+export function createServer({ adapter, assistant, logger, maxBodyBytes, web }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'learner-assistant', handleUncaughtExceptions: false });
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
@@ -42,5 +45,6 @@ export function createServer({ adapter, assistant, logger, maxBodyBytes }: Serve
     });
   });
 
+  if (web) registerWebRoutes(server, { ...web, logger, maxBodyBytes });
   return server;
 }

@@ -1,0 +1,70 @@
+/** The page that hosts Web Chat (GET /), in French; everything it needs is served by this server. */
+export interface PageOptions {
+  title: string;
+  accentColor: string;
+  logoUrl?: string;
+  /** "local": this server's Direct Line; "azure": Azure Bot Service's, with a token from this server. */
+  mode: 'local' | 'azure';
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function renderPage(o: PageOptions): string {
+  // JSON inside <script type="application/json">: "<" escaped so no value can close the tag.
+  const config = JSON.stringify({ mode: o.mode, title: o.title, accentColor: o.accentColor, logoUrl: o.logoUrl ?? null }).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(o.title)}</title>
+<style>
+  html, body { height: 100%; margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+  body { display: flex; flex-direction: column; background: #f4f6f9; }
+  header { display: flex; align-items: center; gap: .75rem; padding: .75rem 1rem; color: #fff; background: ${escapeHtml(o.accentColor)}; }
+  header img { height: 2rem; }
+  header h1 { font-size: 1.1rem; margin: 0; font-weight: 600; }
+  #webchat { flex: 1; min-height: 0; background: #fff; }
+  #status { padding: 1rem; color: #555; }
+</style>
+</head>
+<body>
+<header>${o.logoUrl ? `<img src="${escapeHtml(o.logoUrl)}" alt="">` : ''}<h1>${escapeHtml(o.title)}</h1></header>
+<main id="webchat" role="main"><p id="status">Connexion à l'assistant…</p></main>
+<script type="application/json" id="config">${config}</script>
+<script src="/webchat/webchat.js"></script>
+<script src="/webchat/app.js"></script>
+</body>
+</html>
+`;
+}
+
+/** The page's script: gets a token from this server, connects Web Chat, in French. */
+export const APP_JS = `(async function () {
+  var config = JSON.parse(document.getElementById('config').textContent);
+  var status = document.getElementById('status');
+  try {
+    var response = await fetch('/api/directline/token', { method: 'POST' });
+    if (!response.ok) throw new Error('token ' + response.status);
+    var t = await response.json();
+    var directLine = config.mode === 'local'
+      ? window.WebChat.createDirectLine({ token: t.token, domain: location.origin + '/v3/directline', webSocket: false })
+      : window.WebChat.createDirectLine({ token: t.token, domain: t.domain });
+    window.WebChat.renderWebChat({
+      directLine: directLine,
+      userID: t.userId,
+      locale: 'fr-FR',
+      styleOptions: {
+        accent: config.accentColor,
+        botAvatarInitials: 'BTS',
+        hideUploadButton: true,
+        sendBoxTextWrap: true,
+        suggestedActionLayout: 'flow'
+      }
+    }, document.getElementById('webchat'));
+  } catch (err) {
+    status.textContent = "L'assistant n'est pas disponible pour le moment. Réessayez dans quelques minutes.";
+  }
+})();`;

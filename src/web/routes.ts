@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type restify from 'restify';
+import { generateToken, refreshToken } from '../directline/azure-tokens.ts';
+import { DirectLineError, LocalDirectLine, type DlActivity } from '../directline/local-direct-line.ts';
+import type { LocalTokens } from '../directline/tokens.ts';
+import { HttpInputError, readBody } from '../http-input.ts';
+import type { Logger } from '../logger.ts';
+import { APP_JS, renderPage, type PageOptions } from './page.ts';
+
+export interface WebOptions {
+  page: Omit<PageOptions, 'mode'>;
+  /** Production: Azure Direct Line secret and domain. Absent: the local Direct Line serves the page. */
+  directLineSecret?: string;
+  directLineDomain: string;
+  localDirectLine: LocalDirectLine;
+  tokens: LocalTokens;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+const WEBCHAT_JS = fileURLToPath(new URL('../../node_modules/botframework-webchat/dist/webchat.js', import.meta.url));
+
+function bearer(req: restify.Request): string | undefined {
+  const h = req.header('authorization');
+  return h?.startsWith('Bearer ') ? h.slice(7) : undefined;
+}
+
+function isLoopback(req: restify.Request): boolean {
+  const a = req.socket.remoteAddress ?? '';
+  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
+}
+
+/** GET / (Web Chat page), its scripts, the token endpoint and, in local mode, Direct Line. */
+export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
+  const mode = o.directLineSecret ? 'azure' : 'local';
+  const page = renderPage({ ...o.page, mode });
+  let webchat: { raw: Buffer; gzip: Buffer } | undefined; // read on first request, kept in memory
+
+  const fail = (res: restify.Response, err: unknown) => {
+    const status = err instanceof DirectLineError || err instanceof HttpInputError ? err.status : 500;
+    if (status >= 500) o.logger.error({ err }, 'web route failed');
+    res.send(status, { error: status >= 500 ? 'internal error' : (err as Error).message });
+  };
+  const json = async (req: restify.Request): Promise<DlActivity> => {
+    const raw = await readBody(req, o.maxBodyBytes);
+    if (!raw.trim()) return {};
+    try {
+      const body = JSON.parse(raw) as unknown;
+      if (!body || typeof body !== 'object' || Array.isArray(body)) throw new Error();
+      return body as DlActivity;
+    } catch {
+      throw new HttpInputError(400, 'body is not a JSON object');
+    }
+  };
+
+  server.get('/', async (_req: restify.Request, res: restify.Response) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(page);
+  });
+  server.get('/favicon.ico', async (_req: restify.Request, res: restify.Response) => {
+    res.writeHead(204);
+    res.end();
+  });
+  server.get('/webchat/app.js', async (_req: restify.Request, res: restify.Response) => {
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(APP_JS);
+  });
+  server.get('/webchat/webchat.js', async (req: restify.Request, res: restify.Response) => {
+    if (!webchat) {
+      const raw = readFileSync(WEBCHAT_JS);
+      webchat = { raw, gzip: gzipSync(raw) };
+    }
+    const gzip = /\bgzip\b/.test(req.header('accept-encoding') ?? '');
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'public, max-age=86400',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+    });
+    res.end(gzip ? webchat.gzip : webchat.raw);
+  });
+
+  // A token bound to a user id chosen here (never the page's), short-lived, refreshable.
+  server.post('/api/directline/token', async (_req: restify.Request, res: restify.Response) => {
+    // Not "dl_": Web Chat reserves that prefix for ids embedded by Azure's token service.
+    const userId = `learner-${randomUUID()}`;
+    try {
+      if (o.directLineSecret) {
+        const t = await generateToken(o.directLineDomain, o.directLineSecret, userId);
+        res.send(200, { token: t.token, expires_in: t.expires_in, userId, domain: o.directLineDomain });
+      } else {
+        res.send(200, { ...o.tokens.issue(userId), userId });
+      }
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  server.post('/api/directline/token/refresh', async (req: restify.Request, res: restify.Response) => {
+    try {
+      const token = bearer(req);
+      if (!token) throw new HttpInputError(401, 'missing Bearer token');
+      if (o.directLineSecret) {
+        const t = await refreshToken(o.directLineDomain, token);
+        res.send(200, { token: t.token, expires_in: t.expires_in });
+      } else {
+        const userId = o.tokens.verify(token);
+        if (!userId) throw new DirectLineError(403, 'invalid or expired token');
+        res.send(200, o.tokens.issue(userId));
+      }
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+
+  if (mode !== 'local') return;
+  const dl = o.localDirectLine;
+  server.post('/v3/directline/tokens/refresh', async (req: restify.Request, res: restify.Response) => {
+    const userId = o.tokens.verify(bearer(req));
+    if (!userId) return fail(res, new DirectLineError(403, 'invalid or expired token'));
+    res.send(200, o.tokens.issue(userId));
+  });
+  server.post('/v3/directline/conversations', async (req: restify.Request, res: restify.Response) => {
+    try {
+      await json(req);
+      res.send(201, await dl.start(bearer(req)));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  server.post('/v3/directline/conversations/:id/activities', async (req: restify.Request, res: restify.Response) => {
+    try {
+      res.send(200, await dl.post(String(req.params.id), bearer(req), await json(req)));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  server.get('/v3/directline/conversations/:id/activities', async (req: restify.Request, res: restify.Response) => {
+    try {
+      const watermark = new URL(req.url ?? '/', 'http://x').searchParams.get('watermark') ?? undefined;
+      res.send(200, dl.poll(String(req.params.id), bearer(req), watermark));
+    } catch (err) {
+      fail(res, err);
+    }
+  });
+  // The bot's replies (its serviceUrl points here); only from this machine.
+  const fromBot = async (req: restify.Request, res: restify.Response) => {
+    try {
+      if (!isLoopback(req)) throw new DirectLineError(403, 'connector routes are local only');
+      res.send(200, dl.receiveFromBot(String(req.params.id), await json(req)));
+    } catch (err) {
+      fail(res, err);
+    }
+  };
+  server.post('/directline-connector/v3/conversations/:id/activities', fromBot);
+  server.post('/directline-connector/v3/conversations/:id/activities/:replyTo', fromBot);
+}

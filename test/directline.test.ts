@@ -1,0 +1,117 @@
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBot, type RunningBot } from './server-process.ts';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
+  const r = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  const text = await r.text();
+  return { status: r.status, body: text ? (JSON.parse(text) as Json) : {} };
+}
+
+describe('local Direct Line (website widget without Azure)', () => {
+  let bot: RunningBot;
+  beforeAll(async () => { bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' }); });
+  afterAll(async () => { await bot?.stop(); });
+
+  async function conversation() {
+    const { body: t } = await call(`${bot.url}/api/directline/token`, { method: 'POST' });
+    const auth = { authorization: `Bearer ${t.token}` };
+    const { status, body: c } = await call(`${bot.url}/v3/directline/conversations`, { method: 'POST', headers: auth, body: '{}' });
+    expect(status).toBe(201);
+    return { token: t.token as string, userId: t.userId as string, id: c.conversationId as string, auth };
+  }
+
+  it('serves the page and Web Chat from this server', async () => {
+    const page = await fetch(`${bot.url}/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('src="/webchat/webchat.js"');
+    expect(html).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
+    const js = await fetch(`${bot.url}/webchat/webchat.js`);
+    expect(js.status).toBe(200);
+    expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
+  });
+
+  it('welcomes once, answers, and speaks as the token\'s user whatever the page claims', async () => {
+    const c = await conversation();
+    const sent = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities`, {
+      method: 'POST', headers: c.auth, body: JSON.stringify({ type: 'message', text: "combien dure l'épreuve ?", from: { id: 'someone-else' } }),
+    });
+    expect(sent.status).toBe(200);
+    const { body } = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=0`, { headers: c.auth });
+    const texts = body.activities.map((a: Json) => `${a.from.id}: ${a.text ?? ''}`);
+    expect(texts.filter((t: string) => t.includes("Je suis l'assistant"))).toHaveLength(1);
+    expect(texts.some((t: string) => t.startsWith(`${c.userId}: combien dure`))).toBe(true);
+    expect(texts.some((t: string) => t.includes('2 h 30'))).toBe(true);
+    expect(texts.some((t: string) => t.startsWith('someone-else'))).toBe(false);
+    // The watermark only returns what is new.
+    const again = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=${body.watermark}`, { headers: c.auth });
+    expect(again.body.activities).toHaveLength(0);
+  });
+
+  it('refuses a missing, forged or foreign token, and refreshes a valid one', async () => {
+    const c = await conversation();
+    const other = await conversation();
+    const url = `${bot.url}/v3/directline/conversations/${c.id}/activities`;
+    expect((await call(url)).status).toBe(403);
+    expect((await call(url, { headers: { authorization: `Bearer ${c.token}x` } })).status).toBe(403);
+    expect((await call(url, { headers: other.auth })).status).toBe(403);
+    expect((await call(`${bot.url}/v3/directline/conversations/nope/activities`, { headers: c.auth })).status).toBe(404);
+    const refreshed = await call(`${bot.url}/v3/directline/tokens/refresh`, { method: 'POST', headers: c.auth });
+    expect(refreshed.status).toBe(200);
+    expect((await call(url, { headers: { authorization: `Bearer ${refreshed.body.token}` } })).status).toBe(200);
+  });
+
+  it('answers bad input with a 4xx', async () => {
+    const c = await conversation();
+    const r = await fetch(`${bot.url}/v3/directline/conversations/${c.id}/activities`, { method: 'POST', headers: { ...c.auth, 'content-type': 'application/json' }, body: '{not json' });
+    expect(r.status).toBe(400);
+  });
+});
+
+describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
+  let bot: RunningBot;
+  let standIn: Server;
+  const seen: { auth?: string; body?: Json }[] = [];
+
+  beforeAll(async () => {
+    // A stand-in for Azure's token service on loopback.
+    standIn = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => {
+        seen.push({ auth: req.headers.authorization, body: body ? JSON.parse(body) : undefined });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ token: req.url?.endsWith('/refresh') ? 'refreshed-token' : 'azure-token', conversationId: 'c1', expires_in: 1800 }));
+      });
+    });
+    standIn.listen(0, '127.0.0.1');
+    await once(standIn, 'listening');
+    const domain = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}/v3/directline`;
+    bot = await startBot({ DIRECT_LINE_SECRET: 'secret-never-in-browser', DIRECT_LINE_DOMAIN: domain });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await new Promise((r) => standIn.close(r));
+  });
+
+  it('exchanges the secret for a token bound to a server-chosen user id; the page never sees the secret', async () => {
+    const { status, body } = await call(`${bot.url}/api/directline/token`, { method: 'POST' });
+    expect(status).toBe(200);
+    expect(body.token).toBe('azure-token');
+    expect(seen[0]!.auth).toBe('Bearer secret-never-in-browser');
+    expect(seen[0]!.body!.user.id).toBe(body.userId);
+    const html = await (await fetch(`${bot.url}/`)).text();
+    const js = await (await fetch(`${bot.url}/webchat/app.js`)).text();
+    expect(html + js).not.toContain('secret-never-in-browser');
+    const refreshed = await call(`${bot.url}/api/directline/token/refresh`, { method: 'POST', headers: { authorization: 'Bearer azure-token' } });
+    expect(refreshed.body.token).toBe('refreshed-token');
+    // The local Direct Line is off when Azure's is configured.
+    expect((await call(`${bot.url}/v3/directline/conversations`, { method: 'POST' })).status).toBe(404);
+  });
+});

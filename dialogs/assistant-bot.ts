@@ -39,6 +39,12 @@ export class AssistantBot extends ActivityHandler {
       await next();
     });
 
+    // Web Chat pages announce the learner with a "webchat/join" event (see src/web/page.ts).
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === 'webchat/join') await this.welcome(context, s);
+      await next();
+    });
+
     this.onMessage(async (context, next) => {
       // "<at>Assistant</at> combien dure l'épreuve" (Teams) is read as the plain question.
       TurnContext.removeRecipientMention(context.activity);

@@ -255,3 +255,13 @@ describe('answers enriched by a place', () => {
     expect(reply).toContain("academie d'aix-marseille");
   });
 });
+
+describe('website join event', () => {
+  it('greets on webchat/join, and not again on membersAdded', async () => {
+    const c = new Conversation();
+    await c.adapter.processActivity({ type: 'event', name: 'webchat/join', value: {} } as never);
+    const first = c.adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
+    expect(first).toHaveLength(1);
+    expect(await c.join()).toHaveLength(0);
+  });
+});

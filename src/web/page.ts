@@ -52,8 +52,21 @@ export const APP_JS = `(async function () {
     var directLine = config.mode === 'local'
       ? window.WebChat.createDirectLine({ token: t.token, domain: location.origin + '/v3/directline', webSocket: false })
       : window.WebChat.createDirectLine({ token: t.token, domain: t.domain });
+    // Tell the bot the learner joined: Direct Line does not always send membersAdded for the user.
+    // The bot greets once per conversation, whichever of the two arrives first.
+    var store = window.WebChat.createStore({}, function (api) {
+      return function (next) {
+        return function (action) {
+          if (action.type === 'DIRECT_LINE/CONNECT_FULFILLED') {
+            api.dispatch({ type: 'WEB_CHAT/SEND_EVENT', payload: { name: 'webchat/join', value: { language: 'fr-FR' } } });
+          }
+          return next(action);
+        };
+      };
+    });
     window.WebChat.renderWebChat({
       directLine: directLine,
+      store: store,
       userID: t.userId,
       locale: 'fr-FR',
       styleOptions: {

@@ -1,4 +1,4 @@
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogs-sdk.ts';
 import { extractDate } from '../intents/nlu/entities/date.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
 import { renderAnswer, renderPrompt } from './render.ts';

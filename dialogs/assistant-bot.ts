@@ -1,5 +1,5 @@
 import { ActivityHandler, TurnContext, type ConversationState } from 'botbuilder-core';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from './dialogs-sdk.ts';
 import { learnerText } from './channel-input.ts';
 import { adaptForChannel } from './channel-output.ts';
 import { MainDialog } from './main-dialog.ts';

@@ -8,7 +8,7 @@ import {
   type DialogState,
   type DialogTurnResult,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './dialogs-sdk.ts';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
 import type { Answer } from '../knowledge/answers.ts';
 import { AcademyDialog, ACADEMY_DIALOG } from './academy-dialog.ts';

@@ -1,4 +1,4 @@
-import { TextPrompt, type PromptValidatorContext } from 'botbuilder-dialogs';
+import { TextPrompt, type PromptValidatorContext } from './dialogs-sdk.ts';
 import { extractDate } from '../intents/nlu/entities/date.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
 import type { Understander } from '../intents/nlu/understand.ts';

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { redact } from '../src/privacy/redact.ts';
+import { pseudonymize } from '../src/privacy/pseudonym.ts';
+
+// A PII test set as learners type it; each must disappear, the rest of the message must stay.
+const CASES: [string, string, string][] = [
+  ['e-mail', 'mon mail c marie.dupont+bts@gmail.com merci', 'marie.dupont+bts@gmail.com'],
+  ['mobile, spaces', 'appelez moi au 06 12 34 56 78 svp', '06 12 34 56 78'],
+  ['mobile, no separator', 'tel 0612345678', '0612345678'],
+  ['landline, dots', 'fixe : 01.23.45.67.89', '01.23.45.67.89'],
+  ['dashes', 'mon num 07-11-22-33-44', '07-11-22-33-44'],
+  ['+33', 'whatsapp +33 6 12 34 56 78', '+33 6 12 34 56 78'],
+  ['+33 compact', 'sms au +33612345678', '+33612345678'],
+  ['+33 (0)', 'joignable au +33 (0)6 12 34 56 78', '+33 (0)6 12 34 56 78'],
+  ['0033', 'depuis la belgique 0033 6 12 34 56 78', '0033 6 12 34 56 78'],
+  ['NIR with spaces', 'mon numéro de sécu 1 85 05 78 006 084 36', '1 85 05 78 006 084 36'],
+  ['NIR compact', 'secu 285052A00608436', '285052A00608436'],
+  ['IBAN FR', 'mon IBAN FR76 3000 6000 0112 3456 7890 189 pour le remboursement', 'FR76 3000 6000 0112 3456 7890 189'],
+  ['IBAN compact', 'iban FR7630006000011234567890189', 'FR7630006000011234567890189'],
+  ['address', "j'habite 12 rue de la Paix à Lyon", '12 rue de la Paix'],
+  ['address bis', 'au 3 bis avenue Jean Jaurès', '3 bis avenue Jean Jaurès'],
+  ['card', 'ma carte 4970 1012 3456 7890', '4970 1012 3456 7890'],
+];
+
+describe('redaction of personal data', () => {
+  for (const [name, message, secret] of CASES) {
+    it(`removes ${name}`, () => {
+      const out = redact(message);
+      expect(out).not.toContain(secret);
+      // Digits of the secret must not survive either (partial leaks).
+      expect(out.replace(/\D/g, '')).not.toContain(secret.replace(/\D/g, '').slice(-6) || 'never');
+      expect(out).toMatch(/\[(e-mail|téléphone|NIR|IBAN|adresse|carte)\]/);
+    });
+  }
+
+  it('keeps what the assistant needs: grades, dates, postal codes, durations, prices', () => {
+    const message = "J'ai eu 14/20 le 15/06/2025, j'habite dans le 69003, l'épreuve dure 2h30, c'est 5,00 € ?";
+    expect(redact(message)).toBe(message);
+  });
+});
+
+describe('pseudonymous user ids', () => {
+  it('are stable for a key, differ between keys, and do not contain the id', () => {
+    const a = pseudonymize('29:learner-aad-id', 'key-1');
+    expect(a).toBe(pseudonymize('29:learner-aad-id', 'key-1'));
+    expect(a).not.toBe(pseudonymize('29:learner-aad-id', 'key-2'));
+    expect(a).not.toContain('learner');
+    expect(a).toMatch(/^u_[0-9a-f]{24}$/);
+  });
+});

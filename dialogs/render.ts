@@ -15,7 +15,10 @@ export function renderAnswer(answer: Answer, answerer: Answerer): Partial<Activi
     activity.attachments = [CardFactory.heroCard('', undefined, buttons)];
   }
   // Kept with the message for transcripts: which entry and sections the answer rests on.
-  activity.channelData = { ...(activity.channelData ?? {}), answer: { kind: answer.kind, entryId: answer.entryId, sources: answer.sources.map((s) => s.section) } };
+  activity.channelData = {
+    ...(activity.channelData ?? {}),
+    answer: { kind: answer.kind, entryId: answer.entryId, sources: answer.sources.map((s) => s.section), ...(answer.trace ?? {}) },
+  };
   return activity;
 }
 

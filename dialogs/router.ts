@@ -61,7 +61,14 @@ export class Router {
     return this.routeUnderstanding(u, today);
   }
 
+  /** What to do with an understood message; answers carry how it was understood (for transcripts). */
   routeUnderstanding(u: Understanding, today: Date): Route {
+    const route = this.decide(u, today);
+    if (route.type !== 'answer') return route;
+    return { ...route, answer: { ...route.answer, trace: { intent: u.intent, confidence: Math.round(u.confidence * 1000) / 1000, status: u.status } } };
+  }
+
+  private decide(u: Understanding, today: Date): Route {
     const a = this.answerer;
     const conv = a.conversation;
     if (u.status === 'fallback' || !u.intent) {

@@ -19,6 +19,8 @@ export interface Answer {
   /** Configured links (the sheet's placeholders), shown as buttons that open a page. */
   links: { label: string; url: string }[];
   entryId?: string;
+  /** How the question was understood (intent, confidence, status), kept with the answer for staff. */
+  trace?: { intent: string | null; confidence: number; status: string };
 }
 
 export interface Place { departement: string; text: string }

@@ -3,6 +3,7 @@ import { createAdapter } from './adapter.ts';
 import { createAssistant } from './assistant.ts';
 import { createLogger } from './logger.ts';
 import { createServer } from './server.ts';
+import { setUpTranscripts } from './transcripts/setup.ts';
 import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 
@@ -18,6 +19,13 @@ async function main(): Promise<void> {
     clock: clockFrom(config),
   });
   const adapter = createAdapter(config, assistant, logger);
+  // Every activity of every channel goes through this adapter, so through the recorder.
+  const transcripts = setUpTranscripts({
+    file: config.TRANSCRIPTS_FILE,
+    retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
+    ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
+  }, logger);
+  adapter.use(transcripts.recorder);
   let port = config.PORT;
   const tokens = new LocalTokens();
   const server = createServer({
@@ -43,7 +51,10 @@ async function main(): Promise<void> {
     startupMs: Math.round(performance.now() - started),
   }, 'assistant ready');
 
-  const stop = () => server.close(() => process.exit(0));
+  const stop = () => server.close(() => {
+    transcripts.stop();
+    process.exit(0);
+  });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

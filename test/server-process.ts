@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +25,12 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', MicrosoftAppId: '', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...process.env, PORT: String(port), HOST: '127.0.0.1', MicrosoftAppId: '', LOG_LEVEL: 'warn',
+      // Each server gets its own transcript database, outside the project.
+      TRANSCRIPTS_FILE: join(mkdtempSync(join(tmpdir(), 'bot-data-')), 'transcripts.sqlite'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

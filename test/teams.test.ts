@@ -11,8 +11,8 @@ function teams(kind: Kind = 'personal') {
     channelId: 'msteams',
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
     conversation: { id: `a:teams-${kind}-${Math.random()}`, conversationType: kind, tenantId: 'tenant-1', isGroup: kind !== 'personal' },
-    user: { id: '29:learner', name: 'Apprenant', aadObjectId: '00000000-0000-0000-0000-00000000000a' },
-    bot: { id: '28:assistant', name: 'Assistant BTS' },
+    from: { id: '29:learner', name: 'Apprenant', aadObjectId: '00000000-0000-0000-0000-00000000000a' },
+    recipient: { id: '28:assistant', name: 'Assistant BTS' },
   } as never);
   const send = async (partial: Partial<Activity>) => {
     await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, ...partial } as Activity);

@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ConversationSummary, TranscriptEntry, TranscriptStore } from './store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS activities (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  conversation_id TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  type TEXT NOT NULL,
+  text TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  intent TEXT, confidence REAL, status TEXT, entry_id TEXT, dialog TEXT, error TEXT,
+  activity TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS activities_conversation ON activities (conversation_id, seq);
+CREATE INDEX IF NOT EXISTS activities_user ON activities (user_id);
+CREATE INDEX IF NOT EXISTS activities_at ON activities (at);
+`;
+
+interface Row {
+  conversation_id: string; channel_id: string; user_id: string; direction: 'in' | 'out'; type: string; text: string; at: number;
+  intent: string | null; confidence: number | null; status: string | null; entry_id: string | null; dialog: string | null; error: string | null; activity: string;
+}
+
+/** Transcripts in one SQLite file (WAL mode): embedded, nothing to install. */
+export class SqliteTranscriptStore implements TranscriptStore {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 2000');
+    this.db.exec(SCHEMA);
+    this.insert = this.db.prepare(`INSERT INTO activities
+      (conversation_id, channel_id, user_id, direction, type, text, at, intent, confidence, status, entry_id, dialog, error, activity)
+      VALUES (@conversationId, @channelId, @userId, @direction, @type, @text, @at, @intent, @confidence, @status, @entryId, @dialog, @error, @activity)`);
+  }
+
+  record(entries: TranscriptEntry[]): void {
+    const write = this.db.transaction((list: TranscriptEntry[]) => {
+      for (const e of list) {
+        this.insert.run({
+          ...e,
+          at: e.at.getTime(),
+          intent: e.intent ?? null,
+          confidence: e.confidence ?? null,
+          status: e.status ?? null,
+          entryId: e.entryId ?? null,
+          dialog: e.dialog ?? null,
+          error: e.error ?? null,
+          activity: JSON.stringify(e.activity),
+        });
+      }
+    });
+    write(entries);
+  }
+
+  conversations(): ConversationSummary[] {
+    const rows = this.db.prepare(`SELECT conversation_id, channel_id, user_id, MIN(at) AS started, MAX(at) AS last,
+        SUM(direction = 'in' AND type = 'message') AS turns,
+        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) AS unanswered
+      FROM activities GROUP BY conversation_id ORDER BY last DESC`).all() as {
+        conversation_id: string; channel_id: string; user_id: string; started: number; last: number; turns: number; unanswered: number;
+      }[];
+    return rows.map((r) => ({
+      conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id,
+      startedAt: new Date(r.started), lastAt: new Date(r.last), turns: r.turns, unanswered: r.unanswered,
+    }));
+  }
+
+  activities(conversationId: string): TranscriptEntry[] {
+    const rows = this.db.prepare('SELECT * FROM activities WHERE conversation_id = ? ORDER BY seq').all(conversationId) as Row[];
+    return rows.map((r) => ({
+      conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id, direction: r.direction, type: r.type, text: r.text,
+      at: new Date(r.at),
+      ...(r.intent !== null ? { intent: r.intent } : {}),
+      ...(r.confidence !== null ? { confidence: r.confidence } : {}),
+      ...(r.status !== null ? { status: r.status } : {}),
+      ...(r.entry_id !== null ? { entryId: r.entry_id } : {}),
+      ...(r.dialog !== null ? { dialog: r.dialog } : {}),
+      ...(r.error !== null ? { error: r.error } : {}),
+      activity: JSON.parse(r.activity) as Record<string, unknown>,
+    }));
+  }
+
+  purgeBefore(before: Date): number {
+    const result = this.db.prepare(`DELETE FROM activities WHERE conversation_id IN (
+      SELECT conversation_id FROM activities GROUP BY conversation_id HAVING MAX(at) < ?)`).run(before.getTime());
+    return result.changes;
+  }
+
+  eraseUser(userId: string): number {
+    return this.db.prepare('DELETE FROM activities WHERE user_id = ?').run(userId).changes;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

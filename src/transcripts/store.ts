@@ -1,0 +1,44 @@
+/** What is kept of each activity, in and out, already redacted and pseudonymised. */
+export interface TranscriptEntry {
+  conversationId: string;
+  channelId: string;
+  /** Pseudonymous learner id (keyed hash), never the channel's id. */
+  userId: string;
+  direction: 'in' | 'out';
+  type: string;
+  /** Redacted text. */
+  text: string;
+  at: Date;
+  /** How the question was understood, on the bot's answers. */
+  intent?: string;
+  confidence?: number;
+  status?: string;
+  entryId?: string;
+  dialog?: string;
+  /** The turn failed: the error class and message (no stack). */
+  error?: string;
+  /** The redacted activity itself (for .transcript exports). */
+  activity: Record<string, unknown>;
+}
+
+export interface ConversationSummary {
+  conversationId: string;
+  channelId: string;
+  userId: string;
+  startedAt: Date;
+  lastAt: Date;
+  turns: number;
+  unanswered: number;
+}
+
+/** Where transcripts live. SQLite by default; another engine implements the same interface. */
+export interface TranscriptStore {
+  record(entries: TranscriptEntry[]): void;
+  conversations(): ConversationSummary[];
+  activities(conversationId: string): TranscriptEntry[];
+  /** Deletes conversations whose last activity is older than `before`; returns how many. */
+  purgeBefore(before: Date): number;
+  /** Deletes everything of one learner (by pseudonymous id); returns how many activities. */
+  eraseUser(userId: string): number;
+  close(): void;
+}

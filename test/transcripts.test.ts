@@ -1,0 +1,154 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestAdapter } from 'botbuilder-core';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { pseudonymize } from '../src/privacy/pseudonym.ts';
+import { TranscriptRecorder } from '../src/transcripts/recorder.ts';
+import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
+import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
+import { StandInConnector, startBot } from './server-process.ts';
+import { testAssistant } from './helpers.ts';
+
+const KEY = 'test-pseudonym-key-0123456789';
+const silent = pino({ level: 'silent' });
+
+function setup(channelId: string, store: TranscriptStore, logic?: (c: Parameters<TestAdapter['processActivity']>[1]) => unknown) {
+  const assistant = testAssistant();
+  const adapter = new TestAdapter(logic as never ?? (async (context) => assistant.bot.run(context)), {
+    channelId, conversation: { id: `conv-${channelId}-${Math.random()}` }, from: { id: `user-${channelId}`, name: 'Marie Dupont' }, recipient: { id: 'bot', name: 'Assistant' },
+  } as never);
+  adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
+  return adapter;
+}
+
+function tempDb(): { file: string; store: SqliteTranscriptStore } {
+  const file = join(mkdtempSync(join(tmpdir(), 'transcripts-')), 'transcripts.sqlite');
+  return { file, store: new SqliteTranscriptStore(file) };
+}
+
+describe('transcript recording', () => {
+  it('records every activity in and out on each channel, with how each answer was understood', async () => {
+    const { store } = tempDb();
+    for (const channel of ['emulator', 'msteams', 'webchat', 'directline']) {
+      const adapter = setup(channel, store);
+      await adapter.send("combien dure l'épreuve ?").startTest();
+      await adapter.send('quelle est la capitale du Pérou ?').startTest();
+    }
+    const conversations = store.conversations();
+    expect(conversations.map((c) => c.channelId).sort()).toEqual(['directline', 'emulator', 'msteams', 'webchat']);
+    for (const c of conversations) {
+      expect(c.turns).toBe(2);
+      expect(c.unanswered).toBe(1);
+      const entries = store.activities(c.conversationId);
+      const answer = entries.find((e) => e.direction === 'out' && e.text.includes('2 h 30'))!;
+      expect(answer).toMatchObject({ intent: 'duree_epreuve', status: 'answered', entryId: 'exam-duration' });
+      expect(answer.confidence).toBeGreaterThan(0.5);
+      const refusal = entries.find((e) => e.direction === 'out' && e.status === 'fallback');
+      expect(refusal).toBeDefined();
+      expect(c.userId).toBe(pseudonymize(`user-${c.channelId}`, KEY));
+    }
+    store.close();
+  });
+
+  it('still records a turn that throws, with its error', async () => {
+    const { store } = tempDb();
+    const adapter = setup('emulator', store, async () => { throw new Error('boom'); });
+    adapter.onTurnError = async (context) => { await context.sendActivity('Désolé, un problème technique'); };
+    await adapter.send('bonjour').startTest().catch(() => undefined);
+    const [c] = store.conversations();
+    const entries = store.activities(c!.conversationId);
+    expect(entries.map((e) => `${e.direction}:${e.type}`)).toEqual(['in:message', 'out:error', 'out:message']);
+    expect(entries[1]!.error).toBe('Error: boom');
+    store.close();
+  });
+
+  it('retries failed writes instead of dropping them', async () => {
+    const { store } = tempDb();
+    let failures = 4; // more than one write's attempts: entries must wait for the next write
+    const flaky: TranscriptStore = {
+      ...store,
+      record: (entries: TranscriptEntry[]) => {
+        if (failures-- > 0) throw new Error('SQLITE_BUSY');
+        store.record(entries);
+      },
+      conversations: () => store.conversations(),
+      activities: (id: string) => store.activities(id),
+      purgeBefore: (d: Date) => store.purgeBefore(d),
+      eraseUser: (u: string) => store.eraseUser(u),
+      close: () => store.close(),
+    };
+    const adapter = setup('emulator', flaky);
+    await adapter.send('combien coute l inscription').startTest();
+    const [c] = store.conversations();
+    expect(store.activities(c!.conversationId).map((e) => e.direction)).toEqual(['in', 'out']);
+    store.close();
+  });
+});
+
+describe('personal data in the database file', () => {
+  const PII = [
+    'marie.dupont@example.com', '06 12 34 56 78', '+33 6 98 76 54 32', '1 85 05 78 006 084 36',
+    'FR76 3000 6000 0112 3456 7890 189', '12 rue de la Paix', 'Marie Dupont', 'user-emulator',
+  ];
+
+  it('finds none of the PII test set in clear in the SQLite file (and its WAL)', async () => {
+    const { file, store } = tempDb();
+    const adapter = setup('emulator', store);
+    await adapter.send('mon mail marie.dupont@example.com et mon tel 06 12 34 56 78, je veux m inscrire').startTest();
+    await adapter.send('ou +33 6 98 76 54 32, secu 1 85 05 78 006 084 36').startTest();
+    await adapter.send("mon IBAN FR76 3000 6000 0112 3456 7890 189, j'habite 12 rue de la Paix").startTest();
+    const bytes = [file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
+    const utf8 = [file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('utf8')).join('\n');
+    for (const secret of PII) {
+      expect(bytes.includes(secret) || utf8.includes(secret), secret).toBe(false);
+    }
+    expect(utf8).toContain('[e-mail]');
+    expect(utf8).toContain('[IBAN]');
+    store.close();
+  });
+});
+
+describe('retention and erasure', () => {
+  it('purges conversations past retention and erases one learner on request', async () => {
+    const { store } = tempDb();
+    const at = (d: string) => new Date(d);
+    const e = (conversationId: string, userId: string, date: string): TranscriptEntry => ({
+      conversationId, channelId: 'emulator', userId, direction: 'in', type: 'message', text: 'x', at: at(date), activity: {},
+    });
+    store.record([e('old', 'u_a', '2026-01-01'), e('recent', 'u_a', '2026-11-20'), e('other', 'u_b', '2026-11-21')]);
+    expect(store.purgeBefore(at('2026-05-30'))).toBe(1);
+    expect(store.conversations().map((c) => c.conversationId).sort()).toEqual(['other', 'recent']);
+    expect(store.eraseUser('u_a')).toBe(1);
+    expect(store.conversations().map((c) => c.conversationId)).toEqual(['other']);
+    store.close();
+  });
+});
+
+describe('the running server records what reaches /api/messages', () => {
+  it('writes the conversation to its SQLite file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bot-data-'));
+    const file = join(dir, 'transcripts.sqlite');
+    const connector = new StandInConnector();
+    await connector.start();
+    const bot = await startBot({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY });
+    try {
+      const activity = {
+        type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: 'a1', from: { id: 'learner-http', name: 'Paul' },
+        recipient: { id: 'bot' }, conversation: { id: 'http-transcript' }, text: "c'est quand l'examen ? mon tel 06 11 22 33 44",
+      };
+      const r = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      expect(r.status).toBeLessThan(300);
+    } finally {
+      await bot.stop();
+      await connector.stop();
+    }
+    const store = new SqliteTranscriptStore(file);
+    const entries = store.activities('http-transcript');
+    expect(entries[0]).toMatchObject({ direction: 'in', userId: pseudonymize('learner-http', KEY) });
+    expect(entries[0]!.text).toContain('[téléphone]');
+    expect(entries.find((e) => e.direction === 'out')?.intent).toBe('session_examen');
+    store.close();
+  });
+});

@@ -14,9 +14,9 @@ export interface TranscriptSettings {
 }
 
 /** The key that turns learner ids into pseudonyms: configured, or generated once and kept (0600). */
-function pseudonymKey(settings: TranscriptSettings): string {
-  if (settings.pseudonymKey) return settings.pseudonymKey;
-  const file = join(dirname(settings.file), 'pseudonym.key');
+export function resolvePseudonymKey(databaseFile: string, configured?: string): string {
+  if (configured) return configured;
+  const file = join(dirname(databaseFile), 'pseudonym.key');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dirname(file), { recursive: true });
   const key = randomBytes(32).toString('hex');
@@ -35,6 +35,6 @@ export function setUpTranscripts(settings: TranscriptSettings, logger: Logger, c
   purge();
   const timer = setInterval(purge, 86_400_000);
   timer.unref();
-  const recorder = new TranscriptRecorder(store, { pseudonymKey: pseudonymKey(settings), logger });
+  const recorder = new TranscriptRecorder(store, { pseudonymKey: resolvePseudonymKey(settings.file, settings.pseudonymKey), logger });
   return { store, recorder, stop: () => { clearInterval(timer); store.close(); } };
 }

@@ -1,0 +1,69 @@
+/**
+ * npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <user>
+ *
+ * The transcripts from a terminal (same database as the server: TRANSCRIPTS_FILE). `erase` takes the
+ * learner's channel id (it is pseudonymised the same way) or a pseudonymous id (u_…).
+ */
+import { writeFileSync } from 'node:fs';
+import { loadConfig, loadDotEnv } from '../config.ts';
+import { pseudonymize } from '../privacy/pseudonym.ts';
+import { SqliteTranscriptStore } from './sqlite-store.ts';
+import { resolvePseudonymKey } from './setup.ts';
+import { toTranscriptFile } from './export.ts';
+
+function main(argv: string[]): number {
+  loadDotEnv();
+  const config = loadConfig();
+  const store = new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
+  const [command, arg, extra] = argv;
+  try {
+    switch (command) {
+      case 'list': {
+        const rows = store.conversations();
+        for (const c of rows) {
+          console.log(`${c.lastAt.toISOString()}  ${c.channelId.padEnd(10)} ${String(c.turns).padStart(3)} questions  ${String(c.unanswered).padStart(2)} sans réponse  ${c.conversationId}`);
+        }
+        console.log(`${rows.length} conversation(s)`);
+        return 0;
+      }
+      case 'show': {
+        if (!arg) throw new Error('usage: show <conversation>');
+        for (const e of store.activities(arg)) {
+          const who = e.direction === 'in' ? 'apprenant' : 'assistant';
+          const how = e.intent ? `  [${e.intent} ${e.confidence?.toFixed(2) ?? ''} ${e.status ?? ''}]` : '';
+          console.log(`${e.at.toISOString()} ${who}: ${e.error ? `ERREUR ${e.error}` : e.text}${how}`);
+        }
+        return 0;
+      }
+      case 'export': {
+        if (!arg) throw new Error('usage: export <conversation> [file]');
+        const file = extra ?? `${arg.replace(/[^A-Za-z0-9_-]+/g, '_')}.transcript`;
+        writeFileSync(file, toTranscriptFile(store.activities(arg)));
+        console.log(`written: ${file}`);
+        return 0;
+      }
+      case 'purge': {
+        const days = arg ? Number(arg) : config.TRANSCRIPT_RETENTION_DAYS;
+        if (!Number.isInteger(days) || days < 0) throw new Error('usage: purge [days]');
+        const removed = store.purgeBefore(new Date(Date.now() - days * 86_400_000));
+        console.log(`${removed} activit(y/ies) older than ${days} days removed`);
+        return 0;
+      }
+      case 'erase': {
+        if (!arg) throw new Error('usage: erase <learner id>');
+        const id = arg.startsWith('u_') ? arg : pseudonymize(arg, resolvePseudonymKey(config.TRANSCRIPTS_FILE, config.TRANSCRIPT_PSEUDONYM_KEY));
+        console.log(`${store.eraseUser(id)} activit(y/ies) of ${id} erased`);
+        return 0;
+      }
+      default:
+        throw new Error('usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>');
+    }
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  } finally {
+    store.close();
+  }
+}
+
+process.exit(main(process.argv.slice(2)));

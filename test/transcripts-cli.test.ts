@@ -1,0 +1,53 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { pseudonymize } from '../src/privacy/pseudonym.ts';
+import { toCsv } from '../src/transcripts/export.ts';
+import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
+import type { TranscriptEntry } from '../src/transcripts/store.ts';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const KEY = 'cli-test-key-0123456789abcdef';
+
+function seed(file: string): void {
+  const store = new SqliteTranscriptStore(file);
+  const user = pseudonymize('learner-42', KEY);
+  const e = (direction: 'in' | 'out', text: string, extra: Partial<TranscriptEntry> = {}): TranscriptEntry => ({
+    conversationId: 'conv-cli', channelId: 'webchat', userId: user, direction, type: 'message', text, at: new Date(), ...extra,
+    activity: { type: 'message', text, from: { id: direction === 'in' ? user : 'bot' } },
+  });
+  store.record([e('in', "combien dure l'épreuve ?"), e('out', "L'épreuve dure 2 h 30.", { intent: 'duree_epreuve', confidence: 0.97, status: 'answered' })]);
+  store.close();
+}
+
+function cli(file: string, ...args: string[]): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', 'src/transcripts/cli.ts', ...args], {
+    cwd: ROOT, env: { ...process.env, TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY }, encoding: 'utf8',
+  });
+}
+
+describe('npm run transcripts', () => {
+  it('lists, shows, exports a .transcript that is a JSON array of activities, and erases a learner', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+    const file = join(dir, 'transcripts.sqlite');
+    seed(file);
+    expect(cli(file, 'list')).toMatch(/webchat .*conv-cli/);
+    expect(cli(file, 'show', 'conv-cli')).toContain('[duree_epreuve 0.97 answered]');
+    const out = join(dir, 'conv.transcript');
+    cli(file, 'export', 'conv-cli', out);
+    const activities = JSON.parse(readFileSync(out, 'utf8')) as { type: string; text: string; timestamp: string }[];
+    expect(Array.isArray(activities)).toBe(true);
+    expect(activities.map((a) => a.type)).toEqual(['message', 'message']);
+    expect(activities[1]!.text).toContain('2 h 30');
+    expect(Number.isNaN(Date.parse(activities[0]!.timestamp))).toBe(false);
+    expect(cli(file, 'erase', 'learner-42')).toMatch(/^2 activit/);
+    expect(cli(file, 'list')).toContain('0 conversation(s)');
+  });
+
+  it('writes CSV that spreadsheets cannot execute', () => {
+    const csv = toCsv([{ conversationId: 'c', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text: '=HYPERLINK("x")', at: new Date(0), activity: {} }]);
+    expect(csv.split('\n')[1]).toContain(`"'=HYPERLINK(""x"")"`);
+  });
+});

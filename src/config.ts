@@ -28,6 +28,7 @@ export const ConfigSchema = z
     WIDGET_ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1F4E8C').default('#1F4E8C'),
     WIDGET_LOGO_URL: optionalUrl,
     TRANSCRIPTS_FILE: z.string().min(1).default('data/transcripts.sqlite'),
+    STAFF_FILE: z.string().min(1).default('data/staff.sqlite'),
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     TRANSCRIPT_PSEUDONYM_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'at least 16 characters').optional()),
   })

@@ -4,6 +4,7 @@ import { createAssistant } from './assistant.ts';
 import { createLogger } from './logger.ts';
 import { createServer } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
+import { StaffAccounts } from './console/staff-accounts.ts';
 import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       // The local Direct Line reaches the bot on loopback, whatever address the server listens on.
       localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),
     },
+    console: { store: transcripts.store, accounts: new StaffAccounts(config.STAFF_FILE) },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.host, resolve));
   port = server.address().port;

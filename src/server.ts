@@ -4,6 +4,7 @@ import { HttpInputError, parseActivity, readBody } from './http-input.ts';
 import type { Assistant } from './assistant.ts';
 import type { Logger } from './logger.ts';
 import { registerWebRoutes, type WebOptions } from './web/routes.ts';
+import { registerConsoleRoutes, type ConsoleOptions } from './console/routes.ts';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -12,10 +13,12 @@ export interface ServerDeps {
   maxBodyBytes: number;
   /** The website widget and its Direct Line (see src/web/routes.ts). */
   web?: Omit<WebOptions, 'logger' | 'maxBodyBytes'>;
+  /** The staff console (see src/console/routes.ts). */
+  console?: Omit<ConsoleOptions, 'logger'>;
 }
 
 /** restify server: POST /api/messages (Bot Framework protocol) and GET /healthz. */
-export function createServer({ adapter, assistant, logger, maxBodyBytes, web }: ServerDeps): restify.Server {
+export function createServer({ adapter, assistant, logger, maxBodyBytes, web, console: staffConsole }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'learner-assistant', handleUncaughtExceptions: false });
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
@@ -46,5 +49,6 @@ export function createServer({ adapter, assistant, logger, maxBodyBytes, web }: 
   });
 
   if (web) registerWebRoutes(server, { ...web, logger, maxBodyBytes });
+  if (staffConsole) registerConsoleRoutes(server, { ...staffConsole, logger });
   return server;
 }

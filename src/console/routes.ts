@@ -1,0 +1,172 @@
+import type restify from 'restify';
+import { HttpInputError, readBody } from '../http-input.ts';
+import type { Logger } from '../logger.ts';
+import { toCsv, toTranscriptFile } from '../transcripts/export.ts';
+import type { TranscriptStore } from '../transcripts/store.ts';
+import { CONSOLE_CSP, CONSOLE_CSS, escapeHtml, layout } from './html.ts';
+import { Sessions, SignInThrottle, type Session } from './sessions.ts';
+import type { StaffAccounts } from './staff-accounts.ts';
+
+export interface ConsoleOptions {
+  store: TranscriptStore;
+  accounts: StaffAccounts;
+  logger: Logger;
+  sessions?: Sessions;
+  throttle?: SignInThrottle;
+}
+
+const COOKIE = 'staff_session';
+
+function cookie(req: restify.Request, name: string): string | undefined {
+  for (const part of (req.header('cookie') ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return v.join('=');
+  }
+  return undefined;
+}
+
+function secure(req: restify.Request): boolean {
+  return (req.header('x-forwarded-proto') ?? '').split(',')[0]?.trim() === 'https' || (req.socket as { encrypted?: boolean }).encrypted === true;
+}
+
+function send(res: restify.Response, status: number, html: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': CONSOLE_CSP,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(html);
+}
+
+async function form(req: restify.Request): Promise<URLSearchParams> {
+  const type = req.header('content-type') ?? '';
+  if (!type.startsWith('application/x-www-form-urlencoded')) throw new HttpInputError(415, 'expected a form');
+  return new URLSearchParams(await readBody(req, 16 * 1024));
+}
+
+/**
+ * The staff console (/admin): sign-in required, closed until a staff account exists, session cookie
+ * HttpOnly + SameSite=Strict (+ Secure behind HTTPS), CSRF token on every form, CSP on every page,
+ * every learner text escaped.
+ */
+export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions): void {
+  const sessions = o.sessions ?? new Sessions();
+  const throttle = o.throttle ?? new SignInThrottle();
+
+  const closed = (res: restify.Response) =>
+    send(res, 503, layout('Console fermée', "<p>La console est fermée : aucun compte n'existe. Créez-en un sur le serveur avec <code>npm run staff -- add &lt;identifiant&gt;</code>.</p>"));
+
+  /** The signed-in session, or a redirect to the sign-in page (401 for non-page requests). */
+  const signedIn = (req: restify.Request, res: restify.Response): Session | null => {
+    if (o.accounts.count() === 0) {
+      closed(res);
+      return null;
+    }
+    const session = sessions.get(cookie(req, COOKIE));
+    if (session) return session;
+    if ((req.header('accept') ?? '').includes('text/html')) send(res, 302, '', { location: '/admin/login' });
+    else {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Cookie realm="console"' });
+      res.end(JSON.stringify({ error: 'sign-in required' }));
+    }
+    return null;
+  };
+
+  server.get('/admin/console.css', async (_req: restify.Request, res: restify.Response) => {
+    res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
+    res.end(CONSOLE_CSS);
+  });
+
+  server.get('/admin/login', async (_req: restify.Request, res: restify.Response) => {
+    if (o.accounts.count() === 0) return closed(res);
+    send(res, 200, layout('Connexion', `<h1>Connexion</h1><form method="post" action="/admin/login">
+<p><label>Identifiant <input name="login" autocomplete="username" required></label></p>
+<p><label>Mot de passe <input name="password" type="password" autocomplete="current-password" required></label></p>
+<p><button type="submit">Se connecter</button></p></form>`));
+  });
+
+  server.post('/admin/login', async (req: restify.Request, res: restify.Response) => {
+    if (o.accounts.count() === 0) return closed(res);
+    try {
+      const f = await form(req);
+      const login = (f.get('login') ?? '').trim().toLowerCase();
+      const keys = [`login:${login}`, `ip:${req.socket.remoteAddress ?? '?'}`];
+      const wait = throttle.retryAfter(keys);
+      if (wait > 0) return send(res, 429, layout('Trop de tentatives', `<p>Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute(s).</p>`), { 'retry-after': String(wait) });
+      if (!(await o.accounts.verify(login, f.get('password') ?? ''))) {
+        throttle.fail(keys);
+        o.logger.warn({ login: login.slice(0, 40) }, 'console sign-in failed');
+        return send(res, 401, layout('Connexion', '<p class="error">Identifiant ou mot de passe incorrect.</p><p><a href="/admin/login">Réessayer</a></p>'));
+      }
+      throttle.succeed(keys);
+      const session = sessions.create(login);
+      const flags = `HttpOnly; SameSite=Strict; Path=/admin; Max-Age=${8 * 3600}${secure(req) ? '; Secure' : ''}`;
+      send(res, 303, '', { location: '/admin', 'set-cookie': `${COOKIE}=${session.id}; ${flags}` });
+    } catch (err) {
+      send(res, err instanceof HttpInputError ? err.status : 400, layout('Connexion', '<p class="error">Requête invalide.</p>'));
+    }
+  });
+
+  server.post('/admin/logout', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    const f = await form(req).catch(() => new URLSearchParams());
+    if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<p>Jeton de formulaire invalide.</p>'));
+    sessions.destroy(session.id);
+    send(res, 303, '', { location: '/admin/login', 'set-cookie': `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/admin; Max-Age=0` });
+  });
+
+  server.get('/admin', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    const url = new URL(req.url ?? '/admin', 'http://x');
+    const unansweredOnly = url.searchParams.get('sans_reponse') === '1';
+    const rows = o.store.conversations().filter((c) => !unansweredOnly || c.unanswered > 0);
+    const table = rows.map((c) => `<tr><td>${escapeHtml(c.lastAt.toISOString().slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td>
+<td><a href="/admin/conversations/${encodeURIComponent(c.conversationId)}">ouvrir</a></td></tr>`).join('');
+    send(res, 200, layout('Conversations', `<h1>Conversations</h1>
+<p><a href="/admin?sans_reponse=1">Seulement avec des questions sans réponse</a> · <a href="/admin">Toutes</a> · <a href="/admin/export.csv">Exporter en CSV</a></p>
+<table><thead><tr><th>Dernier message</th><th>Canal</th><th>Questions</th><th>Sans réponse</th><th></th></tr></thead><tbody>${table}</tbody></table>
+<p>${rows.length} conversation(s)</p>`, session));
+  });
+
+  server.get('/admin/conversations/:id', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    const id = String(req.params.id);
+    const entries = o.store.activities(id);
+    if (entries.length === 0) return send(res, 404, layout('Introuvable', '<p>Conversation introuvable.</p>', session));
+    const bubbles = entries
+      .filter((e) => e.type === 'message' || e.type === 'error')
+      .map((e) => {
+        const meta = e.direction === 'out' && e.intent ? `<div class="meta">intention ${escapeHtml(e.intent)} · confiance ${escapeHtml(e.confidence?.toFixed(2))} · ${escapeHtml(e.status)}${e.entryId ? ` · source ${escapeHtml(e.entryId)}` : ''}</div>` : '';
+        const text = e.error ? `<span class="error">Erreur : ${escapeHtml(e.error)}</span>` : escapeHtml(e.text);
+        return `<div class="bubble ${e.direction}">${text}${meta}</div>`;
+      }).join('');
+    send(res, 200, layout(`Conversation ${id}`, `<h1>Conversation</h1><p class="meta">${escapeHtml(entries[0]!.channelId)} · ${escapeHtml(entries[0]!.userId)} ·
+<a href="/admin/conversations/${encodeURIComponent(id)}/transcript">exporter (.transcript)</a></p>${bubbles}`, session));
+  });
+
+  server.get('/admin/conversations/:id/transcript', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    const id = String(req.params.id);
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': `attachment; filename="${id.replace(/[^A-Za-z0-9_-]+/g, '_')}.transcript"`,
+      'cache-control': 'no-store',
+    });
+    res.end(toTranscriptFile(o.store.activities(id)));
+  });
+
+  server.get('/admin/export.csv', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    const entries = o.store.conversations().flatMap((c) => o.store.activities(c.conversationId));
+    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="transcripts.csv"', 'cache-control': 'no-store' });
+    res.end(toCsv(entries));
+  });
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StaffAccounts } from '../src/console/staff-accounts.ts';
+import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
+
+const PASSWORD = 'mot-de-passe-solide-42';
+
+async function signIn(bot: RunningBot, password = PASSWORD, headers: Record<string, string> = {}) {
+  return fetch(`${bot.url}/admin/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams({ login: 'claire', password }).toString(),
+  });
+}
+
+describe('staff console, closed until an account exists', () => {
+  let bot: RunningBot;
+  beforeAll(async () => { bot = await startBot(); });
+  afterAll(async () => { await bot?.stop(); });
+  it('answers 503 with how to create an account', async () => {
+    const r = await fetch(`${bot.url}/admin`, { headers: { accept: 'text/html' } });
+    expect(r.status).toBe(503);
+    expect(await r.text()).toContain('npm run staff -- add');
+  });
+});
+
+describe('staff console', () => {
+  let bot: RunningBot;
+  const connector = new StandInConnector();
+  const dir = mkdtempSync(join(tmpdir(), 'console-'));
+
+  beforeAll(async () => {
+    const accounts = new StaffAccounts(join(dir, 'staff.sqlite'));
+    await accounts.add('claire', PASSWORD);
+    accounts.close();
+    await connector.start();
+    bot = await startBot({ STAFF_FILE: join(dir, 'staff.sqlite'), TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite') });
+    // A learner's conversation, including an attempt at script injection.
+    for (const text of ["combien dure l'épreuve ?", '<img src=x onerror=alert(1)> quelle heure est-il a Tokyo ?']) {
+      await fetch(`${bot.url}/api/messages`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: `m${text.length}`, from: { id: 'learner-7' }, recipient: { id: 'bot' }, conversation: { id: 'console-conv' }, text }),
+      });
+    }
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await connector.stop();
+  });
+
+  it('refuses anyone not signed in: redirect for pages, 401 otherwise', async () => {
+    const page = await fetch(`${bot.url}/admin`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe('/admin/login');
+    for (const path of ['/admin', '/admin/conversations/console-conv', '/admin/conversations/console-conv/transcript', '/admin/export.csv']) {
+      expect((await fetch(`${bot.url}${path}`)).status).toBe(401);
+    }
+    expect((await fetch(`${bot.url}/admin`, { headers: { cookie: 'staff_session=forged' } })).status).toBe(401);
+  });
+
+  it('signs in with an HttpOnly, SameSite cookie (Secure behind HTTPS), CSP on pages', async () => {
+    const r = await signIn(bot);
+    expect(r.status).toBe(303);
+    const setCookie = r.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    expect(setCookie).not.toMatch(/Secure/);
+    expect((await signIn(bot, PASSWORD, { 'x-forwarded-proto': 'https' })).headers.get('set-cookie')).toMatch(/; Secure/);
+    const cookie = setCookie.split(';')[0]!;
+    const list = await fetch(`${bot.url}/admin`, { headers: { cookie } });
+    expect(list.status).toBe(200);
+    expect(list.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await list.text()).toContain('console-conv');
+  });
+
+  it('shows a conversation with intent and confidence, learner text escaped, and exports it', async () => {
+    const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
+    const html = await (await fetch(`${bot.url}/admin/conversations/console-conv`, { headers: { cookie } })).text();
+    expect(html).toContain('intention duree_epreuve');
+    expect(html).toMatch(/confiance 0\.\d\d/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('<img src=x');
+    const transcript = (await (await fetch(`${bot.url}/admin/conversations/console-conv/transcript`, { headers: { cookie } })).json()) as unknown[];
+    expect(Array.isArray(transcript)).toBe(true);
+    expect(transcript.length).toBeGreaterThanOrEqual(4);
+    const csv = await (await fetch(`${bot.url}/admin/export.csv`, { headers: { cookie } })).text();
+    expect(csv.split('\n')[0]).toContain('conversation,channel,user');
+    expect(csv).not.toContain('learner-7');
+  });
+
+  it('logging out needs the form token', async () => {
+    const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
+    const forged = await fetch(`${bot.url}/admin/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=wrong' });
+    expect(forged.status).toBe(403);
+    expect((await fetch(`${bot.url}/admin`, { headers: { cookie } })).status).toBe(200);
+  });
+
+  it('slows down password guessing (429 after 5 failures)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await signIn(bot, `wrong-password-${i}`)).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses[5]).toBe(429);
+    // Even the right password waits now.
+    const r = await signIn(bot);
+    expect(r.status).toBe(429);
+    expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+});

@@ -1,8 +1,7 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../storage/sqlite.ts';
 
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number; maxmem: number }) => Promise<Buffer>;
 
@@ -17,10 +16,7 @@ export class StaffAccounts {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.exec('CREATE TABLE IF NOT EXISTS staff (login TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL)');
+    this.db = openSqlite(file, 'CREATE TABLE IF NOT EXISTS staff (login TEXT PRIMARY KEY, hash TEXT NOT NULL, created_at INTEGER NOT NULL)');
   }
 
   count(): number {

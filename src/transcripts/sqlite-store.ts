@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../storage/sqlite.ts';
 import type { ConversationSummary, TranscriptEntry, TranscriptStore } from './store.ts';
 
 const SCHEMA = `
@@ -32,11 +31,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
   private readonly insert: Database.Statement;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 2000');
-    this.db.exec(SCHEMA);
+    this.db = openSqlite(file, SCHEMA);
     this.insert = this.db.prepare(`INSERT INTO activities
       (conversation_id, channel_id, user_id, direction, type, text, at, intent, confidence, status, entry_id, dialog, error, activity)
       VALUES (@conversationId, @channelId, @userId, @direction, @type, @text, @at, @intent, @confidence, @status, @entryId, @dialog, @error, @activity)`);

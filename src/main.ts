@@ -5,6 +5,9 @@ import { createLogger } from './logger.ts';
 import { createServer } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
 import { StaffAccounts } from './console/staff-accounts.ts';
+import { join } from 'node:path';
+import { loadLexicon } from '../intents/nlu/lexicon.ts';
+import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 
@@ -42,7 +45,12 @@ async function main(): Promise<void> {
       // The local Direct Line reaches the bot on loopback, whatever address the server listens on.
       localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),
     },
-    console: { store: transcripts.store, accounts: new StaffAccounts(config.STAFF_FILE) },
+    console: {
+      store: transcripts.store,
+      accounts: new StaffAccounts(config.STAFF_FILE),
+      intents: assistant.understander.catalog.map((i) => i.id),
+      stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
+    },
   });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.host, resolve));
   port = server.address().port;

@@ -90,6 +90,24 @@ describe('staff console', () => {
     expect(csv).not.toContain('learner-7');
   });
 
+  it('lists unanswered questions grouped, lets staff assign an intent and export them as training sentences', async () => {
+    const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
+    const page = await (await fetch(`${bot.url}/admin/sans-reponse`, { headers: { cookie } })).text();
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt; quelle heure est-il a Tokyo ?');
+    expect(page).not.toContain("combien dure l'épreuve"); // answered: not in the inbox
+    const csrf = page.match(/name="csrf" value="([^"]+)"/)![1]!;
+    const post = (body: string) => fetch(`${bot.url}/admin/sans-reponse/assigner`, {
+      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body,
+    });
+    const text = '<img src=x onerror=alert(1)> quelle heure est-il a Tokyo ?';
+    expect((await post(new URLSearchParams({ csrf: 'forged', intent: 'hors_sujet', text }).toString())).status).toBe(403);
+    expect((await post(new URLSearchParams({ csrf, intent: 'not_an_intent', text }).toString())).status).toBe(400);
+    expect((await post(new URLSearchParams({ csrf, intent: 'hors_sujet', text }).toString())).status).toBe(303);
+    const yaml = await (await fetch(`${bot.url}/admin/sans-reponse/phrases.yaml`, { headers: { cookie } })).text();
+    expect(yaml).toContain('intent: hors_sujet');
+    expect(yaml).toContain('quelle heure est-il a Tokyo');
+  });
+
   it('logging out needs the form token', async () => {
     const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
     const forged = await fetch(`${bot.url}/admin/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=wrong' });

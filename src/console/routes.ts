@@ -3,6 +3,8 @@ import { HttpInputError, readBody } from '../http-input.ts';
 import type { Logger } from '../logger.ts';
 import { toCsv, toTranscriptFile } from '../transcripts/export.ts';
 import type { TranscriptStore } from '../transcripts/store.ts';
+import { stringify } from 'yaml';
+import { groupBySimilarity } from './grouping.ts';
 import { CONSOLE_CSP, CONSOLE_CSS, escapeHtml, layout } from './html.ts';
 import { Sessions, SignInThrottle, type Session } from './sessions.ts';
 import type { StaffAccounts } from './staff-accounts.ts';
@@ -11,11 +13,16 @@ export interface ConsoleOptions {
   store: TranscriptStore;
   accounts: StaffAccounts;
   logger: Logger;
+  /** Intents a question can be assigned to (intents/catalog.yaml), and words ignored when grouping. */
+  intents: string[];
+  stopwords: ReadonlySet<string>;
   sessions?: Sessions;
   throttle?: SignInThrottle;
 }
 
 const COOKIE = 'staff_session';
+/** Answers below this confidence count as unanswered too. */
+const LOW_CONFIDENCE = 0.5;
 
 function cookie(req: restify.Request, name: string): string | undefined {
   for (const part of (req.header('cookie') ?? '').split(';')) {
@@ -128,7 +135,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const table = rows.map((c) => `<tr><td>${escapeHtml(c.lastAt.toISOString().slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td>
 <td><a href="/admin/conversations/${encodeURIComponent(c.conversationId)}">ouvrir</a></td></tr>`).join('');
     send(res, 200, layout('Conversations', `<h1>Conversations</h1>
-<p><a href="/admin?sans_reponse=1">Seulement avec des questions sans réponse</a> · <a href="/admin">Toutes</a> · <a href="/admin/export.csv">Exporter en CSV</a></p>
+<p><a href="/admin/sans-reponse">Questions sans réponse</a> · <a href="/admin?sans_reponse=1">Conversations avec des questions sans réponse</a> · <a href="/admin">Toutes</a> · <a href="/admin/export.csv">Exporter en CSV</a></p>
 <table><thead><tr><th>Dernier message</th><th>Canal</th><th>Questions</th><th>Sans réponse</th><th></th></tr></thead><tbody>${table}</tbody></table>
 <p>${rows.length} conversation(s)</p>`, session));
   });
@@ -148,6 +155,52 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
       }).join('');
     send(res, 200, layout(`Conversation ${id}`, `<h1>Conversation</h1><p class="meta">${escapeHtml(entries[0]!.channelId)} · ${escapeHtml(entries[0]!.userId)} ·
 <a href="/admin/conversations/${encodeURIComponent(id)}/transcript">exporter (.transcript)</a></p>${bubbles}`, session));
+  });
+
+  server.get('/admin/sans-reponse', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    const assigned = new Map(o.store.assignments().map((a) => [a.text, a.intent]));
+    const groups = groupBySimilarity(o.store.unanswered(LOW_CONFIDENCE), (q) => q.text, o.stopwords);
+    const options = (selected?: string) => o.intents.map((i) => `<option value="${escapeHtml(i)}"${i === selected ? ' selected' : ''}>${escapeHtml(i)}</option>`).join('');
+    const rows = groups.map((g) => {
+      const r = g.representative;
+      const current = g.members.map((m) => assigned.get(m.text)).find(Boolean);
+      const hidden = [...new Set(g.members.map((m) => m.text))].map((t) => `<input type="hidden" name="text" value="${escapeHtml(t)}">`).join('');
+      const examples = g.members.slice(1, 4).map((m) => `<div class="meta">${escapeHtml(m.text)}</div>`).join('');
+      return `<tr><td>${escapeHtml(r.text)}${examples}</td><td>${g.members.length}</td><td>${escapeHtml(r.status)}${r.intent ? ` (${escapeHtml(r.intent)})` : ''}</td>
+<td><form method="post" action="/admin/sans-reponse/assigner"><input type="hidden" name="csrf" value="${escapeHtml(session.csrf)}">${hidden}
+<select name="intent"><option value="">—</option>${options(current ?? r.intent)}</select> <button type="submit">Attribuer</button></form>${current ? `<div class="meta">attribuée : ${escapeHtml(current)}</div>` : ''}</td></tr>`;
+    }).join('');
+    send(res, 200, layout('Questions sans réponse', `<h1>Questions sans réponse</h1>
+<p>Questions auxquelles l'assistant n'a pas répondu (repli, « Vouliez-vous dire », confiance &lt; ${LOW_CONFIDENCE}), regroupées par ressemblance.
+Attribuez l'intention qu'elles auraient dû avoir, puis <a href="/admin/sans-reponse/phrases.yaml">exportez-les comme phrases d'entraînement</a> pour <code>intents/training/</code>.</p>
+<table><thead><tr><th>Question (et semblables)</th><th>Nombre</th><th>Compris comme</th><th>Intention attendue</th></tr></thead><tbody>${rows}</tbody></table>`, session));
+  });
+
+  server.post('/admin/sans-reponse/assigner', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    try {
+      const f = await form(req);
+      if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<p>Jeton de formulaire invalide.</p>', session));
+      const intent = f.get('intent') ?? '';
+      if (!o.intents.includes(intent)) return send(res, 400, layout('Refusé', '<p>Intention inconnue.</p>', session));
+      for (const text of f.getAll('text').slice(0, 500)) o.store.assign(text, intent, session.login);
+      send(res, 303, '', { location: '/admin/sans-reponse' });
+    } catch (err) {
+      send(res, err instanceof HttpInputError ? err.status : 400, layout('Refusé', '<p>Requête invalide.</p>', session));
+    }
+  });
+
+  server.get('/admin/sans-reponse/phrases.yaml', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    const byIntent = new Map<string, string[]>();
+    for (const a of o.store.assignments()) byIntent.set(a.intent, [...(byIntent.get(a.intent) ?? []), a.text]);
+    const yaml = [...byIntent].map(([intent, texts]) => stringify({ intent, utterances: texts })).join('---\n');
+    res.writeHead(200, { 'content-type': 'text/yaml; charset=utf-8', 'content-disposition': 'attachment; filename="phrases-a-ajouter.yaml"', 'cache-control': 'no-store' });
+    res.end(`# Questions réelles des apprenants (déjà anonymisées), à relire puis ajouter aux fichiers intents/training/<intention>.yaml.\n${yaml}`);
   });
 
   server.get('/admin/conversations/:id/transcript', async (req: restify.Request, res: restify.Response) => {

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/sqlite.ts';
-import type { ConversationSummary, TranscriptEntry, TranscriptStore } from './store.ts';
+import type { ConversationSummary, TranscriptEntry, TranscriptStore, UnansweredQuestion } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS activities (
@@ -18,6 +18,12 @@ CREATE TABLE IF NOT EXISTS activities (
 CREATE INDEX IF NOT EXISTS activities_conversation ON activities (conversation_id, seq);
 CREATE INDEX IF NOT EXISTS activities_user ON activities (user_id);
 CREATE INDEX IF NOT EXISTS activities_at ON activities (at);
+CREATE TABLE IF NOT EXISTS assignments (
+  text TEXT PRIMARY KEY,
+  intent TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
 `;
 
 interface Row {
@@ -82,6 +88,31 @@ export class SqliteTranscriptStore implements TranscriptStore {
       ...(r.error !== null ? { error: r.error } : {}),
       activity: JSON.parse(r.activity) as Record<string, unknown>,
     }));
+  }
+
+  unanswered(minConfidence: number): UnansweredQuestion[] {
+    // Each question with the first message the assistant sent after it in its conversation.
+    const rows = this.db.prepare(`SELECT q.conversation_id, q.text, q.at, a.status, a.intent, a.confidence
+      FROM activities q
+      JOIN activities a ON a.seq = (
+        SELECT MIN(seq) FROM activities WHERE conversation_id = q.conversation_id AND seq > q.seq AND direction = 'out' AND type = 'message')
+      WHERE q.direction = 'in' AND q.type = 'message' AND q.text <> ''
+        AND (a.status IN ('fallback', 'ambiguous') OR (a.confidence IS NOT NULL AND a.confidence < ?))
+      ORDER BY q.at DESC`).all(minConfidence) as { conversation_id: string; text: string; at: number; status: string | null; intent: string | null; confidence: number | null }[];
+    return rows.map((r) => ({
+      conversationId: r.conversation_id, text: r.text, at: new Date(r.at), status: r.status ?? 'low_confidence',
+      ...(r.intent !== null ? { intent: r.intent } : {}), ...(r.confidence !== null ? { confidence: r.confidence } : {}),
+    }));
+  }
+
+  assign(text: string, intent: string, by: string): void {
+    this.db.prepare('INSERT INTO assignments (text, intent, by, at) VALUES (?, ?, ?, ?) ON CONFLICT(text) DO UPDATE SET intent = excluded.intent, by = excluded.by, at = excluded.at')
+      .run(text, intent, by, Date.now());
+  }
+
+  assignments(): { text: string; intent: string; by: string; at: Date }[] {
+    return (this.db.prepare('SELECT text, intent, by, at FROM assignments ORDER BY intent, text').all() as { text: string; intent: string; by: string; at: number }[])
+      .map((r) => ({ ...r, at: new Date(r.at) }));
   }
 
   purgeBefore(before: Date): number {

@@ -31,11 +31,26 @@ export interface ConversationSummary {
   unanswered: number;
 }
 
+/** A learner's question the assistant did not answer (fallback, "Vouliez-vous dire", low confidence). */
+export interface UnansweredQuestion {
+  conversationId: string;
+  text: string;
+  at: Date;
+  status: string;
+  intent?: string;
+  confidence?: number;
+}
+
 /** Where transcripts live. SQLite by default; another engine implements the same interface. */
 export interface TranscriptStore {
   record(entries: TranscriptEntry[]): void;
   conversations(): ConversationSummary[];
   activities(conversationId: string): TranscriptEntry[];
+  /** Questions whose first reply was a fallback or a clarification, or below `minConfidence`. */
+  unanswered(minConfidence: number): UnansweredQuestion[];
+  /** Staff's decision: which intent an unanswered question should have had. */
+  assign(text: string, intent: string, by: string): void;
+  assignments(): { text: string; intent: string; by: string; at: Date }[];
   /** Deletes conversations whose last activity is older than `before`; returns how many. */
   purgeBefore(before: Date): number;
   /** Deletes everything of one learner (by pseudonymous id); returns how many activities. */

@@ -10,6 +10,7 @@ export const CONSOLE_CSS = `
 body { font-family: system-ui, sans-serif; margin: 0; background: #f4f6f9; color: #1b1b1b; }
 header { background: #1f4e8c; color: #fff; padding: .6rem 1rem; display: flex; justify-content: space-between; align-items: center; }
 header a, header button { color: #fff; }
+header button { background: transparent; border: 1px solid #fff; border-radius: 4px; padding: .2rem .6rem; cursor: pointer; }
 main { padding: 1rem; max-width: 1100px; margin: auto; }
 table { border-collapse: collapse; width: 100%; background: #fff; }
 th, td { border-bottom: 1px solid #ddd; padding: .4rem .6rem; text-align: left; font-size: .9rem; }

@@ -55,7 +55,8 @@ describe.skipIf(!available)('staff console in real Chromium', () => {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { name: 'Conversations' }).waitFor();
 
-    await page.getByRole('link', { name: 'Conversations avec des questions sans réponse' }).click();
+    await page.getByLabel('avec questions sans réponse').check();
+    await page.getByRole('button', { name: 'Filtrer' }).click();
     const rows = page.locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
     await rows.first().getByRole('link', { name: 'ouvrir' }).click();

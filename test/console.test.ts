@@ -108,6 +108,23 @@ describe('staff console', () => {
     expect(yaml).toContain('quelle heure est-il a Tokyo');
   });
 
+  it('filters conversations (channel, intent, text, unanswered, dates), pages, and shows statistics', async () => {
+    const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
+    const list = async (query: string) => (await fetch(`${bot.url}/admin?${query}`, { headers: { cookie } })).text();
+    expect(await list('canal=emulator')).toContain('1 conversation(s)');
+    expect(await list('canal=msteams')).toContain('0 conversation(s)');
+    expect(await list('intention=duree_epreuve')).toContain('1 conversation(s)');
+    expect(await list('texte=Tokyo')).toContain('1 conversation(s)');
+    expect(await list('texte=100%25')).toContain('0 conversation(s)');
+    expect(await list('sans_reponse=1')).toContain('1 conversation(s)');
+    expect(await list('du=2000-01-01&au=2000-12-31')).toContain('0 conversation(s)');
+    expect(await list('page=2')).toContain('page 2 / 1');
+    const stats = await (await fetch(`${bot.url}/admin/statistiques`, { headers: { cookie } })).text();
+    expect(stats).toContain('<svg');
+    expect(stats).toMatch(/Réponses données : \d+/);
+    expect(stats).toContain('duree_epreuve');
+  });
+
   it('logging out needs the form token', async () => {
     const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
     const forged = await fetch(`${bot.url}/admin/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=wrong' });

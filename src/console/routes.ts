@@ -2,7 +2,7 @@ import type restify from 'restify';
 import { HttpInputError, readBody } from '../http-input.ts';
 import type { Logger } from '../logger.ts';
 import { toCsv, toTranscriptFile } from '../transcripts/export.ts';
-import type { TranscriptStore } from '../transcripts/store.ts';
+import type { ConversationFilter, TranscriptStore } from '../transcripts/store.ts';
 import { stringify } from 'yaml';
 import { groupBySimilarity } from './grouping.ts';
 import { CONSOLE_CSP, CONSOLE_CSS, escapeHtml, layout } from './html.ts';
@@ -21,6 +21,30 @@ export interface ConsoleOptions {
 }
 
 const COOKIE = 'staff_session';
+const PAGE_SIZE = 50;
+
+/** A bar chart as inline SVG (no script, no style attribute: the console's CSP allows it). */
+function barChart(bars: { label: string; value: number; part?: number }[], horizontal = false): string {
+  if (bars.length === 0) return '<p>Pas encore de données.</p>';
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  if (horizontal) {
+    const height = bars.length * 22 + 10;
+    const rows = bars.map((b, i) => {
+      const w = Math.round((b.value / max) * 500);
+      return `<text x="0" y="${i * 22 + 20}" font-size="12">${escapeHtml(b.label)}</text><rect x="200" y="${i * 22 + 8}" width="${w}" height="16" fill="#1f4e8c"/><text x="${205 + w}" y="${i * 22 + 20}" font-size="12">${b.value}</text>`;
+    }).join('');
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="760" height="${height}" role="img" aria-label="Réponses par intention">${rows}</svg>`;
+  }
+  const width = Math.max(300, bars.length * 34);
+  const cols = bars.map((b, i) => {
+    const h = Math.round((b.value / max) * 150);
+    const p = Math.round(((b.part ?? 0) / max) * 150);
+    return `<rect x="${i * 34 + 4}" y="${170 - h}" width="26" height="${h}" fill="#1f4e8c"/><rect x="${i * 34 + 4}" y="${170 - p}" width="26" height="${p}" fill="#8fb0dc"/>
+<text x="${i * 34 + 17}" y="${165 - h}" font-size="11" text-anchor="middle">${b.value}</text><text x="${i * 34 + 17}" y="185" font-size="10" text-anchor="middle">${escapeHtml(b.label)}</text>`;
+  }).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="195" role="img" aria-label="Questions par jour">${cols}</svg>`;
+}
+
 /** Answers below this confidence count as unanswered too. */
 const LOW_CONFIDENCE = 0.5;
 
@@ -129,15 +153,48 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
   server.get('/admin', async (req: restify.Request, res: restify.Response) => {
     const session = signedIn(req, res);
     if (!session) return;
-    const url = new URL(req.url ?? '/admin', 'http://x');
-    const unansweredOnly = url.searchParams.get('sans_reponse') === '1';
-    const rows = o.store.conversations().filter((c) => !unansweredOnly || c.unanswered > 0);
+    const q = new URL(req.url ?? '/admin', 'http://x').searchParams;
+    const day = (v: string | null, end = false) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T${end ? '23:59:59' : '00:00:00'}`) : undefined);
+    const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
+    const filter: ConversationFilter = {
+      ...(q.get('canal') ? { channel: q.get('canal')! } : {}),
+      ...(day(q.get('du')) ? { from: day(q.get('du'))! } : {}),
+      ...(day(q.get('au'), true) ? { to: day(q.get('au'), true)! } : {}),
+      ...(q.get('sans_reponse') === '1' ? { unansweredOnly: true } : {}),
+      ...(q.get('intention') ? { intent: q.get('intention')! } : {}),
+      ...(q.get('texte') ? { text: q.get('texte')!.slice(0, 100) } : {}),
+    };
+    const total = o.store.countConversations(filter);
+    const rows = o.store.conversations({ ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const table = rows.map((c) => `<tr><td>${escapeHtml(c.lastAt.toISOString().slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td>
 <td><a href="/admin/conversations/${encodeURIComponent(c.conversationId)}">ouvrir</a></td></tr>`).join('');
+    const value = (k: string) => escapeHtml(q.get(k) ?? '');
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    const link = (p: number) => { const n = new URLSearchParams(q); n.set('page', String(p)); return `/admin?${escapeHtml(n.toString())}`; };
+    const intentOptions = ['', ...o.intents].map((i) => `<option value="${escapeHtml(i)}"${q.get('intention') === i ? ' selected' : ''}>${escapeHtml(i || 'toutes')}</option>`).join('');
     send(res, 200, layout('Conversations', `<h1>Conversations</h1>
-<p><a href="/admin/sans-reponse">Questions sans réponse</a> · <a href="/admin?sans_reponse=1">Conversations avec des questions sans réponse</a> · <a href="/admin">Toutes</a> · <a href="/admin/export.csv">Exporter en CSV</a></p>
+<p><a href="/admin/sans-reponse">Questions sans réponse</a> · <a href="/admin/statistiques">Statistiques</a> · <a href="/admin/export.csv">Exporter en CSV</a></p>
+<form method="get" action="/admin">
+<label>Canal <input name="canal" value="${value('canal')}" size="9"></label>
+<label>Du <input name="du" type="date" value="${value('du')}"></label>
+<label>au <input name="au" type="date" value="${value('au')}"></label>
+<label>Intention <select name="intention">${intentOptions}</select></label>
+<label>Texte <input name="texte" value="${value('texte')}"></label>
+<label><input type="checkbox" name="sans_reponse" value="1"${q.get('sans_reponse') === '1' ? ' checked' : ''}> avec questions sans réponse</label>
+<button type="submit">Filtrer</button> <a href="/admin">Tout afficher</a></form>
 <table><thead><tr><th>Dernier message</th><th>Canal</th><th>Questions</th><th>Sans réponse</th><th></th></tr></thead><tbody>${table}</tbody></table>
-<p>${rows.length} conversation(s)</p>`, session));
+<p>${total} conversation(s) · page ${page} / ${pages}${page > 1 ? ` · <a href="${link(page - 1)}">précédente</a>` : ''}${page < pages ? ` · <a href="${link(page + 1)}">suivante</a>` : ''}</p>`, session));
+  });
+
+  server.get('/admin/statistiques', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    const stats = o.store.statistics(new Date(Date.now() - 30 * 86_400_000));
+    const rate = stats.answered + stats.unanswered > 0 ? Math.round((100 * stats.unanswered) / (stats.answered + stats.unanswered)) : 0;
+    send(res, 200, layout('Statistiques', `<h1>Statistiques (30 derniers jours)</h1>
+<p>Réponses données : ${stats.answered} · sans réponse (repli ou « Vouliez-vous dire ») : ${stats.unanswered} · taux sans réponse : ${rate} %</p>
+<h2>Questions par jour (en clair : sans réponse)</h2>${barChart(stats.questionsPerDay.map((d) => ({ label: d.day.slice(5), value: d.questions, part: d.fallbacks })))}
+<h2>Réponses par intention</h2>${barChart(stats.perIntent.map((i) => ({ label: i.intent, value: i.answers })), true)}`, session));
   });
 
   server.get('/admin/conversations/:id', async (req: restify.Request, res: restify.Response) => {

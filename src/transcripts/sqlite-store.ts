@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/sqlite.ts';
-import type { ConversationSummary, TranscriptEntry, TranscriptStore, UnansweredQuestion } from './store.ts';
+import type { ConversationFilter, ConversationSummary, Statistics, TranscriptEntry, TranscriptStore, UnansweredQuestion } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS activities (
@@ -62,17 +62,56 @@ export class SqliteTranscriptStore implements TranscriptStore {
     write(entries);
   }
 
-  conversations(): ConversationSummary[] {
-    const rows = this.db.prepare(`SELECT conversation_id, channel_id, user_id, MIN(at) AS started, MAX(at) AS last,
+  /** The grouped query behind the list, with the filter's conditions and parameters. */
+  private filtered(filter: ConversationFilter): { sql: string; params: unknown[] } {
+    const where: string[] = [];
+    const having: string[] = [];
+    const params: unknown[] = [];
+    const havingParams: unknown[] = [];
+    if (filter.channel) { where.push('channel_id = ?'); params.push(filter.channel); }
+    if (filter.from) { having.push('MAX(at) >= ?'); havingParams.push(filter.from.getTime()); }
+    if (filter.to) { having.push('MIN(at) <= ?'); havingParams.push(filter.to.getTime()); }
+    if (filter.unansweredOnly) having.push("SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) > 0");
+    if (filter.intent) { having.push('SUM(intent = ?) > 0'); havingParams.push(filter.intent); }
+    if (filter.text) {
+      having.push("SUM(text LIKE ? ESCAPE '\\') > 0");
+      havingParams.push(`%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    }
+    const sql = `SELECT conversation_id, channel_id, user_id, MIN(at) AS started, MAX(at) AS last,
         SUM(direction = 'in' AND type = 'message') AS turns,
         SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) AS unanswered
-      FROM activities GROUP BY conversation_id ORDER BY last DESC`).all() as {
-        conversation_id: string; channel_id: string; user_id: string; started: number; last: number; turns: number; unanswered: number;
-      }[];
+      FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      GROUP BY conversation_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
+    return { sql, params: [...params, ...havingParams] };
+  }
+
+  conversations(filter: ConversationFilter = {}): ConversationSummary[] {
+    const { sql, params } = this.filtered(filter);
+    const rows = this.db.prepare(`${sql} ORDER BY last DESC LIMIT ? OFFSET ?`).all(...params, filter.limit ?? -1, filter.offset ?? 0) as {
+      conversation_id: string; channel_id: string; user_id: string; started: number; last: number; turns: number; unanswered: number;
+    }[];
     return rows.map((r) => ({
       conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id,
       startedAt: new Date(r.started), lastAt: new Date(r.last), turns: r.turns, unanswered: r.unanswered,
     }));
+  }
+
+  countConversations(filter: ConversationFilter = {}): number {
+    const { sql, params } = this.filtered({ ...filter, limit: undefined, offset: undefined });
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
+  }
+
+  statistics(since: Date): Statistics {
+    const t = since.getTime();
+    const perDay = this.db.prepare(`SELECT date(at / 1000, 'unixepoch') AS day,
+        SUM(direction = 'in' AND type = 'message') AS questions,
+        SUM(direction = 'out' AND status = 'fallback') AS fallbacks
+      FROM activities WHERE at >= ? GROUP BY day ORDER BY day`).all(t) as { day: string; questions: number; fallbacks: number }[];
+    const perIntent = this.db.prepare(`SELECT intent, COUNT(*) AS answers FROM activities
+      WHERE at >= ? AND direction = 'out' AND intent IS NOT NULL AND status = 'answered' GROUP BY intent ORDER BY answers DESC`).all(t) as { intent: string; answers: number }[];
+    const totals = this.db.prepare(`SELECT SUM(status = 'answered') AS answered, SUM(status IN ('fallback', 'ambiguous')) AS unanswered
+      FROM activities WHERE at >= ? AND direction = 'out'`).get(t) as { answered: number | null; unanswered: number | null };
+    return { questionsPerDay: perDay, perIntent, answered: totals.answered ?? 0, unanswered: totals.unanswered ?? 0 };
   }
 
   activities(conversationId: string): TranscriptEntry[] {

@@ -41,10 +41,32 @@ export interface UnansweredQuestion {
   confidence?: number;
 }
 
+/** Filters of the conversations list (all optional). */
+export interface ConversationFilter {
+  channel?: string;
+  from?: Date;
+  to?: Date;
+  unansweredOnly?: boolean;
+  intent?: string;
+  /** Words searched in the (redacted) messages. */
+  text?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface Statistics {
+  questionsPerDay: { day: string; questions: number; fallbacks: number }[];
+  perIntent: { intent: string; answers: number }[];
+  answered: number;
+  unanswered: number;
+}
+
 /** Where transcripts live. SQLite by default; another engine implements the same interface. */
 export interface TranscriptStore {
   record(entries: TranscriptEntry[]): void;
-  conversations(): ConversationSummary[];
+  conversations(filter?: ConversationFilter): ConversationSummary[];
+  countConversations(filter?: ConversationFilter): number;
+  statistics(since: Date): Statistics;
   activities(conversationId: string): TranscriptEntry[];
   /** Questions whose first reply was a fallback or a clarification, or below `minConfidence`. */
   unanswered(minConfidence: number): UnansweredQuestion[];

@@ -125,6 +125,39 @@ describe('staff console', () => {
     expect(stats).toContain('duree_epreuve');
   });
 
+  it('marks a conversation reviewed with a note (escaped, CSRF-checked)', async () => {
+    const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
+    const page = await (await fetch(`${bot.url}/admin/conversations/console-conv`, { headers: { cookie } })).text();
+    const csrf = page.match(/name="csrf" value="([^"]+)"/)![1]!;
+    const post = (body: Record<string, string>) => fetch(`${bot.url}/admin/conversations/console-conv/revue`, {
+      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString(),
+    });
+    expect((await post({ csrf: 'forged', revue: '1', note: 'x' })).status).toBe(403);
+    expect((await post({ csrf, revue: '1', note: 'Ajouter "<b>Tokyo</b>" aux hors-sujet' })).status).toBe(303);
+    const after = await (await fetch(`${bot.url}/admin/conversations/console-conv`, { headers: { cookie } })).text();
+    expect(after).toMatch(/name="revue" value="1" checked/);
+    expect(after).toContain('&lt;b&gt;Tokyo&lt;/b&gt;');
+    expect(after).toContain('par claire');
+  });
+
+  it('shows a website (Direct Line) conversation within a second, with intent and confidence', async () => {
+    const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
+    const token = ((await (await fetch(`${bot.url}/api/directline/token`, { method: 'POST' })).json()) as { token: string }).token;
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const { conversationId } = (await (await fetch(`${bot.url}/v3/directline/conversations`, { method: 'POST', headers: auth, body: '{}' })).json()) as { conversationId: string };
+    await fetch(`${bot.url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers: auth, body: JSON.stringify({ type: 'message', text: 'c quand les exams' }) });
+    const sent = Date.now();
+    let html = '';
+    while (Date.now() - sent < 1000) {
+      html = await (await fetch(`${bot.url}/admin/conversations/${conversationId}`, { headers: { cookie } })).text();
+      if (html.includes('intention session_examen')) break;
+    }
+    expect(Date.now() - sent).toBeLessThan(1000);
+    expect(html).toContain('intention session_examen');
+    expect(html).toMatch(/confiance 0\.\d\d · answered/);
+    expect(await (await fetch(`${bot.url}/admin?canal=webchat`, { headers: { cookie } })).text()).toContain('1 conversation(s)');
+  });
+
   it('logging out needs the form token', async () => {
     const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
     const forged = await fetch(`${bot.url}/admin/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=wrong' });

@@ -210,8 +210,14 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
         const text = e.error ? `<span class="error">Erreur : ${escapeHtml(e.error)}</span>` : escapeHtml(e.text);
         return `<div class="bubble ${e.direction}">${text}${meta}</div>`;
       }).join('');
+    const review = o.store.reviewOf(id);
+    const reviewForm = `<form method="post" action="/admin/conversations/${encodeURIComponent(id)}/revue">
+<input type="hidden" name="csrf" value="${escapeHtml(session.csrf)}">
+<label><input type="checkbox" name="revue" value="1"${review?.reviewed ? ' checked' : ''}> relue</label>
+<label>Note <input name="note" size="60" maxlength="2000" value="${escapeHtml(review?.note ?? '')}"></label>
+<button type="submit">Enregistrer</button>${review ? ` <span class="meta">par ${escapeHtml(review.by)}, ${escapeHtml(review.at.toISOString().slice(0, 16).replace('T', ' '))}</span>` : ''}</form>`;
     send(res, 200, layout(`Conversation ${id}`, `<h1>Conversation</h1><p class="meta">${escapeHtml(entries[0]!.channelId)} · ${escapeHtml(entries[0]!.userId)} ·
-<a href="/admin/conversations/${encodeURIComponent(id)}/transcript">exporter (.transcript)</a></p>${bubbles}`, session));
+<a href="/admin/conversations/${encodeURIComponent(id)}/transcript">exporter (.transcript)</a></p>${reviewForm}${bubbles}`, session));
   });
 
   server.get('/admin/sans-reponse', async (req: restify.Request, res: restify.Response) => {
@@ -258,6 +264,20 @@ Attribuez l'intention qu'elles auraient dû avoir, puis <a href="/admin/sans-rep
     const yaml = [...byIntent].map(([intent, texts]) => stringify({ intent, utterances: texts })).join('---\n');
     res.writeHead(200, { 'content-type': 'text/yaml; charset=utf-8', 'content-disposition': 'attachment; filename="phrases-a-ajouter.yaml"', 'cache-control': 'no-store' });
     res.end(`# Questions réelles des apprenants (déjà anonymisées), à relire puis ajouter aux fichiers intents/training/<intention>.yaml.\n${yaml}`);
+  });
+
+  server.post('/admin/conversations/:id/revue', async (req: restify.Request, res: restify.Response) => {
+    const session = signedIn(req, res);
+    if (!session) return;
+    try {
+      const f = await form(req);
+      if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<p>Jeton de formulaire invalide.</p>', session));
+      const id = String(req.params.id);
+      o.store.review(id, f.get('revue') === '1', (f.get('note') ?? '').slice(0, 2000), session.login);
+      send(res, 303, '', { location: `/admin/conversations/${encodeURIComponent(id)}` });
+    } catch (err) {
+      send(res, err instanceof HttpInputError ? err.status : 400, layout('Refusé', '<p>Requête invalide.</p>', session));
+    }
   });
 
   server.get('/admin/conversations/:id/transcript', async (req: restify.Request, res: restify.Response) => {

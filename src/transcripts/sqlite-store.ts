@@ -18,6 +18,13 @@ CREATE TABLE IF NOT EXISTS activities (
 CREATE INDEX IF NOT EXISTS activities_conversation ON activities (conversation_id, seq);
 CREATE INDEX IF NOT EXISTS activities_user ON activities (user_id);
 CREATE INDEX IF NOT EXISTS activities_at ON activities (at);
+CREATE TABLE IF NOT EXISTS reviews (
+  conversation_id TEXT PRIMARY KEY,
+  reviewed INTEGER NOT NULL,
+  note TEXT NOT NULL,
+  by TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS assignments (
   text TEXT PRIMARY KEY,
   intent TEXT NOT NULL,
@@ -154,14 +161,28 @@ export class SqliteTranscriptStore implements TranscriptStore {
       .map((r) => ({ ...r, at: new Date(r.at) }));
   }
 
+  review(conversationId: string, reviewed: boolean, note: string, by: string): void {
+    this.db.prepare(`INSERT INTO reviews (conversation_id, reviewed, note, by, at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(conversation_id) DO UPDATE SET reviewed = excluded.reviewed, note = excluded.note, by = excluded.by, at = excluded.at`)
+      .run(conversationId, reviewed ? 1 : 0, note, by, Date.now());
+  }
+
+  reviewOf(conversationId: string): { reviewed: boolean; note: string; by: string; at: Date } | undefined {
+    const r = this.db.prepare('SELECT reviewed, note, by, at FROM reviews WHERE conversation_id = ?').get(conversationId) as { reviewed: number; note: string; by: string; at: number } | undefined;
+    return r ? { reviewed: r.reviewed === 1, note: r.note, by: r.by, at: new Date(r.at) } : undefined;
+  }
+
   purgeBefore(before: Date): number {
     const result = this.db.prepare(`DELETE FROM activities WHERE conversation_id IN (
       SELECT conversation_id FROM activities GROUP BY conversation_id HAVING MAX(at) < ?)`).run(before.getTime());
+    this.db.prepare('DELETE FROM reviews WHERE conversation_id NOT IN (SELECT DISTINCT conversation_id FROM activities)').run();
     return result.changes;
   }
 
   eraseUser(userId: string): number {
-    return this.db.prepare('DELETE FROM activities WHERE user_id = ?').run(userId).changes;
+    const changes = this.db.prepare('DELETE FROM activities WHERE user_id = ?').run(userId).changes;
+    this.db.prepare('DELETE FROM reviews WHERE conversation_id NOT IN (SELECT DISTINCT conversation_id FROM activities)').run();
+    return changes;
   }
 
   close(): void {

@@ -73,6 +73,9 @@ export interface TranscriptStore {
   /** Staff's decision: which intent an unanswered question should have had. */
   assign(text: string, intent: string, by: string): void;
   assignments(): { text: string; intent: string; by: string; at: Date }[];
+  /** Staff review of a conversation: reviewed or not, and a note. */
+  review(conversationId: string, reviewed: boolean, note: string, by: string): void;
+  reviewOf(conversationId: string): { reviewed: boolean; note: string; by: string; at: Date } | undefined;
   /** Deletes conversations whose last activity is older than `before`; returns how many. */
   purgeBefore(before: Date): number;
   /** Deletes everything of one learner (by pseudonymous id); returns how many activities. */

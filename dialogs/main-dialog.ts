@@ -14,6 +14,7 @@ import type { Answer } from '../knowledge/answers.ts';
 import { AcademyDialog, ACADEMY_DIALOG } from './academy-dialog.ts';
 import { AfterExamDialog, AFTER_EXAM_DIALOG } from './after-exam-dialog.ts';
 import { ExamDialog, EXAM_DIALOG } from './exam-dialog.ts';
+import { FeedbackDialog, FEEDBACK_DIALOG } from './feedback-dialog.ts';
 import { PROMPTS, type PromptId } from './prompts.ts';
 import { RegistrationDialog, REGISTRATION_DIALOG } from './registration-dialog.ts';
 import { renderAnswer, renderPrompt } from './render.ts';
@@ -52,6 +53,7 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new ExamDialog(s));
     this.addDialog(new AfterExamDialog(s));
     this.addDialog(new AcademyDialog(s));
+    this.addDialog(new FeedbackDialog(s));
     this.addDialog(new WaterfallDialog('main-steps', [this.routeStep.bind(this), this.doneStep.bind(this)]));
     this.initialDialogId = 'main-steps';
   }
@@ -73,6 +75,7 @@ export class MainDialog extends ComponentDialog {
     const route = this.s.router.route(this.text(step.context), this.s.clock());
     if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
     if (route.type === 'command') {
+      if (route.command === 'feedback_down') return step.beginDialog(FEEDBACK_DIALOG);
       await this.command(step.context, route.command, null);
       return step.endDialog();
     }
@@ -128,6 +131,20 @@ export class MainDialog extends ComponentDialog {
           return Dialog.EndOfTurn;
         }
         break;
+      }
+      case 'feedback_up':
+      case 'feedback_down': {
+        // 👎 outside a dialog opens the comment question (see routeStep); inside one, it is noted and
+        // the dialog goes on.
+        const memory = await this.s.memory.get(context, {});
+        const ack = { ...answerer.message(conv.feedback_thanks, 'info'), feedback: command === 'feedback_up' ? ('up' as const) : ('down' as const) };
+        if (memory.lastEntryId) ack.entryId = memory.lastEntryId;
+        await this.send(context, ack, false);
+        if (running) {
+          await innerDc!.repromptDialog();
+          return Dialog.EndOfTurn;
+        }
+        return { status: DialogTurnStatus.complete };
       }
       case 'cancel':
         await this.send(context, answerer.message(running ? conv.cancelled : conv.nothing_to_cancel, 'info', answerer.menuLabels()));

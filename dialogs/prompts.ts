@@ -6,7 +6,7 @@ import type { Conversation } from '../knowledge/conversation.ts';
 import { simplify } from './router.ts';
 
 /** The kinds of answers guided dialogs wait for. Each prompt's dialog id is its kind. */
-export const PROMPTS = ['prompt-yesno', 'prompt-training-end', 'prompt-place', 'prompt-grade', 'prompt-result-date'] as const;
+export const PROMPTS = ['prompt-yesno', 'prompt-training-end', 'prompt-place', 'prompt-grade', 'prompt-result-date', 'prompt-comment'] as const;
 export type PromptId = (typeof PROMPTS)[number];
 
 /**
@@ -57,6 +57,11 @@ export class Acceptors {
         return this.understander.extractPlace(text, true) !== null;
       case 'prompt-grade':
         return extractGrade(text, { bare: true }) !== null;
+      case 'prompt-comment': {
+        // Any remark, unless it is clearly a new question (answered, then the comment is asked again).
+        const u = this.understander.understand(text, this.clock());
+        return !(u.status === 'answered' && u.intent !== null && this.understander.kindOf(u.intent) === 'faq');
+      }
     }
   }
 

@@ -6,9 +6,13 @@ import type { Answer, Answerer } from '../knowledge/answers.ts';
  * questions as suggested actions (buttons that send their label), and configured links as a card.
  */
 export function renderAnswer(answer: Answer, answerer: Answerer): Partial<Activity> {
+  const conv = answerer.conversation;
   const source = answerer.sourceLine(answer);
-  const text = source ? `${answer.text}\n\n${source}` : answer.text;
-  const activity = answer.buttons.length > 0 ? MessageFactory.suggestedActions(answer.buttons, text) : MessageFactory.text(text);
+  // Every answer from the knowledge base asks whether it helped (👍 / 👎 buttons after the follow-ups).
+  const askFeedback = answer.kind === 'answer' && answer.sources.length > 0;
+  const text = [answer.text, source, askFeedback ? conv.feedback_question : ''].filter(Boolean).join('\n\n');
+  const buttons = askFeedback ? [...answer.buttons, conv.feedback_yes, conv.feedback_no] : answer.buttons;
+  const activity = buttons.length > 0 ? MessageFactory.suggestedActions(buttons, text) : MessageFactory.text(text);
   activity.inputHint = 'acceptingInput';
   if (answer.links.length > 0) {
     const buttons: CardAction[] = answer.links.map((l) => ({ type: ActionTypes.OpenUrl, title: l.label, value: l.url }));
@@ -17,7 +21,13 @@ export function renderAnswer(answer: Answer, answerer: Answerer): Partial<Activi
   // Kept with the message for transcripts: which entry and sections the answer rests on.
   activity.channelData = {
     ...(activity.channelData ?? {}),
-    answer: { kind: answer.kind, entryId: answer.entryId, sources: answer.sources.map((s) => s.section), ...(answer.trace ?? {}) },
+    answer: {
+      kind: answer.kind,
+      entryId: answer.entryId,
+      sources: answer.sources.map((s) => s.section),
+      ...(answer.trace ?? {}),
+      ...(answer.feedback ? { feedback: answer.feedback } : {}),
+    },
   };
   return activity;
 }

@@ -9,7 +9,7 @@ import type { Understander, Understanding } from '../intents/nlu/understand.ts';
  */
 
 export type GuidedDialog = 'registration' | 'exam' | 'after_exam' | 'academy';
-export type Command = 'help' | 'menu' | 'cancel' | 'restart' | 'details';
+export type Command = 'help' | 'menu' | 'cancel' | 'restart' | 'details' | 'feedback_up' | 'feedback_down';
 
 export interface DialogOptions {
   grade?: { value: number; valid: boolean; text: string };
@@ -21,6 +21,17 @@ export type Route =
   | { type: 'answer'; answer: Answer; understanding?: Understanding }
   | { type: 'dialog'; dialog: GuidedDialog; options: DialogOptions; understanding?: Understanding }
   | { type: 'command'; command: Command };
+
+/**
+ * A learner's 👍 / 👎 (the feedback buttons start with their emoji). Matching the words ("Oui") would
+ * steal the answers to the yes/no questions of the guided dialogs.
+ */
+export function feedbackOf(text: string): 'up' | 'down' | null {
+  const t = text.trim();
+  if (t.startsWith('👍')) return 'up';
+  if (t.startsWith('👎')) return 'down';
+  return null;
+}
 
 /** Compares messages the way learners type them: no accents, case, punctuation or extra spaces. */
 export function simplify(text: string): string {
@@ -44,6 +55,8 @@ export class Router {
   }
 
   command(text: string): Command | null {
+    const feedback = feedbackOf(text);
+    if (feedback) return feedback === 'up' ? 'feedback_up' : 'feedback_down';
     return this.commands.get(simplify(text)) ?? null;
   }
 

@@ -21,6 +21,8 @@ export interface Answer {
   entryId?: string;
   /** How the question was understood (intent, confidence, status), kept with the answer for staff. */
   trace?: { intent: string | null; confidence: number; status: string };
+  /** A learner's feedback, on the assistant's acknowledgement of it. */
+  feedback?: 'up' | 'down';
 }
 
 export interface Place { departement: string; text: string }

@@ -27,6 +27,12 @@ export const ConversationSchema = z.object({
   no_link: Text,
   menu: z.array(z.object({ label: Text, action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"') })).min(1),
   details_button: Text,
+  feedback_question: Text,
+  feedback_yes: Text,
+  feedback_no: Text,
+  feedback_thanks: Text,
+  feedback_comment: Text,
+  feedback_comment_thanks: Text,
   commands: z.object({
     help: z.array(Text),
     menu: z.array(Text),

@@ -158,6 +158,25 @@ describe('staff console', () => {
     expect(await (await fetch(`${bot.url}/admin?canal=webchat`, { headers: { cookie } })).text()).toContain('1 conversation(s)');
   });
 
+  it('records learner feedback with the turn and filters conversations with a 👎', async () => {
+    const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
+    const say = (text: string) => fetch(`${bot.url}/api/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: `f${text.length}`, from: { id: 'learner-8' }, recipient: { id: 'bot' }, conversation: { id: 'feedback-conv' }, text }),
+    });
+    await say('combien coute l inscription');
+    await say('👎 Non');
+    await say('il manque le lien du site');
+    const list = await (await fetch(`${bot.url}/admin?avis_negatif=1`, { headers: { cookie } })).text();
+    expect(list).toContain('feedback-conv');
+    expect(list).toContain('1 conversation(s)');
+    const view = await (await fetch(`${bot.url}/admin/conversations/feedback-conv`, { headers: { cookie } })).text();
+    expect(view).toContain('avis 👎 sur la réponse précédente');
+    expect(view).toContain('il manque le lien du site');
+    const stats = await (await fetch(`${bot.url}/admin/statistiques`, { headers: { cookie } })).text();
+    expect(stats.match(/Avis des apprenants[^<]*/)?.[0]).toBe('Avis des apprenants : 👍 0 · 👎 1');
+  });
+
   it('logging out needs the form token', async () => {
     const cookie = (await signIn(bot)).headers.get('set-cookie')!.split(';')[0]!;
     const forged = await fetch(`${bot.url}/admin/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=wrong' });

@@ -265,3 +265,31 @@ describe('website join event', () => {
     expect(await c.join()).toHaveLength(0);
   });
 });
+
+describe('feedback after an answer', () => {
+  it('asks whether the answer helped, thanks for 👍, asks what was missing after 👎', async () => {
+    const c = new Conversation();
+    const answer = (await c.say('combien coute l inscription'))[0]!;
+    expect(answer.text).toContain('Cette réponse vous a-t-elle aidé ?');
+    expect(answer.suggestedActions!.actions.map((a) => a.title)).toEqual(expect.arrayContaining(['👍 Oui', '👎 Non']));
+    const up = (await c.say('👍 Oui'))[0]!;
+    expect(up.text).toContain('Merci pour votre retour');
+    expect((up.channelData as { answer: { feedback: string; entryId: string } }).answer).toMatchObject({ feedback: 'up', entryId: 'registration-cost' });
+
+    expect(await c.ask('👎 Non')).toContain("qu'est-ce qui manquait");
+    expect(await c.ask("je voulais savoir si c'est remboursé")).toContain('votre remarque sera lue');
+  });
+
+  it('a real question instead of a comment is answered, and "oui" in a dialog is still a yes', async () => {
+    const c = new Conversation();
+    await c.say('combien coute l inscription');
+    await c.say('👎');
+    const reply = await c.ask("combien dure l'épreuve ?");
+    expect(reply).toContain('2 h 30');
+    expect(reply).toContain("qu'est-ce qui manquait");
+    expect(await c.ask('passer')).toContain('merci pour votre retour');
+
+    await c.say("je veux m'inscrire");
+    expect(await c.ask('oui')).toContain("quand l'avez-vous terminee");
+  });
+});

@@ -161,12 +161,13 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
       ...(day(q.get('du')) ? { from: day(q.get('du'))! } : {}),
       ...(day(q.get('au'), true) ? { to: day(q.get('au'), true)! } : {}),
       ...(q.get('sans_reponse') === '1' ? { unansweredOnly: true } : {}),
+      ...(q.get('avis_negatif') === '1' ? { negativeFeedbackOnly: true } : {}),
       ...(q.get('intention') ? { intent: q.get('intention')! } : {}),
       ...(q.get('texte') ? { text: q.get('texte')!.slice(0, 100) } : {}),
     };
     const total = o.store.countConversations(filter);
     const rows = o.store.conversations({ ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    const table = rows.map((c) => `<tr><td>${escapeHtml(c.lastAt.toISOString().slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td>
+    const table = rows.map((c) => `<tr><td>${escapeHtml(c.lastAt.toISOString().slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td><td>${c.negativeFeedback}</td>
 <td><a href="/admin/conversations/${encodeURIComponent(c.conversationId)}">ouvrir</a></td></tr>`).join('');
     const value = (k: string) => escapeHtml(q.get(k) ?? '');
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -181,8 +182,9 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
 <label>Intention <select name="intention">${intentOptions}</select></label>
 <label>Texte <input name="texte" value="${value('texte')}"></label>
 <label><input type="checkbox" name="sans_reponse" value="1"${q.get('sans_reponse') === '1' ? ' checked' : ''}> avec questions sans réponse</label>
+<label><input type="checkbox" name="avis_negatif" value="1"${q.get('avis_negatif') === '1' ? ' checked' : ''}> avec avis 👎</label>
 <button type="submit">Filtrer</button> <a href="/admin">Tout afficher</a></form>
-<table><thead><tr><th>Dernier message</th><th>Canal</th><th>Questions</th><th>Sans réponse</th><th></th></tr></thead><tbody>${table}</tbody></table>
+<table><thead><tr><th>Dernier message</th><th>Canal</th><th>Questions</th><th>Sans réponse</th><th>Avis 👎</th><th></th></tr></thead><tbody>${table}</tbody></table>
 <p>${total} conversation(s) · page ${page} / ${pages}${page > 1 ? ` · <a href="${link(page - 1)}">précédente</a>` : ''}${page < pages ? ` · <a href="${link(page + 1)}">suivante</a>` : ''}</p>`, session));
   });
 
@@ -193,6 +195,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const rate = stats.answered + stats.unanswered > 0 ? Math.round((100 * stats.unanswered) / (stats.answered + stats.unanswered)) : 0;
     send(res, 200, layout('Statistiques', `<h1>Statistiques (30 derniers jours)</h1>
 <p>Réponses données : ${stats.answered} · sans réponse (repli ou « Vouliez-vous dire ») : ${stats.unanswered} · taux sans réponse : ${rate} %</p>
+<p>Avis des apprenants : 👍 ${stats.feedbackUp} · 👎 ${stats.feedbackDown}</p>
 <h2>Questions par jour (en clair : sans réponse)</h2>${barChart(stats.questionsPerDay.map((d) => ({ label: d.day.slice(5), value: d.questions, part: d.fallbacks })))}
 <h2>Réponses par intention</h2>${barChart(stats.perIntent.map((i) => ({ label: i.intent, value: i.answers })), true)}`, session));
   });
@@ -206,7 +209,8 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const bubbles = entries
       .filter((e) => e.type === 'message' || e.type === 'error')
       .map((e) => {
-        const meta = e.direction === 'out' && e.intent ? `<div class="meta">intention ${escapeHtml(e.intent)} · confiance ${escapeHtml(e.confidence?.toFixed(2))} · ${escapeHtml(e.status)}${e.entryId ? ` · source ${escapeHtml(e.entryId)}` : ''}</div>` : '';
+        const meta = e.direction === 'out' && e.intent ? `<div class="meta">intention ${escapeHtml(e.intent)} · confiance ${escapeHtml(e.confidence?.toFixed(2))} · ${escapeHtml(e.status)}${e.entryId ? ` · source ${escapeHtml(e.entryId)}` : ''}</div>`
+          : e.feedback ? `<div class="meta">avis ${e.feedback === 'up' ? '👍' : '👎'} sur la réponse précédente</div>` : '';
         const text = e.error ? `<span class="error">Erreur : ${escapeHtml(e.error)}</span>` : escapeHtml(e.text);
         return `<div class="bubble ${e.direction}">${text}${meta}</div>`;
       }).join('');

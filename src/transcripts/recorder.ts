@@ -1,4 +1,5 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
+import { feedbackOf } from '../../dialogs/router.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
@@ -62,6 +63,8 @@ export class TranscriptRecorder implements Middleware {
         ...(typeof trace.confidence === 'number' ? { confidence: trace.confidence } : {}),
         ...(typeof trace.status === 'string' ? { status: trace.status } : typeof trace.kind === 'string' && trace.kind === 'fallback' ? { status: 'fallback' } : {}),
         ...(typeof trace.entryId === 'string' ? { entryId: trace.entryId } : {}),
+        // Feedback is the learner's click, recorded once on their message (a reprompt must not count twice).
+        ...(direction === 'in' && feedbackOf(a.text ?? '') ? { feedback: feedbackOf(a.text ?? '')! } : {}),
         activity: scrub(a, ids) as Record<string, unknown>,
       };
     };

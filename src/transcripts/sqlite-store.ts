@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS activities (
   text TEXT NOT NULL,
   at INTEGER NOT NULL,
   intent TEXT, confidence REAL, status TEXT, entry_id TEXT, dialog TEXT, error TEXT,
-  activity TEXT NOT NULL
+  activity TEXT NOT NULL,
+  feedback TEXT
 );
 CREATE INDEX IF NOT EXISTS activities_conversation ON activities (conversation_id, seq);
 CREATE INDEX IF NOT EXISTS activities_user ON activities (user_id);
@@ -36,6 +37,7 @@ CREATE TABLE IF NOT EXISTS assignments (
 interface Row {
   conversation_id: string; channel_id: string; user_id: string; direction: 'in' | 'out'; type: string; text: string; at: number;
   intent: string | null; confidence: number | null; status: string | null; entry_id: string | null; dialog: string | null; error: string | null; activity: string;
+  feedback: string | null;
 }
 
 /** Transcripts in one SQLite file (WAL mode): embedded, nothing to install. */
@@ -45,9 +47,12 @@ export class SqliteTranscriptStore implements TranscriptStore {
 
   constructor(file: string) {
     this.db = openSqlite(file, SCHEMA);
+    // Databases created before feedback existed get the column.
+    const columns = (this.db.prepare('PRAGMA table_info(activities)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('feedback')) this.db.exec('ALTER TABLE activities ADD COLUMN feedback TEXT');
     this.insert = this.db.prepare(`INSERT INTO activities
-      (conversation_id, channel_id, user_id, direction, type, text, at, intent, confidence, status, entry_id, dialog, error, activity)
-      VALUES (@conversationId, @channelId, @userId, @direction, @type, @text, @at, @intent, @confidence, @status, @entryId, @dialog, @error, @activity)`);
+      (conversation_id, channel_id, user_id, direction, type, text, at, intent, confidence, status, entry_id, dialog, error, activity, feedback)
+      VALUES (@conversationId, @channelId, @userId, @direction, @type, @text, @at, @intent, @confidence, @status, @entryId, @dialog, @error, @activity, @feedback)`);
   }
 
   record(entries: TranscriptEntry[]): void {
@@ -62,6 +67,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
           entryId: e.entryId ?? null,
           dialog: e.dialog ?? null,
           error: e.error ?? null,
+          feedback: e.feedback ?? null,
           activity: JSON.stringify(e.activity),
         });
       }
@@ -79,6 +85,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     if (filter.from) { having.push('MAX(at) >= ?'); havingParams.push(filter.from.getTime()); }
     if (filter.to) { having.push('MIN(at) <= ?'); havingParams.push(filter.to.getTime()); }
     if (filter.unansweredOnly) having.push("SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) > 0");
+    if (filter.negativeFeedbackOnly) having.push("SUM(feedback = 'down') > 0");
     if (filter.intent) { having.push('SUM(intent = ?) > 0'); havingParams.push(filter.intent); }
     if (filter.text) {
       having.push("SUM(text LIKE ? ESCAPE '\\') > 0");
@@ -86,7 +93,8 @@ export class SqliteTranscriptStore implements TranscriptStore {
     }
     const sql = `SELECT conversation_id, channel_id, user_id, MIN(at) AS started, MAX(at) AS last,
         SUM(direction = 'in' AND type = 'message') AS turns,
-        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) AS unanswered
+        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) AS unanswered,
+        SUM(feedback = 'down') AS negative
       FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       GROUP BY conversation_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
     return { sql, params: [...params, ...havingParams] };
@@ -95,11 +103,11 @@ export class SqliteTranscriptStore implements TranscriptStore {
   conversations(filter: ConversationFilter = {}): ConversationSummary[] {
     const { sql, params } = this.filtered(filter);
     const rows = this.db.prepare(`${sql} ORDER BY last DESC LIMIT ? OFFSET ?`).all(...params, filter.limit ?? -1, filter.offset ?? 0) as {
-      conversation_id: string; channel_id: string; user_id: string; started: number; last: number; turns: number; unanswered: number;
+      conversation_id: string; channel_id: string; user_id: string; started: number; last: number; turns: number; unanswered: number; negative: number;
     }[];
     return rows.map((r) => ({
       conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id,
-      startedAt: new Date(r.started), lastAt: new Date(r.last), turns: r.turns, unanswered: r.unanswered,
+      startedAt: new Date(r.started), lastAt: new Date(r.last), turns: r.turns, unanswered: r.unanswered, negativeFeedback: r.negative,
     }));
   }
 
@@ -116,9 +124,11 @@ export class SqliteTranscriptStore implements TranscriptStore {
       FROM activities WHERE at >= ? GROUP BY day ORDER BY day`).all(t) as { day: string; questions: number; fallbacks: number }[];
     const perIntent = this.db.prepare(`SELECT intent, COUNT(*) AS answers FROM activities
       WHERE at >= ? AND direction = 'out' AND intent IS NOT NULL AND status = 'answered' GROUP BY intent ORDER BY answers DESC`).all(t) as { intent: string; answers: number }[];
-    const totals = this.db.prepare(`SELECT SUM(status = 'answered') AS answered, SUM(status IN ('fallback', 'ambiguous')) AS unanswered
-      FROM activities WHERE at >= ? AND direction = 'out'`).get(t) as { answered: number | null; unanswered: number | null };
-    return { questionsPerDay: perDay, perIntent, answered: totals.answered ?? 0, unanswered: totals.unanswered ?? 0 };
+    const totals = this.db.prepare(`SELECT SUM(direction = 'out' AND status = 'answered') AS answered,
+        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) AS unanswered,
+        SUM(feedback = 'up') AS up, SUM(feedback = 'down') AS down
+      FROM activities WHERE at >= ?`).get(t) as { answered: number | null; unanswered: number | null; up: number | null; down: number | null };
+    return { questionsPerDay: perDay, perIntent, answered: totals.answered ?? 0, unanswered: totals.unanswered ?? 0, feedbackUp: totals.up ?? 0, feedbackDown: totals.down ?? 0 };
   }
 
   activities(conversationId: string): TranscriptEntry[] {
@@ -132,6 +142,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
       ...(r.entry_id !== null ? { entryId: r.entry_id } : {}),
       ...(r.dialog !== null ? { dialog: r.dialog } : {}),
       ...(r.error !== null ? { error: r.error } : {}),
+      ...(r.feedback === 'up' || r.feedback === 'down' ? { feedback: r.feedback } : {}),
       activity: JSON.parse(r.activity) as Record<string, unknown>,
     }));
   }

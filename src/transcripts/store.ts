@@ -17,6 +17,8 @@ export interface TranscriptEntry {
   dialog?: string;
   /** The turn failed: the error class and message (no stack). */
   error?: string;
+  /** On the acknowledgement of a learner's 👍 / 👎. */
+  feedback?: 'up' | 'down';
   /** The redacted activity itself (for .transcript exports). */
   activity: Record<string, unknown>;
 }
@@ -29,6 +31,7 @@ export interface ConversationSummary {
   lastAt: Date;
   turns: number;
   unanswered: number;
+  negativeFeedback: number;
 }
 
 /** A learner's question the assistant did not answer (fallback, "Vouliez-vous dire", low confidence). */
@@ -47,6 +50,7 @@ export interface ConversationFilter {
   from?: Date;
   to?: Date;
   unansweredOnly?: boolean;
+  negativeFeedbackOnly?: boolean;
   intent?: string;
   /** Words searched in the (redacted) messages. */
   text?: string;
@@ -59,6 +63,8 @@ export interface Statistics {
   perIntent: { intent: string; answers: number }[];
   answered: number;
   unanswered: number;
+  feedbackUp: number;
+  feedbackDown: number;
 }
 
 /** Where transcripts live. SQLite by default; another engine implements the same interface. */

@@ -1,10 +1,30 @@
-import { ActivityHandler, TurnContext, type ConversationState } from 'botbuilder-core';
+import { ActivityHandler, TurnContext, type ConversationState, type StatePropertyAccessor } from 'botbuilder-core';
 import type { DialogState } from './dialogs-sdk.ts';
 import { learnerText } from './channel-input.ts';
 import { adaptForChannel } from './channel-output.ts';
 import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
+
+interface StackEntry { id: string; state?: { dialogs?: { dialogStack?: StackEntry[] }; stepIndex?: number } }
+
+/**
+ * The active dialogs, outermost first, with waterfall steps ("registration › registration-steps#2 ›
+ * prompt-place"): read from the dialog state, where each stack lists dialogs from the bottom to the
+ * active one, a ComponentDialog keeps its inner stack under "dialogs" and a waterfall its "stepIndex".
+ */
+export function dialogPath(state: DialogState | undefined): string | undefined {
+  const parts: string[] = [];
+  let stack = state?.dialogStack as StackEntry[] | undefined;
+  while (stack && stack.length > 0) {
+    for (const entry of stack) {
+      if (entry.id === 'main' || entry.id === 'main-steps') continue;
+      parts.push(typeof entry.state?.stepIndex === 'number' ? `${entry.id}#${entry.state.stepIndex + 1}` : entry.id);
+    }
+    stack = stack[stack.length - 1]!.state?.dialogs?.dialogStack;
+  }
+  return parts.length > 0 ? parts.join(' › ') : undefined;
+}
 
 /** Messages longer than this are read only up to it: learners ramble, but not for pages. */
 export const MAX_MESSAGE_CHARS = 2000;
@@ -16,6 +36,7 @@ export const MAX_MESSAGE_CHARS = 2000;
  */
 export class AssistantBot extends ActivityHandler {
   private readonly main: MainDialog;
+  private readonly dialogState: StatePropertyAccessor<DialogState>;
 
   constructor(
     private readonly conversationState: ConversationState,
@@ -24,6 +45,7 @@ export class AssistantBot extends ActivityHandler {
     super();
     const memory = conversationState.createProperty<ConversationMemory>('memory');
     const dialogState = conversationState.createProperty<DialogState>('dialogState');
+    this.dialogState = dialogState;
     const s: DialogServices = { ...services, memory };
     this.main = new MainDialog(s);
 
@@ -72,7 +94,12 @@ export class AssistantBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     context.onSendActivities(async (ctx, activities, next) => {
-      activities.splice(0, activities.length, ...activities.map((a) => adaptForChannel(ctx.activity.channelId, a)));
+      // Which dialog and step said it, for transcripts ("registration › step 2 › prompt-place").
+      const where = dialogPath(await this.dialogState.get(ctx));
+      activities.splice(0, activities.length, ...activities.map((a) => {
+        const adapted = adaptForChannel(ctx.activity.channelId, a);
+        return where ? { ...adapted, channelData: { ...(adapted.channelData ?? {}), dialog: where } } : adapted;
+      }));
       return next();
     });
     await super.run(context);

@@ -148,3 +148,17 @@ describe('the running server records what reaches /api/messages', () => {
     store.close();
   });
 });
+
+describe('dialog and step of each reply', () => {
+  it('are recorded while a guided dialog runs', async () => {
+    const { store } = tempDb();
+    const adapter = setup('emulator', store);
+    await adapter.send("je veux m'inscrire").startTest();
+    await adapter.send('oui').startTest();
+    const [c] = store.conversations();
+    const dialogs = store.activities(c!.conversationId).filter((e) => e.direction === 'out').map((e) => e.dialog);
+    expect(dialogs[0]).toMatch(/^registration › registration-steps#1 › prompt-yesno/);
+    expect(dialogs[1]).toMatch(/^registration › registration-steps#2/);
+    store.close();
+  });
+});

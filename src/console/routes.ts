@@ -210,6 +210,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
       .filter((e) => e.type === 'message' || e.type === 'error')
       .map((e) => {
         const meta = e.direction === 'out' && e.intent ? `<div class="meta">intention ${escapeHtml(e.intent)} · confiance ${escapeHtml(e.confidence?.toFixed(2))} · ${escapeHtml(e.status)}${e.entryId ? ` · source ${escapeHtml(e.entryId)}` : ''}</div>`
+          : e.dialog ? `<div class="meta">dialogue ${escapeHtml(e.dialog)}</div>`
           : e.feedback ? `<div class="meta">avis ${e.feedback === 'up' ? '👍' : '👎'} sur la réponse précédente</div>` : '';
         const text = e.error ? `<span class="error">Erreur : ${escapeHtml(e.error)}</span>` : escapeHtml(e.text);
         return `<div class="bubble ${e.direction}">${text}${meta}</div>`;

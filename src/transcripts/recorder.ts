@@ -52,7 +52,8 @@ export class TranscriptRecorder implements Middleware {
     const base = { conversationId: inbound.conversation?.id ?? 'unknown', channelId: inbound.channelId ?? 'unknown', userId: pseudo };
     const ids = new Map([[learner, pseudo]]);
     const entry = (a: Partial<Activity>, direction: 'in' | 'out'): TranscriptEntry => {
-      const trace = ((a.channelData as Record<string, unknown> | undefined)?.answer ?? {}) as Record<string, unknown>;
+      const channelData = (a.channelData ?? {}) as Record<string, unknown>;
+      const trace = (channelData.answer ?? {}) as Record<string, unknown>;
       return {
         ...base,
         direction,
@@ -63,6 +64,7 @@ export class TranscriptRecorder implements Middleware {
         ...(typeof trace.confidence === 'number' ? { confidence: trace.confidence } : {}),
         ...(typeof trace.status === 'string' ? { status: trace.status } : typeof trace.kind === 'string' && trace.kind === 'fallback' ? { status: 'fallback' } : {}),
         ...(typeof trace.entryId === 'string' ? { entryId: trace.entryId } : {}),
+        ...(direction === 'out' && typeof channelData.dialog === 'string' ? { dialog: channelData.dialog } : {}),
         // Feedback is the learner's click, recorded once on their message (a reprompt must not count twice).
         ...(direction === 'in' && feedbackOf(a.text ?? '') ? { feedback: feedbackOf(a.text ?? '')! } : {}),
         activity: scrub(a, ids) as Record<string, unknown>,
@@ -71,8 +73,13 @@ export class TranscriptRecorder implements Middleware {
 
     this.write([entry(inbound, 'in')]);
     context.onSendActivities(async (_ctx, activities, sendNext) => {
-      this.write(activities.map((a) => entry(a, 'out')));
-      return sendNext();
+      // Recorded once the handlers added later (channel adaptation, dialog stamp) have shaped them,
+      // and even if sending fails.
+      try {
+        return await sendNext();
+      } finally {
+        this.write(activities.map((a) => entry(a, 'out')));
+      }
     });
     try {
       await next();

@@ -119,6 +119,10 @@ describe('staff console', () => {
     expect(await list('sans_reponse=1')).toContain('1 conversation(s)');
     expect(await list('du=2000-01-01&au=2000-12-31')).toContain('0 conversation(s)');
     expect(await list('page=2')).toContain('page 2 / 1');
+    const csv = async (query: string) => (await (await fetch(`${bot.url}/admin/export.csv?${query}`, { headers: { cookie } })).text()).trim().split('\n').length - 1;
+    expect(await csv('texte=Tokyo')).toBeGreaterThan(0);
+    expect(await csv('canal=msteams')).toBe(0);
+    expect(await list('texte=Tokyo')).toContain('/admin/export.csv?texte=Tokyo');
     const stats = await (await fetch(`${bot.url}/admin/statistiques`, { headers: { cookie } })).text();
     expect(stats).toContain('<svg');
     expect(stats).toMatch(/Réponses données : \d+/);

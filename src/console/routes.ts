@@ -23,6 +23,22 @@ export interface ConsoleOptions {
 const COOKIE = 'staff_session';
 const PAGE_SIZE = 50;
 
+/** The conversations filter from the list's query string (also used by the CSV export). */
+function filterFrom(q: URLSearchParams): ConversationFilter {
+  const day = (v: string | null, end = false) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T${end ? '23:59:59' : '00:00:00'}`) : undefined);
+  const from = day(q.get('du'));
+  const to = day(q.get('au'), true);
+  return {
+    ...(q.get('canal') ? { channel: q.get('canal')! } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(q.get('sans_reponse') === '1' ? { unansweredOnly: true } : {}),
+    ...(q.get('avis_negatif') === '1' ? { negativeFeedbackOnly: true } : {}),
+    ...(q.get('intention') ? { intent: q.get('intention')! } : {}),
+    ...(q.get('texte') ? { text: q.get('texte')!.slice(0, 100) } : {}),
+  };
+}
+
 /** A bar chart as inline SVG (no script, no style attribute: the console's CSP allows it). */
 function barChart(bars: { label: string; value: number; part?: number }[], horizontal = false): string {
   if (bars.length === 0) return '<p>Pas encore de données.</p>';
@@ -154,17 +170,8 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const session = signedIn(req, res);
     if (!session) return;
     const q = new URL(req.url ?? '/admin', 'http://x').searchParams;
-    const day = (v: string | null, end = false) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T${end ? '23:59:59' : '00:00:00'}`) : undefined);
     const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
-    const filter: ConversationFilter = {
-      ...(q.get('canal') ? { channel: q.get('canal')! } : {}),
-      ...(day(q.get('du')) ? { from: day(q.get('du'))! } : {}),
-      ...(day(q.get('au'), true) ? { to: day(q.get('au'), true)! } : {}),
-      ...(q.get('sans_reponse') === '1' ? { unansweredOnly: true } : {}),
-      ...(q.get('avis_negatif') === '1' ? { negativeFeedbackOnly: true } : {}),
-      ...(q.get('intention') ? { intent: q.get('intention')! } : {}),
-      ...(q.get('texte') ? { text: q.get('texte')!.slice(0, 100) } : {}),
-    };
+    const filter = filterFrom(q);
     const total = o.store.countConversations(filter);
     const rows = o.store.conversations({ ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const table = rows.map((c) => `<tr><td>${escapeHtml(c.lastAt.toISOString().slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td><td>${c.negativeFeedback}</td>
@@ -174,7 +181,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const link = (p: number) => { const n = new URLSearchParams(q); n.set('page', String(p)); return `/admin?${escapeHtml(n.toString())}`; };
     const intentOptions = ['', ...o.intents].map((i) => `<option value="${escapeHtml(i)}"${q.get('intention') === i ? ' selected' : ''}>${escapeHtml(i || 'toutes')}</option>`).join('');
     send(res, 200, layout('Conversations', `<h1>Conversations</h1>
-<p><a href="/admin/sans-reponse">Questions sans réponse</a> · <a href="/admin/statistiques">Statistiques</a> · <a href="/admin/export.csv">Exporter en CSV</a></p>
+<p><a href="/admin/sans-reponse">Questions sans réponse</a> · <a href="/admin/statistiques">Statistiques</a> · <a href="/admin/export.csv?${escapeHtml(new URLSearchParams([...q].filter(([k]) => k !== 'page')).toString())}">Exporter cette liste en CSV</a></p>
 <form method="get" action="/admin">
 <label>Canal <input name="canal" value="${value('canal')}" size="9"></label>
 <label>Du <input name="du" type="date" value="${value('du')}"></label>
@@ -300,7 +307,8 @@ Attribuez l'intention qu'elles auraient dû avoir, puis <a href="/admin/sans-rep
   server.get('/admin/export.csv', async (req: restify.Request, res: restify.Response) => {
     const session = signedIn(req, res);
     if (!session) return;
-    const entries = o.store.conversations().flatMap((c) => o.store.activities(c.conversationId));
+    const filter = filterFrom(new URL(req.url ?? '/admin/export.csv', 'http://x').searchParams);
+    const entries = o.store.conversations(filter).flatMap((c) => o.store.activities(c.conversationId));
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="transcripts.csv"', 'cache-control': 'no-store' });
     res.end(toCsv(entries));
   });

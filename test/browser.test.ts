@@ -1,26 +1,16 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, chromiumAvailable, launchChromium } from './chromium.ts';
 import { startBot, type RunningBot } from './server-process.ts';
 
-// Debian's chromium (never a downloaded browser). CI installs it (.ci/run) and runs with CI=true,
-// where its absence is a failure; on a developer machine without it the test is skipped.
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM} is required in CI (apt-get install -y chromium)`);
-
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
-
-describe.skipIf(!available)('website widget in real Chromium', () => {
+describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
   let bot: RunningBot;
   let browser: Browser;
 
   beforeAll(async () => {
     bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,18 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, chromiumAvailable, launchChromium } from './chromium.ts';
 import { StaffAccounts } from '../src/console/staff-accounts.ts';
 import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI === 'true') throw new Error(`${CHROMIUM} is required in CI (apt-get install -y chromium)`);
-const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname;
 const XSS = '<img src=x onerror=alert(1)> bonjour quelle heure est-il a Tokyo ?';
 
-describe.skipIf(!available)('staff console in real Chromium', () => {
+describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
   let bot: RunningBot;
   let browser: Browser;
   const connector = new StandInConnector();
@@ -30,10 +27,7 @@ describe.skipIf(!available)('staff console in real Chromium', () => {
         body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: conv, from: { id: 'l-1' }, recipient: { id: 'bot' }, conversation: { id: conv }, text }),
       });
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -52,6 +52,10 @@ async function main(): Promise<void> {
       stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
     },
   });
+  if (!config.localMode && !config.DIRECT_LINE_SECRET) {
+    // The local Direct Line posts unauthenticated activities, which a registered bot refuses.
+    logger.warn('website widget: set DIRECT_LINE_SECRET (Azure Bot > Channels > Direct Line) when MicrosoftAppId is set');
+  }
   await new Promise<void>((resolve) => server.listen(config.PORT, config.host, resolve));
   port = server.address().port;
   logger.info({

@@ -122,6 +122,24 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     return null;
   };
 
+  /**
+   * A staff form: signed in, parsed, its CSRF token checked — in one place for every POST — then
+   * `act` runs and redirects (303) to the page it returns.
+   */
+  const staffForm = (act: (f: URLSearchParams, session: Session, req: restify.Request, res: restify.Response) => string | null) =>
+    async (req: restify.Request, res: restify.Response) => {
+      const session = signedIn(req, res);
+      if (!session) return;
+      try {
+        const f = await form(req);
+        if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<p>Jeton de formulaire invalide.</p>', session));
+        const location = act(f, session, req, res);
+        if (location) send(res, 303, '', { location });
+      } catch (err) {
+        send(res, err instanceof HttpInputError ? err.status : 400, layout('Refusé', '<p>Requête invalide.</p>', session));
+      }
+    };
+
   server.get('/admin/console.css', async (_req: restify.Request, res: restify.Response) => {
     res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
     res.end(CONSOLE_CSS);
@@ -157,14 +175,11 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     }
   });
 
-  server.post('/admin/logout', async (req: restify.Request, res: restify.Response) => {
-    const session = signedIn(req, res);
-    if (!session) return;
-    const f = await form(req).catch(() => new URLSearchParams());
-    if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<p>Jeton de formulaire invalide.</p>'));
+  server.post('/admin/logout', staffForm((_f, session, _req, res) => {
     sessions.destroy(session.id);
     send(res, 303, '', { location: '/admin/login', 'set-cookie': `${COOKIE}=; HttpOnly; SameSite=Strict; Path=/admin; Max-Age=0` });
-  });
+    return null;
+  }));
 
   server.get('/admin', async (req: restify.Request, res: restify.Response) => {
     const session = signedIn(req, res);
@@ -253,20 +268,15 @@ Attribuez l'intention qu'elles auraient dû avoir, puis <a href="/admin/sans-rep
 <table><thead><tr><th>Question (et semblables)</th><th>Nombre</th><th>Compris comme</th><th>Intention attendue</th></tr></thead><tbody>${rows}</tbody></table>`, session));
   });
 
-  server.post('/admin/sans-reponse/assigner', async (req: restify.Request, res: restify.Response) => {
-    const session = signedIn(req, res);
-    if (!session) return;
-    try {
-      const f = await form(req);
-      if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<p>Jeton de formulaire invalide.</p>', session));
-      const intent = f.get('intent') ?? '';
-      if (!o.intents.includes(intent)) return send(res, 400, layout('Refusé', '<p>Intention inconnue.</p>', session));
-      for (const text of f.getAll('text').slice(0, 500)) o.store.assign(text, intent, session.login);
-      send(res, 303, '', { location: '/admin/sans-reponse' });
-    } catch (err) {
-      send(res, err instanceof HttpInputError ? err.status : 400, layout('Refusé', '<p>Requête invalide.</p>', session));
+  server.post('/admin/sans-reponse/assigner', staffForm((f, session, _req, res) => {
+    const intent = f.get('intent') ?? '';
+    if (!o.intents.includes(intent)) {
+      send(res, 400, layout('Refusé', '<p>Intention inconnue.</p>', session));
+      return null;
     }
-  });
+    for (const text of f.getAll('text').slice(0, 500)) o.store.assign(text, intent, session.login);
+    return '/admin/sans-reponse';
+  }));
 
   server.get('/admin/sans-reponse/phrases.yaml', async (req: restify.Request, res: restify.Response) => {
     const session = signedIn(req, res);
@@ -278,19 +288,11 @@ Attribuez l'intention qu'elles auraient dû avoir, puis <a href="/admin/sans-rep
     res.end(`# Questions réelles des apprenants (déjà anonymisées), à relire puis ajouter aux fichiers intents/training/<intention>.yaml.\n${yaml}`);
   });
 
-  server.post('/admin/conversations/:id/revue', async (req: restify.Request, res: restify.Response) => {
-    const session = signedIn(req, res);
-    if (!session) return;
-    try {
-      const f = await form(req);
-      if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<p>Jeton de formulaire invalide.</p>', session));
-      const id = String(req.params.id);
-      o.store.review(id, f.get('revue') === '1', (f.get('note') ?? '').slice(0, 2000), session.login);
-      send(res, 303, '', { location: `/admin/conversations/${encodeURIComponent(id)}` });
-    } catch (err) {
-      send(res, err instanceof HttpInputError ? err.status : 400, layout('Refusé', '<p>Requête invalide.</p>', session));
-    }
-  });
+  server.post('/admin/conversations/:id/revue', staffForm((f, session, req) => {
+    const id = String(req.params.id);
+    o.store.review(id, f.get('revue') === '1', (f.get('note') ?? '').slice(0, 2000), session.login);
+    return `/admin/conversations/${encodeURIComponent(id)}`;
+  }));
 
   server.get('/admin/conversations/:id/transcript', async (req: restify.Request, res: restify.Response) => {
     const session = signedIn(req, res);

@@ -72,7 +72,9 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const route = this.s.router.route(this.text(step.context), this.s.clock());
+    const memory = await this.s.memory.get(step.context, {});
+    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}) };
+    const route = this.s.router.route(this.text(step.context), this.s.clock(), topic);
     if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
     if (route.type === 'command') {
       if (route.command === 'feedback_down') return step.beginDialog(FEEDBACK_DIALOG);
@@ -155,6 +157,8 @@ export class MainDialog extends ComponentDialog {
       case 'restart': {
         const memory = await this.s.memory.get(context, {});
         delete memory.lastEntryId;
+        delete memory.grade;
+        delete memory.date;
         await this.send(context, answerer.message(`${conv.restarted} ${conv.welcome}`, 'info', answerer.menuLabels()));
         break;
       }
@@ -167,7 +171,10 @@ export class MainDialog extends ComponentDialog {
     await context.sendActivity(renderAnswer(answer, this.s.answerer));
     if (answer.entryId && remember) {
       const memory = await this.s.memory.get(context, {});
-      memory.lastEntryId = answer.entryId;
+      // The last entry of a combined answer is what a follow-up most likely continues.
+      memory.lastEntryId = answer.entryIds?.[answer.entryIds.length - 1] ?? answer.entryId;
+      if (answer.remember?.grade) memory.grade = answer.remember.grade;
+      if (answer.remember?.date) memory.date = { iso: answer.remember.date.date.toISOString(), precision: answer.remember.date.precision };
     }
   }
 }

@@ -24,6 +24,7 @@ export function renderAnswer(answer: Answer, answerer: Answerer): Partial<Activi
     answer: {
       kind: answer.kind,
       entryId: answer.entryId,
+      ...(answer.entryIds ? { entryIds: answer.entryIds } : {}),
       sources: answer.sources.map((s) => s.section),
       ...(answer.trace ?? {}),
       ...(answer.feedback ? { feedback: answer.feedback } : {}),

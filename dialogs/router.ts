@@ -1,7 +1,9 @@
 import type { Answer, Answerer } from '../knowledge/answers.ts';
-import type { Entry } from '../knowledge/schema.ts';
 import { fold } from '../intents/nlu/text.ts';
-import type { Understander, Understanding } from '../intents/nlu/understand.ts';
+import { extractGrade } from '../intents/nlu/entities/grade.ts';
+import type { Frame, Reading, Understander, Understanding } from '../intents/nlu/understand.ts';
+import { fill } from '../knowledge/conversation.ts';
+import type { UncoveredTopic } from '../knowledge/coverage.ts';
 
 /**
  * The understanding-and-answering core, free of any channel or SDK: given a message, decides what
@@ -38,6 +40,23 @@ export function simplify(text: string): string {
   return fold(text).replace(/[^a-z0-9?+' ]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
+/** What the conversation is about, kept between turns for elliptical follow-ups. */
+export interface Topic {
+  /** The last knowledge entry answered. */
+  entryId?: string;
+  /** The learner's grade and the date it was obtained, once said (« j'ai eu 11 », then « c'était en juin 2024 »). */
+  grade?: { value: number; valid: boolean; text: string };
+  date?: { iso: string; precision: 'day' | 'month' | 'year' };
+}
+
+type Part =
+  | { kind: 'answer'; answer: Answer; frame: Frame }
+  | { kind: 'uncovered'; topic: UncoveredTopic; frame: Frame }
+  | { kind: 'clarify'; frame: Frame };
+
+/** Kinds of intents that the knowledge base answers (the others are conversation or refusals). */
+const ANSWERABLE = new Set(['faq', 'guided']);
+
 export class Router {
   private readonly commands = new Map<string, Command>();
   private readonly menu = new Map<string, string>();
@@ -61,95 +80,191 @@ export class Router {
   }
 
   /** Decides what to do with a message when no guided dialog is waiting for an answer. */
-  route(text: string, today: Date): Route {
+  route(text: string, today: Date, topic: Topic = {}): Route {
     const command = this.command(text);
     if (command) return { type: 'command', command };
     const menuAction = this.menu.get(simplify(text));
     if (menuAction) return this.menuRoute(menuAction);
     // A follow-up button sends an entry's question: answer that entry, no guessing needed.
+    if (simplify(text) === simplify(this.answerer.conversation.clarify_other)) {
+      return { type: 'answer', answer: this.answerer.message(this.answerer.conversation.fallback, 'fallback', this.answerer.menuLabels()) };
+    }
     const clicked = this.answerer.kb.entryByQuestion(text);
     if (clicked) return { type: 'answer', answer: this.answerer.entryAnswer(clicked) };
-
-    const u = this.understander.understand(text, today);
-    return this.routeUnderstanding(u, today);
+    const contextIntent = topic.entryId ? this.answerer.kb.entry(topic.entryId)?.intents[0] : undefined;
+    return this.routeReading(this.understander.read(text, today, contextIntent ? { intent: contextIntent } : {}), today, topic);
   }
 
-  /** What to do with an understood message; answers carry how it was understood (for transcripts). */
-  routeUnderstanding(u: Understanding, today: Date): Route {
-    const route = this.decide(u, today);
-    if (route.type !== 'answer') return route;
-    return { ...route, answer: { ...route.answer, trace: { intent: u.intent, confidence: Math.round(u.confidence * 1000) / 1000, status: u.status } } };
+  /** What to do with an understood message (kept for callers holding one Understanding). */
+  routeUnderstanding(u: Understanding | Frame, today: Date): Route {
+    const frame = 'normal' in u ? u : this.understander.frame(u.text, u, true);
+    return this.routeReading({ text: u.text, frames: [frame], entities: u.entities }, today, {});
   }
 
-  private decide(u: Understanding, today: Date): Route {
+  /**
+   * Each question of the message gets its part: an answer from the knowledge base, « la fiche ne
+   * précise pas » for what the sheet does not cover, or a clarification; the parts make one reply.
+   */
+  routeReading(reading: Reading, today: Date, topic: Topic): Route {
     const a = this.answerer;
     const conv = a.conversation;
-    if (u.status === 'fallback' || !u.intent) {
-      return { type: 'answer', answer: a.message(conv.fallback, 'fallback', a.menuLabels()), understanding: u };
+    const first = reading.frames[0]!;
+    const traced = (answer: Answer, frame: Frame, status?: string): Route => ({
+      type: 'answer',
+      understanding: frame,
+      answer: { ...answer, trace: { intent: frame.intent, confidence: Math.round(frame.confidence * 1000) / 1000, status: status ?? frame.status } },
+    });
+
+    // Conversation: greetings, thanks, goodbyes, "what can you do".
+    if (reading.frames.length === 1 && first.status === 'answered' && first.intent && this.understander.kindOf(first.intent) === 'smalltalk') {
+      const key = ({ salutation: 'greeting', remerciement: 'thanks', au_revoir: 'goodbye', aide_capacites: 'help' } as const)[first.intent as 'salutation'];
+      const menu = key === 'greeting' || key === 'help' ? a.menuLabels() : [];
+      return traced(a.message(conv[key ?? 'help'], 'smalltalk', menu), first);
     }
-    if (u.status === 'ambiguous') {
-      const options = u.alternatives
+
+    // A grade or a date that completes the conversation's question (« 12 » after « quelle note ? »,
+    // « c'était en juin 2024 » after « j'ai eu 11 »).
+    const completed = this.completeTopic(reading, today, topic);
+    if (completed) return traced(completed, first, 'answered');
+
+    const parts: Part[] = [];
+    for (const frame of reading.frames) {
+      const uncovered = a.kb.coverage.uncovered(frame.normal);
+      if (uncovered && (frame.question || reading.frames.length === 1)) {
+        parts.push({ kind: 'uncovered', topic: uncovered, frame });
+        continue;
+      }
+      if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
+      if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
+      // A statement (« je termine en mars ») is context for the questions around it, not a question.
+      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && f.status === 'answered')) continue;
+      for (const intent of [frame.intent, ...frame.also]) {
+        const route = this.answerIntent(intent, frame, reading, today, topic);
+        if (route.type !== 'answer') {
+          // A guided dialog only when it is what the whole message asks for.
+          if (reading.frames.filter((f) => f.status === 'answered').length === 1 && intent === frame.intent) return route.type === 'dialog' ? { ...route, understanding: frame } : route;
+          continue;
+        }
+        if (!parts.some((p) => p.kind === 'answer' && p.answer.entryId === route.answer.entryId)) parts.push({ kind: 'answer', answer: route.answer, frame });
+      }
+    }
+
+    const answers = parts.filter((p): p is Extract<Part, { kind: 'answer' }> => p.kind === 'answer').slice(0, 3);
+    const uncovered = parts.filter((p): p is Extract<Part, { kind: 'uncovered' }> => p.kind === 'uncovered');
+    if (answers.length > 0) {
+      const answer = this.combine(answers.map((p) => this.withVerdict(p.answer, p.frame)));
+      const notes = uncovered.map((p) => fill(conv.not_covered_also, { about: p.topic.about, who: p.topic.ask }));
+      const text = [answer.text, ...notes].join('\n\n');
+      return traced({ ...answer, text }, answers[0]!.frame, 'answered');
+    }
+    if (uncovered.length > 0) {
+      const u = uncovered[0]!;
+      return traced(a.message(fill(conv.not_covered, { about: u.topic.about, who: u.topic.ask }), 'fallback', a.menuLabels()), u.frame, 'not_covered');
+    }
+    const clarify = parts.find((p): p is Extract<Part, { kind: 'clarify' }> => p.kind === 'clarify');
+    if (clarify) {
+      const options = clarify.frame.alternatives
+        .filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? ''))
         .slice(0, 2)
         .map((alt) => a.kb.entryForIntent(alt.intent)?.question)
         .filter((q): q is string => !!q);
-      if (options.length === 2) return { type: 'answer', answer: a.message(conv.clarify, 'clarify', options), understanding: u };
-      // One of the two is smalltalk or guided: take the best one.
+      if (options.length === 2) return traced(a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]), clarify.frame);
     }
-    const intent = u.intent;
-    switch (intent) {
-      case 'salutation':
-        return { type: 'answer', answer: a.message(conv.greeting, 'smalltalk', a.menuLabels()), understanding: u };
-      case 'remerciement':
-        return { type: 'answer', answer: a.message(conv.thanks, 'smalltalk'), understanding: u };
-      case 'au_revoir':
-        return { type: 'answer', answer: a.message(conv.goodbye, 'smalltalk'), understanding: u };
-      case 'aide_capacites':
-        return { type: 'answer', answer: a.message(conv.help, 'smalltalk', a.menuLabels()), understanding: u };
-      case 'inscription_accompagnee':
-        return { type: 'dialog', dialog: 'registration', options: {}, understanding: u };
-      default:
-        break;
-    }
-    const entry = a.kb.entryForIntent(intent);
-    if (!entry) return { type: 'answer', answer: a.message(conv.fallback, 'fallback', a.menuLabels()), understanding: u };
-    return this.answerEntry(entry, intent, u, today);
+    const fallback = reading.frames.find((f) => f.status !== 'answered') ?? first;
+    return traced(a.message(conv.fallback, 'fallback', a.menuLabels()), fallback, 'fallback');
   }
 
-  /** An FAQ intent: the entry's answer, computed from the learner's grade, date or place when given. */
-  private answerEntry(entry: Entry, intent: string, u: Understanding, today: Date): Route {
+  /** Several short answers as one reply, each with its section; the sources, links and ids of all. */
+  private combine(answers: Answer[]): Answer {
+    if (answers.length === 1) return answers[0]!;
     const a = this.answerer;
-    const { grade, date, place } = u.entities;
-    const withU = (answer: Answer): Route => ({ type: 'answer', answer, understanding: u });
+    const text = answers.map((x) => `${x.text} (${x.sources.map((s) => s.label).join(', ')})`).join('\n\n');
+    const links = answers.flatMap((x) => x.links).filter((l, i, all) => all.findIndex((m) => m.url === l.url) === i);
+    const sources = answers.flatMap((x) => x.sources).filter((s, i, all) => all.findIndex((m) => m.section === s.section && m.quotes.join() === s.quotes.join()) === i);
+    const entryIds = answers.map((x) => x.entryId).filter((id): id is string => !!id);
+    const buttons = [...new Set(answers.flatMap((x) => x.buttons.slice(0, 1))), a.conversation.details_button].slice(0, 4);
+    return { ...answers[0]!, text, links, sources, entryIds, buttons };
+  }
+
+  /** « Oui. » / « Non. » / « Si. » in front of the answer to a yes/no question, when the sheet settles it. */
+  private withVerdict(answer: Answer, frame: Frame): Answer {
+    if (!frame.cues.yesNo || answer.kind !== 'answer') return answer;
+    let verdict = answer.verdict;
+    if (!verdict) {
+      const entry = answer.entryId ? this.answerer.kb.entry(answer.entryId) : undefined;
+      const rules = entry?.yes_no;
+      if (!rules) return answer;
+      const claim = rules.claims.find((c) => c.when.some((p) => new RegExp(p).test(frame.normal)));
+      verdict = claim?.answer ?? rules.default;
+    }
+    if (!verdict) return answer;
+    const word = verdict === 'oui' ? (frame.cues.negated ? 'Si' : 'Oui') : 'Non';
+    return { ...answer, text: `${word}. ${answer.text}` };
+  }
+
+  /** A message that only brings the missing grade or date of the question being discussed. */
+  private completeTopic(reading: Reading, today: Date, topic: Topic): Answer | null {
+    const a = this.answerer;
+    const entry = topic.entryId ? a.kb.entry(topic.entryId) : undefined;
+    if (!entry) return null;
+    const asksSomethingElse = reading.frames.some((f) => f.status === 'answered' && f.question && f.cues.asks.size > 0 && !f.fromContext);
+    if (asksSomethingElse) return null;
+    const resultEntry = a.kb.entryForIntent('resultat_examen');
+    const validityEntry = a.kb.entryForIntent('validite_resultats');
+    const aboutResult = ['resultat_examen', 'validite_resultats', 'attestation_reussite', 'note_requise'].some((i) => entry.intents.includes(i));
+    const grade = reading.entities.grade ?? (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
+    const date = reading.entities.date;
+    if (aboutResult && grade && resultEntry) {
+      const obtained = date ?? (topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null);
+      return { ...a.grade(resultEntry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } };
+    }
+    if (aboutResult && date && !grade) {
+      if (topic.grade && resultEntry) return { ...a.grade(resultEntry, topic.grade, date, today), remember: { grade: topic.grade, date } };
+      if (validityEntry) return { ...a.validity(validityEntry, date, today), remember: { date } };
+    }
+    return null;
+  }
+
+  /** An intent's answer, computed from the learner's grade, date or place when given. */
+  private answerIntent(intent: string, frame: Frame, reading: Reading, today: Date, topic: Topic): Route {
+    const a = this.answerer;
+    if (intent === 'inscription_accompagnee') return { type: 'dialog', dialog: 'registration', options: {} };
+    const entry = a.kb.entryForIntent(intent);
+    if (!entry) return { type: 'answer', answer: a.message(a.conversation.fallback, 'fallback', a.menuLabels()) };
+    const { grade, date, place, dateRole } = reading.entities;
+    const answer = (x: Answer): Route => ({ type: 'answer', answer: x });
+    const obtained = date && dateRole !== 'training_end' ? date : null;
     switch (intent) {
       case 'resultat_examen':
-        if (grade) return withU(a.grade(entry, grade, date ?? null, today));
-        return { type: 'dialog', dialog: 'after_exam', options: date ? { date } : {}, understanding: u };
       case 'note_requise':
       case 'attestation_reussite':
-        if (grade?.personal) return withU(a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, date ?? null, today));
-        return withU(a.entryAnswer(entry));
+        if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
+        if (intent === 'resultat_examen' && topic.grade) return answer(a.grade(entry, topic.grade, obtained, today));
+        return answer(a.entryAnswer(entry));
       case 'validite_resultats':
-        if (date) return withU(a.validity(entry, date, today));
-        return withU(a.entryAnswer(entry));
+        if (grade?.personal) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade } });
+        if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
+        return answer(a.entryAnswer(entry));
       case 'academie':
-        if (place) return withU(a.academy(entry, place));
-        return { type: 'dialog', dialog: 'academy', options: {}, understanding: u };
+        if (place) return answer(a.academy(entry, place));
+        return { type: 'dialog', dialog: 'academy', options: {} };
       case 'cout_inscription':
       case 'lieu_inscription': {
         // "combien ça coûte à Lyon ?": the answer, then which académie that place belongs to.
         const academyEntry = a.kb.entryForIntent('academie');
-        if (!place || !academyEntry) return withU(a.entryAnswer(entry));
+        if (!place || !academyEntry) return answer(a.entryAnswer(entry));
         const main = a.entryAnswer(entry);
         const where = a.academy(academyEntry, place);
-        if (where.kind === 'prompt') return withU(main);
-        return withU({ ...main, text: `${main.text}\n\n${where.text}`, sources: [...main.sources, ...where.sources], links: [...main.links, ...where.links.filter((l) => !main.links.some((m) => m.url === l.url))] });
+        if (where.kind === 'prompt') return answer(main);
+        return answer({ ...main, text: `${main.text}\n\n${where.text}`, sources: [...main.sources, ...where.sources], links: [...main.links, ...where.links.filter((l) => !main.links.some((m) => m.url === l.url))] });
       }
       case 'session_examen':
       case 'periode_inscription':
       case 'inscription_moment':
-        return withU(a.examPlan(entry, date ?? null, today));
+        // A date is the end of the training only when the learner says so.
+        return answer(a.examPlan(entry, date && dateRole === 'training_end' ? date : null, today));
       default:
-        return withU(a.entryAnswer(entry));
+        return answer(a.entryAnswer(entry));
     }
   }
 

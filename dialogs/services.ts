@@ -8,6 +8,9 @@ import type { Router } from './router.ts';
 export interface ConversationMemory {
   /** Last knowledge entry answered, for "Plus de détails". */
   lastEntryId?: string;
+  /** The learner's grade and when it was obtained, once said (for follow-ups such as « c'était en juin 2024 »). */
+  grade?: { value: number; valid: boolean; text: string };
+  date?: { iso: string; precision: 'day' | 'month' | 'year' };
   /** The welcome was sent (a conversation is greeted once). */
   welcomed?: boolean;
 }

@@ -19,6 +19,12 @@ export interface Answer {
   /** Configured links (the sheet's placeholders), shown as buttons that open a page. */
   links: { label: string; url: string }[];
   entryId?: string;
+  /** Every entry a combined answer gives (several questions in one message). */
+  entryIds?: string[];
+  /** For a computed answer to a yes/no question: what the learner's own case gives. */
+  verdict?: 'oui' | 'non';
+  /** What the conversation should remember from this answer (the learner's grade, the date said). */
+  remember?: { grade?: GradeInput; date?: DateSpec };
   /** How the question was understood (intent, confidence, status), kept with the answer for staff. */
   trace?: { intent: string | null; confidence: number; status: string };
   /** A learner's feedback, on the assistant's acknowledgement of it. */
@@ -115,11 +121,11 @@ export class Answerer {
     const template = entry.templates.dated;
     if (years === undefined || !template) return this.entryAnswer(entry);
     const v = computeValidity(obtained, years, today);
-    return this.compose(entry, fill(template, this.vars({
+    return { ...this.compose(entry, fill(template, this.vars({
       obtained: formatWhen(obtained),
       valid_until: formatUntil(v.validUntil),
       validity_status: v.statusText,
-    })));
+    }))), verdict: v.stillValid ? 'oui' : 'non' };
   }
 
   /** What a grade means: pass (attestation, validity) or not (threshold, next registration). */
@@ -133,15 +139,15 @@ export class Answerer {
       const years = this.kb.numberValue('validity_years');
       if (obtained && years !== undefined && t.passed_dated) {
         const v = computeValidity(obtained, years, today);
-        return this.compose(entry, fill(t.passed_dated, this.vars({
+        return { ...this.compose(entry, fill(t.passed_dated, this.vars({
           grade: gradeText, obtained: formatWhen(obtained), valid_until: formatUntil(v.validUntil), validity_status: v.statusText,
-        })));
+        }))), verdict: v.stillValid ? 'oui' : 'non' };
       }
-      return this.compose(entry, fill(t.passed, this.vars({ grade: gradeText })));
+      return { ...this.compose(entry, fill(t.passed, this.vars({ grade: gradeText }))), verdict: 'oui' };
     }
     const plan = planExam(null, today, this.examMonthName());
     const period = this.kb.entryForIntent('periode_inscription');
-    return this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []);
+    return { ...this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []), verdict: 'non' };
   }
 
   /** Which académie a place belongs to. */

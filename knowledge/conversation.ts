@@ -12,6 +12,12 @@ export const ConversationSchema = z.object({
   menu_intro: Text,
   fallback: Text,
   clarify: Text,
+  /** The last option of a clarification: none of those. */
+  clarify_other: Text,
+  /** A question the sheet does not answer: {about} (what it does not say) and {who} (who to ask). */
+  not_covered: Text,
+  /** The same, after the answers to the other questions of the message. */
+  not_covered_also: Text,
   thanks: Text,
   greeting: Text,
   goodbye: Text,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { Coverage } from './coverage.ts';
 import { KnowledgeFileSchema, type Entry, type KnowledgeFile, type Section } from './schema.ts';
 import { formatZodIssues } from './validation-error.ts';
 
@@ -25,6 +26,8 @@ export class KnowledgeBase {
     readonly file: string,
     readonly data: KnowledgeFile,
     readonly sourceText: string,
+    /** What the sheet does not answer (empty when the knowledge base names no such file). */
+    readonly coverage: Coverage = Coverage.empty(),
   ) {
     for (const e of data.entries) {
       this.byId.set(e.id, e);
@@ -51,7 +54,8 @@ export class KnowledgeBase {
       throw new KnowledgeBaseError(`${file}: document.source_file: cannot read "${sourcePath}"`);
     }
     KnowledgeBase.check(file, data, sourceText);
-    return new KnowledgeBase(file, data, sourceText);
+    const coverage = data.document.not_covered ? Coverage.load(resolve(dirname(file), data.document.not_covered)) : Coverage.empty();
+    return new KnowledgeBase(file, data, sourceText, coverage);
   }
 
   /** Cross-reference and quote checks that a schema cannot express. */
@@ -73,6 +77,13 @@ export class KnowledgeBase {
       e.links.forEach((l, j) => {
         if (!data.links[l]) fail(`entries[${i}].links[${j}]`, `expected one of ${Object.keys(data.links).join(', ') || '(no links declared)'}, got "${l}"`);
       });
+      e.yes_no?.claims.forEach((c, j) => c.when.forEach((p, k) => {
+        try {
+          new RegExp(p);
+        } catch (err) {
+          fail(`entries[${i}].yes_no.claims[${j}].when[${k}]`, `not a valid regular expression: ${(err as Error).message}`);
+        }
+      }));
       for (const [k, v] of Object.entries(e.values)) {
         const previous = valueKeys.get(k);
         if (previous && previous.value !== v) fail(`entries[${i}].values.${k}`, `${JSON.stringify(v)} contradicts ${JSON.stringify(previous.value)} given by entry "${previous.entry}" (a value name means one fact)`);

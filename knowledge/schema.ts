@@ -36,6 +36,15 @@ export const EntrySchema = z.object({
     quotes: z.array(z.string().min(10)).min(1),
   }),
   follow_ups: z.array(Id).default([]),
+  /**
+   * How a yes/no question about this entry is answered: `default` for a plain « … ? », and `claims`
+   * (patterns over the folded question) that the sheet confirms (oui) or contradicts (non).
+   * Without a verdict the answer opens with neither.
+   */
+  yes_no: z.object({
+    default: z.enum(['oui', 'non']).optional(),
+    claims: z.array(z.object({ when: z.array(z.string().min(1)).min(1), answer: z.enum(['oui', 'non']) })).default([]),
+  }).optional(),
 });
 
 export const KnowledgeFileSchema = z.object({
@@ -47,6 +56,8 @@ export const KnowledgeFileSchema = z.object({
     /** Path of the source text, relative to the knowledge base file. */
     source_file: z.string().min(1),
     sections: z.array(SectionSchema).min(1),
+    /** Questions near the subject that the sheet does not answer (path relative to this file). */
+    not_covered: z.string().min(1).optional(),
   }),
   links: z.record(z.string(), LinkSlotSchema).default({}),
   entries: z.array(EntrySchema).min(1),

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CueReader } from './cues.ts';
 import { loadLexicon } from './lexicon.ts';
 import { loadTrainingSet, type TrainingSet } from './training-data.ts';
 import { Understander, type UnderstanderOptions } from './understand.ts';
@@ -21,5 +22,6 @@ export function loadUnderstander(sources: UnderstanderSources): Understander {
   const dir = sources.intentsDir ?? INTENTS_DIR;
   const training = sources.training ?? loadTrainingSet(dir);
   const lexicon = loadLexicon(join(dir, 'lexicon.fr.yaml'));
-  return Understander.build(training, lexicon, sources.gazetteer, sources.options ?? {});
+  const cues = CueReader.load(join(dir, 'frames.fr.yaml'));
+  return Understander.build(training, lexicon, sources.gazetteer, cues, sources.options ?? {});
 }

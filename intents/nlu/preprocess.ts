@@ -100,9 +100,9 @@ export class Preprocessor {
   }
 
   /** Folded, replaced (and optionally corrected) words of a message. */
-  words(text: string, correct = this.options.typoCorrection, corrections?: Correction[]): string[] {
+  words(text: string, correct = this.options.typoCorrection, corrections?: Correction[], shapes = true): string[] {
     let folded = fold(text);
-    for (const [re, token] of SHAPES) folded = folded.replace(re, token);
+    if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
     const out: string[] = [];
     for (const token of tokenize(folded)) {
       const replaced = this.lexicon.replacements.get(token) ?? [token];

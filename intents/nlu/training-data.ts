@@ -14,9 +14,13 @@ const CatalogSchema = z.object({
         id: z.string().regex(/^[a-z_]+$/, 'snake_case intent id'),
         kind: z.enum(INTENT_KINDS),
         covers: z.string().min(1),
+        subjects: z.array(z.string()).default([]),
+        asks: z.array(z.string()).default([]),
       }),
     )
     .min(2),
+  complements: z.array(z.tuple([z.string(), z.string()])).default([]),
+  overview: z.record(z.string(), z.array(z.string()).min(1)).default({}),
 });
 
 const TrainingFileSchema = z.object({
@@ -24,12 +28,23 @@ const TrainingFileSchema = z.object({
   utterances: z.array(z.string().trim().min(1)).min(20, 'at least 20 utterances per intent'),
 });
 
-export interface IntentInfo { id: string; kind: IntentKind; covers: string }
+export interface IntentInfo {
+  id: string;
+  kind: IntentKind;
+  covers: string;
+  /** What a question answered by this intent is about, and what it asks (names from frames.fr.yaml). */
+  subjects?: string[];
+  asks?: string[];
+}
 export interface Example { text: string; intent: string }
 
 export interface TrainingSet {
   catalog: IntentInfo[];
   examples: Example[];
+  /** Pairs of intents answered together when a broad question is both. */
+  complements?: [string, string][];
+  /** Subject → intents that answer a bare mention of it ("inscription ?"). */
+  overview?: Record<string, string[]>;
 }
 
 function readYaml(file: string): unknown {
@@ -63,7 +78,10 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   }
   const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
-  return { catalog, examples };
+  const { complements, overview } = catalogResult.data;
+  const unknown = [...complements.flat(), ...Object.values(overview).flat()].filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new Error(`${catalogFile}: complements/overview: unknown intent(s): ${[...new Set(unknown)].join(', ')}`);
+  return { catalog, examples, complements, overview };
 }
 
 /** Reads a labelled JSONL file ({"text","intent"} per line), e.g. the held-out test set. */

@@ -5,7 +5,8 @@ import { PlaceExtractor, type Gazetteer, type Place } from './entities/place.ts'
 import { DEFAULT_PREPROCESS, Preprocessor, type Correction, type PreprocessOptions } from './preprocess.ts';
 import { SmalltalkMatcher } from './smalltalk.ts';
 import { ScopeClassifier, type Scope, type ScopeLabel } from './scope.ts';
-import { sentences } from './text.ts';
+import { fold, sentences } from './text.ts';
+import type { CueReader, Cues } from './cues.ts';
 import type { IntentInfo, TrainingSet } from './training-data.ts';
 import type { Lexicon } from './lexicon.ts';
 
@@ -15,6 +16,8 @@ export interface Entities {
   grade?: Grade;
   date?: FrenchDate;
   place?: Place;
+  /** What the date is: the end of the training, or when a result was obtained (only when said). */
+  dateRole?: 'training_end' | 'obtained';
 }
 
 export interface Understanding {
@@ -28,6 +31,31 @@ export interface Understanding {
   entities: Entities;
   /** Words corrected as typos, for transcripts and debugging. */
   corrections: Correction[];
+}
+
+/** One question of a message, read as what it is about × what it asks. */
+export interface Frame extends Understanding {
+  /** The clause folded, SMS words replaced and typos corrected (what coverage rules read). */
+  normal: string;
+  cues: Cues;
+  /** Intents answered with `intent` because the question is broad enough to be both. */
+  also: string[];
+  /** The clause names no subject and was read with the conversation's (« et c'est gratuit ? »). */
+  fromContext: boolean;
+  /** The clause asks something (a statement such as « je termine en mars » does not). */
+  question: boolean;
+}
+
+/** A whole message: its questions in order, and the entities found anywhere in it. */
+export interface Reading {
+  text: string;
+  frames: Frame[];
+  entities: Entities;
+}
+
+/** What the conversation was about, for elliptical follow-ups. */
+export interface ReadingContext {
+  intent?: string;
 }
 
 export interface DecisionOptions {
@@ -44,32 +72,59 @@ export interface DecisionOptions {
   /** Between this and scopeThreshold, a message is still answered if its intent is this clear... */
   scopeFloor: number;
   clearIntent: number;
+  /** Weight of an intent whose subjects the question does not name (when it names others). */
+  subjectMismatch: number;
+  /** Weight of an intent that does not answer what the question asks (quand, où, combien…). */
+  askMismatch: number;
+  /** A question whose words name the domain is in scope unless the gate is at least this sure it is not. */
+  cueOffCeiling: number;
+  /** A complementary second intent is answered too when its weight reaches this. */
+  complementFloor: number;
 }
 
-export const DEFAULT_DECISION: DecisionOptions = { scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6, smalltalkThreshold: 0.5 };
+export const DEFAULT_DECISION: DecisionOptions = {
+  scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6,
+  smalltalkThreshold: 0.5, subjectMismatch: 0.05, askMismatch: 0.1, cueOffCeiling: 0.97, complementFloor: 0.2,
+};
 
 export const OUT_OF_SCOPE = 'hors_sujet';
 
-/** Every tunable of understanding (defaults chosen by cross-validation on the training set: npm run eval -- --cv 5). */
+/** Asks that only the exam domain answers here ("combien ça coûte ?" alone is about registration). */
+const DOMAIN_ASKS = new Set(['prix', 'duree', 'format', 'seuil', 'statut']);
+
+/** Every tunable of understanding (defaults chosen by cross-validation on the training set: npm run eval:tune). */
 export interface UnderstanderOptions {
   preprocess: Partial<PreprocessOptions>;
   classifier: Partial<ClassifierOptions>;
   decision: Partial<DecisionOptions>;
 }
 
-interface Reading { ranking: Scored[]; corrections: Correction[]; scope: Scope; score: number }
+interface Scoring { ranking: Scored[]; corrections: Correction[]; scope: Scope }
+interface Reading1 extends Scoring { score: number }
+
+/** Words of a clause that carry meaning (for "a bare subject": « inscription ? », « l'examen »). */
+const FILLER = /^(le|la|les|l|un|une|des|de|du|d|et|ou|pour|sur|a|au|aux|c|est|ce|ca|quoi|svp|stp|merci|bonjour|alors|donc|mon|ma|mes|votre|vos|info|infos|question|questions|renseignement|renseignements|concernant|niveau|pour|z\w+)$/;
 
 /**
- * Turns a learner's message into an intent with a real confidence, plus entities.
+ * Turns a learner's message into questions (frames), each with an intent and a real confidence, plus
+ * entities. The stages, in order:
  *
- * Two decisions, each on a real probability. First, is the message about the exam at all? A two-class
- * Bayes gate (all in-scope examples against off-topic ones, with unknown-word markers) gives
- * P(in scope); below `scopeThreshold`, or when the off-topic intent wins, the assistant refuses.
- * Then, which question? natural's raw Bayes values over the intents are normalised into a posterior;
- * a clear winner is answered, two close intents get "Vouliez-vous dire…". The confidence recorded is
- * P(in scope) × P(intent).
+ * 1. conversation: a message that is only a greeting, thanks or goodbye (phrase list);
+ * 2. clauses: the message is cut where a second question starts (« …, et il faut combien ? »);
+ * 3. cues: each clause's subjects and asks (frames.fr.yaml), and whether it is a yes/no question;
+ * 4. context: a clause that names no subject is read with the previous clause's subject, or — when
+ *    elliptical (« et c'est gratuit ? ») — with the conversation's;
+ * 5. classifier: natural's Bayes over the clause gives P(scope) (exam / conversation / off-topic) and
+ *    the intents' posterior; the cues then weigh each intent (an intent about another subject, or
+ *    that does not answer what is asked, is unlikely) and the posterior is normalised again;
+ * 6. decision: answer, answer two complementary intents, ask « Vouliez-vous dire… », or refuse.
+ *
+ * Whether the sheet covers a question at all is the knowledge base's call (see the Router).
  */
 export class Understander {
+  private readonly intents: Map<string, IntentInfo>;
+  private readonly complements: Set<string>;
+
   constructor(
     private readonly classifier: IntentClassifier,
     private readonly preprocessor: Preprocessor,
@@ -77,10 +132,24 @@ export class Understander {
     private readonly smalltalk: SmalltalkMatcher,
     private readonly scope: ScopeClassifier,
     readonly catalog: IntentInfo[],
+    private readonly cues: CueReader,
     private readonly decision: DecisionOptions = DEFAULT_DECISION,
-  ) {}
+    complements: [string, string][] = [],
+    private readonly overview: Record<string, string[]> = {},
+  ) {
+    this.intents = new Map(catalog.map((i) => [i.id, i]));
+    this.complements = new Set(complements.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
+    // Wiring checked at start: every subject and ask an intent names exists in frames.fr.yaml.
+    const subjects = new Set(cues.subjectNames);
+    const asks = new Set(cues.askNames);
+    for (const i of catalog) {
+      for (const name of i.subjects ?? []) if (!subjects.has(name)) throw new Error(`intents/catalog.yaml: ${i.id}.subjects: "${name}" is not a subject of frames.fr.yaml`);
+      for (const name of i.asks ?? []) if (!asks.has(name)) throw new Error(`intents/catalog.yaml: ${i.id}.asks: "${name}" is not an ask of frames.fr.yaml`);
+    }
+    for (const name of Object.keys(overview)) if (!subjects.has(name)) throw new Error(`intents/catalog.yaml: overview.${name}: not a subject of frames.fr.yaml`);
+  }
 
-  static build(training: TrainingSet, lexicon: Lexicon, gazetteer: Gazetteer, options: Partial<UnderstanderOptions> = {}): Understander {
+  static build(training: TrainingSet, lexicon: Lexicon, gazetteer: Gazetteer, cues: CueReader, options: Partial<UnderstanderOptions> = {}): Understander {
     const preprocessor = new Preprocessor(lexicon, { ...DEFAULT_PREPROCESS, ...options.preprocess });
     const places = new PlaceExtractor(gazetteer);
     // Place names become one token, in training as in use (see PlaceExtractor.mask).
@@ -106,10 +175,10 @@ export class Understander {
         classifierOptions.minFeatureCount,
       ),
     }));
-    return new Understander(classifier, preprocessor, places, new SmalltalkMatcher(lexicon), scope, training.catalog, decision);
+    return new Understander(classifier, preprocessor, places, new SmalltalkMatcher(lexicon), scope, training.catalog, cues, decision, training.complements, training.overview);
   }
 
-  private read(original: string): Reading | null {
+  private classify(original: string): Reading1 | null {
     const text = this.places.mask(original);
     const pre = this.preprocessor.process(text);
     const c = this.classifier.classifyFeatures(pre.features);
@@ -119,14 +188,14 @@ export class Understander {
     return { ranking: c.ranking, corrections: pre.corrections, scope, score: Math.max(scope.exam, scope.chat) * c.ranking[0]!.probability };
   }
 
-  /** The best reading among the whole message and each of its sentences. */
-  score(text: string): { ranking: Scored[]; corrections: Correction[]; scope: Scope } {
+  /** The best reading among the whole text and each of its sentences (the classifier's view, no cues). */
+  score(text: string): Scoring {
     const candidates = new Set([text, this.smalltalk.stripGreeting(text)]);
     const parts = sentences(text);
     if (parts.length > 1) for (const p of parts) candidates.add(p);
-    let best: Reading | null = null;
+    let best: Reading1 | null = null;
     for (const candidate of candidates) {
-      const reading = this.read(candidate);
+      const reading = this.classify(candidate);
       if (reading && (!best || reading.score > best.score)) best = reading;
     }
     return best ?? { ranking: [], corrections: [], scope: { exam: 0, chat: 0, off: 1 } };
@@ -137,55 +206,165 @@ export class Understander {
     const grade = extractGrade(text);
     if (grade) entities.grade = grade;
     const date = extractDate(text, today);
-    if (date) entities.date = date;
+    if (date) {
+      entities.date = date;
+      const f = fold(text);
+      // A date is the end of the training or a result's date only when the learner says so.
+      if (/\b(fini\w*|termin\w*|fin de (ma |la )?formation|finis|acheve\w*|fin de mon)\b/.test(f)) entities.dateRole = 'training_end';
+      else if (/\b(eu|obtenu|reussi|valide|c'?etait|ai passe|l'ai passe|admis|attestation)\b/.test(f) || grade?.personal) entities.dateRole = 'obtained';
+    }
     const place = this.places.extract(text);
     if (place) entities.place = place;
     return entities;
   }
 
-  understand(text: string, today: Date): Understanding {
+  /** The whole message as questions (see the class comment for the stages). */
+  read(text: string, today: Date, context: ReadingContext = {}): Reading {
     const entities = this.extractEntities(text, today);
     const small = this.smalltalk.match(text);
     if (small) {
-      return { text, intent: small, confidence: 1, status: 'answered', alternatives: [{ intent: small, probability: 1 }], entities, corrections: [] };
+      const frame = this.frame(text, { text, intent: small, confidence: 1, status: 'answered', alternatives: [{ intent: small, probability: 1 }], entities, corrections: [] });
+      return { text, frames: [frame], entities };
     }
-    const { ranking, corrections, scope } = this.score(text);
+    const body = fold(this.smalltalk.stripGreeting(text));
+    const clauses = this.clauses(body);
+    const frames: Frame[] = [];
+    let previous: string | undefined;
+    for (const [i, clause] of clauses.entries()) {
+      // The first clause may continue the conversation; later ones continue the message.
+      const f = this.readClause(clause, entities, i === 0 ? context.intent : previous, i === 0 ? 'conversation' : 'message');
+      frames.push(f);
+      if (f.status !== 'fallback' && f.intent && this.kindOf(f.intent) !== 'smalltalk') previous = f.intent;
+    }
+    if (clauses.length > 1) {
+      const whole = this.readClause(body, entities, context.intent, 'conversation');
+      const answered = frames.filter((f) => f.status === 'answered' && f.question);
+      // Cutting did not help (one question after all, or none understood): read the message whole.
+      if (answered.length === 0 || (answered.length === 1 && whole.status === 'answered' && whole.intent === answered[0]!.intent)) {
+        return { text, frames: [whole, ...frames.filter((f) => f !== answered[0] && f.status !== 'answered')], entities };
+      }
+    }
+    return { text, frames, entities };
+  }
+
+  /** The main question of a message (the first one understood), as one Understanding. */
+  understand(text: string, today: Date, context: ReadingContext = {}): Frame {
+    const reading = this.read(text, today, context);
+    return reading.frames.find((f) => f.status === 'answered') ?? reading.frames.find((f) => f.status === 'ambiguous') ?? reading.frames[0]!;
+  }
+
+  /** Where one question ends and the next begins; a piece that asks nothing stays with its neighbour. */
+  private clauses(folded: string): string[] {
+    const pieces: string[] = [];
+    let at = 0;
+    const spaced = folded.replace(/['’-]/g, ' ');
+    for (const point of this.cues.splitPoints(spaced)) {
+      // A question mark or semicolon ends the clause it closes; a join word starts the next one.
+      const end = /[?;]/.test(spaced[point]!) ? point + 1 : point;
+      if (end > at) pieces.push(folded.slice(at, end));
+      at = end;
+    }
+    pieces.push(folded.slice(at));
+    const clauses: string[] = [];
+    for (const raw of pieces) {
+      const piece = raw.trim().replace(/^[,.!;:\s]+/, '');
+      if (!piece) continue;
+      const normal = this.normalize(piece);
+      const c = this.cues.read(normal, piece);
+      const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo;
+      if (clauses.length > 0 && (!asks || normal.split(' ').length < 2)) clauses[clauses.length - 1] += ` ${piece}`;
+      else clauses.push(piece);
+    }
+    return clauses.length > 0 ? clauses : [folded];
+  }
+
+  /** Folded words with SMS spellings replaced and typos corrected, places masked, joined by spaces. */
+  normalize(text: string): string {
+    return this.preprocessor.words(this.places.mask(text), undefined, undefined, false).join(' ');
+  }
+
+  private primarySubject(intent: string | undefined): string | undefined {
+    return intent ? this.intents.get(intent)?.subjects?.[0] : undefined;
+  }
+
+  private readClause(clause: string, entities: Entities, contextIntent: string | undefined, contextKind: 'conversation' | 'message'): Frame {
+    const normal = this.normalize(clause);
+    const cues = this.cues.read(normal, clause);
+    if (entities.grade?.personal && /\b(eu|obtenu|note|avec|j ai)\b/.test(normal)) cues.subjects.add('note');
+    const contextSubject = this.primarySubject(contextIntent);
+    // Read with the context's subject: always within a message, after an answer only when elliptical.
+    const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal));
+    const subjects = useContext ? new Set([contextSubject!]) : cues.subjects;
+    const { ranking, corrections, scope } = this.score(useContext ? `${contextSubject} ${clause}` : clause);
     const d = this.decision;
     const isChat = (intent: string) => this.kindOf(intent) === 'smalltalk';
-    // P(about the exam | not conversation): the gate for questions, comparable across messages.
     const examScope = scope.exam + scope.off > 0 ? scope.exam / (scope.exam + scope.off) : 0;
-    // Confidence recorded for each intent: P(scope) × P(intent | message).
-    const confidenceOf = (r: Scored): number =>
-      r.intent === OUT_OF_SCOPE ? scope.off : isChat(r.intent) ? r.probability * scope.chat : r.probability * examScope;
-    const result = (intent: string | null, status: UnderstandingStatus): Understanding => {
-      const scored = ranking.map((r) => ({ intent: r.intent, probability: confidenceOf(r) }));
+    const question = cues.asks.size > 0 || cues.yesNo || /\?\s*$/.test(clause) || cues.subjects.size > 0;
+
+    // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
+    const weigh = (intent: string, p: number): number => {
+      const info = this.intents.get(intent);
+      if (!info) return p;
+      let w = p;
+      if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x))) w *= d.subjectMismatch;
+      if (cues.asks.size > 0 && info.asks?.length && !info.asks.some((x) => cues.asks.has(x))) w *= d.askMismatch;
+      return w;
+    };
+    const questions = ranking.filter((r) => !isChat(r.intent) && r.intent !== OUT_OF_SCOPE);
+    const weights = questions.map((r) => ({ intent: r.intent, probability: weigh(r.intent, r.probability) }));
+    const total = weights.reduce((sum, r) => sum + r.probability, 0);
+    const weighted = total > 0 ? weights.map((r) => ({ ...r, probability: r.probability / total })).sort((a, b) => b.probability - a.probability) : [];
+
+    const confidenceOf = (r: Scored): number => (r.intent === OUT_OF_SCOPE ? scope.off : isChat(r.intent) ? r.probability * scope.chat : r.probability * Math.max(examScope, useContext ? 0.5 : 0));
+    const result = (intent: string | null, status: UnderstandingStatus, also: string[] = []): Frame => {
+      const scored = [...weighted, ...ranking.filter((r) => isChat(r.intent) || r.intent === OUT_OF_SCOPE)].map((r) => ({ intent: r.intent, probability: confidenceOf(r) }));
       const chosen = scored.find((a) => a.intent === intent);
       const others = scored.filter((a) => a.intent !== intent).sort((a, b) => b.probability - a.probability);
       const alternatives = (chosen ? [chosen, ...others] : others).slice(0, 3);
-      return { text, intent, confidence: chosen?.probability ?? 0, status, alternatives, entities, corrections };
+      return {
+        text: clause, intent, confidence: chosen?.probability ?? 0, status, alternatives, entities, corrections,
+        normal, cues, also, fromContext: useContext, question,
+      };
     };
-    if (ranking.length === 0) return result(null, 'fallback');
+    if (ranking.length === 0 && subjects.size === 0) return result(null, 'fallback');
+
+    // A bare subject (« inscription ? », « l'examen ») gets that subject's overview.
+    const content = normal.split(' ').filter((w) => w && !FILLER.test(w));
+    if (cues.asks.size === 0 && !cues.yesNo && cues.subjects.size >= 1 && content.length <= 2) {
+      const subject = [...cues.subjects].find((x) => this.overview[x]);
+      const list = subject ? this.overview[subject]! : [];
+      if (list.length > 0) return result(list[0]!, 'answered', list.slice(1));
+    }
 
     // Conversation (greetings, thanks, "what can you do"): no fact is asserted, the pooled class decides.
-    if (scope.chat >= scope.exam && scope.chat >= scope.off) {
+    if (scope.chat >= scope.exam && scope.chat >= scope.off && cues.subjects.size === 0 && !useContext) {
       const chat = ranking.find((r) => isChat(r.intent));
-      // Which conversational intent must be clear too: "une bonne blague ?" is not a goodbye.
       if (chat && scope.chat >= d.smalltalkThreshold && chat.probability >= d.clearIntent) return result(chat.intent, 'answered');
-      return result(chat?.intent ?? OUT_OF_SCOPE, 'fallback');
+      if (cues.asks.size === 0) return result(chat?.intent ?? OUT_OF_SCOPE, 'fallback');
     }
-    const questions = ranking.filter((r) => !isChat(r.intent));
-    const first = questions[0];
-    const second = questions[1];
+    const first = weighted[0];
+    const second = weighted[1];
     if (!first) return result(OUT_OF_SCOPE, 'fallback');
-    const outOfScope = first.intent === OUT_OF_SCOPE ||
-      examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
-    if (outOfScope) return result(OUT_OF_SCOPE, 'fallback');
-    const close = !!second && second.intent !== OUT_OF_SCOPE && first.probability - second.probability < d.ambiguityMargin;
-    const unsure = first.probability < d.answerThreshold;
-    if ((close || unsure) && second && second.intent !== OUT_OF_SCOPE && first.probability + second.probability >= d.ambiguityFloor) {
-      return result(first.intent, 'ambiguous');
+    // The gate: refuse what is not about the exam. Words that name the domain (or a follow-up read in
+    // context) count as evidence the classifier's gate, trained on whole sentences, may miss.
+    const domainAsk = [...cues.asks].some((a) => DOMAIN_ASKS.has(a));
+    const cueEvidence = (subjects.size > 0 || domainAsk) && weigh(first.intent, 1) === 1 && scope.off < d.cueOffCeiling;
+    const rawFirst = ranking.find((r) => !isChat(r.intent));
+    const gateSaysOff = rawFirst?.intent === OUT_OF_SCOPE || examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
+    if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');
+    if (second && this.complements.has(`${first.intent}|${second.intent}`) && second.probability >= d.complementFloor) {
+      return result(first.intent, 'answered', [second.intent]);
     }
+    const close = !!second && first.probability - second.probability < d.ambiguityMargin;
+    const unsure = first.probability < d.answerThreshold;
+    if ((close || unsure) && second && first.probability + second.probability >= d.ambiguityFloor) return result(first.intent, 'ambiguous');
     return result(first.intent, unsure ? 'fallback' : 'answered');
+  }
+
+  /** A frame for an understanding obtained otherwise (conversation phrases, a decision made elsewhere). */
+  frame(text: string, u: Understanding, question = false): Frame {
+    const normal = this.normalize(text);
+    return { ...u, normal, cues: this.cues.read(normal, text), also: [], fromContext: false, question };
   }
 
   /** Place in a message; `bare` accepts a lone département number (answer to "which département?"). */
@@ -194,6 +373,11 @@ export class Understander {
   }
 
   kindOf(intent: string): IntentInfo['kind'] | undefined {
-    return this.catalog.find((i) => i.id === intent)?.kind;
+    return this.intents.get(intent)?.kind;
+  }
+
+  /** The subjects an intent is about (catalog.yaml). */
+  subjectsOf(intent: string): string[] {
+    return this.intents.get(intent)?.subjects ?? [];
   }
 }

@@ -84,7 +84,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     if (filter.channel) { where.push('channel_id = ?'); params.push(filter.channel); }
     if (filter.from) { having.push('MAX(at) >= ?'); havingParams.push(filter.from.getTime()); }
     if (filter.to) { having.push('MIN(at) <= ?'); havingParams.push(filter.to.getTime()); }
-    if (filter.unansweredOnly) having.push("SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) > 0");
+    if (filter.unansweredOnly) having.push("SUM(direction = 'out' AND status IN ('fallback', 'ambiguous', 'not_covered')) > 0");
     if (filter.negativeFeedbackOnly) having.push("SUM(feedback = 'down') > 0");
     if (filter.intent) { having.push('SUM(intent = ?) > 0'); havingParams.push(filter.intent); }
     if (filter.text) {
@@ -93,7 +93,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     }
     const sql = `SELECT conversation_id, channel_id, user_id, MIN(at) AS started, MAX(at) AS last,
         SUM(direction = 'in' AND type = 'message') AS turns,
-        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) AS unanswered,
+        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous', 'not_covered')) AS unanswered,
         SUM(feedback = 'down') AS negative
       FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       GROUP BY conversation_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
@@ -125,7 +125,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     const perIntent = this.db.prepare(`SELECT intent, COUNT(*) AS answers FROM activities
       WHERE at >= ? AND direction = 'out' AND intent IS NOT NULL AND status = 'answered' GROUP BY intent ORDER BY answers DESC`).all(t) as { intent: string; answers: number }[];
     const totals = this.db.prepare(`SELECT SUM(direction = 'out' AND status = 'answered') AS answered,
-        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous')) AS unanswered,
+        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous', 'not_covered')) AS unanswered,
         SUM(feedback = 'up') AS up, SUM(feedback = 'down') AS down
       FROM activities WHERE at >= ?`).get(t) as { answered: number | null; unanswered: number | null; up: number | null; down: number | null };
     return { questionsPerDay: perDay, perIntent, answered: totals.answered ?? 0, unanswered: totals.unanswered ?? 0, feedbackUp: totals.up ?? 0, feedbackDown: totals.down ?? 0 };
@@ -154,7 +154,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
       JOIN activities a ON a.seq = (
         SELECT MIN(seq) FROM activities WHERE conversation_id = q.conversation_id AND seq > q.seq AND direction = 'out' AND type = 'message')
       WHERE q.direction = 'in' AND q.type = 'message' AND q.text <> ''
-        AND (a.status IN ('fallback', 'ambiguous') OR (a.confidence IS NOT NULL AND a.confidence < ?))
+        AND (a.status IN ('fallback', 'ambiguous', 'not_covered') OR (a.confidence IS NOT NULL AND a.confidence < ?))
       ORDER BY q.at DESC`).all(minConfidence) as { conversation_id: string; text: string; at: number; status: string | null; intent: string | null; confidence: number | null }[];
     return rows.map((r) => ({
       conversationId: r.conversation_id, text: r.text, at: new Date(r.at), status: r.status ?? 'low_confidence',

@@ -51,6 +51,8 @@ const DAY_MONTH = new RegExp(`\\b(?:le\\s+)(1er|\\d{1,2})\\s+${MONTH_WORD}(?!\\s
 const MONTH_YEAR = new RegExp(`\\b${MONTH_WORD}\\s+(\\d{4})\\b`);
 const MONTH_RELATIVE = new RegExp(`\\b(?:en\\s+|au\\s+mois\\s+d[e']\\s*|mois\\s+d[e']\\s*|d'|fin\\s+|debut\\s+|mi[\\s-])?${MONTH_WORD}(?:\\s+(prochain|dernier|passe|de\\s+cette\\s+annee|de\\s+l'annee\\s+prochaine|de\\s+l'annee\\s+derniere))?\\b`);
 const MONTH_NUMERIC_YEAR = /\b(\d{1,2})\s*[/-]\s*(\d{4})\b/;
+/** Verbs and phrases that place an event in the past. */
+const PAST = /\b(eu|obtenu|valide|reussi|ai passe|fini|finie|termine|terminee|rate|loupe|c'etait|c etait|etait|avais|acheve|achevee)\b/;
 const YEAR_ONLY = /\b(?:en|depuis|annee|in)\s+((?:19|20)\d{2})\b/;
 
 /**
@@ -58,8 +60,11 @@ const YEAR_ONLY = /\b(?:en|depuis|annee|in)\s+((?:19|20)\d{2})\b/;
  * "aujourd'hui", "le mois dernier", "en 2025". Relative expressions are resolved against `today`.
  * A month without a year is the next such month (or the last one with "dernier"/"passé").
  */
-export function extractDate(text: string, today: Date): FrenchDate | null {
+export function extractDate(text: string, today: Date, options: { past?: boolean } = {}): FrenchDate | null {
   const f = fold(text);
+  // The learner places the event in the past (« j'ai fini en septembre », « je l'ai eu en juillet »),
+  // or the question asked was about a past event (a finished training, a result obtained).
+  const past = options.past ?? PAST.test(f);
   const now = startOfDay(today);
   let m = f.match(NUMERIC);
   if (m) {
@@ -89,7 +94,7 @@ export function extractDate(text: string, today: Date): FrenchDate | null {
       // Without a year, a past event ("validé le 15 juin") is the last such day; learners mostly
       // speak of results already obtained or of a training end this year.
       let d = safeDate(now.getFullYear(), month, day);
-      if (d && d > now && /\b(eu|obtenu|valide|reussi|passe|fini|termine)\b/.test(f)) d = safeDate(now.getFullYear() - 1, month, day);
+      if (d && d > now && past) d = safeDate(now.getFullYear() - 1, month, day);
       if (d) return { date: d, precision: 'day', text: m[0] };
     }
   }
@@ -132,9 +137,12 @@ export function extractDate(text: string, today: Date): FrenchDate | null {
         if (month >= now.getMonth() || /annee/.test(qualifier)) year -= 1;
       } else if (/cette\s+annee/.test(qualifier)) {
         // this calendar year
+      } else if (past) {
+        // A past event: the last such month (this one included).
+        if (month > now.getMonth()) year -= 1;
       } else if (month < now.getMonth()) {
-        // A bare month already past this year: a past event if the verb says so, else next year's.
-        year += /\b(eu|obtenu|valide|reussi|passe|fini|termine)\b/.test(f) ? 0 : 1;
+        // A bare month already past this year, for a future event: next year's.
+        year += 1;
       }
       const d = new Date(year, month, 1);
       return { date: d, precision: 'month', text: m[0].trim() };

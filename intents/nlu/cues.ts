@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { formatZodIssues } from '../../knowledge/validation-error.ts';
+
+/**
+ * What a clause is about and what it asks, read from the words themselves (intents/frames.fr.yaml).
+ *
+ * The classifier sees a bag of words and cannot tell "où s'inscrire" from "quand s'inscrire" once
+ * "inscri" dominates; a handful of explicit cues (question words, the nouns of the domain) can. They
+ * do not answer on their own: they weigh the classifier's intents (see FrameReader).
+ */
+
+const Patterns = z.array(z.string().min(1));
+const FramesSchema = z.object({
+  subjects: z.record(z.string().regex(/^[a-z_]+$/), Patterns),
+  asks: z.record(z.string().regex(/^[a-z_]+$/), Patterns),
+  yes_no: z.object({
+    questions: Patterns,
+    statement_question: z.string(),
+    open_words: z.string(),
+    negation: z.string(),
+  }),
+  clause_joins: Patterns,
+  ellipsis: Patterns,
+});
+
+export interface Cues {
+  subjects: Set<string>;
+  asks: Set<string>;
+  /** A closed question (« c'est un oral ? », « je peux passer que le bloc 4 ? »). */
+  yesNo: boolean;
+  /** Asked in the negative (« je n'ai pas le droit ? »): a yes is said « Si ». */
+  negated: boolean;
+}
+
+function compile(file: string, where: string, source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (err) {
+    throw new Error(`${file}: ${where}: not a valid regular expression: ${(err as Error).message}`);
+  }
+}
+
+const compileAll = (file: string, where: string, list: string[]) => list.map((p, i) => compile(file, `${where}[${i}]`, p));
+
+export class CueReader {
+  private constructor(
+    private readonly subjectPatterns: Map<string, RegExp[]>,
+    private readonly askPatterns: Map<string, RegExp[]>,
+    private readonly yesNo: { questions: RegExp[]; statement: RegExp; open: RegExp; negation: RegExp },
+    private readonly joins: RegExp,
+    private readonly ellipsis: RegExp[],
+  ) {}
+
+  static load(file: string): CueReader {
+    let raw: unknown;
+    try {
+      raw = parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`${file}: not valid YAML: ${(err as Error).message}`);
+    }
+    const result = FramesSchema.safeParse(raw);
+    if (!result.success) throw new Error(formatZodIssues(file, result.error));
+    const d = result.data;
+    const subjects = new Map(Object.entries(d.subjects).map(([k, v]) => [k, compileAll(file, `subjects.${k}`, v)]));
+    const asks = new Map(Object.entries(d.asks).map(([k, v]) => [k, compileAll(file, `asks.${k}`, v)]));
+    const yn = {
+      questions: compileAll(file, 'yes_no.questions', d.yes_no.questions),
+      statement: compile(file, 'yes_no.statement_question', d.yes_no.statement_question),
+      open: compile(file, 'yes_no.open_words', d.yes_no.open_words),
+      negation: compile(file, 'yes_no.negation', d.yes_no.negation),
+    };
+    compileAll(file, 'clause_joins', d.clause_joins);
+    const joins = new RegExp(d.clause_joins.map((j) => `(?:${j})`).join('|'), 'g');
+    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis));
+  }
+
+  get subjectNames(): string[] {
+    return [...this.subjectPatterns.keys()];
+  }
+
+  get askNames(): string[] {
+    return [...this.askPatterns.keys()];
+  }
+
+  /**
+   * Cues of a clause. `normal` is the clause folded with SMS words replaced and typos corrected
+   * (words joined by single spaces); `raw` the clause as typed (for its final "?").
+   */
+  read(normal: string, raw: string): Cues {
+    const subjects = new Set<string>();
+    for (const [name, patterns] of this.subjectPatterns) if (patterns.some((p) => p.test(normal))) subjects.add(name);
+    const asks = new Set<string>();
+    for (const [name, patterns] of this.askPatterns) if (patterns.some((p) => p.test(normal))) asks.add(name);
+    const y = this.yesNo;
+    const open = y.open.test(normal);
+    const closedForm = y.questions.some((p) => p.test(normal));
+    // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
+    const yesNo = closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim());
+    return { subjects, asks, yesNo, negated: yesNo && y.negation.test(normal) };
+  }
+
+  /** Cut points between questions in a message: question marks, « et », « aussi », « sinon »… */
+  splitPoints(normal: string): number[] {
+    const points: number[] = [];
+    for (const m of normal.matchAll(this.joins)) points.push(m.index!);
+    return points;
+  }
+
+  /** A clause that continues the previous question rather than asking a new one. */
+  isElliptical(normal: string): boolean {
+    return this.ellipsis.some((p) => p.test(normal));
+  }
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { formatZodIssues } from './validation-error.ts';
+
+/**
+ * What the sheet does not answer (knowledge/not-covered.yaml): near-domain topics — another bloc, the
+ * VAE, funding, accommodations, the exact date or place… — for which the assistant says « la fiche ne
+ * précise pas » and who can answer, instead of an exam fact that merely shares the question's words.
+ */
+
+const CoverageSchema = z.object({
+  topics: z.array(z.object({
+    id: z.string().regex(/^[a-z0-9-]+$/),
+    about: z.string().min(3),
+    ask: z.string().min(1),
+    patterns: z.array(z.string().min(1)).min(1),
+  })),
+  ask: z.record(z.string(), z.string().min(3)),
+});
+
+export interface UncoveredTopic {
+  id: string;
+  /** Completes « La fiche de sanction ne précise pas … ». */
+  about: string;
+  /** Who to ask, in the assistant's words. */
+  ask: string;
+}
+
+export class Coverage {
+  private constructor(private readonly topics: (UncoveredTopic & { patterns: RegExp[] })[]) {}
+
+  static empty(): Coverage {
+    return new Coverage([]);
+  }
+
+  static load(file: string): Coverage {
+    let raw: unknown;
+    try {
+      raw = parse(readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`${file}: cannot read: ${(err as Error).message}`);
+    }
+    const result = CoverageSchema.safeParse(raw);
+    if (!result.success) throw new Error(formatZodIssues(file, result.error));
+    const { topics, ask } = result.data;
+    return new Coverage(topics.map((t, i) => {
+      const who = ask[t.ask];
+      if (!who) throw new Error(`${file}: topics[${i}].ask: expected one of ${Object.keys(ask).join(', ')}, got "${t.ask}"`);
+      const patterns = t.patterns.map((p, j) => {
+        try {
+          return new RegExp(p);
+        } catch (err) {
+          throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`);
+        }
+      });
+      return { id: t.id, about: t.about, ask: who, patterns };
+    }));
+  }
+
+  /** The topic the sheet does not cover that a question (normalised words) is about, if any. */
+  uncovered(normal: string): UncoveredTopic | null {
+    for (const t of this.topics) {
+      if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask };
+    }
+    return null;
+  }
+}

@@ -129,7 +129,7 @@ export class Router {
 
     const parts: Part[] = [];
     for (const frame of reading.frames) {
-      const uncovered = a.kb.coverage.uncovered(frame.normal);
+      const uncovered = a.kb.coverage.uncovered(frame.literal);
       if (uncovered && (frame.question || reading.frames.length === 1)) {
         parts.push({ kind: 'uncovered', topic: uncovered, frame });
         continue;

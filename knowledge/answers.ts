@@ -141,13 +141,18 @@ export class Answerer {
         const v = computeValidity(obtained, years, today);
         return { ...this.compose(entry, fill(t.passed_dated, this.vars({
           grade: gradeText, obtained: formatWhen(obtained), valid_until: formatUntil(v.validUntil), validity_status: v.statusText,
-        }))), verdict: v.stillValid ? 'oui' : 'non' };
+        }))), verdict: v.stillValid ? 'oui' : 'non', entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
       }
-      return { ...this.compose(entry, fill(t.passed, this.vars({ grade: gradeText }))), verdict: 'oui' };
+      return { ...this.compose(entry, fill(t.passed, this.vars({ grade: gradeText }))), verdict: 'oui', entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
     }
     const plan = planExam(null, today, this.examMonthName());
     const period = this.kb.entryForIntent('periode_inscription');
-    return { ...this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []), verdict: 'non' };
+    return { ...this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []), verdict: 'non', entryIds: this.idsOf(entry, ['note_requise', 'periode_inscription']) };
+  }
+
+  /** The entry and the entries of these intents, whose facts a computed answer states too. */
+  private idsOf(entry: Entry, intents: string[]): string[] {
+    return [entry.id, ...intents.map((i) => this.kb.entryForIntent(i)?.id).filter((id): id is string => !!id && id !== entry.id)];
   }
 
   /** Which académie a place belongs to. */

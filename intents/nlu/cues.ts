@@ -94,8 +94,11 @@ export class CueReader {
     const asks = new Set<string>();
     for (const [name, patterns] of this.askPatterns) if (patterns.some((p) => p.test(normal))) asks.add(name);
     const y = this.yesNo;
-    const open = y.open.test(normal);
-    const closedForm = y.questions.some((p) => p.test(normal));
+    // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
+    const plain = normal.replace(/\bquand meme\b/g, ' ');
+    const cleft = /^(c est|c etait|ce sont|c) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) .*\bqu[ie]\b/.test(plain);
+    const open = !cleft && y.open.test(plain);
+    const closedForm = cleft || y.questions.some((p) => p.test(plain));
     // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
     const yesNo = closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim());
     return { subjects, asks, yesNo, negated: yesNo && y.negation.test(normal) };

@@ -35,8 +35,10 @@ export interface Understanding {
 
 /** One question of a message, read as what it is about × what it asks. */
 export interface Frame extends Understanding {
-  /** The clause folded, SMS words replaced and typos corrected (what coverage rules read). */
+  /** The clause folded, SMS words replaced and typos corrected (what cue rules read). */
   normal: string;
+  /** The question part of the clause folded with SMS words replaced but no typo correction (what coverage rules read). */
+  literal: string;
   cues: Cues;
   /** Intents answered with `intent` because the question is broad enough to be both. */
   also: string[];
@@ -84,7 +86,7 @@ export interface DecisionOptions {
 
 export const DEFAULT_DECISION: DecisionOptions = {
   scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6,
-  smalltalkThreshold: 0.5, subjectMismatch: 0.05, askMismatch: 0.1, cueOffCeiling: 0.97, complementFloor: 0.2,
+  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0.05,
 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
@@ -226,7 +228,8 @@ export class Understander {
       const frame = this.frame(text, { text, intent: small, confidence: 1, status: 'answered', alternatives: [{ intent: small, probability: 1 }], entities, corrections: [] });
       return { text, frames: [frame], entities };
     }
-    const body = fold(this.smalltalk.stripGreeting(text));
+    // « 1) … 2) … »: list markers are not grades.
+    const body = fold(this.smalltalk.stripGreeting(text)).replace(/(^|\s)\d[).]\s/g, '$1? ');
     const clauses = this.clauses(body);
     const frames: Frame[] = [];
     let previous: string | undefined;
@@ -240,9 +243,7 @@ export class Understander {
       const whole = this.readClause(body, entities, context.intent, 'conversation');
       const answered = frames.filter((f) => f.status === 'answered' && f.question);
       // Cutting did not help (one question after all, or none understood): read the message whole.
-      if (answered.length === 0 || (answered.length === 1 && whole.status === 'answered' && whole.intent === answered[0]!.intent)) {
-        return { text, frames: [whole, ...frames.filter((f) => f !== answered[0] && f.status !== 'answered')], entities };
-      }
+      if (answered.length === 0) return { text, frames: [whole], entities };
     }
     return { text, frames, entities };
   }
@@ -279,8 +280,19 @@ export class Understander {
   }
 
   /** Folded words with SMS spellings replaced and typos corrected, places masked, joined by spaces. */
-  normalize(text: string): string {
-    return this.preprocessor.words(this.places.mask(text), undefined, undefined, false).join(' ');
+  normalize(text: string, correct?: boolean): string {
+    return this.preprocessor.words(this.places.mask(text), correct, undefined, false).join(' ');
+  }
+
+  /**
+   * The sentences of a clause that ask something (a long message tells a life story around its
+   * question; words of the story must not decide what the question is about).
+   */
+  private questionPart(clause: string): string {
+    const parts = sentences(clause);
+    if (parts.length < 2) return clause;
+    const asking = parts.filter((p) => /\?|\b(savoir|voudrais|aimerais|pouvez|pourriez|dites|expliqu\w*|quel\w*|quand|comment|combien|qui|est ce|est-ce|faut il|dois je|puis je)\b/.test(p));
+    return asking.length > 0 ? asking.join(' ') : parts[parts.length - 1]!;
   }
 
   private primarySubject(intent: string | undefined): string | undefined {
@@ -289,7 +301,14 @@ export class Understander {
 
   private readClause(clause: string, entities: Entities, contextIntent: string | undefined, contextKind: 'conversation' | 'message'): Frame {
     const normal = this.normalize(clause);
+    const literal = this.normalize(this.questionPart(clause), false);
     const cues = this.cues.read(normal, clause);
+    // « et les épreuves ? » after « l'inscription c'est quand ? »: a bare subject asks what was just asked.
+    const contextAsks = contextIntent ? this.intents.get(contextIntent)?.asks ?? [] : [];
+    if (cues.asks.size === 0 && cues.subjects.size > 0 && contextAsks.length > 0 && /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)) {
+      cues.asks.add(contextAsks[0]!);
+      cues.yesNo = false;
+    }
     if (entities.grade?.personal && /\b(eu|obtenu|note|avec|j ai)\b/.test(normal)) cues.subjects.add('note');
     const contextSubject = this.primarySubject(contextIntent);
     // Read with the context's subject: always within a message, after an answer only when elliptical.
@@ -299,7 +318,7 @@ export class Understander {
     const d = this.decision;
     const isChat = (intent: string) => this.kindOf(intent) === 'smalltalk';
     const examScope = scope.exam + scope.off > 0 ? scope.exam / (scope.exam + scope.off) : 0;
-    const question = cues.asks.size > 0 || cues.yesNo || /\?\s*$/.test(clause) || cues.subjects.size > 0;
+    const question = cues.asks.size > 0 || cues.yesNo || /\?\s*$/.test(clause);
 
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {
@@ -323,7 +342,7 @@ export class Understander {
       const alternatives = (chosen ? [chosen, ...others] : others).slice(0, 3);
       return {
         text: clause, intent, confidence: chosen?.probability ?? 0, status, alternatives, entities, corrections,
-        normal, cues, also, fromContext: useContext, question,
+        normal, literal, cues, also, fromContext: useContext, question,
       };
     };
     if (ranking.length === 0 && subjects.size === 0) return result(null, 'fallback');
@@ -348,7 +367,7 @@ export class Understander {
     // The gate: refuse what is not about the exam. Words that name the domain (or a follow-up read in
     // context) count as evidence the classifier's gate, trained on whole sentences, may miss.
     const domainAsk = [...cues.asks].some((a) => DOMAIN_ASKS.has(a));
-    const cueEvidence = (subjects.size > 0 || domainAsk) && weigh(first.intent, 1) === 1 && scope.off < d.cueOffCeiling;
+    const cueEvidence = (subjects.size > 0 || domainAsk) && weigh(first.intent, 1) === 1 && (useContext || scope.off < d.cueOffCeiling);
     const rawFirst = ranking.find((r) => !isChat(r.intent));
     const gateSaysOff = rawFirst?.intent === OUT_OF_SCOPE || examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
     if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');
@@ -364,7 +383,7 @@ export class Understander {
   /** A frame for an understanding obtained otherwise (conversation phrases, a decision made elsewhere). */
   frame(text: string, u: Understanding, question = false): Frame {
     const normal = this.normalize(text);
-    return { ...u, normal, cues: this.cues.read(normal, text), also: [], fromContext: false, question };
+    return { ...u, normal, literal: this.normalize(text, false), cues: this.cues.read(normal, text), also: [], fromContext: false, question };
   }
 
   /** Place in a message; `bare` accepts a lone département number (answer to "which département?"). */

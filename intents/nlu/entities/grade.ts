@@ -19,7 +19,7 @@ const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 const OUT_OF_20 = new RegExp(`(?<![\\d/])${NUM}\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 // A number after a grade verb/noun: "j'ai eu 14", "obtenu 9,5", "une note de 12", "ma moyenne est de 11"
 const AFTER_CUE = new RegExp(
-  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|fait|got|scored)\\s+(?:(?:de|d'|a|est|était|etait|:)\\s*)*(?:que\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai|juin|juil|aout|sep|oct|nov|dec|\\d))`,
+  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|fait|got|scored|avec)\\s+(?:(?:de|d'|a|est|était|etait|:)\\s*)*(?:que\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai|juin|juil|aout|sep|oct|nov|dec|\\d))`,
 );
 // A number followed by a grade word: "12 de moyenne", "9 points"
 const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts)\\b`);
@@ -37,6 +37,11 @@ function make(value: number, text: string, personal: boolean): Grade {
 export function extractGrade(text: string, options: { bare?: boolean } = {}): Grade | null {
   const f = fold(text);
   const personal = PERSONAL.test(f) || !!options.bare;
+  // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.
+  const opening = f.match(/^\s*(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
+  if (opening && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai)\b/.test(f)) {
+    return make(parseDecimal(opening[1]!), opening[1]!, true);
+  }
   for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {
     const m = f.match(re);
     if (m) return make(parseDecimal(m[1]!), m[0], personal);

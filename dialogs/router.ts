@@ -137,7 +137,7 @@ export class Router {
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
       if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
       // A statement (« je termine en mars ») is context for the questions around it, not a question.
-      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && f.status === 'answered')) continue;
+      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || a.kb.coverage.uncovered(f.literal)))) continue;
       for (const intent of [frame.intent, ...frame.also]) {
         const route = this.answerIntent(intent, frame, reading, today, topic);
         if (route.type !== 'answer') {

@@ -86,13 +86,15 @@ export interface DecisionOptions {
 
 export const DEFAULT_DECISION: DecisionOptions = {
   scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6,
-  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0.05,
+  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0.01,
 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
 
 /** Asks that only the exam domain answers here ("combien ça coûte ?" alone is about registration). */
 const DOMAIN_ASKS = new Set(['prix', 'duree', 'format', 'seuil', 'statut']);
+/** Subjects that many off-topic messages name too (a town, « formation », « à distance »). */
+const WEAK_SUBJECTS = new Set(['academie', 'formation', 'distance']);
 
 /** Every tunable of understanding (defaults chosen by cross-validation on the training set: npm run eval:tune). */
 export interface UnderstanderOptions {
@@ -367,13 +369,15 @@ export class Understander {
     // The gate: refuse what is not about the exam. Words that name the domain (or a follow-up read in
     // context) count as evidence the classifier's gate, trained on whole sentences, may miss.
     const domainAsk = [...cues.asks].some((a) => DOMAIN_ASKS.has(a));
-    const cueEvidence = (subjects.size > 0 || domainAsk) && weigh(first.intent, 1) === 1 && (useContext || scope.off < d.cueOffCeiling);
+    // A place alone (« il va pleuvoir à Brest ? ») or the word « formation » says little.
+    const strongSubject = [...subjects].some((x) => !WEAK_SUBJECTS.has(x));
+    const cueEvidence = (strongSubject || domainAsk) && weigh(first.intent, 1) === 1 && (useContext || scope.off < d.cueOffCeiling);
     const rawFirst = ranking.find((r) => !isChat(r.intent));
     const gateSaysOff = rawFirst?.intent === OUT_OF_SCOPE || examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
     if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');
-    if (second && this.complements.has(`${first.intent}|${second.intent}`) && second.probability >= d.complementFloor) {
-      return result(first.intent, 'answered', [second.intent]);
-    }
+    // A broad question (« quand dois-je m'inscrire ? ») gets the complementary intent too, when the cues allow it.
+    const partner = weighted.slice(1).find((r) => this.complements.has(`${first.intent}|${r.intent}`) && r.probability >= d.complementFloor && weigh(r.intent, 1) === 1);
+    if (partner && first.probability >= d.answerThreshold) return result(first.intent, 'answered', [partner.intent]);
     const close = !!second && first.probability - second.probability < d.ambiguityMargin;
     const unsure = first.probability < d.answerThreshold;
     if ((close || unsure) && second && first.probability + second.probability >= d.ambiguityFloor) return result(first.intent, 'ambiguous');

@@ -86,7 +86,7 @@ export interface DecisionOptions {
 
 export const DEFAULT_DECISION: DecisionOptions = {
   scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6,
-  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0.01,
+  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0.001,
 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
@@ -377,7 +377,7 @@ export class Understander {
     if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');
     // A broad question (« quand dois-je m'inscrire ? ») gets the complementary intent too, when the cues allow it.
     const partner = weighted.slice(1).find((r) => this.complements.has(`${first.intent}|${r.intent}`) && r.probability >= d.complementFloor && weigh(r.intent, 1) === 1);
-    if (partner && first.probability >= d.answerThreshold) return result(first.intent, 'answered', [partner.intent]);
+    if (partner && !cues.yesNo && first.probability >= d.answerThreshold) return result(first.intent, 'answered', [partner.intent]);
     const close = !!second && first.probability - second.probability < d.ambiguityMargin;
     const unsure = first.probability < d.answerThreshold;
     if ((close || unsure) && second && first.probability + second.probability >= d.ambiguityFloor) return result(first.intent, 'ambiguous');

@@ -111,6 +111,11 @@ export class CueReader {
     return points;
   }
 
+  /** A clause that says it continues the conversation (« et … », « du coup … »): the first ellipsis pattern. */
+  continues(normal: string): boolean {
+    return !!this.ellipsis[0]?.test(normal);
+  }
+
   /** A clause that continues the previous question rather than asking a new one. */
   isElliptical(normal: string): boolean {
     return this.ellipsis.some((p) => p.test(normal));

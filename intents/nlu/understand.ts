@@ -80,13 +80,13 @@ export interface DecisionOptions {
   askMismatch: number;
   /** A question whose words name the domain is in scope unless the gate is at least this sure it is not. */
   cueOffCeiling: number;
-  /** A complementary second intent is answered too when its weight reaches this. */
+  /** A complementary intent among the next two is answered too when its weight reaches this (natural's posteriors are sharp: a rank matters more than a value). */
   complementFloor: number;
 }
 
 export const DEFAULT_DECISION: DecisionOptions = {
   scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6,
-  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0.001,
+  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0,
 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
@@ -370,13 +370,16 @@ export class Understander {
     // context) count as evidence the classifier's gate, trained on whole sentences, may miss.
     const domainAsk = [...cues.asks].some((a) => DOMAIN_ASKS.has(a));
     // A place alone (« il va pleuvoir à Brest ? ») or the word « formation » says little.
-    const strongSubject = [...subjects].some((x) => !WEAK_SUBJECTS.has(x));
-    const cueEvidence = (strongSubject || domainAsk) && weigh(first.intent, 1) === 1 && (useContext || scope.off < d.cueOffCeiling);
+    const strongSubject = [...cues.subjects].some((x) => !WEAK_SUBJECTS.has(x));
+    // A follow-up that says it is one (« et c'est gratuit ? ») needs no more evidence; a short question
+    // read in context (« quelle est la capitale du Pérou ? ») still goes through the gate.
+    const continues = useContext && this.cues.continues(normal);
+    const cueEvidence = (strongSubject || domainAsk || continues) && weigh(first.intent, 1) === 1 && (continues || scope.off < d.cueOffCeiling);
     const rawFirst = ranking.find((r) => !isChat(r.intent));
     const gateSaysOff = rawFirst?.intent === OUT_OF_SCOPE || examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
     if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');
     // A broad question (« quand dois-je m'inscrire ? ») gets the complementary intent too, when the cues allow it.
-    const partner = weighted.slice(1).find((r) => this.complements.has(`${first.intent}|${r.intent}`) && r.probability >= d.complementFloor && weigh(r.intent, 1) === 1);
+    const partner = weighted.slice(1, 3).find((r) => this.complements.has(`${first.intent}|${r.intent}`) && r.probability >= d.complementFloor && weigh(r.intent, 1) === 1);
     if (partner && !cues.yesNo && first.probability >= d.answerThreshold) return result(first.intent, 'answered', [partner.intent]);
     const close = !!second && first.probability - second.probability < d.ambiguityMargin;
     const unsure = first.probability < d.answerThreshold;

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { fold } from '../intents/nlu/text.ts';
 import { INTENT_KINDS, loadLabelled, loadTrainingSet } from '../intents/nlu/training-data.ts';
+import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
+import { FAMILIES, familyFile, loadCases } from '../eval/families.ts';
 
 const training = loadTrainingSet(INTENTS_DIR);
 const heldout = loadLabelled(join(INTENTS_DIR, 'heldout', 'fr.jsonl'));
@@ -46,5 +49,28 @@ describe('held-out set (intents/heldout/fr.jsonl)', () => {
     const ids = new Set(training.catalog.map((i) => i.id));
     const unknown = heldout.filter((h) => !ids.has(h.intent)).map((h) => `${h.intent}: ${h.text}`);
     expect(unknown).toEqual([]);
+  });
+});
+
+describe('question families (intents/heldout/*.jsonl, intents/dev/*.jsonl)', () => {
+  const sets = ['heldout', 'dev'].map((set) => ({ set, cases: FAMILIES.flatMap((f) => loadCases(familyFile(join(INTENTS_DIR, set), f))) }));
+  const kb = KnowledgeBase.load(join(KNOWLEDGE_DIR, 'bts-mco-bloc4.yaml'));
+  const entryIds = new Set(kb.entries.map((e) => e.id));
+
+  it.each(sets)('$set: every family is there, labelled with entries of the knowledge base', ({ set, cases }) => {
+    for (const f of FAMILIES) expect(loadCases(familyFile(join(INTENTS_DIR, set), f)).length, `${set}/${f}`).toBeGreaterThan(20);
+    const unknown = cases.flatMap((c) => c.turns.flatMap((t) => [...t.expect, ...(t.ok ?? [])])).filter((id) => !entryIds.has(id));
+    expect(unknown).toEqual([]);
+  });
+
+  it.each(sets)('$set: no message appears in the training data (folded, without punctuation)', ({ cases }) => {
+    const trained = new Set(training.examples.map((e) => key(e.text)));
+    const leaked = cases.flatMap((c) => c.turns.map((t) => t.text)).filter((t) => trained.has(key(t)));
+    expect(leaked).toEqual([]);
+  });
+
+  it('the held-out and development sets share no message', () => {
+    const [heldoutSet, dev] = sets.map((s) => new Set(s.cases.flatMap((c) => c.turns.map((t) => key(t.text)))));
+    expect([...heldoutSet!].filter((t) => dev!.has(t))).toEqual([]);
   });
 });

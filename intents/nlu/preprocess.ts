@@ -109,6 +109,8 @@ export class Preprocessor {
       for (const w of replaced) {
         const fixed = correct ? this.correct(w) : w;
         if (fixed !== w) corrections?.push({ from: w, to: fixed });
+        // « c'est » is « c » (SMS for « c'est ») + « est »: one « est », not two.
+        if (out[out.length - 1] === fixed) continue;
         out.push(fixed);
       }
     }

@@ -314,7 +314,10 @@ export class Understander {
     if (entities.grade?.personal && /\b(eu|obtenu|note|avec|j ai)\b/.test(normal)) cues.subjects.add('note');
     const contextSubject = this.primarySubject(contextIntent);
     // Read with the context's subject: always within a message, after an answer only when elliptical.
-    const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal));
+    // …unless no intent answers what the clause asks about that subject (« c'est payant et ça dure
+    // combien ? »: the duration is not the registration's): then the clause stands alone.
+    const fits = (intent: IntentInfo) => !!contextSubject && intent.subjects?.includes(contextSubject) && (cues.asks.size === 0 || !intent.asks?.length || intent.asks.some((x) => cues.asks.has(x)));
+    const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal)) && this.catalog.some(fits);
     const subjects = useContext ? new Set([contextSubject!]) : cues.subjects;
     const { ranking, corrections, scope } = this.score(useContext ? `${contextSubject} ${clause}` : clause);
     const d = this.decision;

@@ -1,0 +1,172 @@
+import { join } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { extractDate } from '../intents/nlu/entities/date.ts';
+import { extractGrade } from '../intents/nlu/entities/grade.ts';
+import { INTENTS_DIR, loadUnderstander } from '../intents/nlu/load.ts';
+import { AcademyDirectory } from '../knowledge/academies.ts';
+import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
+import { Conversation, TODAY, sharedUnderstander } from './helpers.ts';
+
+/** Facts of the sheet a reply to a question the sheet does not answer must not state. */
+const FACTS = /2 ?h ?30|rectorat|\bjuin\b|automne|5 ans|\bjury\b|5,00|candidat libre|\becrite?\b/;
+
+/** What a reply answered: the knowledge entries of its messages. */
+async function entries(c: Conversation, text: string): Promise<{ ids: string[]; text: string }> {
+  const replies = await c.say(text);
+  const ids = replies.flatMap((r) => {
+    const a = (r.channelData as { answer?: { entryId?: string; entryIds?: string[] } } | undefined)?.answer;
+    return a?.entryIds ?? (a?.entryId ? [a.entryId] : []);
+  });
+  return { ids, text: replies.map((r) => r.text ?? '').join('\n') };
+}
+
+describe('frames: several questions in one message', () => {
+  it.each([
+    ["L'épreuve c'est à l'écrit ou à l'oral, et il faut combien pour l'avoir ?", ['exam-format', 'pass-grade']],
+    ['combien de temps dure l epreuve et mon resultat reste valable combien d annees', ['exam-duration', 'results-validity']],
+    ["Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?", ['only-block', 'registration-status']],
+  ])('« %s » → %j, each with its section', async (text, expected) => {
+    const r = await entries(new Conversation(), text);
+    for (const id of expected) expect(r.ids).toContain(id);
+    expect(r.text).toMatch(/\(§\d\)[\s\S]*\(§\d\)/);
+  });
+
+  it('a broad question gets both halves: the end of the training and the autumn period', async () => {
+    const r = await entries(new Conversation(), "Quand faut-il que je m'inscrive à la certification ?");
+    expect(r.ids).toEqual(expect.arrayContaining(['registration-timing', 'registration-period']));
+  });
+
+  it('answers the covered half and says the sheet does not cover the other', async () => {
+    const r = await entries(new Conversation(), "ça coûte combien l'inscription ? et j'ai droit à un tiers-temps ?");
+    expect(r.ids).toContain('registration-cost');
+    expect(r.text).toMatch(/ne précise pas les aménagements/);
+  });
+});
+
+describe('coverage: what the sheet does not answer gets no fact', () => {
+  it.each([
+    "Combien d'heures dure la formation ?",
+    "j'ai droit à un tiers-temps ?",
+    'je peux l avoir par une VAE ?',
+    'le bloc 2 c est quand ?',
+    'Quel est le coefficient de l’épreuve ?',
+    'Les résultats sont publiés à quelle date ?',
+    'Le BTS MCO est-il reconnu en Belgique ?',
+    'je peux passer l exam en ligne ?',
+  ])('« %s »', async (text) => {
+    const r = await entries(new Conversation(), text);
+    expect(r.ids).toEqual([]);
+    expect(r.text).toContain('ne précise pas');
+    expect(r.text).not.toMatch(FACTS);
+    expect(r.text).not.toMatch(/^(Oui|Non)\b/);
+  });
+
+  it('validity questions are not mistaken for the publication date of results', async () => {
+    const r = await entries(new Conversation(), 'mes résultats sont valables jusqu’à quand ?');
+    expect(r.ids).toContain('results-validity');
+  });
+});
+
+describe('yes/no questions get the verdict of the sheet', () => {
+  it.each([
+    ["c'est un oral ?", 'Non'],
+    ["On m'a dit qu'il faut repasser tout le BTS, c'est vrai ?", 'Non'],
+    ['je peux passer que le bloc 4 ?', 'Oui'],
+    ["C'est l'organisme de formation qui m'inscrit à l'examen, non ?", 'Non'],
+    ['Avec 9,5 j’ai quand même mon attestation ?', 'Non'],
+    ['l épreuve dure 4h ?', 'Non'],
+    ["J'ai suivi les cours à distance, du coup je n'ai pas le droit de m'inscrire ?", 'Si'],
+  ])('« %s » → %s', async (text, word) => {
+    const r = await entries(new Conversation(), text);
+    expect(r.text.startsWith(`${word}.`)).toBe(true);
+  });
+
+  it('no « Oui » in front of an answer to an open question', async () => {
+    const r = await entries(new Conversation(), 'comment se passe l inscription si j ai suivi la formation à distance');
+    expect(r.text).not.toMatch(/^Oui/);
+  });
+
+  it('a grade below 10 is never told it passes', async () => {
+    for (const text of ['Avec 9,5 j’ai quand même mon attestation ?', "j'ai eu 9.5/20 c'est bon ?", 'g eu 9 sur 20 je lai ?']) {
+      const r = await entries(new Conversation(), text);
+      expect(r.text, text).not.toMatch(/félicitations|^oui/i);
+      expect(r.text, text).toContain('10');
+    }
+  });
+});
+
+describe('conversation context', () => {
+  it('an elliptical follow-up is read with the previous subject', async () => {
+    const c = new Conversation();
+    expect((await entries(c, 'Où faut-il s’inscrire ?')).ids).toContain('registration-where');
+    expect((await entries(c, "et c'est gratuit ?")).ids).toContain('registration-cost');
+  });
+
+  it('« qui me la délivre ? » after the attestation is the Recteur, not the ministry', async () => {
+    const c = new Conversation();
+    await entries(c, "Qu'est-ce que je reçois si je réussis l'examen ?");
+    const r = await entries(c, "c'est qui qui me la donne ?");
+    expect(r.text).toContain('Recteur');
+    expect(r.text).not.toContain('ministère');
+  });
+
+  it('a grade then its date make one answer', async () => {
+    const c = new Conversation();
+    expect((await entries(c, "J'ai obtenu 11 à l'examen")).text).toContain('attestation');
+    const r = await entries(c, "c'était en juin 2024");
+    expect(r.text).toContain('juin 2029');
+    expect(r.text).not.toMatch(/quelle note/i);
+  });
+
+  it('a question that merely mentions failing is answered, not turned into a grade prompt', async () => {
+    const r = await entries(new Conversation(), 'si je rate je peux repasser quand ?');
+    expect(r.text).not.toMatch(/quelle note avez-vous/i);
+    expect(r.ids.length).toBeGreaterThan(0);
+  });
+
+  it('an off-topic question after an answer is still refused', async () => {
+    const c = new Conversation();
+    await entries(c, "combien dure l'épreuve ?");
+    const r = await entries(c, 'quelle est la capitale du Pérou ?');
+    expect(r.ids).toEqual([]);
+  });
+});
+
+describe('entities only when stated', () => {
+  it('a month placed in the past is the last such month', () => {
+    expect(extractDate("j'ai fini en septembre", TODAY)?.date).toEqual(new Date(2026, 8, 1));
+    expect(extractDate("je l'ai eu en décembre", TODAY)?.date).toEqual(new Date(2025, 11, 1));
+    expect(extractDate('je finis en mars', TODAY)?.date).toEqual(new Date(2027, 2, 1));
+  });
+
+  it('grades as learners write them', () => {
+    for (const [text, value] of [['avec 9,5', 9.5], ["j'ai eu 9.5/20", 9.5], ['9 sur 20', 9], ["j'ai eu neuf", 9], ['15,5 !! c bon jai le bloc ?', 15.5]] as const) {
+      expect(extractGrade(text)?.value, text).toBe(value);
+    }
+  });
+
+  it('a month in the exam question is not taken for the end of the training', async () => {
+    const r = await entries(new Conversation(), "L'examen c'est en juin c'est ça ? Et on s'inscrit en automne ?");
+    expect(r.text).not.toMatch(/fin de (votre|la) formation ?: ?(en )?juin/i);
+    expect(r.text).toMatch(/juin/);
+    expect(r.text).toMatch(/automne/);
+  });
+});
+
+describe('wiring of the understanding data is checked at start', () => {
+  it('an intent naming an unknown subject stops the start with the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'intents-'));
+    cpSync(INTENTS_DIR, dir, { recursive: true });
+    const catalog = join(dir, 'catalog.yaml');
+    writeFileSync(catalog, readFileSync(catalog, 'utf8').replace('subjects: [inscription]', 'subjects: [inscripton]'));
+    const gazetteer = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer();
+    expect(() => loadUnderstander({ intentsDir: dir, gazetteer })).toThrow(/catalog\.yaml: \w+\.subjects: "inscripton" is not a subject/);
+  });
+
+  it('the shared understander reads a message as frames', () => {
+    const r = sharedUnderstander().read("c'est payant et ça dure combien ?", TODAY);
+    expect(r.frames.map((f) => f.intent)).toEqual(['cout_inscription', 'duree_epreuve']);
+  });
+});

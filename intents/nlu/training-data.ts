@@ -21,6 +21,7 @@ const CatalogSchema = z.object({
     .min(2),
   complements: z.array(z.tuple([z.string(), z.string()])).default([]),
   overview: z.record(z.string(), z.array(z.string()).min(1)).default({}),
+  decisive_subjects: z.array(z.string()).default([]),
 });
 
 const TrainingFileSchema = z.object({
@@ -45,6 +46,8 @@ export interface TrainingSet {
   complements?: [string, string][];
   /** Subject → intents that answer a bare mention of it ("inscription ?"). */
   overview?: Record<string, string[]>;
+  /** Subjects that name one intent so clearly that naming them settles it (« Cyclades »). */
+  decisive?: string[];
 }
 
 function readYaml(file: string): unknown {
@@ -78,10 +81,10 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   }
   const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
-  const { complements, overview } = catalogResult.data;
+  const { complements, overview, decisive_subjects: decisive } = catalogResult.data;
   const unknown = [...complements.flat(), ...Object.values(overview).flat()].filter((id) => !known.has(id));
   if (unknown.length > 0) throw new Error(`${catalogFile}: complements/overview: unknown intent(s): ${[...new Set(unknown)].join(', ')}`);
-  return { catalog, examples, complements, overview };
+  return { catalog, examples, complements, overview, decisive };
 }
 
 /** Reads a labelled JSONL file ({"text","intent"} per line), e.g. the held-out test set. */

@@ -80,13 +80,15 @@ export interface DecisionOptions {
   askMismatch: number;
   /** A question whose words name the domain is in scope unless the gate is at least this sure it is not. */
   cueOffCeiling: number;
+  /** Weight of the one intent a clause's specific subject names (Cyclades, MonCompteFormation…). */
+  specificSubject: number;
   /** A complementary intent among the next two is answered too when its weight reaches this (natural's posteriors are sharp: a rank matters more than a value). */
   complementFloor: number;
 }
 
 export const DEFAULT_DECISION: DecisionOptions = {
   scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6,
-  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0,
+  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0, specificSubject: 50,
 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
@@ -128,6 +130,8 @@ const FILLER = /^(le|la|les|l|un|une|des|de|du|d|et|ou|pour|sur|a|au|aux|c|est|c
 export class Understander {
   private readonly intents: Map<string, IntentInfo>;
   private readonly complements: Set<string>;
+  /** Subjects that settle the intent when named (catalog.yaml `decisive_subjects`). */
+  private readonly specific: Set<string>;
 
   constructor(
     private readonly classifier: IntentClassifier,
@@ -140,9 +144,12 @@ export class Understander {
     private readonly decision: DecisionOptions = DEFAULT_DECISION,
     complements: [string, string][] = [],
     private readonly overview: Record<string, string[]> = {},
+    decisive: string[] = [],
   ) {
     this.intents = new Map(catalog.map((i) => [i.id, i]));
     this.complements = new Set(complements.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
+    this.specific = new Set(decisive);
+    for (const name of decisive) if (catalog.filter((i) => i.subjects?.[0] === name).length !== 1) throw new Error(`intents/catalog.yaml: decisive_subjects: "${name}" must be the first subject of exactly one intent`);
     // Wiring checked at start: every subject and ask an intent names exists in frames.fr.yaml.
     const subjects = new Set(cues.subjectNames);
     const asks = new Set(cues.askNames);
@@ -179,7 +186,7 @@ export class Understander {
         classifierOptions.minFeatureCount,
       ),
     }));
-    return new Understander(classifier, preprocessor, places, new SmalltalkMatcher(lexicon), scope, training.catalog, cues, decision, training.complements, training.overview);
+    return new Understander(classifier, preprocessor, places, new SmalltalkMatcher(lexicon), scope, training.catalog, cues, decision, training.complements, training.overview, training.decisive);
   }
 
   private classify(original: string): Reading1 | null {
@@ -274,7 +281,7 @@ export class Understander {
       if (!piece) continue;
       const normal = this.normalize(piece);
       const c = this.cues.read(normal, piece);
-      const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo;
+      const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece);
       if (clauses.length > 0 && (!asks || normal.split(' ').length < 2)) clauses[clauses.length - 1] += ` ${piece}`;
       else clauses.push(piece);
     }
@@ -304,7 +311,10 @@ export class Understander {
   private readClause(clause: string, entities: Entities, contextIntent: string | undefined, contextKind: 'conversation' | 'message'): Frame {
     const normal = this.normalize(clause);
     const literal = this.normalize(this.questionPart(clause), false);
+    // Subjects from the corrected words (« inscirption »), asks from the words as typed: a correction
+    // must not invent a question word (« forfait » is not « format »).
     const cues = this.cues.read(normal, clause);
+    cues.asks = this.cues.read(this.normalize(clause, false), clause).asks;
     // « et les épreuves ? » after « l'inscription c'est quand ? »: a bare subject asks what was just asked.
     const contextAsks = contextIntent ? this.intents.get(contextIntent)?.asks ?? [] : [];
     if (cues.asks.size === 0 && cues.subjects.size > 0 && contextAsks.length > 0 && /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)) {
@@ -316,20 +326,22 @@ export class Understander {
     // Read with the context's subject: always within a message, after an answer only when elliptical.
     // …unless no intent answers what the clause asks about that subject (« c'est payant et ça dure
     // combien ? »: the duration is not the registration's): then the clause stands alone.
-    const fits = (intent: IntentInfo) => !!contextSubject && intent.subjects?.includes(contextSubject) && (cues.asks.size === 0 || !intent.asks?.length || intent.asks.some((x) => cues.asks.has(x)));
+    const fits = (intent: IntentInfo) => !!contextSubject && intent.subjects?.includes(contextSubject) && (cues.asks.size === 0 || !!intent.asks?.some((x) => cues.asks.has(x)));
     const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal)) && this.catalog.some(fits);
     const subjects = useContext ? new Set([contextSubject!]) : cues.subjects;
     const { ranking, corrections, scope } = this.score(useContext ? `${contextSubject} ${clause}` : clause);
     const d = this.decision;
     const isChat = (intent: string) => this.kindOf(intent) === 'smalltalk';
     const examScope = scope.exam + scope.off > 0 ? scope.exam / (scope.exam + scope.off) : 0;
-    const question = cues.asks.size > 0 || cues.yesNo || /\?\s*$/.test(clause);
+    const question = cues.asks.size > 0 || cues.yesNo || /\?/.test(clause);
 
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {
       const info = this.intents.get(intent);
       if (!info) return p;
       let w = p;
+      // A subject that names one intent only (« Cyclades », « MonCompteFormation », « à distance »).
+      if (this.specific.has(info.subjects?.[0] ?? '') && cues.subjects.has(info.subjects![0]!)) w *= d.specificSubject;
       if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x))) w *= d.subjectMismatch;
       if (cues.asks.size > 0 && info.asks?.length && !info.asks.some((x) => cues.asks.has(x))) w *= d.askMismatch;
       return w;

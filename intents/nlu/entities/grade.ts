@@ -19,7 +19,7 @@ const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 const OUT_OF_20 = new RegExp(`(?<![\\d/])${NUM}\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 // A number after a grade verb/noun: "j'ai eu 14", "obtenu 9,5", "une note de 12", "ma moyenne est de 11"
 const AFTER_CUE = new RegExp(
-  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|fait|got|scored|avec)\\s+(?:(?:de|d'|a|est|était|etait|:)\\s*)*(?:que\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai|juin|juil|aout|sep|oct|nov|dec|\\d))`,
+  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|fait|got|scored|avec)\\s+(?:(?:de|d'|a|est|était|etait|:)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai|juin|juil|aout|sep|oct|nov|dec|\\d))`,
 );
 // A number followed by a grade word: "12 de moyenne", "9 points"
 const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts)\\b`);
@@ -48,6 +48,8 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   }
   for (const re of [WORDS_OUT_OF_20, WORDS_AFTER_CUE]) {
     const m = f.match(re);
+    // « j'ai eu un bébé »: « un » before a noun is an article, not a grade.
+    if (m && re === WORDS_AFTER_CUE && /^une?$/.test(m[1]!) && /^\s+[a-z]/.test(f.slice(m.index! + m[0].length))) continue;
     if (m) {
       const value = parseNumberWords(m[1]!);
       if (value !== null) return make(value, m[0], personal);

@@ -128,8 +128,12 @@ export class Router {
     if (completed) return traced(completed, first, 'answered');
 
     const parts: Part[] = [];
+    let previousUncovered: UncoveredTopic | null = null;
     for (const frame of reading.frames) {
-      const uncovered = a.kb.coverage.uncovered(frame.literal);
+      // « la date limite exacte c'est quoi ? le 15 octobre ? »: a clause continuing an uncovered
+      // question is just as uncovered.
+      const uncovered: UncoveredTopic | null = a.kb.coverage.uncovered(frame.literal, frame.intent) ?? (frame.fromContext && frame !== first ? previousUncovered : null);
+      previousUncovered = uncovered;
       if (uncovered && (frame.question || reading.frames.length === 1)) {
         parts.push({ kind: 'uncovered', topic: uncovered, frame });
         continue;
@@ -137,7 +141,7 @@ export class Router {
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
       if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
       // A statement (« je termine en mars ») is context for the questions around it, not a question.
-      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || a.kb.coverage.uncovered(f.literal)))) continue;
+      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || a.kb.coverage.uncovered(f.literal, f.intent)))) continue;
       for (const intent of [frame.intent, ...frame.also]) {
         const route = this.answerIntent(intent, frame, reading, today, topic);
         if (route.type !== 'answer') {
@@ -218,6 +222,11 @@ export class Router {
       const obtained = date ?? (topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null);
       return { ...a.grade(resultEntry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } };
     }
+    // « donc c'est encore bon ? » once the date was said.
+    const stillValid = reading.frames.some((f) => f.cues.yesNo && /\b(encore|toujours|plus) (bon|valable|valide)\b|\bexpire\b/.test(f.normal));
+    if (aboutResult && !date && !grade && topic.date && stillValid && validityEntry) {
+      return a.validity(validityEntry, { date: new Date(topic.date.iso), precision: topic.date.precision }, today);
+    }
     if (aboutResult && date && !grade) {
       if (topic.grade && resultEntry) return { ...a.grade(resultEntry, topic.grade, date, today), remember: { grade: topic.grade, date } };
       if (validityEntry) return { ...a.validity(validityEntry, date, today), remember: { date } };
@@ -245,9 +254,17 @@ export class Router {
         if (grade?.personal) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade } });
         if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
         return answer(a.entryAnswer(entry));
-      case 'academie':
+      case 'academie': {
+        // « j'habite à Évry, je dépends de Créteil ? »: the académie of home, and whether the belief holds.
+        const { home, claimed } = this.understander.extractPlaceClaim(reading.text);
+        if (claimed && home) {
+          const same = a.academyName(home.departement) === a.academyName(claimed.departement);
+          return answer({ ...a.academy(entry, home), verdict: same ? 'oui' : 'non' });
+        }
+        if (claimed) return answer(a.entryAnswer(entry));
         if (place) return answer(a.academy(entry, place));
         return { type: 'dialog', dialog: 'academy', options: {} };
+      }
       case 'cout_inscription':
       case 'lieu_inscription': {
         // "combien ça coûte à Lyon ?": the answer, then which académie that place belongs to.

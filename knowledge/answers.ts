@@ -155,6 +155,11 @@ export class Answerer {
     return [entry.id, ...intents.map((i) => this.kb.entryForIntent(i)?.id).filter((id): id is string => !!id && id !== entry.id)];
   }
 
+  /** The name of the académie of a département (for comparisons). */
+  academyName(departement: string): string | undefined {
+    return this.academies.academyOf(departement)?.name;
+  }
+
   /** Which académie a place belongs to. */
   academy(entry: Entry, place: Place): Answer {
     const academy = this.academies.academyOf(place.departement);

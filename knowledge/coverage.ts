@@ -15,6 +15,8 @@ const CoverageSchema = z.object({
     about: z.string().min(3),
     ask: z.string().min(1),
     patterns: z.array(z.string().min(1)).min(1),
+    /** Questions of these intents name the topic to ask what the sheet does say (« c'est le bloc 3 ? »). */
+    except_intents: z.array(z.string()).default([]),
   })),
   ask: z.record(z.string(), z.string().min(3)),
 });
@@ -28,7 +30,7 @@ export interface UncoveredTopic {
 }
 
 export class Coverage {
-  private constructor(private readonly topics: (UncoveredTopic & { patterns: RegExp[] })[]) {}
+  private constructor(private readonly topics: (UncoveredTopic & { patterns: RegExp[]; except: string[] })[]) {}
 
   static empty(): Coverage {
     return new Coverage([]);
@@ -54,13 +56,14 @@ export class Coverage {
           throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`);
         }
       });
-      return { id: t.id, about: t.about, ask: who, patterns };
+      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents };
     }));
   }
 
   /** The topic the sheet does not cover that a question (normalised words) is about, if any. */
-  uncovered(normal: string): UncoveredTopic | null {
+  uncovered(normal: string, intent?: string | null): UncoveredTopic | null {
     for (const t of this.topics) {
+      if (intent && t.except.includes(intent)) continue;
       if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask };
     }
     return null;

@@ -408,6 +408,11 @@ export class Understander {
     return { ...u, normal, literal: this.normalize(text, false), cues: this.cues.read(normal, text), also: [], fromContext: false, question };
   }
 
+  /** The learner's place, and the académie they believe they depend on when they name one. */
+  extractPlaceClaim(text: string): { home: Place | null; claimed: Place | null } {
+    return this.places.extractWithClaim(text);
+  }
+
   /** Place in a message; `bare` accepts a lone département number (answer to "which département?"). */
   extractPlace(text: string, bare = false): Place | null {
     return this.places.extract(text, { bare });

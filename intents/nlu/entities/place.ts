@@ -87,6 +87,26 @@ export class PlaceExtractor {
     return (out + normal.slice(at)).trim();
   }
 
+  /**
+   * The learner's place and, when the message names the académie or rectorat they believe they depend
+   * on (« j'habite à Évry, je dépends de Créteil ? »), that one apart.
+   */
+  extractWithClaim(text: string): { home: Place | null; claimed: Place | null } {
+    const normal = normalName(text).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:de\s+|d\s+|du\s+|a\s+)?(?:l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
+    let claimed: Place | null = null;
+    let rest = text;
+    if (claimedName) {
+      const found = this.names(claimedName[1]!.trim())[0];
+      if (found && found[0] === 0) {
+        const entry = this.byName.get(found[2])!;
+        claimed = { departement: entry.departement, text: found[2], kind: entry.kind };
+        rest = normal.slice(0, claimedName.index!);
+      }
+    }
+    return { home: this.extract(rest), claimed };
+  }
+
   extract(text: string, options: { bare?: boolean } = {}): Place | null {
     const f = fold(text);
     // Five digits, not part of a longer number or a decimal ("69003", "69 003", "69003.").
@@ -103,6 +123,9 @@ export class PlaceExtractor {
       const entry = this.byName.get(first[2])!;
       return { departement: entry.departement, text: first[2], kind: entry.kind };
     }
+    // « 94 c'est quelle académie ? », « 13 quel rectorat »: a département number opening the question.
+    const opening = f.trim().match(new RegExp(`^${DEPT_CODE}\\b(?=\\s*(?:c'?\\s?est|cest|quel|quelle|=|:|->|depend|academie|rectorat|\\?))`));
+    if (opening) return { departement: opening[1]!.toUpperCase(), text: opening[1]!, kind: 'departement' };
     if (options.bare) {
       const bare = f.trim().match(new RegExp(`^${DEPT_CODE}$`));
       if (bare) return { departement: bare[1]!.toUpperCase(), text: bare[1]!, kind: 'departement' };

@@ -132,7 +132,7 @@ export class Router {
     for (const frame of reading.frames) {
       // « la date limite exacte c'est quoi ? le 15 octobre ? »: a clause continuing an uncovered
       // question is just as uncovered.
-      const uncovered: UncoveredTopic | null = a.kb.coverage.uncovered(frame.literal, frame.intent) ?? (frame.fromContext && frame !== first ? previousUncovered : null);
+      const uncovered: UncoveredTopic | null = a.kb.coverage.uncovered(frame.literal, frame.intent, frame.cues.yesNo) ?? (frame.fromContext && frame !== first ? previousUncovered : null);
       previousUncovered = uncovered;
       if (uncovered && (frame.question || reading.frames.length === 1)) {
         parts.push({ kind: 'uncovered', topic: uncovered, frame });
@@ -141,7 +141,7 @@ export class Router {
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
       if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
       // A statement (« je termine en mars ») is context for the questions around it, not a question.
-      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || a.kb.coverage.uncovered(f.literal, f.intent)))) continue;
+      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || a.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo)))) continue;
       for (const intent of [frame.intent, ...frame.also]) {
         const route = this.answerIntent(intent, frame, reading, today, topic);
         if (route.type !== 'answer') {
@@ -198,8 +198,9 @@ export class Router {
       const entry = answer.entryId ? this.answerer.kb.entry(answer.entryId) : undefined;
       const rules = entry?.yes_no;
       if (!rules) return answer;
-      const claim = rules.claims.find((c) => c.when.some((p) => new RegExp(p).test(frame.normal)));
-      verdict = claim?.answer ?? rules.default;
+      // A contradiction is more specific than a confirmation (« l'attestation … en version papier ? »).
+      const claims = rules.claims.filter((c) => c.when.some((p) => new RegExp(p).test(frame.normal)));
+      verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
     }
     if (!verdict) return answer;
     const word = verdict === 'oui' ? (frame.cues.negated ? 'Si' : 'Oui') : 'Non';

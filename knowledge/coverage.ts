@@ -15,7 +15,7 @@ const CoverageSchema = z.object({
     about: z.string().min(3),
     ask: z.string().min(1),
     patterns: z.array(z.string().min(1)).min(1),
-    /** Questions of these intents name the topic to ask what the sheet does say (« c'est le bloc 3 ? »). */
+    /** Yes/no questions of these intents name the topic to check what the sheet says (« c'est le bloc 3 ? »). */
     except_intents: z.array(z.string()).default([]),
   })),
   ask: z.record(z.string(), z.string().min(3)),
@@ -61,9 +61,9 @@ export class Coverage {
   }
 
   /** The topic the sheet does not cover that a question (normalised words) is about, if any. */
-  uncovered(normal: string, intent?: string | null): UncoveredTopic | null {
+  uncovered(normal: string, intent?: string | null, closed = false): UncoveredTopic | null {
     for (const t of this.topics) {
-      if (intent && t.except.includes(intent)) continue;
+      if (closed && intent && t.except.includes(intent)) continue;
       if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask };
     }
     return null;

@@ -101,7 +101,8 @@ export class Preprocessor {
 
   /** Folded, replaced (and optionally corrected) words of a message. */
   words(text: string, correct = this.options.typoCorrection, corrections?: Correction[], shapes = true): string[] {
-    let folded = fold(text);
+    // « e-learning » is one word (« e » alone is SMS for « euros »).
+    let folded = fold(text).replace(/\be[- ]?learning\b/g, 'elearning');
     if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
     const out: string[] = [];
     for (const token of tokenize(folded)) {

@@ -4,7 +4,7 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js
 interface NaturalBayesModel {
   addExample(observation: number[], label: string): void;
   train(): void;
-  getClassifications(observation: number[]): { label: string; value: number }[];
+  getClassifications(observation: number[] | Record<number, number>): { label: string; value: number }[];
   classTotals: Record<string, number>;
   totalExamples: number;
 }
@@ -70,7 +70,14 @@ export class SparseBayes {
   posterior(features: string[], uniformPrior: boolean): Posterior[] {
     const known = features.filter((f) => this.index.has(f));
     if (known.length === 0) return [];
-    const values = this.model.getClassifications(this.vector(known)).map(({ label, value }) => ({
+    // natural's model also reads a sparse observation (an object whose values are feature indices):
+    // the same sum over the present features, without walking a dense vector up to its highest index.
+    // (Training keeps dense vectors: the model's sparse addExample does not count the example.)
+    const sparse: Record<number, number> = {};
+    [...new Set(known.map((f) => this.index.get(f)!))].forEach((i, k) => {
+      sparse[k] = i;
+    });
+    const values = this.model.getClassifications(sparse).map(({ label, value }) => ({
       label,
       value: uniformPrior ? value / (this.model.classTotals[label]! / this.model.totalExamples) : value,
     }));

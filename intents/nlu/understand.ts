@@ -189,8 +189,31 @@ export class Understander {
     return new Understander(classifier, preprocessor, places, new SmalltalkMatcher(lexicon), scope, training.catalog, cues, decision, training.complements, training.overview, training.decisive);
   }
 
+  /**
+   * What one message's reading computes more than once (the same clause is masked, normalised and
+   * classified by several stages); emptied at the start of each message, so nothing a learner wrote
+   * is kept.
+   */
+  private turnMemo: Map<string, unknown> | null = null;
+
+  private memo<T>(key: string, compute: () => T): T {
+    if (!this.turnMemo) return compute();
+    if (this.turnMemo.has(key)) return this.turnMemo.get(key) as T;
+    const value = compute();
+    this.turnMemo.set(key, value);
+    return value;
+  }
+
+  private mask(text: string): string {
+    return this.memo(`m|${text}`, () => this.places.mask(text));
+  }
+
   private classify(original: string): Reading1 | null {
-    const text = this.places.mask(original);
+    return this.memo(`c|${original}`, () => this.classifyOnce(original));
+  }
+
+  private classifyOnce(original: string): Reading1 | null {
+    const text = this.mask(original);
     const pre = this.preprocessor.process(text);
     const c = this.classifier.classifyFeatures(pre.features);
     if (c.ranking.length === 0) return null;
@@ -231,6 +254,15 @@ export class Understander {
 
   /** The whole message as questions (see the class comment for the stages). */
   read(text: string, today: Date, context: ReadingContext = {}): Reading {
+    this.turnMemo = new Map();
+    try {
+      return this.readMessage(text, today, context);
+    } finally {
+      this.turnMemo = null;
+    }
+  }
+
+  private readMessage(text: string, today: Date, context: ReadingContext): Reading {
     const entities = this.extractEntities(text, today);
     const small = this.smalltalk.match(text);
     if (small) {
@@ -248,11 +280,9 @@ export class Understander {
       frames.push(f);
       if (f.status !== 'fallback' && f.intent && this.kindOf(f.intent) !== 'smalltalk') previous = f.intent;
     }
-    if (clauses.length > 1) {
-      const whole = this.readClause(body, entities, context.intent, 'conversation');
-      const answered = frames.filter((f) => f.status === 'answered' && f.question);
-      // Cutting did not help (one question after all, or none understood): read the message whole.
-      if (answered.length === 0) return { text, frames: [whole], entities };
+    // Cutting did not help (no question understood): read the message whole.
+    if (clauses.length > 1 && !frames.some((f) => f.status === 'answered' && f.question)) {
+      return { text, frames: [this.readClause(body, entities, context.intent, 'conversation')], entities };
     }
     return { text, frames, entities };
   }
@@ -290,7 +320,7 @@ export class Understander {
 
   /** Folded words with SMS spellings replaced and typos corrected, places masked, joined by spaces. */
   normalize(text: string, correct?: boolean): string {
-    return this.preprocessor.words(this.places.mask(text), correct, undefined, false).join(' ');
+    return this.memo(`n|${correct}|${text}`, () => this.preprocessor.words(this.mask(text), correct, undefined, false).join(' '));
   }
 
   /**

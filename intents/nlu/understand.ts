@@ -344,7 +344,9 @@ export class Understander {
     // Subjects from the corrected words (« inscirption »), asks from the words as typed: a correction
     // must not invent a question word (« forfait » is not « format »).
     const cues = this.cues.read(normal, clause);
-    cues.asks = this.cues.read(this.normalize(clause, false), clause).asks;
+    const typed = this.cues.read(this.normalize(clause, false), clause);
+    cues.asks = typed.asks;
+    for (const x of typed.subjects) cues.subjects.add(x);
     // « et les épreuves ? » after « l'inscription c'est quand ? »: a bare subject asks what was just asked.
     const contextAsks = contextIntent ? this.intents.get(contextIntent)?.asks ?? [] : [];
     if (cues.asks.size === 0 && cues.subjects.size > 0 && contextAsks.length > 0 && /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)) {

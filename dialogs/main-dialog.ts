@@ -95,18 +95,34 @@ export class MainDialog extends ComponentDialog {
     if (command) return this.command(innerDc.context, command, innerDc);
 
     const waitingFor = innermostDialogId(innerDc);
+    const memory = await this.s.memory.get(innerDc.context, {});
     if (waitingFor && (PROMPTS as readonly string[]).includes(waitingFor) && !this.s.acceptors.accepts(waitingFor as PromptId, text)) {
-      // Not an answer to the question asked: maybe a question of the learner's own.
-      const u = this.s.understander.understand(text, this.s.clock());
-      if (u.status === 'answered' && u.intent && this.s.understander.kindOf(u.intent) === 'faq') {
-        const route: Route = this.s.router.routeUnderstanding(u, this.s.clock());
-        if (route.type === 'answer') {
-          await this.send(innerDc.context, route.answer, false);
-          await innerDc.context.sendActivity(renderPrompt(this.s.answerer.conversation.resume));
-          await innerDc.repromptDialog();
-          return Dialog.EndOfTurn;
-        }
+      // Not an answer to the question asked: maybe a question of the learner's own (answered, even
+      // when the sheet does not cover it), then the dialog resumes.
+      const route: Route = this.s.router.route(text, this.s.clock());
+      if (route.type === 'dialog') {
+        // Another goal chosen meanwhile (a menu button): that dialog starts over.
+        delete memory.unreadable;
+        await innerDc.cancelAllDialogs();
+        return innerDc.beginDialog(GUIDED[route.dialog], route.options);
       }
+      if (route.type === 'answer' && (route.answer.kind === 'answer' || route.answer.trace?.status === 'not_covered')) {
+        delete memory.unreadable;
+        await this.send(innerDc.context, route.answer, false);
+        await innerDc.context.sendActivity(renderPrompt(this.s.answerer.conversation.resume));
+        await innerDc.repromptDialog();
+        return Dialog.EndOfTurn;
+      }
+      // A prompt never loops: the second message in a row it cannot read ends the dialog.
+      if (memory.unreadable) {
+        delete memory.unreadable;
+        await innerDc.cancelAllDialogs();
+        await this.send(innerDc.context, this.s.answerer.message(this.s.answerer.conversation.prompt_abandoned, 'info', this.s.answerer.menuLabels()), false);
+        return { status: DialogTurnStatus.cancelled };
+      }
+      memory.unreadable = true;
+    } else {
+      delete memory.unreadable;
     }
     return super.onContinueDialog(innerDc);
   }

@@ -12,6 +12,8 @@ export const ConversationSchema = z.object({
   menu_intro: Text,
   fallback: Text,
   clarify: Text,
+  /** Said when a guided dialog is left because two messages in a row did not answer its question. */
+  prompt_abandoned: Text,
   /** The last option of a clarification: none of those. */
   clarify_other: Text,
   /** A question the sheet does not answer: {about} (what it does not say) and {who} (who to ask). */

@@ -294,3 +294,30 @@ describe('feedback after an answer', () => {
     expect(await c.ask('oui')).toContain("quand l'avez-vous terminee");
   });
 });
+
+describe('a guided dialog never loops', () => {
+  it('answers a side question the sheet does not cover, then asks again', async () => {
+    const c = new Conversation();
+    await c.say("Après l'examen");
+    const side = await c.ask("j'ai droit à un tiers-temps ?");
+    expect(side).toContain('ne precise pas');
+    expect(side).toContain('reprenons');
+    expect(side).toContain('quelle note');
+  });
+
+  it('leaves the dialog at the second message it cannot read, and says so', async () => {
+    const c = new Conversation();
+    await c.say("Après l'examen");
+    expect(await c.ask('bof')).toContain('indiquez votre note');
+    const left = await c.ask('euh bah chais plus trop');
+    expect(left).toContain('je laisse cette question de cote');
+    // The next message is a fresh question, not an answer to the abandoned prompt.
+    expect(await c.ask('12')).not.toContain('felicitations');
+  });
+
+  it('a menu button pressed during a dialog starts that dialog', async () => {
+    const c = new Conversation();
+    await c.say("Je veux m'inscrire à l'examen");
+    expect(await c.ask("Après l'examen")).toContain('quelle note');
+  });
+});

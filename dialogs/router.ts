@@ -263,6 +263,7 @@ export class Router {
           return answer({ ...a.academy(entry, home), verdict: same ? 'oui' : 'non' });
         }
         if (claimed) return answer(a.entryAnswer(entry));
+        if (home) return answer(a.academy(entry, home));
         if (place) return answer(a.academy(entry, place));
         return { type: 'dialog', dialog: 'academy', options: {} };
       }

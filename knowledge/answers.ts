@@ -175,7 +175,14 @@ export class Answerer {
     // French elision: "l'académie d'Aix-Marseille", "l'académie de Lyon".
     const academyOf = /^[aeiouyéèêàâîôûh]/i.test(academy.name) ? `d'${academy.name}` : `de ${academy.name}`;
     const text = fill(entry.templates.found, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity }));
-    return { ...this.compose(entry, text), links: this.links(this.kb.entryForIntent('lieu_inscription') ?? entry), buttons: cost ? [cost.question, ...this.followUps(entry).slice(1)] : this.followUps(entry) };
+    // The answer also says where to register (online or at this rectorat): the registration-where facts.
+    const where = this.kb.entryForIntent('lieu_inscription');
+    return {
+      ...this.compose(entry, text),
+      links: this.links(where ?? entry),
+      buttons: cost ? [cost.question, ...this.followUps(entry).slice(1)] : this.followUps(entry),
+      entryIds: where ? [entry.id, where.id] : [entry.id],
+    };
   }
 
   /** A message of the assistant's own (welcome, help...), with the menu when asked. */

@@ -104,6 +104,15 @@ export class PlaceExtractor {
         rest = normal.slice(0, claimedName.index!);
       }
     }
+    // « j'ai déménagé de Rouen à Amiens »: home is where the learner moved to.
+    if (!claimed && /\b(demenag\w*|mute\w*|installe\w*|parti\w*)\b/.test(normal)) {
+      const all = this.names(normal);
+      const last = all[all.length - 1];
+      if (all.length > 1 && last) {
+        const entry = this.byName.get(last[2])!;
+        return { home: { departement: entry.departement, text: last[2], kind: entry.kind }, claimed };
+      }
+    }
     return { home: this.extract(rest), claimed };
   }
 
@@ -116,6 +125,9 @@ export class PlaceExtractor {
       const departement = departementOfPostalCode(code);
       if (departement) return { departement, text: code, kind: 'postal_code' };
     }
+    // « Saint-Denis (93) »: the number in brackets settles which one.
+    const bracketed = f.match(new RegExp(`\\(\\s*${DEPT_CODE}\\s*\\)`));
+    if (bracketed) return { departement: bracketed[1]!.toUpperCase(), text: this.names(normalName(text))[0]?.[2] ?? bracketed[1]!, kind: 'departement' };
     const dept = f.match(new RegExp(`\\b(?:dans\\s+l[ea]|departement|dept|dpt|dep|du|en|le|la)\\s*(?:n°|no|numero)?\\s*${DEPT_CODE}\\b(?!\\s*(?:/|sur|ans?|mois|h\\b|heures|euros|€|points))`));
     if (dept) return { departement: dept[1]!.toUpperCase(), text: dept[0].trim(), kind: 'departement' };
     const first = this.names(normalName(text))[0];

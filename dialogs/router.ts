@@ -223,11 +223,14 @@ export class Router {
       const obtained = date ?? (topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null);
       return { ...a.grade(resultEntry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } };
     }
-    // « donc c'est encore bon ? » once the date was said.
-    const stillValid = reading.frames.some((f) => f.cues.yesNo && /\b(encore|toujours|plus) (bon|valable|valide)\b|\bexpire\b/.test(f.normal));
+    // « donc c'est encore bon ? », « valable jusqu'à quand ? » once the date was said.
+    const stillValid = reading.frames.some((f) => (f.cues.yesNo && /\b(encore|toujours|plus) (bon|valable|valide)\b|\bexpire\b/.test(f.normal)) || (f.status === 'answered' && f.intent === 'validite_resultats'));
     if (aboutResult && !date && !grade && topic.date && stillValid && validityEntry) {
       return a.validity(validityEntry, { date: new Date(topic.date.iso), precision: topic.date.precision }, today);
     }
+    // « et si j'ai fini la formation en juillet ? » after a registration answer: the plan for that date.
+    const aboutRegistration = ['inscription_moment', 'periode_inscription', 'session_examen'].some((i) => entry.intents.includes(i));
+    if (aboutRegistration && date && reading.entities.dateRole === 'training_end') return a.examPlan(entry, date, today);
     if (aboutResult && date && !grade) {
       if (topic.grade && resultEntry) return { ...a.grade(resultEntry, topic.grade, date, today), remember: { grade: topic.grade, date } };
       if (validityEntry) return { ...a.validity(validityEntry, date, today), remember: { date } };
@@ -248,6 +251,11 @@ export class Router {
       case 'resultat_examen':
       case 'note_requise':
       case 'attestation_reussite':
+        // « la moyenne c'est 10 ? »: a grade that is not the learner's own asks about the threshold.
+        if (intent === 'resultat_examen' && grade && !grade.personal) {
+          const threshold = a.kb.entryForIntent('note_requise');
+          if (threshold) return answer(a.entryAnswer(threshold));
+        }
         if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
         if (intent === 'resultat_examen' && topic.grade) return answer(a.grade(entry, topic.grade, obtained, today));
         return answer(a.entryAnswer(entry));

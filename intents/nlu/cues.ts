@@ -96,11 +96,11 @@ export class CueReader {
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
     const plain = normal.replace(/\bquand meme\b/g, ' ');
-    const cleft = /^(c est|c etait|ce sont|c) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) .*\bqu[ie]\b/.test(plain);
+    const cleft = /(^|\b(comme|donc|alors|puisque|si) )(c est|c etait|ce sont|c) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,3}qu[ie]\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
     // an inversion or « est-ce que » is one without.
-    const strongClosed = /^(est ce|estce)|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou pas$|\bn est ce pas\b/.test(plain);
+    const strongClosed = /^(est ce|estce)|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou pas$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(plain);
     const closedForm = cleft || ((strongClosed || /\?/.test(raw)) && y.questions.some((p) => p.test(plain)));
     // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
     const yesNo = closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim());

@@ -312,7 +312,7 @@ export class Understander {
       const normal = this.normalize(piece);
       const c = this.cues.read(normal, piece);
       const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece);
-      if (clauses.length > 0 && (!asks || normal.split(' ').length < 2)) clauses[clauses.length - 1] += ` ${piece}`;
+      if (clauses.length > 0 && (!asks || (normal.split(' ').length < 2 && c.asks.size === 0 && c.subjects.size === 0))) clauses[clauses.length - 1] += ` ${piece}`;
       else clauses.push(piece);
     }
     return clauses.length > 0 ? clauses : [folded];

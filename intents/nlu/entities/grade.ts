@@ -12,7 +12,7 @@ export interface Grade {
   personal: boolean;
 }
 
-const PERSONAL = /\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\bi\s+got\b/;
+const PERSONAL = /\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\bi\s+got\b|\bavec\s+(?:un\s+)?\d/;
 
 const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 // "15/20", "12,5 sur 20", "14 / 20", "8 sur vingt"
@@ -39,7 +39,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   const personal = PERSONAL.test(f) || !!options.bare;
   // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.
   const opening = f.match(/^\s*(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
-  if (opening && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai)\b/.test(f)) {
+  if (opening && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
     return make(parseDecimal(opening[1]!), opening[1]!, true);
   }
   for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {

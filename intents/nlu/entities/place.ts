@@ -93,7 +93,7 @@ export class PlaceExtractor {
    */
   extractWithClaim(text: string): { home: Place | null; claimed: Place | null } {
     const normal = normalName(text).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:de\s+|d\s+|du\s+|a\s+)?(?:l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
+    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:bien|donc|toujours|plutot)\s+)?(?:de\s+|d\s+|du\s+|a\s+)?(?:l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
     let claimed: Place | null = null;
     let rest = text;
     if (claimedName) {

@@ -138,6 +138,11 @@ export class Router {
         parts.push({ kind: 'uncovered', topic: uncovered, frame });
         continue;
       }
+      // « avec 8 sur 20 je peux avoir l'attestation ? »: a grade of one's own settles a hesitation about results.
+      if (frame.status === 'ambiguous' && reading.entities.grade?.personal && ['resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats'].includes(frame.intent ?? '')) {
+        frame.status = 'answered';
+        frame.intent = 'resultat_examen';
+      }
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
       if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
       // A statement (« je termine en mars ») is context for the questions around it, not a question.
@@ -212,11 +217,12 @@ export class Router {
     const a = this.answerer;
     const entry = topic.entryId ? a.kb.entry(topic.entryId) : undefined;
     if (!entry) return null;
-    const asksSomethingElse = reading.frames.some((f) => f.status === 'answered' && f.question && f.cues.asks.size > 0 && !f.fromContext);
+    const resultIntents = ['resultat_examen', 'validite_resultats', 'attestation_reussite', 'note_requise'];
+    const asksSomethingElse = reading.frames.some((f) => f.status === 'answered' && f.question && f.cues.asks.size > 0 && !f.fromContext && !resultIntents.includes(f.intent ?? ''));
     if (asksSomethingElse) return null;
     const resultEntry = a.kb.entryForIntent('resultat_examen');
     const validityEntry = a.kb.entryForIntent('validite_resultats');
-    const aboutResult = ['resultat_examen', 'validite_resultats', 'attestation_reussite', 'note_requise'].some((i) => entry.intents.includes(i));
+    const aboutResult = resultIntents.some((i) => entry.intents.includes(i));
     const grade = reading.entities.grade ?? (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
     const date = reading.entities.date;
     if (aboutResult && grade && resultEntry) {
@@ -258,6 +264,11 @@ export class Router {
         }
         if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
         if (intent === 'resultat_examen' && topic.grade) return answer(a.grade(entry, topic.grade, obtained, today));
+        // « la moyenne c'est 10 ? »: without a grade of one's own, a yes/no question is about the threshold.
+        if (intent === 'resultat_examen' && frame.cues.yesNo) {
+          const threshold = a.kb.entryForIntent('note_requise');
+          if (threshold) return answer(a.entryAnswer(threshold));
+        }
         return answer(a.entryAnswer(entry));
       case 'validite_resultats':
         if (grade?.personal) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade } });
@@ -273,6 +284,8 @@ export class Router {
         if (claimed) return answer(a.entryAnswer(entry));
         if (home) return answer(a.academy(entry, home));
         if (place) return answer(a.academy(entry, place));
+        // A yes/no question (« je dépends de mon lieu de travail ? ») gets its answer; an open one the dialog.
+        if (frame.cues.yesNo) return answer(a.entryAnswer(entry));
         return { type: 'dialog', dialog: 'academy', options: {} };
       }
       case 'cout_inscription':

@@ -143,6 +143,12 @@ export class Router {
         frame.status = 'answered';
         frame.intent = 'resultat_examen';
       }
+      // Hesitating between starting a guided dialog and answering: answer (« je m'inscris comment ? »).
+      const [best, next] = frame.alternatives;
+      if (frame.status === 'ambiguous' && best && next && this.understander.kindOf(best.intent) === 'guided' && this.understander.kindOf(next.intent) === 'faq') {
+        frame.status = 'answered';
+        frame.intent = next.intent;
+      }
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
       if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
       // A statement (« je termine en mars ») is context for the questions around it, not a question.
@@ -258,7 +264,7 @@ export class Router {
       case 'note_requise':
       case 'attestation_reussite':
         // « la moyenne c'est 10 ? »: a grade that is not the learner's own asks about the threshold.
-        if (intent === 'resultat_examen' && grade && !grade.personal) {
+        if (intent === 'resultat_examen' && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil'))) {
           const threshold = a.kb.entryForIntent('note_requise');
           if (threshold) return answer(a.entryAnswer(threshold));
         }

@@ -273,16 +273,19 @@ export class Understander {
     const body = fold(this.smalltalk.stripGreeting(text)).replace(/(^|\s)\d[).]\s/g, '$1? ');
     const clauses = this.clauses(body);
     const frames: Frame[] = [];
-    let previous: string | undefined;
+    let previous: Frame | undefined;
     for (const [i, clause] of clauses.entries()) {
-      // The first clause may continue the conversation; later ones continue the message.
-      const f = this.readClause(clause, entities, i === 0 ? context.intent : previous, i === 0 ? 'conversation' : 'message');
+      // The first clause may continue the conversation (its subject); later ones continue the message
+      // (every subject the previous clause named: « j'ai suivi à distance, je peux m'inscrire ? si oui c'est où ? »).
+      const f = i === 0
+        ? this.readClause(clause, entities, context.intent, this.subjectsOf(context.intent ?? '').slice(0, 1), 'conversation')
+        : this.readClause(clause, entities, previous?.intent ?? undefined, previous ? [...this.subjectsOf(previous.intent ?? '').slice(0, 1), ...previous.cues.subjects] : [], 'message');
       frames.push(f);
-      if (f.status !== 'fallback' && f.intent && this.kindOf(f.intent) !== 'smalltalk') previous = f.intent;
+      if (f.status !== 'fallback' && f.intent && this.kindOf(f.intent) !== 'smalltalk') previous = f;
     }
     // Cutting did not help (no question understood): read the message whole.
     if (clauses.length > 1 && !frames.some((f) => f.status === 'answered' && f.question)) {
-      return { text, frames: [this.readClause(body, entities, context.intent, 'conversation')], entities };
+      return { text, frames: [this.readClause(body, entities, context.intent, this.subjectsOf(context.intent ?? '').slice(0, 1), 'conversation')], entities };
     }
     return { text, frames, entities };
   }
@@ -335,11 +338,7 @@ export class Understander {
     return asking.length > 0 ? asking.join(' ') : parts[parts.length - 1]!;
   }
 
-  private primarySubject(intent: string | undefined): string | undefined {
-    return intent ? this.intents.get(intent)?.subjects?.[0] : undefined;
-  }
-
-  private readClause(clause: string, entities: Entities, contextIntent: string | undefined, contextKind: 'conversation' | 'message'): Frame {
+  private readClause(clause: string, entities: Entities, contextIntent: string | undefined, contextSubjects: string[], contextKind: 'conversation' | 'message'): Frame {
     const normal = this.normalize(clause);
     const literal = this.normalize(this.questionPart(clause), false);
     // Subjects from the corrected words (« inscirption »), asks from the words as typed: a correction
@@ -355,12 +354,13 @@ export class Understander {
       cues.yesNo = false;
     }
     if (entities.grade?.personal && /\b(eu|obtenu|note|avec|j ai)\b/.test(normal)) cues.subjects.add('note');
-    const contextSubject = this.primarySubject(contextIntent);
+
     // Read with the context's subject: always within a message, after an answer only when elliptical.
     // …unless no intent answers what the clause asks about that subject (« c'est payant et ça dure
     // combien ? »: the duration is not the registration's): then the clause stands alone.
-    const fits = (intent: IntentInfo) => !!contextSubject && intent.subjects?.includes(contextSubject) && (cues.asks.size === 0 || !!intent.asks?.some((x) => cues.asks.has(x)));
-    const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal)) && this.catalog.some(fits);
+    const fitsWith = (subject: string) => (intent: IntentInfo) => !!intent.subjects?.includes(subject) && (cues.asks.size === 0 || !!intent.asks?.some((x) => cues.asks.has(x)));
+    const contextSubject = [...new Set(contextSubjects)].find((x) => this.catalog.some(fitsWith(x)));
+    const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal));
     const subjects = useContext ? new Set([contextSubject!]) : cues.subjects;
     const { ranking, corrections, scope } = this.score(useContext ? `${contextSubject} ${clause}` : clause);
     const d = this.decision;

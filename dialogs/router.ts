@@ -210,7 +210,8 @@ export class Router {
       const rules = entry?.yes_no;
       if (!rules) return answer;
       // A contradiction is more specific than a confirmation (« l'attestation … en version papier ? »).
-      const claims = rules.claims.filter((c) => c.when.some((p) => new RegExp(p).test(frame.normal)));
+      // Claims are read on the words as typed too (a typo correction may change « version » into another word).
+      const claims = rules.claims.filter((c) => c.when.some((p) => new RegExp(p).test(frame.normal) || new RegExp(p).test(frame.literal)));
       verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
     }
     if (!verdict) return answer;

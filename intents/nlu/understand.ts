@@ -224,9 +224,9 @@ export class Understander {
 
   /** The best reading among the whole text and each of its sentences (the classifier's view, no cues). */
   score(text: string): Scoring {
-    const candidates = new Set([text, this.smalltalk.stripGreeting(text)]);
-    const parts = sentences(text);
-    if (parts.length > 1) for (const p of parts) candidates.add(p);
+    // The whole text, without its greeting, and the part that asks (a statement such as « je termine
+    // en décembre » beside the question must not decide it).
+    const candidates = new Set([text, this.smalltalk.stripGreeting(text), this.questionPart(text)]);
     let best: Reading1 | null = null;
     for (const candidate of candidates) {
       const reading = this.classify(candidate);

@@ -128,12 +128,18 @@ export class Router {
     if (completed) return traced(completed, first, 'answered');
 
     const parts: Part[] = [];
-    let previousUncovered: UncoveredTopic | null = null;
-    for (const frame of reading.frames) {
-      // « la date limite exacte c'est quoi ? le 15 octobre ? »: a clause continuing an uncovered
-      // question is just as uncovered.
-      const uncovered: UncoveredTopic | null = a.kb.coverage.uncovered(frame.literal, frame.intent, frame.cues.yesNo) ?? (frame.fromContext && frame !== first ? previousUncovered : null);
-      previousUncovered = uncovered;
+    // What the sheet does not cover, clause by clause. A clause that names no subject of its own
+    // continues its neighbour: « qui corrige les copies ? et en combien de temps ? », « on reçoit les
+    // résultats comment ? par courrier ? » are one uncovered question each.
+    const coverage = reading.frames.map((f) => a.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo));
+    for (let i = 1; i < coverage.length; i++) {
+      if (reading.frames[i]!.cues.subjects.size > 0) continue;
+      coverage[i] ??= coverage[i - 1]!;
+      // A tag that asks nothing itself (« par courrier, par mail ? ») says what the previous clause asked.
+      if (reading.frames[i]!.cues.asks.size === 0 && !reading.frames[i]!.cues.yesNo) coverage[i - 1] ??= coverage[i]!;
+    }
+    for (const [index, frame] of reading.frames.entries()) {
+      const uncovered: UncoveredTopic | null = coverage[index] ?? null;
       if (uncovered && (frame.question || reading.frames.length === 1)) {
         parts.push({ kind: 'uncovered', topic: uncovered, frame });
         continue;
@@ -152,7 +158,7 @@ export class Router {
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
       if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
       // A statement (« je termine en mars ») is context for the questions around it, not a question.
-      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || a.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo)))) continue;
+      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || coverage[reading.frames.indexOf(f)]))) continue;
       for (const intent of [frame.intent, ...frame.also]) {
         const route = this.answerIntent(intent, frame, reading, today, topic);
         if (route.type !== 'answer') {

@@ -340,7 +340,10 @@ export class Understander {
 
   private readClause(clause: string, entities: Entities, contextIntent: string | undefined, contextSubjects: string[], contextKind: 'conversation' | 'message'): Frame {
     const normal = this.normalize(clause);
-    const literal = this.normalize(this.questionPart(clause), false);
+    // What coverage reads: the part that asks, unless it names nothing (« que dois-je faire ? » after
+    // « je n'ai pas reçu ma convocation »): then the whole clause.
+    const asking = this.normalize(this.questionPart(clause), false);
+    const literal = this.cues.read(asking, clause).subjects.size > 0 ? asking : this.normalize(clause, false);
     // Subjects from the corrected words (« inscirption »), asks from the words as typed: a correction
     // must not invent a question word (« forfait » is not « format »).
     const cues = this.cues.read(normal, clause);
@@ -422,7 +425,7 @@ export class Understander {
     // A follow-up that says it is one (« et c'est gratuit ? ») needs no more evidence; a short question
     // read in context (« quelle est la capitale du Pérou ? ») still goes through the gate.
     const continues = useContext && this.cues.continues(normal);
-    const cueEvidence = (strongSubject || domainAsk || continues) && weigh(first.intent, 1) === 1 && (continues || scope.off < d.cueOffCeiling);
+    const cueEvidence = question && (strongSubject || domainAsk || continues) && weigh(first.intent, 1) === 1 && (continues || scope.off < d.cueOffCeiling);
     const rawFirst = ranking.find((r) => !isChat(r.intent));
     const gateSaysOff = rawFirst?.intent === OUT_OF_SCOPE || examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
     if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');

@@ -247,10 +247,25 @@ export class Router {
     if (aboutResult && !date && !grade && topic.date && stillValid && validityEntry) {
       return a.validity(validityEntry, { date: new Date(topic.date.iso), precision: topic.date.precision }, today);
     }
+    // « et à Paris ? », « et 38000 ? » after a cost, place or académie answer: the same question there.
+    const aboutPlace = ['cout_inscription', 'lieu_inscription', 'academie'].find((i) => entry.intents.includes(i));
+    const place = reading.entities.place ?? this.understander.extractPlace(reading.text, true);
+    const onlyPlace = reading.text.split(/\s+/).length <= 10 && reading.frames.every((f) => [...f.cues.subjects].every((x) => x === 'academie') && [...f.cues.asks].every((x) => ['ou', 'quoi', 'qui', 'prix', 'quand'].includes(x)));
+    if (aboutPlace && place && onlyPlace) {
+      const route = this.answerIntent(aboutPlace, reading.frames[0]!, { ...reading, entities: { ...reading.entities, place } }, today, topic);
+      if (route.type === 'answer') return route.answer;
+    }
     // « et si j'ai fini la formation en juillet ? » after a registration answer: the plan for that date.
     const aboutRegistration = ['inscription_moment', 'periode_inscription', 'session_examen'].some((i) => entry.intents.includes(i));
     if (aboutRegistration && date && reading.entities.dateRole === 'training_end') return a.examPlan(entry, date, today);
+    // « c'est bon du coup ? » after the grade: the grade's verdict.
+    if (aboutResult && !date && !grade && topic.grade && resultEntry && reading.frames.some((f) => f.cues.yesNo)) {
+      return a.grade(resultEntry, topic.grade, topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null, today);
+    }
     if (aboutResult && date && !grade) {
+      // The grade was answered already: its date brings how long it stays valid.
+      const pass = a.kb.numberValue('pass_grade');
+      if (topic.grade && validityEntry && pass !== undefined && topic.grade.value >= pass) return { ...a.validity(validityEntry, date, today), remember: { grade: topic.grade, date } };
       if (topic.grade && resultEntry) return { ...a.grade(resultEntry, topic.grade, date, today), remember: { grade: topic.grade, date } };
       if (validityEntry) return { ...a.validity(validityEntry, date, today), remember: { date } };
     }
@@ -309,7 +324,13 @@ export class Router {
         const main = a.entryAnswer(entry);
         const where = a.academy(academyEntry, place);
         if (where.kind === 'prompt') return answer(main);
-        return answer({ ...main, text: `${main.text}\n\n${where.text}`, sources: [...main.sources, ...where.sources], links: [...main.links, ...where.links.filter((l) => !main.links.some((m) => m.url === l.url))] });
+        return answer({
+          ...main,
+          text: `${main.text}\n\n${where.text}`,
+          sources: [...main.sources, ...where.sources],
+          links: [...main.links, ...where.links.filter((l) => !main.links.some((m) => m.url === l.url))],
+          entryIds: [...new Set([main.entryId!, ...(where.entryIds ?? [])])],
+        });
       }
       case 'session_examen':
       case 'periode_inscription':

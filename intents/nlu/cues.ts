@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { formatZodIssues } from '../../knowledge/validation-error.ts';
+import { fold } from './text.ts';
 
 /**
  * What a clause is about and what it asks, read from the words themselves (intents/frames.fr.yaml).
@@ -23,6 +24,7 @@ const FramesSchema = z.object({
   }),
   clause_joins: Patterns,
   ellipsis: Patterns,
+  then: Patterns,
 });
 
 export interface Cues {
@@ -51,6 +53,7 @@ export class CueReader {
     private readonly yesNo: { questions: RegExp[]; statement: RegExp; open: RegExp; negation: RegExp },
     private readonly joins: RegExp,
     private readonly ellipsis: RegExp[],
+    private readonly then: RegExp[],
   ) {}
 
   static load(file: string): CueReader {
@@ -73,7 +76,7 @@ export class CueReader {
     };
     compileAll(file, 'clause_joins', d.clause_joins);
     const joins = new RegExp(d.clause_joins.map((j) => `(?:${j})`).join('|'), 'g');
-    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis));
+    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then));
   }
 
   get subjectNames(): string[] {
@@ -102,8 +105,14 @@ export class CueReader {
     // an inversion or « est-ce que » is one without.
     const strongClosed = /^(est ce|estce)|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou pas$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(plain);
     const closedForm = cleft || ((strongClosed || /\?/.test(raw)) && y.questions.some((p) => p.test(plain)));
+    // « l'examen il est comment, c'est un écrit ? »: the question that closes the clause decides;
+    // « y a une vidéo qui explique comment faire ? »: an existential question stays closed.
+    const lastSegment = raw.split(/[,;:]/).pop() ?? '';
+    const lastPlain = fold(lastSegment).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+    const closesClosed = raw.includes(',') && /\?\s*$/.test(raw) && lastPlain.length > 0 && !y.open.test(lastPlain) && y.questions.some((p) => p.test(lastPlain));
+    const existential = /^(y a|il y a|ya|il existe|existe t il|y aurait|y aurait il|y a t il)\b/.test(plain) && !/^(y a|il y a|ya) (quoi|qui|combien|quel)\b/.test(plain);
     // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
-    const yesNo = closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim());
+    const yesNo = closesClosed || existential || (closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim()));
     return { subjects, asks, yesNo, negated: yesNo && y.negation.test(normal) };
   }
 
@@ -117,6 +126,11 @@ export class CueReader {
   /** A clause that says it continues the conversation (« et … », « du coup … »): the first ellipsis pattern. */
   continues(normal: string): boolean {
     return !!this.ellipsis[0]?.test(normal);
+  }
+
+  /** « et après ? », « ensuite ? »: the next step of what was just answered. */
+  asksNext(normal: string): boolean {
+    return this.then.some((p) => p.test(normal));
   }
 
   /** A clause that continues the previous question rather than asking a new one. */

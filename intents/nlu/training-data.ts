@@ -16,6 +16,8 @@ const CatalogSchema = z.object({
         covers: z.string().min(1),
         subjects: z.array(z.string()).default([]),
         asks: z.array(z.string()).default([]),
+        /** What « et après ? » asks once this intent was answered (the next step of the learner's path). */
+        next: z.string().optional(),
       }),
     )
     .min(2),
@@ -36,6 +38,7 @@ export interface IntentInfo {
   /** What a question answered by this intent is about, and what it asks (names from frames.fr.yaml). */
   subjects?: string[];
   asks?: string[];
+  next?: string;
 }
 export interface Example { text: string; intent: string }
 
@@ -82,8 +85,8 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
   const { complements, overview, decisive_subjects: decisive } = catalogResult.data;
-  const unknown = [...complements.flat(), ...Object.values(overview).flat()].filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new Error(`${catalogFile}: complements/overview: unknown intent(s): ${[...new Set(unknown)].join(', ')}`);
+  const unknown = [...complements.flat(), ...Object.values(overview).flat(), ...catalog.flatMap((i) => (i.next ? [i.next] : []))].filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new Error(`${catalogFile}: complements/overview/next: unknown intent(s): ${[...new Set(unknown)].join(', ')}`);
   return { catalog, examples, complements, overview, decisive };
 }
 

@@ -400,6 +400,10 @@ export class Understander {
     };
     if (ranking.length === 0 && subjects.size === 0) return result(null, 'fallback');
 
+    // « et après ? »: the next step of what was just answered.
+    const next = contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.next : undefined;
+    if (next && cues.subjects.size === 0 && this.cues.asksNext(normal)) return result(next, 'answered');
+
     // A bare subject (« inscription ? », « l'examen ») gets that subject's overview.
     const content = normal.split(' ').filter((w) => w && !FILLER.test(w));
     if (cues.asks.size === 0 && !cues.yesNo && cues.subjects.size >= 1 && content.length <= 2) {

@@ -170,7 +170,7 @@ export class Router {
       }
     }
 
-    const answers = parts.filter((p): p is Extract<Part, { kind: 'answer' }> => p.kind === 'answer').slice(0, 3);
+    const answers = parts.filter((p): p is Extract<Part, { kind: 'answer' }> => p.kind === 'answer').slice(0, 4);
     const uncovered = parts.filter((p): p is Extract<Part, { kind: 'uncovered' }> => p.kind === 'uncovered');
     if (answers.length > 0) {
       const answer = this.combine(answers.map((p) => this.withVerdict(p.answer, p.frame)));
@@ -210,7 +210,7 @@ export class Router {
   /** « Oui. » / « Non. » / « Si. » in front of the answer to a yes/no question, when the sheet settles it. */
   private withVerdict(answer: Answer, frame: Frame): Answer {
     if (!frame.cues.yesNo || answer.kind !== 'answer') return answer;
-    let verdict = answer.verdict;
+    let verdict: 'oui' | 'non' | undefined = answer.verdict;
     if (!verdict) {
       const entry = answer.entryId ? this.answerer.kb.entry(answer.entryId) : undefined;
       const rules = entry?.yes_no;
@@ -221,7 +221,15 @@ export class Router {
       verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
     }
     if (!verdict) return answer;
-    const word = verdict === 'oui' ? (frame.cues.negated ? 'Si' : 'Oui') : 'Non';
+    const text = `${frame.normal} ${frame.literal}`;
+    // « on m'a dit que ceux qui ont suivi à distance ne peuvent pas s'inscrire, c'est vrai ? »: the belief
+    // checked is negative, so the sheet's yes is a « Non ». « … donc c'est raté ? » asks the opposite of
+    // passing.
+    const reported = /\b(on m a dit|il parait|dit que|disent que|pense que|affirme|pretend|a raison|ont raison)\b/.test(text);
+    const negativeBelief = /\b(peu[tx]? pas|pas le droit|ne \w+ pas|n \w+ pas|aucune?|jamais|pas de)\b/.test(text);
+    const asksFailure = /\b(rate|loupe|echoue|recale|perdu|mort|foutu|expire|perime|trop tard)\b/.test(frame.normal.split(' ').slice(-6).join(' '));
+    if ((reported && negativeBelief && !answer.verdict) || (asksFailure && answer.verdict)) verdict = verdict === 'oui' ? 'non' : 'oui';
+    const word = verdict === 'oui' ? (frame.cues.negated && !reported ? 'Si' : 'Oui') : 'Non';
     return { ...answer, text: `${word}. ${answer.text}` };
   }
 

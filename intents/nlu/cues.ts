@@ -25,6 +25,7 @@ const FramesSchema = z.object({
   clause_joins: Patterns,
   ellipsis: Patterns,
   then: Patterns,
+  requests: Patterns.default([]),
 });
 
 export interface Cues {
@@ -54,6 +55,7 @@ export class CueReader {
     private readonly joins: RegExp,
     private readonly ellipsis: RegExp[],
     private readonly then: RegExp[],
+    private readonly requests: RegExp[],
   ) {}
 
   static load(file: string): CueReader {
@@ -76,7 +78,7 @@ export class CueReader {
     };
     compileAll(file, 'clause_joins', d.clause_joins);
     const joins = new RegExp(d.clause_joins.map((j) => `(?:${j})`).join('|'), 'g');
-    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then));
+    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then), compileAll(file, 'requests', d.requests));
   }
 
   get subjectNames(): string[] {
@@ -99,7 +101,7 @@ export class CueReader {
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
     const plain = normal.replace(/\bquand meme\b/g, ' ');
-    const cleft = /(^|\b(comme|donc|alors|puisque|si) )(c est|c etait|ce sont|c) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,3}qu[ie]\b/.test(plain);
+    const cleft = /\b(c est|c etait|ce sont) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,3}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
     // an inversion or « est-ce que » is one without.
@@ -126,6 +128,11 @@ export class CueReader {
   /** A clause that says it continues the conversation (« et … », « du coup … »): the first ellipsis pattern. */
   continues(normal: string): boolean {
     return !!this.ellipsis[0]?.test(normal);
+  }
+
+  /** « je souhaiterais connaître… »: a question phrased as a request. */
+  isRequest(normal: string): boolean {
+    return this.requests.some((p) => p.test(normal));
   }
 
   /** « et après ? », « ensuite ? »: the next step of what was just answered. */

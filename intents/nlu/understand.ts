@@ -369,7 +369,7 @@ export class Understander {
     const d = this.decision;
     const isChat = (intent: string) => this.kindOf(intent) === 'smalltalk';
     const examScope = scope.exam + scope.off > 0 ? scope.exam / (scope.exam + scope.off) : 0;
-    const question = cues.asks.size > 0 || cues.yesNo || /\?/.test(clause);
+    const question = cues.asks.size > 0 || cues.yesNo || /\?/.test(clause) || this.cues.isRequest(normal);
 
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {

@@ -113,7 +113,7 @@ export class PlaceExtractor {
         return { home: { departement: entry.departement, text: last[2], kind: entry.kind }, claimed };
       }
     }
-    return { home: this.extract(rest), claimed };
+    return { home: this.extract(rest, { bare: claimed !== null }), claimed };
   }
 
   extract(text: string, options: { bare?: boolean } = {}): Place | null {

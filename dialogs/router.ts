@@ -131,7 +131,7 @@ export class Router {
     // What the sheet does not cover, clause by clause. A clause that names no subject of its own
     // continues its neighbour: « qui corrige les copies ? et en combien de temps ? », « on reçoit les
     // résultats comment ? par courrier ? » are one uncovered question each.
-    const coverage = reading.frames.map((f) => a.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo));
+    const coverage = reading.frames.map((f) => a.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo, f.cues.subjects));
     for (let i = 1; i < coverage.length; i++) {
       if (reading.frames[i]!.cues.subjects.size > 0) continue;
       coverage[i] ??= coverage[i - 1]!;

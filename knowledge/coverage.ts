@@ -17,8 +17,8 @@ const CoverageSchema = z.object({
     patterns: z.array(z.string().min(1)).min(1),
     /** Yes/no questions of these intents name the topic to check what the sheet says (« c'est le bloc 3 ? »). */
     except_intents: z.array(z.string()).default([]),
-    /** Questions of these intents may mention the topic in passing (validity « si je fais les autres blocs »). */
-    never_for: z.array(z.string()).default([]),
+    /** Questions about these subjects may mention the topic in passing (validity « si je fais les autres blocs »). */
+    never_with: z.array(z.string()).default([]),
   })),
   ask: z.record(z.string(), z.string().min(3)),
 });
@@ -58,15 +58,15 @@ export class Coverage {
           throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`);
         }
       });
-      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, never: t.never_for };
+      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, never: t.never_with };
     }));
   }
 
   /** The topic the sheet does not cover that a question (normalised words) is about, if any. */
-  uncovered(normal: string, intent?: string | null, closed = false): UncoveredTopic | null {
+  uncovered(normal: string, intent?: string | null, closed = false, subjects: ReadonlySet<string> = new Set()): UncoveredTopic | null {
     for (const t of this.topics) {
       if (closed && intent && t.except.includes(intent)) continue;
-      if (intent && t.never.includes(intent)) continue;
+      if (t.never.some((s) => subjects.has(s))) continue;
       if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask };
     }
     return null;

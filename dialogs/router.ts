@@ -125,7 +125,7 @@ export class Router {
     // A grade or a date that completes the conversation's question (« 12 » after « quelle note ? »,
     // « c'était en juin 2024 » after « j'ai eu 11 »).
     const completed = this.completeTopic(reading, today, topic);
-    if (completed) return traced(completed, first, 'answered');
+    if (completed) return traced(this.withVerdict(completed, first), first, 'answered');
 
     const parts: Part[] = [];
     // What the sheet does not cover, clause by clause. A clause that names no subject of its own
@@ -226,7 +226,7 @@ export class Router {
     // checked is negative, so the sheet's yes is a « Non ». « … donc c'est raté ? » asks the opposite of
     // passing.
     const reported = /\b(on m a dit|il parait|dit que|disent que|pense que|affirme|pretend|a raison|ont raison)\b/.test(text);
-    const negativeBelief = /\b(peu[tx]? pas|pas le droit|ne \w+ pas|n \w+ pas|aucune?|jamais|pas de)\b/.test(text);
+    const negativeBelief = /\b(peu\w* pas|pas le droit|ne \w+ pas|n \w+ pas|aucune?|jamais|pas de)\b/.test(text);
     const asksFailure = /\b(rate|loupe|echoue|recale|perdu|mort|foutu|expire|perime|trop tard)\b/.test(frame.normal.split(' ').slice(-6).join(' '));
     if ((reported && negativeBelief && !answer.verdict) || (asksFailure && answer.verdict)) verdict = verdict === 'oui' ? 'non' : 'oui';
     const word = verdict === 'oui' ? (frame.cues.negated && !reported ? 'Si' : 'Oui') : 'Non';

@@ -85,7 +85,8 @@ export function judge(turn: Turn, reply: Reply): string[] {
   if (extra.length > 1) why.push(`also gave ${extra.join('+')}`);
   if (turn.yesno !== undefined) {
     if (turn.yesno === null && (opening === 'oui' || opening === 'non')) why.push(`opens with ${opening}, the sheet does not settle it`);
-    if (turn.yesno === 'oui' && opening !== 'oui') why.push('should open with Oui');
+    // « Si » is the yes to a negative question (« je ne peux pas… ? »): right for either labelling.
+    if (turn.yesno === 'oui' && opening !== 'oui' && opening !== 'si') why.push('should open with Oui');
     if (turn.yesno === 'non' && opening !== 'non' && opening !== 'si') why.push('should open with Non');
   }
   for (const re of turn.all ?? []) if (!new RegExp(re, 'i').test(f)) why.push(`missing /${re}/`);

@@ -145,7 +145,8 @@ export class Router {
         continue;
       }
       // « avec 8 sur 20 je peux avoir l'attestation ? »: a grade of one's own settles a hesitation about results.
-      if (frame.status === 'ambiguous' && reading.entities.grade?.personal && ['resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats'].includes(frame.intent ?? '')) {
+      const aboutResults = ['resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats'].includes(frame.intent ?? '') || ['note', 'resultat', 'attestation'].some((x) => frame.cues.subjects.has(x));
+      if (frame.status !== 'answered' && reading.entities.grade?.personal && aboutResults) {
         frame.status = 'answered';
         frame.intent = 'resultat_examen';
       }
@@ -211,6 +212,7 @@ export class Router {
   private withVerdict(answer: Answer, frame: Frame): Answer {
     if (!frame.cues.yesNo || answer.kind !== 'answer') return answer;
     let verdict: 'oui' | 'non' | undefined = answer.verdict;
+    let fromDefault = false;
     if (!verdict) {
       const entry = answer.entryId ? this.answerer.kb.entry(answer.entryId) : undefined;
       const rules = entry?.yes_no;
@@ -219,6 +221,7 @@ export class Router {
       // Claims are read on the words as typed too (a typo correction may change « version » into another word).
       const claims = rules.claims.filter((c) => c.when.some((p) => new RegExp(p).test(frame.normal) || new RegExp(p).test(frame.literal)));
       verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
+      fromDefault = claims.length === 0;
     }
     if (!verdict) return answer;
     const text = `${frame.normal} ${frame.literal}`;
@@ -227,8 +230,17 @@ export class Router {
     // passing.
     const reported = /\b(on m a dit|il parait|dit que|disent que|pense que|affirme|pretend|a raison|ont raison)\b/.test(text);
     const negativeBelief = /\b(peu\w* pas|pas le droit|ne \w+ pas|n \w+ pas|aucune?|jamais|pas de)\b/.test(text);
-    const asksFailure = /\b(rate|loupe|echoue|recale|perdu|mort|foutu|expire|perime|trop tard)\b/.test(frame.normal.split(' ').slice(-6).join(' '));
-    if ((reported && negativeBelief && !answer.verdict) || (asksFailure && answer.verdict)) verdict = verdict === 'oui' ? 'non' : 'oui';
+    const asksFailure = /\b(rate|loupe|echoue|recale|perdu|mort|foutu|expire|perime|trop tard|manque\w*)\b/.test(frame.normal.split(' ').slice(-6).join(' '));
+    // A claim already reads the belief; only the entry's default is turned round by a negative belief.
+    if ((reported && negativeBelief && fromDefault) || (asksFailure && answer.verdict)) verdict = verdict === 'oui' ? 'non' : 'oui';
+    // « obtenu en juin 2022, ça tient jusqu'en 2030 ? »: valid until June 2027, so no.
+    const years = [...`${frame.text}`.matchAll(/\b(20\d{2})\b/g)].map((m) => Number(m[1]));
+    const until = answer.validUntilYear;
+    if (until && years.length >= 2) {
+      const asked = years[years.length - 1]!;
+      if (asked > until) verdict = 'non';
+      else if (asked < until) verdict = 'oui';
+    }
     const word = verdict === 'oui' ? (frame.cues.negated && !reported ? 'Si' : 'Oui') : 'Non';
     return { ...answer, text: `${word}. ${answer.text}` };
   }

@@ -23,6 +23,8 @@ export interface Answer {
   entryIds?: string[];
   /** For a computed answer to a yes/no question: what the learner's own case gives. */
   verdict?: 'oui' | 'non';
+  /** For a validity computed from a date: the year it ends (to check « valable jusqu'en 2030 ? »). */
+  validUntilYear?: number;
   /** What the conversation should remember from this answer (the learner's grade, the date said). */
   remember?: { grade?: GradeInput; date?: DateSpec };
   /** How the question was understood (intent, confidence, status), kept with the answer for staff. */
@@ -125,7 +127,7 @@ export class Answerer {
       obtained: formatWhen(obtained),
       valid_until: formatUntil(v.validUntil),
       validity_status: v.statusText,
-    }))), verdict: v.stillValid ? 'oui' : 'non' };
+    }))), verdict: v.stillValid ? 'oui' : 'non', validUntilYear: v.validUntil.date.getFullYear() };
   }
 
   /** What a grade means: pass (attestation, validity) or not (threshold, next registration). */
@@ -141,7 +143,7 @@ export class Answerer {
         const v = computeValidity(obtained, years, today);
         return { ...this.compose(entry, fill(t.passed_dated, this.vars({
           grade: gradeText, obtained: formatWhen(obtained), valid_until: formatUntil(v.validUntil), validity_status: v.statusText,
-        }))), verdict: v.stillValid ? 'oui' : 'non', entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
+        }))), verdict: v.stillValid ? 'oui' : 'non', validUntilYear: v.validUntil.date.getFullYear(), entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
       }
       return { ...this.compose(entry, fill(t.passed, this.vars({ grade: gradeText }))), verdict: 'oui', entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
     }

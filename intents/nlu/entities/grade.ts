@@ -43,6 +43,12 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   if (opening && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
     return make(parseDecimal(opening[1]!), opening[1]!, true);
   }
+  // « DIX-NEUF !!! je l'ai eu ? »: a grade in words opening a message about a result.
+  const openingWords = f.replace(/-/g, ' ').match(new RegExp(`^\\s*(${NUMBER_WORDS_RE})\\b`));
+  if (openingWords && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)) {
+    const value = parseNumberWords(openingWords[1]!);
+    if (value !== null) return make(value, openingWords[1]!, true);
+  }
   for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {
     const m = f.match(re);
     if (m) return make(parseDecimal(m[1]!), m[0], personal);

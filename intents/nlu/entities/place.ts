@@ -93,11 +93,13 @@ export class PlaceExtractor {
    */
   extractWithClaim(text: string): { home: Place | null; claimed: Place | null } {
     const normal = normalName(text).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:bien|donc|toujours|plutot)\s+)?(?:de\s+|d\s+|du\s+|a\s+)?(?:l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
+    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+)?(?:de\s+|d\s+|du\s+|a\s+)?(?:l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
     let claimed: Place | null = null;
     let rest = text;
     if (claimedName) {
-      const found = this.names(claimedName[1]!.trim())[0];
+      const said = claimedName[1]!.trim();
+      // « Clermont » for the académie of Clermont-Ferrand: a name's first word is enough after « académie de ».
+      const found = this.names(said)[0] ?? this.academyStartingWith(said.split(' ')[0]!);
       if (found && found[0] === 0) {
         const entry = this.byName.get(found[2])!;
         claimed = { departement: entry.departement, text: found[2], kind: entry.kind };
@@ -114,6 +116,12 @@ export class PlaceExtractor {
       }
     }
     return { home: this.extract(rest, { bare: claimed !== null }), claimed };
+  }
+
+  private academyStartingWith(word: string): [number, number, string] | undefined {
+    if (word.length < 4) return undefined;
+    for (const [name, entry] of this.byName) if (entry.kind === 'academy' && name.startsWith(`${word} `)) return [0, word.length, name];
+    return undefined;
   }
 
   extract(text: string, options: { bare?: boolean } = {}): Place | null {

@@ -146,7 +146,9 @@ export class Router {
       }
       // « avec 8 sur 20 je peux avoir l'attestation ? »: a grade of one's own settles a hesitation about results.
       const aboutResults = ['resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats'].includes(frame.intent ?? '') || ['note', 'resultat', 'attestation'].some((x) => frame.cues.subjects.has(x));
-      if (frame.status !== 'answered' && reading.entities.grade?.personal && aboutResults) {
+      // … and a yes/no or threshold question with one's own grade is about that grade (« 12/20 à l'écrit, c'est bon ? »).
+      const gradeQuestion = reading.entities.grade?.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil')) && !['validite_resultats'].includes(frame.intent ?? '');
+      if ((frame.status !== 'answered' && reading.entities.grade?.personal && aboutResults) || gradeQuestion) {
         frame.status = 'answered';
         frame.intent = 'resultat_examen';
       }
@@ -158,8 +160,9 @@ export class Router {
       }
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
       if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
-      // A statement (« je termine en mars ») is context for the questions around it, not a question.
-      if (!frame.question && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || coverage[reading.frames.indexOf(f)]))) continue;
+      // A statement (« je termine en mars ») is context for the questions around it, not a question;
+      // one's own grade (« j'ai eu 9 en juin, je peux contester ? ») is worth its answer.
+      if (!frame.question && !reading.entities.grade?.personal && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || coverage[reading.frames.indexOf(f)]))) continue;
       for (const intent of [frame.intent, ...frame.also]) {
         const route = this.answerIntent(intent, frame, reading, today, topic);
         if (route.type !== 'answer') {
@@ -292,6 +295,16 @@ export class Router {
     return null;
   }
 
+  /**
+   * A result obtained « en 2021 » was obtained at that year's session: the sheet's exams are in June,
+   * so the validity runs to June, not to December.
+   */
+  private sessionDate(date: NonNullable<Reading['entities']['date']>): NonNullable<Reading['entities']['date']> {
+    if (date.precision !== 'year') return date;
+    const month = (this.answerer.kb.numberValue('exam_month') ?? 6) - 1;
+    return { ...date, date: new Date(date.date.getFullYear(), month, 1), precision: 'month' };
+  }
+
   /** An intent's answer, computed from the learner's grade, date or place when given. */
   private answerIntent(intent: string, frame: Frame, reading: Reading, today: Date, topic: Topic): Route {
     const a = this.answerer;
@@ -300,7 +313,7 @@ export class Router {
     if (!entry) return { type: 'answer', answer: a.message(a.conversation.fallback, 'fallback', a.menuLabels()) };
     const { grade, date, place, dateRole } = reading.entities;
     const answer = (x: Answer): Route => ({ type: 'answer', answer: x });
-    const obtained = date && dateRole !== 'training_end' ? date : null;
+    const obtained = date && dateRole !== 'training_end' ? this.sessionDate(date) : null;
     switch (intent) {
       case 'resultat_examen':
       case 'note_requise':

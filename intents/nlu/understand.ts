@@ -332,7 +332,7 @@ export class Understander {
    */
   private questionPart(clause: string): string {
     // Sentences, and within a long one its comma- or colon-separated pieces.
-    const parts = sentences(clause).flatMap((p) => (p.split(' ').length > 15 ? p.split(/\s*[,:]\s+|\s+(?=(?:du coup|mais|alors|donc|parce que)\b)/) : [p]));
+    const parts = sentences(clause).flatMap((p) => (p.split(' ').length > 25 ? p.split(/\s*[,:]\s+|\s+(?=(?:du coup|mais|alors|donc|parce que)\b)/) : [p]));
     if (parts.length < 2) return clause;
     const asking = parts.filter((p) => /\?|\b(savoir|voudrais|aimerais|pouvez|pourriez|dites|expliqu\w*|quel\w*|quand|comment|combien|qui|est ce|est-ce|faut il|dois je|puis je)\b/.test(p));
     return asking.length > 0 ? asking.join(' ') : parts[parts.length - 1]!;

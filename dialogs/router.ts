@@ -214,7 +214,10 @@ export class Router {
   /** « Oui. » / « Non. » / « Si. » in front of the answer to a yes/no question, when the sheet settles it. */
   private withVerdict(answer: Answer, frame: Frame): Answer {
     if (!frame.cues.yesNo || answer.kind !== 'answer') return answer;
-    let verdict: 'oui' | 'non' | undefined = answer.verdict;
+    // A computed verdict (the learner's grade, their result's date) answers whether they passed or it is
+    // still valid — not another yes/no question (« j'ai eu 7, je dois refaire toute la formation ? »).
+    const aboutOutcome = /\b(bon|ok|valid\w*|valable|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|foutu|mort|avoir|tient|compte|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|bloc|j ai)\b/.test(frame.normal);
+    let verdict: 'oui' | 'non' | undefined = aboutOutcome ? answer.verdict : undefined;
     let fromDefault = false;
     if (!verdict) {
       const entry = answer.entryId ? this.answerer.kb.entry(answer.entryId) : undefined;

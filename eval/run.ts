@@ -83,7 +83,8 @@ function baseline(assistant: Assistant): (c: Case) => Promise<Reply[]> {
   const kb = assistant.kb;
   return async (c) => c.turns.map((t) => {
     const entry = kb.entryForIntent(classifier.classify(t.text));
-    return entry ? { text: entry.short, entries: [entry.id] } : { text: assistant.answerer.conversation.fallback, entries: [] };
+    // The same facts recorded as for ours: the entry and those its short answer states too.
+    return entry ? { text: entry.short, entries: [entry.id, ...entry.also_states] } : { text: assistant.answerer.conversation.fallback, entries: [] };
   });
 }
 

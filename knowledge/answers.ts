@@ -84,11 +84,12 @@ export class Answerer {
     };
   }
 
-  /** The short answer of an entry. */
+  /** The short answer of an entry (with the other entries whose facts it states). */
   entryAnswer(entry: Entry): Answer {
     let text = fill(entry.short, this.vars());
     if (entry.links.length > 0 && this.links(entry).length === 0 && entry.templates.no_link) text += ` ${fill(entry.templates.no_link, this.vars())}`;
-    return this.compose(entry, text);
+    const answer = this.compose(entry, text);
+    return entry.also_states.length > 0 ? { ...answer, entryIds: [entry.id, ...entry.also_states] } : answer;
   }
 
   /** The detailed answer with the exact sentences of the sheet. */

@@ -94,6 +94,9 @@ export class KnowledgeBase {
       e.follow_ups.forEach((f, j) => {
         if (!ids.has(f)) fail(`entries[${i}].follow_ups[${j}]`, `unknown entry id "${f}"`);
       });
+      e.also_states.forEach((f, j) => {
+        if (!ids.has(f)) fail(`entries[${i}].also_states[${j}]`, `unknown entry id "${f}"`);
+      });
     });
   }
 

@@ -36,6 +36,8 @@ export const EntrySchema = z.object({
     quotes: z.array(z.string().min(10)).min(1),
   }),
   follow_ups: z.array(Id).default([]),
+  /** Other entries whose facts the short answer states too (« 2 h 30 … écrite, face à un jury »): recorded with the answer. */
+  also_states: z.array(Id).default([]),
   /**
    * How a yes/no question about this entry is answered: `default` for a plain « … ? », and `claims`
    * (patterns over the folded question) that the sheet confirms (oui) or contradicts (non).

@@ -170,3 +170,47 @@ describe('wiring of the understanding data is checked at start', () => {
     expect(r.frames.map((f) => f.intent)).toEqual(['cout_inscription', 'duree_epreuve']);
   });
 });
+
+describe('follow-ups and beliefs', () => {
+  it('« et après ? » asks the next step of what was answered', async () => {
+    const c = new Conversation();
+    await entries(c, 'les examens c est quand ?');
+    expect((await entries(c, 'et après ?')).ids).toContain('exam-attestation');
+  });
+
+  it('« et à Paris ? » asks the same question for that place', async () => {
+    const c = new Conversation();
+    await entries(c, "j'habite à Lyon, je dépends de quelle académie ?");
+    const r = await entries(c, 'et pour le 93 ?');
+    expect(r.ids).toContain('academy');
+    expect(r.text).toMatch(/Créteil/);
+  });
+
+  it('checks a validity against the year asked', async () => {
+    const r = await entries(new Conversation(), 'résultat obtenu en juin 2022, ça tient jusqu’en 2030 ?');
+    expect(r.text.startsWith('Non.')).toBe(true);
+    expect(r.text).toContain('juin 2027');
+  });
+
+  it('a result obtained « en 2021 » is that year’s June session', async () => {
+    const r = await entries(new Conversation(), 'eu 13 en 2021, toujours valable ?');
+    expect(r.text.startsWith('Non.')).toBe(true);
+  });
+
+  it('a reported negative belief is contradicted', async () => {
+    const r = await entries(new Conversation(), "on m'a dit que ceux qui ont fait la formation à distance peuvent pas s'inscrire, c'est vrai ?");
+    expect(r.text.startsWith('Non.')).toBe(true);
+    expect(r.ids).toContain('distance-learning');
+  });
+
+  it('checks the académie a learner believes they depend on', async () => {
+    expect((await entries(new Conversation(), "j'habite à Nanterre, je dépends de Créteil ?")).text).toMatch(/^Non\. .*Versailles/s);
+    expect((await entries(new Conversation(), 'Je réside à Tours : mon académie est-elle bien Orléans-Tours ?')).text.startsWith('Oui.')).toBe(true);
+  });
+
+  it('a grade verdict answers « did I pass », not another question', async () => {
+    const r = await entries(new Conversation(), "j'ai raté le bloc avec 7, je dois refaire toute la formation ?");
+    expect(r.text).not.toMatch(/^(Oui|Non)\b/);
+    expect(r.text).toContain('10');
+  });
+});

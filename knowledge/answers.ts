@@ -142,7 +142,9 @@ export class Answerer {
       const years = this.kb.numberValue('validity_years');
       if (obtained && years !== undefined && t.passed_dated) {
         const v = computeValidity(obtained, years, today);
-        return { ...this.compose(entry, fill(t.passed_dated, this.vars({
+        // An expired result is no occasion for congratulations.
+        const template = !v.stillValid && t.passed_expired ? t.passed_expired : t.passed_dated;
+        return { ...this.compose(entry, fill(template, this.vars({
           grade: gradeText, obtained: formatWhen(obtained), valid_until: formatUntil(v.validUntil), validity_status: v.statusText,
         }))), verdict: v.stillValid ? 'oui' : 'non', validUntilYear: v.validUntil.date.getFullYear(), entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
       }

@@ -204,11 +204,11 @@ export class Preprocessor {
         const frequency = this.vocabulary.get(candidate) ?? 0;
         if (own > 0 && frequency < own * RARE_RATIO) break;
         if (candidate === word) continue;
-        // Two edits away, a word that starts differently is another word (« version » is not « session »).
-        if (maxDistance === 2 && candidate[0] !== word[0] && Math.abs(candidate.length - word.length) < 2 && DamerauLevenshteinDistance(word, candidate) === 2) continue;
         // Cheap lower bound first: each edit changes the letter counts by at most 2.
         if (Math.ceil(letterDifference(word, candidate) / 2) > maxDistance) continue;
         const d = DamerauLevenshteinDistance(word, candidate);
+        // Two edits away, a word that starts differently is another word (« version » is not « session »).
+        if (d === 2 && candidate[0] !== word[0] && Math.abs(candidate.length - word.length) < 2) continue;
         if (d < bestDistance || (d === bestDistance && frequency > bestFrequency)) {
           best = candidate;
           bestDistance = d;

@@ -53,7 +53,8 @@ export class AfterExamDialog extends ComponentDialog {
     const state = step.values as AfterExamState;
     const today = clock();
     if (typeof step.result === 'string' && !this.s.acceptors.isSkip(step.result)) {
-      const date = extractDate(step.result, today);
+      // A result already obtained: « en juillet » is the last July.
+      const date = extractDate(step.result, today, { past: true });
       if (date) state.date = date;
     }
     const entry = answerer.kb.entryForIntent('resultat_examen');

@@ -41,7 +41,7 @@ export class RegistrationDialog extends ComponentDialog {
     const finished = this.s.acceptors.yesNo(answer) ?? false;
     (step.values as RegistrationState).finished = finished;
     // "oui, en juin 2026": the date is already there.
-    if (extractDate(answer, this.s.clock())) return step.next(answer);
+    if (extractDate(answer, this.s.clock(), { past: finished })) return step.next(answer);
     const text = finished ? this.prompts.training_end_past : this.prompts.training_end_future;
     return step.prompt('prompt-training-end', {
       prompt: renderPrompt(text),
@@ -53,7 +53,9 @@ export class RegistrationDialog extends ComponentDialog {
     const { answerer, clock } = this.s;
     const today = clock();
     const text = String(step.result);
-    const date = this.s.acceptors.isSkip(text) ? null : extractDate(text, today);
+    // A finished training ended in the past: « en septembre » is the last September, not the next one.
+    const finished = (step.values as RegistrationState).finished;
+    const date = this.s.acceptors.isSkip(text) ? null : extractDate(text, today, finished === undefined ? {} : { past: finished });
     const period = answerer.kb.entryForIntent('periode_inscription');
     if (period) await step.context.sendActivity(renderAnswer(answerer.examPlan(period, date ?? { date: today, precision: 'day' }, today), answerer));
     const who = answerer.kb.entryForIntent('inscription_responsable');

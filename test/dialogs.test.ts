@@ -321,3 +321,23 @@ describe('a guided dialog never loops', () => {
     expect(await c.ask("Après l'examen")).toContain('quelle note');
   });
 });
+
+describe('past months in guided dialogs', () => {
+  it('a finished training « en septembre » ended last September', async () => {
+    const c = new Conversation();
+    await c.say("Je veux m'inscrire à l'examen");
+    await c.say('Oui');
+    const plan = await c.ask('en septembre');
+    expect(plan).toContain('septembre 2026');
+    expect(plan).not.toContain('septembre 2027');
+  });
+
+  it('a result obtained « en juillet » was obtained last July', async () => {
+    const c = new Conversation();
+    await c.say("Après l'examen");
+    await c.say('14');
+    const result = await c.ask('en juillet');
+    expect(result).toContain('juillet 2026');
+    expect(result).toContain('juillet 2031');
+  });
+});

@@ -57,6 +57,9 @@ type Part =
 /** Kinds of intents that the knowledge base answers (the others are conversation or refusals). */
 const ANSWERABLE = new Set(['faq', 'guided']);
 
+/** Intents about a result (grade, threshold, attestation, validity), computed from the learner's grade and date. */
+const RESULT_INTENTS = ['resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats'];
+
 export class Router {
   private readonly commands = new Map<string, Command>();
   private readonly menu = new Map<string, string>();
@@ -128,36 +131,14 @@ export class Router {
     if (completed) return traced(this.withVerdict(completed, first), first, 'answered');
 
     const parts: Part[] = [];
-    // What the sheet does not cover, clause by clause. A clause that names no subject of its own
-    // continues its neighbour: « qui corrige les copies ? et en combien de temps ? », « on reçoit les
-    // résultats comment ? par courrier ? » are one uncovered question each.
-    const coverage = reading.frames.map((f) => a.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo, f.cues.subjects));
-    for (let i = 1; i < coverage.length; i++) {
-      if (reading.frames[i]!.cues.subjects.size > 0) continue;
-      coverage[i] ??= coverage[i - 1]!;
-      // A tag that asks nothing itself (« par courrier, par mail ? ») says what the previous clause asked.
-      if (reading.frames[i]!.cues.asks.size === 0 && !reading.frames[i]!.cues.yesNo) coverage[i - 1] ??= coverage[i]!;
-    }
+    const coverage = this.uncoveredByClause(reading);
     for (const [index, frame] of reading.frames.entries()) {
       const uncovered: UncoveredTopic | null = coverage[index] ?? null;
       if (uncovered && (frame.question || reading.frames.length === 1)) {
         parts.push({ kind: 'uncovered', topic: uncovered, frame });
         continue;
       }
-      // « avec 8 sur 20 je peux avoir l'attestation ? »: a grade of one's own settles a hesitation about results.
-      const aboutResults = ['resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats'].includes(frame.intent ?? '') || ['note', 'resultat', 'attestation'].some((x) => frame.cues.subjects.has(x));
-      // … and a yes/no or threshold question with one's own grade is about that grade (« 12/20 à l'écrit, c'est bon ? »).
-      const gradeQuestion = reading.entities.grade?.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil')) && !['validite_resultats'].includes(frame.intent ?? '');
-      if ((frame.status !== 'answered' && reading.entities.grade?.personal && aboutResults) || gradeQuestion) {
-        frame.status = 'answered';
-        frame.intent = 'resultat_examen';
-      }
-      // Hesitating between starting a guided dialog and answering: answer (« je m'inscris comment ? »).
-      const [best, next] = frame.alternatives;
-      if (frame.status === 'ambiguous' && best && next && this.understander.kindOf(best.intent) === 'guided' && this.understander.kindOf(next.intent) === 'faq') {
-        frame.status = 'answered';
-        frame.intent = next.intent;
-      }
+      this.settle(frame, reading);
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
       if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
       // A statement (« je termine en mars ») is context for the questions around it, not a question;
@@ -197,6 +178,42 @@ export class Router {
     }
     const fallback = reading.frames.find((f) => f.status !== 'answered') ?? first;
     return traced(a.message(conv.fallback, 'fallback', a.menuLabels()), fallback, 'fallback');
+  }
+
+  /**
+   * What the sheet does not cover, clause by clause. A clause that names no subject of its own
+   * continues its neighbour: « qui corrige les copies ? et en combien de temps ? », « on reçoit les
+   * résultats comment ? par courrier ? » are one uncovered question each.
+   */
+  private uncoveredByClause(reading: Reading): (UncoveredTopic | null)[] {
+    const coverage = reading.frames.map((f) => this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo, f.cues.subjects));
+    for (let i = 1; i < coverage.length; i++) {
+      const cues = reading.frames[i]!.cues;
+      if (cues.subjects.size > 0) continue;
+      coverage[i] ??= coverage[i - 1]!;
+      // A tag that asks nothing itself (« par courrier, par mail ? ») says what the previous clause asked.
+      if (cues.asks.size === 0 && !cues.yesNo) coverage[i - 1] ??= coverage[i]!;
+    }
+    return coverage;
+  }
+
+  /** Settles a frame the knowledge of the conversation decides better than the classifier. */
+  private settle(frame: Frame, reading: Reading): void {
+    const personalGrade = !!reading.entities.grade?.personal;
+    // « avec 8 sur 20 je peux avoir l'attestation ? »: a grade of one's own settles a hesitation about
+    // results, and a yes/no or threshold question with it is about that grade (« 12/20, c'est bon ? »).
+    const aboutResults = RESULT_INTENTS.includes(frame.intent ?? '') || ['note', 'resultat', 'attestation'].some((x) => frame.cues.subjects.has(x));
+    const gradeQuestion = personalGrade && (frame.cues.yesNo || frame.cues.asks.has('seuil')) && frame.intent !== 'validite_resultats';
+    if ((frame.status !== 'answered' && personalGrade && aboutResults) || gradeQuestion) {
+      frame.status = 'answered';
+      frame.intent = 'resultat_examen';
+    }
+    // Hesitating between starting a guided dialog and answering: answer (« je m'inscris comment ? »).
+    const [best, next] = frame.alternatives;
+    if (frame.status === 'ambiguous' && best && next && this.understander.kindOf(best.intent) === 'guided' && this.understander.kindOf(next.intent) === 'faq') {
+      frame.status = 'answered';
+      frame.intent = next.intent;
+    }
   }
 
   /** Several short answers as one reply, each with its section; the sources, links and ids of all. */
@@ -256,12 +273,11 @@ export class Router {
     const a = this.answerer;
     const entry = topic.entryId ? a.kb.entry(topic.entryId) : undefined;
     if (!entry) return null;
-    const resultIntents = ['resultat_examen', 'validite_resultats', 'attestation_reussite', 'note_requise'];
-    const asksSomethingElse = reading.frames.some((f) => f.status === 'answered' && f.question && f.cues.asks.size > 0 && !f.fromContext && !resultIntents.includes(f.intent ?? ''));
+    const asksSomethingElse = reading.frames.some((f) => f.status === 'answered' && f.question && f.cues.asks.size > 0 && !f.fromContext && !RESULT_INTENTS.includes(f.intent ?? ''));
     if (asksSomethingElse) return null;
     const resultEntry = a.kb.entryForIntent('resultat_examen');
     const validityEntry = a.kb.entryForIntent('validite_resultats');
-    const aboutResult = resultIntents.some((i) => entry.intents.includes(i));
+    const aboutResult = RESULT_INTENTS.some((i) => entry.intents.includes(i));
     const grade = reading.entities.grade ?? (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
     const date = reading.entities.date;
     if (aboutResult && grade && resultEntry) {

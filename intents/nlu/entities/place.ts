@@ -45,6 +45,13 @@ export class PlaceExtractor {
     for (const n of gazetteer.names) {
       const normal = normalName(n.name);
       if (!this.byName.has(normal)) this.byName.set(normal, { departement: n.departement, kind: n.kind });
+      // « au Tampon », « du Havre »: the article merges with the preposition; the bare name then
+      // counts after a locative word, like the names that are common words.
+      const bare = normal.match(/^(?:le|les) (.+)$/)?.[1];
+      if (bare && !this.byName.has(bare)) {
+        this.byName.set(bare, { departement: n.departement, kind: n.kind });
+        commonWords.add(bare);
+      }
     }
     const alternation = (names: string[]) =>
       names.sort((x, y) => y.length - x.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')).join('|');
@@ -93,7 +100,7 @@ export class PlaceExtractor {
    */
   extractWithClaim(text: string): { home: Place | null; claimed: Place | null } {
     const normal = normalName(text).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+)?(?:de\s+|d\s+|du\s+|a\s+)?(?:l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
+    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+(?:de\s+|d\s+|du\s+|a\s+|au\s+)?|(?:de\s+|d\s+|du\s+|a\s+|au\s+))(?:l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
     let claimed: Place | null = null;
     let rest = text;
     if (claimedName) {
@@ -115,7 +122,10 @@ export class PlaceExtractor {
         return { home: { departement: entry.departement, text: last[2], kind: entry.kind }, claimed };
       }
     }
-    return { home: this.extract(rest, { bare: claimed !== null }), claimed };
+    // « je bosse à Paris mais j'habite à Meaux »: home is the place after « j'habite ».
+    const dwelling = rest.match(/\b(?:habite\w*|vis|reside\w*|domicilie\w*|demeure)\b(.*)$/);
+    const home = (dwelling && this.extract(dwelling[1]!)) || this.extract(rest, { bare: claimed !== null });
+    return { home, claimed };
   }
 
   private academyStartingWith(word: string): [number, number, string] | undefined {

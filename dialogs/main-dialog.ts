@@ -73,7 +73,7 @@ export class MainDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const memory = await this.s.memory.get(step.context, {});
-    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}) };
+    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}) };
     const route = this.s.router.route(this.text(step.context), this.s.clock(), topic);
     if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
     if (route.type === 'command') {
@@ -175,6 +175,7 @@ export class MainDialog extends ComponentDialog {
         delete memory.lastEntryId;
         delete memory.grade;
         delete memory.date;
+        delete memory.place;
         await this.send(context, answerer.message(`${conv.restarted} ${conv.welcome}`, 'info', answerer.menuLabels()));
         break;
       }
@@ -187,8 +188,9 @@ export class MainDialog extends ComponentDialog {
     await context.sendActivity(renderAnswer(answer, this.s.answerer));
     if (answer.entryId && remember) {
       const memory = await this.s.memory.get(context, {});
-      // The last entry of a combined answer is what a follow-up most likely continues.
-      memory.lastEntryId = answer.entryIds?.[answer.entryIds.length - 1] ?? answer.entryId;
+      // The last question of a combined answer is what a follow-up most likely continues.
+      memory.lastEntryId = answer.focusEntryId ?? answer.entryId;
+      if (answer.remember?.place) memory.place = { departement: answer.remember.place.departement, text: answer.remember.place.text };
       if (answer.remember?.grade) memory.grade = answer.remember.grade;
       if (answer.remember?.date) memory.date = { iso: answer.remember.date.date.toISOString(), precision: answer.remember.date.precision };
     }

@@ -47,6 +47,8 @@ export interface Topic {
   /** The learner's grade and the date it was obtained, once said (« j'ai eu 11 », then « c'était en juin 2024 »). */
   grade?: { value: number; valid: boolean; text: string };
   date?: { iso: string; precision: 'day' | 'month' | 'year' };
+  /** Where the learner said they live (« et mon académie ? » later). */
+  place?: { departement: string; text: string };
 }
 
 type Part =
@@ -127,11 +129,11 @@ export class Router {
 
     // A grade or a date that completes the conversation's question (« 12 » after « quelle note ? »,
     // « c'était en juin 2024 » after « j'ai eu 11 »).
-    const completed = this.completeTopic(reading, today, topic);
+    const coverage = this.uncoveredByClause(reading);
+    const completed = coverage.some((c) => c) ? null : this.completeTopic(reading, today, topic);
     if (completed) return traced(this.withVerdict(completed, first), first, 'answered');
 
     const parts: Part[] = [];
-    const coverage = this.uncoveredByClause(reading);
     for (const [index, frame] of reading.frames.entries()) {
       const uncovered: UncoveredTopic | null = coverage[index] ?? null;
       if (uncovered && (frame.question || reading.frames.length === 1)) {
@@ -225,7 +227,7 @@ export class Router {
     const sources = answers.flatMap((x) => x.sources).filter((s, i, all) => all.findIndex((m) => m.section === s.section && m.quotes.join() === s.quotes.join()) === i);
     const entryIds = answers.map((x) => x.entryId).filter((id): id is string => !!id);
     const buttons = [...new Set(answers.flatMap((x) => x.buttons.slice(0, 1))), a.conversation.details_button].slice(0, 4);
-    return { ...answers[0]!, text, links, sources, entryIds, buttons };
+    return { ...answers[0]!, text, links, sources, entryIds, buttons, focusEntryId: answers[answers.length - 1]!.entryId };
   }
 
   /** « Oui. » / « Non. » / « Si. » in front of the answer to a yes/no question, when the sheet settles it. */
@@ -233,7 +235,7 @@ export class Router {
     if (!frame.cues.yesNo || answer.kind !== 'answer') return answer;
     // A computed verdict (the learner's grade, their result's date) answers whether they passed or it is
     // still valid — not another yes/no question (« j'ai eu 7, je dois refaire toute la formation ? »).
-    const aboutOutcome = /\b(bon|ok|valid\w*|valable|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|foutu|mort|avoir|tient|compte|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|bloc|j ai)\b/.test(fold(frame.text.split(/[,;:]/).pop() ?? '').replace(/'/g, ' '));
+    const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valable|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|foutu|mort|avoir|tient|compte|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|bloc|j ai)\b/.test(fold(frame.text.split(/[,;:]/).pop() ?? '').replace(/'/g, ' '));
     let verdict: 'oui' | 'non' | undefined = aboutOutcome ? answer.verdict : undefined;
     let fromDefault = false;
     if (!verdict) {
@@ -331,7 +333,8 @@ export class Router {
     const entry = a.kb.entryForIntent(intent);
     if (!entry) return { type: 'answer', answer: a.message(a.conversation.fallback, 'fallback', a.menuLabels()) };
     const { grade, date, place, dateRole } = reading.entities;
-    const answer = (x: Answer): Route => ({ type: 'answer', answer: x });
+    // Whatever the question, a place the learner gives is remembered (« et mon académie ? » later).
+    const answer = (x: Answer): Route => ({ type: 'answer', answer: place && !x.remember?.place ? { ...x, remember: { ...x.remember, place } } : x });
     const obtained = date && dateRole !== 'training_end' ? this.sessionDate(date) : null;
     switch (intent) {
       case 'resultat_examen':
@@ -364,6 +367,8 @@ export class Router {
         if (claimed) return answer(a.entryAnswer(entry));
         if (home) return answer(a.academy(entry, home));
         if (place) return answer(a.academy(entry, place));
+        // « et mon académie ? » once the learner said where they live.
+        if (topic.place) return answer(a.academy(entry, topic.place));
         // A yes/no question (« je dépends de mon lieu de travail ? ») gets its answer; an open one the dialog.
         if (frame.cues.yesNo) return answer(a.entryAnswer(entry));
         return { type: 'dialog', dialog: 'academy', options: {} };

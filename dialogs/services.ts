@@ -11,6 +11,8 @@ export interface ConversationMemory {
   /** The learner's grade and when it was obtained, once said (for follow-ups such as « c'était en juin 2024 »). */
   grade?: { value: number; valid: boolean; text: string };
   date?: { iso: string; precision: 'day' | 'month' | 'year' };
+  /** Where the learner said they live. */
+  place?: { departement: string; text: string };
   /** The last message did not answer the question a guided dialog asked (a second one ends it). */
   unreadable?: boolean;
   /** The welcome was sent (a conversation is greeted once). */

@@ -235,7 +235,8 @@ export class Router {
     if (!frame.cues.yesNo || answer.kind !== 'answer') return answer;
     // A computed verdict (the learner's grade, their result's date) answers whether they passed or it is
     // still valid — not another yes/no question (« j'ai eu 7, je dois refaire toute la formation ? »).
-    const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valable|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|foutu|mort|avoir|tient|compte|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|bloc|j ai)\b/.test(fold(frame.text.split(/[,;:]/).pop() ?? '').replace(/'/g, ' '));
+    const question = fold(frame.text.split(/[,;:]/).pop() ?? '').replace(/'/g, ' ');
+    const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valable|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|foutu|mort|avoir|tient|compte|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|mon bloc|le bloc|j ai (mon|le|l|la|une|un))\b/.test(question) && !/\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(question);
     let verdict: 'oui' | 'non' | undefined = aboutOutcome ? answer.verdict : undefined;
     let fromDefault = false;
     if (!verdict) {

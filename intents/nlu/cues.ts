@@ -101,7 +101,7 @@ export class CueReader {
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
     const plain = normal.replace(/\bquand meme\b/g, ' ');
-    const cleft = /\b(c est|c etait|ce sont) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
+    const cleft = /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
     // an inversion or « est-ce que » is one without.

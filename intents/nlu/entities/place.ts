@@ -100,7 +100,7 @@ export class PlaceExtractor {
    */
   extractWithClaim(text: string): { home: Place | null; claimed: Place | null } {
     const normal = normalName(text).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+(?:de\s+|d\s+|du\s+|a\s+|au\s+)?|(?:de\s+|d\s+|du\s+|a\s+|au\s+))(?:l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
+    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+(?:de\s+|d\s+|du\s+|a\s+|au\s+)?|(?:de\s+|d\s+|du\s+|a\s+|au\s+))(?:la\s+|le\s+|l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
     let claimed: Place | null = null;
     let rest = text;
     if (claimedName) {

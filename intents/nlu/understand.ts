@@ -95,6 +95,9 @@ export const OUT_OF_SCOPE = 'hors_sujet';
 
 /** Asks that only the exam domain answers here ("combien ça coûte ?" alone is about registration). */
 const DOMAIN_ASKS = new Set(['prix', 'duree', 'format', 'seuil', 'statut']);
+/** Questions read in one message at most (more is a story around a question, not a list of questions). */
+const MAX_CLAUSES = 4;
+
 /** Subjects that many off-topic messages name too (a town, « formation », « à distance »). */
 const WEAK_SUBJECTS = new Set(['academie', 'formation', 'distance']);
 
@@ -309,16 +312,25 @@ export class Understander {
     }
     pieces.push(folded.slice(at));
     const clauses: string[] = [];
+    const seen = new Set<string>();
     for (const raw of pieces) {
       const piece = raw.trim().replace(/^[,.!;:\s]+/, '');
-      if (!piece) continue;
+      // A piece said twice is read once (rambling messages repeat themselves).
+      if (!piece || seen.has(piece)) continue;
+      seen.add(piece);
       const normal = this.normalize(piece);
       const c = this.cues.read(normal, piece);
       const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece);
       if (clauses.length > 0 && (!asks || (normal.split(' ').length < 2 && c.asks.size === 0 && c.subjects.size === 0))) clauses[clauses.length - 1] += ` ${piece}`;
       else clauses.push(piece);
     }
-    return clauses.length > 0 ? clauses : [folded];
+    if (clauses.length === 0) return [folded];
+    // A rambling message repeats itself and tells a story: each distinct clause once, and of a long
+    // list only the last few that ask something (a learner's questions come at the end).
+    const distinct = [...new Set(clauses)];
+    if (distinct.length <= MAX_CLAUSES) return distinct;
+    const asking = distinct.filter((c) => /\?/.test(c) || this.cues.read(this.normalize(c), c).asks.size > 0);
+    return (asking.length > 0 ? asking : distinct).slice(-MAX_CLAUSES);
   }
 
   /** Folded words with SMS spellings replaced and typos corrected, places masked, joined by spaces. */

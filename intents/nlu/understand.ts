@@ -312,6 +312,7 @@ export class Understander {
     }
     pieces.push(folded.slice(at));
     const clauses: string[] = [];
+    let clauseAsks = false;
     const seen = new Set<string>();
     for (const raw of pieces) {
       const piece = raw.trim().replace(/^[,.!;:\s]+/, '');
@@ -322,7 +323,10 @@ export class Understander {
       const c = this.cues.read(normal, piece);
       const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece);
       if (clauses.length > 0 && (!asks || (normal.split(' ').length < 2 && c.asks.size === 0 && c.subjects.size === 0))) clauses[clauses.length - 1] += ` ${piece}`;
+      else if (clauses.length === 1 && !clauseAsks) clauses[0] += ` ${piece}`;
       else clauses.push(piece);
+      // « ok et … »: an opening that asks nothing belongs to the question after it.
+      if (clauses.length === 1) clauseAsks = asks;
     }
     if (clauses.length === 0) return [folded];
     // A rambling message repeats itself and tells a story: each distinct clause once, and of a long

@@ -73,7 +73,7 @@ export class MainDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const memory = await this.s.memory.get(step.context, {});
-    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}) };
+    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}) };
     const route = this.s.router.route(this.text(step.context), this.s.clock(), topic);
     if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
     if (route.type === 'command') {
@@ -173,6 +173,7 @@ export class MainDialog extends ComponentDialog {
       case 'restart': {
         const memory = await this.s.memory.get(context, {});
         delete memory.lastEntryId;
+        delete memory.lastEntryIds;
         delete memory.grade;
         delete memory.date;
         delete memory.place;
@@ -190,6 +191,9 @@ export class MainDialog extends ComponentDialog {
       const memory = await this.s.memory.get(context, {});
       // The last question of a combined answer is what a follow-up most likely continues.
       memory.lastEntryId = answer.focusEntryId ?? answer.entryId;
+      // The parts of a combined answer, in order: « et ça dure combien ? » may continue the first.
+      if (answer.entryIds && answer.focusEntryId) memory.lastEntryIds = answer.entryIds;
+      else delete memory.lastEntryIds;
       if (answer.remember?.place) memory.place = { departement: answer.remember.place.departement, text: answer.remember.place.text };
       if (answer.remember?.grade) memory.grade = answer.remember.grade;
       if (answer.remember?.date) memory.date = { iso: answer.remember.date.date.toISOString(), precision: answer.remember.date.precision };

@@ -44,6 +44,8 @@ export function simplify(text: string): string {
 export interface Topic {
   /** The last knowledge entry answered. */
   entryId?: string;
+  /** Every entry of the last answer, in the order they were given (a combined answer has several). */
+  entryIds?: string[];
   /** The learner's grade and the date it was obtained, once said (« j'ai eu 11 », then « c'était en juin 2024 »). */
   grade?: { value: number; valid: boolean; text: string };
   date?: { iso: string; precision: 'day' | 'month' | 'year' };
@@ -96,8 +98,10 @@ export class Router {
     }
     const clicked = this.answerer.kb.entryByQuestion(text);
     if (clicked) return { type: 'answer', answer: this.answerer.entryAnswer(clicked) };
-    const contextIntent = topic.entryId ? this.answerer.kb.entry(topic.entryId)?.intents[0] : undefined;
-    return this.routeReading(this.understander.read(text, today, contextIntent ? { intent: contextIntent } : {}), today, topic);
+    const intentOf = (id: string) => this.answerer.kb.entry(id)?.intents[0];
+    const contextIntent = topic.entryId ? intentOf(topic.entryId) : undefined;
+    const others = (topic.entryIds ?? []).map(intentOf).filter((i): i is string => !!i);
+    return this.routeReading(this.understander.read(text, today, contextIntent ? { intent: contextIntent, intents: others } : {}), today, topic);
   }
 
   /** What to do with an understood message (kept for callers holding one Understanding). */

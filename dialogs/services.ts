@@ -8,6 +8,8 @@ import type { Router } from './router.ts';
 export interface ConversationMemory {
   /** Last knowledge entry answered, for "Plus de détails". */
   lastEntryId?: string;
+  /** Every entry of the last answer when it answered several questions. */
+  lastEntryIds?: string[];
   /** The learner's grade and when it was obtained, once said (for follow-ups such as « c'était en juin 2024 »). */
   grade?: { value: number; valid: boolean; text: string };
   date?: { iso: string; precision: 'day' | 'month' | 'year' };

@@ -214,3 +214,11 @@ describe('follow-ups and beliefs', () => {
     expect(r.text).toContain('10');
   });
 });
+
+describe('follow-ups after a combined answer', () => {
+  it('« et ça dure combien ? » continues the exam part, not the grade part', async () => {
+    const c = new Conversation();
+    await entries(c, "c'est écrit ou oral et il faut combien pour l'avoir ?");
+    expect((await entries(c, 'et ça dure combien ?')).ids).toContain('exam-duration');
+  });
+});

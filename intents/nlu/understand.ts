@@ -58,6 +58,8 @@ export interface Reading {
 /** What the conversation was about, for elliptical follow-ups. */
 export interface ReadingContext {
   intent?: string;
+  /** Every intent of the last answer, in order (an elliptical follow-up may continue any of them). */
+  intents?: string[];
 }
 
 export interface DecisionOptions {
@@ -281,14 +283,14 @@ export class Understander {
       // The first clause may continue the conversation (its subject); later ones continue the message
       // (every subject the previous clause named: « j'ai suivi à distance, je peux m'inscrire ? si oui c'est où ? »).
       const f = i === 0
-        ? this.readClause(clause, entities, context.intent, this.subjectsOf(context.intent ?? '').slice(0, 1), 'conversation')
+        ? this.readClause(clause, entities, context.intent, this.contextSubjects(context), 'conversation')
         : this.readClause(clause, entities, previous?.intent ?? undefined, previous ? [...this.subjectsOf(previous.intent ?? '').slice(0, 1), ...previous.cues.subjects] : [], 'message');
       frames.push(f);
       if (f.status !== 'fallback' && f.intent && this.kindOf(f.intent) !== 'smalltalk') previous = f;
     }
     // Cutting did not help (no question understood): read the message whole.
     if (clauses.length > 1 && !frames.some((f) => f.status === 'answered' && f.question)) {
-      return { text, frames: [this.readClause(body, entities, context.intent, this.subjectsOf(context.intent ?? '').slice(0, 1), 'conversation')], entities };
+      return { text, frames: [this.readClause(body, entities, context.intent, this.contextSubjects(context), 'conversation')], entities };
     }
     return { text, frames, entities };
   }
@@ -476,6 +478,12 @@ export class Understander {
 
   kindOf(intent: string): IntentInfo['kind'] | undefined {
     return this.intents.get(intent)?.kind;
+  }
+
+  /** The subjects of each intent of the last answer (the parts of a combined answer, in order). */
+  private contextSubjects(context: ReadingContext): string[] {
+    const intents = context.intents?.length ? context.intents : context.intent ? [context.intent] : [];
+    return intents.flatMap((i) => this.subjectsOf(i));
   }
 
   /** The subjects an intent is about (catalog.yaml). */

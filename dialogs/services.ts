@@ -2,19 +2,17 @@ import type { StatePropertyAccessor } from 'botbuilder-core';
 import type { Answerer } from '../knowledge/answers.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 import type { Acceptors } from './prompts.ts';
-import type { Router } from './router.ts';
+import type { Router, Topic } from './router.ts';
 
-/** What the assistant remembers about a conversation, besides the dialog stack. */
-export interface ConversationMemory {
-  /** Last knowledge entry answered, for "Plus de détails". */
+/**
+ * What the assistant remembers about a conversation, besides the dialog stack: the topic followed by
+ * elliptical follow-ups (grade, date, place — see Topic) and the last entries answered.
+ */
+export interface ConversationMemory extends Pick<Topic, 'grade' | 'date' | 'place'> {
+  /** Last knowledge entry answered, for "Plus de détails" and follow-ups. */
   lastEntryId?: string;
   /** Every entry of the last answer when it answered several questions. */
   lastEntryIds?: string[];
-  /** The learner's grade and when it was obtained, once said (for follow-ups such as « c'était en juin 2024 »). */
-  grade?: { value: number; valid: boolean; text: string };
-  date?: { iso: string; precision: 'day' | 'month' | 'year' };
-  /** Where the learner said they live. */
-  place?: { departement: string; text: string };
   /** The last message did not answer the question a guided dialog asked (a second one ends it). */
   unreadable?: boolean;
   /** The welcome was sent (a conversation is greeted once). */

@@ -249,7 +249,10 @@ export class Router {
       if (!rules) return answer;
       // A contradiction is more specific than a confirmation (« l'attestation … en version papier ? »).
       // Claims are read on the words as typed too (a typo correction may change « version » into another word).
-      const claims = rules.claims.filter((c) => c.when.some((p) => new RegExp(p).test(frame.normal) || new RegExp(p).test(frame.literal)));
+      const claims = rules.claims.filter((c) => c.when.some((p) => {
+        const re = this.pattern(p);
+        return re.test(frame.normal) || re.test(frame.literal);
+      }));
       verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
       fromDefault = claims.length === 0;
     }
@@ -273,6 +276,18 @@ export class Router {
     }
     const word = verdict === 'oui' ? (frame.cues.negated && !reported ? 'Si' : 'Oui') : 'Non';
     return { ...answer, text: `${word}. ${answer.text}` };
+  }
+
+  /** The knowledge base's yes/no patterns, compiled once (they are checked at load). */
+  private readonly patterns = new Map<string, RegExp>();
+
+  private pattern(source: string): RegExp {
+    let re = this.patterns.get(source);
+    if (!re) {
+      re = new RegExp(source);
+      this.patterns.set(source, re);
+    }
+    return re;
   }
 
   /** A message that only brings the missing grade or date of the question being discussed. */

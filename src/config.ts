@@ -30,6 +30,8 @@ export const ConfigSchema = z
     TRANSCRIPTS_FILE: z.string().min(1).default('data/transcripts.sqlite'),
     STAFF_FILE: z.string().min(1).default('data/staff.sqlite'),
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    // Local mode only: connectors (besides loopback) the bot may reply to, comma-separated URL prefixes.
+    ALLOWED_SERVICE_URLS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).pipe(z.array(Url)),
     TRANSCRIPT_PSEUDONYM_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'at least 16 characters').optional()),
   })
   .superRefine((c, ctx) => {

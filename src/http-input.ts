@@ -53,7 +53,7 @@ export const IncomingActivitySchema = z.looseObject({
   membersAdded: z.array(Account).optional(),
 });
 
-export function parseActivity(contentType: string | undefined, raw: string): unknown {
+export function parseActivity(contentType: string | undefined, raw: string): z.infer<typeof IncomingActivitySchema> {
   if (!contentType || !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
     throw new HttpInputError(415, 'expected Content-Type: application/json');
   }

@@ -10,6 +10,7 @@ import { loadLexicon } from '../intents/nlu/lexicon.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
+import { serviceUrlPolicy } from './guards/service-urls.ts';
 
 /** npm start: the assistant on http://HOST:PORT/api/messages. */
 async function main(): Promise<void> {
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     assistant,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    ...(config.localMode ? { serviceUrls: serviceUrlPolicy(config.ALLOWED_SERVICE_URLS) } : {}),
     web: {
       page: { title: config.WIDGET_TITLE, accentColor: config.WIDGET_ACCENT_COLOR, ...(config.WIDGET_LOGO_URL ? { logoUrl: config.WIDGET_LOGO_URL } : {}) },
       ...(config.DIRECT_LINE_SECRET ? { directLineSecret: config.DIRECT_LINE_SECRET } : {}),
@@ -65,10 +67,19 @@ async function main(): Promise<void> {
     startupMs: Math.round(performance.now() - started),
   }, 'assistant ready');
 
-  const stop = () => server.close(() => {
-    transcripts.stop();
-    process.exit(0);
-  });
+  const stop = () => {
+    server.close(() => {
+      transcripts.stop();
+      process.exit(0);
+    });
+    // Keep-alive sockets would hold close() open; a request still running gets 10 s to finish.
+    server.server.closeIdleConnections();
+    setTimeout(() => {
+      logger.warn('requests still running after 10 s: stopping anyway');
+      transcripts.stop();
+      process.exit(0);
+    }, 10_000).unref();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -5,12 +5,16 @@ import type { Assistant } from './assistant.ts';
 import type { Logger } from './logger.ts';
 import { registerWebRoutes, type WebOptions } from './web/routes.ts';
 import { registerConsoleRoutes, type ConsoleOptions } from './console/routes.ts';
+import { refuseUpgrades } from './guards/upgrades.ts';
+import type { ServiceUrlPolicy } from './guards/service-urls.ts';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
   assistant: Assistant;
   logger: Logger;
   maxBodyBytes: number;
+  /** Local mode (unauthenticated requests): where replies may go. Absent: authentication checks it. */
+  serviceUrls?: ServiceUrlPolicy;
   /** The website widget and its Direct Line (see src/web/routes.ts). */
   web?: Omit<WebOptions, 'logger' | 'maxBodyBytes'>;
   /** The staff console (see src/console/routes.ts). */
@@ -18,13 +22,18 @@ export interface ServerDeps {
 }
 
 /** restify server: POST /api/messages (Bot Framework protocol) and GET /healthz. */
-export function createServer({ adapter, assistant, logger, maxBodyBytes, web, console: staffConsole }: ServerDeps): restify.Server {
+export function createServer({ adapter, assistant, logger, maxBodyBytes, serviceUrls, web, console: staffConsole }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'learner-assistant', handleUncaughtExceptions: false });
+  refuseUpgrades(server.server);
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     try {
       const raw = await readBody(req, maxBodyBytes);
-      (req as unknown as { body: unknown }).body = parseActivity(req.header('content-type'), raw);
+      const activity = parseActivity(req.header('content-type'), raw);
+      if (serviceUrls && !serviceUrls.allows(activity.serviceUrl)) {
+        throw new HttpInputError(403, 'serviceUrl not allowed: without MicrosoftAppId the bot replies only to loopback or ALLOWED_SERVICE_URLS');
+      }
+      (req as unknown as { body: unknown }).body = activity;
     } catch (err) {
       const status = err instanceof HttpInputError ? err.status : 400;
       logger.warn({ status, reason: (err as Error).message }, 'rejected request');

@@ -70,6 +70,8 @@ export class StandInConnector {
   private server: Server | undefined;
   url = '';
 
+  constructor(private readonly host = '127.0.0.1') {}
+
   async start(): Promise<void> {
     this.server = createHttpServer((req, res) => {
       let body = '';
@@ -81,9 +83,9 @@ export class StandInConnector {
         res.end(JSON.stringify({ id: `reply-${this.received.length}` }));
       });
     });
-    this.server.listen(0, '127.0.0.1');
+    this.server.listen(0, this.host);
     await once(this.server, 'listening');
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    this.url = `http://${this.host}:${(this.server.address() as AddressInfo).port}/`;
   }
 
   messagesFor(conversationId: string): Record<string, unknown>[] {

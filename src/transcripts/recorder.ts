@@ -13,21 +13,56 @@ export interface RecorderOptions {
   attempts?: number;
 }
 
+/**
+ * Identifiers that are the same every time this learner writes, besides their user id: in Teams, a
+ * personal chat's conversation id and the tenant. Kept in clear they would link pseudonyms back.
+ */
+function stablePerLearner(activity: Partial<Activity>): string[] {
+  if (activity.channelId !== 'msteams') return [];
+  const out: string[] = [];
+  const conversation = activity.conversation;
+  if (conversation?.id && (conversation.conversationType ?? 'personal') === 'personal') out.push(conversation.id);
+  const tenant = conversation?.tenantId ?? ((activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id);
+  if (typeof tenant === 'string') out.push(tenant);
+  return out;
+}
+
 /** The learner's side of a conversation is whoever is not the bot. */
 function learnerId(activity: Partial<Activity>, direction: 'in' | 'out'): string {
   return (direction === 'in' ? activity.from?.id : activity.recipient?.id) ?? 'unknown';
 }
 
-/** A deep copy of an activity with every string redacted and the learner's ids pseudonymised. */
-function scrub(value: unknown, ids: Map<string, string>): unknown {
-  if (typeof value === 'string') return ids.get(value) ?? redact(value);
-  if (Array.isArray(value)) return value.map((v) => scrub(v, ids));
+/**
+ * Fields that hold identifiers, addresses, codes or times, never what a person wrote: kept as they
+ * are (a numeric activity id is not a card number), only cut to a sane length.
+ */
+const STRUCTURAL = new Set([
+  'id', 'replyToId', 'type', 'channelId', 'serviceUrl', 'timestamp', 'localTimestamp', 'localTimezone',
+  'locale', 'textFormat', 'inputHint', 'role', 'conversationType', 'contentType', 'attachmentLayout',
+  'clientActivityID', 'clientTimestamp', 'action', 'importance', 'deliveryMode', 'callerId',
+]);
+const MAX_FIELD_CHARS = 256;
+
+/**
+ * A deep copy of an activity for storage: the learner's ids pseudonymised, free text redacted (and
+ * cut), structural fields kept, dates as ISO strings. `pseudonymous` lists further fields whose values
+ * are stable per learner (a Teams personal conversation id, the tenant) and are pseudonymised too.
+ */
+function scrub(value: unknown, ids: Map<string, string>, key = '', depth = 0): unknown {
+  if (depth > 32) return '[…]'; // a client nesting thousands of levels deep is not a learner
+  if (typeof value === 'string') {
+    const known = ids.get(value);
+    if (known) return known;
+    return STRUCTURAL.has(key) ? value.slice(0, MAX_FIELD_CHARS) : redact(value);
+  }
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.slice(0, 100).map((v) => scrub(v, ids, key, depth + 1));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (k === 'name' && ids.size > 0) continue; // display names are personal data too
       if (k === 'aadObjectId') continue;
-      out[k] = scrub(v, ids);
+      out[k] = scrub(v, ids, k, depth + 1);
     }
     return out;
   }
@@ -49,16 +84,19 @@ export class TranscriptRecorder implements Middleware {
     const inbound = context.activity;
     const learner = learnerId(inbound, 'in');
     const pseudo = pseudonymize(learner, this.o.pseudonymKey);
-    const base = { conversationId: inbound.conversation?.id ?? 'unknown', channelId: inbound.channelId ?? 'unknown', userId: pseudo };
     const ids = new Map([[learner, pseudo]]);
+    for (const id of stablePerLearner(inbound)) ids.set(id, pseudonymize(id, this.o.pseudonymKey));
+    const conversationId = (inbound.conversation?.id ?? 'unknown').slice(0, MAX_FIELD_CHARS);
+    const base = { conversationId: ids.get(conversationId) ?? conversationId, channelId: (inbound.channelId ?? 'unknown').slice(0, 64), userId: pseudo };
     const entry = (a: Partial<Activity>, direction: 'in' | 'out'): TranscriptEntry => {
       const channelData = (a.channelData ?? {}) as Record<string, unknown>;
-      const trace = (channelData.answer ?? {}) as Record<string, unknown>;
+      // The understanding trace is the bot's own: a learner's activity claiming one is not believed.
+      const trace = (direction === 'out' ? channelData.answer ?? {} : {}) as Record<string, unknown>;
       return {
         ...base,
         direction,
         type: a.type ?? 'unknown',
-        text: redact(a.text ?? ''),
+        text: redact(typeof a.text === 'string' ? a.text : ''),
         at: this.o.clock?.() ?? new Date(),
         ...(typeof trace.intent === 'string' ? { intent: trace.intent } : {}),
         ...(typeof trace.confidence === 'number' ? { confidence: trace.confidence } : {}),

@@ -1,0 +1,205 @@
+import { connect } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
+import { LocalDirectLine } from '../src/directline/local-direct-line.ts';
+import { LocalTokens } from '../src/directline/tokens.ts';
+import { MAX_REDACTED_CHARS, redact } from '../src/privacy/redact.ts';
+import { serviceUrlPolicy } from '../src/guards/service-urls.ts';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Sends a raw upgrade request; resolves with what the server answered once it closed the socket. */
+function upgrade(port: number, path = '/api/messages'): Promise<{ answer: string; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    const timer = setTimeout(() => { socket.destroy(); resolve({ answer, closed: false }); }, 5000);
+    socket.on('data', (d) => { answer += d; });
+    socket.on('close', () => { clearTimeout(timer); resolve({ answer, closed: true }); });
+    socket.on('error', () => undefined);
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+  });
+}
+
+async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
+  const r = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
+  const text = await r.text();
+  return { status: r.status, body: text ? (JSON.parse(text) as Json) : {} };
+}
+
+describe('the public endpoints hold against an outsider', () => {
+  let bot: RunningBot;
+  const loopbackConnector = new StandInConnector();
+  // 127.0.0.2 is this machine too, but not an address the bot may reply to without ALLOWED_SERVICE_URLS.
+  const otherConnector = new StandInConnector('127.0.0.2');
+  beforeAll(async () => {
+    await loopbackConnector.start();
+    await otherConnector.start();
+    bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+    await loopbackConnector.stop();
+    await otherConnector.stop();
+  });
+
+  async function directLine() {
+    const { body: t } = await call(`${bot.url}/api/directline/token`, { method: 'POST' });
+    const auth = { authorization: `Bearer ${t.token}` };
+    const { body: c } = await call(`${bot.url}/v3/directline/conversations`, { method: 'POST', headers: auth, body: '{}' });
+    return { id: c.conversationId as string, auth, url: `${bot.url}/v3/directline/conversations/${c.conversationId}/activities` };
+  }
+
+  it('refuses WebSocket upgrades and closes every socket (was: each left open forever)', async () => {
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => upgrade(bot.port, i % 2 ? '/api/messages' : '/nowhere')));
+    expect(results.filter((r) => !r.closed)).toHaveLength(0);
+    expect(results.every((r) => r.answer.startsWith('HTTP/1.1 400'))).toBe(true);
+    expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+  });
+
+  it('a 120 KB message does not freeze the server (was: 42 s for /healthz)', async () => {
+    const conv = 'big-message';
+    const sending = fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message', channelId: 'emulator', serviceUrl: loopbackConnector.url, id: '1', from: { id: 'l' }, recipient: { id: 'b' },
+        conversation: { id: conv + 'x'.repeat(20_000) }, text: `${'a'.repeat(60_000)}@${'b'.repeat(60_000)}`,
+      }),
+    });
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 50));
+    const health = await fetch(`${bot.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+    expect(health.status).toBe(200);
+    // A generous bound: what is checked is "no freeze", not speed (bench measures speed).
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((await sending).status).toBeLessThan(300);
+  });
+
+  it('replies only to loopback service URLs in local mode (no SSRF through /api/messages)', async () => {
+    const r = await fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: otherConnector.url, id: '1', from: { id: 'l' }, recipient: { id: 'b' }, conversation: { id: 'ssrf' }, text: 'bonjour' }),
+    });
+    expect(r.status).toBe(403);
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://user:pw@127.0.0.1:1/', 'file:///etc/passwd']) {
+      const s = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: url, id: '1', from: { id: 'l' }, recipient: { id: 'b' }, conversation: { id: 'ssrf' }, text: 'bonjour' }),
+      });
+      expect([400, 403]).toContain(s.status);
+    }
+    expect(otherConnector.received).toHaveLength(0);
+  });
+
+  it('the widget\'s Direct Line chooses the serviceUrl itself, whatever the page sends', async () => {
+    const c = await directLine();
+    const sent = await call(c.url, { method: 'POST', headers: c.auth, body: JSON.stringify({ type: 'message', text: 'combien dure l\'épreuve ?', serviceUrl: loopbackConnector.url }) });
+    expect(sent.status).toBe(200);
+    expect(loopbackConnector.received).toHaveLength(0);
+    const { body } = await call(`${c.url}?watermark=0`, { headers: c.auth });
+    expect(body.activities.some((a: Json) => String(a.text ?? '').includes('2 h 30'))).toBe(true);
+  });
+
+  it('keeps Direct Line memory bounded: long messages are cut, old activities dropped (was: 393 → 714 MB)', async () => {
+    const c = await directLine();
+    const long = `${'bonjour '.repeat(20_000)}`; // 160 KB
+    for (let i = 0; i < 130; i++) {
+      const r = await call(c.url, { method: 'POST', headers: c.auth, body: JSON.stringify({ type: 'message', text: long }) });
+      expect(r.status).toBe(200);
+    }
+    const first = await fetch(`${c.url}?watermark=0`, { headers: c.auth });
+    const raw = await first.text();
+    expect(raw.length).toBeLessThan(2_000_000);
+    const body = JSON.parse(raw) as Json;
+    expect(body.activities.length).toBeLessThanOrEqual(100);
+    expect(Math.max(...body.activities.map((a: Json) => String(a.text ?? '').length))).toBeLessThanOrEqual(2000);
+    // Older activities are gone: the first kept one is not the welcome, and watermarks move on.
+    expect(Number(body.watermark)).toBeGreaterThan(100);
+    const rest = await call(`${c.url}?watermark=${body.watermark}`, { headers: c.auth });
+    expect(rest.body.activities.length).toBeGreaterThan(0);
+  });
+});
+
+describe('ALLOWED_SERVICE_URLS widens where a local bot replies', () => {
+  it('replies to a listed connector', async () => {
+    const connector = new StandInConnector('127.0.0.2');
+    await connector.start();
+    const bot = await startBot({ ALLOWED_SERVICE_URLS: connector.url });
+    try {
+      const r = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: '1', from: { id: 'l' }, recipient: { id: 'b' }, conversation: { id: 'allowed' }, text: 'combien dure l\'épreuve ?' }),
+      });
+      expect(r.status).toBeLessThan(300);
+      expect(connector.messagesFor('allowed').length).toBeGreaterThan(0);
+    } finally {
+      await bot.stop();
+      await connector.stop();
+    }
+  });
+
+  it('matches scheme, host, port and path prefix', () => {
+    const policy = serviceUrlPolicy(['https://connector.example.org/bots/']);
+    expect(policy.allows('https://connector.example.org/bots/x/')).toBe(true);
+    expect(policy.allows('http://connector.example.org/bots/')).toBe(false);
+    expect(policy.allows('https://connector.example.org.evil.net/bots/')).toBe(false);
+    expect(policy.allows('https://connector.example.org/other/')).toBe(false);
+    expect(policy.allows('http://localhost:3979/')).toBe(true);
+    expect(policy.allows('http://10.0.0.1/')).toBe(false);
+    expect(policy.allows('not a url')).toBe(false);
+  });
+});
+
+describe('local Direct Line conversations: per-learner and global bounds', () => {
+  let bot: Server;
+  let url = '';
+  beforeAll(async () => {
+    // The bot side is irrelevant here: an endpoint that accepts every activity.
+    bot = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200); res.end('{}'); }); });
+    bot.listen(0, '127.0.0.1');
+    await once(bot, 'listening');
+    url = `http://127.0.0.1:${(bot.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => { await new Promise((r) => bot.close(r)); });
+
+  it('one token keeps at most maxPerUser conversations; its oldest goes, not someone else\'s', async () => {
+    const tokens = new LocalTokens();
+    const dl = new LocalDirectLine(tokens, () => url, { maxPerUser: 2 });
+    const other = tokens.issue('other').token;
+    const theirs = await dl.start(other);
+    const mine = tokens.issue('me').token;
+    const a = await dl.start(mine);
+    await dl.start(mine);
+    await dl.start(mine);
+    expect(() => dl.poll(a.conversationId, mine, '0')).toThrow(/unknown conversation/);
+    expect(dl.poll(theirs.conversationId, other, '0').activities).toEqual([]);
+    expect(dl.size.conversations).toBe(3);
+  });
+
+  it('when full, forgets only idle conversations, and refuses a new one rather than evicting a live one', async () => {
+    let now = 0;
+    const tokens = new LocalTokens(1e9, () => now);
+    const dl = new LocalDirectLine(tokens, () => url, { maxConversations: 2, idleMs: 1000 }, () => now);
+    const t = (u: string) => tokens.issue(u).token;
+    const live = await dl.start(t('a'));
+    await dl.start(t('b'));
+    await expect(dl.start(t('c'))).rejects.toThrow(/too many conversations/);
+    expect(dl.poll(live.conversationId, t('a'), '0').activities).toEqual([]);
+    now = 5000;
+    await dl.start(t('c'));
+    expect(dl.size.conversations).toBe(1);
+  });
+});
+
+describe('redaction stays linear and bounded', () => {
+  it('cuts what it is given to MAX_REDACTED_CHARS', () => {
+    expect(redact('a'.repeat(1_000_000)).length).toBeLessThanOrEqual(MAX_REDACTED_CHARS + 4);
+  });
+});

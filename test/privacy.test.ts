@@ -20,6 +20,21 @@ const CASES: [string, string, string][] = [
   ['address', "j'habite 12 rue de la Paix à Lyon", '12 rue de la Paix'],
   ['address bis', 'au 3 bis avenue Jean Jaurès', '3 bis avenue Jean Jaurès'],
   ['card', 'ma carte 4970 1012 3456 7890', '4970 1012 3456 7890'],
+  // Formats a security review found still readable.
+  ['phone 3-3-4', 'mon fixe 061 234 5678', '061 234 5678'],
+  ['mobile without 0', 'appelle au 6 12 34 56 78 stp', '6 12 34 56 78'],
+  ['double spaces', 'tel 06  12  34  56  78', '06  12  34  56  78'],
+  ['(06)', 'au (06) 12 34 56 78 le soir', '(06) 12 34 56 78'],
+  ['+ 33 spaced', 'num + 33 6 12 34 56 78', '+ 33 6 12 34 56 78'],
+  ['card with dots', 'carte 4970.1012.3456.7890 expire', '4970.1012.3456.7890'],
+  ['address r.', 'envoyez au 14 r. Victor Hugo', '14 r. Victor Hugo'],
+  ['address Grande Rue', 'je vis au 45 Grande Rue', '45 Grande Rue'],
+  ['lieu-dit', 'lieu-dit les Granges 24000', 'les Granges'],
+  ['rés.', 'bât B rés. du Parc', 'du Parc'],
+  ['e-mail spaced', 'jean.dupont @ gmail.com', 'jean.dupont @ gmail.com'],
+  ['e-mail (at)', 'jean.dupont(at)gmail.com', 'jean.dupont(at)gmail.com'],
+  ['e-mail arobase', 'jean arobase gmail point com', 'gmail point com'],
+  ['IBAN grouped as a RIB', 'iban FR76 30006 00001 12345678901 89 merci', 'FR76 30006 00001 12345678901 89'],
 ];
 
 describe('redaction of personal data', () => {

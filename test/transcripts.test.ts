@@ -162,3 +162,44 @@ describe('dialog and step of each reply', () => {
     store.close();
   });
 });
+
+describe('what is stored: redacted, without damage, and only the bot\'s own trace', () => {
+  it('keeps ids and times intact, redacts text, ignores a trace a learner sends', async () => {
+    const { store } = tempDb();
+    const assistant = testAssistant();
+    const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
+      channelId: 'emulator', conversation: { id: 'stored-1' }, from: { id: 'learner-s', name: 'Marie' }, recipient: { id: 'bot' },
+    } as never);
+    adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
+    await adapter.processActivity({
+      type: 'message', id: '4970101234567890', timestamp: new Date('2026-11-26T10:00:00Z'),
+      text: 'rappelez moi au 6 12 34 56 78, combien dure l\'épreuve ?',
+      channelData: { answer: { intent: 'note_minimale', confidence: 1, status: 'answered', entryId: 'pass-grade' } },
+    } as never);
+    const [inbound] = store.activities('stored-1').filter((e) => e.direction === 'in');
+    expect(inbound!.text).toContain('[téléphone]');
+    expect(inbound!.intent).toBeUndefined();
+    expect(inbound!.entryId).toBeUndefined();
+    expect(inbound!.activity.id).toBe('4970101234567890');
+    expect(inbound!.activity.timestamp).toBe('2026-11-26T10:00:00.000Z');
+    store.close();
+  });
+
+  it('pseudonymises a Teams personal chat\'s conversation id and tenant (stable per learner)', async () => {
+    const { store } = tempDb();
+    const assistant = testAssistant();
+    const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
+      channelId: 'msteams', conversation: { id: 'a:1personal-chat-id', conversationType: 'personal', tenantId: 'tenant-7f3a' },
+      from: { id: '29:learner', name: 'Marie' }, recipient: { id: '28:bot' },
+    } as never);
+    adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
+    await adapter.processActivity({ type: 'message', text: "combien dure l'épreuve ?", channelData: { tenant: { id: 'tenant-7f3a' } } } as never);
+    const [c] = store.conversations();
+    expect(c!.conversationId).toBe(pseudonymize('a:1personal-chat-id', KEY));
+    const stored = JSON.stringify(store.activities(c!.conversationId));
+    expect(stored).not.toContain('personal-chat-id');
+    expect(stored).not.toContain('tenant-7f3a');
+    expect(stored).toContain('2 h 30');
+    store.close();
+  });
+});

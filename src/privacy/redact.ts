@@ -40,7 +40,7 @@ const RULES: Rule[] = [
   // of a mobile without its 0 (6 12 34 56 78).
   {
     label: '[téléphone]',
-    pattern: new RegExp(`(?<![\\d+])(?:(?:\\+\\s?|00)33${GAP}(?:\\(0\\)${GAP})?\\(?|\\(?0)[1-9]\\)?(?:${GAP}\\d){8}(?!\\d)|(?<![\\d,.])[67](?:${GAP}\\d){8}(?![\\d,])`, 'g'),
+    pattern: new RegExp(`(?<![\\d+])(?:(?:\\+\\s?|00)33${GAP}(?:\\(0\\)${GAP})?\\(?|\\(?0)[1-9]\\)?(?:${GAP}\\d){8}(?!\\d)|(?<![\\d,.])[67](?:${GAP}\\d){8}(?!\\d|,\\d)`, 'g'),
   },
   // Postal addresses: a number, then a street type (also abbreviated) and its name (up to six words).
   {

@@ -106,7 +106,7 @@ export class Preprocessor {
     if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
     const out: string[] = [];
     for (const token of tokenize(folded)) {
-      const replaced = this.lexicon.replacements.get(token) ?? [token];
+      const replaced = this.lexicon.replacements.get(token) ?? (correct ? this.unglue(token) : null) ?? [token];
       for (const w of replaced) {
         const fixed = correct ? this.correct(w) : w;
         if (fixed !== w) corrections?.push({ from: w, to: fixed });
@@ -183,6 +183,21 @@ export class Preprocessor {
   private rawStem(word: string): string {
     const stem = PorterStemmerFr.stem(word);
     return this.options.stemPrefix > 0 ? stem.slice(0, this.options.stemPrefix) : stem;
+  }
+
+  /**
+   * An elision typed without its apostrophe (« loral », « sinscrire », « lattestation », « quil »):
+   * split when the word is unknown and what follows the elided letter is a known word.
+   */
+  private unglue(token: string): string[] | null {
+    // A glued form seen once in training (« loral ») is still split: the spaced form is the usual one.
+    const own = this.vocabulary.get(token) ?? 0;
+    if (token.length < 4 || this.vocabulary.size === 0 || own >= 2) return null;
+    const m = /^(qu|[cdjlmnst])([aeiouyh].+)$/.exec(token);
+    if (!m) return null;
+    const rest = m[2]!;
+    const known = (this.vocabulary.get(rest) ?? 0) > own || this.lexicon.replacements.has(rest) || (m[1] === 'qu' && this.lexicon.stopwords.has(rest));
+    return known && rest.length >= 2 ? [m[1]!, ...(this.lexicon.replacements.get(rest) ?? [rest])] : null;
   }
 
   /** Nearest known word for an unknown one: distance 1 for short words, 2 from 7 letters on. */

@@ -200,9 +200,15 @@ export class Preprocessor {
     return known && rest.length >= 2 ? [m[1]!, ...(this.lexicon.replacements.get(rest) ?? [rest])] : null;
   }
 
+  /** What typo correction makes of one word (for the protected-words generator). */
+  corrected(word: string): string {
+    return this.correct(word);
+  }
+
   /** Nearest known word for an unknown one: distance 1 for short words, 2 from 7 letters on. */
   private correct(word: string): string {
     if (word.length < 4 || this.vocabulary.size === 0 || /\d/.test(word)) return word;
+    if (this.lexicon.protectedWords.has(word)) return word;
     // Known words are kept, unless long: a typo that also occurs in training ("inscirption") is still
     // corrected to a word at least RARE_RATIO times more frequent.
     const own = this.vocabulary.get(word) ?? 0;

@@ -240,9 +240,10 @@ export class Router {
     // A computed verdict (the learner's grade, their result's date) answers whether they passed or it is
     // still valid — not another yes/no question (« j'ai eu 7, je dois refaire toute la formation ? »).
     const question = fold(frame.text.split(/[,;:]/).pop() ?? '').replace(/'/g, ' ');
-    const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valable|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|foutu|mort|avoir|tient|compte|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|mon bloc|le bloc|j ai (mon|le|l|la|une|un))\b/.test(question) && !/\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(question);
+    const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valable|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|foutu|mort|avoir|tient|compte\w*|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|mon bloc|le bloc|j ai (mon|le|l|la|une|un))\b/.test(question) && !/\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(question);
     let verdict: 'oui' | 'non' | undefined = aboutOutcome ? answer.verdict : undefined;
     let fromDefault = false;
+    let contradictsNegative = false;
     if (!verdict) {
       const entry = answer.entryId ? this.answerer.kb.entry(answer.entryId) : undefined;
       const rules = entry?.yes_no;
@@ -255,6 +256,12 @@ export class Router {
       }));
       verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
       fromDefault = claims.length === 0;
+      // « on n'a pas besoin de passer par MonCompteFormation ? »: the sheet contradicts a negative claim
+      // asked negatively; French answers that with « Si ».
+      contradictsNegative = verdict === 'non' && frame.cues.negated && claims.some((c) => c.answer === 'non' && c.when.some((p) => {
+        const m = this.pattern(p).exec(frame.normal) ?? this.pattern(p).exec(frame.literal);
+        return !!m && /\b(pas|jamais|aucune?|plus)\b/.test(m[0]);
+      }));
     }
     if (!verdict) return answer;
     const text = `${frame.normal} ${frame.literal}`;
@@ -274,7 +281,7 @@ export class Router {
       if (asked > until) verdict = 'non';
       else if (asked < until) verdict = 'oui';
     }
-    const word = verdict === 'oui' ? (frame.cues.negated && !reported ? 'Si' : 'Oui') : 'Non';
+    const word = contradictsNegative ? 'Si' : verdict === 'oui' ? (frame.cues.negated && !reported ? 'Si' : 'Oui') : 'Non';
     return { ...answer, text: `${word}. ${answer.text}` };
   }
 

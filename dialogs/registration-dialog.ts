@@ -2,10 +2,11 @@ import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type Waterfall
 import { extractDate } from '../intents/nlu/entities/date.ts';
 import { renderAnswer, renderPrompt } from './render.ts';
 import type { DialogServices } from './services.ts';
+import type { DialogOptions } from './router.ts';
 
 export const REGISTRATION_DIALOG = 'registration';
 
-interface RegistrationState { finished?: boolean }
+interface RegistrationState { finished?: boolean; date?: { date: Date; precision: 'day' | 'month' | 'year' } }
 
 /**
  * Guides a learner through registering: is the training finished and when → which autumn
@@ -30,6 +31,15 @@ export class RegistrationDialog extends ComponentDialog {
   }
 
   private async askFinished(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // « j'ai fini la formation (en septembre), je veux m'inscrire »: nothing to ask again.
+    const options = (step.options ?? {}) as DialogOptions;
+    if (options.finished) {
+      const state = step.values as RegistrationState;
+      state.finished = true;
+      if (!options.date) return step.next('oui');
+      state.date = options.date;
+      return step.next(null);
+    }
     return step.prompt('prompt-yesno', {
       prompt: renderPrompt(this.prompts.training_finished, [...this.prompts.training_finished_choices]),
       retryPrompt: renderPrompt(this.prompts.training_finished, [...this.prompts.training_finished_choices]),
@@ -37,6 +47,8 @@ export class RegistrationDialog extends ComponentDialog {
   }
 
   private async askEndDate(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // Already said when it ended.
+    if (step.result === null) return step.next(null);
     const answer = String(step.result);
     const finished = this.s.acceptors.yesNo(answer) ?? false;
     (step.values as RegistrationState).finished = finished;
@@ -52,10 +64,11 @@ export class RegistrationDialog extends ComponentDialog {
   private async explainPeriodAndStatus(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { answerer, clock } = this.s;
     const today = clock();
-    const text = String(step.result);
+    const state = step.values as RegistrationState;
+    const text = step.result === null ? '' : String(step.result);
     // A finished training ended in the past: « en septembre » is the last September, not the next one.
-    const finished = (step.values as RegistrationState).finished;
-    const date = this.s.acceptors.isSkip(text) ? null : extractDate(text, today, finished === undefined ? {} : { past: finished });
+    const finished = state.finished;
+    const date = state.date ?? (this.s.acceptors.isSkip(text) ? null : extractDate(text, today, finished === undefined ? {} : { past: finished }));
     const period = answerer.kb.entryForIntent('periode_inscription');
     if (period) await step.context.sendActivity(renderAnswer(answerer.examPlan(period, date ?? { date: today, precision: 'day' }, today), answerer));
     const who = answerer.kb.entryForIntent('inscription_responsable');

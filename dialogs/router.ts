@@ -2,6 +2,7 @@ import type { Answer, Answerer } from '../knowledge/answers.ts';
 import { fold } from '../intents/nlu/text.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
 import type { Frame, Reading, Understander, Understanding } from '../intents/nlu/understand.ts';
+import type { IntentInfo } from '../intents/nlu/training-data.ts';
 import { fill } from '../knowledge/conversation.ts';
 import type { UncoveredTopic } from '../knowledge/coverage.ts';
 
@@ -10,10 +11,13 @@ import type { UncoveredTopic } from '../knowledge/coverage.ts';
  * the assistant does. The botbuilder dialogs, the terminal chat and the tests all go through it.
  */
 
-export type GuidedDialog = 'registration' | 'exam' | 'after_exam' | 'academy';
+export const GUIDED_DIALOGS = ['registration', 'exam', 'after_exam', 'academy'] as const;
+export type GuidedDialog = (typeof GUIDED_DIALOGS)[number];
 export type Command = 'help' | 'menu' | 'cancel' | 'restart' | 'details' | 'feedback_up' | 'feedback_down';
 
 export interface DialogOptions {
+  /** The learner already said their training is over (« j'ai fini la formation, … »). */
+  finished?: boolean;
   grade?: { value: number; valid: boolean; text: string };
   date?: { date: Date; precision: 'day' | 'month' | 'year' };
   place?: { departement: string; text: string };
@@ -78,6 +82,12 @@ export class Router {
     }
     this.commands.set(simplify(answerer.conversation.details_button), 'details');
     for (const item of answerer.conversation.menu) this.menu.set(simplify(item.label), item.action);
+    // Wiring is data (catalog.yaml): every guided intent names a dialog that exists.
+    for (const info of understander.catalog.filter((i) => i.kind === 'guided')) {
+      if (!GUIDED_DIALOGS.includes(info.dialog as GuidedDialog)) {
+        throw new Error(`intents/catalog.yaml: ${info.id}.dialog: "${info.dialog ?? ''}" is not one of ${GUIDED_DIALOGS.join(', ')}`);
+      }
+    }
   }
 
   command(text: string): Command | null {
@@ -154,7 +164,8 @@ export class Router {
         const route = this.answerIntent(intent, frame, reading, today, topic);
         if (route.type !== 'answer') {
           // A guided dialog only when it is what the whole message asks for.
-          if (reading.frames.filter((f) => f.status === 'answered').length === 1 && intent === frame.intent) return route.type === 'dialog' ? { ...route, understanding: frame } : route;
+          // Statements around it (« j'ai fini en septembre, je veux m'inscrire ») are what the dialog is told.
+          if (reading.frames.filter((f) => f.status === 'answered' && (f.question || f === frame)).length === 1 && intent === frame.intent) return route.type === 'dialog' ? { ...route, understanding: frame } : route;
           continue;
         }
         if (!parts.some((p) => p.kind === 'answer' && p.answer.entryId === route.answer.entryId)) parts.push({ kind: 'answer', answer: route.answer, frame });
@@ -214,11 +225,16 @@ export class Router {
       frame.status = 'answered';
       frame.intent = 'resultat_examen';
     }
-    // Hesitating between starting a guided dialog and answering: answer (« je m'inscris comment ? »).
-    const [best, next] = frame.alternatives;
-    if (frame.status === 'ambiguous' && best && next && this.understander.kindOf(best.intent) === 'guided' && this.understander.kindOf(next.intent) === 'faq') {
+    // Hesitating between starting a guided dialog and answering: answer (« je m'inscris comment ? ») —
+    // with the guided intent's steps when the answer is one of them and the learner asks how it goes.
+    const [first, second] = frame.alternatives.filter((x) => ['faq', 'guided'].includes(this.understander.kindOf(x.intent) ?? ''));
+    const kinds = [first, second].map((x) => (x ? this.understander.infoOf(x.intent) : undefined));
+    const guided = kinds.find((k) => k?.kind === 'guided');
+    const faq = kinds.find((k) => k?.kind === 'faq');
+    if (frame.status === 'ambiguous' && guided && faq) {
+      const steps = guided.when_asked?.includes(faq.id) && frame.question && !this.understander.wantsGuidance(frame.normal);
       frame.status = 'answered';
-      frame.intent = next.intent;
+      frame.intent = steps ? guided.id : faq.id;
     }
   }
 
@@ -226,7 +242,8 @@ export class Router {
   private combine(answers: Answer[]): Answer {
     if (answers.length === 1) return answers[0]!;
     const a = this.answerer;
-    const text = answers.map((x) => `${x.text} (${x.sources.map((s) => s.label).join(', ')})`).join('\n\n');
+    // Two intents may compute the same text (the exam plan of the timing and of the period): said once.
+    const text = answers.filter((x, i) => answers.findIndex((y) => y.text === x.text) === i).map((x) => `${x.text} (${x.sources.map((s) => s.label).join(', ')})`).join('\n\n');
     const links = answers.flatMap((x) => x.links).filter((l, i, all) => all.findIndex((m) => m.url === l.url) === i);
     const sources = answers.flatMap((x) => x.sources).filter((s, i, all) => all.findIndex((m) => m.section === s.section && m.quotes.join() === s.quotes.join()) === i);
     const entryIds = answers.map((x) => x.entryId).filter((id): id is string => !!id);
@@ -356,7 +373,8 @@ export class Router {
   /** An intent's answer, computed from the learner's grade, date or place when given. */
   private answerIntent(intent: string, frame: Frame, reading: Reading, today: Date, topic: Topic): Route {
     const a = this.answerer;
-    if (intent === 'inscription_accompagnee') return { type: 'dialog', dialog: 'registration', options: {} };
+    const info = this.understander.infoOf(intent);
+    if (info?.kind === 'guided') return this.guidedRoute(info, frame, reading);
     const entry = a.kb.entryForIntent(intent);
     if (!entry) return { type: 'answer', answer: a.message(a.conversation.fallback, 'fallback', a.menuLabels()) };
     const { grade, date, place, dateRole } = reading.entities;
@@ -424,6 +442,26 @@ export class Router {
       default:
         return answer(a.entryAnswer(entry));
     }
+  }
+
+  /**
+   * A guided intent: asked about (« quelles sont les étapes pour s'inscrire ? »), the answers of its
+   * `when_asked` intents and a button to be guided; requested (« aidez-moi à m'inscrire »), its dialog,
+   * told what the learner already said.
+   */
+  private guidedRoute(info: IntentInfo, frame: Frame, reading: Reading): Route {
+    const a = this.answerer;
+    const dialog = info.dialog as GuidedDialog;
+    const entries = (info.when_asked ?? []).map((i) => a.kb.entryForIntent(i)).filter((e): e is NonNullable<typeof e> => !!e);
+    if (entries.length > 0 && frame.question && !this.understander.wantsGuidance(frame.normal)) {
+      const guide = a.conversation.menu.find((m) => m.action === `dialog:${dialog}`)?.label;
+      const answer = this.combine(entries.map((e) => a.entryAnswer(e)));
+      return { type: 'answer', answer: { ...answer, buttons: [...(guide ? [guide] : []), ...answer.buttons].slice(0, 4) } };
+    }
+    const { date, dateRole } = reading.entities;
+    const said = reading.frames.map((f) => f.normal).join(' ');
+    const finished = /\b(j ai|g|ai|je viens de|viens d|deja|est|c est) (fini|finie|termine|terminee|acheve)\b|\bformation (est )?(finie|terminee)\b/.test(said) ? true : undefined;
+    return { type: 'dialog', dialog, options: { ...(finished ? { finished } : {}), ...(date && dateRole === 'training_end' ? { date } : {}) } };
   }
 
   private menuRoute(action: string): Route {

@@ -145,6 +145,30 @@ describe('registration dialog', () => {
     expect(help).toContain('annuler');
     expect(help).toContain('avez-vous termine votre formation');
   });
+
+  it('asked how to register, answers the steps with their sources and offers to guide', async () => {
+    for (const q of ['comment je fais pour m\'inscrire ?', 'quelles sont les étapes pour s\'inscrire ?', 'cmt on s\'inscrit']) {
+      const c = new Conversation();
+      const [reply] = await c.say(q);
+      const text = folded(reply!.text!);
+      expect(text).toContain('moncompteformation');
+      expect(text).toContain('en ligne');
+      expect(text).toContain('candidat libre');
+      expect(text).toMatch(/§2/);
+      expect(reply!.suggestedActions!.actions.map((a) => a.title)).toContain("M'inscrire à l'examen");
+    }
+  });
+
+  it('asked to be guided, starts the dialog without asking again what the learner said', async () => {
+    expect(await new Conversation().ask('aidez-moi à faire mon inscription')).toContain('avez-vous termine votre formation');
+    const c = new Conversation();
+    const asked = await c.ask("g fini la formation, je veux m'inscrire");
+    expect(asked).not.toContain('avez-vous termine votre formation');
+    expect(asked).toContain("quand l'avez-vous terminee");
+    const plan = await c.ask('en septembre');
+    expect(plan).toContain('septembre 2026');
+    expect(plan).toContain('dans quel departement');
+  });
 });
 
 describe('after-exam dialog', () => {

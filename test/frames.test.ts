@@ -55,6 +55,9 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'Les résultats sont publiés à quelle date ?',
     'Le BTS MCO est-il reconnu en Belgique ?',
     'je peux passer l exam en ligne ?',
+    'vous êtes certifiés Qualiopi ?',
+    'mon employeur sera prévenu de ma note ?',
+    "je n'arrive plus à accéder à la plateforme de formation, mot de passe perdu",
   ])('« %s »', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toEqual([]);
@@ -78,6 +81,14 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ['Avec 9,5 j’ai quand même mon attestation ?', 'Non'],
     ['l épreuve dure 4h ?', 'Non'],
     ["J'ai suivi les cours à distance, du coup je n'ai pas le droit de m'inscrire ?", 'Si'],
+    // A negative claim the sheet contradicts, asked negatively (with or without « ne »): « Si ».
+    ["on n'a pas besoin de passer par moncompteformation ?", 'Si'],
+    ["c'est pas obligatoire moncompteformation ?", 'Si'],
+    // « quand on veut » is part of a yes/no question, not an open « quand ? ».
+    ["on peut s'inscrire quand on veut dans l'année ?", 'Non'],
+    ["l'inscription coûte plusieurs centaines d'euros non ?", 'Non'],
+    ['lepreuve c a loral ?', 'Non'],
+    ['mes resultats de juin 2021 comptent encore ?', 'Non'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(`${word}.`)).toBe(true);

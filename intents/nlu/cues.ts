@@ -26,6 +26,7 @@ const FramesSchema = z.object({
   ellipsis: Patterns,
   then: Patterns,
   requests: Patterns.default([]),
+  guide_me: Patterns.default([]),
 });
 
 export interface Cues {
@@ -56,6 +57,7 @@ export class CueReader {
     private readonly ellipsis: RegExp[],
     private readonly then: RegExp[],
     private readonly requests: RegExp[],
+    private readonly guideMe: RegExp[] = [],
   ) {}
 
   static load(file: string): CueReader {
@@ -78,7 +80,7 @@ export class CueReader {
     };
     compileAll(file, 'clause_joins', d.clause_joins);
     const joins = new RegExp(d.clause_joins.map((j) => `(?:${j})`).join('|'), 'g');
-    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then), compileAll(file, 'requests', d.requests));
+    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then), compileAll(file, 'requests', d.requests), compileAll(file, 'guide_me', d.guide_me));
   }
 
   get subjectNames(): string[] {
@@ -133,6 +135,11 @@ export class CueReader {
   /** « je souhaiterais connaître… »: a question phrased as a request. */
   isRequest(normal: string): boolean {
     return this.requests.some((p) => p.test(normal));
+  }
+
+  /** « aidez-moi à m'inscrire », « go inscription »: asks to be guided, not how it goes. */
+  wantsGuidance(normal: string): boolean {
+    return this.guideMe.some((p) => p.test(normal)) && !this.isRequest(normal);
   }
 
   /** « et après ? », « ensuite ? »: the next step of what was just answered. */

@@ -18,6 +18,14 @@ const CatalogSchema = z.object({
         asks: z.array(z.string()).default([]),
         /** What « et après ? » asks once this intent was answered (the next step of the learner's path). */
         next: z.string().optional(),
+        /**
+         * A guided intent asked about rather than requested (« quelles sont les étapes pour s'inscrire ? »):
+         * these intents' answers, with a button to be guided. A request (« aidez-moi à m'inscrire ») starts
+         * the dialog.
+         */
+        when_asked: z.array(z.string()).optional(),
+        /** The guided dialog a `guided` intent starts (dialogs/router.ts checks the name at start). */
+        dialog: z.string().optional(),
       }),
     )
     .min(2),
@@ -39,6 +47,8 @@ export interface IntentInfo {
   subjects?: string[];
   asks?: string[];
   next?: string;
+  when_asked?: string[];
+  dialog?: string;
 }
 export interface Example { text: string; intent: string }
 
@@ -85,8 +95,8 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
   const { complements, overview, decisive_subjects: decisive } = catalogResult.data;
-  const unknown = [...complements.flat(), ...Object.values(overview).flat(), ...catalog.flatMap((i) => (i.next ? [i.next] : []))].filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new Error(`${catalogFile}: complements/overview/next: unknown intent(s): ${[...new Set(unknown)].join(', ')}`);
+  const unknown = [...complements.flat(), ...Object.values(overview).flat(), ...catalog.flatMap((i) => (i.next ? [i.next] : [])), ...catalog.flatMap((i) => i.when_asked ?? [])].filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new Error(`${catalogFile}: complements/overview/next/when_asked: unknown intent(s): ${[...new Set(unknown)].join(', ')}`);
   return { catalog, examples, complements, overview, decisive };
 }
 

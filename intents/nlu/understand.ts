@@ -480,6 +480,16 @@ export class Understander {
     return this.intents.get(intent)?.kind;
   }
 
+  /** What catalog.yaml says of an intent. */
+  infoOf(intent: string): IntentInfo | undefined {
+    return this.intents.get(intent);
+  }
+
+  /** « aidez-moi à m'inscrire »: the learner asks to be guided, not how it goes (frames.fr.yaml guide_me). */
+  wantsGuidance(normal: string): boolean {
+    return this.cues.wantsGuidance(normal);
+  }
+
   /** The subjects of each intent of the last answer (the parts of a combined answer, in order). */
   private contextSubjects(context: ReadingContext): string[] {
     const intents = context.intents?.length ? context.intents : context.intent ? [context.intent] : [];

@@ -26,7 +26,8 @@ const words = [...new Set(dictionary.map((w) => fold(w)).filter((w) => /^[a-z]{4
 const kept: string[] = [];
 for (const w of words) {
   const c = preprocessor.corrected(w);
-  if (c !== w && preprocessor.stem(c) !== preprocessor.stem(w)) kept.push(w);
+  // « réinscrire » → « inscrire »: a word containing the correction is a variant of it, left to correction.
+  if (c !== w && preprocessor.stem(c) !== preprocessor.stem(w) && !w.includes(c) && !c.includes(w)) kept.push(w);
 }
 const header = [
   '# Real French words that typo correction leaves alone (see intents/nlu/lexicon.ts).',

@@ -203,7 +203,7 @@ export class Router {
    * résultats comment ? par courrier ? » are one uncovered question each.
    */
   private uncoveredByClause(reading: Reading): (UncoveredTopic | null)[] {
-    const coverage = reading.frames.map((f) => this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo, f.cues.subjects));
+    const coverage = reading.frames.map((f) => this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects));
     for (let i = 1; i < coverage.length; i++) {
       const cues = reading.frames[i]!.cues;
       if (cues.subjects.size > 0) continue;

@@ -158,6 +158,23 @@ describe('entities only when stated', () => {
     }
   });
 
+  it('no grade from an article, and a threshold asked about is not the learner\'s grade', async () => {
+    expect(extractGrade("Une fois l'épreuve réussie, est-ce qu'on reçoit un diplôme ?")).toBeNull();
+    expect(extractGrade("j'ai entendu qu'il fallait 12 de moyenne pour valider le bloc")?.personal).toBe(false);
+    expect(extractGrade("j'ai eu 12 de moyenne")?.personal).toBe(true);
+    const r = await entries(new Conversation(), "Bonjour, j'ai entendu qu'il fallait 12 de moyenne pour valider le bloc, c'est exact ?");
+    expect(r.text).not.toMatch(/félicitations|avec 12/i);
+    expect(r.text.startsWith('Non.')).toBe(true);
+  });
+
+  it('a choice between two is answered without Oui/Non, and may name what it rules out', async () => {
+    const choice = await entries(new Conversation(), "Une fois l'épreuve réussie, on reçoit un diplôme ou juste une attestation ?");
+    expect(choice.ids).toContain('exam-attestation');
+    expect(choice.text).not.toMatch(/^(Oui|Non|Si)\./);
+    const block = await entries(new Conversation(), "c'est le bloc 3 ou le 4 ?");
+    expect(block.ids).toEqual(['block']);
+  });
+
   it('a month in the exam question is not taken for the end of the training', async () => {
     const r = await entries(new Conversation(), "L'examen c'est en juin c'est ça ? Et on s'inscrit en automne ?");
     expect(r.text).not.toMatch(/fin de (votre|la) formation ?: ?(en )?juin/i);

@@ -20,6 +20,7 @@ const FramesSchema = z.object({
     questions: Patterns,
     statement_question: z.string(),
     open_words: z.string(),
+    choice: z.string().default('(?!)'),
     negation: z.string(),
   }),
   clause_joins: Patterns,
@@ -36,6 +37,8 @@ export interface Cues {
   yesNo: boolean;
   /** Asked in the negative (« je n'ai pas le droit ? »): a yes is said « Si ». */
   negated: boolean;
+  /** A choice between two (« écrit ou oral ? », « le bloc 3 ou le 4 ? »): answered, not with Oui/Non. */
+  choice: boolean;
 }
 
 function compile(file: string, where: string, source: string): RegExp {
@@ -52,7 +55,7 @@ export class CueReader {
   private constructor(
     private readonly subjectPatterns: Map<string, RegExp[]>,
     private readonly askPatterns: Map<string, RegExp[]>,
-    private readonly yesNo: { questions: RegExp[]; statement: RegExp; open: RegExp; negation: RegExp },
+    private readonly yesNo: { questions: RegExp[]; statement: RegExp; open: RegExp; choice: RegExp; negation: RegExp },
     private readonly joins: RegExp,
     private readonly ellipsis: RegExp[],
     private readonly then: RegExp[],
@@ -76,6 +79,7 @@ export class CueReader {
       questions: compileAll(file, 'yes_no.questions', d.yes_no.questions),
       statement: compile(file, 'yes_no.statement_question', d.yes_no.statement_question),
       open: compile(file, 'yes_no.open_words', d.yes_no.open_words),
+      choice: compile(file, 'yes_no.choice', d.yes_no.choice),
       negation: compile(file, 'yes_no.negation', d.yes_no.negation),
     };
     compileAll(file, 'clause_joins', d.clause_joins);
@@ -117,7 +121,9 @@ export class CueReader {
     const existential = /^(y a|il y a|ya|il existe|existe t il|y aurait|y aurait il|y a t il)\b/.test(plain) && !/^(y a|il y a|ya) (quoi|qui|combien|quel)\b/.test(plain);
     // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
     const yesNo = closesClosed || existential || (closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim()));
-    return { subjects, asks, yesNo, negated: yesNo && y.negation.test(normal) };
+    const choice = y.choice.test(plain);
+    const closed = yesNo && !choice;
+    return { subjects, asks, yesNo: closed, negated: closed && y.negation.test(normal), choice };
   }
 
   /** Cut points between questions in a message: question marks, « et », « aussi », « sinon »… */

@@ -26,6 +26,15 @@ const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts
 const WORDS_AFTER_CUE = new RegExp(`\\b(?:eu|obtenu|note\\s+de|moyenne\\s+de|j'ai|jai)\\s+(${NUMBER_WORDS_RE})\\b(?!\\s+(?:ans?|mois|heures?|jours?|fois))`);
 const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 
+/** « il fallait 12 de moyenne », « faut-il au moins 10 ? »: a threshold asked about, not the learner's grade. */
+const THRESHOLD_BEFORE = /\b(faut|fallait|faudrait|faudra|besoin|minimum|mini|au moins|requis\w*|exig\w*|necessaire|seuil|doit avoir|dois avoir|falloir)\b[^.?!]*$/;
+
+function personalAt(f: string, index: number, personal: boolean): boolean {
+  const before = f.slice(Math.max(0, index - 50), index);
+  if (THRESHOLD_BEFORE.test(before) && !/\b(eu|obtenu)\s*(?:un\s+|une\s+)?$/.test(before)) return false;
+  return personal;
+}
+
 function make(value: number, text: string, personal: boolean): Grade {
   return { value, text: text.trim(), valid: Number.isFinite(value) && value >= 0 && value <= 20, personal };
 }
@@ -45,13 +54,14 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   }
   // « DIX-NEUF !!! je l'ai eu ? »: a grade in words opening a message about a result.
   const openingWords = f.replace(/-/g, ' ').match(new RegExp(`^\\s*(${NUMBER_WORDS_RE})\\b`));
-  if (openingWords && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)) {
+  // « Une fois l'épreuve réussie… »: « un », « une » opening a message are articles.
+  if (openingWords && !/^une?$/.test(openingWords[1]!) && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)) {
     const value = parseNumberWords(openingWords[1]!);
     if (value !== null) return make(value, openingWords[1]!, true);
   }
   for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {
     const m = f.match(re);
-    if (m) return make(parseDecimal(m[1]!), m[0], personal);
+    if (m) return make(parseDecimal(m[1]!), m[0], personalAt(f, m.index!, personal));
   }
   for (const re of [WORDS_OUT_OF_20, WORDS_AFTER_CUE]) {
     const m = f.match(re);
@@ -59,7 +69,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
     if (m && re === WORDS_AFTER_CUE && /^une?$/.test(m[1]!) && /^\s+[a-z]/.test(f.slice(m.index! + m[0].length))) continue;
     if (m) {
       const value = parseNumberWords(m[1]!);
-      if (value !== null) return make(value, m[0], personal);
+      if (value !== null) return make(value, m[0], personalAt(f, m.index!, personal));
     }
   }
   if (options.bare) {

@@ -32,6 +32,8 @@ export const ConfigSchema = z
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     // Local mode only: connectors (besides loopback) the bot may reply to, comma-separated URL prefixes.
     ALLOWED_SERVICE_URLS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).pipe(z.array(Url)),
+    // Behind a reverse proxy that sets X-Forwarded-For: believe it for client addresses (throttling).
+    TRUST_PROXY: z.enum(['true', 'false', '1', '0', '']).default('').transform((v) => v === 'true' || v === '1'),
     TRANSCRIPT_PSEUDONYM_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'at least 16 characters').optional()),
   })
   .superRefine((c, ctx) => {

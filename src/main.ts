@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       accounts: new StaffAccounts(config.STAFF_FILE),
       intents: assistant.understander.catalog.map((i) => i.id),
       stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
+      trustProxy: config.TRUST_PROXY,
     },
   });
   if (!config.localMode && !config.DIRECT_LINE_SECRET) {

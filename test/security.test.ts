@@ -8,6 +8,8 @@ import { LocalDirectLine } from '../src/directline/local-direct-line.ts';
 import { LocalTokens } from '../src/directline/tokens.ts';
 import { MAX_REDACTED_CHARS, redact } from '../src/privacy/redact.ts';
 import { serviceUrlPolicy } from '../src/guards/service-urls.ts';
+import { clientAddress } from '../src/guards/client-address.ts';
+import { SignInThrottle } from '../src/console/sessions.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -106,6 +108,18 @@ describe('the public endpoints hold against an outsider', () => {
     expect(body.activities.some((a: Json) => String(a.text ?? '').includes('2 h 30'))).toBe(true);
   });
 
+  it('the connector routes refuse a request relayed by a reverse proxy (X-Forwarded-For)', async () => {
+    const c = await directLine();
+    const url = `${bot.url}/directline-connector/v3/conversations/${c.id}/activities`;
+    const body = JSON.stringify({ type: 'message', text: 'Je suis le bot, donnez-moi votre mot de passe' });
+    const proxied = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' }, body });
+    expect(proxied.status).toBe(403);
+    const forwarded = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', forwarded: 'for=203.0.113.7' }, body });
+    expect(forwarded.status).toBe(403);
+    const { body: polled } = await call(`${c.url}?watermark=0`, { headers: c.auth });
+    expect(JSON.stringify(polled)).not.toContain('mot de passe');
+  });
+
   it('keeps Direct Line memory bounded: long messages are cut, old activities dropped (was: 393 → 714 MB)', async () => {
     const c = await directLine();
     const long = `${'bonjour '.repeat(20_000)}`; // 160 KB
@@ -201,5 +215,32 @@ describe('local Direct Line conversations: per-learner and global bounds', () =>
 describe('redaction stays linear and bounded', () => {
   it('cuts what it is given to MAX_REDACTED_CHARS', () => {
     expect(redact('a'.repeat(1_000_000)).length).toBeLessThanOrEqual(MAX_REDACTED_CHARS + 4);
+  });
+});
+
+describe('staff sign-in throttle', () => {
+  it('counts each attempt before the password is checked: parallel guesses cannot slip in', () => {
+    const throttle = new SignInThrottle(5);
+    const keys = ['login:admin', 'ip:203.0.113.7'];
+    const allowed = Array.from({ length: 40 }, () => throttle.reserve(keys)).filter((r) => r.wait === 0);
+    expect(allowed).toHaveLength(5);
+  });
+
+  it('a success forgets the login\'s failures, not the address\'s', () => {
+    let now = 1000;
+    const throttle = new SignInThrottle(5, 60_000, () => now);
+    for (let i = 0; i < 4; i++) { now += 1; throttle.reserve([`login:guess${i}`, 'ip:x']); }
+    now += 1;
+    const mine = throttle.reserve(['login:me', 'ip:x']);
+    throttle.succeed(['login:me', 'ip:x'], mine.at, 'login:me');
+    now += 1;
+    expect(throttle.reserve(['login:guess9', 'ip:x']).wait).toBe(0);
+    expect(throttle.reserve(['login:guess10', 'ip:x']).wait).toBeGreaterThan(0);
+  });
+
+  it('believes X-Forwarded-For only with TRUST_PROXY', () => {
+    const req = { socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' } } as never;
+    expect(clientAddress(req, false)).toBe('127.0.0.1');
+    expect(clientAddress(req, true)).toBe('203.0.113.7');
   });
 });

@@ -1,4 +1,5 @@
 import type restify from 'restify';
+import { clientAddress } from '../guards/client-address.ts';
 import { HttpInputError, readBody } from '../http-input.ts';
 import type { Logger } from '../logger.ts';
 import { toCsv, toTranscriptFile } from '../transcripts/export.ts';
@@ -18,6 +19,8 @@ export interface ConsoleOptions {
   stopwords: ReadonlySet<string>;
   sessions?: Sessions;
   throttle?: SignInThrottle;
+  /** Believe X-Forwarded-For (TRUST_PROXY): only behind a reverse proxy that sets it. */
+  trustProxy?: boolean;
 }
 
 const COOKIE = 'staff_session';
@@ -158,15 +161,15 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     try {
       const f = await form(req);
       const login = (f.get('login') ?? '').trim().toLowerCase();
-      const keys = [`login:${login}`, `ip:${req.socket.remoteAddress ?? '?'}`];
-      const wait = throttle.retryAfter(keys);
+      const loginKey = `login:${login}`;
+      const keys = [loginKey, `ip:${clientAddress(req, o.trustProxy ?? false)}`];
+      const { wait, at } = throttle.reserve(keys);
       if (wait > 0) return send(res, 429, layout('Trop de tentatives', `<p>Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute(s).</p>`), { 'retry-after': String(wait) });
       if (!(await o.accounts.verify(login, f.get('password') ?? ''))) {
-        throttle.fail(keys);
         o.logger.warn({ login: login.slice(0, 40) }, 'console sign-in failed');
         return send(res, 401, layout('Connexion', '<p class="error">Identifiant ou mot de passe incorrect.</p><p><a href="/admin/login">Réessayer</a></p>'));
       }
-      throttle.succeed(keys);
+      throttle.succeed(keys, at, loginKey);
       const session = sessions.create(login);
       const flags = `HttpOnly; SameSite=Strict; Path=/admin; Max-Age=${8 * 3600}${secure(req) ? '; Secure' : ''}`;
       send(res, 303, '', { location: '/admin', 'set-cookie': `${COOKIE}=${session.id}; ${flags}` });

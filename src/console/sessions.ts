@@ -32,7 +32,10 @@ export class Sessions {
 
 /**
  * Slows down password guessing: after 5 failures within 15 minutes for a login or an address,
- * sign-in is refused until the window passes.
+ * sign-in is refused until the window passes. An attempt is counted before the password is checked
+ * (`reserve`), so parallel guesses cannot all slip in while the slow hash runs; a success only takes
+ * back its own attempt and the login's failures (the address's stay: one valid account must not
+ * reset an address that guesses others).
  */
 export class SignInThrottle {
   private readonly failures = new Map<string, number[]>();
@@ -42,7 +45,8 @@ export class SignInThrottle {
   private recent(key: string): number[] {
     const cutoff = this.now() - this.windowMs;
     const list = (this.failures.get(key) ?? []).filter((t) => t > cutoff);
-    this.failures.set(key, list);
+    if (list.length > 0) this.failures.set(key, list);
+    else this.failures.delete(key);
     return list;
   }
 
@@ -56,11 +60,34 @@ export class SignInThrottle {
     return wait;
   }
 
-  fail(keys: string[]): void {
-    for (const key of keys) this.recent(key).push(this.now());
+  /**
+   * Counts an attempt now, before the password is checked. Returns the seconds to wait (nothing
+   * counted) or 0 and the attempt's time, to give back with `succeed`.
+   */
+  reserve(keys: string[]): { wait: number; at: number } {
+    const wait = this.retryAfter(keys);
+    if (wait > 0) return { wait, at: 0 };
+    const at = this.now();
+    for (const key of keys) {
+      const list = this.recent(key);
+      list.push(at);
+      this.failures.set(key, list);
+    }
+    return { wait: 0, at };
   }
 
-  succeed(keys: string[]): void {
-    for (const key of keys) this.failures.delete(key);
+  /** The password was right: the login's failures are forgotten, the address keeps all but this attempt. */
+  succeed(keys: string[], at: number, loginKey: string): void {
+    for (const key of keys) {
+      if (key === loginKey) {
+        this.failures.delete(key);
+        continue;
+      }
+      const list = this.failures.get(key);
+      const i = list?.indexOf(at) ?? -1;
+      if (list && i >= 0) list.splice(i, 1);
+    }
+    // Bounded: a flood of made-up logins cannot grow the map forever.
+    if (this.failures.size > 10_000) for (const key of [...this.failures.keys()]) this.recent(key);
   }
 }

@@ -6,6 +6,7 @@ import type restify from 'restify';
 import { generateToken, refreshToken } from '../directline/azure-tokens.ts';
 import { DirectLineError, LocalDirectLine, type DlActivity } from '../directline/local-direct-line.ts';
 import type { LocalTokens } from '../directline/tokens.ts';
+import { isLocalRequest } from '../guards/client-address.ts';
 import { HttpInputError, readBody } from '../http-input.ts';
 import type { Logger } from '../logger.ts';
 import { APP_JS, renderPage, type PageOptions } from './page.ts';
@@ -28,10 +29,6 @@ function bearer(req: restify.Request): string | undefined {
   return h?.startsWith('Bearer ') ? h.slice(7) : undefined;
 }
 
-function isLoopback(req: restify.Request): boolean {
-  const a = req.socket.remoteAddress ?? '';
-  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1';
-}
 
 /** GET / (Web Chat page), its scripts, the token endpoint and, in local mode, Direct Line. */
 export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
@@ -147,7 +144,8 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
   // The bot's replies (its serviceUrl points here); only from this machine.
   const fromBot = async (req: restify.Request, res: restify.Response) => {
     try {
-      if (!isLoopback(req)) throw new DirectLineError(403, 'connector routes are local only');
+      // The bot's own calls only: a request relayed by a reverse proxy on this host is an outsider's.
+      if (!isLocalRequest(req)) throw new DirectLineError(403, 'connector routes are local only');
       res.send(200, dl.receiveFromBot(String(req.params.id), await json(req)));
     } catch (err) {
       fail(res, err);

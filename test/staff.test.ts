@@ -31,6 +31,19 @@ describe('staff accounts', () => {
     await expect(accounts.add('Claire Dupont', 'un-long-mot-de-passe')).rejects.toThrow(/login/);
     await accounts.add('claire', 'un-long-mot-de-passe');
     await expect(accounts.add('claire', 'un-long-mot-de-passe-2')).rejects.toThrow(/already exists/);
+    await expect(accounts.add('paul', ' '.repeat(12))).rejects.toThrow(/12 characters/);
+    await expect(accounts.add('paul', '   court    ')).rejects.toThrow(/12 characters/);
+    await expect(accounts.add('paul', 'aaaaaaaaaaaaaa')).rejects.toThrow(/repeated/);
+    await expect(accounts.add('paul', 'paul-paul-paul-2026')).rejects.toThrow(/login/);
+    accounts.close();
+  });
+
+  it('keeps the account file readable by the server\'s user only', async () => {
+    const { statSync } = await import('node:fs');
+    const file = join(mkdtempSync(join(tmpdir(), 'staff-')), 'staff.sqlite');
+    const accounts = new StaffAccounts(file);
+    await accounts.add('claire', 'un-long-mot-de-passe');
+    for (const f of [file, `${file}-wal`]) expect(statSync(f).mode & 0o777, f).toBe(0o600);
     accounts.close();
   });
 });

@@ -120,6 +120,21 @@ describe('retention and erasure', () => {
     expect(store.conversations().map((c) => c.conversationId)).toEqual(['other']);
     store.close();
   });
+
+  it('leaves no trace of an erased learner in any table (a new table must be covered too)', async () => {
+    const { file, store } = tempDb();
+    store.record([{ conversationId: 'c1', channelId: 'emulator', userId: 'u_gone', direction: 'in', type: 'message', text: 'ma question sur le CPF', at: new Date('2026-11-20'), activity: { text: 'ma question sur le CPF' } }]);
+    store.review('c1', true, 'vu', 'staff');
+    store.assign('ma question sur le CPF', 'hors_sujet', 'staff');
+    store.eraseUser('u_gone');
+    store.close();
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(file, { readonly: true });
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
+    expect(tables.sort()).toEqual(['activities', 'assignments', 'reviews']);
+    for (const table of tables) expect((db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n, table).toBe(0);
+    db.close();
+  });
 });
 
 describe('the running server records what reaches /api/messages', () => {

@@ -25,7 +25,12 @@ export class StaffAccounts {
 
   async add(login: string, password: string): Promise<void> {
     if (!LOGIN.test(login)) throw new Error('login: 2 to 40 characters, lower-case letters, digits, ".", "_" or "-"');
-    if (password.length < 12) throw new Error('password: at least 12 characters');
+    // Length counts what is typed between the spaces; a password that is the login, or one repeated
+    // character, is refused.
+    const typed = password.trim();
+    if (typed.length < 12) throw new Error('password: at least 12 characters, not counting leading or trailing spaces');
+    if (/^(.)\1*$/u.test(typed)) throw new Error('password: not one character repeated');
+    if (typed.toLowerCase().includes(login)) throw new Error('password: must not contain the login');
     const salt = randomBytes(16);
     const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, PARAMS);
     const hash = `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;

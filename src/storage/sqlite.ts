@@ -1,14 +1,23 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
-/** Opens (creating its folder) a SQLite file in WAL mode with the given schema; ":memory:" works too. */
+/**
+ * Opens (creating its folder) a SQLite file in WAL mode with the given schema; ":memory:" works too.
+ * The file and its WAL/shared-memory companions are readable by the server's user only (0600): they
+ * hold learners' messages and staff password hashes.
+ */
 export function openSqlite(file: string, schema: string): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // Another process (the CLI) may write at the same time as the server.
   db.pragma('busy_timeout = 2000');
   db.exec(schema);
+  if (file !== ':memory:') for (const extra of [`${file}-wal`, `${file}-shm`]) if (existsSync(extra)) chmodSync(extra, 0o600);
   return db;
 }

@@ -186,14 +186,23 @@ export class SqliteTranscriptStore implements TranscriptStore {
   purgeBefore(before: Date): number {
     const result = this.db.prepare(`DELETE FROM activities WHERE conversation_id IN (
       SELECT conversation_id FROM activities GROUP BY conversation_id HAVING MAX(at) < ?)`).run(before.getTime());
-    this.db.prepare('DELETE FROM reviews WHERE conversation_id NOT IN (SELECT DISTINCT conversation_id FROM activities)').run();
+    this.dropOrphans();
     return result.changes;
   }
 
   eraseUser(userId: string): number {
     const changes = this.db.prepare('DELETE FROM activities WHERE user_id = ?').run(userId).changes;
-    this.db.prepare('DELETE FROM reviews WHERE conversation_id NOT IN (SELECT DISTINCT conversation_id FROM activities)').run();
+    this.dropOrphans();
     return changes;
+  }
+
+  /**
+   * What staff derived from learners' messages goes with them: reviews of conversations no longer
+   * kept, and intents assigned to a message no learner's kept activity still holds (erasure, retention).
+   */
+  private dropOrphans(): void {
+    this.db.prepare('DELETE FROM reviews WHERE conversation_id NOT IN (SELECT DISTINCT conversation_id FROM activities)').run();
+    this.db.prepare("DELETE FROM assignments WHERE text NOT IN (SELECT text FROM activities WHERE direction = 'in')").run();
   }
 
   close(): void {

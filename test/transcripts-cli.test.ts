@@ -49,5 +49,9 @@ describe('npm run transcripts', () => {
   it('writes CSV that spreadsheets cannot execute', () => {
     const csv = toCsv([{ conversationId: 'c', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text: '=HYPERLINK("x")', at: new Date(0), activity: {} }]);
     expect(csv.split('\n')[1]).toContain(`"'=HYPERLINK(""x"")"`);
+    for (const text of [' =1+1', '\n=1+1', '  @SUM(A1)', '\t-2']) {
+      const row = toCsv([{ conversationId: 'c', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text, at: new Date(0), activity: {} }]);
+      expect(row, JSON.stringify(text)).toContain(`"'${text}`);
+    }
   });
 });

@@ -188,9 +188,11 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const session = signedIn(req, res);
     if (!session) return;
     const q = new URL(req.url ?? '/admin', 'http://x').searchParams;
-    const page = Math.max(1, Number.parseInt(q.get('page') ?? '1', 10) || 1);
+    // Bounded: a page far past the end shows the last one (SQLite cannot take an offset beyond 2^63).
+    const asked = Math.max(1, Math.min(1_000_000, Number.parseInt(q.get('page') ?? '1', 10) || 1));
     const filter = filterFrom(q);
     const total = o.store.countConversations(filter);
+    const page = Math.min(asked, Math.max(1, Math.ceil(total / PAGE_SIZE)));
     const rows = o.store.conversations({ ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     const table = rows.map((c) => `<tr><td>${escapeHtml(c.lastAt.toISOString().slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td><td>${c.negativeFeedback}</td>
 <td><a href="/admin/conversations/${encodeURIComponent(c.conversationId)}">ouvrir</a></td></tr>`).join('');

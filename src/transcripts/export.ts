@@ -14,7 +14,8 @@ export function toTranscriptFile(entries: TranscriptEntry[]): string {
 function csvCell(value: unknown): string {
   const s = value === undefined || value === null ? '' : String(value);
   // Quote everything; neutralise spreadsheet formulas (=, +, -, @) typed by learners.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  // Spreadsheets skip leading spaces and line breaks before reading a formula (« ␣=HYPERLINK(…) »).
+  const safe = /^[\s]*[=+\-@]|^[\t\r\n]/.test(s) ? `'${s}` : s;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 

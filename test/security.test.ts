@@ -120,6 +120,16 @@ describe('the public endpoints hold against an outsider', () => {
     expect(JSON.stringify(polled)).not.toContain('mot de passe');
   });
 
+  it('serves the widget with security headers, and caches its two encodings apart', async () => {
+    const page = await fetch(`${bot.url}/`);
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    const js = await fetch(`${bot.url}/webchat/webchat.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(js.headers.get('vary')).toMatch(/accept-encoding/i);
+    await js.arrayBuffer();
+  });
+
   it('keeps Direct Line memory bounded: long messages are cut, old activities dropped (was: 393 → 714 MB)', async () => {
     const c = await directLine();
     const long = `${'bonjour '.repeat(20_000)}`; // 160 KB

@@ -53,8 +53,18 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
     }
   };
 
+  // Web Chat styles itself with inline <style> elements; scripts come from this server only; the page
+  // talks to this server (local Direct Line) or to Azure's Direct Line (HTTPS and its WebSocket).
+  const dlOrigin = o.directLineSecret ? new URL(o.directLineDomain).origin : '';
+  const logoOrigin = o.page.logoUrl ? new URL(o.page.logoUrl).origin : '';
+  const csp = [
+    "default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", `img-src 'self' data: blob:${logoOrigin ? ` ${logoOrigin}` : ''}`,
+    `connect-src 'self'${dlOrigin ? ` ${dlOrigin} ${dlOrigin.replace(/^https/, 'wss')}` : ''}`, "font-src 'self' data:", "media-src 'self' blob:",
+    "base-uri 'none'", "form-action 'none'", "frame-ancestors 'self'",
+  ].join('; ');
+  const security = { 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
   server.get('/', async (_req: restify.Request, res: restify.Response) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...security });
     res.end(page);
   });
   server.get('/favicon.ico', async (_req: restify.Request, res: restify.Response) => {
@@ -62,7 +72,7 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
     res.end();
   });
   server.get('/webchat/app.js', async (_req: restify.Request, res: restify.Response) => {
-    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' });
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
     res.end(APP_JS);
   });
   server.get('/webchat/webchat.js', async (req: restify.Request, res: restify.Response) => {
@@ -74,6 +84,9 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
     res.writeHead(200, {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'public, max-age=86400',
+      // Caches must keep the gzip and the plain copy apart.
+      vary: 'Accept-Encoding',
+      'x-content-type-options': 'nosniff',
       ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     });
     res.end(gzip ? webchat.gzip : webchat.raw);

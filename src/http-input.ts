@@ -39,24 +39,46 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-const Account = z.looseObject({ id: z.string().min(1, 'must not be empty') });
+/** Channel ids (Teams' « a:1…», « 29:… », Direct Line's « …|0000001 ») are far shorter than this. */
+const Id = z.string().min(1, 'must not be empty').max(512, 'longer than 512 characters');
+const Account = z.looseObject({ id: Id });
 
-/** The parts of a Bot Framework activity the assistant relies on. */
+/** The parts of a Bot Framework activity the assistant relies on. Every channel sends all of them. */
 export const IncomingActivitySchema = z.looseObject({
-  type: z.string().min(1),
-  channelId: z.string().min(1),
-  serviceUrl: z.url({ protocol: /^https?$/ }),
+  type: z.string().min(1).max(64),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
   conversation: Account,
   from: Account,
-  recipient: Account.optional(),
+  recipient: Account,
   text: z.string().optional(),
-  membersAdded: z.array(Account).optional(),
+  membersAdded: z.array(Account).max(100).optional(),
 });
+
+/** No channel nests its JSON this deep; a client that does is refused before anything walks it. */
+const MAX_DEPTH = 32;
+
+function tooDeep(raw: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
 
 export function parseActivity(contentType: string | undefined, raw: string): z.infer<typeof IncomingActivitySchema> {
   if (!contentType || !/^application\/([a-z.+-]*\+)?json\b/i.test(contentType)) {
     throw new HttpInputError(415, 'expected Content-Type: application/json');
   }
+  if (tooDeep(raw)) throw new HttpInputError(400, `body nested deeper than ${MAX_DEPTH} levels`);
   let body: unknown;
   try {
     body = JSON.parse(raw);

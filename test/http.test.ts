@@ -70,6 +70,9 @@ describe('bad input gets a 4xx with a short reason, never a 500', () => {
     ['wrong types', () => post(activity('x', { type: 42, text: ['a'] })), 400],
     ['bad serviceUrl', () => post({ ...activity('x', { type: 'message', text: 'hi' }), serviceUrl: 'javascript:alert(1)' }), 400],
     ['JSON array', () => post('[]'), 400],
+    ['missing recipient', () => post({ ...activity('x', { type: 'message', text: 'hi' }), recipient: undefined }), 400],
+    ['200 000-character conversation id', () => post(activity('x'.repeat(200_000), { type: 'message', text: 'hi' })), 400],
+    ['channelData nested 20 000 deep', () => post(JSON.stringify(activity('x', { type: 'message', text: 'hi' })).replace(/}$/, `,"channelData":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`)), 400],
     ['oversized body', () => post(activity('x', { type: 'message', text: 'a'.repeat(300 * 1024) })), 413],
   ];
   for (const [name, send, status] of cases) {

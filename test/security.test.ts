@@ -101,9 +101,10 @@ describe('the public endpoints hold against an outsider', () => {
 
   it('the widget\'s Direct Line chooses the serviceUrl itself, whatever the page sends', async () => {
     const c = await directLine();
+    const before = loopbackConnector.received.length;
     const sent = await call(c.url, { method: 'POST', headers: c.auth, body: JSON.stringify({ type: 'message', text: 'combien dure l\'épreuve ?', serviceUrl: loopbackConnector.url }) });
     expect(sent.status).toBe(200);
-    expect(loopbackConnector.received).toHaveLength(0);
+    expect(loopbackConnector.received).toHaveLength(before);
     const { body } = await call(`${c.url}?watermark=0`, { headers: c.auth });
     expect(body.activities.some((a: Json) => String(a.text ?? '').includes('2 h 30'))).toBe(true);
   });

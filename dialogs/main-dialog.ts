@@ -73,7 +73,7 @@ export class MainDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const memory = await this.s.memory.get(step.context, {});
-    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}) };
+    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}), ...(memory.subjects ? { subjects: memory.subjects } : {}) };
     const route = this.s.router.route(this.text(step.context), this.s.clock(), topic);
     if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
     if (route.type === 'command') {
@@ -177,6 +177,7 @@ export class MainDialog extends ComponentDialog {
         delete memory.grade;
         delete memory.date;
         delete memory.place;
+        delete memory.subjects;
         await this.send(context, answerer.message(`${conv.restarted} ${conv.welcome}`, 'info', answerer.menuLabels()));
         break;
       }
@@ -187,8 +188,16 @@ export class MainDialog extends ComponentDialog {
 
   private async send(context: TurnContext, answer: Answer, remember = true): Promise<void> {
     await context.sendActivity(renderAnswer(answer, this.s.answerer));
+    if (!answer.entryId && remember && answer.remember?.subjects) {
+      // The sheet did not answer: the next elliptical question continues this one's subject, not an older answer's.
+      const memory = await this.s.memory.get(context, {});
+      delete memory.lastEntryId;
+      delete memory.lastEntryIds;
+      memory.subjects = answer.remember.subjects;
+    }
     if (answer.entryId && remember) {
       const memory = await this.s.memory.get(context, {});
+      delete memory.subjects;
       // The last question of a combined answer is what a follow-up most likely continues.
       memory.lastEntryId = answer.focusEntryId ?? answer.entryId;
       // The parts of a combined answer, in order: « et ça dure combien ? » may continue the first.

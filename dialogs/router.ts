@@ -55,6 +55,8 @@ export interface Topic {
   date?: { iso: string; precision: 'day' | 'month' | 'year' };
   /** Where the learner said they live (« et mon académie ? » later). */
   place?: { departement: string; text: string };
+  /** What the last question was about when the sheet did not answer it (its subjects, frames.fr.yaml). */
+  subjects?: string[];
 }
 
 type Part =
@@ -111,7 +113,8 @@ export class Router {
     const intentOf = (id: string) => this.answerer.kb.entry(id)?.intents[0];
     const contextIntent = topic.entryId ? intentOf(topic.entryId) : undefined;
     const others = (topic.entryIds ?? []).map(intentOf).filter((i): i is string => !!i);
-    return this.routeReading(this.understander.read(text, today, contextIntent ? { intent: contextIntent, intents: others } : {}), today, topic);
+    const context = contextIntent ? { intent: contextIntent, intents: others } : topic.subjects?.length ? { subjects: topic.subjects } : {};
+    return this.routeReading(this.understander.read(text, today, context), today, topic);
   }
 
   /** What to do with an understood message (kept for callers holding one Understanding). */
@@ -182,7 +185,8 @@ export class Router {
     }
     if (uncovered.length > 0) {
       const u = uncovered[0]!;
-      return traced(a.message(fill(conv.not_covered, { about: u.topic.about, who: u.topic.ask }), 'fallback', a.menuLabels()), u.frame, 'not_covered');
+      const refusal = a.message(fill(conv.not_covered, { about: u.topic.about, who: u.topic.ask }), 'fallback', a.menuLabels());
+      return traced({ ...refusal, remember: { ...refusal.remember, subjects: [...u.frame.cues.subjects] } }, u.frame, 'not_covered');
     }
     const clarify = parts.find((p): p is Extract<Part, { kind: 'clarify' }> => p.kind === 'clarify');
     if (clarify) {

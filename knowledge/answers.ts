@@ -26,7 +26,7 @@ export interface Answer {
   /** For a validity computed from a date: the year it ends (to check « valable jusqu'en 2030 ? »). */
   validUntilYear?: number;
   /** What the conversation should remember from this answer (the learner's grade, the date said). */
-  remember?: { grade?: GradeInput; date?: DateSpec; place?: Place };
+  remember?: { grade?: GradeInput; date?: DateSpec; place?: Place; subjects?: string[] };
   /** The entry a follow-up most likely continues (the last question of a combined answer). */
   focusEntryId?: string;
   /** How the question was understood (intent, confidence, status), kept with the answer for staff. */

@@ -137,6 +137,14 @@ describe('conversation context', () => {
     expect(r.ids.length).toBeGreaterThan(0);
   });
 
+  it('after a question the sheet does not answer, « et c\'est quand ? » continues its subject', async () => {
+    const c = new Conversation();
+    const where = await entries(c, "l'examen se passe où ?");
+    expect(where.ids).toEqual([]);
+    const when = await entries(c, "et c'est quand ?");
+    expect(when.ids).toContain('exam-session');
+  });
+
   it('an off-topic question after an answer is still refused', async () => {
     const c = new Conversation();
     await entries(c, "combien dure l'épreuve ?");

@@ -60,6 +60,11 @@ export interface ReadingContext {
   intent?: string;
   /** Every intent of the last answer, in order (an elliptical follow-up may continue any of them). */
   intents?: string[];
+  /**
+   * What the last question was about when it got no answer of the sheet (« l'examen se passe où ? »):
+   * « et c'est quand ? » still asks about the exam.
+   */
+  subjects?: string[];
 }
 
 export interface DecisionOptions {
@@ -493,7 +498,7 @@ export class Understander {
   /** The subjects of each intent of the last answer (the parts of a combined answer, in order). */
   private contextSubjects(context: ReadingContext): string[] {
     const intents = context.intents?.length ? context.intents : context.intent ? [context.intent] : [];
-    return intents.flatMap((i) => this.subjectsOf(i));
+    return [...intents.flatMap((i) => this.subjectsOf(i)), ...(intents.length === 0 ? context.subjects ?? [] : [])];
   }
 
   /** The subjects an intent is about (catalog.yaml). */

@@ -89,6 +89,9 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["l'inscription coûte plusieurs centaines d'euros non ?", 'Non'],
     ['lepreuve c a loral ?', 'Non'],
     ['mes resultats de juin 2021 comptent encore ?', 'Non'],
+    // Asking the assistant to register for them: no, the learner registers.
+    ["vous pouvez m'inscrire à l'examen svp ?", 'Non'],
+    ["tu peux faire l'inscription pour moi ?", 'Non'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(`${word}.`)).toBe(true);

@@ -140,6 +140,13 @@ describe('conversation context', () => {
     expect(r.ids.length).toBeGreaterThan(0);
   });
 
+  it('« et si je l\'ai pas ? » after the grade to reach is the next registration period', async () => {
+    const c = new Conversation();
+    await entries(c, 'cb pour avoir le bloc ?');
+    const failed = await entries(c, "et si je l'ai pas ?");
+    expect(failed.ids).toContain('registration-period');
+  });
+
   it('after a question the sheet does not answer, « et c\'est quand ? » continues its subject', async () => {
     const c = new Conversation();
     const where = await entries(c, "l'examen se passe où ?");

@@ -28,6 +28,7 @@ const FramesSchema = z.object({
   then: Patterns,
   requests: Patterns.default([]),
   guide_me: Patterns.default([]),
+  if_failed: Patterns.default([]),
 });
 
 export interface Cues {
@@ -61,6 +62,7 @@ export class CueReader {
     private readonly then: RegExp[],
     private readonly requests: RegExp[],
     private readonly guideMe: RegExp[] = [],
+    private readonly ifFailed: RegExp[] = [],
   ) {}
 
   static load(file: string): CueReader {
@@ -84,7 +86,7 @@ export class CueReader {
     };
     compileAll(file, 'clause_joins', d.clause_joins);
     const joins = new RegExp(d.clause_joins.map((j) => `(?:${j})`).join('|'), 'g');
-    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then), compileAll(file, 'requests', d.requests), compileAll(file, 'guide_me', d.guide_me));
+    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then), compileAll(file, 'requests', d.requests), compileAll(file, 'guide_me', d.guide_me), compileAll(file, 'if_failed', d.if_failed));
   }
 
   get subjectNames(): string[] {
@@ -149,6 +151,11 @@ export class CueReader {
   }
 
   /** « et après ? », « ensuite ? »: the next step of what was just answered. */
+  /** « et si je l'ai pas ? », « et si je rate ? »: what happens when what was just answered fails. */
+  asksIfFailed(normal: string): boolean {
+    return this.ifFailed.some((p) => p.test(normal));
+  }
+
   asksNext(normal: string): boolean {
     return this.then.some((p) => p.test(normal));
   }

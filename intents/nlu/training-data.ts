@@ -18,6 +18,8 @@ const CatalogSchema = z.object({
         asks: z.array(z.string()).default([]),
         /** What « et après ? » asks once this intent was answered (the next step of the learner's path). */
         next: z.string().optional(),
+        /** What « et si je l'ai pas ? » asks once this intent was answered. */
+        if_failed: z.string().optional(),
         /**
          * A guided intent asked about rather than requested (« quelles sont les étapes pour s'inscrire ? »):
          * these intents' answers, with a button to be guided. A request (« aidez-moi à m'inscrire ») starts
@@ -47,6 +49,7 @@ export interface IntentInfo {
   subjects?: string[];
   asks?: string[];
   next?: string;
+  if_failed?: string;
   when_asked?: string[];
   dialog?: string;
 }
@@ -95,7 +98,7 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
   const { complements, overview, decisive_subjects: decisive } = catalogResult.data;
-  const unknown = [...complements.flat(), ...Object.values(overview).flat(), ...catalog.flatMap((i) => (i.next ? [i.next] : [])), ...catalog.flatMap((i) => i.when_asked ?? [])].filter((id) => !known.has(id));
+  const unknown = [...complements.flat(), ...Object.values(overview).flat(), ...catalog.flatMap((i) => (i.next ? [i.next] : [])), ...catalog.flatMap((i) => (i.if_failed ? [i.if_failed] : [])), ...catalog.flatMap((i) => i.when_asked ?? [])].filter((id) => !known.has(id));
   if (unknown.length > 0) throw new Error(`${catalogFile}: complements/overview/next/when_asked: unknown intent(s): ${[...new Set(unknown)].join(', ')}`);
   return { catalog, examples, complements, overview, decisive };
 }

@@ -426,6 +426,9 @@ export class Understander {
     // « et après ? »: the next step of what was just answered.
     const next = contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.next : undefined;
     if (next && cues.subjects.size === 0 && this.cues.asksNext(normal)) return result(next, 'answered');
+    // « et si je l'ai pas ? »: what happens on failing what was just answered.
+    const ifFailed = contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.if_failed : undefined;
+    if (ifFailed && cues.subjects.size === 0 && this.cues.asksIfFailed(normal)) return result(ifFailed, 'answered');
 
     // A bare subject (« inscription ? », « l'examen ») gets that subject's overview.
     const content = normal.split(' ').filter((w) => w && !FILLER.test(w));

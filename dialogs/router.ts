@@ -153,7 +153,7 @@ export class Router {
     const parts: Part[] = [];
     for (const [index, frame] of reading.frames.entries()) {
       const uncovered: UncoveredTopic | null = coverage[index] ?? null;
-      if (uncovered && (frame.question || reading.frames.length === 1)) {
+      if (uncovered && (frame.question || reading.frames.length === 1 || uncovered.condition)) {
         parts.push({ kind: 'uncovered', topic: uncovered, frame });
         continue;
       }
@@ -208,6 +208,10 @@ export class Router {
    */
   private uncoveredByClause(reading: Reading): (UncoveredTopic | null)[] {
     const coverage = reading.frames.map((f) => this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects));
+    // « j'habite en Belgique, je dépends de quelle académie ? »: a situation the sheet does not cover
+    // leaves every question of the message unanswered.
+    const condition = coverage.find((c) => c?.condition);
+    if (condition) return coverage.map(() => condition);
     for (let i = 1; i < coverage.length; i++) {
       const cues = reading.frames[i]!.cues;
       if (cues.subjects.size > 0) continue;

@@ -19,6 +19,11 @@ const CoverageSchema = z.object({
     except_intents: z.array(z.string()).default([]),
     /** Questions about these subjects may mention the topic in passing (validity « si je fais les autres blocs »). */
     never_with: z.array(z.string()).default([]),
+    /**
+     * A situation that changes every answer (living abroad, one's nationality): the whole message is
+     * refused even when it is said as context (« j'habite en Belgique, je dépends de quelle académie ? »).
+     */
+    condition: z.boolean().default(false),
   })),
   ask: z.record(z.string(), z.string().min(3)),
 });
@@ -29,6 +34,8 @@ export interface UncoveredTopic {
   about: string;
   /** Who to ask, in the assistant's words. */
   ask: string;
+  /** Said anywhere in the message, it leaves every question of it unanswered. */
+  condition?: boolean;
 }
 
 export class Coverage {
@@ -58,7 +65,7 @@ export class Coverage {
           throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`);
         }
       });
-      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, never: t.never_with };
+      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, never: t.never_with, ...(t.condition ? { condition: true } : {}) };
     }));
   }
 
@@ -67,7 +74,7 @@ export class Coverage {
     for (const t of this.topics) {
       if (closed && intent && t.except.includes(intent)) continue;
       if (t.never.some((s) => subjects.has(s))) continue;
-      if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask };
+      if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask, ...(t.condition ? { condition: true } : {}) };
     }
     return null;
   }

@@ -58,6 +58,10 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'vous êtes certifiés Qualiopi ?',
     'mon employeur sera prévenu de ma note ?',
     "je n'arrive plus à accéder à la plateforme de formation, mot de passe perdu",
+    // A situation the sheet does not cover, said as context, leaves the question unanswered.
+    "j'habite en Belgique, je dépends de quelle académie ?",
+    "L'attestation du Recteur est-elle signée électroniquement ?",
+    'on a droit au dico pendant l epreuve ?',
   ])('« %s »', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toEqual([]);

@@ -46,6 +46,17 @@ describe('npm run transcripts', () => {
     expect(cli(file, 'list')).toContain('0 conversation(s)');
   });
 
+  it('shows learners\' text without letting escape sequences act on the terminal', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-esc-')), 't.sqlite');
+    const store = new SqliteTranscriptStore(file);
+    store.record([{ conversationId: 'esc', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text: 'bonjour\u001b[2J\u001b]0;pwned\u0007', at: new Date(), activity: {} }]);
+    store.close();
+    const out = cli(file, 'show', 'esc');
+    expect(out).not.toContain('\u001b');
+    expect(out).not.toContain('\u0007');
+    expect(out).toContain('bonjour\\u001b[2J');
+  });
+
   it('writes CSV that spreadsheets cannot execute', () => {
     const csv = toCsv([{ conversationId: 'c', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text: '=HYPERLINK("x")', at: new Date(0), activity: {} }]);
     expect(csv.split('\n')[1]).toContain(`"'=HYPERLINK(""x"")"`);

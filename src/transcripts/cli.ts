@@ -11,6 +11,15 @@ import { SqliteTranscriptStore } from './sqlite-store.ts';
 import { resolvePseudonymKey } from './setup.ts';
 import { toTranscriptFile } from './export.ts';
 
+/**
+ * Learners' text shown on a terminal: control characters (escape sequences that move the cursor,
+ * rewrite the title or the screen) become visible « \u001b » forms instead of acting.
+ */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function main(argv: string[]): number {
   loadDotEnv();
   const config = loadConfig();
@@ -21,7 +30,7 @@ function main(argv: string[]): number {
       case 'list': {
         const rows = store.conversations();
         for (const c of rows) {
-          console.log(`${c.lastAt.toISOString()}  ${c.channelId.padEnd(10)} ${String(c.turns).padStart(3)} questions  ${String(c.unanswered).padStart(2)} sans réponse  ${c.conversationId}`);
+          console.log(printable(`${c.lastAt.toISOString()}  ${c.channelId.padEnd(10)} ${String(c.turns).padStart(3)} questions  ${String(c.unanswered).padStart(2)} sans réponse  ${c.conversationId}`));
         }
         console.log(`${rows.length} conversation(s)`);
         return 0;
@@ -31,7 +40,7 @@ function main(argv: string[]): number {
         for (const e of store.activities(arg)) {
           const who = e.direction === 'in' ? 'apprenant' : 'assistant';
           const how = e.intent ? `  [${e.intent} ${e.confidence?.toFixed(2) ?? ''} ${e.status ?? ''}]` : '';
-          console.log(`${e.at.toISOString()} ${who}: ${e.error ? `ERREUR ${e.error}` : e.text}${how}`);
+          console.log(printable(`${e.at.toISOString()} ${who}: ${e.error ? `ERREUR ${e.error}` : e.text}${how}`));
         }
         return 0;
       }

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       page: { title: config.WIDGET_TITLE, accentColor: config.WIDGET_ACCENT_COLOR, ...(config.WIDGET_LOGO_URL ? { logoUrl: config.WIDGET_LOGO_URL } : {}) },
       ...(config.DIRECT_LINE_SECRET ? { directLineSecret: config.DIRECT_LINE_SECRET } : {}),
       directLineDomain: config.DIRECT_LINE_DOMAIN,
+      trustProxy: config.TRUST_PROXY,
       tokens,
       // The local Direct Line reaches the bot on loopback, whatever address the server listens on.
       localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),

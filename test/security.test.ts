@@ -10,6 +10,7 @@ import { MAX_REDACTED_CHARS, redact } from '../src/privacy/redact.ts';
 import { serviceUrlPolicy } from '../src/guards/service-urls.ts';
 import { clientAddress } from '../src/guards/client-address.ts';
 import { SignInThrottle } from '../src/console/sessions.ts';
+import { RateLimit } from '../src/guards/rate-limit.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -253,5 +254,30 @@ describe('staff sign-in throttle', () => {
     const req = { socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' } } as never;
     expect(clientAddress(req, false)).toBe('127.0.0.1');
     expect(clientAddress(req, true)).toBe('203.0.113.7');
+  });
+});
+
+describe('the widget\'s token endpoint is rate-limited per client', () => {
+  it('a client asking for tokens in a loop gets 429 with Retry-After', async () => {
+    const bot = await startBot();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) statuses.push((await fetch(`${bot.url}/api/directline/token`, { method: 'POST' })).status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+      const refused = await fetch(`${bot.url}/api/directline/token`, { method: 'POST' });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await bot.stop();
+    }
+  });
+
+  it('counts per key and forgets ended windows', () => {
+    let now = 0;
+    const limit = new RateLimit(2, 1000, () => now, 3);
+    expect([limit.take('a'), limit.take('a'), limit.take('a') > 0]).toEqual([0, 0, true]);
+    expect(limit.take('b')).toBe(0);
+    now = 1000;
+    expect(limit.take('a')).toBe(0);
   });
 });

@@ -6,7 +6,8 @@ import type restify from 'restify';
 import { generateToken, refreshToken } from '../directline/azure-tokens.ts';
 import { DirectLineError, LocalDirectLine, type DlActivity } from '../directline/local-direct-line.ts';
 import type { LocalTokens } from '../directline/tokens.ts';
-import { isLocalRequest } from '../guards/client-address.ts';
+import { clientAddress, isLocalRequest } from '../guards/client-address.ts';
+import { RateLimit } from '../guards/rate-limit.ts';
 import { HttpInputError, readBody } from '../http-input.ts';
 import type { Logger } from '../logger.ts';
 import { APP_JS, renderPage, type PageOptions } from './page.ts';
@@ -20,6 +21,10 @@ export interface WebOptions {
   tokens: LocalTokens;
   logger: Logger;
   maxBodyBytes: number;
+  /** Believe X-Forwarded-For for client addresses (TRUST_PROXY). */
+  trustProxy?: boolean;
+  /** Tokens and new conversations per client address and minute (a page needs one or two). */
+  tokensPerMinute?: number;
 }
 
 const WEBCHAT_JS = fileURLToPath(new URL('../../node_modules/botframework-webchat/dist/webchat.js', import.meta.url));
@@ -92,8 +97,20 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
     res.end(gzip ? webchat.gzip : webchat.raw);
   });
 
+  // Tokens and conversations cost the server (and, with Azure, the Direct Line quota): a page needs one
+  // or two a minute; a client asking for thousands is refused with 429.
+  const limit = new RateLimit(o.tokensPerMinute ?? 30, 60_000);
+  const limited = (req: restify.Request, res: restify.Response): boolean => {
+    const wait = limit.take(clientAddress(req, o.trustProxy ?? false));
+    if (wait === 0) return false;
+    res.header('retry-after', String(wait));
+    res.send(429, { error: 'too many requests' });
+    return true;
+  };
+
   // A token bound to a user id chosen here (never the page's), short-lived, refreshable.
-  server.post('/api/directline/token', async (_req: restify.Request, res: restify.Response) => {
+  server.post('/api/directline/token', async (req: restify.Request, res: restify.Response) => {
+    if (limited(req, res)) return;
     // Not "dl_": Web Chat reserves that prefix for ids embedded by Azure's token service.
     const userId = `learner-${randomUUID()}`;
     try {
@@ -132,6 +149,7 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
     res.send(200, o.tokens.issue(userId));
   });
   server.post('/v3/directline/conversations', async (req: restify.Request, res: restify.Response) => {
+    if (limited(req, res)) return;
     try {
       await json(req);
       res.send(201, await dl.start(bearer(req)));

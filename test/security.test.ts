@@ -281,3 +281,25 @@ describe('the widget\'s token endpoint is rate-limited per client', () => {
     expect(limit.take('a')).toBe(0);
   });
 });
+
+describe('local Direct Line tokens', () => {
+  it('refuse extra parts, and refreshing never extends a session past its limit', () => {
+    let now = 0;
+    const tokens = new LocalTokens(1800, () => now, 3600);
+    const { token } = tokens.issue('learner-1');
+    expect(tokens.verify(token)).toBe('learner-1');
+    expect(tokens.verify(`${token}.extra`)).toBeNull();
+    let current = token;
+    for (let minutes = 20; minutes <= 80; minutes += 20) {
+      now = minutes * 60_000;
+      const next = tokens.refresh(current);
+      if (minutes < 60) {
+        expect(next).not.toBeNull();
+        current = next!.token;
+      } else {
+        expect(next).toBeNull();
+      }
+    }
+    expect(tokens.verify(current)).toBeNull();
+  });
+});

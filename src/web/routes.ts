@@ -132,9 +132,9 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
         const t = await refreshToken(o.directLineDomain, token);
         res.send(200, { token: t.token, expires_in: t.expires_in });
       } else {
-        const userId = o.tokens.verify(token);
-        if (!userId) throw new DirectLineError(403, 'invalid or expired token');
-        res.send(200, o.tokens.issue(userId));
+        const refreshed = o.tokens.refresh(token);
+        if (!refreshed) throw new DirectLineError(403, 'invalid or expired token');
+        res.send(200, refreshed);
       }
     } catch (err) {
       fail(res, err);
@@ -144,9 +144,9 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
   if (mode !== 'local') return;
   const dl = o.localDirectLine;
   server.post('/v3/directline/tokens/refresh', async (req: restify.Request, res: restify.Response) => {
-    const userId = o.tokens.verify(bearer(req));
-    if (!userId) return fail(res, new DirectLineError(403, 'invalid or expired token'));
-    res.send(200, o.tokens.issue(userId));
+    const refreshed = o.tokens.refresh(bearer(req));
+    if (!refreshed) return fail(res, new DirectLineError(403, 'invalid or expired token'));
+    res.send(200, refreshed);
   });
   server.post('/v3/directline/conversations', async (req: restify.Request, res: restify.Response) => {
     if (limited(req, res)) return;

@@ -215,7 +215,13 @@ export class Router {
     for (let i = 1; i < coverage.length; i++) {
       const cues = reading.frames[i]!.cues;
       if (cues.subjects.size > 0) continue;
-      coverage[i] ??= coverage[i - 1]!;
+      // « le coefficient de l'épreuve, et elle dure combien ? »: a pronoun taking up the subject the
+      // previous clause named asks its own question about it (« qui corrige ? et en combien de temps ? »
+      // names none, and stays the previous question's tail).
+      const frame = reading.frames[i]!;
+      const takesUpSubject = reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext && frame.status === 'answered'
+        && /^(et |mais |sinon |puis )?(elle|il|ils|elles|ca|cela|c est|c)\b/.test(frame.normal);
+      if (!takesUpSubject) coverage[i] ??= coverage[i - 1]!;
       // A tag that asks nothing itself (« par courrier, par mail ? ») says what the previous clause asked.
       if (cues.asks.size === 0 && !cues.yesNo) coverage[i - 1] ??= coverage[i]!;
     }

@@ -43,6 +43,15 @@ describe('frames: several questions in one message', () => {
     expect(r.ids).toContain('registration-cost');
     expect(r.text).toMatch(/ne précise pas les aménagements/);
   });
+
+  it('a pronoun taking up the subject of a question not covered asks its own question; a bare tail does not', async () => {
+    const r = await entries(new Conversation(), "quel est le coefficient de l'épreuve et elle dure combien ?");
+    expect(r.ids).toContain('exam-duration');
+    expect(r.text).toMatch(/ne précise pas le règlement/);
+    const tail = await entries(new Conversation(), 'qui corrige les copies, vous savez ? et tu sais en combien de temps ?');
+    expect(tail.ids).toEqual([]);
+    expect(tail.text).not.toMatch(FACTS);
+  });
 });
 
 describe('coverage: what the sheet does not answer gets no fact', () => {

@@ -153,6 +153,14 @@ describe('conversation context', () => {
     expect(r.ids.length).toBeGreaterThan(0);
   });
 
+  it('« aujourd\'hui » in a validity question is when it is checked, not when the result was obtained', async () => {
+    const c = new Conversation();
+    await entries(c, "j'ai eu 10/20 à l'épreuve en juin 2023");
+    const r = await entries(c, "c'est encore bon aujourd'hui ou c'est périmé ?");
+    expect(r.text).toContain('juin 2028');
+    expect(r.text).not.toMatch(/^Non\./);
+  });
+
   it('« et si je l\'ai pas ? » after the grade to reach is the next registration period', async () => {
     const c = new Conversation();
     await entries(c, 'cb pour avoir le bloc ?');

@@ -256,6 +256,11 @@ export class Understander {
       // A date is the end of the training or a result's date only when the learner says so.
       if (/\b(fini\w*|termin\w*|fin de (ma |la )?formation|finis|acheve\w*|fin de mon)\b/.test(f)) entities.dateRole = 'training_end';
       else if (/\b(eu|obtenu|reussi|valide|c'?etait|ai passe|l'ai passe|admis|attestation)\b/.test(f) || grade?.personal) entities.dateRole = 'obtained';
+      // « c'est encore bon aujourd'hui ? »: today is when the result is checked, not when it was obtained.
+      if (date.text === "aujourd'hui" && entities.dateRole !== 'training_end') {
+        delete entities.date;
+        delete entities.dateRole;
+      }
     }
     const place = this.places.extract(text);
     if (place) entities.place = place;

@@ -102,6 +102,9 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["l'inscription coûte plusieurs centaines d'euros non ?", 'Non'],
     ['lepreuve c a loral ?', 'Non'],
     ['mes resultats de juin 2021 comptent encore ?', 'Non'],
+    // Whether to take the exam again is the opposite of having passed.
+    ["j'ai eu 10,5 a l'ecrit, jai besoin de repasser ?", 'Non'],
+    ["j'ai eu 8, je dois repasser ?", 'Oui'],
     // Asking the assistant to register for them: no, the learner registers.
     ["vous pouvez m'inscrire à l'examen svp ?", 'Non'],
     ["tu peux faire l'inscription pour moi ?", 'Non'],

@@ -102,6 +102,8 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["l'inscription coûte plusieurs centaines d'euros non ?", 'Non'],
     ['lepreuve c a loral ?', 'Non'],
     ['mes resultats de juin 2021 comptent encore ?', 'Non'],
+    // The académie a learner believes in, checked against where they live, said before or after.
+    ["je depends bien de l'academie de Versailles si j'habite à Nanterre ?", 'Oui'],
     // Whether to take the exam again is the opposite of having passed.
     ["j'ai eu 10,5 a l'ecrit, jai besoin de repasser ?", 'Non'],
     ["j'ai eu 8, je dois repasser ?", 'Oui'],

@@ -110,7 +110,8 @@ export class PlaceExtractor {
       if (found && found[0] === 0) {
         const entry = this.byName.get(found[2])!;
         claimed = { departement: entry.departement, text: found[2], kind: entry.kind };
-        rest = normal.slice(0, claimedName.index!);
+        // Home may be said before or after the claim (« … de Versailles si j'habite à Nanterre ? »).
+        rest = `${normal.slice(0, claimedName.index!)} ${normal.slice(claimedName.index! + claimedName[0].length)}`;
       }
     }
     // « j'ai déménagé de Rouen à Amiens »: home is where the learner moved to.

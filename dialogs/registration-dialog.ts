@@ -6,7 +6,7 @@ import type { DialogOptions } from './router.ts';
 
 export const REGISTRATION_DIALOG = 'registration';
 
-interface RegistrationState { finished?: boolean; date?: { date: Date; precision: 'day' | 'month' | 'year' } }
+interface RegistrationState { finished?: boolean; date?: DialogOptions['date'] }
 
 /**
  * Guides a learner through registering: is the training finished and when → which autumn

@@ -404,20 +404,16 @@ export class Router {
     switch (intent) {
       case 'resultat_examen':
       case 'note_requise':
-      case 'attestation_reussite':
-        // « la moyenne c'est 10 ? »: a grade that is not the learner's own asks about the threshold.
-        if (intent === 'resultat_examen' && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil'))) {
-          const threshold = a.kb.entryForIntent('note_requise');
-          if (threshold) return answer(a.entryAnswer(threshold));
-        }
+      case 'attestation_reussite': {
+        // « la moyenne c'est 10 ? »: a grade that is not the learner's own, or a yes/no question without
+        // any grade, asks about the threshold.
+        const threshold = intent === 'resultat_examen' ? a.kb.entryForIntent('note_requise') : undefined;
+        if (threshold && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil'))) return answer(a.entryAnswer(threshold));
         if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
         if (intent === 'resultat_examen' && topic.grade) return answer(a.grade(entry, topic.grade, obtained, today));
-        // « la moyenne c'est 10 ? »: without a grade of one's own, a yes/no question is about the threshold.
-        if (intent === 'resultat_examen' && frame.cues.yesNo) {
-          const threshold = a.kb.entryForIntent('note_requise');
-          if (threshold) return answer(a.entryAnswer(threshold));
-        }
+        if (threshold && frame.cues.yesNo) return answer(a.entryAnswer(threshold));
         return answer(a.entryAnswer(entry));
+      }
       case 'validite_resultats':
         if (grade?.personal) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade } });
         if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
@@ -479,8 +475,7 @@ export class Router {
       return { type: 'answer', answer: { ...answer, buttons: [...(guide ? [guide] : []), ...answer.buttons].slice(0, 4) } };
     }
     const { date, dateRole } = reading.entities;
-    const said = reading.frames.map((f) => f.normal).join(' ');
-    const finished = /\b(j ai|g|ai|je viens de|viens d|deja|est|c est) (fini|finie|termine|terminee|acheve)\b|\bformation (est )?(finie|terminee)\b/.test(said) ? true : undefined;
+    const finished = this.understander.saysTrainingFinished(reading.frames.map((f) => f.normal).join(' '));
     return { type: 'dialog', dialog, options: { ...(finished ? { finished } : {}), ...(date && dateRole === 'training_end' ? { date } : {}) } };
   }
 

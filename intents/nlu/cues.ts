@@ -29,6 +29,7 @@ const FramesSchema = z.object({
   requests: Patterns.default([]),
   guide_me: Patterns.default([]),
   if_failed: Patterns.default([]),
+  training_finished: Patterns.default([]),
 });
 
 export interface Cues {
@@ -61,8 +62,9 @@ export class CueReader {
     private readonly ellipsis: RegExp[],
     private readonly then: RegExp[],
     private readonly requests: RegExp[],
-    private readonly guideMe: RegExp[] = [],
-    private readonly ifFailed: RegExp[] = [],
+    private readonly guideMe: RegExp[],
+    private readonly ifFailed: RegExp[],
+    private readonly trainingFinished: RegExp[],
   ) {}
 
   static load(file: string): CueReader {
@@ -86,7 +88,7 @@ export class CueReader {
     };
     compileAll(file, 'clause_joins', d.clause_joins);
     const joins = new RegExp(d.clause_joins.map((j) => `(?:${j})`).join('|'), 'g');
-    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then), compileAll(file, 'requests', d.requests), compileAll(file, 'guide_me', d.guide_me), compileAll(file, 'if_failed', d.if_failed));
+    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then), compileAll(file, 'requests', d.requests), compileAll(file, 'guide_me', d.guide_me), compileAll(file, 'if_failed', d.if_failed), compileAll(file, 'training_finished', d.training_finished));
   }
 
   get subjectNames(): string[] {
@@ -150,12 +152,17 @@ export class CueReader {
     return this.guideMe.some((p) => p.test(normal)) && !this.isRequest(normal);
   }
 
-  /** « et après ? », « ensuite ? »: the next step of what was just answered. */
   /** « et si je l'ai pas ? », « et si je rate ? »: what happens when what was just answered fails. */
   asksIfFailed(normal: string): boolean {
     return this.ifFailed.some((p) => p.test(normal));
   }
 
+  /** « j'ai fini la formation », « formation terminée »: the learner's training is over (said, not asked). */
+  saysTrainingFinished(normal: string): boolean {
+    return this.trainingFinished.some((p) => p.test(normal));
+  }
+
+  /** « et après ? », « ensuite ? »: the next step of what was just answered. */
   asksNext(normal: string): boolean {
     return this.then.some((p) => p.test(normal));
   }

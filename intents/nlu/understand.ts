@@ -503,6 +503,11 @@ export class Understander {
     return this.cues.wantsGuidance(normal);
   }
 
+  /** « j'ai fini la formation » (frames.fr.yaml training_finished). */
+  saysTrainingFinished(normal: string): boolean {
+    return this.cues.saysTrainingFinished(normal);
+  }
+
   /** The subjects of each intent of the last answer (the parts of a combined answer, in order). */
   private contextSubjects(context: ReadingContext): string[] {
     const intents = context.intents?.length ? context.intents : context.intent ? [context.intent] : [];

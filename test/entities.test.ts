@@ -41,6 +41,17 @@ describe('extractGrade', () => {
     expect(extractGrade('12,5', { bare: true })).toMatchObject({ value: 12.5 });
   });
 
+  it.each(["j'ai deux enfants et un boulot, je peux passer seulement l'épreuve ?", 'avec 2 collègues on se demande quand s\'inscrire', "j'ai 3 enfants"])(
+    'a number counting things after « j\'ai » / « avec » is no grade: "%s"',
+    (text) => {
+      expect(extractGrade(text)).toBeNull();
+    },
+  );
+
+  it.each([["j'ai 12 au bloc 4", 12], ["j'ai quinze au bloc", 15], ["j'ai 11 donc c'est bon ?", 11]] as const)('"%s" → %d (a word that may follow a grade)', (text, value) => {
+    expect(extractGrade(text)).toMatchObject({ value, personal: true });
+  });
+
   it.each(["l'épreuve dure 2h30", 'valable 5 ans', 'le 15 juin 2025', 'code postal 69003'])('no grade in "%s"', (text) => {
     expect(extractGrade(text)).toBeNull();
     expect(extractGrade(text, { bare: true })).toBeNull();

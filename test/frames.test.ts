@@ -110,9 +110,18 @@ describe('yes/no questions get the verdict of the sheet', () => {
     // Asking the assistant to register for them: no, the learner registers.
     ["vous pouvez m'inscrire à l'examen svp ?", 'Non'],
     ["tu peux faire l'inscription pour moi ?", 'Non'],
+    ["vous vous occupez de mon inscription à l'examen ?", 'Non'],
+    ["c'est vous qui envoyez l'attestation après l'épreuve ?", 'Non'],
+    // « et demie » ends the duration, it does not start a second question.
+    ["ça dure bien deux heures et demie l'examen ?", 'Oui'],
+    // « n'importe quel » asks yes or no, not « quel ? ».
+    ["on peut choisir n'importe quel rectorat ?", 'Non'],
+    ['ceux qui ont suivi en distanciel sont exclus ?', 'Non'],
+    // A grade out of 20 said with « got » is the learner's own: congratulations, not « Non, il faut 10 ».
+    ['got 15/20 lol, next step ?', 'Félicitations !'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
-    expect(r.text.startsWith(`${word}.`)).toBe(true);
+    expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);
   });
 
   it('no « Oui » in front of an answer to an open question', async () => {

@@ -121,7 +121,9 @@ export class CueReader {
     // « y a une vidéo qui explique comment faire ? »: an existential question stays closed.
     const lastSegment = raw.split(/[,;:]/).pop() ?? '';
     const lastPlain = fold(lastSegment).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    const closesClosed = raw.includes(',') && /\?\s*$/.test(raw) && lastPlain.length > 0 && !y.open.test(lastPlain);
+    // The same tail in the normalised words too (« next step c koi ? » is « … c est quoi »).
+    const lastNormal = normal.split(' ').slice(-lastPlain.split(' ').length).join(' ');
+    const closesClosed = raw.includes(',') && /\?\s*$/.test(raw) && lastPlain.length > 0 && !y.open.test(lastPlain) && !y.open.test(lastNormal);
     const existential = /^(y a|il y a|ya|il existe|existe t il|y aurait|y aurait il|y a t il)\b/.test(plain) && !/^(y a|il y a|ya) (quoi|qui|combien|quel)\b/.test(plain);
     // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
     const yesNo = closesClosed || existential || (closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim()));

@@ -192,7 +192,8 @@ export class Preprocessor {
   private unglue(token: string): string[] | null {
     // A glued form seen once in training (« loral ») is still split: the spaced form is the usual one.
     const own = this.vocabulary.get(token) ?? 0;
-    if (token.length < 4 || this.vocabulary.size === 0 || own >= 2) return null;
+    // A French word is not a glued elision (« laquelle » is not « l aquelle »).
+    if (token.length < 4 || this.vocabulary.size === 0 || own >= 2 || this.lexicon.protectedWords.has(token)) return null;
     const m = /^(qu|[cdjlmnst])([aeiouyh].+)$/.exec(token);
     if (!m) return null;
     const rest = m[2]!;

@@ -334,7 +334,9 @@ export class Understander {
       const normal = this.normalize(piece);
       const c = this.cues.read(normal, piece);
       const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece);
-      if (clauses.length > 0 && (!asks || (normal.split(' ').length < 2 && c.asks.size === 0 && c.subjects.size === 0))) clauses[clauses.length - 1] += ` ${piece}`;
+      // « deux heures et demie ? »: one word after the join word, naming and asking nothing, ends the clause before.
+      const words = normal.replace(/^(?:et|ou|mais|puis)\s+/, '').split(' ').length;
+      if (clauses.length > 0 && (!asks || (words < 2 && c.asks.size === 0 && c.subjects.size === 0))) clauses[clauses.length - 1] += ` ${piece}`;
       else if (clauses.length === 1 && !clauseAsks) clauses[0] += ` ${piece}`;
       else clauses.push(piece);
       // « ok et … »: an opening that asks nothing belongs to the question after it.
@@ -362,6 +364,9 @@ export class Understander {
     // Sentences, and within a long one its comma- or colon-separated pieces.
     const parts = sentences(clause).flatMap((p) => (p.split(' ').length > 25 ? p.split(/\s*[,:]\s+|\s+(?=(?:du coup|mais|alors|donc|parce que)\b)/) : [p]));
     if (parts.length < 2) return clause;
+    // Parts with a question mark ask; without any, the words of a request do (« j'aimerais savoir »).
+    const marked = parts.filter((p) => p.includes('?'));
+    if (marked.length > 0) return marked.join(' ');
     const asking = parts.filter((p) => /\?|\b(savoir|voudrais|aimerais|pouvez|pourriez|dites|expliqu\w*|quel\w*|quand|comment|combien|qui|est ce|est-ce|faut il|dois je|puis je)\b/.test(p));
     return asking.length > 0 ? asking.join(' ') : parts[parts.length - 1]!;
   }

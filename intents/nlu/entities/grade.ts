@@ -12,7 +12,7 @@ export interface Grade {
   personal: boolean;
 }
 
-const PERSONAL = /\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\bi\s+got\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
+const PERSONAL = /\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
 
 const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 // "15/20", "12,5 sur 20", "14 / 20", "8 sur vingt"
@@ -26,10 +26,24 @@ const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts
 const WORDS_AFTER_CUE = new RegExp(`\\b(?:eu|obtenu|note\\s+de|moyenne\\s+de|j'ai|jai)\\s+(${NUMBER_WORDS_RE})\\b(?!\\s+(?:ans?|mois|heures?|jours?|fois))`);
 const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 
+/**
+ * « j'ai deux enfants », « avec 3 collègues »: after a weak cue (a verb that is not about grades), a
+ * number followed by a noun counts things. Words that may follow a grade keep it (« j'ai 12 au bloc »).
+ */
+const WEAK_CUE = /\b(?:j'ai|jai|avec|fait|got)\s+(?:(?:de|d'|a|est|:)\s*)*(?:un\s+|une\s+)?$/;
+const AFTER_GRADE = /^(?:a|au|aux|a l|en|sur|et|ou|donc|mais|alors|c|c'est|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|cela|comme|car|vs|quand|si|ni|ou|enfin|apres|avant|et|bon)$/;
+function countsThings(f: string, start: number, end: number): boolean {
+  if (!WEAK_CUE.test(f.slice(0, start))) return false;
+  const next = f.slice(end).match(/^\s+([a-z]+)/);
+  return !!next && !AFTER_GRADE.test(next[1]!);
+}
+
 /** « il fallait 12 de moyenne », « faut-il au moins 10 ? »: a threshold asked about, not the learner's grade. */
 const THRESHOLD_BEFORE = /\b(faut|fallait|faudrait|faudra|besoin|minimum|mini|au moins|requis\w*|exig\w*|necessaire|seuil|doit avoir|dois avoir|falloir)\b[^.?!]*$/;
 
-function personalAt(f: string, index: number, personal: boolean): boolean {
+function personalAt(f: string, index: number, personal: boolean, found = ''): boolean {
+  // « faut-il repasser si j'ai eu 7 ? »: the grade is the learner's own even after a threshold word.
+  if (/^(?:eu|obtenu|j'ai|jai|avec)\b/.test(found)) return true;
   const before = f.slice(Math.max(0, index - 50), index);
   if (THRESHOLD_BEFORE.test(before) && !/\b(eu|obtenu)\s*(?:un\s+|une\s+)?$/.test(before)) return false;
   return personal;
@@ -48,7 +62,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   // « 15/20 je fais quoi ? »: a grade opening the message is the learner's own.
   const personal = PERSONAL.test(f) || !!options.bare || /^\s*\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/.test(f);
   // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.
-  const opening = f.match(/^\s*(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
+  const opening = f.match(/^\s*(?:pile\s+|juste\s+|exactement\s+)?(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
   if (opening && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
     return make(parseDecimal(opening[1]!), opening[1]!, true);
   }
@@ -61,15 +75,17 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   }
   for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {
     const m = f.match(re);
-    if (m) return make(parseDecimal(m[1]!), m[0], personalAt(f, m.index!, personal));
+    if (m && re === AFTER_CUE && countsThings(f, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length)) continue;
+    if (m) return make(parseDecimal(m[1]!), m[0], personalAt(f, m.index!, personal, m[0]));
   }
   for (const re of [WORDS_OUT_OF_20, WORDS_AFTER_CUE]) {
     const m = f.match(re);
     // « j'ai eu un bébé »: « un » before a noun is an article, not a grade.
     if (m && re === WORDS_AFTER_CUE && /^une?$/.test(m[1]!) && /^\s+[a-z]/.test(f.slice(m.index! + m[0].length))) continue;
+    if (m && re === WORDS_AFTER_CUE && countsThings(f, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length)) continue;
     if (m) {
       const value = parseNumberWords(m[1]!);
-      if (value !== null) return make(value, m[0], personalAt(f, m.index!, personal));
+      if (value !== null) return make(value, m[0], personalAt(f, m.index!, personal, m[0]));
     }
   }
   if (options.bare) {

@@ -41,7 +41,7 @@ describe('extractGrade', () => {
     expect(extractGrade('12,5', { bare: true })).toMatchObject({ value: 12.5 });
   });
 
-  it.each(["j'ai deux enfants et un boulot, je peux passer seulement l'épreuve ?", 'avec 2 collègues on se demande quand s\'inscrire', "j'ai 3 enfants"])(
+  it.each(["j'ai deux enfants et un boulot, je peux passer seulement l'épreuve ?", 'avec 2 collègues on se demande quand s\'inscrire', "j'ai 3 enfants", 'g 2 enfants, je peux passer juste le bloc ?'])(
     'a number counting things after « j\'ai » / « avec » is no grade: "%s"',
     (text) => {
       expect(extractGrade(text)).toBeNull();

@@ -119,6 +119,8 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ['ceux qui ont suivi en distanciel sont exclus ?', 'Non'],
     // A grade out of 20 said with « got » is the learner's own: congratulations, not « Non, il faut 10 ».
     ['got 15/20 lol, next step ?', 'Félicitations !'],
+    // SMS « g » is « j'ai », after a greeting too: 10,5 passes.
+    ['slt g 10,5, c bon ?', 'Oui'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);

@@ -102,6 +102,8 @@ export const OUT_OF_SCOPE = 'hors_sujet';
 
 /** Asks that only the exam domain answers here ("combien ça coûte ?" alone is about registration). */
 const DOMAIN_ASKS = new Set(['prix', 'duree', 'format', 'seuil', 'statut']);
+/** Asks that say exactly what is asked: beside one, « quoi » (« c'est quoi le format ? ») says nothing more. */
+const PRECISE_ASKS = new Set(['format', 'duree', 'prix', 'seuil', 'statut', 'ou']);
 /** Questions read in one message at most (more is a story around a question, not a list of questions). */
 const MAX_CLAUSES = 4;
 
@@ -412,7 +414,9 @@ export class Understander {
       // A subject that names one intent only (« Cyclades », « MonCompteFormation », « à distance »).
       if (this.specific.has(info.subjects?.[0] ?? '') && cues.subjects.has(info.subjects![0]!)) w *= d.specificSubject;
       if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x))) w *= d.subjectMismatch;
-      if (cues.asks.size > 0 && info.asks?.length && !info.asks.some((x) => cues.asks.has(x))) w *= d.askMismatch;
+      // « c'est quoi le format ? » asks the format: « quoi » does not count beside a precise ask.
+      const asks = [...cues.asks].some((x) => PRECISE_ASKS.has(x)) ? new Set([...cues.asks].filter((x) => x !== 'quoi')) : cues.asks;
+      if (asks.size > 0 && info.asks?.length && !info.asks.some((x) => asks.has(x))) w *= d.askMismatch;
       return w;
     };
     const questions = ranking.filter((r) => !isChat(r.intent) && r.intent !== OUT_OF_SCOPE);

@@ -19,7 +19,7 @@ const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 const OUT_OF_20 = new RegExp(`(?<![\\d/])${NUM}\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 // A number after a grade verb/noun: "j'ai eu 14", "obtenu 9,5", "une note de 12", "ma moyenne est de 11"
 const AFTER_CUE = new RegExp(
-  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|fait|got|scored|avec|resultats?)\\s+(?:(?:de|d'|a|est|était|etait|:)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai\\b|juin|juil|aout|sep|oct|nov|dec|\\d))`,
+  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|g|fait|got|scored|avec|resultats?)\\s+(?:(?:de|d'|a|est|était|etait|:)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai\\b|juin|juil|aout|sep|oct|nov|dec|\\d))`,
 );
 // A number followed by a grade word: "12 de moyenne", "9 points"
 const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts)\\b`);
@@ -30,7 +30,7 @@ const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:2
  * « j'ai deux enfants », « avec 3 collègues »: after a weak cue (a verb that is not about grades), a
  * number followed by a noun counts things. Words that may follow a grade keep it (« j'ai 12 au bloc »).
  */
-const WEAK_CUE = /\b(?:j'ai|jai|avec|fait|got)\s+(?:(?:de|d'|a|est|:)\s*)*(?:un\s+|une\s+)?$/;
+const WEAK_CUE = /\b(?:j'ai|jai|g|avec|fait|got)\s+(?:(?:de|d'|a|est|:)\s*)*(?:un\s+|une\s+)?$/;
 const AFTER_GRADE = /^(?:a|au|aux|a l|en|sur|et|ou|donc|mais|alors|c|c'est|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|cela|comme|car|vs|quand|si|ni|ou|enfin|apres|avant|et|bon)$/;
 function countsThings(f: string, start: number, end: number): boolean {
   if (!WEAK_CUE.test(f.slice(0, start))) return false;
@@ -58,7 +58,8 @@ function make(value: number, text: string, personal: boolean): Grade {
  * that is only a number ("12", "12,5", "douze") counts too.
  */
 export function extractGrade(text: string, options: { bare?: boolean } = {}): Grade | null {
-  const f = fold(text);
+  // « slt g 10,5 c bon ? »: a greeting in front does not keep a grade from opening the message.
+  const f = fold(text).replace(/^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/, '');
   // « 15/20 je fais quoi ? »: a grade opening the message is the learner's own.
   const personal = PERSONAL.test(f) || !!options.bare || /^\s*\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/.test(f);
   // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.

@@ -63,7 +63,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   // « 15/20 je fais quoi ? »: a grade opening the message is the learner's own.
   const personal = PERSONAL.test(f) || !!options.bare || /^\s*\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/.test(f);
   // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.
-  const opening = f.match(/^\s*(?:pile\s+|juste\s+|exactement\s+)?(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
+  const opening = f.match(/^\s*(?:pile\s+|juste\s+|exactement\s+)?(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:\)|[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
   if (opening && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
     return make(parseDecimal(opening[1]!), opening[1]!, true);
   }

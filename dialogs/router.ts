@@ -69,6 +69,8 @@ const ANSWERABLE = new Set(['faq', 'guided']);
 
 /** Intents about a result (grade, threshold, attestation, validity), computed from the learner's grade and date. */
 const RESULT_INTENTS = ['resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats'];
+/** Asks precise enough that a clause asking one is its own question, even without a subject (« et c'est écrit ou oral ? »). */
+const OWN_QUESTION_ASKS = new Set(['format', 'seuil', 'prix', 'statut']);
 
 export class Router {
   private readonly commands = new Map<string, Command>();
@@ -219,11 +221,15 @@ export class Router {
       // previous clause named asks its own question about it (« qui corrige ? et en combien de temps ? »
       // names none, and stays the previous question's tail).
       const frame = reading.frames[i]!;
-      const takesUpSubject = reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext && frame.status === 'answered'
-        && /^(et |mais |sinon |puis )?(elle|il|ils|elles|ca|cela|c est|c)\b/.test(frame.normal);
+      // A whole clause (« et c'est écrit ou oral ? » after « on a droit à la calculette ? ») that asks
+      // something precise its intent answers is a question of its own; a fragment (« et en combien de
+      // temps ? ») continues the one before.
+      const wholeClause = /^(et |mais |sinon |puis )?(elle|il|ils|elles|ca|cela|c est|c|il faut|faut il|y a|ya|il y a)\b/.test(frame.normal);
+      const preciseAsk = [...frame.cues.asks].some((x) => OWN_QUESTION_ASKS.has(x)) && frame.confidence >= 0.9;
+      const takesUpSubject = wholeClause && frame.status === 'answered' && ((reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext) || preciseAsk);
       if (!takesUpSubject) coverage[i] ??= coverage[i - 1]!;
       // A tag that asks nothing itself (« par courrier, par mail ? ») says what the previous clause asked.
-      if (cues.asks.size === 0 && !cues.yesNo) coverage[i - 1] ??= coverage[i]!;
+      if (cues.asks.size === 0 && !cues.yesNo && !this.understander.asksOpenly(frame.normal)) coverage[i - 1] ??= coverage[i]!;
     }
     return coverage;
   }

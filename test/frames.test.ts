@@ -52,6 +52,18 @@ describe('frames: several questions in one message', () => {
     expect(tail.ids).toEqual([]);
     expect(tail.text).not.toMatch(FACTS);
   });
+
+  it.each([
+    // A whole clause with a precise ask is its own question after one the sheet does not answer.
+    ["la calculatrice est autorisée ? et c'est un oral ou un écrit ?", 'exam-format', /ne précise pas le règlement/],
+    // A question word asks, even about what the sheet does not cover: each half gets its own reply.
+    ["c'est quoi le salaire d'un manager, et il faut quelle note pour valider ?", 'pass-grade', /ne précise pas les débouchés/],
+    ['je dois passer par moncompteformation ? et combien il me reste dessus ?', 'moncompteformation', /ne précise pas le financement/],
+  ])('« %s »: the covered half answered (%s), the other refused', async (text, id, refusal) => {
+    const r = await entries(new Conversation(), text);
+    expect(r.ids).toContain(id);
+    expect(r.text).toMatch(refusal);
+  });
 });
 
 describe('coverage: what the sheet does not answer gets no fact', () => {

@@ -139,6 +139,11 @@ export class CueReader {
     return points;
   }
 
+  /** « combien il me reste ? », « c'est combien le salaire »: a question word asks, whatever it asks about. */
+  asksOpenly(normal: string): boolean {
+    return this.yesNo.open.test(normal.replace(/\bquand meme\b/g, ' '));
+  }
+
   /** A clause that says it continues the conversation (« et … », « du coup … »): the first ellipsis pattern. */
   continues(normal: string): boolean {
     return !!this.ellipsis[0]?.test(normal);

@@ -335,7 +335,7 @@ export class Understander {
       seen.add(piece);
       const normal = this.normalize(piece);
       const c = this.cues.read(normal, piece);
-      const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece);
+      const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece) || this.cues.asksOpenly(normal);
       // « deux heures et demie ? »: one word after the join word, naming and asking nothing, ends the clause before.
       const words = normal.replace(/^(?:et|ou|mais|puis)\s+/, '').split(' ').length;
       if (clauses.length > 0 && (!asks || (words < 2 && c.asks.size === 0 && c.subjects.size === 0))) clauses[clauses.length - 1] += ` ${piece}`;
@@ -505,6 +505,11 @@ export class Understander {
   /** What catalog.yaml says of an intent. */
   infoOf(intent: string): IntentInfo | undefined {
     return this.intents.get(intent);
+  }
+
+  /** « combien il me reste ? »: the clause asks with a question word (frames.fr.yaml open_words). */
+  asksOpenly(normal: string): boolean {
+    return this.cues.asksOpenly(normal);
   }
 
   /** « aidez-moi à m'inscrire »: the learner asks to be guided, not how it goes (frames.fr.yaml guide_me). */

@@ -33,6 +33,11 @@ describe('frames: several questions in one message', () => {
     expect(r.text).toMatch(/\(§\d\)[\s\S]*\(§\d\)/);
   });
 
+  it('« en plus du rectorat » asks about the other registration: MonCompteFormation, with where to register', async () => {
+    const r = await entries(new Conversation(), "à part le rectorat, faut s'inscrire sur quel autre site ?");
+    expect(r.ids).toEqual(expect.arrayContaining(['moncompteformation']));
+  });
+
   it('a broad question gets both halves: the end of the training and the autumn period', async () => {
     const r = await entries(new Conversation(), "Quand faut-il que je m'inscrive à la certification ?");
     expect(r.ids).toEqual(expect.arrayContaining(['registration-timing', 'registration-period']));

@@ -474,7 +474,7 @@ export class Understander {
     const gateSaysOff = rawFirst?.intent === OUT_OF_SCOPE || examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
     if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');
     // A broad question (« quand dois-je m'inscrire ? ») gets the complementary intent too, when the cues allow it.
-    const partner = weighted.slice(1, 3).find((r) => this.complements.has(`${first.intent}|${r.intent}`) && r.probability >= d.complementFloor && weigh(r.intent, 1) === 1);
+    const partner = weighted.slice(1, 3).find((r) => this.complements.has(`${first.intent}|${r.intent}`) && r.probability >= d.complementFloor && weigh(r.intent, 1) >= 1);
     if (partner && !cues.yesNo && first.probability >= d.answerThreshold) return result(first.intent, 'answered', [partner.intent]);
     const close = !!second && first.probability - second.probability < d.ambiguityMargin;
     const unsure = first.probability < d.answerThreshold;

@@ -43,6 +43,14 @@ describe('frames: several questions in one message', () => {
     expect(r.ids).toEqual(expect.arrayContaining(['registration-timing', 'registration-period']));
   });
 
+  it('whether the exam itself is taken online is not covered, even said after where to register', async () => {
+    const c = new Conversation();
+    await c.say("c'est où qu'on s'inscrit ?");
+    const r = await entries(c, "et l'épreuve, elle aussi elle se passe en ligne ?");
+    expect(r.ids).toEqual([]);
+    expect(r.text).not.toMatch(/^Oui/);
+  });
+
   it('answers the covered half and says the sheet does not cover the other', async () => {
     const r = await entries(new Conversation(), "ça coûte combien l'inscription ? et j'ai droit à un tiers-temps ?");
     expect(r.ids).toContain('registration-cost');
@@ -138,6 +146,8 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ['got 15/20 lol, next step ?', 'Félicitations !'],
     // SMS « g » is « j'ai », after a greeting too: 10,5 passes.
     ['slt g 10,5, c bon ?', 'Oui'],
+    ["on peut s'inscrire sans se déplacer ?", 'Oui'],
+    ['une fois validé, le bloc est acquis à vie ?', 'Non'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);

@@ -226,7 +226,9 @@ export class Router {
       // temps ? ») continues the one before.
       const wholeClause = /^(et |mais |sinon |puis )?(elle|il|ils|elles|ca|cela|c est|c|il faut|faut il|y a|ya|il y a)\b/.test(frame.normal);
       const preciseAsk = [...frame.cues.asks].some((x) => OWN_QUESTION_ASKS.has(x)) && frame.confidence >= 0.9;
-      const takesUpSubject = wholeClause && frame.status === 'answered' && ((reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext) || preciseAsk);
+      // « c'est quoi le code ? » after « il est au RNCP ? » asks nothing of its own: it continues.
+      const asksSomething = [...frame.cues.asks].some((x) => x !== 'quoi');
+      const takesUpSubject = wholeClause && frame.status === 'answered' && ((reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext && asksSomething) || preciseAsk);
       if (!takesUpSubject) coverage[i] ??= coverage[i - 1]!;
       // A tag that asks nothing itself (« par courrier, par mail ? ») says what the previous clause asked.
       if (cues.asks.size === 0 && !cues.yesNo && !this.understander.asksOpenly(frame.normal)) coverage[i - 1] ??= coverage[i]!;

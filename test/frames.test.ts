@@ -96,6 +96,16 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     "j'habite en Belgique, je dépends de quelle académie ?",
     "L'attestation du Recteur est-elle signée électroniquement ?",
     'on a droit au dico pendant l epreuve ?',
+    "l'épreuve on la fait seul ou en groupe ?",
+    'mes notes je les consulte où, sur cyclades ?',
+    'faut fournir un justificatif de domicile pour s inscrire ?',
+    "c'est quoi le code RNCP du bloc ?",
+    'une dérogation pour passer en septembre, ça existe ?',
+    'je peux régler les frais par CB ?',
+    "toujours pas reçu mon attestation, je relance qui ?",
+    'ma boîte doit me libérer une journée pour l exam ?',
+    // « c'est quoi le code ? » continues the question before it.
+    "le bloc il est au RNCP ? c'est quoi le code ?",
   ])('« %s »', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toEqual([]);

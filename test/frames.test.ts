@@ -158,6 +158,10 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ['slt g 10,5, c bon ?', 'Oui'],
     ["on peut s'inscrire sans se déplacer ?", 'Oui'],
     ['une fois validé, le bloc est acquis à vie ?', 'Non'],
+    // A question word in a relative clause, « laquelle » after a preposition: still yes or no.
+    ['vous auriez une vidéo qui explique comment remplir le dossier ?', 'Oui'],
+    ["y a-t-il un autre site sur lequel je dois m'inscrire en plus du rectorat ?", 'Oui'],
+    ['on peut faire son inscription au guichet ?', 'Oui'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);
@@ -333,6 +337,16 @@ describe('follow-ups and beliefs', () => {
     const r = await entries(new Conversation(), "j'ai raté le bloc avec 7, je dois refaire toute la formation ?");
     expect(r.text).not.toMatch(/^(Oui|Non)\b/);
     expect(r.text).toContain('10');
+  });
+});
+
+describe('a yes/no follow-up with a verb is not a bare subject', () => {
+  it('« et y a un tuto ? » after where to register: Oui, there is one', async () => {
+    const c = new Conversation();
+    await c.say("je m'inscris sur quel site ?");
+    const r = await entries(c, 'et y a un tuto ?');
+    expect(r.ids).toContain('cyclades-tutorial');
+    expect(r.text.startsWith('Oui.')).toBe(true);
   });
 });
 

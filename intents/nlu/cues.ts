@@ -110,7 +110,8 @@ export class CueReader {
     for (const [name, patterns] of this.askPatterns) if (patterns.some((p) => p.test(normal))) asks.add(name);
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
-    const plain = normal.replace(/\bquand meme\b/g, ' ');
+    // « une vidéo qui montre comment s'inscrire ? »: a question word inside a relative clause asks nothing.
+    const plain = normal.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ');
     const cleft = /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;

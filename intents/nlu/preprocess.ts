@@ -49,6 +49,8 @@ function letterDifference(a: string, b: string): number {
 const RARE_RATIO = 10;
 /** ...when it is this long: short known words are real words more often than typos ("mois", "moi"). */
 const LONG_WORD = 8;
+/** Relative pronouns that look like a glued elision (« laquelle » is not « l aquelle »). */
+const RELATIVES = new Set(['laquelle', 'lequel', 'lesquels', 'lesquelles', 'duquel', 'desquels', 'desquelles', 'auquel', 'auxquels', 'auxquelles']);
 
 export interface Preprocessed {
   /** Words after folding, SMS/English replacement and typo correction (stopwords included). */
@@ -193,7 +195,7 @@ export class Preprocessor {
     // A glued form seen once in training (« loral ») is still split: the spaced form is the usual one.
     const own = this.vocabulary.get(token) ?? 0;
     // A French word is not a glued elision (« laquelle » is not « l aquelle »).
-    if (token.length < 4 || this.vocabulary.size === 0 || own >= 2 || this.lexicon.protectedWords.has(token)) return null;
+    if (token.length < 4 || this.vocabulary.size === 0 || own >= 2 || this.lexicon.protectedWords.has(token) || RELATIVES.has(token)) return null;
     const m = /^(qu|[cdjlmnst])([aeiouyh].+)$/.exec(token);
     if (!m) return null;
     const rest = m[2]!;
@@ -209,7 +211,7 @@ export class Preprocessor {
   /** Nearest known word for an unknown one: distance 1 for short words, 2 from 7 letters on. */
   private correct(word: string): string {
     if (word.length < 4 || this.vocabulary.size === 0 || /\d/.test(word)) return word;
-    if (this.lexicon.protectedWords.has(word)) return word;
+    if (this.lexicon.protectedWords.has(word) || RELATIVES.has(word)) return word;
     // Known words are kept, unless long: a typo that also occurs in training ("inscirption") is still
     // corrected to a word at least RARE_RATIO times more frequent.
     const own = this.vocabulary.get(word) ?? 0;

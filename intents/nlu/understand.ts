@@ -387,7 +387,9 @@ export class Understander {
     for (const x of typed.subjects) cues.subjects.add(x);
     // « et les épreuves ? » after « l'inscription c'est quand ? »: a bare subject asks what was just asked.
     const contextAsks = contextIntent ? this.intents.get(contextIntent)?.asks ?? [] : [];
-    if (cues.asks.size === 0 && cues.subjects.size > 0 && contextAsks.length > 0 && /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)) {
+    // « et ya un tuto ? » has a verb: it asks yes or no, not what was just asked.
+    const bare = !/\b(y a|ya|il y a|existe|est|sont|faut|peu[tx]|dois|doit|ai|as|avez|a t)\b/.test(normal);
+    if (cues.asks.size === 0 && cues.subjects.size > 0 && contextAsks.length > 0 && bare && /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)) {
       cues.asks.add(contextAsks[0]!);
       cues.yesNo = false;
     }

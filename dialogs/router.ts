@@ -275,18 +275,22 @@ export class Router {
 
   /** « Oui. » / « Non. » / « Si. » in front of the answer to a yes/no question, when the sheet settles it. */
   private withVerdict(answer: Answer, frame: Frame): Answer {
-    if (!frame.cues.yesNo || answer.kind !== 'answer') return answer;
+    if (!(frame.cues.yesNo || frame.cues.claim) || answer.kind !== 'answer') return answer;
+    // A claim without a question mark (« c'est un oral », dictated) gets Oui/Non only when the sheet
+    // settles that very claim, or a computed verdict about the outcome it names.
+    const claimOnly = !frame.cues.yesNo;
     // A computed verdict (the learner's grade, their result's date) answers whether they passed or it is
     // still valid — not another yes/no question (« j'ai eu 7, je dois refaire toute la formation ? »).
     const question = fold(frame.text.split(/[,;:]/).pop() ?? '').replace(/'/g, ' ');
     const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valables?|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|foutu|mort|avoir|tient|compte\w*|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|mon bloc|le bloc|j ai (mon|le|l|la|une|un))\b/.test(question) && !/\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(question);
     // « j'ai eu 10,5, j'ai besoin de repasser ? »: whether to take it again is the opposite of having passed.
     const asksRetake = /\b(besoin de|dois|doit|faut|faudra|oblige de|obligee de) (je |il )?(repasser|retenter|me reinscrire|(refaire|recommencer) (l |le )?(examen|epreuve|exam|bloc))\b(?! (toute |la |ma )?formation)/.test(question);
-    if (asksRetake && answer.verdict) {
+    if (asksRetake && answer.verdict && !claimOnly) {
       const word = answer.verdict === 'oui' ? 'Non' : 'Oui';
       return { ...answer, text: `${word}. ${answer.text}` };
     }
-    let verdict: 'oui' | 'non' | undefined = aboutOutcome ? answer.verdict : undefined;
+    const claimsOutcome = /\b(valid\w*|valable|toujours bon|encore bon|passe|suffi\w*|expire\w*|perime\w*)\b/.test(question);
+    let verdict: 'oui' | 'non' | undefined = aboutOutcome && (!claimOnly || claimsOutcome) ? answer.verdict : undefined;
     let fromDefault = false;
     let contradictsNegative = false;
     if (!verdict) {
@@ -301,6 +305,7 @@ export class Router {
       }));
       verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
       fromDefault = claims.length === 0;
+      if (claimOnly && fromDefault) return answer;
       // « on n'a pas besoin de passer par MonCompteFormation ? »: the sheet contradicts a negative claim
       // asked negatively; French answers that with « Si ».
       contradictsNegative = verdict === 'non' && frame.cues.negated && claims.some((c) => c.answer === 'non' && c.when.some((p) => {

@@ -167,6 +167,23 @@ describe('yes/no questions get the verdict of the sheet', () => {
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);
   });
 
+  // Dictated or typed without a question mark: a claim the sheet settles gets its verdict…
+  it.each([
+    ["l'épreuve c'est un écrit", 'Oui'],
+    ['les inscriptions se font au printemps', 'Non'],
+    ["je dois faire l'inscription moi même", 'Oui'],
+    ["j'ai validé le bloc en juin 2020 c'est encore valable", 'Non'],
+  ])('« %s » (no question mark) → %s', async (text, word) => {
+    const r = await entries(new Conversation(), text);
+    expect(r.text.startsWith(`${word}.`), r.text).toBe(true);
+  });
+
+  // …but a statement about oneself or a claim the sheet does not settle gets no Oui/Non.
+  it.each(["j'ai eu 12", 'je termine la formation en mars', "je voudrais m'inscrire à l'examen", "j'habite à Lyon"])('« %s » → no Oui/Non', async (text) => {
+    const r = await entries(new Conversation(), text);
+    expect(r.text).not.toMatch(/^(Oui|Non|Si)\b/);
+  });
+
   it('no « Oui » in front of an answer to an open question', async () => {
     const r = await entries(new Conversation(), 'comment se passe l inscription si j ai suivi la formation à distance');
     expect(r.text).not.toMatch(/^Oui/);

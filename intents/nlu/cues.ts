@@ -41,6 +41,11 @@ export interface Cues {
   negated: boolean;
   /** A choice between two (« écrit ou oral ? », « le bloc 3 ou le 4 ? »): answered, not with Oui/Non. */
   choice: boolean;
+  /**
+   * A claim typed (or dictated) without a question mark (« c'est une épreuve écrite », « je dois
+   * m'inscrire moi même »): checked against the sheet's claims only, never given a default yes.
+   */
+  claim: boolean;
 }
 
 function compile(file: string, where: string, source: string): RegExp {
@@ -130,7 +135,10 @@ export class CueReader {
     const yesNo = closesClosed || existential || (closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim()));
     const choice = y.choice.test(plain);
     const closed = yesNo && !choice;
-    return { subjects, asks, yesNo: closed, negated: closed && y.negation.test(normal), choice };
+    // What one says of oneself (« je termine en mars », « j'habite à Lyon ») tells, it does not claim.
+    const aboutOneself = /^(je|j|moi|ma|mon|mes|nous|g) ?(termine|finis|fini|ai|suis|habite|vis|travaille|commence|viens|voudrais|veux|souhaite|cherche|sais|pense|crois|m appelle|ma|mon|mes)\b/.test(plain) && !/^(je|j|moi|ma|mon|mes|nous|g) ?(dois|doit|peux|peut|pourrai\w*|devrai\w*|ai (bien |eu|obtenu|valide))\b/.test(plain);
+    const claim = !closed && !choice && !open && !/\?/.test(raw) && !aboutOneself && subjects.size > 0;
+    return { subjects, asks, yesNo: closed, negated: (closed || claim) && y.negation.test(normal), choice, claim };
   }
 
   /** Cut points between questions in a message: question marks, « et », « aussi », « sinon »… */

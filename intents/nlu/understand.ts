@@ -392,6 +392,7 @@ export class Understander {
     if (cues.asks.size === 0 && cues.subjects.size > 0 && contextAsks.length > 0 && bare && /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)) {
       cues.asks.add(contextAsks[0]!);
       cues.yesNo = false;
+      cues.claim = false;
     }
     if (entities.grade?.personal && /\b(eu|obtenu|note|avec|j ai)\b/.test(normal)) cues.subjects.add('note');
 

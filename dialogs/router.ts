@@ -70,7 +70,7 @@ const ANSWERABLE = new Set(['faq', 'guided']);
 /** Intents about a result (grade, threshold, attestation, validity), computed from the learner's grade and date. */
 const RESULT_INTENTS = ['resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats'];
 /** Asks precise enough that a clause asking one is its own question, even without a subject (« et c'est écrit ou oral ? »). */
-const OWN_QUESTION_ASKS = new Set(['format', 'seuil', 'prix', 'statut']);
+const OWN_QUESTION_ASKS = new Set(['format', 'seuil', 'prix', 'statut', 'duree']);
 
 export class Router {
   private readonly commands = new Map<string, Command>();
@@ -224,7 +224,7 @@ export class Router {
       // A whole clause (« et c'est écrit ou oral ? » after « on a droit à la calculette ? ») that asks
       // something precise its intent answers is a question of its own; a fragment (« et en combien de
       // temps ? ») continues the one before.
-      const wholeClause = /^(et |mais |sinon |puis )?(elle|il|ils|elles|ca|cela|c est|c|il faut|faut il|y a|ya|il y a)\b/.test(frame.normal);
+      const wholeClause = /^(et |mais |sinon |puis )?(elle|il|ils|elles|ca|cela|c est|c|il faut|faut il|y a|ya|il y a|(la|le|les|l) (duree|prix|cout|note|format|forme|statut|date|tarif)\w*)\b/.test(frame.normal);
       const preciseAsk = [...frame.cues.asks].some((x) => OWN_QUESTION_ASKS.has(x)) && frame.confidence >= 0.9;
       // « c'est quoi le code ? » after « il est au RNCP ? » asks nothing of its own: it continues.
       const asksSomething = [...frame.cues.asks].some((x) => x !== 'quoi');
@@ -289,7 +289,7 @@ export class Router {
       const word = answer.verdict === 'oui' ? 'Non' : 'Oui';
       return { ...answer, text: `${word}. ${answer.text}` };
     }
-    const claimsOutcome = /\b(valid\w*|valable|toujours bon|encore bon|passe|suffi\w*|expire\w*|perime\w*)\b/.test(question);
+    const claimsOutcome = /\b(valid\w*|valable|toujours bon|encore bon|passe|suffi\w*|expire\w*|perime\w*|recale\w*|rate|echoue|loupe)\b/.test(question);
     let verdict: 'oui' | 'non' | undefined = aboutOutcome && (!claimOnly || claimsOutcome) ? answer.verdict : undefined;
     let fromDefault = false;
     let contradictsNegative = false;
@@ -305,7 +305,10 @@ export class Router {
       }));
       verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
       fromDefault = claims.length === 0;
-      if (claimOnly && fromDefault) return answer;
+      // « ça permet quand même de s'inscrire », « il faut l'utiliser aussi »: a question said without
+      // its question mark (a modal) gets the plain answer; a bare claim needs the sheet to settle it.
+      const modal = /\b(je peux|on peut|peut on|puis je|je dois|on doit|il faut|faut il|ca permet|j ai le droit|on a le droit|est ce (que|qu)|je suis obligee?|on est oblige)\b/.test(frame.normal);
+      if (claimOnly && fromDefault && !modal) return answer;
       // « on n'a pas besoin de passer par MonCompteFormation ? »: the sheet contradicts a negative claim
       // asked negatively; French answers that with « Si ».
       contradictsNegative = verdict === 'non' && frame.cues.negated && claims.some((c) => c.answer === 'non' && c.when.some((p) => {
@@ -318,7 +321,9 @@ export class Router {
     // « on m'a dit que ceux qui ont suivi à distance ne peuvent pas s'inscrire, c'est vrai ? »: the belief
     // checked is negative, so the sheet's yes is a « Non ». « … donc c'est raté ? » asks the opposite of
     // passing.
-    const reported = /\b(on m a dit|il parait|dit que|disent que|pense que|affirme|pretend|a raison|ont raison)\b/.test(text);
+    // « les gens à distance ils peuvent pas s'inscrire c'est ça ? »: a statement with a tag asking to
+    // confirm it is a belief too.
+    const reported = /\b(on m a dit|il parait|dit que|disent que|pense que|affirme|pretend|a raison|ont raison)\b|\b(c est ca|c est bien ca|c est vrai|n est ce pas|hein)$/.test(text.trim()) || /\b(c est ca|c est bien ca|c est vrai|n est ce pas|hein)\b/.test(frame.normal.split(' ').slice(-4).join(' '));
     const negativeBelief = /\b(peu\w* pas|pas le droit|ne \w+ pas|n \w+ pas|aucune?|jamais|pas de)\b/.test(text);
     const asksFailure = /\b(rate|loupe|echoue|recale|perdu|mort|foutu|expire|perime|trop tard|manque\w*)\b/.test(frame.normal.split(' ').slice(-6).join(' '));
     // A claim already reads the belief; only the entry's default is turned round by a negative belief.

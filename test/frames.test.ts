@@ -106,6 +106,9 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'ma boîte doit me libérer une journée pour l exam ?',
     // « c'est quoi le code ? » continues the question before it.
     "le bloc il est au RNCP ? c'est quoi le code ?",
+    "l'attestation de réussite en pdf du centre elle expire un jour",
+    "ce BTS c'est quel niveau, bac+2 c'est bien ça",
+    'le bloc est reconnu en Espagne ou seulement en France ?',
   ])('« %s »', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toEqual([]);
@@ -162,6 +165,16 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ['vous auriez une vidéo qui explique comment remplir le dossier ?', 'Oui'],
     ["y a-t-il un autre site sur lequel je dois m'inscrire en plus du rectorat ?", 'Oui'],
     ['on peut faire son inscription au guichet ?', 'Oui'],
+    // Grammar of learners whose first language is not French: still the sheet's verdict.
+    ['Je suis obligé de passer tous les épreuves du BTS ?', 'Non'],
+    ['Examen est organisé par centre de formation ?', 'Non'],
+    // A negative statement with a tag asking to confirm it: the sheet says they can, so « Non ».
+    ["ceux qui suivent à distance ils peuvent pas s'inscrire c'est ça", 'Non'],
+    ["l'inscription on la fait seulement sur le site du rectorat ?", 'Non'],
+    ["ce n'est pas vous qui faites mon inscription ?", 'Non'],
+    // A question dictated without its question mark, with a modal: the plain answer.
+    ["j'ai suivi en e-learning ça permet quand même de m'inscrire", 'Oui'],
+    ["j'habite à Tourcoing est-ce que je dépends du rectorat de Lille", 'Oui'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);

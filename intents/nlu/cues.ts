@@ -121,7 +121,7 @@ export class CueReader {
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
     // an inversion or « est-ce que » is one without.
-    const strongClosed = /^(est ce|estce)|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou pas$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(plain);
+    const strongClosed = /^(est ce|estce)|\best ce (que|qu)\b|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou pas$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(plain);
     const closedForm = cleft || ((strongClosed || /\?/.test(raw)) && y.questions.some((p) => p.test(plain)));
     // « l'examen il est comment, c'est un écrit ? »: the question that closes the clause decides;
     // « y a une vidéo qui explique comment faire ? »: an existential question stays closed.
@@ -136,8 +136,14 @@ export class CueReader {
     const choice = y.choice.test(plain);
     const closed = yesNo && !choice;
     // What one says of oneself (« je termine en mars », « j'habite à Lyon ») tells, it does not claim.
-    const aboutOneself = /^(je|j|moi|ma|mon|mes|nous|g) ?(termine|finis|fini|ai|suis|habite|vis|travaille|commence|viens|voudrais|veux|souhaite|cherche|sais|pense|crois|m appelle|ma|mon|mes)\b/.test(plain) && !/^(je|j|moi|ma|mon|mes|nous|g) ?(dois|doit|peux|peut|pourrai\w*|devrai\w*|ai (bien |eu|obtenu|valide))\b/.test(plain);
-    const claim = !closed && !choice && !open && !/\?/.test(raw) && !aboutOneself && subjects.size > 0;
+    // …unless a modal asks after it (« j'ai suivi en e-learning, ça permet quand même de m'inscrire »).
+    const asksAfter = /\b(je peux|on peut|ca permet|je dois|on doit|il faut|j ai le droit|on a le droit)\b/.test(plain.split(' ').slice(2).join(' '));
+    const aboutOneself = /^(je|j|moi|ma|mon|mes|nous|g) ?(termine|finis|fini|ai|suis|habite|vis|travaille|commence|viens|voudrais|veux|souhaite|cherche|sais|pense|crois|m appelle|ma|mon|mes)\b/.test(plain) && !/^(je|j|moi|ma|mon|mes|nous|g) ?(dois|doit|peux|peut|pourrai\w*|devrai\w*|ai (bien |eu|obtenu|valide))\b/.test(plain) && !asksAfter;
+    // Without a question mark, a question word asks only near the start or at the end: in the middle
+    // it joins two clauses (« on reçoit l'attestation quand la formation se termine »).
+    const words = plain.split(' ');
+    const openHere = y.open.test(words.slice(0, 4).join(' ')) || y.open.test(words.slice(-3).join(' '));
+    const claim = !closed && !choice && !openHere && !/\?/.test(raw) && !aboutOneself && subjects.size > 0;
     return { subjects, asks, yesNo: closed, negated: (closed || claim) && y.negation.test(normal), choice, claim };
   }
 

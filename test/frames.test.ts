@@ -26,6 +26,9 @@ describe('frames: several questions in one message', () => {
   it.each([
     ["L'épreuve c'est à l'écrit ou à l'oral, et il faut combien pour l'avoir ?", ['exam-format', 'pass-grade']],
     ['combien de temps dure l epreuve et mon resultat reste valable combien d annees', ['exam-duration', 'results-validity']],
+    // A list of questions separated by commas.
+    ["l'épreuve c'est quoi exactement, combien de temps, et quelle note faut-il ?", ['exam-format', 'exam-duration', 'pass-grade']],
+    ['quel ministère certifie ? quelle certification ?', ['certifier', 'certification']],
     ["Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?", ['only-block', 'registration-status']],
   ])('« %s » → %j, each with its section', async (text, expected) => {
     const r = await entries(new Conversation(), text);
@@ -192,7 +195,7 @@ describe('yes/no questions get the verdict of the sheet', () => {
   });
 
   // …but a statement about oneself or a claim the sheet does not settle gets no Oui/Non.
-  it.each(["j'ai eu 12", 'je termine la formation en mars', "je voudrais m'inscrire à l'examen", "j'habite à Lyon"])('« %s » → no Oui/Non', async (text) => {
+  it.each(["j'ai eu 12", 'je termine la formation en mars', "je voudrais m'inscrire à l'examen", "j'habite à Lyon", "Madame, Monsieur, je souhaiterais connaître l'organisme certificateur. Cordialement"])('« %s » → no Oui/Non', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.text).not.toMatch(/^(Oui|Non|Si)\b/);
   });

@@ -143,7 +143,8 @@ export class CueReader {
     // it joins two clauses (« on reçoit l'attestation quand la formation se termine »).
     const words = plain.split(' ');
     const openHere = y.open.test(words.slice(0, 4).join(' ')) || y.open.test(words.slice(-3).join(' '));
-    const claim = !closed && !choice && !openHere && !/\?/.test(raw) && !aboutOneself && subjects.size > 0;
+    // A request (« je souhaiterais connaître le certificateur ») asks; it claims nothing.
+    const claim = !closed && !choice && !openHere && !/\?/.test(raw) && !aboutOneself && subjects.size > 0 && !this.requests.some((p) => p.test(plain));
     return { subjects, asks, yesNo: closed, negated: (closed || claim) && y.negation.test(normal), choice, claim };
   }
 

@@ -9,6 +9,7 @@ const LexiconSchema = z.object({
   replacements: z.record(z.string(), z.string()),
   smalltalk: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.string().min(1))).default({}),
   synonyms: z.record(z.string().regex(/^[a-z]+$/), z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents'))).default({}),
+  distinct: z.record(z.string().regex(/^[a-z]+$/), z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents'))).default({}),
 });
 
 /** Normalisation data read from intents/lexicon.fr.yaml. */
@@ -20,6 +21,8 @@ export interface Lexicon {
   smalltalk: ReadonlyMap<string, string[]>;
   /** variant word → canonical word (compared after stemming) */
   synonyms: ReadonlyMap<string, string>;
+  /** word → a feature of its own, where stemming would merge two meanings (« certificateur » / « certification ») */
+  distinct: ReadonlyMap<string, string>;
   /** Real French words typo correction leaves alone (PROTECTED_WORDS_FILE, next to the lexicon). */
   protectedWords: ReadonlySet<string>;
 }
@@ -53,6 +56,8 @@ export function loadLexicon(file: string): Lexicon {
   const smalltalk = new Map(Object.entries(result.data.smalltalk).map(([intent, phrases]) => [intent, phrases.map((p) => p.trim())]));
   const synonyms = new Map<string, string>();
   for (const [canonical, variants] of Object.entries(result.data.synonyms)) for (const v of variants) synonyms.set(v, canonical);
+  const distinct = new Map<string, string>();
+  for (const [feature, words] of Object.entries(result.data.distinct)) for (const w of words) distinct.set(w, feature);
   const protectedWords = loadWordList(join(dirname(file), PROTECTED_WORDS_FILE));
-  return { stopwords: new Set(result.data.stopwords), replacements, smalltalk, synonyms, protectedWords };
+  return { stopwords: new Set(result.data.stopwords), replacements, smalltalk, synonyms, distinct, protectedWords };
 }

@@ -171,6 +171,7 @@ export class Preprocessor {
     let stem = this.stemCache.get(word);
     if (stem === undefined) {
       if (/^z(date|note|annee|cp|num|lieu)$/.test(word)) stem = word;
+      else if (this.lexicon.distinct.has(word)) stem = this.lexicon.distinct.get(word)!;
       else {
         const raw = this.rawStem(word);
         stem = this.synonymStems.get(raw) ?? raw;

@@ -195,7 +195,7 @@ describe('yes/no questions get the verdict of the sheet', () => {
   });
 
   // …but a statement about oneself or a claim the sheet does not settle gets no Oui/Non.
-  it.each(["j'ai eu 12", 'je termine la formation en mars', "je voudrais m'inscrire à l'examen", "j'habite à Lyon", "Madame, Monsieur, je souhaiterais connaître l'organisme certificateur. Cordialement"])('« %s » → no Oui/Non', async (text) => {
+  it.each(["j'ai eu 12", 'je termine la formation en mars', "je voudrais m'inscrire à l'examen", "j'habite à Lyon", "Madame, Monsieur, je souhaiterais connaître l'organisme certificateur. Cordialement", "je m'inscris où pour passer l'épreuve du bloc 4"])('« %s » → no Oui/Non', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.text).not.toMatch(/^(Oui|Non|Si)\b/);
   });

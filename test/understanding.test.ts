@@ -110,6 +110,7 @@ describe('understand: clear questions are answered with the right intent', () =>
     // The stemmer makes « certificateur » and « certification » one word: kept apart (lexicon `distinct`).
     ['et la certification visée, c est laquelle ?', 'certification_visee'],
     ['le certificateur de la formation, c est qui ?', 'certificateur'],
+    ["c'est quoi l'épreuve du bloc 4 exactement ?", 'format_epreuve'],
   ];
 
   it('none of these questions is copied from the training data', () => {

@@ -139,10 +139,9 @@ export class CueReader {
     // …unless a modal asks after it (« j'ai suivi en e-learning, ça permet quand même de m'inscrire »).
     const asksAfter = /\b(je peux|on peut|ca permet|je dois|on doit|il faut|j ai le droit|on a le droit)\b/.test(plain.split(' ').slice(2).join(' '));
     const aboutOneself = /^(je|j|moi|ma|mon|mes|nous|g) ?(termine|finis|fini|ai|suis|habite|vis|travaille|commence|viens|voudrais|veux|souhaite|cherche|sais|pense|crois|m appelle|ma|mon|mes)\b/.test(plain) && !/^(je|j|moi|ma|mon|mes|nous|g) ?(dois|doit|peux|peut|pourrai\w*|devrai\w*|ai (bien |eu|obtenu|valide))\b/.test(plain) && !asksAfter;
-    // Without a question mark, a question word asks only near the start or at the end: in the middle
-    // it joins two clauses (« on reçoit l'attestation quand la formation se termine »).
-    const words = plain.split(' ');
-    const openHere = y.open.test(words.slice(0, 4).join(' ')) || y.open.test(words.slice(-3).join(' '));
+    // Without a question mark, « quand » / « où » before a subject join two clauses (« on reçoit
+    // l'attestation quand la formation se termine »); any other question word asks.
+    const openHere = y.open.test(plain.replace(/\b(quand|ou|lorsque) (la|le|les|l|on|je|j|il|elle|ils|elles|vous|nous|tu|mon|ma|mes|ce|cette|ca)\b/g, ' '));
     // A request (« je souhaiterais connaître le certificateur ») asks; it claims nothing.
     const claim = !closed && !choice && !openHere && !/\?/.test(raw) && !aboutOneself && subjects.size > 0 && !this.requests.some((p) => p.test(plain));
     return { subjects, asks, yesNo: closed, negated: (closed || claim) && y.negation.test(normal), choice, claim };

@@ -3,6 +3,7 @@ import {
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
 } from 'botbuilder';
+import { limitReplyTime } from './guards/reply-timeout.ts';
 import { turnErrorHandler } from './turn-error.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -19,7 +20,7 @@ export function createAdapter(config: Config, assistant: Assistant, logger: Logg
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
-  const auth = new ConfigurationBotFrameworkAuthentication({}, credentials);
+  const auth = limitReplyTime(new ConfigurationBotFrameworkAuthentication({}, credentials), config.REPLY_TIMEOUT_MS);
   const adapter = new CloudAdapter(auth);
 
   adapter.onTurnError = turnErrorHandler(assistant, logger);

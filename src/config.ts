@@ -20,6 +20,8 @@ export const ConfigSchema = z
     LINK_REGISTRATION_URL: optionalUrl,
     LINK_CYCLADES_TUTORIAL_URL: optionalUrl,
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
+    /** How long a reply POST to the channel's connector may take before it is abandoned. */
+    REPLY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ASSISTANT_TODAY: z.preprocess((v) => (v === '' ? undefined : v), z.iso.date().optional()),
     DIRECT_LINE_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(10).optional()),

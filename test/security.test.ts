@@ -152,6 +152,41 @@ describe('the public endpoints hold against an outsider', () => {
   });
 });
 
+describe('a connector that never answers a reply', () => {
+  it('the reply is abandoned after REPLY_TIMEOUT_MS: the turn ends and the silent socket is closed', async () => {
+    // Accepts the reply POST, reads it, and never answers (a slow or hostile serviceUrl).
+    const sockets = new Set<import('node:net').Socket>();
+    let closed = 0;
+    const silent: Server = createServer(() => undefined);
+    silent.on('connection', (s) => { sockets.add(s); s.on('close', () => { closed += 1; }); });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
+    const bot = await startBot({ ALLOWED_SERVICE_URLS: url, REPLY_TIMEOUT_MS: '800' });
+    try {
+      const started = Date.now();
+      const r = await fetch(`${bot.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: url, id: '1', from: { id: 'l' }, recipient: { id: 'b' }, conversation: { id: 'silent' }, text: "combien dure l'épreuve ?" }),
+        signal: AbortSignal.timeout(20_000),
+      });
+      await r.text();
+      // The bot answered its caller instead of hanging with the connector (was: no answer, ever).
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(sockets.size).toBeGreaterThan(0);
+      for (let i = 0; i < 50 && closed < sockets.size; i++) await new Promise((res) => setTimeout(res, 100));
+      expect(closed).toBe(sockets.size);
+      // …and it still answers the next learner.
+      expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
+    } finally {
+      await bot.stop();
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+});
+
 describe('ALLOWED_SERVICE_URLS widens where a local bot replies', () => {
   it('replies to a listed connector', async () => {
     const connector = new StandInConnector('127.0.0.2');

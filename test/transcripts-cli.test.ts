@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pseudonymize } from '../src/privacy/pseudonym.ts';
-import { toCsv } from '../src/transcripts/export.ts';
+import { toCsv, writeCsv } from '../src/transcripts/export.ts';
 import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import type { TranscriptEntry } from '../src/transcripts/store.ts';
 
@@ -64,5 +64,50 @@ describe('npm run transcripts', () => {
       const row = toCsv([{ conversationId: 'c', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text, at: new Date(0), activity: {} }]);
       expect(row, JSON.stringify(text)).toContain(`"'${text}`);
     }
+  });
+});
+
+describe('the CSV export is written conversation by conversation', () => {
+  const entry = (conversationId: string): TranscriptEntry => ({ conversationId, channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text: 'combien ça coûte ?', at: new Date(0), activity: {} });
+
+  /** A client: `full` makes write() say it has had enough until it drains. */
+  function sink(full = false) {
+    const chunks: string[] = [];
+    const listeners = new Map<string, (() => void)[]>();
+    return {
+      chunks,
+      ended: false,
+      write(chunk: string) { chunks.push(chunk); return !full; },
+      once(event: string, listener: () => void) { listeners.set(event, [...(listeners.get(event) ?? []), listener]); },
+      emit(event: string) { for (const l of listeners.get(event) ?? []) l(); listeners.delete(event); },
+      end() { this.ended = true; },
+    };
+  }
+
+  it('lets the event loop turn between conversations (other requests are served during a large export)', async () => {
+    const out = sink();
+    let turns = 0;
+    const tick = setInterval(() => { turns += 1; }, 0);
+    await writeCsv(out, Array.from({ length: 50 }, (_, i) => `c${i}`), (id) => [entry(id), entry(id)]);
+    clearInterval(tick);
+    expect(out.ended).toBe(true);
+    expect(out.chunks.join('').trim().split('\n')).toHaveLength(1 + 100);
+    expect(turns).toBeGreaterThan(0);
+  });
+
+  it('waits while the client reads slowly, and stops when it goes away', async () => {
+    const out = sink(true);
+    const read: string[] = [];
+    const done = writeCsv(out, ['a', 'b', 'c'], (id) => { read.push(id); return [entry(id)]; });
+    await new Promise((r) => setTimeout(r, 20));
+    // Header and the first conversation written; nothing more read from the store until a drain.
+    expect(read).toEqual(['a']);
+    out.emit('drain');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(read).toEqual(['a', 'b']);
+    out.emit('close');
+    await done;
+    expect(read).toEqual(['a', 'b']);
+    expect(out.ended).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
 import { StandInConnector, startBot } from './server-process.ts';
 import { testAssistant } from './helpers.ts';
+import { MAX_MESSAGE_CHARS } from '../dialogs/assistant-bot.ts';
 
 const KEY = 'test-pseudonym-key-0123456789';
 const silent = pino({ level: 'silent' });
@@ -197,6 +198,21 @@ describe('what is stored: redacted, without damage, and only the bot\'s own trac
     expect(inbound!.entryId).toBeUndefined();
     expect(inbound!.activity.id).toBe('4970101234567890');
     expect(inbound!.activity.timestamp).toBe('2026-11-26T10:00:00.000Z');
+    store.close();
+  });
+
+  it('keeps a long message only as far as the bot reads it (MAX_MESSAGE_CHARS), in the entry and in the stored activity', async () => {
+    const { store } = tempDb();
+    const assistant = testAssistant();
+    const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
+      channelId: 'emulator', conversation: { id: 'stored-long' }, from: { id: 'learner-l' }, recipient: { id: 'bot' },
+    } as never);
+    adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
+    await adapter.processActivity({ type: 'message', text: `combien dure l'épreuve ? ${'blabla '.repeat(1500)}` } as never);
+    const [inbound] = store.activities('stored-long').filter((e) => e.direction === 'in');
+    expect(inbound!.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS + 4);
+    expect(inbound!.text.endsWith('[…]')).toBe(true);
+    expect(String(inbound!.activity.text).length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS + 4);
     store.close();
   });
 

@@ -2,7 +2,7 @@ import type restify from 'restify';
 import { clientAddress } from '../guards/client-address.ts';
 import { HttpInputError, readBody } from '../http-input.ts';
 import type { Logger } from '../logger.ts';
-import { toCsv, toTranscriptFile } from '../transcripts/export.ts';
+import { toTranscriptFile, writeCsv } from '../transcripts/export.ts';
 import type { ConversationFilter, TranscriptStore } from '../transcripts/store.ts';
 import { stringify } from 'yaml';
 import { groupBySimilarity } from './grouping.ts';
@@ -315,8 +315,8 @@ Attribuez l'intention qu'elles auraient dû avoir, puis <a href="/admin/sans-rep
     const session = signedIn(req, res);
     if (!session) return;
     const filter = filterFrom(new URL(req.url ?? '/admin/export.csv', 'http://x').searchParams);
-    const entries = o.store.conversations(filter).flatMap((c) => o.store.activities(c.conversationId));
+    const ids = o.store.conversations(filter).map((c) => c.conversationId);
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="transcripts.csv"', 'cache-control': 'no-store' });
-    res.end(toCsv(entries));
+    await writeCsv(res, ids, (id) => o.store.activities(id));
   });
 }

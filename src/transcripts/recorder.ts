@@ -1,5 +1,6 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
 import { feedbackOf } from '../../dialogs/router.ts';
+import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
@@ -88,7 +89,12 @@ export class TranscriptRecorder implements Middleware {
     for (const id of stablePerLearner(inbound)) ids.set(id, pseudonymize(id, this.o.pseudonymKey));
     const conversationId = (inbound.conversation?.id ?? 'unknown').slice(0, MAX_FIELD_CHARS);
     const base = { conversationId: ids.get(conversationId) ?? conversationId, channelId: (inbound.channelId ?? 'unknown').slice(0, 64), userId: pseudo };
-    const entry = (a: Partial<Activity>, direction: 'in' | 'out'): TranscriptEntry => {
+    const entry = (original: Partial<Activity>, direction: 'in' | 'out'): TranscriptEntry => {
+      // A learner's message is kept only as far as the bot reads it (MAX_MESSAGE_CHARS): the rest was
+      // never understood, and storing it would only keep more personal data.
+      const a = direction === 'in' && typeof original.text === 'string' && original.text.length > MAX_MESSAGE_CHARS
+        ? { ...original, text: `${original.text.slice(0, MAX_MESSAGE_CHARS)} […]` }
+        : original;
       const channelData = (a.channelData ?? {}) as Record<string, unknown>;
       // The understanding trace is the bot's own: a learner's activity claiming one is not believed.
       const trace = (direction === 'out' ? channelData.answer ?? {} : {}) as Record<string, unknown>;

@@ -112,6 +112,8 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     "l'attestation de réussite en pdf du centre elle expire un jour",
     "ce BTS c'est quel niveau, bac+2 c'est bien ça",
     'le bloc est reconnu en Espagne ou seulement en France ?',
+    // « et de fermeture » continues « les dates d'ouverture »: one question, not two.
+    "les dates exactes d'ouverture et de fermeture des inscriptions ?",
   ])('« %s »', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toEqual([]);

@@ -114,6 +114,10 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'le bloc est reconnu en Espagne ou seulement en France ?',
     // « et de fermeture » continues « les dates d'ouverture »: one question, not two.
     "les dates exactes d'ouverture et de fermeture des inscriptions ?",
+    "ma fille n'a pas de garde le jour de l'examen, comment faire ?",
+    'si on triche on est interdit d exam combien de temps ?',
+    'je voudrais m inscrire depuis lespagne, comment faire',
+    'y a un groupe whatsapp des candidats du bloc 4 ?',
   ])('« %s »', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toEqual([]);

@@ -282,7 +282,7 @@ export class Router {
     // A computed verdict (the learner's grade, their result's date) answers whether they passed or it is
     // still valid — not another yes/no question (« j'ai eu 7, je dois refaire toute la formation ? »).
     const question = fold(frame.text.split(/[,;:]/).pop() ?? '').replace(/'/g, ' ');
-    const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valables?|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|recale\w*|foutu|mort|avoir|tient|compte\w*|expire\w*|perime\w*|manque\w*|recu|depend\w*|academie|rectorat|mon bloc|le bloc|j ai (mon|le|l|la|une|un))\b/.test(question) && !/\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(question);
+    const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valables?|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|recale\w*|foutu|mort|avoir|tient|compte\w*|expire\w*|perime\w*|manque\w*|recu|depend\w*|rattache\w*|releve\w*|academie|rectorat|mon bloc|le bloc|j ai (mon|le|l|la|une|un))\b/.test(question) && !/\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(question);
     // « j'ai eu 10,5, j'ai besoin de repasser ? »: whether to take it again is the opposite of having passed.
     const asksRetake = /\b(besoin de|dois|doit|faut|faudra|oblige de|obligee de) (je |il )?(repasser|retenter|me reinscrire|(refaire|recommencer) (l |le )?(examen|epreuve|exam|bloc))\b(?! (toute |la |ma )?formation)/.test(question);
     if (asksRetake && answer.verdict && !claimOnly) {

@@ -184,6 +184,11 @@ describe('yes/no questions get the verdict of the sheet', () => {
     // A question dictated without its question mark, with a modal: the plain answer.
     ["j'ai suivi en e-learning ça permet quand même de m'inscrire", 'Oui'],
     ["j'habite à Tourcoing est-ce que je dépends du rectorat de Lille", 'Oui'],
+    // An académie named by its first word, with its article, or without « de ».
+    ["j'habite à Vichy, je dépends bien de l'académie de Clermont ?", 'Oui'],
+    ["j'habite à Saint-Pierre (974), c'est bien l'académie de la Réunion ?", 'Oui'],
+    ["j'habite Cannes, je suis rattaché à Aix-Marseille ?", 'Non'],
+    ['94 = académie Créteil ?', 'Oui'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);

@@ -35,6 +35,8 @@ function normalName(s: string): string {
 /** Finds a French place (postal code, département number or name, town, académie) in a message. */
 export class PlaceExtractor {
   private readonly byName = new Map<string, { departement: string; kind: Place['kind'] }>();
+  /** Académie names, also those a city of the same name shadows in byName (« clermont ferrand »). */
+  private readonly academyNames: string[] = [];
   /** Every ordinary place name, longest first ("saint etienne du rouvray" before "saint etienne"). */
   private readonly plain: RegExp | null;
   /** Names that are also common words, only after a locative word. */
@@ -44,6 +46,7 @@ export class PlaceExtractor {
     const commonWords = new Set((gazetteer.commonWords ?? []).map(normalName));
     for (const n of gazetteer.names) {
       const normal = normalName(n.name);
+      if (n.kind === 'academy') this.academyNames.push(normal);
       if (!this.byName.has(normal)) this.byName.set(normal, { departement: n.departement, kind: n.kind });
       // « au Tampon », « du Havre »: the article merges with the preposition; the bare name then
       // counts after a locative word, like the names that are common words.
@@ -100,13 +103,16 @@ export class PlaceExtractor {
    */
   extractWithClaim(text: string): { home: Place | null; claimed: Place | null } {
     const normal = normalName(text).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+(?:de\s+|d\s+|du\s+|a\s+|au\s+)?|(?:de\s+|d\s+|du\s+|a\s+|au\s+))(?:la\s+|le\s+|l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
+    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+(?:de\s+|d\s+|du\s+|a\s+|au\s+)?|(?:de\s+|d\s+|du\s+|a\s+|au\s+))?(?:la\s+|le\s+|l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
     let claimed: Place | null = null;
     let rest = text;
-    if (claimedName) {
+    // « c'est quelle académie, Nantes ? » asks which: the place named is where the learner lives.
+    const asksWhich = /\bquel\w*\b/.test(normal) && !/\b(bien|donc|est ce)\b/.test(normal);
+    if (claimedName && !asksWhich) {
       const said = claimedName[1]!.trim();
       // « Clermont » for the académie of Clermont-Ferrand: a name's first word is enough after « académie de ».
-      const found = this.names(said)[0] ?? this.academyStartingWith(said.split(' ')[0]!);
+      // « l'académie de la Réunion »: the article may belong to the name.
+      const found = this.names(said)[0] ?? this.names(`la ${said}`)[0] ?? this.academyStartingWith(said.split(' ')[0]!);
       if (found && found[0] === 0) {
         const entry = this.byName.get(found[2])!;
         claimed = { departement: entry.departement, text: found[2], kind: entry.kind };
@@ -131,7 +137,7 @@ export class PlaceExtractor {
 
   private academyStartingWith(word: string): [number, number, string] | undefined {
     if (word.length < 4) return undefined;
-    for (const [name, entry] of this.byName) if (entry.kind === 'academy' && name.startsWith(`${word} `)) return [0, word.length, name];
+    for (const name of this.academyNames) if (name.startsWith(`${word} `)) return [0, word.length, name];
     return undefined;
   }
 

@@ -29,6 +29,7 @@ describe('frames: several questions in one message', () => {
     // A list of questions separated by commas.
     ["l'épreuve c'est quoi exactement, combien de temps, et quelle note faut-il ?", ['exam-format', 'exam-duration', 'pass-grade']],
     ['quel ministère certifie ? quelle certification ?', ['certifier', 'certification']],
+    ["c'est quoi la certification, qui la délivre, et c'est quel bloc ?", ['certification', 'certifier', 'block']],
     ["Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?", ['only-block', 'registration-status']],
   ])('« %s » → %j, each with its section', async (text, expected) => {
     const r = await entries(new Conversation(), text);

@@ -30,6 +30,9 @@ describe('frames: several questions in one message', () => {
     ["l'épreuve c'est quoi exactement, combien de temps, et quelle note faut-il ?", ['exam-format', 'exam-duration', 'pass-grade']],
     ['quel ministère certifie ? quelle certification ?', ['certifier', 'certification']],
     ["c'est quoi la certification, qui la délivre, et c'est quel bloc ?", ['certification', 'certifier', 'block']],
+    // « par ailleurs, » between two questions asks nothing and does not glue them; « puis-je » is no « puis ».
+    ['Existe-t-il un tutoriel Cyclades ? Par ailleurs, puis-je aller au rectorat pour m inscrire ?', ['cyclades-tutorial', 'registration-where']],
+
     ["Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?", ['only-block', 'registration-status']],
   ])('« %s » → %j, each with its section', async (text, expected) => {
     const r = await entries(new Conversation(), text);
@@ -40,6 +43,12 @@ describe('frames: several questions in one message', () => {
   it('« en plus du rectorat » asks about the other registration: MonCompteFormation, with where to register', async () => {
     const r = await entries(new Conversation(), "à part le rectorat, faut s'inscrire sur quel autre site ?");
     expect(r.ids).toEqual(expect.arrayContaining(['moncompteformation']));
+  });
+
+  it('« on a quels papiers » at the end of the training asks what one receives, not which papers to provide', async () => {
+    const r = await entries(new Conversation(), 'à la fin de la formation on a quels papiers ?');
+    expect(r.ids).toContain('training-documents');
+    expect(r.text).not.toMatch(/ne précise pas/);
   });
 
   it('a broad question gets both halves: the end of the training and the autumn period', async () => {

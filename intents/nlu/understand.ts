@@ -342,7 +342,8 @@ export class Understander {
       else if (clauses.length === 1 && !clauseAsks) clauses[0] += ` ${piece}`;
       else clauses.push(piece);
       // « ok et … »: an opening that asks nothing belongs to the question after it.
-      if (clauses.length === 1) clauseAsks = asks;
+      // A piece that asks nothing joined to an asking opening does not undo it (« … Cyclades ? par ailleurs, »).
+      if (clauses.length === 1) clauseAsks = clauseAsks || asks;
     }
     if (clauses.length === 0) return [folded];
     // A rambling message repeats itself and tells a story: each distinct clause once, and of a long

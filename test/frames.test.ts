@@ -32,6 +32,7 @@ describe('frames: several questions in one message', () => {
     ["c'est quoi la certification, qui la délivre, et c'est quel bloc ?", ['certification', 'certifier', 'block']],
     // « par ailleurs, » between two questions asks nothing and does not glue them; « puis-je » is no « puis ».
     ['Existe-t-il un tutoriel Cyclades ? Par ailleurs, puis-je aller au rectorat pour m inscrire ?', ['cyclades-tutorial', 'registration-where']],
+    ["ça dure combien l'épreuve / il y a un jury ?", ['exam-duration', 'exam-format']],
 
     ["Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?", ['only-block', 'registration-status']],
   ])('« %s » → %j, each with its section', async (text, expected) => {

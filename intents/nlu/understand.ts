@@ -419,7 +419,9 @@ export class Understander {
       if (this.specific.has(info.subjects?.[0] ?? '') && cues.subjects.has(info.subjects![0]!)) w *= d.specificSubject;
       if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x))) w *= d.subjectMismatch;
       // « c'est quoi le format ? » asks the format: « quoi » does not count beside a precise ask.
-      const asks = [...cues.asks].some((x) => PRECISE_ASKS.has(x)) ? new Set([...cues.asks].filter((x) => x !== 'quoi')) : cues.asks;
+      // « quand » is precise only when asked in words (a month named is often a date told, not asked).
+      const askedWhen = cues.asks.has('quand') && /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(normal);
+      const asks = [...cues.asks].some((x) => PRECISE_ASKS.has(x)) || askedWhen ? new Set([...cues.asks].filter((x) => x !== 'quoi')) : cues.asks;
       if (asks.size > 0 && info.asks?.length && !info.asks.some((x) => asks.has(x))) w *= d.askMismatch;
       return w;
     };

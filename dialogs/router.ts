@@ -242,7 +242,9 @@ export class Router {
     // « avec 8 sur 20 je peux avoir l'attestation ? »: a grade of one's own settles a hesitation about
     // results, and a yes/no or threshold question with it is about that grade (« 12/20, c'est bon ? »).
     const aboutResults = RESULT_INTENTS.includes(frame.intent ?? '') || ['note', 'resultat', 'attestation'].some((x) => frame.cues.subjects.has(x));
-    const gradeQuestion = personalGrade && (frame.cues.yesNo || frame.cues.asks.has('seuil')) && frame.intent !== 'validite_resultats';
+    // …unless the clause asks something else of its own (« g eu 9, je repasse quand ? et faut repayer ? »).
+    const asksOther = ['prix', 'duree', 'statut', 'ou'].some((x) => frame.cues.asks.has(x));
+    const gradeQuestion = personalGrade && (frame.cues.yesNo || frame.cues.asks.has('seuil')) && frame.intent !== 'validite_resultats' && !asksOther;
     if ((frame.status !== 'answered' && personalGrade && aboutResults) || gradeQuestion) {
       frame.status = 'answered';
       frame.intent = 'resultat_examen';

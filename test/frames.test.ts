@@ -46,6 +46,12 @@ describe('frames: several questions in one message', () => {
     expect(r.ids).toEqual(expect.arrayContaining(['moncompteformation']));
   });
 
+  it('one\'s own grade in the message does not turn a clause asking the price into a grade question', async () => {
+    const r = await entries(new Conversation(), 'g eu 8... je repasse quand ? et faut repayer ?');
+    expect(r.text).toMatch(/Avec 8\/20/);
+    expect(r.ids).toContain('registration-cost');
+  });
+
   it('« on a quels papiers » at the end of the training asks what one receives, not which papers to provide', async () => {
     const r = await entries(new Conversation(), 'à la fin de la formation on a quels papiers ?');
     expect(r.ids).toContain('training-documents');

@@ -92,6 +92,8 @@ describe('frames: several questions in one message', () => {
     // A question word asks, even about what the sheet does not cover: each half gets its own reply.
     ["c'est quoi le salaire d'un manager, et il faut quelle note pour valider ?", 'pass-grade', /ne précise pas les débouchés/],
     ['je dois passer par moncompteformation ? et combien il me reste dessus ?', 'moncompteformation', /ne précise pas le financement/],
+    ["j'ai droit au dictionnaire ? et est-ce que c'est bien un écrit ?", 'exam-format', /ne précise pas le règlement/],
+    ["le tiers-temps c'est possible ? et la durée normale c'est combien ?", 'exam-duration', /ne précise pas les aménagements/],
   ])('« %s »: the covered half answered (%s), the other refused', async (text, id, refusal) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toContain(id);

@@ -31,9 +31,10 @@ const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:2
  * number followed by a noun counts things. Words that may follow a grade keep it (« j'ai 12 au bloc »).
  */
 const WEAK_CUE = /\b(?:j'ai|jai|g|avec|fait|got)\s+(?:(?:de|d'|a|est|:)\s*)*(?:un\s+|une\s+)?$/;
-const AFTER_GRADE = /^(?:a|au|aux|a l|en|sur|et|ou|donc|mais|alors|c|c'est|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|cela|comme|car|vs|quand|si|ni|ou|enfin|apres|avant|et|bon)$/;
-function countsThings(f: string, start: number, end: number): boolean {
-  if (!WEAK_CUE.test(f.slice(0, start))) return false;
+const AFTER_GRADE = /^(?:a|au|aux|en|sur|et|ou|donc|mais|alors|c|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|cela|comme|car|vs|quand|si|ni|enfin|apres|avant|bon)$/;
+function countsThings(f: string, m: RegExpMatchArray): boolean {
+  const end = m.index! + m[0].length;
+  if (!WEAK_CUE.test(f.slice(0, end - m[1]!.length))) return false;
   const next = f.slice(end).match(/^\s+([a-z]+)/);
   return !!next && !AFTER_GRADE.test(next[1]!);
 }
@@ -76,14 +77,14 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   }
   for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {
     const m = f.match(re);
-    if (m && re === AFTER_CUE && countsThings(f, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length)) continue;
+    if (m && re === AFTER_CUE && countsThings(f, m)) continue;
     if (m) return make(parseDecimal(m[1]!), m[0], personalAt(f, m.index!, personal, m[0]));
   }
   for (const re of [WORDS_OUT_OF_20, WORDS_AFTER_CUE]) {
     const m = f.match(re);
     // « j'ai eu un bébé »: « un » before a noun is an article, not a grade.
     if (m && re === WORDS_AFTER_CUE && /^une?$/.test(m[1]!) && /^\s+[a-z]/.test(f.slice(m.index! + m[0].length))) continue;
-    if (m && re === WORDS_AFTER_CUE && countsThings(f, m.index! + m[0].length - m[1]!.length, m.index! + m[0].length)) continue;
+    if (m && re === WORDS_AFTER_CUE && countsThings(f, m)) continue;
     if (m) {
       const value = parseNumberWords(m[1]!);
       if (value !== null) return make(value, m[0], personalAt(f, m.index!, personal, m[0]));

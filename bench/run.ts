@@ -3,7 +3,7 @@
  *
  *   start-up (load data + train)      < 1500 ms   (in process: import, load every data file, train)
  *   time to ready of `npm start`       reported    (process spawn → /healthz answers, incl. tsx)
- *   understanding one message, p95    <   20 ms   (incl. a 2000-character rambling message)
+ *   understanding one message, p95    <    2 ms   (incl. a 2000-character rambling message)
  *   HTTP turn on loopback, p95        <  150 ms   (real server process, stand-in connector)
  *   resident memory after start-up    <  400 MB
  *
@@ -12,7 +12,7 @@
 
 import { StandInConnector, startBot } from '../test/server-process.ts';
 
-const TARGETS = { startupMs: 1500, understandP95Ms: 20, httpP95Ms: 150, rssMb: 400 };
+const TARGETS = { startupMs: 1500, understandP95Ms: 2, httpP95Ms: 150, rssMb: 400 };
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -41,7 +41,12 @@ async function main(): Promise<void> {
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
   results.push(['resident memory after start-up', rssMb, TARGETS.rssMb, 'MB']);
 
-  // 2. Understanding latency.
+  // 2. Understanding latency, in the steady state a running server is in: the first rounds (the JIT
+  // compiling the readers, the first regular expressions) are reported apart, not counted in p95.
+  const cold = performance.now();
+  for (const m of MESSAGES) assistant.understander.understand(m, new Date(2026, 10, 26));
+  console.log(`understanding, first round after start-up: ${((performance.now() - cold) / MESSAGES.length).toFixed(2)} ms per message`);
+  for (let round = 0; round < 20; round++) for (const m of MESSAGES) assistant.understander.understand(m, new Date(2026, 10, 26));
   const times: number[] = [];
   for (let round = 0; round < 30; round++) {
     for (const m of MESSAGES) {

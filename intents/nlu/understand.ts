@@ -220,6 +220,12 @@ export class Understander {
     return this.memo(`m|${text}`, () => this.places.mask(text));
   }
 
+  /** Cues of a clause, read once per message; a copy, since a reading adds what its context implies. */
+  private readCues(normal: string, raw: string): Cues {
+    const c = this.memo(`q|${normal}|${raw}`, () => this.cues.read(normal, raw));
+    return { ...c, subjects: new Set(c.subjects), asks: new Set(c.asks) };
+  }
+
   private classify(original: string): Reading1 | null {
     return this.memo(`c|${original}`, () => this.classifyOnce(original));
   }
@@ -334,7 +340,7 @@ export class Understander {
       if (!piece || seen.has(piece)) continue;
       seen.add(piece);
       const normal = this.normalize(piece);
-      const c = this.cues.read(normal, piece);
+      const c = this.readCues(normal, piece);
       const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece) || this.cues.asksOpenly(normal);
       // « deux heures et demie ? »: one word after the join word, naming and asking nothing, ends the clause before.
       const words = normal.replace(/^(?:et|ou|mais|puis)\s+/, '').split(' ').length;
@@ -350,7 +356,7 @@ export class Understander {
     // list only the last few that ask something (a learner's questions come at the end).
     const distinct = [...new Set(clauses)];
     if (distinct.length <= MAX_CLAUSES) return distinct;
-    const asking = distinct.filter((c) => /\?/.test(c) || this.cues.read(this.normalize(c), c).asks.size > 0);
+    const asking = distinct.filter((c) => /\?/.test(c) || this.readCues(this.normalize(c), c).asks.size > 0);
     return (asking.length > 0 ? asking : distinct).slice(-MAX_CLAUSES);
   }
 
@@ -379,11 +385,11 @@ export class Understander {
     // What coverage reads: the part that asks, unless it names nothing (« que dois-je faire ? » after
     // « je n'ai pas reçu ma convocation »): then the whole clause.
     const asking = this.normalize(this.questionPart(clause), false);
-    const literal = this.cues.read(asking, clause).subjects.size > 0 ? asking : this.normalize(clause, false);
+    const literal = this.readCues(asking, clause).subjects.size > 0 ? asking : this.normalize(clause, false);
     // Subjects from the corrected words (« inscirption »), asks from the words as typed: a correction
     // must not invent a question word (« forfait » is not « format »).
-    const cues = this.cues.read(normal, clause);
-    const typed = this.cues.read(this.normalize(clause, false), clause);
+    const cues = this.readCues(normal, clause);
+    const typed = this.readCues(this.normalize(clause, false), clause);
     cues.asks = typed.asks;
     for (const x of typed.subjects) cues.subjects.add(x);
     // « et les épreuves ? » after « l'inscription c'est quand ? »: a bare subject asks what was just asked.
@@ -491,7 +497,7 @@ export class Understander {
   /** A frame for an understanding obtained otherwise (conversation phrases, a decision made elsewhere). */
   frame(text: string, u: Understanding, question = false): Frame {
     const normal = this.normalize(text);
-    return { ...u, normal, literal: this.normalize(text, false), cues: this.cues.read(normal, text), also: [], fromContext: false, question };
+    return { ...u, normal, literal: this.normalize(text, false), cues: this.readCues(normal, text), also: [], fromContext: false, question };
   }
 
   /** The learner's place, and the académie they believe they depend on when they name one. */

@@ -5,6 +5,7 @@ import type { Frame, Reading, Understander, Understanding } from '../intents/nlu
 import type { IntentInfo } from '../intents/nlu/training-data.ts';
 import { fill } from '../knowledge/conversation.ts';
 import type { UncoveredTopic } from '../knowledge/coverage.ts';
+import type { Entry } from '../knowledge/schema.ts';
 
 /**
  * The understanding-and-answering core, free of any channel or SDK: given a message, decides what
@@ -209,7 +210,7 @@ export class Router {
    * résultats comment ? par courrier ? » are one uncovered question each.
    */
   private uncoveredByClause(reading: Reading): (UncoveredTopic | null)[] {
-    const coverage = reading.frames.map((f) => this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects));
+    const coverage = reading.frames.map((f) => this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects, (intent) => this.matchingClaims(this.answerer.kb.entryForIntent(intent), f).length > 0));
     // « j'habite en Belgique, je dépends de quelle académie ? »: a situation the sheet does not cover
     // leaves every question of the message unanswered.
     const condition = coverage.find((c) => c?.condition);
@@ -302,11 +303,7 @@ export class Router {
       const rules = entry?.yes_no;
       if (!rules) return answer;
       // A contradiction is more specific than a confirmation (« l'attestation … en version papier ? »).
-      // Claims are read on the words as typed too (a typo correction may change « version » into another word).
-      const claims = rules.claims.filter((c) => c.when.some((p) => {
-        const re = this.pattern(p);
-        return re.test(frame.normal) || re.test(frame.literal);
-      }));
+      const claims = this.matchingClaims(entry, frame);
       verdict = claims.find((c) => c.answer === 'non')?.answer ?? claims[0]?.answer ?? rules.default;
       fromDefault = claims.length === 0;
       // « ça permet quand même de s'inscrire », « il faut l'utiliser aussi »: a question said without
@@ -342,6 +339,17 @@ export class Router {
     }
     const word = contradictsNegative ? 'Si' : verdict === 'oui' ? (frame.cues.negated && !reported ? 'Si' : 'Oui') : 'Non';
     return { ...answer, text: `${word}. ${answer.text}` };
+  }
+
+  /**
+   * The claims of an entry that a question makes. Read on the words as typed too (a typo correction
+   * may change « version » into another word).
+   */
+  private matchingClaims(entry: Entry | undefined, frame: Frame): NonNullable<Entry['yes_no']>['claims'] {
+    return (entry?.yes_no?.claims ?? []).filter((c) => c.when.some((p) => {
+      const re = this.pattern(p);
+      return re.test(frame.normal) || re.test(frame.literal);
+    }));
   }
 
   /** The knowledge base's yes/no patterns, compiled once (they are checked at load). */

@@ -17,6 +17,12 @@ const CoverageSchema = z.object({
     patterns: z.array(z.string().min(1)).min(1),
     /** Yes/no questions of these intents name the topic to check what the sheet says (« c'est le bloc 3 ? »). */
     except_intents: z.array(z.string()).default([]),
+    /**
+     * The same, only when a claim of the intent's entry settles the question (« je suis obligé de passer
+     * les autres épreuves du BTS ? » → « Non »); otherwise the topic stays uncovered (« je peux passer les
+     * autres blocs aussi ? »).
+     */
+    except_if_settled: z.array(z.string()).default([]),
     /** Questions about these subjects may mention the topic in passing (validity « si je fais les autres blocs »). */
     never_with: z.array(z.string()).default([]),
     /**
@@ -39,7 +45,7 @@ export interface UncoveredTopic {
 }
 
 export class Coverage {
-  private constructor(private readonly topics: (UncoveredTopic & { patterns: RegExp[]; except: string[]; never: string[] })[]) {}
+  private constructor(private readonly topics: (UncoveredTopic & { patterns: RegExp[]; except: string[]; exceptIfSettled: string[]; never: string[] })[]) {}
 
   static empty(): Coverage {
     return new Coverage([]);
@@ -65,14 +71,18 @@ export class Coverage {
           throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`);
         }
       });
-      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, never: t.never_with, ...(t.condition ? { condition: true } : {}) };
+      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, exceptIfSettled: t.except_if_settled, never: t.never_with, ...(t.condition ? { condition: true } : {}) };
     }));
   }
 
-  /** The topic the sheet does not cover that a question (normalised words) is about, if any. */
-  uncovered(normal: string, intent?: string | null, closed = false, subjects: ReadonlySet<string> = new Set()): UncoveredTopic | null {
+  /**
+   * The topic the sheet does not cover that a question (normalised words) is about, if any.
+   * `settled` says whether a claim of the intent's entry settles the question (see except_if_settled).
+   */
+  uncovered(normal: string, intent?: string | null, closed = false, subjects: ReadonlySet<string> = new Set(), settled: (intent: string) => boolean = () => false): UncoveredTopic | null {
     for (const t of this.topics) {
       if (closed && intent && t.except.includes(intent)) continue;
+      if (closed && intent && t.exceptIfSettled.includes(intent) && settled(intent)) continue;
       if (t.never.some((s) => subjects.has(s))) continue;
       if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask, ...(t.condition ? { condition: true } : {}) };
     }

@@ -128,6 +128,11 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'ma boîte doit me libérer une journée pour l exam ?',
     // « c'est quoi le code ? » continues the question before it.
     "le bloc il est au RNCP ? c'est quoi le code ?",
+    // Asking whether one may take other blocs is not settled by the sheet (only that this one can be taken alone).
+    'je pourrais passer les autres blocs en même temps ?',
+    'est-ce que le bloc 2 a lieu en juin lui aussi ?',
+    "c'est quoi les modules de la formation ?",
+    'vous avez les coordonnées de la formatrice ?',
     "l'attestation de réussite en pdf du centre elle expire un jour",
     "ce BTS c'est quel niveau, bac+2 c'est bien ça",
     'le bloc est reconnu en Espagne ou seulement en France ?',
@@ -208,6 +213,17 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["j'habite à Saint-Pierre (974), c'est bien l'académie de la Réunion ?", 'Oui'],
     ["j'habite Cannes, je suis rattaché à Aix-Marseille ?", 'Non'],
     ['94 = académie Créteil ?', 'Oui'],
+    // Someone else than the learner registering, said as « c'est à … de l'inscrire »: the sheet says no.
+    ["c'est au centre de formation de l'inscrire, mon fils, c'est ça ?", 'Non'],
+    ["mon salarié doit faire l'inscription lui-même ?", 'Oui'],
+    // An amount in words that is not the sheet's.
+    ["il faut compter une trentaine d'euros pour l'inscription ?", 'Non'],
+    // One of the two ways to register, said as the only one.
+    ["on peut s'inscrire seulement en allant sur place au rectorat ?", 'Non'],
+    // A comparison with those who attended in person is not a requirement to have attended.
+    ["les stagiaires en visio peuvent s'inscrire comme ceux en présentiel ?", 'Oui'],
+    // A requirement the sheet contradicts, even when it names the other epreuves (a topic it does not cover).
+    ["je vais devoir passer les autres épreuves du BTS moi aussi ?", 'Non'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);

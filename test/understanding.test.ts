@@ -31,6 +31,14 @@ describe('Preprocessor', () => {
     expect(p.process('le bloc').features).toEqual([p.stem('bloc')]);
   });
 
+  it('reads a multi-word name as what it names (lexicon `names`), whatever separates its words', () => {
+    const p = fresh();
+    expect(p.words('la formation Management des équipes', false)).toEqual(['la', 'formation']);
+    expect(p.words('le management-des-équipes', false)).toEqual(['le', 'formation']);
+    // Not inside another phrase: « manager l'équipe commerciale » is the bloc.
+    expect(p.words("manager l'équipe commerciale", false)).toEqual(['manager', 'l', 'equipe', 'commerciale']);
+  });
+
   it('folds accents and case', () => {
     const p = fresh();
     expect(p.words("Épreuve ÉCRITE à l'Académie", false)).toEqual(['epreuve', 'ecrite', 'a', 'l', 'academie']);
@@ -111,6 +119,8 @@ describe('understand: clear questions are answered with the right intent', () =>
     ['et la certification visée, c est laquelle ?', 'certification_visee'],
     ['le certificateur de la formation, c est qui ?', 'certificateur'],
     ["c'est quoi l'épreuve du bloc 4 exactement ?", 'format_epreuve'],
+    // The training's title names the training, not the bloc (lexicon `names`).
+    ['qui certifie la formation Management des équipes, quel organisme ?', 'certificateur'],
   ];
 
   it('none of these questions is copied from the training data', () => {

@@ -80,7 +80,14 @@ export class Preprocessor {
     private readonly options: PreprocessOptions = DEFAULT_PREPROCESS,
   ) {
     for (const [variant, canonical] of lexicon.synonyms) this.synonymStems.set(this.rawStem(variant), this.rawStem(canonical));
+    for (const [phrase, replacement] of lexicon.names) this.nameOf.set(phrase, replacement);
+    // Words of a name may be separated by anything that is not a letter (« management-des-équipes »).
+    this.names = lexicon.names.length > 0 ? new RegExp(`\\b(${lexicon.names.map(([p]) => p.replace(/ /g, '[^a-z0-9]+')).join('|')})\\b`, 'g') : null;
   }
+
+  /** Multi-word names (lexicon `names`) and what each is read as. */
+  private readonly names: RegExp | null;
+  private readonly nameOf = new Map<string, string>();
 
   /** Learns the known words (with their frequency) from training texts, for typo correction. */
   learnVocabulary(texts: Iterable<string>): void {
@@ -105,6 +112,7 @@ export class Preprocessor {
   words(text: string, correct = this.options.typoCorrection, corrections?: Correction[], shapes = true): string[] {
     // « e-learning » is one word (« e » alone is SMS for « euros »).
     let folded = fold(text).replace(/\be[- ]?learning\b/g, 'elearning');
+    if (this.names) folded = folded.replace(this.names, (_, phrase: string) => this.nameOf.get(phrase.replace(/[^a-z]+/g, ' '))!);
     if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
     const out: string[] = [];
     for (const token of tokenize(folded)) {

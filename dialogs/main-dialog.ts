@@ -203,7 +203,7 @@ export class MainDialog extends ComponentDialog {
       // The parts of a combined answer, in order: « et ça dure combien ? » may continue the first.
       if (answer.entryIds && answer.focusEntryId) memory.lastEntryIds = answer.entryIds;
       else delete memory.lastEntryIds;
-      if (answer.remember?.place) memory.place = { departement: answer.remember.place.departement, text: answer.remember.place.text };
+      if (answer.remember?.place) memory.place = { departement: answer.remember.place.departement, text: answer.remember.place.text, ...(answer.remember.place.kind ? { kind: answer.remember.place.kind } : {}) };
       if (answer.remember?.grade) memory.grade = answer.remember.grade;
       if (answer.remember?.date) memory.date = { iso: answer.remember.date.date.toISOString(), precision: answer.remember.date.precision };
     }

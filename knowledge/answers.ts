@@ -35,7 +35,8 @@ export interface Answer {
   feedback?: 'up' | 'down';
 }
 
-export interface Place { departement: string; text: string }
+/** A learner's place: its département, what names it, and (when known) what kind of name that is. */
+export interface Place { departement: string; text: string; kind?: 'postal_code' | 'departement' | 'city' | 'academy' }
 export interface GradeInput { value: number; valid: boolean; text: string }
 
 /**
@@ -175,9 +176,12 @@ export class Answerer {
       if (entry.templates.unknown_place) return { ...this.compose(entry, fill(entry.templates.unknown_place, this.vars({ place: place.text }))), kind: 'prompt' };
       return this.entryAnswer(entry);
     }
-    const placeText = /^\d/.test(place.text) || place.text.length <= 3
-      ? `${place.text} (${departement.name}, ${departement.code})`
-      : `${place.text} (${departement.name})`;
+    // « Seine-Saint-Denis (93) », « 69003 (Rhône, 69) », « Blagnac (Haute-Garonne) ».
+    const placeText = place.kind === 'departement'
+      ? `${departement.name} (${departement.code})`
+      : place.kind === 'postal_code' || place.text.length <= 3
+        ? `${place.text} (${departement.name}, ${departement.code})`
+        : `${place.text} (${departement.name})`;
     const cost = this.kb.entryForIntent('cout_inscription');
     // French elision: "l'académie d'Aix-Marseille", "l'académie de Lyon".
     const academyOf = /^[aeiouyéèêàâîôûh]/i.test(academy.name) ? `d'${academy.name}` : `de ${academy.name}`;

@@ -1,6 +1,8 @@
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AcademyDirectory } from '../knowledge/academies.ts';
+import { AcademyDirectory, COMMUNES_FILE } from '../knowledge/academies.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { extractDate, type DatePrecision } from '../intents/nlu/entities/date.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
@@ -171,5 +173,44 @@ describe('place names that are also common words', () => {
     expect(extractor.extract("j'habite dans le Cher")?.departement).toBe('18');
     expect(extractor.extract('je suis à Nice')?.departement).toBe('06');
     expect(extractor.extract('dans la Somme')?.departement).toBe('80');
+  });
+});
+
+describe('towns of communes.fr.tsv (every commune of 2 000 inhabitants or more)', () => {
+  it.each([
+    ['je suis à Blagnac, c’est quelle académie ?', '31', 'Blagnac'],
+    ["j'habite Ducos en Martinique", '972', 'Ducos'],
+    ['on vit à Pont-Sainte-Maxence', '60', 'Pont-Sainte-Maxence'],
+    // A town whose name is a frequent word counts after a verb of dwelling…
+    ["j'habite à Plaisir", '78', 'Plaisir'],
+  ])('"%s" → %s (%s, as the gazetteer writes it)', (text, departement, name) => {
+    expect(places.extract(text)).toMatchObject({ departement, text: name, kind: 'city' });
+  });
+
+  // …and not in the phrases its name is made of.
+  it.each(["c'est en ligne ?", 'il a eu 12', 'au plaisir', "c'est entre deux sessions ?", 'on est en cours', "l'accès aux salles d'examen"])('no place in "%s"', (text) => {
+    expect(places.extract(text)).toBeNull();
+  });
+
+  it('a département said right after a town says which town it is', () => {
+    expect(places.extract('à Saint-Denis, en Seine-Saint-Denis')?.departement).toBe('93');
+    expect(places.extract('à Saint-Denis')?.departement).toBe('974');
+    // Not when it is another place of the message (« je bosse à Paris »).
+    expect(places.extractWithClaim("j'habite à Versailles mais je bosse à Paris").home?.departement).toBe('78');
+  });
+
+  it('« l’académie de Clermont » is Clermont-Ferrand’s, not the town of the Oise', () => {
+    expect(places.extractWithClaim("j'habite à Vichy, je dépends de l'académie de Clermont ?").claimed?.departement).toBe('63');
+  });
+
+  it('a line that does not fit stops the start with the file and the line number', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'communes-'));
+    try {
+      copyFileSync(join(KNOWLEDGE_DIR, 'academies.yaml'), join(dir, 'academies.yaml'));
+      writeFileSync(join(dir, COMMUNES_FILE), '# comment\nBlagnac\t31\nNulle-Part\t999\n');
+      expect(() => AcademyDirectory.load(join(dir, 'academies.yaml'))).toThrow(/communes\.fr\.tsv:3: .*Nulle-Part/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,13 +9,17 @@ export interface Place {
 }
 
 export interface Gazetteer {
-  names: { name: string; departement: string; kind: 'departement' | 'city' | 'academy' }[];
+  /** `strict`: a town whose name is also an ordinary word or phrase (« Plaisir », « Entre-Deux »): a place only after a verb of dwelling. */
+  names: { name: string; departement: string; kind: 'departement' | 'city' | 'academy'; strict?: boolean }[];
   /** Names that are also ordinary words ("cher", "somme"): places only after a locative word. */
   commonWords?: string[];
 }
 
-/** « à Nice », « en Savoie », « dans le Cher », « j'habite Tours », « près de Sens ». */
-const LOCATIVE = "(?:a|au|aux|en|dans|vers|pres\\s+de|habite|habites|habitons|vis|ville\\s+de|departement\\s+(?:de|du|des))(?:\\s+(?:le|la|les|l))?\\s+";
+/** « à Nice », « en Savoie », « dans le Cher », « j'habite Tours », « près de Sens »: the words just before a name. */
+const LOCATIVE = /(?<![a-z])(?:a|au|aux|en|dans|vers|pres\s+de|habite|habites|habitons|vis|ville\s+de|departement\s+(?:de|du|des))(?:\s+(?:le|la|les|l))?\s+$/;
+
+/** « j'habite à Plaisir », « je vis au Passage », « commune de Avion »: the words just before a town whose name is a frequent word. */
+const DWELLING = /(?<![a-z])(?:habite|habites|habitons|habitez|habitent|vis|vit|vivons|vivent|reside|residons|resident|residant|domicilie\w*|ville\s+de|ville\s+d|commune\s+de|commune\s+d|originaire\s+de|originaire\s+d|pres\s+de|pres\s+d)(?:\s+(?:a|au|aux|en|dans|sur))?(?:\s+(?:le|la|les|l))?\s+$/;
 
 const DEPT_CODE = '(0[1-9]|[1-8]\\d|9[0-5]|2a|2b|97[1-6])';
 
@@ -28,55 +32,94 @@ export function departementOfPostalCode(code: string): string | null {
   return d === '00' || d === '96' || d === '98' || d === '99' ? null : d;
 }
 
-function normalName(s: string): string {
+/** A place name as the gazetteer keys it: folded, hyphens and apostrophes as spaces, « st » as « saint ». */
+export function normalName(s: string): string {
   return fold(s).replace(/[-']/g, ' ').replace(/\bst\b/g, 'saint').replace(/\bste\b/g, 'sainte').replace(/\s+/g, ' ').trim();
 }
 
 /** Finds a French place (postal code, département number or name, town, académie) in a message. */
 export class PlaceExtractor {
-  private readonly byName = new Map<string, { departement: string; kind: Place['kind'] }>();
+  private readonly byName = new Map<string, { departement: string; kind: Place['kind']; display: string }>();
   /** Académie names, also those a city of the same name shadows in byName (« clermont ferrand »). */
   private readonly academyNames: string[] = [];
-  /** Every ordinary place name, longest first ("saint etienne du rouvray" before "saint etienne"). */
-  private readonly plain: RegExp | null;
-  /** Names that are also common words, only after a locative word. */
-  private readonly common: RegExp | null;
 
   constructor(gazetteer: Gazetteer) {
     const commonWords = new Set((gazetteer.commonWords ?? []).map(normalName));
     for (const n of gazetteer.names) {
       const normal = normalName(n.name);
       if (n.kind === 'academy') this.academyNames.push(normal);
-      if (!this.byName.has(normal)) this.byName.set(normal, { departement: n.departement, kind: n.kind });
+      if (!this.byName.has(normal)) {
+        this.byName.set(normal, { departement: n.departement, kind: n.kind, display: n.name });
+        if (n.strict) this.strict.add(normal);
+      }
       // « au Tampon », « du Havre »: the article merges with the preposition; the bare name then
       // counts after a locative word, like the names that are common words.
       const bare = normal.match(/^(?:le|les) (.+)$/)?.[1];
       if (bare && !this.byName.has(bare)) {
-        this.byName.set(bare, { departement: n.departement, kind: n.kind });
+        this.byName.set(bare, { departement: n.departement, kind: n.kind, display: n.name });
         commonWords.add(bare);
+        if (n.strict) this.strict.add(bare);
       }
     }
-    const alternation = (names: string[]) =>
-      names.sort((x, y) => y.length - x.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+')).join('|');
-    const all = [...this.byName.keys()];
-    const plain = all.filter((n) => !commonWords.has(n));
-    const common = all.filter((n) => commonWords.has(n));
-    this.plain = plain.length ? new RegExp(`(?<![a-z])(${alternation(plain)})(?![a-z])`, 'g') : null;
-    this.common = common.length ? new RegExp(`(?<![a-z])${LOCATIVE}(${alternation(common)})(?![a-z])`, 'g') : null;
+    for (const name of this.byName.keys()) {
+      const words = name.split(' ');
+      this.longest = Math.max(this.longest, words.length);
+      for (let k = 1; k < words.length; k++) this.prefixes.add(words.slice(0, k).join(' '));
+      if (commonWords.has(name)) this.common.add(name);
+    }
   }
 
-  /** Place names in a normalised text: [start, end, name], in order of position. */
+  /** Number of words of the longest place name. */
+  private longest = 0;
+  /** The first words of the names of several words (« saint », « saint etienne »…): where to read on. */
+  private readonly prefixes = new Set<string>();
+  /** Names that are also common words, only after a locative word. */
+  private readonly common = new Set<string>();
+  /** Names that are also frequent words (« en ligne », « au plaisir »), only after a verb of dwelling. */
+  private readonly strict = new Set<string>();
+
+  /**
+   * Place names in a normalised text: [start, end, name], in order of position. Words are looked up
+   * (one to `longest` words at a time, longest first) rather than matched by one alternation of
+   * thousands of names: the cost grows with the message, not with the gazetteer.
+   */
   private names(normal: string): [number, number, string][] {
-    const found: [number, number, string][] = [];
-    for (const re of [this.plain, this.common]) {
-      if (!re) continue;
-      for (const m of normal.matchAll(re)) {
-        const name = m[1]!;
-        const start = m.index! + m[0].length - name.length;
-        found.push([start, start + name.length, name.replace(/\s+/g, ' ')]);
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (const m of normal.matchAll(/[a-z]+/g)) {
+      starts.push(m.index!);
+      ends.push(m.index! + m[0].length);
+    }
+    // The longest name at each word, then the longest names first where two overlap: « dans le
+    // Val-de-Marne » is the département, not the town « Le Val » followed by « de Marne ».
+    const hits: [number, number, string][] = [];
+    for (let i = 0; i < starts.length; i++) {
+      let best = 0;
+      let bestName = '';
+      let key = '';
+      for (let k = 0; k < this.longest && i + k < starts.length; k++) {
+        // Words of one name are separated by spaces only (« saint denis », not « saint, denis »).
+        if (k > 0 && normal.slice(ends[i + k - 1]!, starts[i + k]!).trim() !== '') break;
+        key = k === 0 ? normal.slice(starts[i]!, ends[i]!) : `${key} ${normal.slice(starts[i + k]!, ends[i + k]!)}`;
+        if (this.byName.has(key) && this.placeHere(key, normal.slice(Math.max(0, starts[i]! - 30), starts[i]!))) {
+          best = k + 1;
+          bestName = key;
+        }
+        if (!this.prefixes.has(key)) break;
       }
+      if (best > 0) hits.push([starts[i]!, ends[i + best - 1]!, bestName]);
+    }
+    const found: [number, number, string][] = [];
+    for (const hit of [...hits].sort((x, y) => y[1] - y[0] - (x[1] - x[0]) || x[0] - y[0])) {
+      if (found.every(([start, end]) => hit[1] <= start || hit[0] >= end)) found.push(hit);
     }
     return found.sort((x, y) => x[0] - y[0]);
+  }
+
+  /** Whether a name is read as a place after these words (see `common` and `strict`). */
+  private placeHere(name: string, before: string): boolean {
+    if (this.strict.has(name)) return DWELLING.test(before);
+    return !this.common.has(name) || LOCATIVE.test(before);
   }
 
   /**
@@ -112,10 +155,11 @@ export class PlaceExtractor {
       const said = claimedName[1]!.trim();
       // « Clermont » for the académie of Clermont-Ferrand: a name's first word is enough after « académie de ».
       // « l'académie de la Réunion »: the article may belong to the name.
-      const found = this.names(said)[0] ?? this.names(`la ${said}`)[0] ?? this.academyStartingWith(said.split(' ')[0]!);
+      // …before a town of that name (« Clermont » here is Clermont-Ferrand, not the town of the Oise).
+      const found = this.academyStartingWith(said.split(' ')[0]!) ?? this.names(said)[0] ?? this.names(`la ${said}`)[0];
       if (found && found[0] === 0) {
         const entry = this.byName.get(found[2])!;
-        claimed = { departement: entry.departement, text: found[2], kind: entry.kind };
+        claimed = { departement: entry.departement, text: entry.display, kind: entry.kind };
         // Home may be said before or after the claim (« … de Versailles si j'habite à Nanterre ? »).
         rest = `${normal.slice(0, claimedName.index!)} ${normal.slice(claimedName.index! + claimedName[0].length)}`;
       }
@@ -126,7 +170,7 @@ export class PlaceExtractor {
       const last = all[all.length - 1];
       if (all.length > 1 && last) {
         const entry = this.byName.get(last[2])!;
-        return { home: { departement: entry.departement, text: last[2], kind: entry.kind }, claimed };
+        return { home: { departement: entry.departement, text: entry.display, kind: entry.kind }, claimed };
       }
     }
     // « je bosse à Paris mais j'habite à Meaux »: home is the place after « j'habite ».
@@ -137,7 +181,7 @@ export class PlaceExtractor {
 
   private academyStartingWith(word: string): [number, number, string] | undefined {
     if (word.length < 4) return undefined;
-    for (const name of this.academyNames) if (name.startsWith(`${word} `)) return [0, word.length, name];
+    for (const name of this.academyNames) if (name.startsWith(`${word} `) && this.byName.has(name)) return [0, word.length, name];
     return undefined;
   }
 
@@ -155,10 +199,15 @@ export class PlaceExtractor {
     if (bracketed) return { departement: bracketed[1]!.toUpperCase(), text: this.names(normalName(text))[0]?.[2] ?? bracketed[1]!, kind: 'departement' };
     const dept = f.match(new RegExp(`\\b(?:dans\\s+l[ea]|departement|dept|dpt|dep|du|en|le|la)\\s*(?:n°|no|numero)?\\s*${DEPT_CODE}\\b(?!\\s*(?:/|sur|ans?|mois|h\\b|heures|euros|€|points))`));
     if (dept) return { departement: dept[1]!.toUpperCase(), text: dept[0].trim(), kind: 'departement' };
-    const first = this.names(normalName(text))[0];
+    const normal = normalName(text);
+    const all = this.names(normal);
+    // « Saint-Denis, en Seine-Saint-Denis », « Valence dans la Drôme »: a département said right after a
+    // town says which town it is.
+    const settled = all.findIndex(([start, , name], i) => i > 0 && this.byName.get(name)!.kind === 'departement' && /^\s*,?\s*(en|dans (le|la|l|les)|dans)\s*$/.test(normal.slice(all[i - 1]![1], start)) && this.byName.get(all[i - 1]![2])!.kind === 'city' && this.byName.get(all[i - 1]![2])!.departement !== this.byName.get(name)!.departement);
+    const first = all[settled] ?? all[0];
     if (first) {
       const entry = this.byName.get(first[2])!;
-      return { departement: entry.departement, text: first[2], kind: entry.kind };
+      return { departement: entry.departement, text: entry.display, kind: entry.kind };
     }
     // « 94 c'est quelle académie ? », « 13 quel rectorat »: a département number opening the question.
     const opening = f.trim().match(new RegExp(`^${DEPT_CODE}\\b(?=\\s*(?:c'?\\s?est|cest|quel|quelle|=|:|->|depend|academie|rectorat|\\?))`));

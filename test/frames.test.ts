@@ -133,6 +133,15 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'est-ce que le bloc 2 a lieu en juin lui aussi ?',
     "c'est quoi les modules de la formation ?",
     'vous avez les coordonnées de la formatrice ?',
+    // The sentence before says what a short « est-ce possible ? » or « doit-il les prévenir ? » asks.
+    "Mon collègue voudrait passer la VAE à la place. C'est possible avec cette formation ?",
+    "Je touche le chômage via Pôle emploi. Dois-je les informer de la date de l'épreuve ?",
+    'on me paiera combien de plus avec ce diplôme ?',
+    'elle peut suivre la formation une deuxième fois si elle échoue ?',
+    "c'est un diplôme bac+2 ou bac+3 ?",
+    "est-ce que ma note sera indiquée sur l'attestation ?",
+    "je n'ai pas le bac, je peux quand même m'inscrire ?",
+    "comment savoir si mon inscription est bien enregistrée ?",
     "l'attestation de réussite en pdf du centre elle expire un jour",
     "ce BTS c'est quel niveau, bac+2 c'est bien ça",
     'le bloc est reconnu en Espagne ou seulement en France ?',
@@ -224,6 +233,8 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["les stagiaires en visio peuvent s'inscrire comme ceux en présentiel ?", 'Oui'],
     // A requirement the sheet contradicts, even when it names the other epreuves (a topic it does not cover).
     ["je vais devoir passer les autres épreuves du BTS moi aussi ?", 'Non'],
+    // Another BTS in place of this one: the sheet says which one the training prepares.
+    ["Mon collègue voudrait préparer le BTS GPME à la place. C'est possible avec cette formation ?", 'Non'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);

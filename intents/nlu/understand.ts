@@ -385,7 +385,12 @@ export class Understander {
     // What coverage reads: the part that asks, unless it names nothing (« que dois-je faire ? » after
     // « je n'ai pas reçu ma convocation »): then the whole clause.
     const asking = this.normalize(this.questionPart(clause), false);
-    const literal = this.readCues(asking, clause).subjects.size > 0 ? asking : this.normalize(clause, false);
+    // « …passer le BTS NDRC plutôt que le MCO. Est-ce possible avec votre formation ? »: « la formation »
+    // names what every question is about; the sentence before says what this one asks.
+    // « …inscrit à France Travail. Doit-il les prévenir ? »: a pronoun asks about what was said before.
+    const refersBack = /^(\w+ ){0,2}(doit|dois|doivent|faut|faudra|peut|peux|peuvent|dois je|doit il|doit elle|faut il)( il| elle| ils| elles| on| je)? (les|leur|lui) (prevenir|informer|avertir|dire|envoyer|donner|demander|signaler|contacter|appeler|ecrire|transmettre|fournir|montrer)\b|^(\w+ ){0,2}(est ce|c est|ce serait|serait ce|c) possible\b/.test(asking);
+    const askingNames = !refersBack && [...this.readCues(asking, clause).subjects].some((x) => x !== 'formation');
+    const literal = askingNames ? asking : this.normalize(clause, false);
     // Subjects from the corrected words (« inscirption »), asks from the words as typed: a correction
     // must not invent a question word (« forfait » is not « format »).
     const cues = this.readCues(normal, clause);

@@ -19,7 +19,7 @@ import { PROMPTS, type PromptId } from './prompts.ts';
 import { RegistrationDialog, REGISTRATION_DIALOG } from './registration-dialog.ts';
 import { renderAnswer, renderPrompt } from './render.ts';
 import type { Command, GuidedDialog, Route } from './router.ts';
-import type { DialogServices } from './services.ts';
+import { ERASE_LEARNER_DATA, type ConversationMemory, type DialogServices } from './services.ts';
 
 export const MAIN_DIALOG = 'main';
 
@@ -170,6 +170,21 @@ export class MainDialog extends ComponentDialog {
       case 'menu':
         await this.send(context, answerer.message(conv.menu_intro, 'info', answerer.menuLabels()));
         break;
+      case 'human':
+        await this.send(context, answerer.human(), false);
+        if (running) {
+          await innerDc!.repromptDialog();
+          return Dialog.EndOfTurn;
+        }
+        break;
+      case 'erase': {
+        context.turnState.set(ERASE_LEARNER_DATA, true);
+        // What the assistant remembered of this conversation goes too.
+        const memory = await this.s.memory.get(context, {});
+        for (const key of Object.keys(memory) as (keyof ConversationMemory)[]) if (key !== 'welcomed') delete memory[key];
+        await this.send(context, answerer.message(conv.erased, 'info', answerer.menuLabels()), false);
+        break;
+      }
       case 'restart': {
         const memory = await this.s.memory.get(context, {});
         delete memory.lastEntryId;

@@ -14,7 +14,7 @@ import type { Entry } from '../knowledge/schema.ts';
 
 export const GUIDED_DIALOGS = ['registration', 'exam', 'after_exam', 'academy'] as const;
 export type GuidedDialog = (typeof GUIDED_DIALOGS)[number];
-export type Command = 'help' | 'menu' | 'cancel' | 'restart' | 'details' | 'feedback_up' | 'feedback_down';
+export type Command = 'help' | 'menu' | 'cancel' | 'restart' | 'details' | 'human' | 'erase' | 'feedback_up' | 'feedback_down';
 
 export interface DialogOptions {
   /** The learner already said their training is over (« j'ai fini la formation, … »). */
@@ -75,6 +75,8 @@ const OWN_QUESTION_ASKS = new Set(['format', 'seuil', 'prix', 'statut', 'duree']
 
 export class Router {
   private readonly commands = new Map<string, Command>();
+  /** Commands said within a sentence (conversation.fr.yaml `command_patterns`), checked at start. */
+  private readonly commandPatterns: [RegExp, Command][] = [];
   private readonly menu = new Map<string, string>();
 
   constructor(
@@ -82,8 +84,17 @@ export class Router {
     readonly answerer: Answerer,
   ) {
     const c = answerer.conversation.commands;
-    for (const command of ['help', 'menu', 'cancel', 'restart', 'details'] as const) {
+    for (const command of ['help', 'menu', 'cancel', 'restart', 'details', 'human', 'erase'] as const) {
       for (const word of c[command]) this.commands.set(simplify(word), command);
+    }
+    for (const command of ['human', 'erase'] as const) {
+      answerer.conversation.command_patterns[command].forEach((p, i) => {
+        try {
+          this.commandPatterns.push([new RegExp(p), command]);
+        } catch (err) {
+          throw new Error(`knowledge/conversation.fr.yaml: command_patterns.${command}[${i}]: not a valid regular expression: ${(err as Error).message}`);
+        }
+      });
     }
     this.commands.set(simplify(answerer.conversation.details_button), 'details');
     for (const item of answerer.conversation.menu) this.menu.set(simplify(item.label), item.action);
@@ -98,7 +109,12 @@ export class Router {
   command(text: string): Command | null {
     const feedback = feedbackOf(text);
     if (feedback) return feedback === 'up' ? 'feedback_up' : 'feedback_down';
-    return this.commands.get(simplify(text)) ?? null;
+    const exact = this.commands.get(simplify(text));
+    if (exact) return exact;
+    // A sentence asking for a person or for erasure (short enough to be that request, not a question about something else).
+    const words = simplify(text).replace(/['?]/g, ' ').replace(/\s+/g, ' ').trim();
+    if (words.split(' ').length > 25) return null;
+    return this.commandPatterns.find(([re]) => re.test(words))?.[1] ?? null;
   }
 
   /** Decides what to do with a message when no guided dialog is waiting for an answer. */

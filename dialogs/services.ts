@@ -19,6 +19,12 @@ export interface ConversationMemory extends Pick<Topic, 'grade' | 'date' | 'plac
   welcomed?: boolean;
 }
 
+/**
+ * Set in a turn's state when the learner asks to erase their data (« supprimer mes données »): the
+ * transcript recorder (src/) erases this learner's activities once the turn is over, this turn's included.
+ */
+export const ERASE_LEARNER_DATA = Symbol('erase learner data');
+
 /** Everything the dialogs need, injected (clock included, so date answers are testable). */
 export interface DialogServices {
   router: Router;

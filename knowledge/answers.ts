@@ -37,6 +37,9 @@ export interface Answer {
 
 /** A learner's place: its département, what names it, and (when known) what kind of name that is. */
 export interface Place { departement: string; text: string; kind?: 'postal_code' | 'departement' | 'city' | 'academy' }
+/** The training centre's contact details (CONTACT_EMAIL, CONTACT_PHONE, CONTACT_URL). */
+export interface Contact { email?: string; phone?: string; url?: string }
+
 export interface GradeInput { value: number; valid: boolean; text: string }
 
 /**
@@ -51,7 +54,20 @@ export class Answerer {
     private readonly academies: AcademyDirectory,
     /** Configuration key → address, for the link slots of the knowledge base. */
     private readonly linkConfig: Record<string, string | undefined>,
+    /** The training centre's contact (configuration); without it, « votre organisme de formation ». */
+    private readonly contact: Contact = {},
+    /** How long transcripts are kept, said to the learner (TRANSCRIPT_RETENTION_DAYS). */
+    private readonly retentionDays = 180,
   ) {}
+
+  /** « Je veux parler à un conseiller »: who to contact, from configuration only (never invented). */
+  human(): Answer {
+    const c = this.conversation.contact;
+    const ways = [this.contact.email && fill(c.email, { email: this.contact.email }), this.contact.phone && fill(c.phone, { phone: this.contact.phone })].filter((w): w is string => !!w);
+    const who = ways.length > 0 ? ways.join(c.or) : this.contact.url ? c.page : c.default;
+    const answer = this.message(fill(c.text, { contact: who }), 'info', this.menuLabels());
+    return { ...answer, links: this.contact.url ? [{ label: c.page_button, url: this.contact.url }] : [] };
+  }
 
   private sourceOf(entry: Entry): SourceRef {
     const section = this.kb.section(entry.source.section);
@@ -73,7 +89,7 @@ export class Answerer {
   }
 
   private vars(extra: Record<string, string | number> = {}): Record<string, string | number> {
-    return { ...this.kb.allValues(), title: this.kb.title, training: this.kb.data.document.training, ...extra };
+    return { ...this.kb.allValues(), title: this.kb.title, training: this.kb.data.document.training, retention_days: this.retentionDays, ...extra };
   }
 
   private compose(entry: Entry, text: string, extraSources: Entry[] = []): Answer {

@@ -33,6 +33,10 @@ export const ConversationSchema = z.object({
   source_line: Text,
   resume: Text,
   no_link: Text,
+  /** « Je veux parler à quelqu'un »: {contact} is the configured e-mail / phone, or `default`. */
+  contact: z.object({ text: Text, email: Text, phone: Text, or: Text, page: Text, page_button: Text, default: Text }),
+  /** « Supprimer mes données »: the learner's recorded messages are erased (see the transcript recorder). */
+  erased: Text,
   menu: z.array(z.object({ label: Text, action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"') })).min(1),
   details_button: Text,
   feedback_question: Text,
@@ -47,7 +51,11 @@ export const ConversationSchema = z.object({
     cancel: z.array(Text),
     restart: z.array(Text),
     details: z.array(Text),
+    human: z.array(Text),
+    erase: z.array(Text),
   }),
+  /** Commands said within a sentence (« je voudrais parler à un conseiller svp »): patterns of the folded message. */
+  command_patterns: z.object({ human: z.array(Text), erase: z.array(Text) }),
   prompts: z.object({
     training_finished: Text,
     training_finished_choices: z.tuple([Text, Text]),

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ConversationState, MemoryStorage, type Storage } from 'botbuilder-core';
 import { AcademyDirectory } from '../knowledge/academies.ts';
-import { Answerer } from '../knowledge/answers.ts';
+import { Answerer, type Contact } from '../knowledge/answers.ts';
 import { loadConversation } from '../knowledge/conversation.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
@@ -14,6 +14,10 @@ import { Router } from '../dialogs/router.ts';
 export interface AssistantOptions {
   knowledgeFile?: string;
   links?: Record<string, string | undefined>;
+  /** The training centre's contact, for learners who ask for a person (CONTACT_*). */
+  contact?: Contact;
+  /** Said in the welcome: how long transcripts are kept (TRANSCRIPT_RETENTION_DAYS). */
+  retentionDays?: number;
   clock?: () => Date;
   /** Conversation state storage; MemoryStorage by default (persistence comes with a later engine). */
   storage?: Storage;
@@ -39,7 +43,7 @@ export function createAssistant(options: AssistantOptions = {}): Assistant {
   const conversation = loadConversation(join(KNOWLEDGE_DIR, 'conversation.fr.yaml'));
   const understander = options.understander ?? loadUnderstander({ gazetteer: academies.gazetteer() });
   const clock = options.clock ?? (() => new Date());
-  const answerer = new Answerer(kb, conversation, academies, options.links ?? {});
+  const answerer = new Answerer(kb, conversation, academies, options.links ?? {}, options.contact ?? {}, options.retentionDays);
   const router = new Router(understander, answerer);
   const acceptors = new Acceptors(understander, conversation, clock);
   const conversationState = new ConversationState(options.storage ?? new MemoryStorage());

@@ -12,6 +12,8 @@ async function main(): Promise<void> {
   const assistant = createAssistant({
     ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
     links: config.links,
+    contact: config.contact,
+    retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     clock: clockFrom(config),
   });
   const adapter = new ConsoleAdapter((line) => process.stdout.write(`${line}\n`));

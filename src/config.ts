@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import type { Contact } from '../knowledge/answers.ts';
 
 /**
  * Configuration from the environment (and `.env` when present), validated once at start.
@@ -19,6 +20,10 @@ export const ConfigSchema = z
     KNOWLEDGE_FILE: z.string().optional(),
     LINK_REGISTRATION_URL: optionalUrl,
     LINK_CYCLADES_TUTORIAL_URL: optionalUrl,
+    // How a learner reaches a person at the training centre (« je veux parler à un conseiller »).
+    CONTACT_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), z.email({ message: 'an e-mail address' }).optional()),
+    CONTACT_PHONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\+?[0-9][0-9 .()-]{5,24}$/, 'a phone number such as 01 23 45 67 89').optional()),
+    CONTACT_URL: optionalUrl,
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     /** How long a reply POST to the channel's connector may take before it is abandoned. */
     REPLY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
@@ -44,7 +49,7 @@ export const ConfigSchema = z
     }
   });
 
-export type Config = z.infer<typeof ConfigSchema> & { host: string; localMode: boolean; links: Record<string, string | undefined> };
+export type Config = z.infer<typeof ConfigSchema> & { host: string; localMode: boolean; links: Record<string, string | undefined>; contact: Contact };
 
 export class ConfigError extends Error {}
 
@@ -62,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Local mode listens on loopback only; a registered bot must be reachable by Azure Bot Service.
     host: c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
     links: { LINK_REGISTRATION_URL: c.LINK_REGISTRATION_URL, LINK_CYCLADES_TUTORIAL_URL: c.LINK_CYCLADES_TUTORIAL_URL },
+    contact: { ...(c.CONTACT_EMAIL ? { email: c.CONTACT_EMAIL } : {}), ...(c.CONTACT_PHONE ? { phone: c.CONTACT_PHONE } : {}), ...(c.CONTACT_URL ? { url: c.CONTACT_URL } : {}) },
   };
 }
 

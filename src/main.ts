@@ -21,6 +21,8 @@ async function main(): Promise<void> {
   const assistant = createAssistant({
     ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
     links: config.links,
+    contact: config.contact,
+    retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     clock: clockFrom(config),
   });
   const adapter = createAdapter(config, assistant, logger);

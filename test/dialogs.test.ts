@@ -222,6 +222,55 @@ describe('links', () => {
   });
 });
 
+describe('a way to a person', () => {
+  it.each(['je veux parler à un humain', 'comment contacter mon formateur ?', "je peux parler avec un conseiller pour l'examen ?", 'contact'])('« %s » → the training centre, never an address of its own', async (text) => {
+    const r = await new Conversation().say(text);
+    expect(r).toHaveLength(1);
+    expect(folded(r[0]!.text!)).toContain('votre organisme de formation');
+    expect(r[0]!.text!).not.toMatch(/@|https?:|\d{2} \d{2} \d{2}/);
+    expect(r[0]!.text!).not.toMatch(FACTS);
+  });
+
+  it('gives the configured e-mail, phone and page', async () => {
+    const c = new Conversation(testAssistant({ contact: { email: 'examens@centre.example', phone: '01 23 45 67 89', url: 'https://centre.example/contact' } }));
+    const r = await c.say('je voudrais parler à une personne svp');
+    expect(visible(r[0]!)).toContain('examens@centre.example');
+    expect(visible(r[0]!)).toContain('01 23 45 67 89');
+    expect(visible(r[0]!)).toContain('|https://centre.example/contact>');
+  });
+
+  it('is offered by the fallback', async () => {
+    const r = await new Conversation().say('blablabla xyz');
+    expect(folded(r[0]!.text!)).toContain('parler a une personne');
+  });
+
+  it('does not leave a guided dialog: its question comes back', async () => {
+    const c = new Conversation();
+    await c.say("je veux m'inscrire à l'examen");
+    const r = await c.say('je veux parler à un conseiller');
+    expect(folded(r.map((a) => a.text).join(' '))).toContain('votre organisme de formation');
+    expect(folded(r[r.length - 1]!.text!)).toContain('termine votre formation');
+  });
+});
+
+describe('« supprimer mes données »', () => {
+  it('confirms, and forgets what the conversation remembered (a follow-up no longer has a subject)', async () => {
+    const c = new Conversation();
+    await c.say("j'ai eu 12 en juin 2025");
+    const r = await c.say('supprimer mes données');
+    expect(folded(r[0]!.text!)).toContain('efface');
+    const after = await c.say("c'est valable jusqu'à quand ?");
+    expect(after[0]!.text!).not.toContain('2030');
+  });
+
+  it('and the welcome says how long messages are kept and how to erase them', async () => {
+    const c = new Conversation(testAssistant({ retentionDays: 90 }));
+    const w = await c.join();
+    expect(folded(w[0]!.text!)).toContain('conserves 90 jours');
+    expect(folded(w[0]!.text!)).toContain('supprimer mes donnees');
+  });
+});
+
 describe('robustness', () => {
   it('a turn that throws gets an apology and a clean state', async () => {
     const { TestAdapter } = await import('botbuilder-core');

@@ -132,7 +132,7 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'je pourrais passer les autres blocs en même temps ?',
     'est-ce que le bloc 2 a lieu en juin lui aussi ?',
     "c'est quoi les modules de la formation ?",
-    'vous avez les coordonnées de la formatrice ?',
+    'qui sont les formateurs qui animent les modules ?',
     // The sentence before says what a short « est-ce possible ? » or « doit-il les prévenir ? » asks.
     "Mon collègue voudrait passer la VAE à la place. C'est possible avec cette formation ?",
     "Je touche le chômage via Pôle emploi. Dois-je les informer de la date de l'épreuve ?",

@@ -122,6 +122,22 @@ describe('retention and erasure', () => {
     store.close();
   });
 
+  it('« supprimer mes données » in the chat erases that learner\'s activities, the request and its confirmation included', async () => {
+    const { store } = tempDb();
+    const adapter = setup('webchat', store);
+    const other = setup('emulator', store);
+    await other.send("combien dure l'épreuve ?").startTest();
+    await adapter.send("combien dure l'épreuve ?").startTest();
+    adapter.activeQueue.splice(0);
+    await adapter.send('je voudrais que vous effaciez toutes mes données svp').startTest();
+    expect(adapter.activeQueue.map((a) => a.text).join(' ')).toMatch(/effacés/);
+    const users = store.conversations().map((c) => store.activities(c.conversationId)).flat().map((e) => e.userId);
+    expect(users.length).toBeGreaterThan(0);
+    // Only the other learner's conversation is left.
+    expect(new Set(users)).toEqual(new Set([pseudonymize('user-emulator', KEY)]));
+    store.close();
+  });
+
   it('leaves no trace of an erased learner in any table (a new table must be covered too)', async () => {
     const { file, store } = tempDb();
     store.record([{ conversationId: 'c1', channelId: 'emulator', userId: 'u_gone', direction: 'in', type: 'message', text: 'ma question sur le CPF', at: new Date('2026-11-20'), activity: { text: 'ma question sur le CPF' } }]);

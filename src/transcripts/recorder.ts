@@ -1,6 +1,7 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
 import { feedbackOf } from '../../dialogs/router.ts';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
+import { ERASE_LEARNER_DATA } from '../../dialogs/services.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
@@ -127,9 +128,23 @@ export class TranscriptRecorder implements Middleware {
     });
     try {
       await next();
+      // « supprimer mes données »: everything this learner said and was told goes, this turn included.
+      if (context.turnState.get(ERASE_LEARNER_DATA)) this.erase(pseudo);
     } catch (err) {
       const e = err as Error;
       this.write([{ ...entry({ type: 'error', text: '' }, 'out'), error: `${e.name}: ${redact(e.message)}` }]);
+      throw err;
+    }
+  }
+
+  /** Erases a learner's activities, and those still waiting to be written. */
+  private erase(pseudo: string): void {
+    this.pending = this.pending.filter((e) => e.userId !== pseudo);
+    try {
+      const erased = this.store.eraseUser(pseudo);
+      this.o.logger.info({ erased }, 'learner asked to erase their data');
+    } catch (err) {
+      this.o.logger.error({ err }, 'erasure requested by a learner failed');
       throw err;
     }
   }

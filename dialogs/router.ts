@@ -226,7 +226,23 @@ export class Router {
    * résultats comment ? par courrier ? » are one uncovered question each.
    */
   private uncoveredByClause(reading: Reading): (UncoveredTopic | null)[] {
-    const coverage = reading.frames.map((f) => this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects, (intent) => this.matchingClaims(this.answerer.kb.entryForIntent(intent), f).length > 0));
+    const settled = new Set<number>();
+    const coverage = reading.frames.map((f, i) => {
+      const topic = this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects);
+      // « c'est bien le bloc 3 qu'on valide ? », « l'exam dure 4h comme les autres épreuves du BTS »: a
+      // closed question or a claim that the sheet contradicts is answered (« Non : … »), though it names
+      // something the sheet does not cover — by the question's own intent first, then the topic's others.
+      if (!topic?.settledBy || !(f.cues.yesNo || f.cues.choice || f.cues.claim)) return topic;
+      const candidates = [...topic.settledBy].sort((x, y) => Number(y === f.intent) - Number(x === f.intent));
+      // Only a contradiction settles it: a « oui » would confirm what the sheet does not say.
+      const settler = candidates.find((intent) => this.matchingClaims(this.answerer.kb.entryForIntent(intent), f).some((c) => c.answer === 'non'));
+      // …and only when nothing else the sheet does not cover is asked (« le BTS entier par la VAE ? »).
+      if (!settler || this.answerer.kb.coverage.uncovered(f.literal, f.intent, true, f.cues.subjects, new Set([topic.id]))) return topic;
+      f.intent = settler;
+      f.status = 'answered';
+      settled.add(i);
+      return null;
+    });
     // « j'habite en Belgique, je dépends de quelle académie ? »: a situation the sheet does not cover
     // leaves every question of the message unanswered.
     const condition = coverage.find((c) => c?.condition);
@@ -248,9 +264,9 @@ export class Router {
       // « c'est quoi le code ? » after « il est au RNCP ? » asks nothing of its own: it continues.
       const asksSomething = [...frame.cues.asks].some((x) => x !== 'quoi');
       const takesUpSubject = wholeClause && frame.status === 'answered' && ((reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext && asksSomething) || preciseAsk);
-      if (!takesUpSubject) coverage[i] ??= coverage[i - 1]!;
+      if (!takesUpSubject && !settled.has(i)) coverage[i] ??= coverage[i - 1]!;
       // A tag that asks nothing itself (« par courrier, par mail ? ») says what the previous clause asked.
-      if (cues.asks.size === 0 && !cues.yesNo && !this.understander.asksOpenly(frame.normal)) coverage[i - 1] ??= coverage[i]!;
+      if (cues.asks.size === 0 && !cues.yesNo && !this.understander.asksOpenly(frame.normal) && !settled.has(i - 1)) coverage[i - 1] ??= coverage[i]!;
     }
     return coverage;
   }

@@ -18,11 +18,13 @@ const CoverageSchema = z.object({
     /** Yes/no questions of these intents name the topic to check what the sheet says (« c'est le bloc 3 ? »). */
     except_intents: z.array(z.string()).default([]),
     /**
-     * The same, only when a claim of the intent's entry settles the question (« je suis obligé de passer
-     * les autres épreuves du BTS ? » → « Non »); otherwise the topic stays uncovered (« je peux passer les
-     * autres blocs aussi ? »).
+     * Intents whose entry may settle a closed question (yes/no, choice, or a claim) that names the topic:
+     * when a claim of one of these entries matches (« je suis obligé de passer les autres épreuves du
+     * BTS ? », « c'est bien le bloc 3 qu'on valide ? », « l'examen dure 4h comme les autres épreuves ? »),
+     * that entry answers (« Non : … »); otherwise the topic stays uncovered (« je peux passer les autres
+     * blocs aussi ? »). The router checks the claims (see Router.settle).
      */
-    except_if_settled: z.array(z.string()).default([]),
+    settled_by: z.array(z.string()).default([]),
     /** Questions about these subjects may mention the topic in passing (validity « si je fais les autres blocs »). */
     never_with: z.array(z.string()).default([]),
     /**
@@ -36,6 +38,8 @@ const CoverageSchema = z.object({
 
 export interface UncoveredTopic {
   id: string;
+  /** Intents whose claims may settle a closed question naming this topic (see `settled_by`). */
+  settledBy?: string[];
   /** Completes « La fiche de sanction ne précise pas … ». */
   about: string;
   /** Who to ask, in the assistant's words. */
@@ -45,7 +49,7 @@ export interface UncoveredTopic {
 }
 
 export class Coverage {
-  private constructor(private readonly topics: (UncoveredTopic & { patterns: RegExp[]; except: string[]; exceptIfSettled: string[]; never: string[] })[]) {}
+  private constructor(private readonly topics: (UncoveredTopic & { patterns: RegExp[]; except: string[]; settledBy: string[]; never: string[] })[]) {}
 
   static empty(): Coverage {
     return new Coverage([]);
@@ -71,20 +75,17 @@ export class Coverage {
           throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`);
         }
       });
-      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, exceptIfSettled: t.except_if_settled, never: t.never_with, ...(t.condition ? { condition: true } : {}) };
+      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, settledBy: t.settled_by, never: t.never_with, ...(t.condition ? { condition: true } : {}) };
     }));
   }
 
-  /**
-   * The topic the sheet does not cover that a question (normalised words) is about, if any.
-   * `settled` says whether a claim of the intent's entry settles the question (see except_if_settled).
-   */
-  uncovered(normal: string, intent?: string | null, closed = false, subjects: ReadonlySet<string> = new Set(), settled: (intent: string) => boolean = () => false): UncoveredTopic | null {
+  /** The topic the sheet does not cover that a question (normalised words) is about, if any. */
+  uncovered(normal: string, intent?: string | null, closed = false, subjects: ReadonlySet<string> = new Set(), skip: ReadonlySet<string> = new Set()): UncoveredTopic | null {
     for (const t of this.topics) {
+      if (skip.has(t.id)) continue;
       if (closed && intent && t.except.includes(intent)) continue;
-      if (closed && intent && t.exceptIfSettled.includes(intent) && settled(intent)) continue;
       if (t.never.some((s) => subjects.has(s))) continue;
-      if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask, ...(t.condition ? { condition: true } : {}) };
+      if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask, ...(t.settledBy.length > 0 ? { settledBy: t.settledBy } : {}), ...(t.condition ? { condition: true } : {}) };
     }
     return null;
   }

@@ -142,6 +142,10 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     "est-ce que ma note sera indiquée sur l'attestation ?",
     "je n'ai pas le bac, je peux quand même m'inscrire ?",
     "comment savoir si mon inscription est bien enregistrée ?",
+    // Another bloc taken as well, or the whole BTS by another way: not settled by what the sheet says of bloc 4.
+    'je peux préparer le bloc 1 en même temps ?',
+    'on peut avoir le BTS entier par la VAE ?',
+    'y a une session de rattrapage en septembre ?',
     "l'attestation de réussite en pdf du centre elle expire un jour",
     "ce BTS c'est quel niveau, bac+2 c'est bien ça",
     'le bloc est reconnu en Espagne ou seulement en France ?',
@@ -233,6 +237,12 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["les stagiaires en visio peuvent s'inscrire comme ceux en présentiel ?", 'Oui'],
     // A requirement the sheet contradicts, even when it names the other epreuves (a topic it does not cover).
     ["je vais devoir passer les autres épreuves du BTS moi aussi ?", 'Non'],
+    // A claim the sheet contradicts, though it names something the sheet does not cover (another bloc, the
+    // whole BTS, the other epreuves): settled by the entry whose claim it contradicts.
+    ["c'est bien le bloc 2 qu'on prépare avec cette formation ?", 'Non'],
+    ['si je réussis ce bloc, du coup j’ai le BTS en entier ?', 'Non'],
+    ["l'épreuve dure 3 heures comme celles des autres blocs ?", 'Non'],
+    ["il faut aussi que je passe l'épreuve d'anglais ?", 'Non'],
     // Another BTS in place of this one: the sheet says which one the training prepares.
     ["Mon collègue voudrait préparer le BTS GPME à la place. C'est possible avec cette formation ?", 'Non'],
   ])('« %s » → %s', async (text, word) => {

@@ -106,6 +106,8 @@ describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
     expect(body.token).toBe('azure-token');
     expect(seen[0]!.auth).toBe('Bearer secret-never-in-browser');
     expect(seen[0]!.body!.user.id).toBe(body.userId);
+    // Azure binds the user id into the token only with the "dl_" prefix (enhanced authentication).
+    expect(body.userId).toMatch(/^dl_[0-9a-f-]{36}$/);
     const html = await (await fetch(`${bot.url}/`)).text();
     const js = await (await fetch(`${bot.url}/webchat/app.js`)).text();
     expect(html + js).not.toContain('secret-never-in-browser');

@@ -55,6 +55,31 @@ describe('Microsoft Teams', () => {
     expect(all(result)).toContain('au moins 10');
   });
 
+  it('greets a team once when the bot is added, never when a user joins the team (point 2)', async () => {
+    const t = teams('channel');
+    const team = { tenant: { id: 'tenant-1' }, team: { id: '19:general@thread.tacv2', name: 'BTS MCO' }, eventType: 'teamMemberAdded' };
+    const userJoins = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '29:new-member', name: 'Nouveau' }], channelData: team });
+    expect(userJoins).toHaveLength(0);
+    const botAdded = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:assistant', name: 'Assistant BTS' }], channelData: team });
+    expect(botAdded).toHaveLength(1);
+    expect(all(botAdded)).toContain('assistant');
+    const anotherJoins = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '29:other', name: 'Autre' }], channelData: team });
+    expect(anotherJoins).toHaveLength(0);
+  });
+
+  it('greets again after a re-install: add, remove, add (point 4)', async () => {
+    const t = teams('personal');
+    const bot = [{ id: '28:assistant', name: 'Assistant BTS' }];
+    expect(await t.send({ type: 'installationUpdate', action: 'add' })).toHaveLength(1);
+    expect(await t.send({ type: 'conversationUpdate', membersAdded: bot })).toHaveLength(0);
+    expect(await t.send({ type: 'installationUpdate', action: 'remove' })).toHaveLength(0);
+    expect(await t.send({ type: 'conversationUpdate', membersRemoved: bot })).toHaveLength(0);
+    const again = await t.send({ type: 'conversationUpdate', membersAdded: bot });
+    expect(again).toHaveLength(1);
+    expect(all(again)).toContain('assistant');
+    expect(await t.send({ type: 'installationUpdate', action: 'add' })).toHaveLength(0);
+  });
+
   it('welcomes once on install, even when membersAdded follows', async () => {
     const t = teams('personal');
     const installed = await t.send({ type: 'installationUpdate', action: 'add' });

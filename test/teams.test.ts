@@ -11,11 +11,13 @@ function teams(kind: Kind = 'personal') {
     channelId: 'msteams',
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
     conversation: { id: `a:teams-${kind}-${Math.random()}`, conversationType: kind, tenantId: 'tenant-1', isGroup: kind !== 'personal' },
-    from: { id: '29:learner', name: 'Apprenant', aadObjectId: '00000000-0000-0000-0000-00000000000a' },
     recipient: { id: '28:assistant', name: 'Assistant BTS' },
   } as never);
+  // The template's fields win over the activity's (TestAdapter), so the sender is set here: another
+  // member of a group chat may speak.
+  const learner = { id: '29:learner', name: 'Apprenant', aadObjectId: '00000000-0000-0000-0000-00000000000a' };
   const send = async (partial: Partial<Activity>) => {
-    await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, ...partial } as Activity);
+    await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, from: learner, ...partial } as Activity);
     return adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
   };
   const mention = (text: string) => send({
@@ -78,6 +80,37 @@ describe('Microsoft Teams', () => {
     expect(again).toHaveLength(1);
     expect(all(again)).toContain('assistant');
     expect(await t.send({ type: 'installationUpdate', action: 'add' })).toHaveLength(0);
+  });
+
+  it('in a group chat, a guided dialog belongs to whoever started it; others are answered on their own (point 6)', async () => {
+    const t = teams('groupChat');
+    const bob = { id: '29:bob', name: 'Bob', aadObjectId: '00000000-0000-0000-0000-00000000000b' };
+    expect(all(await t.mention("je veux m'inscrire"))).toContain('avez-vous termine votre formation');
+    // Bob's « Pas encore » does not answer the question asked to the learner who opened the dialog.
+    const fromBob = await t.send({ type: 'message', text: 'Pas encore', from: bob });
+    expect(all(fromBob)).not.toContain('quand se termine-t-elle');
+    const bobAsks = await t.send({ type: 'message', text: "combien dure l'épreuve ?", from: bob });
+    expect(all(bobAsks)).toContain('2 h 30');
+    expect(all(bobAsks)).not.toContain('avez-vous termine'); // no reprompt of someone else's dialog
+    expect(all(await t.say('Pas encore'))).toContain('quand se termine-t-elle');
+  });
+
+  it('decodes HTML entities and strips Teams HTML before understanding (point 5)', async () => {
+    const plain = all(await teams('personal').say("combien coûte l'examen ?"));
+    expect(plain).toContain('5,00');
+    for (const kind of ['personal', 'groupChat', 'channel'] as const) {
+      const nbsp = await teams(kind).send({
+        type: 'message', text: "<at>Assistant BTS</at>&nbsp;combien coûte l'examen ?",
+        entities: [{ type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' }],
+      });
+      expect(all(nbsp), kind).toBe(plain);
+    }
+    expect(all(await teams('personal').say('c&#39;est quand l&#39;exam ?'))).toBe(all(await teams('personal').say("c'est quand l'exam ?")));
+    const html = await teams('channel').send({
+      type: 'message', text: '<div><div><at>Assistant BTS</at>&nbsp;<span>combien co&ucirc;te l&#x27;examen&nbsp;?</span></div></div>',
+      entities: [{ type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' }],
+    });
+    expect(all(html)).toBe(plain);
   });
 
   it('welcomes once on install, even when membersAdded follows', async () => {

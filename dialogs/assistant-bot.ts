@@ -4,6 +4,7 @@ import { learnerText } from './channel-input.ts';
 import { adaptForChannel } from './channel-output.ts';
 import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
+import { withReplyTrace } from './reply-trace.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
 import { welcomeEvent, welcomeKey, type WelcomeClaims } from './welcome.ts';
 
@@ -87,9 +88,10 @@ export class AssistantBot extends ActivityHandler {
     context.onSendActivities(async (ctx, activities, next) => {
       // Which dialog and step said it, for transcripts ("registration › step 2 › prompt-place").
       const where = dialogPath(await this.dialogState.get(ctx));
+      // It goes with the reply trace, which stays in the server (see reply-trace.ts).
       activities.splice(0, activities.length, ...activities.map((a) => {
         const adapted = adaptForChannel(ctx.activity.channelId, a);
-        return where ? { ...adapted, channelData: { ...(adapted.channelData ?? {}), dialog: where } } : adapted;
+        return where ? withReplyTrace(adapted, { dialog: where }) : adapted;
       }));
       return next();
     });

@@ -62,6 +62,8 @@ describe('recorded Teams shapes replayed against /api/messages', () => {
       const sent = connector.received.filter((r) => conversations.has(r.conversationId)).map((r) => r.activity);
       const welcomes = sent.filter((a) => a.type === 'message' && WELCOME.test(String(a.text)));
       expect(welcomes, fixture.about).toHaveLength(fixture.installs);
+      // Nothing internal leaves the server: how a message was understood stays in the transcripts.
+      expect(sent.filter((a) => { const cd = (a.channelData ?? {}) as Record<string, unknown>; return 'answer' in cd || 'dialog' in cd; })).toEqual([]);
       // No apology for a failed turn, and the server logged no error.
       expect(sent.filter((a) => /problème technique/i.test(String(a.text)))).toEqual([]);
       expect(bot.output()).not.toMatch(/turn failed|request failed/);

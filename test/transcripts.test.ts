@@ -234,3 +234,64 @@ describe('what is stored: redacted, without damage, and only the bot\'s own trac
     store.close();
   });
 });
+
+describe('what leaves the server, and what the store keeps of it (points 7 and 9)', () => {
+  it('replies carry no internal data; how each was understood reaches the store only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bot-data-'));
+    const file = join(dir, 'transcripts.sqlite');
+    const connector = new StandInConnector();
+    await connector.start();
+    const bot = await startBot({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY, ASSISTANT_TODAY: '2026-11-26' });
+    try {
+      for (const [i, text] of ["combien dure l'épreuve ?", "je veux m'inscrire", 'Pas encore'].entries()) {
+        const activity = {
+          type: 'message', channelId: 'msteams', serviceUrl: connector.url, id: `m${i}`, from: { id: '29:learner-out' },
+          recipient: { id: '28:bot' }, conversation: { id: 'a:leaves-the-server', conversationType: 'personal', tenantId: 't-1' }, text,
+          channelData: { tenant: { id: 't-1' } },
+        };
+        const r = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+        expect(r.status).toBeLessThan(300);
+      }
+    } finally {
+      await bot.stop();
+      await connector.stop();
+    }
+    const sent = connector.messagesFor('a:leaves-the-server');
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    for (const a of sent) {
+      const channelData = (a.channelData ?? {}) as Record<string, unknown>;
+      expect(channelData.answer).toBeUndefined();
+      expect(channelData.dialog).toBeUndefined();
+      expect(JSON.stringify(a)).not.toMatch(/"(intent|confidence|entryId|dialog)"/);
+    }
+    const store = new SqliteTranscriptStore(file);
+    const [c] = store.conversations();
+    const out = store.activities(c!.conversationId).filter((e) => e.direction === 'out');
+    expect(out[0]).toMatchObject({ intent: 'duree_epreuve', status: 'answered', entryId: 'exam-duration' });
+    expect(out.slice(1).map((e) => e.dialog)).toEqual([expect.stringMatching(/^registration › /), expect.stringMatching(/^registration › registration-steps#2/)]);
+    store.close();
+  });
+
+  it('records answers to follow-up buttons and « Plus de détails » with how they were understood', async () => {
+    const { store } = tempDb();
+    const assistant = testAssistant();
+    const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
+      channelId: 'emulator', conversation: { id: 'buttons-1' }, from: { id: 'learner-b' }, recipient: { id: 'bot' },
+    } as never);
+    adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
+    await adapter.processActivity({ type: 'message', text: 'combien coute l inscription' } as never);
+    const first = adapter.activeQueue.splice(0).find((a) => a.type === 'message')!;
+    // A follow-up button: it sends an entry's question as its label.
+    const followUp = first.suggestedActions!.actions.map((a) => String(a.value)).find((v) => assistant.answerer.kb.entryByQuestion(v))!;
+    expect(followUp).toBeDefined();
+    await adapter.processActivity({ type: 'message', text: followUp } as never);
+    await adapter.processActivity({ type: 'message', text: 'Plus de détails' } as never);
+    const out = store.activities('buttons-1').filter((e) => e.direction === 'out');
+    expect(out).toHaveLength(3);
+    const clicked = assistant.answerer.kb.entryByQuestion(followUp)!;
+    expect(out[1]).toMatchObject({ intent: clicked.intents[0], status: 'answered', entryId: clicked.id, confidence: 1 });
+    expect(out[2]).toMatchObject({ intent: clicked.intents[0], status: 'answered', entryId: clicked.id });
+    expect(store.statistics(new Date(0)).answered).toBe(3);
+    store.close();
+  });
+});

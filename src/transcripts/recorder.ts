@@ -1,6 +1,7 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
 import { feedbackOf } from '../../dialogs/router.ts';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
+import { replyTraceOf, type ReplyTrace } from '../../dialogs/reply-trace.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
@@ -95,9 +96,9 @@ export class TranscriptRecorder implements Middleware {
       const a = direction === 'in' && typeof original.text === 'string' && original.text.length > MAX_MESSAGE_CHARS
         ? { ...original, text: `${original.text.slice(0, MAX_MESSAGE_CHARS)} […]` }
         : original;
-      const channelData = (a.channelData ?? {}) as Record<string, unknown>;
-      // The understanding trace is the bot's own: a learner's activity claiming one is not believed.
-      const trace = (direction === 'out' ? channelData.answer ?? {} : {}) as Record<string, unknown>;
+      // The understanding trace is the bot's own, handed over inside the server (a learner's activity
+      // claiming one in channelData is not believed).
+      const trace: ReplyTrace = (direction === 'out' ? replyTraceOf(a) : undefined) ?? {};
       return {
         ...base,
         direction,
@@ -106,9 +107,9 @@ export class TranscriptRecorder implements Middleware {
         at: this.o.clock?.() ?? new Date(),
         ...(typeof trace.intent === 'string' ? { intent: trace.intent } : {}),
         ...(typeof trace.confidence === 'number' ? { confidence: trace.confidence } : {}),
-        ...(typeof trace.status === 'string' ? { status: trace.status } : typeof trace.kind === 'string' && trace.kind === 'fallback' ? { status: 'fallback' } : {}),
+        ...(typeof trace.status === 'string' ? { status: trace.status } : trace.kind === 'fallback' ? { status: 'fallback' } : {}),
         ...(typeof trace.entryId === 'string' ? { entryId: trace.entryId } : {}),
-        ...(direction === 'out' && typeof channelData.dialog === 'string' ? { dialog: channelData.dialog } : {}),
+        ...(typeof trace.dialog === 'string' ? { dialog: trace.dialog } : {}),
         // Feedback is the learner's click, recorded once on their message (a reprompt must not count twice).
         ...(direction === 'in' && feedbackOf(a.text ?? '') ? { feedback: feedbackOf(a.text ?? '')! } : {}),
         activity: scrub(a, ids) as Record<string, unknown>,

@@ -41,8 +41,22 @@ function learnerId(activity: Partial<Activity>, direction: 'in' | 'out'): string
 const STRUCTURAL = new Set([
   'id', 'replyToId', 'type', 'channelId', 'serviceUrl', 'timestamp', 'localTimestamp', 'localTimezone',
   'locale', 'textFormat', 'inputHint', 'role', 'conversationType', 'contentType', 'attachmentLayout',
-  'clientActivityID', 'clientTimestamp', 'action', 'importance', 'deliveryMode', 'callerId',
+  'clientActivityID', 'clientTimestamp', 'action', 'importance', 'deliveryMode', 'callerId', 'expiration',
 ]);
+
+/**
+ * The times as the channel wrote them: botbuilder turns `timestamp`, `localTimestamp` and `expiration`
+ * into Dates and keeps the strings under `raw…` — a Date loses the learner's UTC offset, and the raw
+ * copies would be stored as free text.
+ */
+function channelTimes(activity: Partial<Activity>): Partial<Activity> {
+  const { rawTimestamp, rawLocalTimestamp, rawExpiration, ...rest } = activity as Partial<Activity> & Record<'rawTimestamp' | 'rawLocalTimestamp' | 'rawExpiration', unknown>;
+  const out: Record<string, unknown> = { ...rest };
+  if (typeof rawTimestamp === 'string') out.timestamp = rawTimestamp;
+  if (typeof rawLocalTimestamp === 'string') out.localTimestamp = rawLocalTimestamp;
+  if (typeof rawExpiration === 'string') out.expiration = rawExpiration;
+  return out as Partial<Activity>;
+}
 const MAX_FIELD_CHARS = 256;
 
 /**
@@ -62,7 +76,9 @@ function scrub(value: unknown, ids: Map<string, string>, key = '', depth = 0): u
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'name' && ids.size > 0) continue; // display names are personal data too
+      // Display names (from, recipient, members, mentions, teams, files) are personal data too; the
+      // activity's own `name` says which event or invoke it is ("webchat/join", "adaptiveCard/action").
+      if (k === 'name' && ids.size > 0 && depth > 0) continue;
       if (k === 'aadObjectId') continue;
       out[k] = scrub(v, ids, k, depth + 1);
     }
@@ -112,7 +128,7 @@ export class TranscriptRecorder implements Middleware {
         ...(typeof trace.dialog === 'string' ? { dialog: trace.dialog } : {}),
         // Feedback is the learner's click, recorded once on their message (a reprompt must not count twice).
         ...(direction === 'in' && feedbackOf(a.text ?? '') ? { feedback: feedbackOf(a.text ?? '')! } : {}),
-        activity: scrub(a, ids) as Record<string, unknown>,
+        activity: scrub(channelTimes(a), ids) as Record<string, unknown>,
       };
     };
 

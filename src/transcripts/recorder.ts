@@ -43,6 +43,7 @@ const STRUCTURAL = new Set([
   'locale', 'textFormat', 'inputHint', 'role', 'conversationType', 'contentType', 'attachmentLayout',
   'clientActivityID', 'clientTimestamp', 'action', 'importance', 'deliveryMode', 'callerId', 'expiration',
 ]);
+const MAX_FIELD_CHARS = 256;
 
 /**
  * The times as the channel wrote them: botbuilder turns `timestamp`, `localTimestamp` and `expiration`
@@ -57,7 +58,6 @@ function channelTimes(activity: Partial<Activity>): Partial<Activity> {
   if (typeof rawExpiration === 'string') out.expiration = rawExpiration;
   return out as Partial<Activity>;
 }
-const MAX_FIELD_CHARS = 256;
 
 /**
  * A deep copy of an activity for storage: the learner's ids pseudonymised, free text redacted (and

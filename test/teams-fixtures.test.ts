@@ -10,11 +10,13 @@ import { StandInConnector, startBot, type RunningBot } from './server-process.ts
  * fixtures/teams/, replayed against the real server: activities of one step are posted together, as
  * Teams sends an install's two events within 100 ms.
  */
-interface Fixture { about: string; installs: number; steps: Record<string, unknown>[][] }
+/** `unreadMessages`: replies that say the message was not understood (an image sent without text). */
+interface Fixture { about: string; installs: number; unreadMessages: number; steps: Record<string, unknown>[][] }
 
 const DIR = join(import.meta.dirname, 'fixtures', 'teams');
 const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const WELCOME = /^Bonjour ! Je suis l'assistant/;
+const NOT_UNDERSTOOD = /^Je ne suis pas sûr d'avoir compris|^Je veux être sûr de bien vous répondre/;
 
 let bot: RunningBot;
 const connector = new StandInConnector();
@@ -62,6 +64,8 @@ describe('recorded Teams shapes replayed against /api/messages', () => {
       const sent = connector.received.filter((r) => conversations.has(r.conversationId)).map((r) => r.activity);
       const welcomes = sent.filter((a) => a.type === 'message' && WELCOME.test(String(a.text)));
       expect(welcomes, fixture.about).toHaveLength(fixture.installs);
+      // Mentions, &nbsp; and &#39; do not get in the way of understanding.
+      expect(sent.filter((a) => a.type === 'message' && NOT_UNDERSTOOD.test(String(a.text))), fixture.about).toHaveLength(fixture.unreadMessages);
       // Nothing internal leaves the server: how a message was understood stays in the transcripts.
       expect(sent.filter((a) => { const cd = (a.channelData ?? {}) as Record<string, unknown>; return 'answer' in cd || 'dialog' in cd; })).toEqual([]);
       // No apology for a failed turn, and the server logged no error.

@@ -20,6 +20,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const welcomes = new SqliteWelcomeClaims(config.STATE_FILE);
+  // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
+  const forgetOldWelcomes = () => welcomes.forgetBefore(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000));
+  forgetOldWelcomes();
+  setInterval(forgetOldWelcomes, 86_400_000).unref();
   const assistant = createAssistant({
     ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
     links: config.links,

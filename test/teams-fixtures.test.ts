@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
+import { SqliteWelcomeClaims } from '../src/storage/welcome-claims.ts';
 
 /**
  * Teams traffic as its documentation shows it (conversationUpdate / installationUpdate, mentions, card
@@ -101,6 +102,31 @@ describe('the welcome is claimed once, atomically, on persisted state', () => {
       expect(welcomesIn(web), web).toHaveLength(1);
       expect(welcomesIn(teams), teams).toHaveLength(1);
     }
+  });
+});
+
+describe('welcome claims in SQLite', () => {
+  it('one claim per conversation across two handles on the file, again after a release, forgotten past retention', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bot-state-')), 'state.sqlite');
+    let now = new Date('2026-01-01T00:00:00Z');
+    const a = new SqliteWelcomeClaims(file, () => now);
+    const b = new SqliteWelcomeClaims(file, () => now);
+    try {
+      expect([a.claim('msteams/a:1'), b.claim('msteams/a:1'), a.claim('msteams/a:1')]).toEqual([true, false, false]);
+      b.release('msteams/a:1');
+      expect([b.claim('msteams/a:1'), a.claim('msteams/a:1')]).toEqual([true, false]);
+      now = new Date('2026-06-01T00:00:00Z');
+      expect(a.claim('webchat/recent')).toBe(true);
+      expect(a.forgetBefore(new Date('2026-03-01T00:00:00Z'))).toBe(1);
+      expect([a.claim('msteams/a:1'), a.claim('webchat/recent')]).toEqual([true, false]);
+    } finally {
+      a.close();
+      b.close();
+    }
+    // Conversation ids are not kept in clear.
+    const bytes = [file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
+    expect(bytes).toContain('welcomes');
+    expect(bytes).not.toContain('msteams/a:1');
   });
 });
 

@@ -13,14 +13,22 @@ export class SqliteWelcomeClaims implements WelcomeClaims {
   private readonly insert: Database.Statement;
   private readonly remove: Database.Statement;
 
-  constructor(file: string) {
-    this.db = openSqlite(file, 'CREATE TABLE IF NOT EXISTS welcomes (key TEXT PRIMARY KEY, at TEXT NOT NULL)');
+  constructor(file: string, private readonly clock: () => Date = () => new Date()) {
+    this.db = openSqlite(file, 'CREATE TABLE IF NOT EXISTS welcomes (key TEXT PRIMARY KEY, at INTEGER NOT NULL)');
     this.insert = this.db.prepare('INSERT OR IGNORE INTO welcomes (key, at) VALUES (?, ?)');
     this.remove = this.db.prepare('DELETE FROM welcomes WHERE key = ?');
   }
 
   claim(key: string): boolean {
-    return this.insert.run(hash(key), new Date().toISOString()).changes === 1;
+    return this.insert.run(hash(key), this.clock().getTime()).changes === 1;
+  }
+
+  /**
+   * Forgets claims made before `before` (one row per conversation: Web Chat opens one per visit). A
+   * conversation that old is over, or greeted long ago; only the bot being added again would greet it.
+   */
+  forgetBefore(before: Date): number {
+    return this.db.prepare('DELETE FROM welcomes WHERE at < ?').run(before.getTime()).changes;
   }
 
   release(key: string): void {

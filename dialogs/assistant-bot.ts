@@ -1,10 +1,12 @@
-import { ActivityHandler, TurnContext, type ConversationState, type StatePropertyAccessor } from 'botbuilder-core';
+import { ActivityHandler, TurnContext, type BotState, type StatePropertyAccessor } from 'botbuilder-core';
 import type { DialogState } from './dialogs-sdk.ts';
 import { learnerText } from './channel-input.ts';
 import { adaptForChannel } from './channel-output.ts';
 import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
+import { withReplyTrace } from './reply-trace.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
+import { welcomeEvent, welcomeKey, type WelcomeClaims } from './welcome.ts';
 
 interface StackEntry { id: string; state?: { dialogs?: { dialogStack?: StackEntry[] }; stepIndex?: number } }
 
@@ -30,17 +32,19 @@ export function dialogPath(state: DialogState | undefined): string | undefined {
 export const MAX_MESSAGE_CHARS = 2000;
 
 /**
- * The assistant as a Bot Framework bot: welcomes a learner once per conversation, and hands every
- * message to the main dialog. Channel-agnostic: the HTTP server, the terminal chat and the tests
- * all drive it through an adapter.
+ * The assistant as a Bot Framework bot: welcomes a conversation once (see welcome.ts for when), and
+ * hands every message to the main dialog. Channel-agnostic: the HTTP server, the terminal chat and the
+ * tests all drive it through an adapter.
  */
 export class AssistantBot extends ActivityHandler {
   private readonly main: MainDialog;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
 
   constructor(
-    private readonly conversationState: ConversationState,
+    /** Per conversation, and per learner in group chats and channels (see learner-state.ts). */
+    private readonly conversationState: BotState,
     private readonly services: Omit<DialogServices, 'memory'>,
+    private readonly welcomes: WelcomeClaims,
   ) {
     super();
     const memory = conversationState.createProperty<ConversationMemory>('memory');
@@ -49,21 +53,12 @@ export class AssistantBot extends ActivityHandler {
     const s: DialogServices = { ...services, memory };
     this.main = new MainDialog(s);
 
-    this.onMembersAdded(async (context, next) => {
-      const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient?.id);
-      if (joined) await this.welcome(context, s);
-      await next();
-    });
-
-    // Teams installs the app with installationUpdate, sometimes without membersAdded for the user.
-    this.onInstallationUpdateAdd(async (context, next) => {
-      await this.welcome(context, s);
-      await next();
-    });
-
-    // Web Chat pages announce the learner with a "webchat/join" event (see src/web/page.ts).
-    this.onEvent(async (context, next) => {
-      if (context.activity.name === 'webchat/join') await this.welcome(context, s);
+    // Every kind of activity that may add or remove the bot, on every channel, goes through one rule.
+    this.onTurn(async (context, next) => {
+      const event = welcomeEvent(context.activity);
+      const key = welcomeKey(context.activity);
+      if (event === 'removed') await welcomes.release(key);
+      if (event === 'added' && await welcomes.claim(key)) await this.welcome(context, s);
       await next();
     });
 
@@ -72,8 +67,8 @@ export class AssistantBot extends ActivityHandler {
       TurnContext.removeRecipientMention(context.activity);
       const text = learnerText(context.activity).slice(0, MAX_MESSAGE_CHARS);
       context.activity.text = text;
-      const mem = await memory.get(context, {});
-      mem.welcomed = true; // a learner who writes first is not greeted afterwards
+      // A learner who writes first is not greeted afterwards.
+      await welcomes.claim(welcomeKey(context.activity));
       if (text.trim().length === 0) {
         const a = s.answerer;
         await context.sendActivity(renderAnswer(a.message(a.conversation.fallback, 'fallback', a.menuLabels()), a));
@@ -85,9 +80,6 @@ export class AssistantBot extends ActivityHandler {
   }
 
   private async welcome(context: TurnContext, s: DialogServices): Promise<void> {
-    const memory = await s.memory.get(context, {});
-    if (memory.welcomed) return;
-    memory.welcomed = true;
     const a = s.answerer;
     await context.sendActivity(renderAnswer(a.message(a.conversation.welcome, 'info', a.menuLabels()), a));
   }
@@ -96,9 +88,10 @@ export class AssistantBot extends ActivityHandler {
     context.onSendActivities(async (ctx, activities, next) => {
       // Which dialog and step said it, for transcripts ("registration › step 2 › prompt-place").
       const where = dialogPath(await this.dialogState.get(ctx));
+      // It goes with the reply trace, which stays in the server (see reply-trace.ts).
       activities.splice(0, activities.length, ...activities.map((a) => {
         const adapted = adaptForChannel(ctx.activity.channelId, a);
-        return where ? { ...adapted, channelData: { ...(adapted.channelData ?? {}), dialog: where } } : adapted;
+        return where ? withReplyTrace(adapted, { dialog: where }) : adapted;
       }));
       return next();
     });

@@ -181,7 +181,7 @@ export class MainDialog extends ComponentDialog {
         context.turnState.set(ERASE_LEARNER_DATA, true);
         // What the assistant remembered of this conversation goes too.
         const memory = await this.s.memory.get(context, {});
-        for (const key of Object.keys(memory) as (keyof ConversationMemory)[]) if (key !== 'welcomed') delete memory[key];
+        for (const key of Object.keys(memory) as (keyof ConversationMemory)[]) delete memory[key];
         await this.send(context, answerer.message(conv.erased, 'info', answerer.menuLabels()), false);
         break;
       }

@@ -1,5 +1,6 @@
 import { ActionTypes, CardFactory, MessageFactory, type Activity, type CardAction } from 'botbuilder-core';
 import type { Answer, Answerer } from '../knowledge/answers.ts';
+import { answerTrace, withReplyTrace } from './reply-trace.ts';
 
 /**
  * Turns a channel-free Answer into a Bot Framework message: the text with its source line, follow-up
@@ -18,19 +19,8 @@ export function renderAnswer(answer: Answer, answerer: Answerer): Partial<Activi
     const buttons: CardAction[] = answer.links.map((l) => ({ type: ActionTypes.OpenUrl, title: l.label, value: l.url }));
     activity.attachments = [CardFactory.heroCard('', undefined, buttons)];
   }
-  // Kept with the message for transcripts: which entry and sections the answer rests on.
-  activity.channelData = {
-    ...(activity.channelData ?? {}),
-    answer: {
-      kind: answer.kind,
-      entryId: answer.entryId,
-      ...(answer.entryIds ? { entryIds: answer.entryIds } : {}),
-      sources: answer.sources.map((s) => s.section),
-      ...(answer.trace ?? {}),
-      ...(answer.feedback ? { feedback: answer.feedback } : {}),
-    },
-  };
-  return activity;
+  // How it was understood, for transcripts only (see reply-trace.ts: never sent to the channel).
+  return withReplyTrace(activity, answerTrace(answer, answerer));
 }
 
 /** A question of a guided dialog, with its possible answers as buttons. */

@@ -15,8 +15,6 @@ export interface ConversationMemory extends Pick<Topic, 'grade' | 'date' | 'plac
   lastEntryIds?: string[];
   /** The last message did not answer the question a guided dialog asked (a second one ends it). */
   unreadable?: boolean;
-  /** The welcome was sent (a conversation is greeted once). */
-  welcomed?: boolean;
 }
 
 /**

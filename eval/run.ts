@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder-core';
 import { createAssistant, type Assistant } from '../src/assistant.ts';
+import { replyTraceOf } from '../dialogs/reply-trace.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { loadTrainingSet } from '../intents/nlu/training-data.ts';
 import { FAMILIES, familyFile, judge, loadCases, type Case, type Family, type Reply } from './families.ts';
@@ -53,7 +54,7 @@ class Chat {
     const messages = this.adapter.activeQueue.splice(0).filter((a) => a.type === ActivityTypes.Message) as Partial<Activity>[];
     const entries: string[] = [];
     for (const m of messages) {
-      const a = (m.channelData as { answer?: Answered } | undefined)?.answer;
+      const a: Answered | undefined = replyTraceOf(m);
       if (a && a.kind === 'answer') for (const id of a.entryIds ?? (a.entryId ? [a.entryId] : [])) entries.push(id);
       // A guided dialog that starts by asking what it needs is on the right subject.
       const topic = this.prompts.get((m.text ?? '').trim());

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ConversationState, MemoryStorage, type Storage } from 'botbuilder-core';
+import { MemoryStorage, type BotState, type Storage } from 'botbuilder-core';
 import { AcademyDirectory } from '../knowledge/academies.ts';
 import { Answerer, type Contact } from '../knowledge/answers.ts';
 import { loadConversation } from '../knowledge/conversation.ts';
@@ -10,6 +10,8 @@ import type { Understander } from '../intents/nlu/understand.ts';
 import { AssistantBot } from '../dialogs/assistant-bot.ts';
 import { Acceptors } from '../dialogs/prompts.ts';
 import { Router } from '../dialogs/router.ts';
+import { LearnerState } from '../dialogs/learner-state.ts';
+import { MemoryWelcomeClaims, type WelcomeClaims } from '../dialogs/welcome.ts';
 
 export interface AssistantOptions {
   knowledgeFile?: string;
@@ -21,6 +23,8 @@ export interface AssistantOptions {
   clock?: () => Date;
   /** Conversation state storage; MemoryStorage by default (persistence comes with a later engine). */
   storage?: Storage;
+  /** Who was welcomed; in memory by default, the server keeps it in SQLite (a restart greets no one twice). */
+  welcomes?: WelcomeClaims;
   /** Reuse an already trained understander (tests build many assistants). */
   understander?: Understander;
 }
@@ -31,7 +35,8 @@ export interface Assistant {
   answerer: Answerer;
   understander: Understander;
   kb: KnowledgeBase;
-  conversationState: ConversationState;
+  /** Per conversation, and per learner in group chats and channels. */
+  conversationState: BotState;
 }
 
 export const DEFAULT_KNOWLEDGE_FILE = join(KNOWLEDGE_DIR, 'bts-mco-bloc4.yaml');
@@ -46,7 +51,7 @@ export function createAssistant(options: AssistantOptions = {}): Assistant {
   const answerer = new Answerer(kb, conversation, academies, options.links ?? {}, options.contact ?? {}, options.retentionDays);
   const router = new Router(understander, answerer);
   const acceptors = new Acceptors(understander, conversation, clock);
-  const conversationState = new ConversationState(options.storage ?? new MemoryStorage());
-  const bot = new AssistantBot(conversationState, { router, answerer, understander, acceptors, clock });
+  const conversationState = new LearnerState(options.storage ?? new MemoryStorage());
+  const bot = new AssistantBot(conversationState, { router, answerer, understander, acceptors, clock }, options.welcomes ?? new MemoryWelcomeClaims());
   return { bot, router, answerer, understander, kb, conversationState };
 }

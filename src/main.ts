@@ -11,6 +11,7 @@ import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 import { serviceUrlPolicy } from './guards/service-urls.ts';
+import { SqliteWelcomeClaims } from './storage/welcome-claims.ts';
 
 /** npm start: the assistant on http://HOST:PORT/api/messages. */
 async function main(): Promise<void> {
@@ -18,12 +19,18 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
+  const welcomes = new SqliteWelcomeClaims(config.STATE_FILE);
+  // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
+  const forgetOldWelcomes = () => welcomes.forgetBefore(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000));
+  forgetOldWelcomes();
+  setInterval(forgetOldWelcomes, 86_400_000).unref();
   const assistant = createAssistant({
     ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
     links: config.links,
     contact: config.contact,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     clock: clockFrom(config),
+    welcomes,
   });
   const adapter = createAdapter(config, assistant, logger);
   // Every activity of every channel goes through this adapter, so through the recorder.
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
   const stop = () => {
     server.close(() => {
       transcripts.stop();
+      welcomes.close();
       process.exit(0);
     });
     // Keep-alive sockets would hold close() open; a request still running gets 10 s to finish.

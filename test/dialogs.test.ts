@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Conversation, folded, testAssistant, TODAY, visible } from './helpers.ts';
 import type { Understanding } from '../intents/nlu/understand.ts';
+import { replyTraceOf } from '../dialogs/reply-trace.ts';
 
 // Facts that must never appear in a reply to an off-topic question.
 const FACTS = /2 ?h ?30|rectorat|\bjuin\b|automne|5 ans|\bjury\b|5,00|candidat libre|\becrite?\b/;
@@ -348,7 +349,7 @@ describe('feedback after an answer', () => {
     expect(answer.suggestedActions!.actions.map((a) => a.title)).toEqual(expect.arrayContaining(['👍 Oui', '👎 Non']));
     const up = (await c.say('👍 Oui'))[0]!;
     expect(up.text).toContain('Merci pour votre retour');
-    expect((up.channelData as { answer: { feedback: string; entryId: string } }).answer).toMatchObject({ feedback: 'up', entryId: 'registration-cost' });
+    expect(replyTraceOf(up)).toMatchObject({ feedback: 'up', entryId: 'registration-cost' });
 
     expect(await c.ask('👎 Non')).toContain("qu'est-ce qui manquait");
     expect(await c.ask("je voulais savoir si c'est remboursé")).toContain('votre remarque sera lue');

@@ -49,6 +49,8 @@ describe('local Direct Line (website widget without Azure)', () => {
     expect(texts.some((t: string) => t.startsWith(`${c.userId}: combien dure`))).toBe(true);
     expect(texts.some((t: string) => t.includes('2 h 30'))).toBe(true);
     expect(texts.some((t: string) => t.startsWith('someone-else'))).toBe(false);
+    // The browser gets the replies, not how the server understood the question (issue 14, point 7).
+    for (const a of body.activities as Json[]) expect(JSON.stringify(a.channelData ?? {})).not.toMatch(/"(answer|dialog|intent|entryId)"/);
     // The watermark only returns what is new.
     const again = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=${body.watermark}`, { headers: c.auth });
     expect(again.body.activities).toHaveLength(0);
@@ -106,6 +108,8 @@ describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
     expect(body.token).toBe('azure-token');
     expect(seen[0]!.auth).toBe('Bearer secret-never-in-browser');
     expect(seen[0]!.body!.user.id).toBe(body.userId);
+    // Azure binds the user id into the token only with the "dl_" prefix (enhanced authentication).
+    expect(body.userId).toMatch(/^dl_[0-9a-f-]{36}$/);
     const html = await (await fetch(`${bot.url}/`)).text();
     const js = await (await fetch(`${bot.url}/webchat/app.js`)).text();
     expect(html + js).not.toContain('secret-never-in-browser');

@@ -8,6 +8,7 @@ import { INTENTS_DIR, loadUnderstander } from '../intents/nlu/load.ts';
 import { AcademyDirectory } from '../knowledge/academies.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { Conversation, TODAY, sharedUnderstander } from './helpers.ts';
+import { replyTraceOf } from '../dialogs/reply-trace.ts';
 
 /** Facts of the sheet a reply to a question the sheet does not answer must not state. */
 const FACTS = /2 ?h ?30|rectorat|\bjuin\b|automne|5 ans|\bjury\b|5,00|candidat libre|\becrite?\b/;
@@ -16,7 +17,7 @@ const FACTS = /2 ?h ?30|rectorat|\bjuin\b|automne|5 ans|\bjury\b|5,00|candidat l
 async function entries(c: Conversation, text: string): Promise<{ ids: string[]; text: string }> {
   const replies = await c.say(text);
   const ids = replies.flatMap((r) => {
-    const a = (r.channelData as { answer?: { entryId?: string; entryIds?: string[] } } | undefined)?.answer;
+    const a = replyTraceOf(r);
     return a?.entryIds ?? (a?.entryId ? [a.entryId] : []);
   });
   return { ids, text: replies.map((r) => r.text ?? '').join('\n') };

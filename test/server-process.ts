@@ -28,7 +28,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
     env: {
       ...process.env, PORT: String(port), HOST: '127.0.0.1', MicrosoftAppId: '', LOG_LEVEL: 'warn',
       // Each server gets its own transcript database, outside the project.
-      ...((dir) => ({ TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'), STAFF_FILE: join(dir, 'staff.sqlite') }))(mkdtempSync(join(tmpdir(), 'bot-data-'))),
+      ...((dir) => ({ TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'), STAFF_FILE: join(dir, 'staff.sqlite'), STATE_FILE: join(dir, 'state.sqlite') }))(mkdtempSync(join(tmpdir(), 'bot-data-'))),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,11 +11,13 @@ function teams(kind: Kind = 'personal') {
     channelId: 'msteams',
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
     conversation: { id: `a:teams-${kind}-${Math.random()}`, conversationType: kind, tenantId: 'tenant-1', isGroup: kind !== 'personal' },
-    from: { id: '29:learner', name: 'Apprenant', aadObjectId: '00000000-0000-0000-0000-00000000000a' },
     recipient: { id: '28:assistant', name: 'Assistant BTS' },
   } as never);
+  // The template's fields win over the activity's (TestAdapter), so the sender is set here: another
+  // member of a group chat may speak.
+  const learner = { id: '29:learner', name: 'Apprenant', aadObjectId: '00000000-0000-0000-0000-00000000000a' };
   const send = async (partial: Partial<Activity>) => {
-    await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, ...partial } as Activity);
+    await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, from: learner, ...partial } as Activity);
     return adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
   };
   const mention = (text: string) => send({
@@ -53,6 +55,62 @@ describe('Microsoft Teams', () => {
     expect(all(ask)).toContain('quelle note');
     const result = await t.send({ type: 'message', value: { text: '8' } });
     expect(all(result)).toContain('au moins 10');
+  });
+
+  it('greets a team once when the bot is added, never when a user joins the team (point 2)', async () => {
+    const t = teams('channel');
+    const team = { tenant: { id: 'tenant-1' }, team: { id: '19:general@thread.tacv2', name: 'BTS MCO' }, eventType: 'teamMemberAdded' };
+    const userJoins = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '29:new-member', name: 'Nouveau' }], channelData: team });
+    expect(userJoins).toHaveLength(0);
+    const botAdded = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:assistant', name: 'Assistant BTS' }], channelData: team });
+    expect(botAdded).toHaveLength(1);
+    expect(all(botAdded)).toContain('assistant');
+    const anotherJoins = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '29:other', name: 'Autre' }], channelData: team });
+    expect(anotherJoins).toHaveLength(0);
+  });
+
+  it('greets again after a re-install: add, remove, add (point 4)', async () => {
+    const t = teams('personal');
+    const bot = [{ id: '28:assistant', name: 'Assistant BTS' }];
+    expect(await t.send({ type: 'installationUpdate', action: 'add' })).toHaveLength(1);
+    expect(await t.send({ type: 'conversationUpdate', membersAdded: bot })).toHaveLength(0);
+    expect(await t.send({ type: 'installationUpdate', action: 'remove' })).toHaveLength(0);
+    expect(await t.send({ type: 'conversationUpdate', membersRemoved: bot })).toHaveLength(0);
+    const again = await t.send({ type: 'conversationUpdate', membersAdded: bot });
+    expect(again).toHaveLength(1);
+    expect(all(again)).toContain('assistant');
+    expect(await t.send({ type: 'installationUpdate', action: 'add' })).toHaveLength(0);
+  });
+
+  it('in a group chat, a guided dialog belongs to whoever started it; others are answered on their own (point 6)', async () => {
+    const t = teams('groupChat');
+    const bob = { id: '29:bob', name: 'Bob', aadObjectId: '00000000-0000-0000-0000-00000000000b' };
+    expect(all(await t.mention("je veux m'inscrire"))).toContain('avez-vous termine votre formation');
+    // Bob's « Pas encore » does not answer the question asked to the learner who opened the dialog.
+    const fromBob = await t.send({ type: 'message', text: 'Pas encore', from: bob });
+    expect(all(fromBob)).not.toContain('quand se termine-t-elle');
+    const bobAsks = await t.send({ type: 'message', text: "combien dure l'épreuve ?", from: bob });
+    expect(all(bobAsks)).toContain('2 h 30');
+    expect(all(bobAsks)).not.toContain('avez-vous termine'); // no reprompt of someone else's dialog
+    expect(all(await t.say('Pas encore'))).toContain('quand se termine-t-elle');
+  });
+
+  it('decodes HTML entities and strips Teams HTML before understanding (point 5)', async () => {
+    const plain = all(await teams('personal').say("combien coûte l'examen ?"));
+    expect(plain).toContain('5,00');
+    for (const kind of ['personal', 'groupChat', 'channel'] as const) {
+      const nbsp = await teams(kind).send({
+        type: 'message', text: "<at>Assistant BTS</at>&nbsp;combien coûte l'examen ?",
+        entities: [{ type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' }],
+      });
+      expect(all(nbsp), kind).toBe(plain);
+    }
+    expect(all(await teams('personal').say('c&#39;est quand l&#39;exam ?'))).toBe(all(await teams('personal').say("c'est quand l'exam ?")));
+    const html = await teams('channel').send({
+      type: 'message', text: '<div><div><at>Assistant BTS</at>&nbsp;<span>combien co&ucirc;te l&#x27;examen&nbsp;?</span></div></div>',
+      entities: [{ type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' }],
+    });
+    expect(all(html)).toBe(plain);
   });
 
   it('welcomes once on install, even when membersAdded follows', async () => {

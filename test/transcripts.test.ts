@@ -8,6 +8,7 @@ import { pseudonymize } from '../src/privacy/pseudonym.ts';
 import { TranscriptRecorder } from '../src/transcripts/recorder.ts';
 import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
+import { toTranscriptFile } from '../src/transcripts/export.ts';
 import { StandInConnector, startBot } from './server-process.ts';
 import { testAssistant } from './helpers.ts';
 import { MAX_MESSAGE_CHARS } from '../dialogs/assistant-bot.ts';
@@ -247,6 +248,131 @@ describe('what is stored: redacted, without damage, and only the bot\'s own trac
     expect(stored).not.toContain('personal-chat-id');
     expect(stored).not.toContain('tenant-7f3a');
     expect(stored).toContain('2 h 30');
+    store.close();
+  });
+});
+
+describe('what leaves the server, and what the store keeps of it (points 7 and 9)', () => {
+  it('replies carry no internal data; how each was understood reaches the store only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bot-data-'));
+    const file = join(dir, 'transcripts.sqlite');
+    const connector = new StandInConnector();
+    await connector.start();
+    const bot = await startBot({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY, ASSISTANT_TODAY: '2026-11-26' });
+    try {
+      for (const [i, text] of ["combien dure l'épreuve ?", "je veux m'inscrire", 'Pas encore'].entries()) {
+        const activity = {
+          type: 'message', channelId: 'msteams', serviceUrl: connector.url, id: `m${i}`, from: { id: '29:learner-out' },
+          recipient: { id: '28:bot' }, conversation: { id: 'a:leaves-the-server', conversationType: 'personal', tenantId: 't-1' }, text,
+          channelData: { tenant: { id: 't-1' } },
+        };
+        const r = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+        expect(r.status).toBeLessThan(300);
+      }
+    } finally {
+      await bot.stop();
+      await connector.stop();
+    }
+    const sent = connector.messagesFor('a:leaves-the-server');
+    expect(sent.length).toBeGreaterThanOrEqual(3);
+    for (const a of sent) {
+      const channelData = (a.channelData ?? {}) as Record<string, unknown>;
+      expect(channelData.answer).toBeUndefined();
+      expect(channelData.dialog).toBeUndefined();
+      expect(JSON.stringify(a)).not.toMatch(/"(intent|confidence|entryId|dialog)"/);
+    }
+    const store = new SqliteTranscriptStore(file);
+    const [c] = store.conversations();
+    const out = store.activities(c!.conversationId).filter((e) => e.direction === 'out');
+    expect(out[0]).toMatchObject({ intent: 'duree_epreuve', status: 'answered', entryId: 'exam-duration' });
+    expect(out.slice(1).map((e) => e.dialog)).toEqual([expect.stringMatching(/^registration › /), expect.stringMatching(/^registration › registration-steps#2/)]);
+    store.close();
+  });
+
+  it('records answers to follow-up buttons and « Plus de détails » with how they were understood', async () => {
+    const { store } = tempDb();
+    const assistant = testAssistant();
+    const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
+      channelId: 'emulator', conversation: { id: 'buttons-1' }, from: { id: 'learner-b' }, recipient: { id: 'bot' },
+    } as never);
+    adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
+    await adapter.processActivity({ type: 'message', text: 'combien coute l inscription' } as never);
+    const first = adapter.activeQueue.splice(0).find((a) => a.type === 'message')!;
+    // A follow-up button: it sends an entry's question as its label.
+    const followUp = first.suggestedActions!.actions.map((a) => String(a.value)).find((v) => assistant.answerer.kb.entryByQuestion(v))!;
+    expect(followUp).toBeDefined();
+    await adapter.processActivity({ type: 'message', text: followUp } as never);
+    await adapter.processActivity({ type: 'message', text: 'Plus de détails' } as never);
+    const out = store.activities('buttons-1').filter((e) => e.direction === 'out');
+    expect(out).toHaveLength(3);
+    const clicked = assistant.answerer.kb.entryByQuestion(followUp)!;
+    expect(out[1]).toMatchObject({ intent: clicked.intents[0], status: 'answered', entryId: clicked.id, confidence: 1 });
+    expect(out[2]).toMatchObject({ intent: clicked.intents[0], status: 'answered', entryId: clicked.id });
+    expect(store.statistics(new Date(0)).answered).toBe(3);
+    store.close();
+  });
+});
+
+describe('.transcript exports open in the Emulator like a native conversation (point 8)', () => {
+  it('roles set, ids, timestamps and event names intact: Web Chat\'s own reducer renders every message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bot-data-'));
+    const file = join(dir, 'transcripts.sqlite');
+    const connector = new StandInConnector();
+    await connector.start();
+    const bot = await startBot({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY, ASSISTANT_TODAY: '2026-11-26' });
+    const posted: Record<string, unknown>[] = [];
+    try {
+      for (const fixture of ['personal-interactions.json', 'group-chat.json']) {
+        const text = readFileSync(join(import.meta.dirname, 'fixtures', 'teams', fixture), 'utf8').replaceAll('{{serviceUrl}}', connector.url);
+        for (const step of (JSON.parse(text) as { steps: Record<string, unknown>[][] }).steps) {
+          for (const activity of step) {
+            posted.push(activity);
+            await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+          }
+        }
+      }
+    } finally {
+      await bot.stop();
+      await connector.stop();
+    }
+    const { createStore } = await import('botframework-webchat-core');
+    const store = new SqliteTranscriptStore(file);
+    const conversations = store.conversations();
+    expect(conversations).toHaveLength(2);
+    const byId = new Map(posted.map((a) => [a.id, a]));
+    for (const c of conversations) {
+      const exported = JSON.parse(toTranscriptFile(store.activities(c.conversationId))) as Record<string, any>[];
+      // Who sent it decides the side Web Chat shows it on.
+      for (const a of exported) {
+        const inbound = byId.has(a.id);
+        expect([a.from?.role, a.recipient?.role], `${a.type} ${a.id}`).toEqual(inbound ? ['user', 'bot'] : ['bot', 'user']);
+        if (!inbound) continue;
+        const original = byId.get(a.id)!;
+        expect(a.timestamp).toBe(original.timestamp);
+        expect(a.localTimestamp).toBe(original.localTimestamp);
+        if (original.replyToId) expect(a.replyToId).toBe(original.replyToId);
+        if (original.name) expect(a.name).toBe(original.name);
+      }
+      // The Emulator hands a transcript's activities to Web Chat one by one, as incoming activities.
+      const webchat = createStore();
+      for (const activity of exported) webchat.dispatch({ type: 'DIRECT_LINE/INCOMING_ACTIVITY', payload: { activity } });
+      const rendered = (webchat.getState() as { activities: { type: string; from: { role: string } }[] }).activities.filter((a) => a.type === 'message');
+      const messages = exported.filter((a) => a.type === 'message');
+      expect(rendered).toHaveLength(messages.length);
+      expect(rendered.filter((a) => a.from.role === 'user')).toHaveLength(messages.filter((a) => byId.has(a.id)).length);
+      expect(rendered.filter((a) => a.from.role === 'bot').length).toBeGreaterThan(0);
+    }
+    // Every activity posted is exported once, under its own id (none redacted, none merged).
+    const exportedIds = conversations.flatMap((c) => (JSON.parse(toTranscriptFile(store.activities(c.conversationId))) as { id?: string }[]).map((a) => a.id)).filter((id) => byId.has(id));
+    expect(exportedIds.sort()).toEqual([...byId.keys()].sort());
+    const names = store.conversations().flatMap((c) => JSON.parse(toTranscriptFile(store.activities(c.conversationId))) as { name?: string }[]).map((a) => a.name).filter(Boolean);
+    expect(names).toEqual(expect.arrayContaining(['adaptiveCard/action', 'fileConsent/invoke']));
+    // Only the activity's own name is kept: display names stay out.
+    const all = conversations.map((c) => toTranscriptFile(store.activities(c.conversationId))).join('\n');
+    for (const person of ['Alice Martin', 'Bob Leroy']) expect(all).not.toContain(person);
+    // A row recorded by an older version, whose localTimestamp was stored as {}.
+    const [old] = JSON.parse(toTranscriptFile([{ conversationId: 'c', channelId: 'msteams', userId: 'u', direction: 'in', type: 'message', text: 'x', at: new Date('2026-11-26T10:00:00Z'), activity: { type: 'message', id: '1', localTimestamp: {} } }])) as Record<string, unknown>[];
+    expect(old).not.toHaveProperty('localTimestamp');
     store.close();
   });
 });

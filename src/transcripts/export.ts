@@ -1,13 +1,30 @@
 import type { TranscriptEntry } from './store.ts';
 
+const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
 /**
  * A conversation as a `.transcript` file: the JSON array of activities that Bot Framework Emulator
- * opens (File › Open transcript). The activities are the redacted ones stored.
+ * opens (File › Open transcript). The activities are the redacted ones stored, with what the Emulator's
+ * Web Chat needs to show them as it would a native conversation: `from.role` / `recipient.role` from
+ * who sent each one (Teams sends no roles, and without "user" every message shows on the bot's side),
+ * and the channel's own timestamp (the time stored only for replies, which have none).
  */
 export function toTranscriptFile(entries: TranscriptEntry[]): string {
   const activities = entries
     .filter((e) => e.type !== 'error')
-    .map((e) => ({ ...e.activity, timestamp: e.at.toISOString(), ...(e.activity.type ? {} : { type: e.type }) }));
+    .map((e) => {
+      const a = e.activity;
+      const [sender, receiver] = e.direction === 'in' ? ['user', 'bot'] : ['bot', 'user'];
+      return {
+        ...a,
+        type: typeof a.type === 'string' ? a.type : e.type,
+        timestamp: typeof a.timestamp === 'string' ? a.timestamp : e.at.toISOString(),
+        // Rows stored before the recorder kept the channel's strings may hold `{}` here: left out.
+        localTimestamp: typeof a.localTimestamp === 'string' ? a.localTimestamp : undefined,
+        from: { ...asObject(a.from), role: sender },
+        recipient: { ...asObject(a.recipient), role: receiver },
+      };
+    });
   return JSON.stringify(activities, null, 2);
 }
 

@@ -2,6 +2,7 @@ import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
 import { feedbackOf } from '../../dialogs/router.ts';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
 import { ERASE_LEARNER_DATA } from '../../dialogs/services.ts';
+import { replyTraceOf, type ReplyTrace } from '../../dialogs/reply-trace.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
@@ -41,9 +42,23 @@ function learnerId(activity: Partial<Activity>, direction: 'in' | 'out'): string
 const STRUCTURAL = new Set([
   'id', 'replyToId', 'type', 'channelId', 'serviceUrl', 'timestamp', 'localTimestamp', 'localTimezone',
   'locale', 'textFormat', 'inputHint', 'role', 'conversationType', 'contentType', 'attachmentLayout',
-  'clientActivityID', 'clientTimestamp', 'action', 'importance', 'deliveryMode', 'callerId',
+  'clientActivityID', 'clientTimestamp', 'action', 'importance', 'deliveryMode', 'callerId', 'expiration',
 ]);
 const MAX_FIELD_CHARS = 256;
+
+/**
+ * The times as the channel wrote them: botbuilder turns `timestamp`, `localTimestamp` and `expiration`
+ * into Dates and keeps the strings under `raw…` — a Date loses the learner's UTC offset, and the raw
+ * copies would be stored as free text.
+ */
+function channelTimes(activity: Partial<Activity>): Partial<Activity> {
+  const { rawTimestamp, rawLocalTimestamp, rawExpiration, ...rest } = activity as Partial<Activity> & Record<'rawTimestamp' | 'rawLocalTimestamp' | 'rawExpiration', unknown>;
+  const out: Record<string, unknown> = { ...rest };
+  if (typeof rawTimestamp === 'string') out.timestamp = rawTimestamp;
+  if (typeof rawLocalTimestamp === 'string') out.localTimestamp = rawLocalTimestamp;
+  if (typeof rawExpiration === 'string') out.expiration = rawExpiration;
+  return out as Partial<Activity>;
+}
 
 /**
  * A deep copy of an activity for storage: the learner's ids pseudonymised, free text redacted (and
@@ -62,7 +77,9 @@ function scrub(value: unknown, ids: Map<string, string>, key = '', depth = 0): u
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (k === 'name' && ids.size > 0) continue; // display names are personal data too
+      // Display names (from, recipient, members, mentions, teams, files) are personal data too; the
+      // activity's own `name` says which event or invoke it is ("webchat/join", "adaptiveCard/action").
+      if (k === 'name' && ids.size > 0 && depth > 0) continue;
       if (k === 'aadObjectId') continue;
       out[k] = scrub(v, ids, k, depth + 1);
     }
@@ -96,9 +113,9 @@ export class TranscriptRecorder implements Middleware {
       const a = direction === 'in' && typeof original.text === 'string' && original.text.length > MAX_MESSAGE_CHARS
         ? { ...original, text: `${original.text.slice(0, MAX_MESSAGE_CHARS)} […]` }
         : original;
-      const channelData = (a.channelData ?? {}) as Record<string, unknown>;
-      // The understanding trace is the bot's own: a learner's activity claiming one is not believed.
-      const trace = (direction === 'out' ? channelData.answer ?? {} : {}) as Record<string, unknown>;
+      // The understanding trace is the bot's own, handed over inside the server (a learner's activity
+      // claiming one in channelData is not believed).
+      const trace: ReplyTrace = (direction === 'out' ? replyTraceOf(a) : undefined) ?? {};
       return {
         ...base,
         direction,
@@ -107,12 +124,12 @@ export class TranscriptRecorder implements Middleware {
         at: this.o.clock?.() ?? new Date(),
         ...(typeof trace.intent === 'string' ? { intent: trace.intent } : {}),
         ...(typeof trace.confidence === 'number' ? { confidence: trace.confidence } : {}),
-        ...(typeof trace.status === 'string' ? { status: trace.status } : typeof trace.kind === 'string' && trace.kind === 'fallback' ? { status: 'fallback' } : {}),
+        ...(typeof trace.status === 'string' ? { status: trace.status } : trace.kind === 'fallback' ? { status: 'fallback' } : {}),
         ...(typeof trace.entryId === 'string' ? { entryId: trace.entryId } : {}),
-        ...(direction === 'out' && typeof channelData.dialog === 'string' ? { dialog: channelData.dialog } : {}),
+        ...(typeof trace.dialog === 'string' ? { dialog: trace.dialog } : {}),
         // Feedback is the learner's click, recorded once on their message (a reprompt must not count twice).
         ...(direction === 'in' && feedbackOf(a.text ?? '') ? { feedback: feedbackOf(a.text ?? '')! } : {}),
-        activity: scrub(a, ids) as Record<string, unknown>,
+        activity: scrub(channelTimes(a), ids) as Record<string, unknown>,
       };
     };
 

@@ -111,8 +111,11 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
   // A token bound to a user id chosen here (never the page's), short-lived, refreshable.
   server.post('/api/directline/token', async (req: restify.Request, res: restify.Response) => {
     if (limited(req, res)) return;
-    // Not "dl_": Web Chat reserves that prefix for ids embedded by Azure's token service.
-    const userId = `learner-${randomUUID()}`;
+    // Azure's Direct Line binds the user id into the token only when it starts with "dl_" (enhanced
+    // authentication); without the prefix the token is not bound and a page may send as anyone. Web
+    // Chat reads a "dl_" id only from a token that embeds it, so the local Direct Line (whose tokens
+    // Web Chat cannot read) keeps another prefix, and binds the id itself (see tokens.ts).
+    const userId = o.directLineSecret ? `dl_${randomUUID()}` : `learner-${randomUUID()}`;
     try {
       if (o.directLineSecret) {
         const t = await generateToken(o.directLineDomain, o.directLineSecret, userId);

@@ -257,10 +257,12 @@ export class Router {
       // A whole clause (« et c'est écrit ou oral ? » after « on a droit à la calculette ? ») that asks
       // something precise its intent answers is a question of its own; a fragment (« et en combien de
       // temps ? ») continues the one before.
-      const wholeClause = /^(et |mais |sinon |puis )?(est ce (que|qu) |est ce qu )?(elle|il|ils|elles|ca|cela|c est|c|il faut|faut il|y a|ya|il y a|(la|le|les|l) (duree|prix|cout|note|format|forme|statut|date|tarif)\w*)\b/.test(frame.normal);
+      const wholeClause = /^(et |mais |sinon |puis )?(est ce (que|qu) |est ce qu )?(elle|il|ils|elles|ca|cela|c est|c|ces|cest|il faut|faut il|y a|ya|il y a|(la|le|les|l) (duree|prix|cout|note|format|forme|statut|date|tarif)\w*)\b/.test(frame.normal);
       // …a precise ask that the clause's own intent answers.
       const answers = this.understander.infoOf(frame.intent ?? '')?.asks ?? [];
-      const preciseAsk = [...frame.cues.asks].some((x) => OWN_QUESTION_ASKS.has(x) && answers.includes(x));
+      // « quand » counts when asked in words (« et c'est en quel mois ? »), not for a month told.
+      const askedWhen = frame.cues.asks.has('quand') && answers.includes('quand') && /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(frame.normal);
+      const preciseAsk = askedWhen || [...frame.cues.asks].some((x) => OWN_QUESTION_ASKS.has(x) && answers.includes(x));
       // « c'est quoi le code ? » after « il est au RNCP ? » asks nothing of its own: it continues.
       const asksSomething = [...frame.cues.asks].some((x) => x !== 'quoi');
       const takesUpSubject = wholeClause && frame.status === 'answered' && ((reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext && asksSomething) || preciseAsk);

@@ -36,6 +36,8 @@ describe('frames: several questions in one message', () => {
     ["ça dure combien l'épreuve / il y a un jury ?", ['exam-duration', 'exam-format']],
 
     ["Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?", ['only-block', 'registration-status']],
+    // The later clause takes up the subject its ask fits (the épreuve's date), not the jury it also named.
+    ["l'épreuve se fait face à des examinateurs ? et elle tombe à quelle période de l'année ?", ['exam-format', 'exam-session']],
   ])('« %s » → %j, each with its section', async (text, expected) => {
     const r = await entries(new Conversation(), text);
     for (const id of expected) expect(r.ids).toContain(id);
@@ -147,6 +149,8 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'je peux préparer le bloc 1 en même temps ?',
     'on peut avoir le BTS entier par la VAE ?',
     'y a une session de rattrapage en septembre ?',
+    // Where the épreuve takes place, with a date asked after it: the place is not in the sheet.
+    "l'épreuve elle a lieu où précisément ?",
     "l'attestation de réussite en pdf du centre elle expire un jour",
     "ce BTS c'est quel niveau, bac+2 c'est bien ça",
     'le bloc est reconnu en Espagne ou seulement en France ?',

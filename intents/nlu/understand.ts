@@ -412,7 +412,13 @@ export class Understander {
     // …unless no intent answers what the clause asks about that subject (« c'est payant et ça dure
     // combien ? »: the duration is not the registration's): then the clause stands alone.
     const fitsWith = (subject: string) => (intent: IntentInfo) => !!intent.subjects?.includes(subject) && (cues.asks.size === 0 || !!intent.asks?.some((x) => cues.asks.has(x)));
-    const contextSubject = [...new Set(contextSubjects)].find((x) => this.catalog.some(fitsWith(x)));
+    // « l'examen c'est devant un jury ? et ça se passe à quel moment de l'année ? »: of the subjects in
+    // context, the one an intent answers this precise ask about (the épreuve's date), not one that only
+    // fits its « quoi » (the jury).
+    const preciseAsks = [...cues.asks].filter((x) => x !== 'quoi');
+    const fitsPrecisely = (subject: string) => preciseAsks.length > 0 && this.catalog.some((i) => !!i.subjects?.includes(subject) && !!i.asks?.some((x) => preciseAsks.includes(x)));
+    const candidates = [...new Set(contextSubjects)];
+    const contextSubject = candidates.find(fitsPrecisely) ?? candidates.find((x) => this.catalog.some(fitsWith(x)));
     const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal));
     const subjects = useContext ? new Set([contextSubject!]) : cues.subjects;
     const { ranking, corrections, scope } = this.score(useContext ? `${contextSubject} ${clause}` : clause);

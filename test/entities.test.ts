@@ -50,6 +50,10 @@ describe('extractGrade', () => {
     },
   );
 
+  it.each(['bonjour, 3 questions : la durée, la note pour valider le bloc, le jury', '2 petites questions pour valider mon inscription svp', 'trois questions : la note pour valider, la durée'])('a number opening a message before a noun counts things: "%s"', (text) => {
+    expect(extractGrade(text)).toBeNull();
+  });
+
   it.each([["j'ai 12 au bloc 4", 12], ["j'ai quinze au bloc", 15], ["j'ai 11 donc c'est bon ?", 11]] as const)('"%s" → %d (a word that may follow a grade)', (text, value) => {
     expect(extractGrade(text)).toMatchObject({ value, personal: true });
   });

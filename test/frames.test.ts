@@ -36,6 +36,8 @@ describe('frames: several questions in one message', () => {
     ["ça dure combien l'épreuve / il y a un jury ?", ['exam-duration', 'exam-format']],
 
     ["Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?", ['only-block', 'registration-status']],
+    // A list of noun phrases, each asking something precise of its own.
+    ['trois questions svp : la durée de l épreuve, la note à avoir pour valider, le statut pour s inscrire', ['exam-duration', 'pass-grade', 'registration-status']],
     // The later clause takes up the subject its ask fits (the épreuve's date), not the jury it also named.
     ["l'épreuve se fait face à des examinateurs ? et elle tombe à quelle période de l'année ?", ['exam-format', 'exam-session']],
   ])('« %s » → %j, each with its section', async (text, expected) => {

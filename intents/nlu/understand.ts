@@ -352,12 +352,39 @@ export class Understander {
       if (clauses.length === 1) clauseAsks = clauseAsks || asks;
     }
     if (clauses.length === 0) return [folded];
+    // « 3 questions : durée de l'exam, note pour valider, et qui organise » — a list of noun phrases, each
+    // asking something precise of its own (a duration, then a grade): one clause each.
+    const listed = clauses.flatMap((c) => this.listItems(c));
+    clauses.splice(0, clauses.length, ...listed);
     // A rambling message repeats itself and tells a story: each distinct clause once, and of a long
     // list only the last few that ask something (a learner's questions come at the end).
     const distinct = [...new Set(clauses)];
     if (distinct.length <= MAX_CLAUSES) return distinct;
     const asking = distinct.filter((c) => /\?/.test(c) || this.readCues(this.normalize(c), c).asks.size > 0);
     return (asking.length > 0 ? asking : distinct).slice(-MAX_CLAUSES);
+  }
+
+  /**
+   * The comma-separated items of a clause when at least two of them ask different precise things
+   * (PRECISE_ASKS); an item that asks nothing precise stays with the one before it.
+   */
+  private listItems(clause: string): string[] {
+    const parts = clause.split(/,\s*/).filter((p) => p.trim());
+    if (parts.length < 2) return [clause];
+    // « ou » is as often « or » (« …ou pas ») as « where »; « cet examen écrit » after a question restates
+    // its subject.
+    const precise = parts.map((p) => (/^(cet|cette|ce|ces)\b/.test(p.trim()) ? [] : [...this.readCues(this.normalize(p, false), p).asks].filter((x) => PRECISE_ASKS.has(x) && x !== 'ou')));
+    if (precise.filter((a) => a.length > 0).length < 2 || new Set(precise.flat()).size < 2) return [clause];
+    // An item is a question of its own when it asks something the one before did not.
+    const items: string[] = [];
+    let asked = new Set<string>();
+    parts.forEach((p, i) => {
+      const own = precise[i]!.filter((x) => !asked.has(x));
+      if (items.length === 0 || own.length > 0) items.push(p.trim());
+      else items[items.length - 1] += `, ${p.trim()}`;
+      asked = own.length > 0 || items.length === 1 ? new Set(precise[i]) : new Set([...asked, ...precise[i]!]);
+    });
+    return items;
   }
 
   /** Folded words with SMS spellings replaced and typos corrected, places masked, joined by spaces. */

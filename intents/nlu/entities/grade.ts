@@ -65,13 +65,16 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   const personal = PERSONAL.test(f) || !!options.bare || /^\s*\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/.test(f);
   // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.
   const opening = f.match(/^\s*(?:pile\s+|juste\s+|exactement\s+)?(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:\)|[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
-  if (opening && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
+  // « 3 questions : … », « 2 petites questions »: a number before a noun counts things.
+  const openingCounts = !!opening && !!f.slice(opening.index! + opening[0].length).match(/^\s+([a-z]+)/) && !AFTER_GRADE.test(f.slice(opening.index! + opening[0].length).match(/^\s+([a-z]+)/)![1]!);
+  if (opening && !openingCounts && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
     return make(parseDecimal(opening[1]!), opening[1]!, true);
   }
   // « DIX-NEUF !!! je l'ai eu ? »: a grade in words opening a message about a result.
   const openingWords = f.replace(/-/g, ' ').match(new RegExp(`^\\s*(${NUMBER_WORDS_RE})\\b`));
   // « Une fois l'épreuve réussie… »: « un », « une » opening a message are articles.
-  if (openingWords && !/^une?$/.test(openingWords[1]!) && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)) {
+  const wordAfter = openingWords ? f.replace(/-/g, ' ').slice(openingWords.index! + openingWords[0].length).match(/^\s+([a-z]+)/)?.[1] : undefined;
+  if (openingWords && !/^une?$/.test(openingWords[1]!) && !(wordAfter && !AFTER_GRADE.test(wordAfter)) && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)) {
     const value = parseNumberWords(openingWords[1]!);
     if (value !== null) return make(value, openingWords[1]!, true);
   }

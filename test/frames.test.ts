@@ -244,6 +244,8 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["les stagiaires en visio peuvent s'inscrire comme ceux en présentiel ?", 'Oui'],
     // A requirement the sheet contradicts, even when it names the other epreuves (a topic it does not cover).
     ["je vais devoir passer les autres épreuves du BTS moi aussi ?", 'Non'],
+    // « où » after a place noun and before a subject is a relative: the question stays yes/no.
+    ["c'est le rectorat de la ville où se trouve mon entreprise qui compte ?", 'Non'],
     // A claim the sheet contradicts, though it names something the sheet does not cover (another bloc, the
     // whole BTS, the other epreuves): settled by the entry whose claim it contradicts.
     ["c'est bien le bloc 2 qu'on prépare avec cette formation ?", 'Non'],

@@ -56,6 +56,12 @@ function compile(file: string, where: string, source: string): RegExp {
   }
 }
 
+/**
+ * « où » after a noun of place or time, before a subject, introduces a relative clause (« la ville où
+ * j'habite », « le jour où on l'obtient »); before an infinitive it still asks (« l'endroit où s'inscrire »).
+ */
+const RELATIVE_OU = /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site) ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe)\b)/g;
+
 const compileAll = (file: string, where: string, list: string[]) => list.map((p, i) => compile(file, `${where}[${i}]`, p));
 
 export class CueReader {
@@ -111,12 +117,14 @@ export class CueReader {
   read(normal: string, raw: string): Cues {
     const subjects = new Set<string>();
     for (const [name, patterns] of this.subjectPatterns) if (patterns.some((p) => p.test(normal))) subjects.add(name);
+    // « le rectorat de l'endroit où je travaille ? »: « où » after a place noun is a relative, it asks nothing.
+    const relativeFree = normal.replace(RELATIVE_OU, '$1');
     const asks = new Set<string>();
-    for (const [name, patterns] of this.askPatterns) if (patterns.some((p) => p.test(normal))) asks.add(name);
+    for (const [name, patterns] of this.askPatterns) if (patterns.some((p) => p.test(relativeFree))) asks.add(name);
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
     // « une vidéo qui montre comment s'inscrire ? »: a question word inside a relative clause asks nothing.
-    const plain = normal.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ');
+    const plain = relativeFree.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ');
     const cleft = /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;

@@ -50,6 +50,11 @@ describe('extractGrade', () => {
     },
   );
 
+  it.each(['12 sur 20 ça suffit pour avoir le bloc ?', '9,5/20 c’est assez ?'])('a grade asked about as enough, without « j’ai »…, is the threshold: "%s"', (text) => {
+    expect(extractGrade(text)).toMatchObject({ personal: false });
+    expect(extractGrade(`j'ai eu ${text}`)).toMatchObject({ personal: true });
+  });
+
   it.each(['bonjour, 3 questions : la durée, la note pour valider le bloc, le jury', '2 petites questions pour valider mon inscription svp', 'trois questions : la note pour valider, la durée'])('a number opening a message before a noun counts things: "%s"', (text) => {
     expect(extractGrade(text)).toBeNull();
   });

@@ -62,13 +62,16 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   // « slt g 10,5 c bon ? »: a greeting in front does not keep a grade from opening the message.
   const f = fold(text).replace(/^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/, '');
   // « 15/20 je fais quoi ? »: a grade opening the message is the learner's own.
-  const personal = PERSONAL.test(f) || !!options.bare || /^\s*\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/.test(f);
+  // « 10/20 ça suffit ? », « 10 sur 20 c'est assez ? »: without « j'ai », « ma note »…, a grade asked about
+  // as enough is the threshold, not the learner's own.
+  const asksEnough = !PERSONAL.test(f) && !options.bare && /\b(suffi\w*|assez|minimum|minimale?)\b/.test(f);
+  const personal = !asksEnough && (PERSONAL.test(f) || !!options.bare || /^\s*\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/.test(f));
   // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.
   const opening = f.match(/^\s*(?:pile\s+|juste\s+|exactement\s+)?(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:\)|[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
   // « 3 questions : … », « 2 petites questions »: a number before a noun counts things.
   const openingCounts = !!opening && !!f.slice(opening.index! + opening[0].length).match(/^\s+([a-z]+)/) && !AFTER_GRADE.test(f.slice(opening.index! + opening[0].length).match(/^\s+([a-z]+)/)![1]!);
   if (opening && !openingCounts && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
-    return make(parseDecimal(opening[1]!), opening[1]!, true);
+    return make(parseDecimal(opening[1]!), opening[1]!, !asksEnough);
   }
   // « DIX-NEUF !!! je l'ai eu ? »: a grade in words opening a message about a result.
   const openingWords = f.replace(/-/g, ' ').match(new RegExp(`^\\s*(${NUMBER_WORDS_RE})\\b`));

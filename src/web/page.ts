@@ -12,6 +12,9 @@ function escapeHtml(s: string): string {
 }
 
 export function renderPage(o: PageOptions): string {
+  // Landmarks: the header is the banner; Web Chat, rendered into #webchat in place of the waiting
+  // message, is the page's main content (role "main", not its default "complementary"). The waiting
+  // message is a live region from the start, so « assistant unavailable » is announced (WCAG 4.1.3).
   // JSON inside <script type="application/json">: "<" escaped so no value can close the tag.
   const config = JSON.stringify({ mode: o.mode, title: o.title, accentColor: o.accentColor, logoUrl: o.logoUrl ?? null }).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -44,9 +47,6 @@ export function renderPage(o: PageOptions): string {
 </style>
 </head>
 <body>
-<!-- Landmarks: the header is the banner; Web Chat, rendered into #webchat in place of the waiting
-     message, is the page's main content (role "main", not its default "complementary"). The waiting
-     message is a live region, so « assistant unavailable » is announced (WCAG 4.1.3). -->
 <header>${o.logoUrl ? `<img src="${escapeHtml(o.logoUrl)}" alt="">` : ''}<h1>${escapeHtml(o.title)}</h1></header>
 <div id="webchat"><main><p id="status" role="status">Connexion à l'assistant…</p></main></div>
 <script type="application/json" id="config">${config}</script>

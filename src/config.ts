@@ -42,9 +42,10 @@ export const ConfigSchema = z
     DIRECT_LINE_DOMAIN: z.preprocess((v) => (v === '' ? undefined : v), Url.optional()).default('https://directline.botframework.com/v3/directline'),
     WIDGET_TITLE: z.string().min(1).default('Assistant BTS MCO — bloc 4'),
     // White text sits on the accent (the widget's header, Web Chat's buttons) and it outlines the
-    // focused message field: below 4.5:1 with white, learners could not read it (WCAG 1.4.3).
+    // focused message field: below 4.5:1 with white, learners could not read it (WCAG 1.4.3). A
+    // malformed colour gets the format's message only.
     WIDGET_ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1F4E8C')
-      .refine((c) => contrastWithWhite(c) >= 4.5, { error: (issue) => `contrast with white ${contrastWithWhite(String(issue.input)).toFixed(2)}:1, below 4.5:1 (WCAG 1.4.3): choose a darker colour` })
+      .refine((c) => !/^#[0-9a-fA-F]{6}$/.test(c) || contrastWithWhite(c) >= 4.5, { error: (issue) => `contrast with white ${contrastWithWhite(String(issue.input)).toFixed(2)}:1, below 4.5:1 (WCAG 1.4.3): choose a darker colour` })
       .default('#1F4E8C'),
     WIDGET_LOGO_URL: optionalUrl,
     TRANSCRIPTS_FILE: z.string().min(1).default('data/transcripts.sqlite'),

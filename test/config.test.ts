@@ -42,5 +42,7 @@ describe('configuration', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^ {2}WIDGET_ACCENT_COLOR: contrast with white \d\.\d\d:1, below 4\.5:1/);
     }
+    // A malformed colour: one line too, about the format.
+    expect(() => loadConfig({ WIDGET_ACCENT_COLOR: 'bleu' })).toThrow(/^Invalid configuration \(environment or \.env\):\n {2}WIDGET_ACCENT_COLOR: a colour such as #1F4E8C$/);
   });
 });

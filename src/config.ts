@@ -9,6 +9,15 @@ import type { Contact } from '../knowledge/answers.ts';
 const Url = z.url({ protocol: /^https?$/, message: 'an http(s) address' });
 const optionalUrl = z.preprocess((v) => (v === '' ? undefined : v), Url.optional());
 
+/** WCAG contrast ratio of a #RRGGBB colour with white (1 to 21). */
+export function contrastWithWhite(hex: string): number {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = Number.parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+}
+
 export const ConfigSchema = z
   .object({
     MicrosoftAppId: z.string().trim().default(''),
@@ -32,7 +41,12 @@ export const ConfigSchema = z
     DIRECT_LINE_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(10).optional()),
     DIRECT_LINE_DOMAIN: z.preprocess((v) => (v === '' ? undefined : v), Url.optional()).default('https://directline.botframework.com/v3/directline'),
     WIDGET_TITLE: z.string().min(1).default('Assistant BTS MCO — bloc 4'),
-    WIDGET_ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1F4E8C').default('#1F4E8C'),
+    // White text sits on the accent (the widget's header, Web Chat's buttons) and it outlines the
+    // focused message field: below 4.5:1 with white, learners could not read it (WCAG 1.4.3). A
+    // malformed colour gets the format's message only.
+    WIDGET_ACCENT_COLOR: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1F4E8C')
+      .refine((c) => !/^#[0-9a-fA-F]{6}$/.test(c) || contrastWithWhite(c) >= 4.5, { error: (issue) => `contrast with white ${contrastWithWhite(String(issue.input)).toFixed(2)}:1, below 4.5:1 (WCAG 1.4.3): choose a darker colour` })
+      .default('#1F4E8C'),
     WIDGET_LOGO_URL: optionalUrl,
     TRANSCRIPTS_FILE: z.string().min(1).default('data/transcripts.sqlite'),
     STAFF_FILE: z.string().min(1).default('data/staff.sqlite'),

@@ -1,8 +1,24 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, tabTo } from './axe.ts';
 import { ARTIFACTS, chromiumAvailable, launchChromium } from './chromium.ts';
 import { startBot, type RunningBot } from './server-process.ts';
+
+const WELCOME = /Je suis l[’']assistant des apprenants/;
+const INPUT = '[data-id="webchat-sendbox-input"]';
+const SUGGESTED = '.webchat__suggested-actions__button';
+
+/** A box's place in the window: [top, bottom, height], CSS px. */
+async function box(page: Page, selector: string): Promise<[number, number, number]> {
+  return (await page.evaluate(`(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return [r.top, r.bottom, r.height]; })()`)) as [number, number, number];
+}
+
+/** Fails with axe's list when the page has any WCAG 2.1 A/AA violation. */
+async function expectNoAxeViolation(page: Page, state: string): Promise<void> {
+  const violations = await axeViolations(page);
+  expect(violations, `${state}:\n${violations.join('\n')}`).toEqual([]);
+}
 
 describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
   let bot: RunningBot;
@@ -41,4 +57,113 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}webchat.png`, fullPage: true });
     await page.close();
   }, 90_000);
+
+  it.each([
+    ['desktop', { viewport: { width: 1280, height: 800 } }],
+    ['mobile', { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }],
+  ] as const)('no WCAG 2.1 AA violation (axe) on load, after an answer, with details open: %s', async (_name, device) => {
+    const context = await browser.newContext({ locale: 'fr-FR', ...device });
+    const page = await context.newPage();
+    await page.goto(`${bot.url}/`);
+    await page.getByText(WELCOME).first().waitFor({ timeout: 30_000 });
+    await page.locator(SUGGESTED).first().waitFor();
+    // Landmarks: a banner, one main (the chat), nothing announced as complementary content.
+    expect(await page.evaluate(`[document.querySelectorAll('main, [role=main]').length, document.querySelectorAll('aside, [role=complementary]').length,
+      !!document.querySelector('[role=main] [data-id="webchat-sendbox-input"]'), document.querySelectorAll('body > header').length]`)).toEqual([1, 0, true, 1]);
+    await expectNoAxeViolation(page, 'on load');
+
+    const input = page.locator(INPUT);
+    await input.fill("Combien coûte l'inscription ?");
+    await input.press('Enter');
+    await page.getByText('5,00 €', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Plus de détails' }).last().waitFor();
+    await expectNoAxeViolation(page, 'after an answer');
+
+    await page.getByRole('button', { name: 'Plus de détails' }).last().click();
+    await page.getByText('Extrait de la fiche', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await expectNoAxeViolation(page, 'with details open');
+    await context.close();
+  }, 90_000);
+
+  it('at 400 % zoom (320 × 256 CSS px) with suggested buttons, the history keeps its height and the text field stays in view (WCAG 1.4.10)', async () => {
+    // 400 % of a 1280 × 1024 window: what a learner who zooms in sees.
+    const page = await browser.newPage({ locale: 'fr-FR', viewport: { width: 320, height: 256 } });
+    await page.goto(`${bot.url}/`);
+    await page.getByText(WELCOME).first().waitFor({ timeout: 30_000 });
+    const input = page.locator(INPUT);
+    await input.fill("Combien coûte l'inscription ?");
+    await input.press('Enter');
+    await page.getByText('5,00 €', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Plus de détails' }).last().waitFor();
+    expect(await page.locator(SUGGESTED).count()).toBeGreaterThanOrEqual(4);
+    await page.waitForTimeout(500); // Web Chat scrolls the history to the new answer
+
+    const history = await box(page, '.webchat__basic-transcript');
+    const field = await box(page, INPUT);
+    // At least five lines of text in the history (it was 0 px tall), the field wholly in the window,
+    // and nothing to scroll sideways.
+    expect(history[2]).toBeGreaterThanOrEqual(90);
+    expect(field[0]).toBeGreaterThanOrEqual(0);
+    expect(field[1]).toBeLessThanOrEqual(256);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(320);
+    expect(await page.evaluate('document.documentElement.scrollHeight')).toBeLessThanOrEqual(256);
+    // The end of the last answer is on screen, inside the history.
+    const last = await box(page, '.webchat__basic-transcript__activity:last-child');
+    expect(last[1]).toBeGreaterThan(history[0]);
+    expect(last[1]).toBeLessThanOrEqual(history[1] + 1);
+    // The suggested buttons can all be reached: their area scrolls.
+    expect(await page.evaluate(`(() => { const s = document.querySelector('.webchat__suggested-actions'); return s.scrollHeight > s.clientHeight && getComputedStyle(s).overflowY === 'auto'; })()`)).toBe(true);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}webchat-400-percent.png` });
+    await page.close();
+  }, 90_000);
+
+  it('by keyboard only: asks, picks a suggested button, opens the details; the message field shows its focus (WCAG 2.1.1, 2.4.7)', async () => {
+    const page = await browser.newPage({ locale: 'fr-FR', viewport: { width: 1024, height: 768 } });
+    await page.goto(`${bot.url}/`);
+    await page.getByText(WELCOME).first().waitFor({ timeout: 30_000 });
+    await page.locator(SUGGESTED).first().waitFor();
+    const ring = `(() => { const s = getComputedStyle(document.querySelector('.webchat__send-box-text-box')); return s.outlineStyle + ' ' + s.outlineWidth; })()`;
+    expect(await page.evaluate(ring)).toMatch(/^none /);
+
+    // Ask: Tab to the message field, which now shows a 3 px ring, type, Enter.
+    await tabTo(page, INPUT);
+    expect(await page.evaluate(ring)).toBe('solid 3px');
+    await page.keyboard.type("Combien coûte l'inscription ?");
+    await page.keyboard.press('Enter');
+    await page.getByText('5,00 €', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Plus de détails' }).last().waitFor();
+
+    /** From the message field, Shift+Tab into the suggested buttons, Home, arrows along them, Enter. */
+    const pick = async (name: string) => {
+      await tabTo(page, INPUT);
+      await tabTo(page, SUGGESTED, { back: true });
+      await page.keyboard.press('Home');
+      for (let i = 0; i < 10 && (await page.evaluate('document.activeElement.textContent')) !== name; i++) await page.keyboard.press('ArrowRight');
+      expect(await page.evaluate('document.activeElement.textContent')).toBe(name);
+      await page.keyboard.press('Enter');
+    };
+    await pick("Où s'inscrire ?");
+    await page.locator('.webchat__bubble--from-user').filter({ hasText: "Où s'inscrire ?" }).first().waitFor({ timeout: 15_000 });
+    await page.getByText('auprès du rectorat de l', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Plus de détails' }).last().waitFor();
+    await pick('Plus de détails');
+    await page.getByText('processus d', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.getByText('Extrait de la fiche', { exact: false }).first().waitFor({ timeout: 15_000 });
+    await page.close();
+  }, 90_000);
+
+  it('announces « assistant unavailable » in a live region when the server cannot be reached (WCAG 4.1.3)', async () => {
+    const page = await browser.newPage({ locale: 'fr-FR' });
+    // The network fails for the token request only: the page and its scripts come from the server.
+    await page.route('**/api/directline/token', (route) => route.abort('connectionrefused'));
+    await page.goto(`${bot.url}/`);
+    const status = page.getByRole('status');
+    await expect.poll(() => status.innerText(), { timeout: 15_000 }).toMatch(/^L[’']assistant n[’']est pas disponible/);
+    // The region was on the page before the message, so screen readers announce the change.
+    expect(await page.evaluate(`document.getElementById('status').getAttribute('role')`)).toBe('status');
+    await expectNoAxeViolation(page, 'assistant unavailable');
+    await page.close();
+  }, 60_000);
 });

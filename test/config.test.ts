@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, contrastWithWhite, loadConfig } from '../src/config.ts';
 
 describe('configuration', () => {
   it('starts with nothing set (local mode, no contact of its own)', () => {
@@ -20,5 +20,29 @@ describe('configuration', () => {
   ])('refuses %o, naming the key', (env, key) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(key));
+  });
+
+  it('refuses a WIDGET_ACCENT_COLOR below 4.5:1 with white, in one line naming the key', () => {
+    // #767676 is the lightest grey that passes (4.54:1); #777777 fails (4.48:1); #8FB0DC is the
+    // console's old light blue (2.2:1).
+    expect(contrastWithWhite('#767676')).toBeCloseTo(4.54, 2);
+    expect(contrastWithWhite('#FFFFFF')).toBeCloseTo(1, 5);
+    expect(contrastWithWhite('#000000')).toBeCloseTo(21, 5);
+    expect(loadConfig({}).WIDGET_ACCENT_COLOR).toBe('#1F4E8C');
+    expect(loadConfig({ WIDGET_ACCENT_COLOR: '#767676' }).WIDGET_ACCENT_COLOR).toBe('#767676');
+    for (const colour of ['#777777', '#8fb0dc', '#FFD700']) {
+      let message = '';
+      try {
+        loadConfig({ WIDGET_ACCENT_COLOR: colour });
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      const lines = message.split('\n').slice(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^ {2}WIDGET_ACCENT_COLOR: contrast with white \d\.\d\d:1, below 4\.5:1/);
+    }
+    // A malformed colour: one line too, about the format.
+    expect(() => loadConfig({ WIDGET_ACCENT_COLOR: 'bleu' })).toThrow(/^Invalid configuration \(environment or \.env\):\n {2}WIDGET_ACCENT_COLOR: a colour such as #1F4E8C$/);
   });
 });

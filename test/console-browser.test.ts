@@ -2,12 +2,17 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { axeViolations, tabTo } from './axe.ts';
 import { ARTIFACTS, chromiumAvailable, launchChromium } from './chromium.ts';
 import { StaffAccounts } from '../src/console/staff-accounts.ts';
 import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
 
 const XSS = '<img src=x onerror=alert(1)> bonjour quelle heure est-il a Tokyo ?';
+const PASSWORD = 'mot-de-passe-solide-42';
+
+/** The page's focused element, as a selector would see it. */
+const focused = (page: Page, selector: string) => page.evaluate(`!!document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`);
 
 describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
   let bot: RunningBot;
@@ -62,12 +67,114 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}console-conversation.png`, fullPage: true });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'exporter (.transcript)' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Exporter cette conversation (.transcript)' }).click()]);
     const file = join(ARTIFACTS, 'conversation.transcript');
     await download.saveAs(file);
     const activities = JSON.parse(readFileSync(file, 'utf8')) as { type: string }[];
     expect(activities.length).toBeGreaterThanOrEqual(2);
     expect(activities.every((a) => typeof a.type === 'string')).toBe(true);
+    await context.close();
+  }, 90_000);
+
+  it("axe runs under the console's strict CSP and reports what it finds (the checks below are not vacuous)", async () => {
+    const page = await browser.newPage();
+    const response = await page.goto(`${bot.url}/admin/login`);
+    // The policy is the production one: no inline script, nothing loosened for the tests.
+    expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'self';/);
+    expect(await axeViolations(page)).toEqual([]);
+    // A dropdown without a label, as the unanswered page had: axe names it.
+    await page.evaluate(`document.querySelector('main').insertAdjacentHTML('beforeend', '<select name="x"><option>a</option></select>')`);
+    expect((await axeViolations(page)).join('\n')).toMatch(/^select-name \(critical\)/m);
+    await page.close();
+  });
+
+  it('no WCAG 2.1 AA violation (axe) on any console page: sign-in, failed sign-in, list, conversation, unanswered, statistics', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    const found: string[] = [];
+    const check = async (name: string) => {
+      // Every page: a title naming the site, a skip link to main, the header's navigation, a viewport.
+      expect(await page.title(), name).toMatch(/ — Console de l'assistant$/);
+      expect(await page.evaluate(`[document.querySelector('body > a.skip')?.getAttribute('href'), !!document.querySelector('main#contenu'), !!document.querySelector('header nav ul a'), !!document.querySelector('meta[name=viewport]'), document.querySelectorAll('h1').length]`), name)
+        .toEqual(['#contenu', true, true, true, 1]);
+      found.push(...(await axeViolations(page)).map((v) => `${name}: ${v}`));
+    };
+    await page.goto(`${bot.url}/admin/login`);
+    await check('sign-in');
+    await page.getByLabel('Identifiant').fill('claire');
+    await page.getByLabel('Mot de passe').fill('pas-le-bon-mot-de-passe');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByText('La connexion a échoué', { exact: false }).waitFor();
+    // Failed sign-in: its own title, the heading, the form again, the error tied to the fields.
+    expect(await page.title()).toBe("Échec de la connexion — Console de l'assistant");
+    expect(await page.getByLabel('Identifiant').inputValue()).toBe('claire');
+    expect(await page.getByLabel('Mot de passe').getAttribute('aria-describedby')).toBe('erreur-connexion');
+    await check('failed sign-in');
+
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+    await check('list');
+    // Links say where they go: no two « ouvrir » links share a name.
+    const names = await page.locator('tbody a').evaluateAll((links) => links.map((a) => a.textContent));
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(names).size).toBe(names.length);
+
+    await page.goto(`${bot.url}/admin/conversations/c-xss`);
+    await check('conversation');
+    // Speakers are written and messages are a list.
+    expect(await page.locator('ol.messages > li .speaker').allInnerTexts()).toEqual(expect.arrayContaining(['Apprenant', 'Assistant']));
+
+    await page.goto(`${bot.url}/admin/sans-reponse`);
+    await check('unanswered');
+    expect(await page.evaluate(`document.querySelector('select[name=intent]').labels[0].textContent`)).toContain('quelle heure est-il a Tokyo');
+    expect(await page.getByRole('button', { name: /^Attribuer l'intention à « <img src=x/ }).count()).toBe(1);
+
+    await page.goto(`${bot.url}/admin/statistiques`);
+    await check('statistics');
+    // The figures exist as text: a table per chart; the unanswered share is hatched, not only coloured.
+    expect(await page.locator('figure table').count()).toBe(2);
+    expect(await page.locator('figure svg[role=img][aria-label]').count()).toBe(2);
+    expect(await page.locator('rect[fill="url(#hachures)"]').count()).toBeGreaterThanOrEqual(1);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}console-statistics.png`, fullPage: true });
+
+    expect(found, found.join('\n')).toEqual([]);
+    await context.close();
+  }, 90_000);
+
+  it('by keyboard only: skips to the content, signs in, opens a conversation, marks it reviewed', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(`${bot.url}/admin/login`);
+
+    // The skip link comes first and takes the focus to the content.
+    await page.keyboard.press('Tab');
+    expect(await focused(page, 'a.skip')).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await focused(page, 'main#contenu')).toBe(true);
+
+    await tabTo(page, '#champ-login');
+    await page.keyboard.type('claire');
+    await page.keyboard.press('Tab');
+    expect(await focused(page, '#champ-password')).toBe(true);
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+
+    await tabTo(page, 'a[href="/admin/conversations/c-answered"]');
+    // The focused link shows a ring (2.4.7).
+    expect(await page.evaluate('getComputedStyle(document.activeElement).outlineStyle')).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Relecture' }).waitFor();
+    expect(page.url()).toContain('/admin/conversations/c-answered');
+
+    await tabTo(page, 'input[name=revue]');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'form[action$="/revue"] button[type=submit]');
+    await page.keyboard.press('Enter');
+    await page.getByText('par claire', { exact: false }).waitFor();
+    expect(await page.getByLabel('Conversation relue').isChecked()).toBe(true);
     await context.close();
   }, 90_000);
 });

@@ -6,7 +6,7 @@ import { toTranscriptFile, writeCsv } from '../transcripts/export.ts';
 import type { ConversationFilter, TranscriptStore } from '../transcripts/store.ts';
 import { stringify } from 'yaml';
 import { groupBySimilarity } from './grouping.ts';
-import { CONSOLE_CSP, CONSOLE_CSS, escapeHtml, layout } from './html.ts';
+import { barChart, CONSOLE_CSP, CONSOLE_CSS, escapeHtml, field, layout, srOnly } from './html.ts';
 import { Sessions, SignInThrottle, type Session } from './sessions.ts';
 import type { StaffAccounts } from './staff-accounts.ts';
 
@@ -40,28 +40,6 @@ function filterFrom(q: URLSearchParams): ConversationFilter {
     ...(q.get('intention') ? { intent: q.get('intention')! } : {}),
     ...(q.get('texte') ? { text: q.get('texte')!.slice(0, 100) } : {}),
   };
-}
-
-/** A bar chart as inline SVG (no script, no style attribute: the console's CSP allows it). */
-function barChart(bars: { label: string; value: number; part?: number }[], horizontal = false): string {
-  if (bars.length === 0) return '<p>Pas encore de données.</p>';
-  const max = Math.max(1, ...bars.map((b) => b.value));
-  if (horizontal) {
-    const height = bars.length * 22 + 10;
-    const rows = bars.map((b, i) => {
-      const w = Math.round((b.value / max) * 500);
-      return `<text x="0" y="${i * 22 + 20}" font-size="12">${escapeHtml(b.label)}</text><rect x="200" y="${i * 22 + 8}" width="${w}" height="16" fill="#1f4e8c"/><text x="${205 + w}" y="${i * 22 + 20}" font-size="12">${b.value}</text>`;
-    }).join('');
-    return `<svg xmlns="http://www.w3.org/2000/svg" width="760" height="${height}" role="img" aria-label="Réponses par intention">${rows}</svg>`;
-  }
-  const width = Math.max(300, bars.length * 34);
-  const cols = bars.map((b, i) => {
-    const h = Math.round((b.value / max) * 150);
-    const p = Math.round(((b.part ?? 0) / max) * 150);
-    return `<rect x="${i * 34 + 4}" y="${170 - h}" width="26" height="${h}" fill="#1f4e8c"/><rect x="${i * 34 + 4}" y="${170 - p}" width="26" height="${p}" fill="#8fb0dc"/>
-<text x="${i * 34 + 17}" y="${165 - h}" font-size="11" text-anchor="middle">${b.value}</text><text x="${i * 34 + 17}" y="185" font-size="10" text-anchor="middle">${escapeHtml(b.label)}</text>`;
-  }).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="195" role="img" aria-label="Questions par jour">${cols}</svg>`;
 }
 
 /** Answers below this confidence count as unanswered too. */
@@ -107,7 +85,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
   const throttle = o.throttle ?? new SignInThrottle();
 
   const closed = (res: restify.Response) =>
-    send(res, 503, layout('Console fermée', "<p>La console est fermée : aucun compte n'existe. Créez-en un sur le serveur avec <code>npm run staff -- add &lt;identifiant&gt;</code>.</p>"));
+    send(res, 503, layout('Console fermée', "<h1>Console fermée</h1><p>La console est fermée : aucun compte n'existe. Créez-en un sur le serveur avec <code>npm run staff -- add &lt;identifiant&gt;</code>.</p>"));
 
   /** The signed-in session, or a redirect to the sign-in page (401 for non-page requests). */
   const signedIn = (req: restify.Request, res: restify.Response): Session | null => {
@@ -135,11 +113,11 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
       if (!session) return;
       try {
         const f = await form(req);
-        if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<p>Jeton de formulaire invalide.</p>', session));
+        if (f.get('csrf') !== session.csrf) return send(res, 403, layout('Refusé', '<h1>Refusé</h1><p>Jeton de formulaire invalide.</p>', session));
         const location = act(f, session, req, res);
         if (location) send(res, 303, '', { location });
       } catch (err) {
-        send(res, err instanceof HttpInputError ? err.status : 400, layout('Refusé', '<p>Requête invalide.</p>', session));
+        send(res, err instanceof HttpInputError ? err.status : 400, layout('Refusé', '<h1>Refusé</h1><p>Requête invalide.</p>', session));
       }
     };
 
@@ -148,12 +126,21 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     res.end(CONSOLE_CSS);
   });
 
+  /**
+   * The sign-in page; after a failed attempt the same page, titled and headed as such, with the
+   * error tied to the fields it concerns and the identifier kept (RGAA 11.10, 11.11).
+   */
+  const signInPage = (failed?: { login: string }) => layout(failed ? 'Échec de la connexion' : 'Connexion', `<h1>Connexion</h1>
+${failed ? '<p class="error" id="erreur-connexion"><strong>La connexion a échoué :</strong> identifiant ou mot de passe incorrect.</p>' : ''}
+<p>Les champs marqués <span class="required">(obligatoire)</span> doivent être remplis.</p>
+<form method="post" action="/admin/login">
+${field({ label: 'Identifiant', name: 'login', autocomplete: 'username', required: true, ...(failed ? { value: failed.login, errorId: 'erreur-connexion' } : {}) })}
+${field({ label: 'Mot de passe', name: 'password', type: 'password', autocomplete: 'current-password', required: true, ...(failed ? { errorId: 'erreur-connexion' } : {}) })}
+<p><button type="submit">Se connecter</button></p></form>`, undefined, '/admin/login');
+
   server.get('/admin/login', async (_req: restify.Request, res: restify.Response) => {
     if (o.accounts.count() === 0) return closed(res);
-    send(res, 200, layout('Connexion', `<h1>Connexion</h1><form method="post" action="/admin/login">
-<p><label>Identifiant <input name="login" autocomplete="username" required></label></p>
-<p><label>Mot de passe <input name="password" type="password" autocomplete="current-password" required></label></p>
-<p><button type="submit">Se connecter</button></p></form>`));
+    send(res, 200, signInPage());
   });
 
   server.post('/admin/login', async (req: restify.Request, res: restify.Response) => {
@@ -164,17 +151,17 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
       const loginKey = `login:${login}`;
       const keys = [loginKey, `ip:${clientAddress(req, o.trustProxy ?? false)}`];
       const { wait, at } = throttle.reserve(keys);
-      if (wait > 0) return send(res, 429, layout('Trop de tentatives', `<p>Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute(s).</p>`), { 'retry-after': String(wait) });
+      if (wait > 0) return send(res, 429, layout('Trop de tentatives', `<h1>Trop de tentatives</h1><p>Trop de tentatives. Réessayez dans ${Math.ceil(wait / 60)} minute(s).</p>`), { 'retry-after': String(wait) });
       if (!(await o.accounts.verify(login, f.get('password') ?? ''))) {
         o.logger.warn({ login: login.slice(0, 40) }, 'console sign-in failed');
-        return send(res, 401, layout('Connexion', '<p class="error">Identifiant ou mot de passe incorrect.</p><p><a href="/admin/login">Réessayer</a></p>'));
+        return send(res, 401, signInPage({ login: login.slice(0, 200) }));
       }
       throttle.succeed(keys, at, loginKey);
       const session = sessions.create(login);
       const flags = `HttpOnly; SameSite=Strict; Path=/admin; Max-Age=${8 * 3600}${secure(req) ? '; Secure' : ''}`;
       send(res, 303, '', { location: '/admin', 'set-cookie': `${COOKIE}=${session.id}; ${flags}` });
     } catch (err) {
-      send(res, err instanceof HttpInputError ? err.status : 400, layout('Connexion', '<p class="error">Requête invalide.</p>'));
+      send(res, err instanceof HttpInputError ? err.status : 400, layout('Connexion refusée', '<h1>Connexion</h1><p class="error">Requête invalide.</p><p><a href="/admin/login">Revenir à la page de connexion</a></p>'));
     }
   });
 
@@ -194,15 +181,20 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const total = o.store.countConversations(filter);
     const page = Math.min(asked, Math.max(1, Math.ceil(total / PAGE_SIZE)));
     const rows = o.store.conversations({ ...filter, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    const table = rows.map((c) => `<tr><td>${escapeHtml(c.lastAt.toISOString().slice(0, 16).replace('T', ' '))}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td><td>${c.negativeFeedback}</td>
-<td><a href="/admin/conversations/${encodeURIComponent(c.conversationId)}">ouvrir</a></td></tr>`).join('');
+    // Each link says where it goes, not only « ouvrir » sixteen times (2.4.4): the row's number, date
+    // and channel complete it for screen readers; the visible word starts the name (2.5.3).
+    const table = rows.map((c, i) => {
+      const at = c.lastAt.toISOString().slice(0, 16).replace('T', ' ');
+      return `<tr><td>${escapeHtml(at)}</td><td>${escapeHtml(c.channelId)}</td><td>${c.turns}</td><td>${c.unanswered}</td><td>${c.negativeFeedback}</td>
+<td><a href="/admin/conversations/${encodeURIComponent(c.conversationId)}">ouvrir${srOnly(` la conversation ${(page - 1) * PAGE_SIZE + i + 1} (${c.channelId}, ${at})`)}</a></td></tr>`;
+    }).join('');
     const value = (k: string) => escapeHtml(q.get(k) ?? '');
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (p: number) => { const n = new URLSearchParams(q); n.set('page', String(p)); return `/admin?${escapeHtml(n.toString())}`; };
     const intentOptions = ['', ...o.intents].map((i) => `<option value="${escapeHtml(i)}"${q.get('intention') === i ? ' selected' : ''}>${escapeHtml(i || 'toutes')}</option>`).join('');
     send(res, 200, layout('Conversations', `<h1>Conversations</h1>
-<p><a href="/admin/sans-reponse">Questions sans réponse</a> · <a href="/admin/statistiques">Statistiques</a> · <a href="/admin/export.csv?${escapeHtml(new URLSearchParams([...q].filter(([k]) => k !== 'page')).toString())}">Exporter cette liste en CSV</a></p>
-<form method="get" action="/admin">
+<p><a href="/admin/export.csv?${escapeHtml(new URLSearchParams([...q].filter(([k]) => k !== 'page')).toString())}">Exporter cette liste en CSV</a></p>
+<form method="get" action="/admin" aria-label="Filtrer les conversations">
 <label>Canal <input name="canal" value="${value('canal')}" size="9"></label>
 <label>Du <input name="du" type="date" value="${value('du')}"></label>
 <label>au <input name="au" type="date" value="${value('au')}"></label>
@@ -210,9 +202,9 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
 <label>Texte <input name="texte" value="${value('texte')}"></label>
 <label><input type="checkbox" name="sans_reponse" value="1"${q.get('sans_reponse') === '1' ? ' checked' : ''}> avec questions sans réponse</label>
 <label><input type="checkbox" name="avis_negatif" value="1"${q.get('avis_negatif') === '1' ? ' checked' : ''}> avec avis 👎</label>
-<button type="submit">Filtrer</button> <a href="/admin">Tout afficher</a></form>
-<table><thead><tr><th>Dernier message</th><th>Canal</th><th>Questions</th><th>Sans réponse</th><th>Avis 👎</th><th></th></tr></thead><tbody>${table}</tbody></table>
-<p>${total} conversation(s) · page ${page} / ${pages}${page > 1 ? ` · <a href="${link(page - 1)}">précédente</a>` : ''}${page < pages ? ` · <a href="${link(page + 1)}">suivante</a>` : ''}</p>`, session));
+<button type="submit">Filtrer</button> <a href="/admin">Tout afficher (sans filtre)</a></form>
+<div class="scroll"><table><caption>Conversations, la plus récente d'abord</caption><thead><tr><th scope="col">Dernier message</th><th scope="col">Canal</th><th scope="col">Questions</th><th scope="col">Sans réponse</th><th scope="col">Avis 👎</th><th scope="col">Conversation</th></tr></thead><tbody>${table}</tbody></table></div>
+<p>${total} conversation(s) · page ${page} / ${pages}${page > 1 ? ` · <a href="${link(page - 1)}">page précédente</a>` : ''}${page < pages ? ` · <a href="${link(page + 1)}">page suivante</a>` : ''}</p>`, session, '/admin'));
   });
 
   server.get('/admin/statistiques', async (req: restify.Request, res: restify.Response) => {
@@ -223,8 +215,8 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     send(res, 200, layout('Statistiques', `<h1>Statistiques (30 derniers jours)</h1>
 <p>Réponses données : ${stats.answered} · sans réponse (repli ou « Vouliez-vous dire ») : ${stats.unanswered} · taux sans réponse : ${rate} %</p>
 <p>Avis des apprenants : 👍 ${stats.feedbackUp} · 👎 ${stats.feedbackDown}</p>
-<h2>Questions par jour (en clair : sans réponse)</h2>${barChart(stats.questionsPerDay.map((d) => ({ label: d.day.slice(5), value: d.questions, part: d.fallbacks })))}
-<h2>Réponses par intention</h2>${barChart(stats.perIntent.map((i) => ({ label: i.intent, value: i.answers })), true)}`, session));
+<h2>Questions par jour</h2>${barChart('Questions par jour', stats.questionsPerDay.map((d) => ({ label: d.day.slice(5), value: d.questions, part: d.fallbacks })), { valueLabel: 'Questions', partLabel: 'Sans réponse' })}
+<h2>Réponses par intention</h2>${barChart('Réponses par intention', stats.perIntent.map((i) => ({ label: i.intent, value: i.answers })), { horizontal: true, valueLabel: 'Réponses' })}`, session, '/admin/statistiques'));
   });
 
   server.get('/admin/conversations/:id', async (req: restify.Request, res: restify.Response) => {
@@ -232,7 +224,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     if (!session) return;
     const id = String(req.params.id);
     const entries = o.store.activities(id);
-    if (entries.length === 0) return send(res, 404, layout('Introuvable', '<p>Conversation introuvable.</p>', session));
+    if (entries.length === 0) return send(res, 404, layout('Introuvable', '<h1>Conversation introuvable</h1><p><a href="/admin">Revenir à la liste des conversations</a></p>', session));
     const bubbles = entries
       .filter((e) => e.type === 'message' || e.type === 'error')
       .map((e) => {
@@ -240,16 +232,20 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
           : e.dialog ? `<div class="meta">dialogue ${escapeHtml(e.dialog)}</div>`
           : e.feedback ? `<div class="meta">avis ${e.feedback === 'up' ? '👍' : '👎'} sur la réponse précédente</div>` : '';
         const text = e.error ? `<span class="error">Erreur : ${escapeHtml(e.error)}</span>` : escapeHtml(e.text);
-        return `<div class="bubble ${e.direction}">${text}${meta}</div>`;
+        // Who speaks is written, not only shown by the bubble's side and colour (1.3.1, 1.4.1).
+        return `<li class="bubble ${e.direction}"><p class="speaker">${e.direction === 'in' ? 'Apprenant' : 'Assistant'}</p><div class="text">${text}</div>${meta}</li>`;
       }).join('');
     const review = o.store.reviewOf(id);
     const reviewForm = `<form method="post" action="/admin/conversations/${encodeURIComponent(id)}/revue">
 <input type="hidden" name="csrf" value="${escapeHtml(session.csrf)}">
-<label><input type="checkbox" name="revue" value="1"${review?.reviewed ? ' checked' : ''}> relue</label>
-<label>Note <input name="note" size="60" maxlength="2000" value="${escapeHtml(review?.note ?? '')}"></label>
-<button type="submit">Enregistrer</button>${review ? ` <span class="meta">par ${escapeHtml(review.by)}, ${escapeHtml(review.at.toISOString().slice(0, 16).replace('T', ' '))}</span>` : ''}</form>`;
+<p><label><input type="checkbox" name="revue" value="1"${review?.reviewed ? ' checked' : ''}> Conversation relue</label></p>
+<p><label for="note">Note</label> <input id="note" name="note" size="60" maxlength="2000" value="${escapeHtml(review?.note ?? '')}"></p>
+<p><button type="submit">Enregistrer la relecture</button>${review ? ` <span class="meta">par ${escapeHtml(review.by)}, ${escapeHtml(review.at.toISOString().slice(0, 16).replace('T', ' '))}</span>` : ''}</p></form>`;
+    const messages = entries.filter((e) => e.type === 'message' || e.type === 'error').length;
     send(res, 200, layout(`Conversation ${id}`, `<h1>Conversation</h1><p class="meta">${escapeHtml(entries[0]!.channelId)} · ${escapeHtml(entries[0]!.userId)} ·
-<a href="/admin/conversations/${encodeURIComponent(id)}/transcript">exporter (.transcript)</a></p>${reviewForm}${bubbles}`, session));
+<a href="/admin/conversations/${encodeURIComponent(id)}/transcript">Exporter cette conversation (.transcript)</a></p>
+<h2>Relecture</h2>${reviewForm}
+<h2>Messages (${messages})</h2><ol class="messages">${bubbles}</ol>`, session));
   });
 
   server.get('/admin/sans-reponse', async (req: restify.Request, res: restify.Response) => {
@@ -258,25 +254,28 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const assigned = new Map(o.store.assignments().map((a) => [a.text, a.intent]));
     const groups = groupBySimilarity(o.store.unanswered(LOW_CONFIDENCE), (q) => q.text, o.stopwords);
     const options = (selected?: string) => o.intents.map((i) => `<option value="${escapeHtml(i)}"${i === selected ? ' selected' : ''}>${escapeHtml(i)}</option>`).join('');
-    const rows = groups.map((g) => {
+    // Each row's dropdown is labelled and each « Attribuer » button named after its question (4.1.2,
+    // 2.4.6): a screen reader user hears which question they assign, not the same words twenty times.
+    const rows = groups.map((g, i) => {
       const r = g.representative;
       const current = g.members.map((m) => assigned.get(m.text)).find(Boolean);
       const hidden = [...new Set(g.members.map((m) => m.text))].map((t) => `<input type="hidden" name="text" value="${escapeHtml(t)}">`).join('');
       const examples = g.members.slice(1, 4).map((m) => `<div class="meta">${escapeHtml(m.text)}</div>`).join('');
       return `<tr><td>${escapeHtml(r.text)}${examples}</td><td>${g.members.length}</td><td>${escapeHtml(r.status)}${r.intent ? ` (${escapeHtml(r.intent)})` : ''}</td>
 <td><form method="post" action="/admin/sans-reponse/assigner"><input type="hidden" name="csrf" value="${escapeHtml(session.csrf)}">${hidden}
-<select name="intent"><option value="">—</option>${options(current ?? r.intent)}</select> <button type="submit">Attribuer</button></form>${current ? `<div class="meta">attribuée : ${escapeHtml(current)}</div>` : ''}</td></tr>`;
+<label class="sr-only" for="intention-${i}">Intention attendue pour « ${escapeHtml(r.text)} » (obligatoire)</label><select id="intention-${i}" name="intent" required><option value="">—</option>${options(current ?? r.intent)}</select>
+<button type="submit">Attribuer${srOnly(` l'intention à « ${r.text} »`)}</button></form>${current ? `<div class="meta">attribuée : ${escapeHtml(current)}</div>` : ''}</td></tr>`;
     }).join('');
     send(res, 200, layout('Questions sans réponse', `<h1>Questions sans réponse</h1>
 <p>Questions auxquelles l'assistant n'a pas répondu (repli, « Vouliez-vous dire », confiance &lt; ${LOW_CONFIDENCE}), regroupées par ressemblance.
 Attribuez l'intention qu'elles auraient dû avoir, puis <a href="/admin/sans-reponse/phrases.yaml">exportez-les comme phrases d'entraînement</a> pour <code>intents/training/</code>.</p>
-<table><thead><tr><th>Question (et semblables)</th><th>Nombre</th><th>Compris comme</th><th>Intention attendue</th></tr></thead><tbody>${rows}</tbody></table>`, session));
+<div class="scroll"><table><caption>Questions sans réponse, regroupées</caption><thead><tr><th scope="col">Question (et semblables)</th><th scope="col">Nombre</th><th scope="col">Compris comme</th><th scope="col">Intention attendue <span class="required">(obligatoire pour attribuer)</span></th></tr></thead><tbody>${rows}</tbody></table></div>`, session, '/admin/sans-reponse'));
   });
 
   server.post('/admin/sans-reponse/assigner', staffForm((f, session, _req, res) => {
     const intent = f.get('intent') ?? '';
     if (!o.intents.includes(intent)) {
-      send(res, 400, layout('Refusé', '<p>Intention inconnue.</p>', session));
+      send(res, 400, layout('Refusé', '<h1>Refusé</h1><p>Intention inconnue. <a href="/admin/sans-reponse">Revenir aux questions sans réponse</a></p>', session));
       return null;
     }
     for (const text of f.getAll('text').slice(0, 500)) o.store.assign(text, intent, session.login);

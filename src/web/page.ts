@@ -12,6 +12,9 @@ function escapeHtml(s: string): string {
 }
 
 export function renderPage(o: PageOptions): string {
+  // Landmarks: the header is the banner; Web Chat, rendered into #webchat in place of the waiting
+  // message, is the page's main content (role "main", not its default "complementary"). The waiting
+  // message is a live region from the start, so « assistant unavailable » is announced (WCAG 4.1.3).
   // JSON inside <script type="application/json">: "<" escaped so no value can close the tag.
   const config = JSON.stringify({ mode: o.mode, title: o.title, accentColor: o.accentColor, logoUrl: o.logoUrl ?? null }).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -27,12 +30,25 @@ export function renderPage(o: PageOptions): string {
   header img { height: 2rem; }
   header h1 { font-size: 1.1rem; margin: 0; font-weight: 600; }
   #webchat { flex: 1; min-height: 0; background: #fff; }
+  #webchat > main { height: 100%; }
   #status { padding: 1rem; color: #555; }
+  /* Web Chat draws no focus ring on the message field (WCAG 2.4.7): the accent colour, whose
+     contrast with white is checked at start (config.ts), outlines the whole text box. */
+  #webchat .webchat__send-box-text-box:focus-within { outline: 3px solid ${escapeHtml(o.accentColor)}; outline-offset: -3px; }
+  /* At 400 % zoom (320 × 256 CSS px) the flowing suggested buttons took the whole height: the history
+     was 0 px tall and the text field below the fold (WCAG 1.4.10). They scroll within a third of the
+     window instead; on a desktop window that is more than they ever need. */
+  #webchat .webchat__suggested-actions--flow-layout { max-height: 30vh; overflow-y: auto; }
+  @media (max-height: 420px) {
+    header { padding: .25rem .75rem; }
+    header img { height: 1.5rem; }
+    header h1 { font-size: 1rem; }
+  }
 </style>
 </head>
 <body>
 <header>${o.logoUrl ? `<img src="${escapeHtml(o.logoUrl)}" alt="">` : ''}<h1>${escapeHtml(o.title)}</h1></header>
-<main id="webchat" role="main"><p id="status">Connexion à l'assistant…</p></main>
+<div id="webchat"><main><p id="status" role="status">Connexion à l'assistant…</p></main></div>
 <script type="application/json" id="config">${config}</script>
 <script src="/webchat/webchat.js"></script>
 <script src="/webchat/app.js"></script>
@@ -69,6 +85,8 @@ export const APP_JS = `(async function () {
       store: store,
       userID: t.userId,
       locale: 'fr-FR',
+      // The chat is this page's content, not an aside inside it.
+      role: 'main',
       styleOptions: {
         accent: config.accentColor,
         botAvatarInitials: 'BTS',

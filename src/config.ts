@@ -70,7 +70,8 @@ export type Config = z.infer<typeof ConfigSchema> & { host: string; localMode: b
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = ConfigSchema.safeParse(env);
+  // « KEY= » (as in .env.example) means unset: every key then takes its default.
+  const result = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration (environment or .env):\n${lines.join('\n')}`);

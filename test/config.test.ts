@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, contrastWithWhite, loadConfig } from '../src/config.ts';
 
@@ -6,6 +7,16 @@ describe('configuration', () => {
     const c = loadConfig({});
     expect(c.localMode).toBe(true);
     expect(c.contact).toEqual({});
+  });
+
+  it('starts with .env.example copied as it is (empty values are unset)', () => {
+    const env = Object.fromEntries(
+      readFileSync('.env.example', 'utf8').split('\n').filter((l) => /^[A-Za-z_]+=/.test(l)).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    );
+    expect(Object.keys(env).length).toBeGreaterThan(10);
+    const c = loadConfig(env);
+    expect(c.WIDGET_ACCENT_COLOR).toBe('#1F4E8C');
+    expect(c.PORT).toBe(Number(env.PORT || 3978));
   });
 
   it('reads the training centre contact', () => {

@@ -329,6 +329,11 @@ describe('answers enriched by a place', () => {
     expect(reply).toContain('5,00');
     expect(reply).toContain("academie d'aix-marseille");
   });
+  it('« mon adresse » tells where the learner lives: the académie is answered, not refused as the rectorat\'s address', async () => {
+    const reply = await new Conversation().ask("voici mon adresse : 4 rue Victor Hugo 31000 Toulouse, je dépends de quel rectorat ?");
+    expect(reply).toContain('academie de toulouse');
+    expect(reply).not.toContain('ne precise pas');
+  });
 });
 
 describe('website join event', () => {

@@ -153,6 +153,8 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'y a une session de rattrapage en septembre ?',
     // Where the épreuve takes place, with a date asked after it: the place is not in the sheet.
     "l'épreuve elle a lieu où précisément ?",
+    'vous avez l adresse postale du rectorat de Rennes ?',
+    "le service des examens de l'académie est ouvert le samedi ?",
     "l'attestation de réussite en pdf du centre elle expire un jour",
     "ce BTS c'est quel niveau, bac+2 c'est bien ça",
     'le bloc est reconnu en Espagne ou seulement en France ?',

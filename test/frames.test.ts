@@ -307,6 +307,14 @@ describe('conversation context', () => {
     expect(r.text).not.toContain('ministère');
   });
 
+  it('« et si je rate la période ? » after the registration period: the next one, not the validity of results', async () => {
+    const c = new Conversation();
+    await entries(c, "c'est à quelle période qu'on s'inscrit ?");
+    const r = await entries(c, "et si je manque la période d'inscription ?");
+    expect(r.ids).toContain('registration-period');
+    expect(r.ids).not.toContain('results-validity');
+  });
+
   it('a grade then its date make one answer', async () => {
     const c = new Conversation();
     expect((await entries(c, "J'ai obtenu 11 à l'examen")).text).toContain('attestation');

@@ -492,7 +492,9 @@ export class Understander {
     if (next && cues.subjects.size === 0 && this.cues.asksNext(normal)) return result(next, 'answered');
     // « et si je l'ai pas ? »: what happens on failing what was just answered.
     const ifFailed = contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.if_failed : undefined;
-    if (ifFailed && cues.subjects.size === 0 && this.cues.asksIfFailed(normal)) return result(ifFailed, 'answered');
+    // « et si je loupe la période / l'automne ? »: « louper » names a result, but what is missed is the period.
+    const missesPeriod = /\b(loupe|rate|manque)\w* (la|l|le|ce|cette|les) (periode|automne|inscriptions?|session|creneau|date|delai)\b/.test(normal);
+    if (ifFailed && (cues.subjects.size === 0 || (missesPeriod && [...cues.subjects].every((x) => x === 'resultat'))) && this.cues.asksIfFailed(normal)) return result(ifFailed, 'answered');
 
     // A bare subject (« inscription ? », « l'examen ») gets that subject's overview.
     const content = normal.split(' ').filter((w) => w && !FILLER.test(w));

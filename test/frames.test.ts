@@ -315,6 +315,14 @@ describe('conversation context', () => {
     expect(r.ids).not.toContain('results-validity');
   });
 
+  it('« sous quelle forme ? » after the documents of the training is their format, not the épreuve\'s', async () => {
+    const c = new Conversation();
+    await entries(c, 'on reçoit quoi quand la formation est finie ?');
+    const r = await entries(c, 'et ces documents, ils sont sous quelle forme ?');
+    expect(r.ids).toContain('training-documents');
+    expect(r.ids).not.toContain('exam-format');
+  });
+
   it('a grade then its date make one answer', async () => {
     const c = new Conversation();
     expect((await entries(c, "J'ai obtenu 11 à l'examen")).text).toContain('attestation');

@@ -109,10 +109,11 @@ export class Router {
   command(text: string): Command | null {
     const feedback = feedbackOf(text);
     if (feedback) return feedback === 'up' ? 'feedback_up' : 'feedback_down';
-    const exact = this.commands.get(simplify(text));
+    const simple = simplify(text);
+    const exact = this.commands.get(simple);
     if (exact) return exact;
     // A sentence asking for a person or for erasure (short enough to be that request, not a question about something else).
-    const words = simplify(text).replace(/['?]/g, ' ').replace(/\s+/g, ' ').trim();
+    const words = simple.replace(/['?]/g, ' ').replace(/\s+/g, ' ').trim();
     if (words.split(' ').length > 25) return null;
     return this.commandPatterns.find(([re]) => re.test(words))?.[1] ?? null;
   }

@@ -109,7 +109,7 @@ export class AcademyDirectory {
   }
 
   /** Every name that designates a place: départements, their towns, académies (by their first département). */
-  placeNames(withCommunes = true): PlaceName[] {
+  placeNames(): PlaceName[] {
     const names: PlaceName[] = [];
     for (const d of this.departements.values()) {
       names.push({ name: d.name, departement: d.code, kind: 'departement' });
@@ -119,7 +119,7 @@ export class AcademyDirectory {
     for (const a of this.academies) names.push({ name: a.name, departement: a.departements[0]!, kind: 'academy' });
     // A town whose name is also a frequent word counts only after « j'habite »… (a town academies.yaml
     // names comes first and keeps its own reading: « Paris » is a place even without « à »).
-    if (withCommunes) for (const c of this.communes) names.push({ name: c.name, departement: c.departement, kind: 'city', ...(c.common ? { strict: true } : {}) });
+    for (const c of this.communes) names.push({ name: c.name, departement: c.departement, kind: 'city', ...(c.common ? { strict: true } : {}) });
     return names;
   }
 }

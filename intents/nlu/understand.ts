@@ -354,11 +354,9 @@ export class Understander {
     if (clauses.length === 0) return [folded];
     // « 3 questions : durée de l'exam, note pour valider, et qui organise » — a list of noun phrases, each
     // asking something precise of its own (a duration, then a grade): one clause each.
-    const listed = clauses.flatMap((c) => this.listItems(c));
-    clauses.splice(0, clauses.length, ...listed);
     // A rambling message repeats itself and tells a story: each distinct clause once, and of a long
     // list only the last few that ask something (a learner's questions come at the end).
-    const distinct = [...new Set(clauses)];
+    const distinct = [...new Set(clauses.flatMap((c) => this.listItems(c)))];
     if (distinct.length <= MAX_CLAUSES) return distinct;
     const asking = distinct.filter((c) => /\?/.test(c) || this.readCues(this.normalize(c), c).asks.size > 0);
     return (asking.length > 0 ? asking : distinct).slice(-MAX_CLAUSES);

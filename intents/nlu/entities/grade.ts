@@ -34,7 +34,11 @@ const WEAK_CUE = /\b(?:j'ai|jai|g|avec|fait|got)\s+(?:(?:de|d'|a|est|:)\s*)*(?:u
 const AFTER_GRADE = /^(?:a|au|aux|en|sur|et|ou|donc|mais|alors|c|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|cela|comme|car|vs|quand|si|ni|enfin|apres|avant|bon)$/;
 function countsThings(f: string, m: RegExpMatchArray): boolean {
   const end = m.index! + m[0].length;
-  if (!WEAK_CUE.test(f.slice(0, end - m[1]!.length))) return false;
+  return WEAK_CUE.test(f.slice(0, end - m[1]!.length)) && nounAfter(f, end);
+}
+
+/** The word after position `end` is one that cannot follow a grade (« 3 questions », « deux enfants »). */
+function nounAfter(f: string, end: number): boolean {
   const next = f.slice(end).match(/^\s+([a-z]+)/);
   return !!next && !AFTER_GRADE.test(next[1]!);
 }
@@ -69,15 +73,13 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.
   const opening = f.match(/^\s*(?:pile\s+|juste\s+|exactement\s+)?(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:\)|[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
   // « 3 questions : … », « 2 petites questions »: a number before a noun counts things.
-  const openingCounts = !!opening && !!f.slice(opening.index! + opening[0].length).match(/^\s+([a-z]+)/) && !AFTER_GRADE.test(f.slice(opening.index! + opening[0].length).match(/^\s+([a-z]+)/)![1]!);
-  if (opening && !openingCounts && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
+  if (opening && !nounAfter(f, opening.index! + opening[0].length) && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
     return make(parseDecimal(opening[1]!), opening[1]!, !asksEnough);
   }
   // « DIX-NEUF !!! je l'ai eu ? »: a grade in words opening a message about a result.
   const openingWords = f.replace(/-/g, ' ').match(new RegExp(`^\\s*(${NUMBER_WORDS_RE})\\b`));
   // « Une fois l'épreuve réussie… »: « un », « une » opening a message are articles.
-  const wordAfter = openingWords ? f.replace(/-/g, ' ').slice(openingWords.index! + openingWords[0].length).match(/^\s+([a-z]+)/)?.[1] : undefined;
-  if (openingWords && !/^une?$/.test(openingWords[1]!) && !(wordAfter && !AFTER_GRADE.test(wordAfter)) && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)) {
+  if (openingWords && !/^une?$/.test(openingWords[1]!) && !nounAfter(f.replace(/-/g, ' '), openingWords.index! + openingWords[0].length) && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)) {
     const value = parseNumberWords(openingWords[1]!);
     if (value !== null) return make(value, openingWords[1]!, true);
   }

@@ -123,6 +123,15 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     "j'habite en Belgique, je dépends de quelle académie ?",
     "L'attestation du Recteur est-elle signée électroniquement ?",
     'on a droit au dico pendant l epreuve ?',
+    // Where the exam takes place is not in the sheet (its format is).
+    "où est l'examen ? dans quelle ville ?",
+    // Another bloc's training, even beside the bloc 4.
+    'après le bloc 4, vous proposez une formation pour le bloc 1 ?',
+    'comment je prouve à mon employeur que je suis bien inscrite, il me demande un justificatif',
+    // English, as international learners write it.
+    'where is the exam ? in which school ?',
+    'how many times can I retake the exam if I fail ?',
+    'I live in Morocco now, I can pass the exam there ?',
     "l'épreuve on la fait seul ou en groupe ?",
     'mes notes je les consulte où, sur cyclades ?',
     'faut fournir un justificatif de domicile pour s inscrire ?',
@@ -256,6 +265,14 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["il faut aussi que je passe l'épreuve d'anglais ?", 'Non'],
     // Another BTS in place of this one: the sheet says which one the training prepares.
     ["Mon collègue voudrait préparer le BTS GPME à la place. C'est possible avec cette formation ?", 'Non'],
+    // Whose job it is, not where (« c'est à moi de… » asks who registers).
+    ['cest a moi de minscrire??', 'Oui'],
+    // « dépend de où j'habite » is a relative « où »: the question stays closed.
+    ["l'academie ca depend de ou j'habite ?", 'Oui'],
+    // « une vidéo expliquant comment… » asks whether there is one.
+    ["Auriez-vous une vidéo expliquant comment remplir l'inscription sur Cyclades ?", 'Oui'],
+    ["je m'inscris juste apres la fin de la formation ?", 'Oui'],
+    ['the exam is three hours ?', 'Non'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);
@@ -397,6 +414,10 @@ describe('entities only when stated', () => {
     const block = await entries(new Conversation(), "c'est le bloc 3 ou le 4 ?");
     expect(block.ids).toContain('block');
     expect(block.text).not.toContain('ne précise pas');
+    // Asked in the past, as one checks a memory.
+    const past = await entries(new Conversation(), 'ctait le bloc 3 ou 4 deja ?');
+    expect(past.ids).toContain('block');
+    expect(past.text).not.toMatch(/^(Oui|Non|Si)\.|ne précise pas/);
   });
 
   it('a month in the exam question is not taken for the end of the training', async () => {

@@ -60,7 +60,7 @@ function compile(file: string, where: string, source: string): RegExp {
  * « où » after a noun of place or time, before a subject, introduces a relative clause (« la ville où
  * j'habite », « le jour où on l'obtient »); before an infinitive it still asks (« l'endroit où s'inscrire »).
  */
-const RELATIVE_OU = /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site) ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe)\b)/g;
+const RELATIVE_OU = /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site|depend\w* de|depend\w* d|selon|en fonction de|d apres) ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe)\b)/g;
 
 const compileAll = (file: string, where: string, list: string[]) => list.map((p, i) => compile(file, `${where}[${i}]`, p));
 
@@ -124,7 +124,9 @@ export class CueReader {
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
     // « une vidéo qui montre comment s'inscrire ? »: a question word inside a relative clause asks nothing.
-    const plain = relativeFree.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ');
+    const plain = relativeFree.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ')
+      // « une vidéo expliquant comment s'inscrire ? » — the participle of a thing (not « pouvez-vous m'expliquer comment »).
+      .replace(/\b(video|tuto\w*|document|doc|guide|lien|truc|qqch|chose|fiche|page|site|schema|demo)( qui)? (montr|expliqu|indiqu|detaill|present|decri)\w* (comment|quand|ou|combien|quel\w*)\b/g, '$1');
     const cleft = /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;

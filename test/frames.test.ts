@@ -132,6 +132,11 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     'where is the exam ? in which school ?',
     'how many times can I retake the exam if I fail ?',
     'I live in Morocco now, I can pass the exam there ?',
+    'correction des copies ça prend combien de temps ?',
+    'il faut une adresse mail perso pour créer le compte cyclades ?',
+    "l'attestation du recteur est envoyée automatiquement ou faut la demander ?",
+    // « un deux et trois » is one list of blocs, not two questions.
+    'et les blocs un deux et trois du BTS ils parlent de quoi ?',
     "l'épreuve on la fait seul ou en groupe ?",
     'mes notes je les consulte où, sur cyclades ?',
     'faut fournir un justificatif de domicile pour s inscrire ?',
@@ -390,6 +395,20 @@ describe('entities only when stated', () => {
     expect(extractDate("j'ai fini en septembre", TODAY)?.date).toEqual(new Date(2026, 8, 1));
     expect(extractDate("je l'ai eu en décembre", TODAY)?.date).toEqual(new Date(2025, 11, 1));
     expect(extractDate('je finis en mars', TODAY)?.date).toEqual(new Date(2027, 2, 1));
+  });
+
+  it('a year said in words, as a dictated message writes it', () => {
+    expect(extractDate("j'ai eu quinze en juin deux mille vingt deux", TODAY)?.date).toEqual(new Date(2022, 5, 1));
+    expect(extractDate('mon onze de juin deux mille vingt et un', TODAY)?.date).toEqual(new Date(2021, 5, 1));
+    expect(extractDate('en septembre deux mille dix-neuf', TODAY)?.date).toEqual(new Date(2019, 8, 1));
+    // The « vingt » of a year is no grade.
+    expect(extractGrade("j'ai eu onze sur vingt en juin deux mille vingt cinq")?.value).toBe(11);
+  });
+
+  it('a grade and its year in words make one answer', async () => {
+    const r = await entries(new Conversation(), "alors voilà j'ai eu onze sur vingt a l'examen de juin deux mille vingt cinq euh qu'est ce qui se passe maintenant");
+    expect(r.ids).toContain('exam-result');
+    expect(r.text).toContain('juin 2030');
   });
 
   it('grades as learners write them', () => {

@@ -1,5 +1,5 @@
 import { fold } from '../text.ts';
-import { NUMBER_WORDS_RE, parseDecimal, parseNumberWords } from './numbers.ts';
+import { NUMBER_WORDS_RE, parseDecimal, parseNumberWords, spokenYearsToDigits } from './numbers.ts';
 
 export interface Grade {
   /** The grade brought to a scale of 20. */
@@ -64,7 +64,7 @@ function make(value: number, text: string, personal: boolean): Grade {
  */
 export function extractGrade(text: string, options: { bare?: boolean } = {}): Grade | null {
   // « slt g 10,5 c bon ? »: a greeting in front does not keep a grade from opening the message.
-  const f = fold(text).replace(/^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/, '');
+  const f = spokenYearsToDigits(fold(text)).replace(/^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/, '');
   // « 15/20 je fais quoi ? »: a grade opening the message is the learner's own.
   // « 10/20 ça suffit ? », « 10 sur 20 c'est assez ? »: without « j'ai », « ma note »…, a grade asked about
   // as enough is the threshold, not the learner's own.

@@ -106,6 +106,24 @@ describe('frames: several questions in one message', () => {
   });
 });
 
+describe('single questions as learners word them', () => {
+  it.each([
+    // A learner telling their own grade asks what it means.
+    ["ma note c'est 9,5", 'exam-result', /9,5\/20, la note requise n'est pas atteinte/],
+    ['mon résultat final 14', 'exam-result', /Avec 14\/20/],
+    ['Bonjour, auprès de quel service dois-je effectuer mon inscription ?', 'registration-where', /en ligne/],
+    ['inscription possible par internet ?', 'registration-where', /^Oui\./],
+    // « quand » opens: the démarches are what is done, the épreuve why — the question is when.
+    ["euh quand est ce que je dois faire les démarches d'inscription pour passer l'épreuve", 'registration-timing', /Dès que vous terminez/],
+    // A courtesy after a comma does not make an open question closed.
+    ["Quel est le calendrier des inscriptions pour la certification, s'il vous plaît ?", 'registration-timing', /^(?!Oui|Non)/],
+  ])('« %s » → %s', async (text, id, pattern) => {
+    const r = await entries(new Conversation(), text);
+    expect(r.ids).toContain(id);
+    expect(r.text).toMatch(pattern);
+  });
+});
+
 describe('coverage: what the sheet does not answer gets no fact', () => {
   it.each([
     "Combien d'heures dure la formation ?",

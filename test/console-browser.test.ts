@@ -232,7 +232,8 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     expect(await page.locator('table', { hasText: 'En service' }).locator('tbody tr').last().innerText()).toMatch(/Toutes\s+144\s+\d+\.\d %/);
     await page.screenshot({ path: `${ARTIFACTS}console-reentrainement.png`, fullPage: true });
     await page.getByRole('button', { name: 'Mettre en service' }).click();
-    await page.getByText('Aucune phrase attribuée depuis le dernier entraînement').waitFor();
+    await page.getByText('Nouveau modèle en service').waitFor();
+    expect(await page.getByText('Aucune phrase attribuée depuis le dernier entraînement').count()).toBe(1);
 
     // The running assistant now answers the question (asked through /api/messages): the cost, not the grade.
     const after = await replyTo('c-after');

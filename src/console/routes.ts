@@ -253,7 +253,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
 
   server.get('/admin/entrainement', requireStaff, page((req, res) => {
     const session = staffOf(req);
-    const v = trainingView({ pending: pending(), all: o.store.corrections().length, state: o.retraining?.status, intents, csrf: session.csrf });
+    const v = trainingView({ pending: pending(), all: o.store.corrections().length, state: o.retraining?.status, intents, csrf: session.csrf, done: query(req).get('fait') === '1' });
     // Refreshes itself while measuring: no script is allowed by the CSP, a meta refresh is no script.
     render(res, 200, v, session, '/admin/entrainement', v.refresh ? raw('<meta http-equiv="refresh" content="3">') : undefined);
   }));

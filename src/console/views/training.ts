@@ -10,6 +10,8 @@ export interface TrainingData {
   state: RetrainingState | undefined;
   intents: IntentNames;
   csrf: string;
+  /** Just put in service (after « Mettre en service »). */
+  done?: boolean;
 }
 
 const FAMILY_NAMES: Record<string, string> = {
@@ -57,6 +59,7 @@ export function trainingView(d: TrainingData): { title: string; body: Html; refr
     body: html`<h1>Entraînement</h1>
 <p>Les intentions attribuées dans « À relire » ou une conversation sont apprises par l'assistant en service après « Réentraîner » puis « Mettre en service », sans redémarrage.
 Elles restent à relire dans git : <a href="/admin/entrainement/phrases.yaml">exporter les ${d.all} phrase(s) attribuée(s) en YAML</a> pour <code>intents/training/</code>.</p>
+${d.done ? html`<p role="status" class="done">Nouveau modèle en service : l'assistant l'utilise dès maintenant.</p>` : ''}
 ${list}${action}`,
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, sessionCookie, signIn, startConsoleApp, type ConsoleApp } from './console-app.ts';
 import { StandInConnector } from './server-process.ts';
+import { evalInChildProcess } from '../src/console/retraining.ts';
 
 const XSS = '<img src=x onerror=alert(1)> quelle heure est-il a Tokyo ?';
 
@@ -38,7 +39,8 @@ describe('staff console', () => {
 
   beforeAll(async () => {
     await connector.start();
-    app = await startConsoleApp({ staff: { claire: PASSWORD, paul: `${PASSWORD}-bis` } });
+    // « Réentraîner » measures with the real `npm run eval`, on one small development family.
+    app = await startConsoleApp({ staff: { claire: PASSWORD, paul: `${PASSWORD}-bis` }, evaluate: evalInChildProcess(['--set', 'dev', '--family', 'yesno']) });
     // An answered question, then a question with script injection the assistant does not understand.
     await say('console-conv', "combien dure l'épreuve ?");
     await say('console-conv', XSS);
@@ -153,6 +155,8 @@ describe('staff console', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('← Liste des conversations');
+    // The other conversations with something to review, around this one.
+    expect(html).toMatch(/<a href="\/admin\/conversations\/(dialog|feedback)-conv" rel="(prev|next)">Conversation à relire (précédente|suivante)<\/a>/);
     const dialog = await get('/admin/conversations/dialog-conv');
     expect(dialog).toMatch(/note : 12\/20 · date : 2026-06/);
     expect(dialog).toContain('dialogue démarré : registration');
@@ -233,6 +237,33 @@ describe('staff console', () => {
     expect(empty).toContain('Questions des apprenants : 0');
     expect((await fetch(`${app.url}/admin/statistiques?du=n%27importe&au=quoi`, { headers: { cookie } })).status).toBe(200);
   });
+
+  it('retraining: measured beside the model in service, then put in service without a restart; the assistant answers the corrected question', async () => {
+    const QUESTION = 'la douloureuse pour le passage du bloc elle monte à combien';
+    const reply = async (conversation: string) => {
+      await say(conversation, QUESTION, 'webchat', `learner-${conversation}`);
+      return String(connector.messagesFor(conversation)[0]?.text ?? '');
+    };
+    expect(await reply('retrain-before')).toContain('note');
+    const conv = await get('/admin/conversations/feedback-conv');
+    const csrf = csrfOf(conv);
+    expect((await post(`/admin/messages/${seqOf(conv, QUESTION)}/correction`, { csrf, intent: 'cout_inscription' })).status).toBe(303);
+    expect((await post('/admin/entrainement/confirmer', { csrf })).status).toBe(409); // nothing measured yet
+    expect((await post('/admin/entrainement/mesurer', { csrf })).status).toBe(303);
+    let page = await get('/admin/entrainement');
+    expect(page).toContain('<meta http-equiv="refresh" content="3">');
+    for (let i = 0; i < 120 && !page.includes('Résultats de la mesure'); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      page = await get('/admin/entrainement');
+    }
+    expect(page).toMatch(/<th scope="row">Toutes<\/th><td class="num">39<\/td><td class="num">\d+\.\d %/);
+    // Still the old model until staff confirm.
+    expect(await reply('retrain-measured')).toContain('note');
+    expect((await post('/admin/entrainement/confirmer', { csrf })).headers.get('location')).toBe('/admin/entrainement?fait=1');
+    expect(await get('/admin/entrainement?fait=1')).toContain('Nouveau modèle en service');
+    expect(await reply('retrain-after')).toContain("l'inscription peut être gratuite ou payante");
+    expect(await get('/admin/statistiques')).toMatch(/<th scope="row">Coût de l&#39;inscription<\/th><td>1<\/td>/);
+  }, 120_000);
 
   it('marks a conversation reviewed with a note (escaped, CSRF-checked); the list filter follows', async () => {
     const page = await get('/admin/conversations/console-conv');

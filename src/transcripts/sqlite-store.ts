@@ -57,18 +57,20 @@ interface Row {
 const UNANSWERED = "('fallback', 'ambiguous', 'not_covered')";
 
 /**
- * A learner message with its reading: the bot's own (recorded after the turn), or for rows recorded
- * before readings existed, the first reply's understanding (and every such message counts as a question).
+ * Learner messages with their reading (matching `condition` on q): the bot's own, recorded after the
+ * turn; for rows recorded before readings existed, the first reply's understanding (every such
+ * message then counts as a question). Two parts, so that current rows need no join.
  */
-const LEARNER_MESSAGES = `SELECT q.seq, q.conversation_id, q.channel_id, q.text, q.at, q.feedback, q.dialog_started, q.prompt,
-    COALESCE(q.kind, 'question') AS kind,
-    CASE WHEN q.kind IS NULL THEN a.intent ELSE q.intent END AS intent,
-    CASE WHEN q.kind IS NULL THEN a.confidence ELSE q.confidence END AS confidence,
-    CASE WHEN q.kind IS NULL THEN a.status ELSE q.status END AS status
-  FROM activities q
-  LEFT JOIN activities a ON q.kind IS NULL AND a.seq = (
-    SELECT MIN(seq) FROM activities WHERE conversation_id = q.conversation_id AND seq > q.seq AND direction = 'out' AND type = 'message')
-  WHERE q.direction = 'in' AND q.type = 'message'`;
+function learnerMessagesWhere(condition: string): string {
+  const columns = 'q.seq, q.conversation_id, q.channel_id, q.text, q.at, q.feedback, q.dialog_started, q.prompt';
+  return `SELECT ${columns}, q.kind, q.intent, q.confidence, q.status FROM activities q
+      WHERE q.direction = 'in' AND q.type = 'message' AND q.kind IS NOT NULL AND ${condition}
+    UNION ALL
+    SELECT ${columns}, 'question' AS kind, a.intent, a.confidence, a.status FROM activities q
+      LEFT JOIN activities a ON a.seq = (
+        SELECT MIN(seq) FROM activities WHERE conversation_id = q.conversation_id AND seq > q.seq AND direction = 'out' AND type = 'message')
+      WHERE q.direction = 'in' AND q.type = 'message' AND q.kind IS NULL AND ${condition}`;
+}
 
 type MessageRow = {
   seq: number; conversation_id: string; channel_id: string; text: string; at: number; feedback: string | null; dialog_started: string | null; prompt: string | null;
@@ -187,11 +189,12 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   learnerMessages(window: Window): LearnerMessage[] {
-    return (this.db.prepare(`${LEARNER_MESSAGES} AND q.at >= ? AND q.at <= ? ORDER BY q.seq`).all(window.from.getTime(), window.to.getTime()) as MessageRow[]).map(toMessage);
+    const [from, to] = [window.from.getTime(), window.to.getTime()];
+    return (this.db.prepare(`${learnerMessagesWhere('q.at >= ? AND q.at <= ?')} ORDER BY seq`).all(from, to, from, to) as MessageRow[]).map(toMessage);
   }
 
   learnerMessage(seq: number): LearnerMessage | undefined {
-    const r = this.db.prepare(`${LEARNER_MESSAGES} AND q.seq = ?`).get(seq) as MessageRow | undefined;
+    const r = this.db.prepare(learnerMessagesWhere('q.seq = ?')).get(seq, seq) as MessageRow | undefined;
     return r ? toMessage(r) : undefined;
   }
 

@@ -156,6 +156,23 @@ describe('retention and erasure', () => {
   });
 });
 
+describe('rows recorded before learner messages kept their reading', () => {
+  it('are read through the first reply: a question, with its status, counted unanswered in the list', () => {
+    const store = new SqliteTranscriptStore(':memory:');
+    const base = { conversationId: 'old', channelId: 'emulator', userId: 'u', type: 'message', activity: {} };
+    const [q] = store.record([
+      { ...base, direction: 'in', text: 'quelle heure à Tokyo', at: new Date(2026, 0, 1, 10) },
+      { ...base, direction: 'out', text: 'Je n’ai pas compris', at: new Date(2026, 0, 1, 10), intent: 'hors_sujet', confidence: 0.4, status: 'fallback' },
+    ]);
+    expect(store.learnerMessage(q!)).toMatchObject({ kind: 'question', status: 'fallback', intent: 'hors_sujet', confidence: 0.4 });
+    expect(store.conversations()[0]).toMatchObject({ questions: 1, unanswered: 1, preview: 'quelle heure à Tokyo', reviewed: false });
+    store.annotate(q!, { kind: 'question', intent: 'hors_sujet', confidence: 0.9, status: 'answered' });
+    expect(store.learnerMessage(q!)).toMatchObject({ kind: 'question', status: 'answered', confidence: 0.9 });
+    expect(store.conversations()[0]!.unanswered).toBe(0);
+    store.close();
+  });
+});
+
 describe('the running server records what reaches /api/messages', () => {
   it('writes the conversation to its SQLite file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bot-data-'));

@@ -19,6 +19,7 @@ import { PROMPTS, type PromptId } from './prompts.ts';
 import { RegistrationDialog, REGISTRATION_DIALOG } from './registration-dialog.ts';
 import { renderAnswer, renderPrompt } from './render.ts';
 import type { Command, GuidedDialog, Route } from './router.ts';
+import { MESSAGE_READING, readingOfRoute, type MessageReading } from './reply-trace.ts';
 import { ERASE_LEARNER_DATA, type ConversationMemory, type DialogServices } from './services.ts';
 
 export const MAIN_DIALOG = 'main';
@@ -67,6 +68,11 @@ export class MainDialog extends ComponentDialog {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
 
+  /** How this turn's message was read, for the transcripts (see MessageReading). */
+  private noteReading(context: TurnContext, reading: MessageReading): void {
+    context.turnState.set(MESSAGE_READING, reading);
+  }
+
   private text(context: TurnContext): string {
     return (context.activity.text ?? '').trim();
   }
@@ -75,6 +81,7 @@ export class MainDialog extends ComponentDialog {
     const memory = await this.s.memory.get(step.context, {});
     const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}), ...(memory.subjects ? { subjects: memory.subjects } : {}) };
     const route = this.s.router.route(this.text(step.context), this.s.clock(), topic);
+    this.noteReading(step.context, readingOfRoute(route));
     if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
     if (route.type === 'command') {
       if (route.command === 'feedback_down') return step.beginDialog(FEEDBACK_DIALOG);
@@ -92,7 +99,10 @@ export class MainDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const text = this.text(innerDc.context);
     const command = this.s.router.command(text);
-    if (command) return this.command(innerDc.context, command, innerDc);
+    if (command) {
+      this.noteReading(innerDc.context, { kind: 'command', status: command });
+      return this.command(innerDc.context, command, innerDc);
+    }
 
     const waitingFor = innermostDialogId(innerDc);
     const memory = await this.s.memory.get(innerDc.context, {});
@@ -100,6 +110,7 @@ export class MainDialog extends ComponentDialog {
       // Not an answer to the question asked: maybe a question of the learner's own (answered, even
       // when the sheet does not cover it), then the dialog resumes.
       const route: Route = this.s.router.route(text, this.s.clock());
+      this.noteReading(innerDc.context, readingOfRoute(route));
       if (route.type === 'dialog') {
         // Another goal chosen meanwhile (a menu button): that dialog starts over.
         delete memory.unreadable;
@@ -123,6 +134,7 @@ export class MainDialog extends ComponentDialog {
       memory.unreadable = true;
     } else {
       delete memory.unreadable;
+      if (waitingFor && (PROMPTS as readonly string[]).includes(waitingFor)) this.noteReading(innerDc.context, { kind: 'prompt_answer', prompt: waitingFor });
     }
     return super.onContinueDialog(innerDc);
   }

@@ -117,6 +117,10 @@ describe('single questions as learners word them', () => {
     ["euh quand est ce que je dois faire les démarches d'inscription pour passer l'épreuve", 'registration-timing', /Dès que vous terminez/],
     // A courtesy after a comma does not make an open question closed.
     ["Quel est le calendrier des inscriptions pour la certification, s'il vous plaît ?", 'registration-timing', /^(?!Oui|Non)/],
+    // Unnamed, a tutorial is « quelque chose pour m'expliquer pas à pas »; the « pas » of what one tells is no negation.
+    ["je suis pas très douée avec l'ordinateur est ce qu'il existe quelque chose pour m'expliquer pas a pas comment on s'inscrit sur le site", 'cyclades-tutorial', /^Oui\./],
+    ["alors voilà moi j'ai pas le temps de faire tout le BTS MCO euh je veux juste passer la partie management d'équipe comment on fait", 'only-block', /uniquement/],
+    ["ça se passe comment l'épreuve est ce qu'on est devant des gens ou c'est sur papier", 'exam-format', /écrite/],
   ])('« %s » → %s', async (text, id, pattern) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toContain(id);

@@ -136,7 +136,7 @@ export class CueReader {
     // « une vidéo qui montre comment s'inscrire ? »: a question word inside a relative clause asks nothing.
     const plain = relativeFree.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ')
       // « une vidéo expliquant comment s'inscrire ? » — the participle of a thing (not « pouvez-vous m'expliquer comment »).
-      .replace(/\b(video|tuto\w*|document|doc|guide|lien|truc|qqch|chose|fiche|page|site|schema|demo)( qui)? (montr|expliqu|indiqu|detaill|present|decri)\w* (comment|quand|ou|combien|quel\w*)\b/g, '$1');
+      .replace(/\b(video|tuto\w*|document|doc|guide|lien|truc|qqch|chose|fiche|page|site|schema|demo)( qui| pour( m| me| nous| vous)?)? (montr|expliqu|indiqu|detaill|present|decri)\w* (pas a pas |etape par etape )?(comment|quand|ou|combien|quel\w*)\b/g, '$1');
     const cleft = /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
@@ -151,7 +151,7 @@ export class CueReader {
     // The same tail in the normalised words too (« next step c koi ? » is « … c est quoi »).
     const lastNormal = normal.split(' ').slice(-lastPlain.split(' ').length).join(' ');
     const closesClosed = raw.includes(',') && /\?\s*$/.test(raw) && lastPlain.length > 0 && !y.open.test(lastPlain) && !y.open.test(lastNormal);
-    const existential = /^(y a|il y a|ya|il existe|existe t il|y aurait|y aurait il|y a t il)\b/.test(plain) && !/^(y a|il y a|ya) (quoi|qui|combien|quel)\b/.test(plain);
+    const existential = /^(y a|il y a|ya|il existe|existe t il|y aurait|y aurait il|y a t il)\b|\best ce (qu il y a|qu il existe|qu il y aurait|qu il y a pas)\b/.test(plain) && !/^(y a|il y a|ya) (quoi|qui|combien|quel)\b/.test(plain);
     // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
     const yesNo = closesClosed || existential || (closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim()));
     const choice = y.choice.test(plain);
@@ -165,7 +165,10 @@ export class CueReader {
     const openHere = y.open.test(plain.replace(/\b(quand|ou|lorsque) (la|le|les|l|on|je|j|il|elle|ils|elles|vous|nous|tu|mon|ma|mes|ce|cette|ca)\b/g, ' '));
     // A request (« je souhaiterais connaître le certificateur ») asks; it claims nothing.
     const claim = !closed && !choice && !openHere && !/\?/.test(raw) && !aboutOneself && subjects.size > 0 && !this.requests.some((p) => p.test(plain));
-    return { subjects, asks, yesNo: closed, negated: (closed || claim) && y.negation.test(normal), choice, claim };
+    // « je suis pas douée, est-ce qu'il existe un tuto ? »: the negation of what one tells is not the question's.
+    const asked = normal.lastIndexOf('est ce qu');
+    const questionPart = (asked > 0 ? normal.slice(asked) : normal).replace(/\bpas a pas\b/g, ' ');
+    return { subjects, asks, yesNo: closed, negated: (closed || claim) && y.negation.test(questionPart), choice, claim };
   }
 
   /** Cut points between questions in a message: question marks, « et », « aussi », « sinon »… */

@@ -52,6 +52,8 @@ export const ConfigSchema = z
     STAFF_FILE: z.string().min(1).default('data/staff.sqlite'),
     /** Which conversations were welcomed (kept across restarts: nobody is greeted twice). */
     STATE_FILE: z.string().min(1).default('data/state.sqlite'),
+    /** Conversation state (dialog step, topic followed) not written for this long is forgotten. */
+    STATE_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     // Local mode only: connectors (besides loopback) the bot may reply to, comma-separated URL prefixes.
     ALLOWED_SERVICE_URLS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).pipe(z.array(Url)),

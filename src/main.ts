@@ -12,6 +12,8 @@ import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 import { serviceUrlPolicy } from './guards/service-urls.ts';
 import { SqliteWelcomeClaims } from './storage/welcome-claims.ts';
+import { SqliteStateStorage } from './storage/sqlite-state-storage.ts';
+import { TurnRunner } from './turns/turn-runner.ts';
 
 /** npm start: the assistant on http://HOST:PORT/api/messages. */
 async function main(): Promise<void> {
@@ -24,6 +26,15 @@ async function main(): Promise<void> {
   const forgetOldWelcomes = () => welcomes.forgetBefore(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000));
   forgetOldWelcomes();
   setInterval(forgetOldWelcomes, 86_400_000).unref();
+  // Dialog state beside the welcome claims (STATE_FILE), not in the transcripts' file: it is written on
+  // every turn and kept hours, transcripts are personal data kept months, erased and exported apart.
+  const storage = new SqliteStateStorage(config.STATE_FILE, { ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
+  const purgeIdleState = () => {
+    const removed = storage.purgeExpired();
+    if (removed > 0) logger.info({ removed, ttlHours: config.STATE_TTL_HOURS }, 'idle conversation state purged');
+  };
+  purgeIdleState();
+  setInterval(purgeIdleState, Math.min(3_600_000, config.STATE_TTL_HOURS * 3_600_000)).unref();
   const assistant = createAssistant({
     ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
     links: config.links,
@@ -31,7 +42,9 @@ async function main(): Promise<void> {
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     clock: clockFrom(config),
     welcomes,
+    storage,
   });
+  const turns = new TurnRunner(assistant.bot, { logger });
   const adapter = createAdapter(config, assistant, logger);
   // Every activity of every channel goes through this adapter, so through the recorder.
   const transcripts = setUpTranscripts({
@@ -47,6 +60,7 @@ async function main(): Promise<void> {
     assistant,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    turns,
     ...(config.localMode ? { serviceUrls: serviceUrlPolicy(config.ALLOWED_SERVICE_URLS) } : {}),
     web: {
       page: { title: config.WIDGET_TITLE, accentColor: config.WIDGET_ACCENT_COLOR, ...(config.WIDGET_LOGO_URL ? { logoUrl: config.WIDGET_LOGO_URL } : {}) },

@@ -3,6 +3,7 @@ import { feedbackOf } from '../../dialogs/router.ts';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
 import { ERASE_LEARNER_DATA } from '../../dialogs/services.ts';
 import { replyTraceOf, type ReplyTrace } from '../../dialogs/reply-trace.ts';
+import { ReplyHold } from '../../dialogs/reply-hold.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
@@ -134,20 +135,28 @@ export class TranscriptRecorder implements Middleware {
     };
 
     this.write([entry(inbound, 'in')]);
+    // Replies held until the turn's state is saved (dialogs/reply-hold.ts) are recorded when they
+    // leave, and not at all when the turn is discarded (run again after a conflict, or failed).
+    const held: Promise<void>[] = [];
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       // Recorded once the handlers added later (channel adaptation, dialog stamp) have shaped them,
       // and even if sending fails.
       try {
         return await sendNext();
       } finally {
-        this.write(activities.map((a) => entry(a, 'out')));
+        const entries = activities.map((a) => entry(a, 'out'));
+        const fate = ReplyHold.of(context)?.fateOf(activities);
+        if (fate) held.push(fate.then((f) => { if (f !== 'discarded') this.write(entries); }));
+        else this.write(entries);
       }
     });
     try {
       await next();
+      await Promise.all(held);
       // « supprimer mes données »: everything this learner said and was told goes, this turn included.
       if (context.turnState.get(ERASE_LEARNER_DATA)) this.erase(pseudo);
     } catch (err) {
+      await Promise.all(held);
       const e = err as Error;
       this.write([{ ...entry({ type: 'error', text: '' }, 'out'), error: `${e.name}: ${redact(e.message)}` }]);
       throw err;

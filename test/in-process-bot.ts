@@ -7,6 +7,9 @@ import { createServer } from '../src/server.ts';
 import { TurnRunner, type TurnLogic } from '../src/turns/turn-runner.ts';
 import type { Assistant } from '../src/assistant.ts';
 import { testAssistant } from './helpers.ts';
+import { setUpTranscripts } from '../src/transcripts/setup.ts';
+import type { TranscriptRecorder } from '../src/transcripts/recorder.ts';
+import type { TranscriptStore } from '../src/transcripts/store.ts';
 
 /** Log lines a test can read (pino writes JSON lines to this stream). */
 export class LogLines {
@@ -19,18 +22,24 @@ export class LogLines {
   }
 }
 
-export interface InProcessBot { url: string; assistant: Assistant; turns: TurnRunner; logs: LogLines; stop: () => Promise<void> }
+export interface InProcessBot {
+  url: string; assistant: Assistant; turns: TurnRunner; logs: LogLines; stop: () => Promise<void>;
+  /** With `transcriptsFile`: the recorder in the adapter, as npm start has it. */
+  transcripts?: { store: TranscriptStore; recorder: TranscriptRecorder; stop: () => boolean };
+}
 
 /**
  * The real server (restify, CloudAdapter in local mode, the /api/messages route, the turn runner) in
  * this process, on a loopback port: for tests about turns rather than about the process.
  */
-export async function startInProcessBot(o: { storage?: Storage; logic?: (bot: TurnLogic) => TurnLogic; env?: Record<string, string> } = {}): Promise<InProcessBot> {
+export async function startInProcessBot(o: { storage?: Storage; logic?: (bot: TurnLogic) => TurnLogic; env?: Record<string, string>; transcriptsFile?: string } = {}): Promise<InProcessBot> {
   const config = loadConfig({ ASSISTANT_TODAY: '2026-11-26', REPLY_TIMEOUT_MS: '2000', ...o.env });
   const logs = new LogLines();
   const logger = pino({ level: 'info' }, logs);
   const assistant = testAssistant(o.storage ? { storage: o.storage } : {});
   const adapter = createAdapter(config, assistant, logger);
+  const transcripts = o.transcriptsFile ? setUpTranscripts({ file: o.transcriptsFile, retentionDays: 180, pseudonymKey: 'k'.repeat(32) }, logger) : undefined;
+  if (transcripts) adapter.use(transcripts.recorder);
   const turns = new TurnRunner(o.logic ? o.logic(assistant.bot) : assistant.bot, { logger });
   const server = createServer({ adapter, assistant, logger, maxBodyBytes: config.MAX_BODY_BYTES, turns });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -40,7 +49,11 @@ export async function startInProcessBot(o: { storage?: Storage; logic?: (bot: Tu
     assistant,
     turns,
     logs,
-    stop: () => new Promise<void>((resolve) => { server.server.closeAllConnections(); server.close(() => resolve()); }),
+    ...(transcripts ? { transcripts } : {}),
+    stop: () => new Promise<void>((resolve) => {
+      server.server.closeAllConnections();
+      server.close(() => { transcripts?.stop(); resolve(); });
+    }),
   };
 }
 

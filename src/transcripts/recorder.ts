@@ -8,13 +8,16 @@ import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
 import type { TranscriptEntry, TranscriptStore } from './store.ts';
+import type { TranscriptJournal } from './journal.ts';
 
 export interface RecorderOptions {
   pseudonymKey: string;
   logger: Logger;
   clock?: () => Date;
-  /** Attempts per write before the entries wait for the next write. */
+  /** Attempts per write before the entries are spooled to the journal. */
   attempts?: number;
+  /** Where entries wait while the store refuses writes (written back when it accepts them again). */
+  journal?: TranscriptJournal;
 }
 
 /**
@@ -167,6 +170,7 @@ export class TranscriptRecorder implements Middleware {
   private erase(pseudo: string): void {
     this.pending = this.pending.filter((e) => e.userId !== pseudo);
     try {
+      this.o.journal?.removeUser(pseudo);
       const erased = this.store.eraseUser(pseudo);
       this.o.logger.info({ erased }, 'learner asked to erase their data');
     } catch (err) {
@@ -175,21 +179,54 @@ export class TranscriptRecorder implements Middleware {
     }
   }
 
-  /** Writes with retries; what still fails waits for the next write (nothing is silently dropped). */
-  private write(entries: TranscriptEntry[]): void {
-    const batch = [...this.pending, ...entries];
+  /** Entries not yet in the store (spooled to the journal, or in memory when the journal failed too). */
+  waiting(): number {
+    return this.pending.length + (this.o.journal?.read().length ?? 0);
+  }
+
+  /**
+   * Writes what waits (the journal, then memory) to the store; true when nothing waits any more.
+   * Called on every write, periodically, and at shutdown.
+   */
+  flush(): boolean {
+    return this.write([]);
+  }
+
+  /**
+   * Writes with retries, after whatever waits, in one transaction (order kept). When the store keeps
+   * refusing, the batch goes to the journal; only if the journal refuses too does it stay in memory
+   * (bounded), and the next write tries again — nothing is silently dropped.
+   */
+  private write(entries: TranscriptEntry[]): boolean {
+    const journal = this.o.journal;
+    const spooled = journal?.read() ?? [];
+    const batch = [...spooled, ...this.pending, ...entries];
+    if (batch.length === 0) return true;
     const attempts = this.o.attempts ?? 3;
+    let failure: unknown;
     for (let i = 1; i <= attempts; i++) {
       try {
         this.store.record(batch);
         this.pending = [];
-        return;
-      } catch (err) {
-        if (i === attempts) {
-          this.o.logger.error({ err, waiting: batch.length }, 'transcript write failed; will retry with the next write');
-          this.pending = batch.slice(-10_000);
+        if (spooled.length > 0) {
+          journal!.clear();
+          this.o.logger.info({ written: spooled.length }, 'transcript store writable again: spooled entries written');
         }
+        return true;
+      } catch (err) {
+        failure = err;
       }
     }
+    const fresh = [...this.pending, ...entries];
+    try {
+      if (!journal) throw new Error('no journal');
+      journal.append(fresh);
+      this.pending = [];
+      if (fresh.length > 0) this.o.logger.error({ err: failure, spooled: spooled.length + fresh.length }, 'transcript store refuses writes: entries spooled to the journal');
+    } catch (journalError) {
+      this.pending = fresh.slice(-10_000);
+      this.o.logger.error({ err: failure, journalError: journal ? String(journalError) : undefined, waiting: this.pending.length }, 'transcript write failed; will retry with the next write');
+    }
+    return false;
   }
 }

@@ -2,7 +2,7 @@ import { ConfigError, clockFrom, loadConfig, loadDotEnv } from './config.ts';
 import { createAdapter } from './adapter.ts';
 import { createAssistant } from './assistant.ts';
 import { createLogger } from './logger.ts';
-import { createServer } from './server.ts';
+import { createServer, stopAccepting } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
 import { StaffAccounts } from './console/staff-accounts.ts';
 import { join } from 'node:path';
@@ -92,22 +92,32 @@ async function main(): Promise<void> {
     startupMs: Math.round(performance.now() - started),
   }, 'assistant ready');
 
-  const stop = () => {
-    server.close(() => {
-      transcripts.stop();
-      welcomes.close();
-      process.exit(0);
-    });
-    // Keep-alive sockets would hold close() open; a request still running gets 10 s to finish.
+  // SIGTERM (systemd, Docker, Kubernetes) or Ctrl+C: stop accepting, let the turns in flight finish
+  // and their replies leave, write what the transcripts hold, close the stores, exit 0.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, turnsInFlight: turns.inFlightCount }, 'stopping: no new requests, finishing the turns in flight');
+    stopAccepting(server);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive sockets would hold close() open; streams of the local Direct Line may never end.
     server.server.closeIdleConnections();
-    setTimeout(() => {
-      logger.warn('requests still running after 10 s: stopping anyway');
-      transcripts.stop();
-      process.exit(0);
-    }, 10_000).unref();
+    const late = setTimeout(() => logger.warn({ turnsInFlight: turns.inFlightCount }, 'turns still running after 10 s: stopping anyway'), 10_000);
+    await Promise.race([
+      // Every turn over, and the HTTP answers written (the adapter answers right after the turn).
+      turns.idle().then(() => Promise.race([closed, new Promise((r) => setTimeout(r, 1000))])),
+      new Promise((r) => setTimeout(r, 10_000)),
+    ]);
+    clearTimeout(late);
+    const flushed = transcripts.stop();
+    storage.close();
+    welcomes.close();
+    logger.info({ transcriptsFlushed: flushed }, 'stopped');
+    process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((err: unknown) => {

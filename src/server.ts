@@ -24,10 +24,25 @@ export interface ServerDeps {
   turns?: TurnRunner;
 }
 
+const stopping = new WeakSet<restify.Server>();
+
+/** Shutdown: requests still arriving get 503 (turns already running finish). */
+export function stopAccepting(server: restify.Server): void {
+  stopping.add(server);
+}
+
 /** restify server: POST /api/messages (Bot Framework protocol) and GET /healthz. */
 export function createServer({ adapter, assistant, logger, maxBodyBytes, serviceUrls, web, console: staffConsole, turns = new TurnRunner(assistant.bot, { logger }) }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'learner-assistant', handleUncaughtExceptions: false });
   refuseUpgrades(server.server);
+  // Once stopping, a request arriving on a kept-alive connection is refused, and the connection closed.
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    if (!stopping.has(server)) return next();
+    res.header('Connection', 'close');
+    res.header('Retry-After', '5');
+    res.send(503, { error: 'the assistant is restarting: try again in a few seconds' });
+    return next(false);
+  });
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     try {

@@ -87,6 +87,11 @@ export class TurnRunner {
     return this.tails.size;
   }
 
+  /** Turns running or waiting in this process. */
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
   /** Resolves when no turn is running (shutdown). */
   idle(): Promise<void> {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));

@@ -21,14 +21,15 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const welcomes = new SqliteWelcomeClaims(config.STATE_FILE);
+  for (const warning of config.warnings) logger.warn(warning);
+  const welcomes = opening('STATE_FILE', config.STATE_FILE, () => new SqliteWelcomeClaims(config.STATE_FILE));
   // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
   const forgetOldWelcomes = () => welcomes.forgetBefore(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000));
   forgetOldWelcomes();
   setInterval(forgetOldWelcomes, 86_400_000).unref();
   // Dialog state beside the welcome claims (STATE_FILE), not in the transcripts' file: it is written on
   // every turn and kept hours, transcripts are personal data kept months, erased and exported apart.
-  const storage = new SqliteStateStorage(config.STATE_FILE, { ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
+  const storage = opening('STATE_FILE', config.STATE_FILE, () => new SqliteStateStorage(config.STATE_FILE, { ttlMs: config.STATE_TTL_HOURS * 3_600_000 }));
   const purgeIdleState = () => {
     const removed = storage.purgeExpired();
     if (removed > 0) logger.info({ removed, ttlHours: config.STATE_TTL_HOURS }, 'idle conversation state purged');
@@ -47,11 +48,11 @@ async function main(): Promise<void> {
   const turns = new TurnRunner(assistant.bot, { logger });
   const adapter = createAdapter(config, assistant, logger);
   // Every activity of every channel goes through this adapter, so through the recorder.
-  const transcripts = setUpTranscripts({
+  const transcripts = opening('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () => setUpTranscripts({
     file: config.TRANSCRIPTS_FILE,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
-  }, logger);
+  }, logger));
   adapter.use(transcripts.recorder);
   let port = config.PORT;
   const tokens = new LocalTokens();
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     },
     console: {
       store: transcripts.store,
-      accounts: new StaffAccounts(config.STAFF_FILE),
+      accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)),
       intents: assistant.understander.catalog.map((i) => i.id),
       stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
       trustProxy: config.TRUST_PROXY,
@@ -83,7 +84,11 @@ async function main(): Promise<void> {
     // The local Direct Line posts unauthenticated activities, which a registered bot refuses.
     logger.warn('website widget: set DIRECT_LINE_SECRET (Azure Bot > Channels > Direct Line) when MicrosoftAppId is set');
   }
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    // restify re-emits the HTTP server's errors on itself (unhandled, they would crash with a stack trace).
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, config.PORT, config.host)));
+    server.listen(config.PORT, config.host, resolve);
+  });
   port = server.address().port;
   logger.info({
     url: `http://${config.host}:${port}/api/messages`,
@@ -118,6 +123,22 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** A database file that cannot be opened stops the start with the key to fix, not a stack trace. */
+function opening<T>(key: string, file: string, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    throw new ConfigError(`${key}=${file}: cannot open it (${(err as Error).message})`);
+  }
+}
+
+function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (err.code === 'EADDRINUSE') return new ConfigError(`PORT=${port}: already in use on ${host} (another assistant running?)`);
+  if (err.code === 'EACCES') return new ConfigError(`PORT=${port}: not allowed for this user (ports below 1024 need privileges)`);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new ConfigError(`HOST=${host}: not an address of this machine`);
+  return err;
 }
 
 main().catch((err: unknown) => {

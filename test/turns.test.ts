@@ -51,6 +51,7 @@ async function bot(): Promise<{ bot: InProcessBot; storage: WindowedStorage }> {
 }
 
 const texts = (conversationId: string) => connector.messagesFor(conversationId).map((a) => folded(String(a.text)));
+const APOLOGY = /desole, un probleme technique/;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 beforeAll(async () => { await connector.start(); });
@@ -115,5 +116,26 @@ describe('two messages of one conversation at once', () => {
     expect(expected).toHaveLength(1);
     expect(texts(conv).slice(afterSecond)).toEqual(expected);
     expect(texts(conv).some((t) => /quand l'avez-vous terminee/.test(t))).toBe(false);
+  });
+
+  it('a flood on one conversation: beyond 16 waiting turns, refused politely; the dialog is kept and nothing stays queued', async () => {
+    const { bot: b, storage } = await bot();
+    const conv = 'flood';
+    await postMessage(b.url, connector.url, conv, "je veux m'inscrire");
+    let resume!: () => void;
+    const read = storage.holdNextRead(new Promise((r) => { resume = r; }));
+    const first = postMessage(b.url, connector.url, conv, 'combien ça coûte ?');
+    await read;
+    const flood = Array.from({ length: 20 }, () => postMessage(b.url, connector.url, conv, 'combien ça coûte ?'));
+    await sleep(300);
+    resume();
+    const statuses = (await Promise.all([first, ...flood])).map((r) => r.status);
+    expect(statuses.every((s) => s < 500)).toBe(true);
+    expect(b.logs.lines.filter((l) => /too many turns of this conversation waiting/.test(JSON.stringify(l.err ?? '')))).toHaveLength(4);
+    expect(b.turns.activeConversations).toBe(0);
+    // The refused ones got the apology; the dialog is where it was: « oui » answers its question.
+    expect(texts(conv).filter((t) => APOLOGY.test(t))).toHaveLength(4);
+    await postMessage(b.url, connector.url, conv, 'oui');
+    expect(texts(conv).at(-1)).toMatch(/^quand l'avez-vous terminee/);
   });
 });

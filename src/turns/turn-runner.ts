@@ -37,7 +37,7 @@ export class ConversationBusyError extends Error {
  * in flight; `maxWaiting` bounds one conversation's queue (a client flooding one conversation).
  */
 export class TurnRunner {
-  private readonly tails = new Map<string, { tail: Promise<void>; waiting: number }>();
+  private readonly tails = new Map<string, { tail: Promise<void>; pending: number }>();
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
@@ -45,21 +45,22 @@ export class TurnRunner {
 
   async run(context: TurnContext): Promise<void> {
     const key = `${context.activity.channelId}/${context.activity.conversation?.id}`;
-    const queue = this.tails.get(key) ?? { tail: Promise.resolve(), waiting: 0 };
-    if (queue.waiting >= (this.o.maxWaiting ?? 16)) throw new ConversationBusyError();
+    const queue = this.tails.get(key) ?? { tail: Promise.resolve(), pending: 0 };
+    // `pending` counts the running turn and those waiting behind it.
+    if (queue.pending > (this.o.maxWaiting ?? 16)) throw new ConversationBusyError();
     const previous = queue.tail;
     let done!: () => void;
     const finished = new Promise<void>((resolve) => { done = resolve; });
     const mine = previous.then(() => finished);
     queue.tail = mine;
-    queue.waiting++;
+    queue.pending++;
     this.tails.set(key, queue);
     this.inFlight++;
     try {
       await previous;
       await this.attempts(context);
     } finally {
-      queue.waiting--;
+      queue.pending--;
       done();
       if (queue.tail === mine) this.tails.delete(key);
       if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();

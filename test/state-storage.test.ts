@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { MemoryStorage, type Storage } from 'botbuilder-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStateStorage, StateConflictError, isStateConflict } from '../src/storage/sqlite-state-storage.ts';
@@ -85,6 +86,12 @@ describe('SqliteStateStorage beyond the contract', () => {
     s1.close();
     const s2 = storage({ file });
     expect((await s2.read(['emulator/conversations/c1']))['emulator/conversations/c1']).toEqual({ dialogState: { dialogStack: [{ id: 'registration' }] }, eTag });
+    // Conversation ids (stable per learner in a Teams personal chat) are not kept in clear.
+    const raw = new Database(file, { readonly: true });
+    const keys = (raw.prepare('SELECT key FROM bot_state').all() as { key: string }[]).map((r) => r.key);
+    raw.close();
+    expect(keys).toHaveLength(1);
+    expect(keys[0]).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('idle state expires: read as absent after the time to live, created afresh, purged', async () => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItems } from 'botbuilder-core';
 import { NOT_STORED_ETAG } from '../../dialogs/learner-state.ts';
@@ -45,6 +45,9 @@ export interface SqliteStateStorageOptions {
  * is a conditional write too. eTags are random, not counters: an item deleted and created again never
  * gets back an eTag someone may still hold.
  *
+ * Keys are stored hashed, as the welcome claims are: a Teams personal chat's conversation id is stable
+ * per learner, and nothing here needs it in clear.
+ *
  * Idle state expires: an item not written for `ttlMs` reads as absent (and may be created afresh with
  * NOT_STORED_ETAG), and purgeExpired() deletes such rows, so the file stays bounded by the
  * conversations of the last `ttlMs`.
@@ -77,7 +80,7 @@ export class SqliteStateStorage implements Storage {
     const cutoff = this.cutoff();
     const items: StoreItems = {};
     for (const key of keys) {
-      const row = this.select.get(key, cutoff);
+      const row = this.select.get(hash(key), cutoff);
       if (row) items[key] = { ...JSON.parse(row.value), eTag: row.etag };
     }
     return items;
@@ -91,17 +94,17 @@ export class SqliteStateStorage implements Storage {
       for (const [key, item] of Object.entries(changes)) {
         const { eTag, ...value } = (item ?? {}) as { eTag?: string } & Record<string, unknown>;
         if (eTag && eTag !== '*') {
-          const row = this.current.get(key);
+          const row = this.current.get(hash(key));
           const stored = row && row.touched_at >= cutoff ? row.etag : NOT_STORED_ETAG;
           if (stored !== eTag) throw new StateConflictError(key);
         }
-        this.upsert.run({ key, value: JSON.stringify(value), etag: randomBytes(9).toString('base64url'), at });
+        this.upsert.run({ key: hash(key), value: JSON.stringify(value), etag: randomBytes(9).toString('base64url'), at });
       }
     })();
   }
 
   async delete(keys: string[]): Promise<void> {
-    this.db.transaction(() => { for (const key of keys ?? []) this.remove.run(key); })();
+    this.db.transaction(() => { for (const key of keys ?? []) this.remove.run(hash(key)); })();
   }
 
   /** Deletes state idle for longer than the time to live; returns how many items. */
@@ -117,4 +120,8 @@ export class SqliteStateStorage implements Storage {
   close(): void {
     this.db.close();
   }
+}
+
+function hash(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
 }

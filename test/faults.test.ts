@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStateStorage } from '../src/storage/sqlite-state-storage.ts';
@@ -57,10 +58,14 @@ describe('the transcript store refuses writes', () => {
     expect(waiting).toBeGreaterThanOrEqual(4);
     expect(b.logs.messages()).toContain('transcript store refuses writes: entries spooled to the journal');
 
+    // Back: the store is left alone a few seconds after a refusal (a locked database would make every
+    // attempt wait); the periodic flush — or the first write after that rest — writes everything.
     readOnly(store, false);
+    expect(recorder.flush()).toBe(true);
     await postMessage(b.url, connector.url, conv, "et ça dure combien de temps l'épreuve ?");
     const all = store.activities(conversationId);
     expect(all.length).toBeGreaterThanOrEqual(before + waiting + 2);
+    expect(b.logs.messages()).toContain('transcript store writable again: spooled entries written');
     expect(recorder.waiting()).toBe(0);
     expect(existsSync(`${file}.journal`)).toBe(false);
     // In the order they happened: each learner message before the replies to it.
@@ -68,6 +73,32 @@ describe('the transcript store refuses writes', () => {
     expect(ins).toEqual(["combien coûte l'inscription ?", "c'est quand l'examen ?", 'merci', "et ça dure combien de temps l'épreuve ?"]);
     const times = all.map((e) => e.at.getTime());
     expect([...times].sort((x, y) => x - y)).toEqual(times);
+  });
+
+  it('locked by another process (a long CLI purge): one wait for the lock, then the journal without waiting', async () => {
+    const file = join(tmp(), 'transcripts.sqlite');
+    const b = await startInProcessBot({ transcriptsFile: file });
+    bots.push(b);
+    const conv = 'store-locked';
+    await postMessage(b.url, connector.url, conv, 'bonjour');
+    const cli = new SqliteDatabase(file);
+    cli.exec('BEGIN IMMEDIATE'); // holds the write lock, as a long transaction of another process does
+    const durations: number[] = [];
+    for (const text of ["combien coûte l'inscription ?", "c'est quand l'examen ?", 'merci']) {
+      const started = Date.now();
+      await postMessage(b.url, connector.url, conv, text);
+      durations.push(Date.now() - started);
+    }
+    // The first write waited for SQLite's busy timeout (2 s) and failed; the next ones did not wait.
+    expect(durations[0]).toBeGreaterThanOrEqual(1900);
+    expect(durations[1]! + durations[2]!).toBeLessThan(1900);
+    expect(texts(conv)).toHaveLength(4);
+    cli.exec('COMMIT');
+    cli.close();
+    const { store, recorder } = b.transcripts!;
+    expect(recorder.flush()).toBe(true);
+    const [summary] = store.conversations();
+    expect(store.activities(summary!.conversationId).filter((e) => e.direction === 'in')).toHaveLength(4);
   });
 
   it('entries still in the journal at shutdown are written at the next start', async () => {

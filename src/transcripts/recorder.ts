@@ -18,6 +18,12 @@ export interface RecorderOptions {
   attempts?: number;
   /** Where entries wait while the store refuses writes (written back when it accepts them again). */
   journal?: TranscriptJournal;
+  /**
+   * With a journal: after the store refused a write, entries go straight to the journal for this long
+   * (ms, default 5 000) — a locked database makes each attempt wait for SQLite's busy timeout, and
+   * better-sqlite3 waits on the event loop, so trying on every activity would hold up every learner.
+   */
+  retryAfterMs?: number;
 }
 
 /**
@@ -100,6 +106,8 @@ function scrub(value: unknown, ids: Map<string, string>, key = '', depth = 0): u
  */
 export class TranscriptRecorder implements Middleware {
   private pending: TranscriptEntry[] = [];
+  /** Until when the store is left alone after a refusal (journal mode only). */
+  private storeRestingUntil = 0;
 
   constructor(private readonly store: TranscriptStore, private readonly o: RecorderOptions) {}
 
@@ -189,7 +197,7 @@ export class TranscriptRecorder implements Middleware {
    * Called on every write, periodically, and at shutdown.
    */
   flush(): boolean {
-    return this.write([]);
+    return this.write([], true);
   }
 
   /**
@@ -197,17 +205,27 @@ export class TranscriptRecorder implements Middleware {
    * refusing, the batch goes to the journal; only if the journal refuses too does it stay in memory
    * (bounded), and the next write tries again — nothing is silently dropped.
    */
-  private write(entries: TranscriptEntry[]): boolean {
+  private write(entries: TranscriptEntry[], force = false): boolean {
     const journal = this.o.journal;
+    const now = (this.o.clock?.() ?? new Date()).getTime();
+    if (journal && !force && now < this.storeRestingUntil) {
+      try {
+        journal.append([...this.pending, ...entries]);
+        this.pending = [];
+        return false;
+      } catch { /* the journal refuses too: try the store below */ }
+    }
     const spooled = journal?.read() ?? [];
     const batch = [...spooled, ...this.pending, ...entries];
     if (batch.length === 0) return true;
-    const attempts = this.o.attempts ?? 3;
+    // With a journal, the journal is the retry: one attempt, then rest the store a while.
+    const attempts = this.o.attempts ?? (journal ? 1 : 3);
     let failure: unknown;
     for (let i = 1; i <= attempts; i++) {
       try {
         this.store.record(batch);
         this.pending = [];
+        this.storeRestingUntil = 0;
         if (spooled.length > 0) {
           journal!.clear();
           this.o.logger.info({ written: spooled.length }, 'transcript store writable again: spooled entries written');
@@ -218,6 +236,7 @@ export class TranscriptRecorder implements Middleware {
       }
     }
     const fresh = [...this.pending, ...entries];
+    this.storeRestingUntil = now + (this.o.retryAfterMs ?? 5_000);
     try {
       if (!journal) throw new Error('no journal');
       journal.append(fresh);

@@ -5,6 +5,7 @@ import { adaptForChannel } from './channel-output.ts';
 import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
 import { withReplyTrace } from './reply-trace.ts';
+import { ReplyHold } from './reply-hold.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
 import { welcomeEvent, welcomeKey, type WelcomeClaims } from './welcome.ts';
 
@@ -27,6 +28,9 @@ export function dialogPath(state: DialogState | undefined): string | undefined {
   }
   return parts.length > 0 ? parts.join(' › ') : undefined;
 }
+
+/** Set once a turn's send handlers are registered (a turn run again after a conflict reuses them). */
+const PREPARED = Symbol('assistant turn prepared');
 
 /** Messages longer than this are read only up to it: learners ramble, but not for pages. */
 export const MAX_MESSAGE_CHARS = 2000;
@@ -84,19 +88,40 @@ export class AssistantBot extends ActivityHandler {
     await context.sendActivity(renderAnswer(a.message(a.conversation.welcome, 'info', a.menuLabels()), a));
   }
 
+  /**
+   * One attempt of a turn: read the conversation's state as it is stored now, run the dialogs, save
+   * with the eTag read (see learner-state.ts), then let the replies leave (see reply-hold.ts). When the
+   * save fails — a conflict with a turn of another process, or the store refusing the write — nothing
+   * the attempt said is sent and the error propagates: the caller may run the turn again (a conflict),
+   * or the adapter apologises (anything else), so a turn is never half-applied.
+   */
   override async run(context: TurnContext): Promise<void> {
-    context.onSendActivities(async (ctx, activities, next) => {
-      // Which dialog and step said it, for transcripts ("registration › step 2 › prompt-place").
-      const where = dialogPath(await this.dialogState.get(ctx));
-      // It goes with the reply trace, which stays in the server (see reply-trace.ts).
-      activities.splice(0, activities.length, ...activities.map((a) => {
-        const adapted = adaptForChannel(ctx.activity.channelId, a);
-        return where ? withReplyTrace(adapted, { dialog: where }) : adapted;
-      }));
-      return next();
-    });
-    await super.run(context);
-    await this.conversationState.saveChanges(context, false);
+    if (!context.turnState.get(PREPARED)) {
+      context.turnState.set(PREPARED, true);
+      context.onSendActivities(async (ctx, activities, next) => {
+        // Which dialog and step said it, for transcripts ("registration › step 2 › prompt-place").
+        const where = dialogPath(await this.dialogState.get(ctx));
+        // It goes with the reply trace, which stays in the server (see reply-trace.ts).
+        activities.splice(0, activities.length, ...activities.map((a) => {
+          const adapted = adaptForChannel(ctx.activity.channelId, a);
+          return where ? withReplyTrace(adapted, { dialog: where }) : adapted;
+        }));
+        return next();
+      });
+      // Registered after the stamp, so held replies are already stamped with the step that said them.
+      ReplyHold.install(context);
+    }
+    const hold = ReplyHold.of(context)!;
+    hold.begin(context);
+    try {
+      await this.conversationState.load(context, true);
+      await super.run(context);
+      await this.conversationState.saveChanges(context, false);
+    } catch (err) {
+      hold.discard();
+      throw err;
+    }
+    await hold.release(context);
   }
 
   /** Drops the conversation's state (after an error, so the learner is not stuck in a broken dialog). */

@@ -21,7 +21,7 @@ export interface AssistantOptions {
   /** Said in the welcome: how long transcripts are kept (TRANSCRIPT_RETENTION_DAYS). */
   retentionDays?: number;
   clock?: () => Date;
-  /** Conversation state storage; MemoryStorage by default (persistence comes with a later engine). */
+  /** Conversation state storage; MemoryStorage by default, the server's SQLite (SqliteStateStorage) in npm start. */
   storage?: Storage;
   /** Who was welcomed; in memory by default, the server keeps it in SQLite (a restart greets no one twice). */
   welcomes?: WelcomeClaims;

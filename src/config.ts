@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import type { Contact } from '../knowledge/answers.ts';
 
@@ -18,9 +19,12 @@ export function contrastWithWhite(hex: string): number {
   return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
 }
 
+/** Azure App IDs and tenant IDs are GUIDs. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const ConfigSchema = z
   .object({
-    MicrosoftAppId: z.string().trim().default(''),
+    MicrosoftAppId: z.string().trim().default('').refine((v) => v === '' || GUID.test(v), 'not a GUID: the Application (client) ID of the Azure Bot, such as 0b5e8c7a-1d2f-4e3a-9b6c-7d8e9f0a1b2c'),
     MicrosoftAppPassword: z.string().default(''),
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     MicrosoftAppTenantId: z.string().default(''),
@@ -52,6 +56,8 @@ export const ConfigSchema = z
     STAFF_FILE: z.string().min(1).default('data/staff.sqlite'),
     /** Which conversations were welcomed (kept across restarts: nobody is greeted twice). */
     STATE_FILE: z.string().min(1).default('data/state.sqlite'),
+    /** Conversation state (dialog step, topic followed) not written for this long is forgotten. */
+    STATE_TTL_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
     TRANSCRIPT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     // Local mode only: connectors (besides loopback) the bot may reply to, comma-separated URL prefixes.
     ALLOWED_SERVICE_URLS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).pipe(z.array(Url)),
@@ -60,14 +66,62 @@ export const ConfigSchema = z
     TRANSCRIPT_PSEUDONYM_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(16, 'at least 16 characters').optional()),
   })
   .superRefine((c, ctx) => {
-    if (c.MicrosoftAppType === 'SingleTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) {
-      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'required when MicrosoftAppType=SingleTenant' });
+    // What botbuilder would otherwise refuse with a stack trace at the first message, or accept and
+    // then fail every reply with.
+    if (c.MicrosoftAppType !== 'MultiTenant' && !c.MicrosoftAppId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: `required when MicrosoftAppType=${c.MicrosoftAppType} (or leave MicrosoftAppType unset for local mode)` });
+    }
+    if (c.MicrosoftAppType !== 'MultiTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: `required when MicrosoftAppType=${c.MicrosoftAppType}` });
+    }
+    if (c.MicrosoftAppId && c.MicrosoftAppType !== 'UserAssignedMSI' && !c.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'required when MicrosoftAppId is set (the client secret of that App ID), unless MicrosoftAppType=UserAssignedMSI' });
+    }
+    if (!c.MicrosoftAppId && c.MicrosoftAppPassword) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'set without MicrosoftAppId: set both (Azure Bot) or neither (local mode)' });
     }
   });
 
-export type Config = z.infer<typeof ConfigSchema> & { host: string; localMode: boolean; links: Record<string, string | undefined>; contact: Contact };
+export type Config = z.infer<typeof ConfigSchema> & {
+  host: string; localMode: boolean; links: Record<string, string | undefined>; contact: Contact;
+  /** Accepted, but probably not what was meant: logged at start, one line each. */
+  warnings: string[];
+};
 
 export class ConfigError extends Error {}
+
+/** Keys read elsewhere (npm run teams:package, Node itself): known, so not « did you mean ». */
+const OTHER_KEYS = ['ORG_NAME', 'ORG_WEBSITE_URL', 'ORG_PRIVACY_URL', 'ORG_TERMS_URL', 'TEAMS_APP_ID', 'TEAMS_APP_SHORT_NAME', 'TEAMS_ACCENT_COLOR', 'TEAMS_APP_VERSION', 'NODE_ENV'];
+export const KNOWN_KEYS: readonly string[] = [...Object.keys(ConfigSchema.shape), ...OTHER_KEYS];
+
+/** Edit distance (insertions, deletions, substitutions, swapped neighbours), case ignored. */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  const d = Array.from({ length: x.length + 1 }, (_, i) => Array.from({ length: y.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= x.length; i++) {
+    for (let j = 1; j <= y.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[x.length]![y.length]!;
+}
+
+/**
+ * Keys of a .env file that are misspellings of known ones (« MicrosoftAppID », « PROT »): silently
+ * ignored, they would leave the bot in local mode or on the default port. Only .env is checked — the
+ * environment holds many variables that are not ours.
+ */
+export function misspelledKeys(keys: Iterable<string>): string[] {
+  const problems: string[] = [];
+  for (const key of keys) {
+    if (KNOWN_KEYS.includes(key)) continue;
+    const close = KNOWN_KEYS.find((k) => k.toLowerCase() === key.toLowerCase()) ?? KNOWN_KEYS.find((k) => distance(k, key) <= Math.min(2, Math.floor(k.length / 4)));
+    if (close) problems.push(`  ${key}: unknown key in .env — did you mean ${close}?`);
+  }
+  return problems;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // « KEY= » (as in .env.example) means unset: every key then takes its default.
@@ -78,19 +132,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = result.data;
   const localMode = c.MicrosoftAppId === '';
+  const host = c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0');
+  const warnings: string[] = [];
+  if (localMode && env.NODE_ENV === 'production') {
+    warnings.push(`NODE_ENV=production without MicrosoftAppId: local mode, requests are not authenticated — anyone who reaches ${host}:${c.PORT} can post to the bot as any learner. Set MicrosoftAppId and MicrosoftAppPassword (Azure Bot).`);
+  }
   return {
     ...c,
     localMode,
+    warnings,
     // Local mode listens on loopback only; a registered bot must be reachable by Azure Bot Service.
-    host: c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0'),
+    host,
     links: { LINK_REGISTRATION_URL: c.LINK_REGISTRATION_URL, LINK_CYCLADES_TUTORIAL_URL: c.LINK_CYCLADES_TUTORIAL_URL },
     contact: { ...(c.CONTACT_EMAIL ? { email: c.CONTACT_EMAIL } : {}), ...(c.CONTACT_PHONE ? { phone: c.CONTACT_PHONE } : {}), ...(c.CONTACT_URL ? { url: c.CONTACT_URL } : {}) },
   };
 }
 
-/** Reads `.env` into process.env (existing variables win), if the file exists. */
+/**
+ * Reads `.env` into process.env (existing variables win), if the file exists; a key that looks like a
+ * misspelt known key stops the start (ConfigError, one line per key).
+ */
 export function loadDotEnv(file = '.env'): void {
-  if (existsSync(file)) process.loadEnvFile(file);
+  if (!existsSync(file)) return;
+  const problems = misspelledKeys(Object.keys(parseEnv(readFileSync(file, 'utf8'))));
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration (${file}):\n${problems.join('\n')}`);
+  process.loadEnvFile(file);
 }
 
 /** The clock: the real date, or the one pinned by ASSISTANT_TODAY (demos, reproducible runs). */

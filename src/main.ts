@@ -2,7 +2,7 @@ import { ConfigError, clockFrom, loadConfig, loadDotEnv } from './config.ts';
 import { createAdapter } from './adapter.ts';
 import { createAssistant } from './assistant.ts';
 import { createLogger } from './logger.ts';
-import { createServer } from './server.ts';
+import { createServer, stopAccepting } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
 import { StaffAccounts } from './console/staff-accounts.ts';
 import { assignedSentences, consoleOptions } from './console/setup.ts';
@@ -11,6 +11,8 @@ import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 import { serviceUrlPolicy } from './guards/service-urls.ts';
 import { SqliteWelcomeClaims } from './storage/welcome-claims.ts';
+import { SqliteStateStorage } from './storage/sqlite-state-storage.ts';
+import { TurnRunner } from './turns/turn-runner.ts';
 
 /** npm start: the assistant on http://HOST:PORT/api/messages. */
 async function main(): Promise<void> {
@@ -18,16 +20,26 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const welcomes = new SqliteWelcomeClaims(config.STATE_FILE);
+  for (const warning of config.warnings) logger.warn(warning);
+  const welcomes = opening('STATE_FILE', config.STATE_FILE, () => new SqliteWelcomeClaims(config.STATE_FILE));
   // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
   const forgetOldWelcomes = () => welcomes.forgetBefore(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000));
   forgetOldWelcomes();
   setInterval(forgetOldWelcomes, 86_400_000).unref();
-  const transcripts = setUpTranscripts({
+  // Dialog state beside the welcome claims (STATE_FILE), not in the transcripts' file: it is written on
+  // every turn and kept hours, transcripts are personal data kept months, erased and exported apart.
+  const storage = opening('STATE_FILE', config.STATE_FILE, () => new SqliteStateStorage(config.STATE_FILE, { ttlMs: config.STATE_TTL_HOURS * 3_600_000 }));
+  const purgeIdleState = () => {
+    const removed = storage.purgeExpired();
+    if (removed > 0) logger.info({ removed, ttlHours: config.STATE_TTL_HOURS }, 'idle conversation state purged');
+  };
+  purgeIdleState();
+  setInterval(purgeIdleState, Math.min(3_600_000, config.STATE_TTL_HOURS * 3_600_000)).unref();
+  const transcripts = opening('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () => setUpTranscripts({
     file: config.TRANSCRIPTS_FILE,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
-  }, logger);
+  }, logger));
   // Understanding learns the sentences staff assigned in the console too, and can be retrained live.
   const learnt = assignedSentences(transcripts.store);
   const live = new LiveUnderstander(trainUnderstander(learnt));
@@ -39,7 +51,9 @@ async function main(): Promise<void> {
     clock: clockFrom(config),
     welcomes,
     understander: live.understander,
+    storage,
   });
+  const turns = new TurnRunner(assistant.bot, { logger });
   const adapter = createAdapter(config, assistant, logger);
   // Every activity of every channel goes through this adapter, so through the recorder.
   adapter.use(transcripts.recorder);
@@ -50,6 +64,7 @@ async function main(): Promise<void> {
     assistant,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    turns,
     ...(config.localMode ? { serviceUrls: serviceUrlPolicy(config.ALLOWED_SERVICE_URLS) } : {}),
     web: {
       page: { title: config.WIDGET_TITLE, accentColor: config.WIDGET_ACCENT_COLOR, ...(config.WIDGET_LOGO_URL ? { logoUrl: config.WIDGET_LOGO_URL } : {}) },
@@ -60,13 +75,17 @@ async function main(): Promise<void> {
       // The local Direct Line reaches the bot on loopback, whatever address the server listens on.
       localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),
     },
-    console: consoleOptions({ store: transcripts.store, accounts: new StaffAccounts(config.STAFF_FILE), logger, live, learnt, trustProxy: config.TRUST_PROXY }),
+    console: consoleOptions({ store: transcripts.store, accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)), logger, live, learnt, trustProxy: config.TRUST_PROXY }),
   });
   if (!config.localMode && !config.DIRECT_LINE_SECRET) {
     // The local Direct Line posts unauthenticated activities, which a registered bot refuses.
     logger.warn('website widget: set DIRECT_LINE_SECRET (Azure Bot > Channels > Direct Line) when MicrosoftAppId is set');
   }
-  await new Promise<void>((resolve) => server.listen(config.PORT, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    // restify re-emits the HTTP server's errors on itself (unhandled, they would crash with a stack trace).
+    server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, config.PORT, config.host)));
+    server.listen(config.PORT, config.host, resolve);
+  });
   port = server.address().port;
   logger.info({
     url: `http://${config.host}:${port}/api/messages`,
@@ -75,22 +94,48 @@ async function main(): Promise<void> {
     startupMs: Math.round(performance.now() - started),
   }, 'assistant ready');
 
-  const stop = () => {
-    server.close(() => {
-      transcripts.stop();
-      welcomes.close();
-      process.exit(0);
-    });
-    // Keep-alive sockets would hold close() open; a request still running gets 10 s to finish.
+  // SIGTERM (systemd, Docker, Kubernetes) or Ctrl+C: stop accepting, let the turns in flight finish
+  // and their replies leave, write what the transcripts hold, close the stores, exit 0.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, turnsInFlight: turns.inFlightCount }, 'stopping: no new requests, finishing the turns in flight');
+    stopAccepting(server);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Keep-alive sockets would hold close() open; streams of the local Direct Line may never end.
     server.server.closeIdleConnections();
-    setTimeout(() => {
-      logger.warn('requests still running after 10 s: stopping anyway');
-      transcripts.stop();
-      process.exit(0);
-    }, 10_000).unref();
+    const late = setTimeout(() => logger.warn({ turnsInFlight: turns.inFlightCount }, 'turns still running after 10 s: stopping anyway'), 10_000);
+    await Promise.race([
+      // Every turn over, and the HTTP answers written (the adapter answers right after the turn).
+      turns.idle().then(() => Promise.race([closed, new Promise((r) => setTimeout(r, 1000))])),
+      new Promise((r) => setTimeout(r, 10_000)),
+    ]);
+    clearTimeout(late);
+    const flushed = transcripts.stop();
+    storage.close();
+    welcomes.close();
+    logger.info({ transcriptsFlushed: flushed }, 'stopped');
+    process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** A database file that cannot be opened stops the start with the key to fix, not a stack trace. */
+function opening<T>(key: string, file: string, open: () => T): T {
+  try {
+    return open();
+  } catch (err) {
+    throw new ConfigError(`${key}=${file}: cannot open it (${(err as Error).message})`);
+  }
+}
+
+function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (err.code === 'EADDRINUSE') return new ConfigError(`PORT=${port}: already in use on ${host} (another assistant running?)`);
+  if (err.code === 'EACCES') return new ConfigError(`PORT=${port}: not allowed for this user (ports below 1024 need privileges)`);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new ConfigError(`HOST=${host}: not an address of this machine`);
+  return err;
 }
 
 main().catch((err: unknown) => {

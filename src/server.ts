@@ -7,6 +7,7 @@ import { registerWebRoutes, type WebOptions } from './web/routes.ts';
 import { registerConsoleRoutes, type ConsoleOptions } from './console/routes.ts';
 import { refuseUpgrades } from './guards/upgrades.ts';
 import type { ServiceUrlPolicy } from './guards/service-urls.ts';
+import { TurnRunner } from './turns/turn-runner.ts';
 
 export interface ServerDeps {
   adapter: CloudAdapter;
@@ -19,12 +20,29 @@ export interface ServerDeps {
   web?: Omit<WebOptions, 'logger' | 'maxBodyBytes'>;
   /** The staff console (see src/console/routes.ts). */
   console?: Omit<ConsoleOptions, 'logger'>;
+  /** Runs the bot's turns (one at a time per conversation, again after an eTag conflict); one is made if absent. */
+  turns?: TurnRunner;
+}
+
+const stopping = new WeakSet<restify.Server>();
+
+/** Shutdown: requests still arriving get 503 (turns already running finish). */
+export function stopAccepting(server: restify.Server): void {
+  stopping.add(server);
 }
 
 /** restify server: POST /api/messages (Bot Framework protocol) and GET /healthz. */
-export function createServer({ adapter, assistant, logger, maxBodyBytes, serviceUrls, web, console: staffConsole }: ServerDeps): restify.Server {
+export function createServer({ adapter, assistant, logger, maxBodyBytes, serviceUrls, web, console: staffConsole, turns = new TurnRunner(assistant.bot, { logger }) }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'learner-assistant', handleUncaughtExceptions: false });
   refuseUpgrades(server.server);
+  // Once stopping, a request arriving on a kept-alive connection is refused, and the connection closed.
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    if (!stopping.has(server)) return next();
+    res.header('Connection', 'close');
+    res.header('Retry-After', '5');
+    res.send(503, { error: 'the assistant is restarting: try again in a few seconds' });
+    return next(false);
+  });
 
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     try {
@@ -41,7 +59,7 @@ export function createServer({ adapter, assistant, logger, maxBodyBytes, service
       return;
     }
     try {
-      await adapter.process(req, res, (context) => assistant.bot.run(context));
+      await adapter.process(req, res, (context) => turns.run(context));
     } catch (err) {
       logger.error({ err }, 'request failed');
       if (!res.headersSent) res.send(500, { error: 'internal error' });

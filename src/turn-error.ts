@@ -1,6 +1,8 @@
 import type { TurnContext } from 'botbuilder-core';
 import type { Assistant } from './assistant.ts';
 import type { Logger } from './logger.ts';
+import { isStateConflict } from './storage/sqlite-state-storage.ts';
+import { ConversationBusyError } from './turns/turn-runner.ts';
 
 /**
  * What every adapter does when a turn throws: log it (without the learner's message), apologise to
@@ -15,6 +17,9 @@ export function turnErrorHandler(assistant: Assistant, logger: Logger) {
     } catch (sendError) {
       logger.error({ err: sendError }, 'could not send the apology');
     }
+    // A turn refused (too many waiting) or that kept losing eTag races broke nothing: the dialog state
+    // is whatever the turns that ran left, and must stay.
+    if (error instanceof ConversationBusyError || isStateConflict(error)) return;
     try {
       await assistant.bot.resetConversation(context);
     } catch (resetError) {

@@ -14,8 +14,6 @@ export const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    // --no-zygote: on this 2-core container the renderers forked by Chromium's zygote were seen to crash
-    // at the first page for minutes at a time (« Target crashed »); started directly they do not.
-    args: ['--headless', '--no-sandbox', '--no-zygote', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
 }

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, contrastWithWhite, loadConfig } from '../src/config.ts';
+import { ConfigError, KNOWN_KEYS, contrastWithWhite, loadConfig, loadDotEnv, misspelledKeys } from '../src/config.ts';
 
 describe('configuration', () => {
   it('starts with nothing set (local mode, no contact of its own)', () => {
@@ -55,5 +57,72 @@ describe('configuration', () => {
     }
     // A malformed colour: one line too, about the format.
     expect(() => loadConfig({ WIDGET_ACCENT_COLOR: 'bleu' })).toThrow(/^Invalid configuration \(environment or \.env\):\n {2}WIDGET_ACCENT_COLOR: a colour such as #1F4E8C$/);
+  });
+});
+
+describe('configuration mistakes stop the start with one line naming the key', () => {
+  const GUID = '0b5e8c7a-1d2f-4e3a-9b6c-7d8e9f0a1b2c';
+  const problems = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message.split('\n').slice(1);
+    }
+    return [];
+  };
+
+  it.each([
+    [{ MicrosoftAppType: 'SingleTenant' }, /^ {2}MicrosoftAppId: required when MicrosoftAppType=SingleTenant/],
+    [{ MicrosoftAppType: 'UserAssignedMSI' }, /^ {2}MicrosoftAppId: required when MicrosoftAppType=UserAssignedMSI/],
+    [{ MicrosoftAppType: 'SingleTenant', MicrosoftAppId: GUID, MicrosoftAppPassword: 'secret' }, /^ {2}MicrosoftAppTenantId: required when MicrosoftAppType=SingleTenant$/],
+    [{ MicrosoftAppId: 'mon-bot', MicrosoftAppPassword: 'secret' }, /^ {2}MicrosoftAppId: not a GUID/],
+    [{ MicrosoftAppId: GUID }, /^ {2}MicrosoftAppPassword: required when MicrosoftAppId is set/],
+    [{ MicrosoftAppPassword: 'secret' }, /^ {2}MicrosoftAppPassword: set without MicrosoftAppId/],
+    [{ STATE_TTL_HOURS: '0' }, /^ {2}STATE_TTL_HOURS: /],
+  ])('%o', (env, line) => {
+    const lines = problems(env);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+  });
+
+  it('accepts the Azure set-ups botbuilder accepts', () => {
+    expect(problems({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'secret' })).toEqual([]);
+    expect(problems({ MicrosoftAppId: GUID, MicrosoftAppPassword: 'secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: GUID })).toEqual([]);
+    // A managed identity has no password.
+    expect(problems({ MicrosoftAppId: GUID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: GUID })).toEqual([]);
+    expect(loadConfig({ STATE_TTL_HOURS: '0.5' }).STATE_TTL_HOURS).toBe(0.5);
+    expect(loadConfig({}).STATE_TTL_HOURS).toBe(24);
+  });
+
+  it('a misspelt key in .env stops the start: « did you mean … ? »; unrelated keys are left alone', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), '.env');
+    writeFileSync(file, `MicrosoftAppID=${GUID}\nPROT=4000\nTRANSCRIPT_RETENTION_DAY=30\nMY_OWN_TOOL=1\nPORT=4001\n`);
+    let message = '';
+    try {
+      loadDotEnv(file);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      message = (err as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      `Invalid configuration (${file}):`,
+      '  MicrosoftAppID: unknown key in .env — did you mean MicrosoftAppId?',
+      '  PROT: unknown key in .env — did you mean PORT?',
+      '  TRANSCRIPT_RETENTION_DAY: unknown key in .env — did you mean TRANSCRIPT_RETENTION_DAYS?',
+    ]);
+    expect(process.env.PROT).toBeUndefined(); // nothing loaded from a file refused
+  });
+
+  it('every key of .env.example is a known key (so the check never refuses the documented file)', () => {
+    const keys = readFileSync('.env.example', 'utf8').split('\n').filter((l) => /^[A-Za-z_]+=/.test(l)).map((l) => l.slice(0, l.indexOf('=')));
+    expect(keys.filter((k) => !KNOWN_KEYS.includes(k))).toEqual([]);
+    expect(misspelledKeys(keys)).toEqual([]);
+  });
+
+  it('NODE_ENV=production in local mode is a clear warning: anyone can post to the bot', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).warnings).toEqual([expect.stringMatching(/^NODE_ENV=production without MicrosoftAppId: local mode, requests are not authenticated — anyone who reaches 127\.0\.0\.1:3978 can post/)]);
+    expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: GUID, MicrosoftAppPassword: 'secret' }).warnings).toEqual([]);
+    expect(loadConfig({}).warnings).toEqual([]);
   });
 });

@@ -18,7 +18,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export interface RunningBot { pid: number; port: number; url: string; stop: () => Promise<void>; output: () => string }
+export interface RunningBot {
+  pid: number; port: number; url: string; output: () => string;
+  /** SIGTERM, SIGKILL after 5 s. */
+  stop: () => Promise<void>;
+  /** kill -9: no shutdown code runs. */
+  crash: () => Promise<void>;
+  /** Resolves with the exit code (or the signal's name). */
+  exited: Promise<number | string>;
+}
 
 /** Starts the bot the way users do (`tsx src/main.ts`), on a loopback port; stops it by its PID. */
 export async function startBot(env: Record<string, string> = {}): Promise<RunningBot> {
@@ -50,7 +58,14 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
     }
     await new Promise((r) => setTimeout(r, 100));
   }
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
+    exited,
+    crash: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      process.kill(child.pid!, 'SIGKILL');
+      await exited;
+    },
     pid: child.pid!,
     port,
     url,

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -11,6 +11,8 @@ export function openSqlite(file: string, schema: string): Database.Database {
   if (file !== ':memory:') {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+    // A folder given as the file (« STATE_FILE=/tmp ») is refused before its mode is touched.
+    if (!statSync(file).isFile()) throw new Error(`${file} is not a file`);
     chmodSync(file, 0o600);
   }
   const db = new Database(file);

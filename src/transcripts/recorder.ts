@@ -3,17 +3,27 @@ import { feedbackOf } from '../../dialogs/router.ts';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
 import { ERASE_LEARNER_DATA } from '../../dialogs/services.ts';
 import { MESSAGE_READING, replyTraceOf, type MessageReading, type ReplyTrace } from '../../dialogs/reply-trace.ts';
+import { ReplyHold } from '../../dialogs/reply-hold.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
 import type { EntryReading, TranscriptEntry, TranscriptStore } from './store.ts';
+import type { TranscriptJournal } from './journal.ts';
 
 export interface RecorderOptions {
   pseudonymKey: string;
   logger: Logger;
   clock?: () => Date;
-  /** Attempts per write before the entries wait for the next write. */
+  /** Attempts per write before the entries are spooled to the journal. */
   attempts?: number;
+  /** Where entries wait while the store refuses writes (written back when it accepts them again). */
+  journal?: TranscriptJournal;
+  /**
+   * With a journal: after the store refused a write, entries go straight to the journal for this long
+   * (ms, default 5 000) — a locked database makes each attempt wait for SQLite's busy timeout, and
+   * better-sqlite3 waits on the event loop, so trying on every activity would hold up every learner.
+   */
+  retryAfterMs?: number;
 }
 
 /**
@@ -96,6 +106,8 @@ function scrub(value: unknown, ids: Map<string, string>, key = '', depth = 0): u
  */
 export class TranscriptRecorder implements Middleware {
   private pending: TranscriptEntry[] = [];
+  /** Until when the store is left alone after a refusal (journal mode only). */
+  private storeRestingUntil = 0;
 
   constructor(private readonly store: TranscriptStore, private readonly o: RecorderOptions) {}
 
@@ -134,22 +146,30 @@ export class TranscriptRecorder implements Middleware {
     };
 
     const received = entry(inbound, 'in');
-    const [seq] = this.write([received]);
+    const seq = this.write([received])?.[0];
+    // Replies held until the turn's state is saved (dialogs/reply-hold.ts) are recorded when they
+    // leave, and not at all when the turn is discarded (run again after a conflict, or failed).
+    const held: Promise<void>[] = [];
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       // Recorded once the handlers added later (channel adaptation, dialog stamp) have shaped them,
       // and even if sending fails.
       try {
         return await sendNext();
       } finally {
-        this.write(activities.map((a) => entry(a, 'out')));
+        const entries = activities.map((a) => entry(a, 'out'));
+        const fate = ReplyHold.of(context)?.fateOf(activities);
+        if (fate) held.push(fate.then((f) => { if (f !== 'discarded') this.write(entries); }));
+        else this.write(entries);
       }
     });
     try {
       await next();
+      await Promise.all(held);
       // « supprimer mes données »: everything this learner said and was told goes, this turn included.
       if (context.turnState.get(ERASE_LEARNER_DATA)) this.erase(pseudo);
       else this.annotate(received, seq, context.turnState.get(MESSAGE_READING) as MessageReading | undefined);
     } catch (err) {
+      await Promise.all(held);
       const e = err as Error;
       this.write([{ ...entry({ type: 'error', text: '' }, 'out'), error: `${e.name}: ${redact(e.message)}` }]);
       throw err;
@@ -160,6 +180,7 @@ export class TranscriptRecorder implements Middleware {
   private erase(pseudo: string): void {
     this.pending = this.pending.filter((e) => e.userId !== pseudo);
     try {
+      this.o.journal?.removeUser(pseudo);
       const erased = this.store.eraseUser(pseudo);
       this.o.logger.info({ erased }, 'learner asked to erase their data');
     } catch (err) {
@@ -196,27 +217,66 @@ export class TranscriptRecorder implements Middleware {
     }
   }
 
+  /** Entries not yet in the store (spooled to the journal, or in memory when the journal failed too). */
+  waiting(): number {
+    return this.pending.length + (this.o.journal?.read().length ?? 0);
+  }
+
   /**
-   * Writes with retries; what still fails waits for the next write (nothing is silently dropped).
-   * Returns the row numbers of `entries` once written (none while they wait).
+   * Writes what waits (the journal, then memory) to the store; true when nothing waits any more.
+   * Called on every write, periodically, and at shutdown.
    */
-  private write(entries: TranscriptEntry[]): number[] {
-    const batch = [...this.pending, ...entries];
-    const attempts = this.o.attempts ?? 3;
-    for (let i = 1; i <= attempts; i++) {
-      let seqs: number[];
+  flush(): boolean {
+    return this.write([], true) !== null;
+  }
+
+  /**
+   * Writes with retries, after whatever waits, in one transaction (order kept). When the store keeps
+   * refusing, the batch goes to the journal; only if the journal refuses too does it stay in memory
+   * (bounded), and the next write tries again — nothing is silently dropped.
+   * Returns the row numbers of `entries` once written, null while they wait.
+   */
+  private write(entries: TranscriptEntry[], force = false): number[] | null {
+    const journal = this.o.journal;
+    const now = (this.o.clock?.() ?? new Date()).getTime();
+    if (journal && !force && now < this.storeRestingUntil) {
       try {
-        seqs = this.store.record(batch);
-      } catch (err) {
-        if (i === attempts) {
-          this.o.logger.error({ err, waiting: batch.length }, 'transcript write failed; will retry with the next write');
-          this.pending = batch.slice(-10_000);
-        }
-        continue;
-      }
-      this.pending = [];
-      return Array.isArray(seqs) ? seqs.slice(seqs.length - entries.length) : [];
+        journal.append([...this.pending, ...entries]);
+        this.pending = [];
+        return null;
+      } catch { /* the journal refuses too: try the store below */ }
     }
-    return [];
+    const spooled = journal?.read() ?? [];
+    const batch = [...spooled, ...this.pending, ...entries];
+    if (batch.length === 0) return [];
+    // With a journal, the journal is the retry: one attempt, then rest the store a while.
+    const attempts = this.o.attempts ?? (journal ? 1 : 3);
+    let failure: unknown;
+    for (let i = 1; i <= attempts; i++) {
+      try {
+        const seqs = this.store.record(batch);
+        this.pending = [];
+        this.storeRestingUntil = 0;
+        if (spooled.length > 0) {
+          journal!.clear();
+          this.o.logger.info({ written: spooled.length }, 'transcript store writable again: spooled entries written');
+        }
+        return Array.isArray(seqs) ? seqs.slice(seqs.length - entries.length) : [];
+      } catch (err) {
+        failure = err;
+      }
+    }
+    const fresh = [...this.pending, ...entries];
+    this.storeRestingUntil = now + (this.o.retryAfterMs ?? 5_000);
+    try {
+      if (!journal) throw new Error('no journal');
+      journal.append(fresh);
+      this.pending = [];
+      if (fresh.length > 0) this.o.logger.error({ err: failure, spooled: spooled.length + fresh.length }, 'transcript store refuses writes: entries spooled to the journal');
+    } catch (journalError) {
+      this.pending = fresh.slice(-10_000);
+      this.o.logger.error({ err: failure, journalError: journal ? String(journalError) : undefined, waiting: this.pending.length }, 'transcript write failed; will retry with the next write');
+    }
+    return null;
   }
 }

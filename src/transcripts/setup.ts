@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../logger.ts';
 import { TranscriptRecorder } from './recorder.ts';
+import { TranscriptJournal } from './journal.ts';
 import { SqliteTranscriptStore } from './sqlite-store.ts';
 import type { TranscriptStore } from './store.ts';
 
@@ -11,6 +12,10 @@ export interface TranscriptSettings {
   retentionDays: number;
   /** Key of the pseudonymous ids; when absent, one is created next to the database and kept. */
   pseudonymKey?: string;
+  /** Where entries wait while the store refuses writes; default: beside the database (`<file>.journal`). */
+  journalFile?: string;
+  /** How often entries waiting in the journal are written again without new traffic (ms). */
+  flushEveryMs?: number;
 }
 
 /** The key that turns learner ids into pseudonyms: configured, or generated once and kept (0600). */
@@ -24,17 +29,41 @@ export function resolvePseudonymKey(databaseFile: string, configured?: string): 
   return key;
 }
 
-/** Opens the store, purges what is past retention now and daily, and returns the recorder. */
-export function setUpTranscripts(settings: TranscriptSettings, logger: Logger, clock: () => Date = () => new Date()): { store: TranscriptStore; recorder: TranscriptRecorder; stop: () => void } {
+/**
+ * Opens the store, purges what is past retention now and daily, and returns the recorder. Entries the
+ * store refuses wait in the journal and are written back with the next write, every `flushEveryMs`
+ * (30 s), and at stop() — which returns whether anything is still waiting.
+ */
+export function setUpTranscripts(settings: TranscriptSettings, logger: Logger, clock: () => Date = () => new Date()): { store: TranscriptStore; recorder: TranscriptRecorder; stop: () => boolean } {
   const store = new SqliteTranscriptStore(settings.file);
   const purge = () => {
-    const before = new Date(clock().getTime() - settings.retentionDays * 86_400_000);
-    const removed = store.purgeBefore(before);
-    if (removed > 0) logger.info({ removed, retentionDays: settings.retentionDays }, 'transcripts past retention purged');
+    try {
+      const before = new Date(clock().getTime() - settings.retentionDays * 86_400_000);
+      const removed = store.purgeBefore(before);
+      if (removed > 0) logger.info({ removed, retentionDays: settings.retentionDays }, 'transcripts past retention purged');
+    } catch (err) {
+      logger.error({ err }, 'transcripts purge failed; will try again tomorrow');
+    }
   };
   purge();
   const timer = setInterval(purge, 86_400_000);
   timer.unref();
-  const recorder = new TranscriptRecorder(store, { pseudonymKey: resolvePseudonymKey(settings.file, settings.pseudonymKey), logger });
-  return { store, recorder, stop: () => { clearInterval(timer); store.close(); } };
+  const journal = new TranscriptJournal(settings.journalFile ?? `${settings.file}.journal`);
+  const recorder = new TranscriptRecorder(store, { pseudonymKey: resolvePseudonymKey(settings.file, settings.pseudonymKey), logger, journal });
+  // Entries spooled by an earlier run (the store was down when it stopped) are written now if possible.
+  recorder.flush();
+  const flusher = setInterval(() => recorder.flush(), settings.flushEveryMs ?? 30_000);
+  flusher.unref();
+  return {
+    store,
+    recorder,
+    stop: () => {
+      clearInterval(timer);
+      clearInterval(flusher);
+      const flushed = recorder.flush();
+      if (!flushed) logger.warn({ waiting: recorder.waiting(), journal: journal.file }, 'transcript store still refuses writes: entries wait in the journal for the next start');
+      store.close();
+      return flushed;
+    },
+  };
 }

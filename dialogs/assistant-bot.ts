@@ -4,7 +4,7 @@ import { learnerText } from './channel-input.ts';
 import { adaptForChannel } from './channel-output.ts';
 import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
-import { withReplyTrace } from './reply-trace.ts';
+import { replyTraceOf, withReplyTrace } from './reply-trace.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
 import { welcomeEvent, welcomeKey, type WelcomeClaims } from './welcome.ts';
 
@@ -39,6 +39,7 @@ export const MAX_MESSAGE_CHARS = 2000;
 export class AssistantBot extends ActivityHandler {
   private readonly main: MainDialog;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly memory: StatePropertyAccessor<ConversationMemory>;
 
   constructor(
     /** Per conversation, and per learner in group chats and channels (see learner-state.ts). */
@@ -50,6 +51,7 @@ export class AssistantBot extends ActivityHandler {
     const memory = conversationState.createProperty<ConversationMemory>('memory');
     const dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.dialogState = dialogState;
+    this.memory = memory;
     const s: DialogServices = { ...services, memory };
     this.main = new MainDialog(s);
 
@@ -93,6 +95,15 @@ export class AssistantBot extends ActivityHandler {
         const adapted = adaptForChannel(ctx.activity.channelId, a);
         return where ? withReplyTrace(adapted, { dialog: where }) : adapted;
       }));
+      // Whether the learner's next « oui » / « non » may be feedback: the last message sent decides
+      // (an answer with the 👍 / 👎 control, not a question of a dialog asked after it).
+      const last = activities.filter((a) => a.type === 'message').at(-1);
+      if (last) {
+        const memory = await this.memory.get(ctx, {});
+        const trace = replyTraceOf(last);
+        if (trace?.kind === 'answer' && (trace.sources?.length ?? 0) > 0) memory.feedbackOffered = true;
+        else delete memory.feedbackOffered;
+      }
       return next();
     });
     await super.run(context);

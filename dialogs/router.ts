@@ -78,6 +78,8 @@ export class Router {
   /** Commands said within a sentence (conversation.fr.yaml `command_patterns`), checked at start. */
   private readonly commandPatterns: [RegExp, Command][] = [];
   private readonly menu = new Map<string, string>();
+  /** « oui » / « non » typed right after an answer's 👍 / 👎 control (conversation.fr.yaml `feedback_words`). */
+  private readonly feedbackWords = new Map<string, 'up' | 'down'>();
 
   constructor(
     readonly understander: Understander,
@@ -98,6 +100,9 @@ export class Router {
     }
     this.commands.set(simplify(answerer.conversation.details_button), 'details');
     for (const item of answerer.conversation.menu) this.menu.set(simplify(item.label), item.action);
+    for (const [word, direction] of [...answerer.conversation.feedback_words.up.map((w) => [w, 'up'] as const), ...answerer.conversation.feedback_words.down.map((w) => [w, 'down'] as const)]) {
+      this.feedbackWords.set(simplify(word), direction);
+    }
     // Wiring is data (catalog.yaml): every guided intent names a dialog that exists.
     for (const info of understander.catalog.filter((i) => i.kind === 'guided')) {
       if (!GUIDED_DIALOGS.includes(info.dialog as GuidedDialog)) {
@@ -116,6 +121,31 @@ export class Router {
     const words = simple.replace(/['?]/g, ' ').replace(/\s+/g, ' ').trim();
     if (words.split(' ').length > 25) return null;
     return this.commandPatterns.find(([re]) => re.test(words))?.[1] ?? null;
+  }
+
+  /** A bare « oui » / « non » (the whole message), read as feedback when the last answer offered it. */
+  typedFeedback(text: string): 'feedback_up' | 'feedback_down' | null {
+    const direction = this.feedbackWords.get(simplify(text).replace(/[?!.]/g, '').trim());
+    return direction ? (direction === 'up' ? 'feedback_up' : 'feedback_down') : null;
+  }
+
+  /** Whether the message is a menu button (a topic chosen), not a question typed. */
+  isMenuChoice(text: string): boolean {
+    return this.menu.has(simplify(text));
+  }
+
+  /**
+   * A question about a guided goal asked while another dialog waits (« c'est quoi le rectorat ? » at
+   * the grade question): its answer — the `when_asked` entries of the guided intent, or where to register
+   * for the académie — so the dialog can resume instead of being replaced.
+   */
+  aboutDialog(dialog: GuidedDialog): Answer | null {
+    const a = this.answerer;
+    const guided = this.understander.catalog.find((i) => i.kind === 'guided' && i.dialog === dialog && (i.when_asked ?? []).length > 0);
+    // The académie dialog has no guided intent: where to register says what a rectorat is for the learner.
+    const intents = guided?.when_asked ?? (dialog === 'academy' ? ['lieu_inscription'] : dialog === 'exam' ? ['format_epreuve'] : dialog === 'after_exam' ? ['note_requise'] : []);
+    const entries = intents.map((i) => a.kb.entryForIntent(i)).filter((e): e is NonNullable<typeof e> => !!e);
+    return entries.length > 0 ? this.combine(entries.map((e) => a.entryAnswer(e))) : null;
   }
 
   /** Decides what to do with a message when no guided dialog is waiting for an answer. */

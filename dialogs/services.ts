@@ -15,6 +15,11 @@ export interface ConversationMemory extends Pick<Topic, 'grade' | 'date' | 'plac
   lastEntryIds?: string[];
   /** The last message did not answer the question a guided dialog asked (a second one ends it). */
   unreadable?: boolean;
+  /**
+   * The last reply ended with the 👍 / 👎 control: a bare « oui » / « non » typed next is that feedback.
+   * Set as the reply is sent (assistant-bot.ts), read and cleared at the next turn.
+   */
+  feedbackOffered?: boolean;
 }
 
 /**

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     links: config.links,
     contact: config.contact,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
+    ...(config.ORG_PRIVACY_URL ? { privacyUrl: config.ORG_PRIVACY_URL } : {}),
     clock: clockFrom(config),
     welcomes,
   });

@@ -132,7 +132,12 @@ export class Answerer {
   /** The detailed answer with the exact sentences of the sheet. */
   details(entry: Entry): Answer {
     const source = this.sourceOf(entry);
-    const quote = `${fill(this.conversation.quote_prefix, { section: source.label })}\n${source.quotes.map((q) => `« ${q.replace(/\*\*/g, '')} »`).join('\n')}`;
+    // The sheet's links are placeholders (« [ce lien](#) »): the words are quoted without a link that goes
+    // nowhere; the configured address is a button (compose → links), else the learner is told whom to ask.
+    let placeholders = false;
+    const quoted = source.quotes.map((q) => `« ${q.replace(/\*\*/g, '').replace(/\[([^\]]+)\]\((#?|[^)]*#)\)/g, (_all, words: string) => { placeholders = true; return words; })} »`);
+    const unlinked = placeholders && this.links(entry).length === 0 ? `\n${this.conversation.no_link}` : '';
+    const quote = `${fill(this.conversation.quote_prefix, { section: source.label })}\n${quoted.join('\n')}${unlinked}`;
     const text = `${this.conversation.details_prefix} ${fill(entry.detailed, this.vars())}\n\n${quote}`;
     return { ...this.compose(entry, text), kind: 'details', buttons: this.followUps(entry).slice(0, -1) };
   }

@@ -219,6 +219,22 @@ describe('links', () => {
     const r2 = await withLink.say('Avez-vous un tutoriel pour Cyclades ?');
     expect(visible(r2[0]!)).toContain('<Voir le tutoriel Cyclades|https://example.org/tuto>');
   });
+
+  it('quotes the sheet\'s placeholder links as words, never as a link that goes nowhere', async () => {
+    for (const q of ["où s'inscrire ?", 'Avez-vous un tutoriel pour Cyclades ?']) {
+      const c = new Conversation();
+      await c.say(q);
+      const [details] = await c.say('Plus de détails');
+      expect(details!.text).not.toMatch(/\]\(#?\)|\]\(/);
+      expect(folded(details!.text!)).toContain('demandez-la a votre organisme de formation');
+    }
+    const c = new Conversation(testAssistant({ links: { LINK_CYCLADES_TUTORIAL_URL: 'https://example.org/tuto' } }));
+    await c.say('Avez-vous un tutoriel pour Cyclades ?');
+    const [details] = await c.say('Plus de détails');
+    expect(details!.text).not.toContain('](');
+    expect(details!.text).not.toContain("n'est pas configurée");
+    expect(visible(details!)).toContain('|https://example.org/tuto>');
+  });
 });
 
 describe('a way to a person', () => {
@@ -267,6 +283,14 @@ describe('« supprimer mes données »', () => {
     const w = await c.join();
     expect(folded(w[0]!.text!)).toContain('conserves 90 jours');
     expect(folded(w[0]!.text!)).toContain('supprimer mes donnees');
+    expect(w[0]!.text).not.toContain('](');
+  });
+
+  it('with ORG_PRIVACY_URL, the same line links to the privacy page', async () => {
+    const c = new Conversation(testAssistant({ retentionDays: 90, privacyUrl: 'https://centre.example/confidentialite' }));
+    const [w] = await c.join();
+    const line = w!.text!.split(/(?<=\.) /).find((s) => s.includes('90 jours'))!;
+    expect(line).toMatch(/conservés 90 jours pour améliorer les réponses \(\[[^\]]+\]\(https:\/\/centre\.example\/confidentialite\)\) ; écrivez « supprimer mes données »/);
   });
 });
 
@@ -416,5 +440,99 @@ describe('past months in guided dialogs', () => {
     const result = await c.ask('en juillet');
     expect(result).toContain('juillet 2026');
     expect(result).toContain('juillet 2031');
+  });
+});
+
+describe('one clear answer at a time', () => {
+  it('at most 3 follow-up buttons, then « Menu » and the feedback control, after every answer', async () => {
+    for (const q of ["Combien de temps dure l'épreuve ?", 'quand s\'inscrire ?', "j'habite à Lille, quel rectorat ?", "j'ai eu 14/20 en juin 2026, c'est valable jusqu'à quand ?", 'combien ça coûte et c\'est quand ?']) {
+      const replies = await new Conversation().say(q);
+      expect(replies, q).toHaveLength(1);
+      const titles = replies[0]!.suggestedActions!.actions.map((a) => a.title);
+      expect(titles.slice(-3), q).toEqual(['Menu', '👍 Utile', '👎 Pas utile']);
+      expect(titles.length - 3, q).toBeLessThanOrEqual(3);
+      expect(replies[0]!.text, q).not.toMatch(/aidé \?/);
+    }
+  });
+
+  it('« menu » typed after an answer gives the topics', async () => {
+    const c = new Conversation();
+    for (const q of ["Combien de temps dure l'épreuve ?", 'Plus de détails', 'je veux parler à un conseiller', 'blabla xyz']) {
+      await c.say(q);
+      const [menu] = await c.say('menu');
+      expect(menu!.suggestedActions!.actions.map((a) => a.title), q).toContain("M'inscrire à l'examen");
+    }
+  });
+
+  it('« menu » during a guided dialog says the dialog was left', async () => {
+    const c = new Conversation();
+    await c.say("je veux m'inscrire");
+    await c.say('oui');
+    expect(await c.ask('menu')).toContain("je laisse de cote l'inscription guidee");
+    // The question it asked no longer waits: « juin 2026 » is a new message.
+    expect(await c.ask('juin 2026')).not.toContain('dans quel departement');
+  });
+
+  it('a side question at a prompt is answered, then the prompt is asked again', async () => {
+    const c = new Conversation();
+    await c.say("Après l'examen");
+    const side = await c.ask("c'est quoi le rectorat ?");
+    expect(side).toContain('rectorat de l\'academie dont vous dependez');
+    expect(side).toContain('reprenons');
+    expect(side).toContain('quelle note');
+    expect(await c.ask('12 en juin 2025')).toContain('juin 2030');
+  });
+
+  it('« oui » / « non » typed right after an answer is its feedback; not after anything else', async () => {
+    const c = new Conversation();
+    await c.say("Combien de temps dure l'épreuve ?");
+    const [up] = await c.say('oui');
+    expect(up!.text).toContain('Merci pour votre retour');
+    expect(replyTraceOf(up!)).toMatchObject({ feedback: 'up', entryId: 'exam-duration' });
+
+    await c.say('combien coute l inscription');
+    expect(await c.ask('non')).toContain("qu'est-ce qui manquait");
+    expect(await c.ask('passer')).toContain('merci pour votre retour');
+
+    // After the welcome (no answer to judge), « oui » is no feedback.
+    const d = new Conversation();
+    await d.join();
+    expect(await d.ask('oui')).not.toContain('merci pour votre retour');
+  });
+});
+
+describe('the summary on each channel', () => {
+  const register = async (channel: string) => {
+    const c = new Conversation(undefined, channel);
+    for (const t of ["je veux m'inscrire", 'oui', 'juin 2026']) await c.say(t);
+    return c.say('Saint-Étienne');
+  };
+
+  it('Web Chat: one Adaptive Card, no duplicate text bubble, the buttons below it', async () => {
+    const replies = await register('webchat');
+    expect(replies).toHaveLength(1);
+    const [a] = replies;
+    expect(a!.text ?? '').toBe('');
+    expect(a!.attachments!.map((x) => x.contentType)).toEqual(['application/vnd.microsoft.card.adaptive']);
+    expect(JSON.stringify(a!.attachments![0]!.content)).toContain('Annuaire des académies');
+    expect(a!.suggestedActions!.actions.map((x) => x.title).filter((t) => /👍|👎/.test(t))).toHaveLength(2);
+  });
+
+  it('Teams: one Adaptive Card holding every button (Teams hides suggested actions in groups), the feedback once', async () => {
+    const [a] = await register('msteams');
+    expect(a!.suggestedActions).toBeUndefined();
+    expect(a!.attachments).toHaveLength(1);
+    const card = a!.attachments![0]!.content as { actions: { type: string; title: string; data: { msteams: { type: string; value: string } } }[] };
+    const titles = card.actions.map((x) => x.title);
+    expect(titles.filter((t) => t.startsWith('👍'))).toHaveLength(1);
+    expect(titles).toContain('Menu');
+    expect(card.actions.every((x) => x.type === 'Action.Submit' && x.data.msteams.type === 'imBack' && x.data.msteams.value === x.title)).toBe(true);
+  });
+
+  it('other channels: the plain text, each part with its source', async () => {
+    const [a] = await register('telegram');
+    expect(a!.attachments ?? []).toHaveLength(0);
+    expect(a!.text).toContain('Votre académie — Pour Saint-Étienne (Loire)');
+    expect(a!.text).toContain('(Source : Modalités de sanction, §2 ; Annuaire des académies');
   });
 });

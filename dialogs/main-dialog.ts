@@ -88,7 +88,9 @@ export class MainDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const memory = await this.s.memory.get(step.context, {});
-    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}), ...(memory.subjects ? { subjects: memory.subjects } : {}) };
+    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}), ...(memory.subjects ? { subjects: memory.subjects } : {}), ...(memory.clarify ? { clarify: memory.clarify } : {}) };
+    // A « Vouliez-vous dire… » is answered by the next message only.
+    delete memory.clarify;
     const text = this.text(step.context);
     // « oui » / « non » right after an answer's 👍 / 👎: that feedback, not a new question.
     const typed = step.context.turnState.get(FEEDBACK_OFFERED) ? this.s.router.typedFeedback(text) : null;
@@ -238,6 +240,7 @@ export class MainDialog extends ComponentDialog {
 
   private async send(context: TurnContext, answer: Answer, remember = true): Promise<void> {
     await context.sendActivity(renderAnswer(answer, this.s.answerer));
+    if (answer.remember?.clarify) (await this.s.memory.get(context, {})).clarify = answer.remember.clarify;
     if (!answer.entryId && remember && answer.remember?.subjects) {
       // The sheet did not answer: the next elliptical question continues this one's subject, not an older answer's.
       const memory = await this.s.memory.get(context, {});

@@ -1,4 +1,4 @@
-import type { Answer, Answerer } from '../knowledge/answers.ts';
+import type { Answer, Answerer, Clarification } from '../knowledge/answers.ts';
 import { fold } from '../intents/nlu/text.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
 import type { Frame, Reading, Understander, Understanding } from '../intents/nlu/understand.ts';
@@ -58,6 +58,8 @@ export interface Topic {
   place?: { departement: string; text: string };
   /** What the last question was about when the sheet did not answer it (its subjects, frames.fr.yaml). */
   subjects?: string[];
+  /** The « Vouliez-vous dire… » asked by the last reply, if it was one. */
+  clarify?: Clarification;
 }
 
 type Part =
@@ -158,6 +160,14 @@ export class Router {
     if (simplify(text) === simplify(this.answerer.conversation.clarify_other)) {
       return { type: 'answer', answer: this.answerer.message(this.answerer.conversation.fallback, 'fallback', this.answerer.menuLabels()) };
     }
+    // An option of the « Vouliez-vous dire… » just asked: that reading of the learner's message, with
+    // what it said (« fin de formation en mai 2027, inscription ? » → the period computed from May 2027).
+    const chosen = topic.clarify?.options[simplify(text)];
+    if (chosen && topic.clarify) {
+      const reading = this.understander.read(topic.clarify.text, today);
+      const frame = reading.frames.find((f) => f.status === 'ambiguous') ?? reading.frames[0];
+      if (frame) return this.answerIntent(chosen, frame, reading, today, {});
+    }
     const clicked = this.answerer.kb.entryByQuestion(text);
     if (clicked) return { type: 'answer', answer: this.answerer.entryAnswer(clicked) };
     const intentOf = (id: string) => this.answerer.kb.entry(id)?.intents[0];
@@ -245,7 +255,11 @@ export class Router {
         .slice(0, 2)
         .map((alt) => a.kb.entryForIntent(alt.intent)?.question)
         .filter((q): q is string => !!q);
-      if (options.length === 2) return traced(a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]), clarify.frame);
+      if (options.length === 2) {
+        const intents = clarify.frame.alternatives.filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? '') && a.kb.entryForIntent(alt.intent)).slice(0, 2);
+        const clarification = { text: reading.text, options: Object.fromEntries(intents.map((alt) => [simplify(a.kb.entryForIntent(alt.intent)!.question), alt.intent])) };
+        return traced({ ...a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]), remember: { clarify: clarification } }, clarify.frame);
+      }
     }
     const fallback = reading.frames.find((f) => f.status !== 'answered') ?? first;
     return traced(a.message(conv.fallback, 'fallback', a.menuLabels()), fallback, 'fallback');

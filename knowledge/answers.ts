@@ -33,7 +33,7 @@ export interface Answer {
   /** For a validity computed from a date: the year it ends (to check « valable jusqu'en 2030 ? »). */
   validUntilYear?: number;
   /** What the conversation should remember from this answer (the learner's grade, the date said). */
-  remember?: { grade?: GradeInput; date?: DateSpec; place?: Place; subjects?: string[] };
+  remember?: { grade?: GradeInput; date?: DateSpec; place?: Place; subjects?: string[]; clarify?: Clarification };
   /** The entry a follow-up most likely continues (the last question of a combined answer). */
   focusEntryId?: string;
   /** How the question was understood (intent, confidence, status), kept with the answer for staff. */
@@ -48,6 +48,12 @@ export interface Answer {
   /** The summary's heading. */
   title?: string;
 }
+
+/**
+ * A « Vouliez-vous dire… » asked: the learner's message and the intent behind each option, so the
+ * option chosen is answered with what the message said (its grade, date, place).
+ */
+export interface Clarification { text: string; options: Record<string, string> }
 
 /** A learner's place: its département, what names it, and (when known) what kind of name that is. */
 export interface Place { departement: string; text: string; kind?: 'postal_code' | 'departement' | 'city' | 'academy' }

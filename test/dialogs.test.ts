@@ -536,3 +536,20 @@ describe('the summary on each channel', () => {
     expect(a!.text).toContain('(Source : Modalités de sanction, §2 ; Annuaire des académies');
   });
 });
+
+describe('« Vouliez-vous dire… » keeps what the learner said', () => {
+  it('the option chosen is answered with the grade and date of the message, right after only', async () => {
+    const c = new Conversation();
+    const [clarify] = await c.say('moi 14/20 juin 2025');
+    expect(clarify!.text).toContain('Vouliez-vous dire');
+    const validity = clarify!.suggestedActions!.actions.map((a) => a.title).find((o) => /valable/.test(o))!;
+    // Computed from the message's date (the plain button gives only « 5 ans à compter de… »).
+    expect(await c.ask(validity)).toMatch(/juin 2030/);
+
+    // Later, the same button is the plain question.
+    const d = new Conversation();
+    await d.say('moi 14/20 juin 2025');
+    await d.say("combien dure l'épreuve ?");
+    expect(await d.ask(validity)).not.toContain('2030');
+  });
+});

@@ -349,12 +349,32 @@ export class Router {
     if (answers.length === 1) return answers[0]!;
     const a = this.answerer;
     // Two intents may compute the same text (the exam plan of the timing and of the period): said once.
-    const text = answers.filter((x, i) => answers.findIndex((y) => y.text === x.text) === i).map((x) => `${x.text} (${x.sources.map((s) => s.label).join(', ')})`).join('\n\n');
+    const said = new Set<string>();
+    const text = answers.filter((x, i) => answers.findIndex((y) => y.text === x.text) === i).map((x) => `${this.verdictOnce(x.text, said)} (${x.sources.map((s) => s.label).join(', ')})`).join('\n\n');
     const links = answers.flatMap((x) => x.links).filter((l, i, all) => all.findIndex((m) => m.url === l.url) === i);
     const sources = answers.flatMap((x) => x.sources).filter((s, i, all) => all.findIndex((m) => m.section === s.section && m.quotes.join() === s.quotes.join()) === i);
     const entryIds = answers.map((x) => x.entryId).filter((id): id is string => !!id);
     const buttons = [...new Set(answers.flatMap((x) => x.buttons.slice(0, 1))), a.conversation.details_button].slice(0, 4);
     return { ...answers[0]!, text, links, sources, entryIds, buttons, focusEntryId: answers[answers.length - 1]!.entryId };
+  }
+
+  /**
+   * Two « Oui. » in one reply read as a stutter: the second same verdict says « Oui, là aussi : … »
+   * (conversation.fr.yaml `verdict_again`). `said` collects the verdicts already given in the reply.
+   */
+  private verdictOnce(text: string, said: Set<string>): string {
+    const m = /^(Oui|Non|Si)\. (.)(.*)$/s.exec(text);
+    if (!m) return text;
+    const word = m[1]!.toLowerCase() as 'oui' | 'non' | 'si';
+    if (!said.has(word)) {
+      said.add(word);
+      return text;
+    }
+    // « L'épreuve » → « l'épreuve » after the colon; a name (« MonCompteFormation », « BTS ») keeps its capital.
+    const sentence = m[2]! + m[3];
+    const firstWord = /^[^\s'’]+/.exec(sentence)?.[0] ?? '';
+    const rest = /^[A-ZÀ-Ý][^A-ZÀ-Ý]*$/.test(firstWord) ? sentence[0]!.toLowerCase() + sentence.slice(1) : sentence;
+    return `${this.answerer.conversation.verdict_again[word]} ${rest}`;
   }
 
   /** « Oui. » / « Non. » / « Si. » in front of the answer to a yes/no question, when the sheet settles it. */

@@ -18,6 +18,7 @@ export const ConversationSchema = z.object({
   privacy: z.object({ line: Text, line_with_link: Text }),
   fallback: Text,
   clarify: Text,
+  verdict_again: z.object({ oui: Text, non: Text, si: Text }),
   /** Said when a guided dialog is left because two messages in a row did not answer its question. */
   prompt_abandoned: Text,
   /** The last option of a clarification: none of those. */

@@ -553,3 +553,14 @@ describe('« Vouliez-vous dire… » keeps what the learner said', () => {
     expect(await d.ask(validity)).not.toContain('2030');
   });
 });
+
+describe('yes/no answers', () => {
+  it('never two « Oui. » in one bubble: the second same verdict says « Oui, là aussi : »', async () => {
+    for (const q of ["c'est écrit ? et c'est en juin ?", "l'exam est en juin ? et l'inscription à l'automne ?"]) {
+      const [reply] = await new Conversation().say(q);
+      expect(reply!.text!.match(/(^|\n)Oui\./g), q).toHaveLength(1);
+      expect(reply!.text, q).toMatch(/^Oui\. /);
+      expect(reply!.text, q).toMatch(/\n\nOui, là aussi : l(es|')/);
+    }
+  });
+});

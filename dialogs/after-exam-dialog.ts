@@ -1,6 +1,6 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogs-sdk.ts';
 import { extractDate } from '../intents/nlu/entities/date.ts';
-import { formatWhen, type DateSpec } from '../knowledge/calendar.ts';
+import { compareToToday, formatWhen, type DateSpec } from '../knowledge/calendar.ts';
 import { fill } from '../knowledge/conversation.ts';
 import { renderAnswer, renderPrompt } from './render.ts';
 import type { DialogOptions } from './router.ts';
@@ -85,7 +85,7 @@ export class AfterExamDialog extends ComponentDialog {
       if (date) state.date = date;
     }
     // A result « obtenu » on a date still to come: asked once more, not computed.
-    if (state.grade && state.date && !options.askedAgain && isAfter(state.date, today)) {
+    if (state.grade && state.date && !options.askedAgain && compareToToday(state.date, today) > 0) {
       const again = fill(this.prompts.result_date_future, { date: formatWhen(state.date) });
       return step.replaceDialog('after-exam-steps', { grade: state.grade, askDateAgain: again, askedAgain: true } satisfies AfterExamOptions);
     }
@@ -100,10 +100,4 @@ export class AfterExamDialog extends ComponentDialog {
     }
     return step.endDialog();
   }
-}
-
-/** Whether a date said by the learner is after today, at its own precision (« juin 2026 » in June 2026 is not). */
-function isAfter(date: DateSpec, today: Date): boolean {
-  const key = (d: Date) => (date.precision === 'year' ? d.getFullYear() : date.precision === 'month' ? d.getFullYear() * 12 + d.getMonth() : new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime());
-  return key(date.date) > key(today);
 }

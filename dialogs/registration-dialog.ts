@@ -1,6 +1,6 @@
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from './dialogs-sdk.ts';
 import { extractDate } from '../intents/nlu/entities/date.ts';
-import { formatFrench, type DateSpec } from '../knowledge/calendar.ts';
+import { compareToToday, formatFrench, type DateSpec } from '../knowledge/calendar.ts';
 import { fill } from '../knowledge/conversation.ts';
 import type { Answer } from '../knowledge/answers.ts';
 import { renderAnswer, renderPrompt } from './render.ts';
@@ -104,12 +104,9 @@ export class RegistrationDialog extends ComponentDialog {
     if (finished === undefined) return null;
     const when = formatFrench(date);
     // Compared at the date's own precision: « juin 2026 » in June 2026 fits both.
-    const key = (d: Date) => date.precision === 'year' ? d.getFullYear() : date.precision === 'month' ? d.getFullYear() * 12 + d.getMonth() : d.getTime();
-    const day = new Date(today.getFullYear(), today.getMonth(), today.getDate());
-    const said = key(date.date);
-    const now = key(date.precision === 'day' ? day : today);
-    if (finished && said > now) return fill(this.prompts.training_end_not_past, { date: when });
-    if (!finished && said < now) return fill(this.prompts.training_end_not_future, { date: when });
+    const where = compareToToday(date, today);
+    if (finished && where > 0) return fill(this.prompts.training_end_not_past, { date: when });
+    if (!finished && where < 0) return fill(this.prompts.training_end_not_future, { date: when });
     return null;
   }
 

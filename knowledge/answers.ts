@@ -1,5 +1,5 @@
 import { fill, type Conversation } from './conversation.ts';
-import { computeValidity, formatFrench, formatUntil, formatWhen, planExam, type DateSpec } from './calendar.ts';
+import { compareToToday, computeValidity, formatFrench, formatUntil, formatWhen, planExam, type DateSpec } from './calendar.ts';
 import type { AcademyDirectory } from './academies.ts';
 import type { KnowledgeBase } from './knowledge-base.ts';
 import type { Entry } from './schema.ts';
@@ -171,6 +171,7 @@ export class Answerer {
     const years = this.kb.numberValue('validity_years');
     const template = entry.templates.dated;
     if (years === undefined || !template) return this.entryAnswer(entry);
+    if (compareToToday(obtained, today) > 0) return this.futureResult(entry, obtained);
     const v = computeValidity(obtained, years, today);
     return { ...this.compose(entry, fill(template, this.vars({
       obtained: formatWhen(obtained),
@@ -188,6 +189,7 @@ export class Answerer {
     if (pass === undefined || !t.passed || !t.failed) return this.entryAnswer(entry);
     if (grade.value >= pass) {
       const years = this.kb.numberValue('validity_years');
+      if (obtained && compareToToday(obtained, today) > 0) return { ...this.futureResult(entry, obtained), remember: { grade } };
       if (obtained && years !== undefined && t.passed_dated) {
         const v = computeValidity(obtained, years, today);
         // An expired result is no occasion for congratulations.
@@ -201,6 +203,14 @@ export class Answerer {
     const plan = planExam(null, today, this.examMonthName());
     const period = this.kb.entryForIntent('periode_inscription');
     return { ...this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []), verdict: 'non', entryIds: this.idsOf(entry, ['note_requise', 'periode_inscription']) };
+  }
+
+  /**
+   * A result « obtained » on a date still to come (« j'ai eu 12 en juin 2027 » in 2026): asked back, not
+   * computed into « toujours valable ».
+   */
+  private futureResult(entry: Entry, obtained: DateSpec): Answer {
+    return { ...this.compose(entry, fill(this.conversation.prompts.result_date_future, { date: formatWhen(obtained) })), kind: 'prompt', sources: [], buttons: [] };
   }
 
   /** The entry and the entries of these intents, whose facts a computed answer states too. */

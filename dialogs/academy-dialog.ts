@@ -18,8 +18,9 @@ export class AcademyDialog extends ComponentDialog {
     const p = answerer.conversation.prompts;
     // The entry's answer explains why the académie matters (home address) and asks for the place.
     const entry = answerer.kb.entryForIntent('academie');
-    // A question, not an answer: no feedback control, no « Menu » (« menu » typed still works).
-    const prompt = entry ? { ...renderAnswer({ ...answerer.entryAnswer(entry), kind: 'prompt', buttons: [] }, answerer), inputHint: 'expectingInput' } : renderPrompt(p.place);
+    // It answers « de quelle académie je dépends ? » and asks: no buttons under a question (no feedback
+    // control, no « Menu »; « menu » typed still works).
+    const prompt = entry ? { ...renderAnswer(answerer.entryAnswer(entry), answerer), suggestedActions: undefined, inputHint: 'expectingInput' } : renderPrompt(p.place);
     return step.prompt('prompt-place', { prompt, retryPrompt: renderPrompt(p.place_retry) });
   }
 

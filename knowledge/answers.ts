@@ -171,7 +171,6 @@ export class Answerer {
     const years = this.kb.numberValue('validity_years');
     const template = entry.templates.dated;
     if (years === undefined || !template) return this.entryAnswer(entry);
-    if (compareToToday(obtained, today) > 0) return this.futureResult(entry, obtained);
     const v = computeValidity(obtained, years, today);
     return { ...this.compose(entry, fill(template, this.vars({
       obtained: formatWhen(obtained),
@@ -206,8 +205,9 @@ export class Answerer {
   }
 
   /**
-   * A result « obtained » on a date still to come (« j'ai eu 12 en juin 2027 » in 2026): asked back, not
-   * computed into « toujours valable ».
+   * A grade the learner says they got on a date still to come (« j'ai eu 12 en juin 2027 » in 2026):
+   * asked back, not computed into « toujours valable ». (Without a grade, « si je passe en juin 2027,
+   * ma note tient jusqu'à quand ? » is a hypothesis, and computed.)
    */
   private futureResult(entry: Entry, obtained: DateSpec): Answer {
     return { ...this.compose(entry, fill(this.conversation.prompts.result_date_future, { date: formatWhen(obtained) })), kind: 'prompt', sources: [], buttons: [] };

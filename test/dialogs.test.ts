@@ -566,11 +566,15 @@ describe('yes/no answers', () => {
 });
 
 describe('a result « obtained » on a date still to come', () => {
-  it.each(["j'ai eu 12 en juin 2027, c'est valable jusqu'à quand ?", "c'est valable jusqu'à quand si je l'ai eu en juin 2027 ?"])('« %s » is asked back, not computed', async (q) => {
+  it.each(["j'ai eu 12 en juin 2027, c'est valable jusqu'à quand ?", "12/20 en juin 2027, valable jusqu'à quand ?"])('« %s » is asked back, not computed', async (q) => {
     const c = new Conversation();
     const asked = await c.ask(q);
     expect(asked).toContain('obtenu en juin 2027, ce serait encore a venir');
     expect(asked).not.toMatch(/toujours valable|felicitations|2032/);
     expect(await c.ask('juin 2026')).toContain('juin 2031');
+  });
+
+  it('a hypothesis without a grade is computed (« si je passe en juin 2027… »)', async () => {
+    expect(await new Conversation().ask("si je passe en juin 2027, ma note tient jusqu'à quand ?")).toContain('2032');
   });
 });

@@ -20,6 +20,7 @@ import { PROMPTS, type PromptId } from './prompts.ts';
 import { RegistrationDialog, REGISTRATION_DIALOG } from './registration-dialog.ts';
 import { renderAnswer, renderPrompt } from './render.ts';
 import type { Command, GuidedDialog, Route } from './router.ts';
+import { MESSAGE_READING, readingOfRoute, type MessageReading } from './reply-trace.ts';
 import { ERASE_LEARNER_DATA, type ConversationMemory, type DialogServices } from './services.ts';
 
 export const MAIN_DIALOG = 'main';
@@ -82,6 +83,11 @@ export class MainDialog extends ComponentDialog {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
 
+  /** How this turn's message was read, for the transcripts (see MessageReading). */
+  private noteReading(context: TurnContext, reading: MessageReading): void {
+    context.turnState.set(MESSAGE_READING, reading);
+  }
+
   private text(context: TurnContext): string {
     return (context.activity.text ?? '').trim();
   }
@@ -95,6 +101,7 @@ export class MainDialog extends ComponentDialog {
     // « oui » / « non » right after an answer's 👍 / 👎: that feedback, not a new question.
     const typed = step.context.turnState.get(FEEDBACK_OFFERED) ? this.s.router.typedFeedback(text) : null;
     const route: Route = typed ? { type: 'command', command: typed } : this.s.router.route(text, this.s.clock(), topic);
+    this.noteReading(step.context, readingOfRoute(route));
     if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
     if (route.type === 'command') {
       if (route.command === 'feedback_down') return step.beginDialog(FEEDBACK_DIALOG);
@@ -112,7 +119,10 @@ export class MainDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const text = this.text(innerDc.context);
     const command = this.s.router.command(text);
-    if (command) return this.command(innerDc.context, command, innerDc);
+    if (command) {
+      this.noteReading(innerDc.context, { kind: 'command', status: command });
+      return this.command(innerDc.context, command, innerDc);
+    }
 
     const waitingFor = innermostDialogId(innerDc);
     const memory = await this.s.memory.get(innerDc.context, {});
@@ -127,6 +137,7 @@ export class MainDialog extends ComponentDialog {
       // Not an answer to the question asked: maybe a question of the learner's own (answered, even
       // when the sheet does not cover it), then the dialog resumes.
       let route: Route = this.s.router.route(text, this.s.clock());
+      this.noteReading(innerDc.context, readingOfRoute(route));
       if (route.type === 'dialog' && this.s.router.isMenuChoice(text)) {
         // Another goal chosen meanwhile (a menu button): that dialog starts over.
         delete memory.unreadable;
@@ -137,7 +148,12 @@ export class MainDialog extends ComponentDialog {
         // A question typed about another goal (« c'est quoi le rectorat ? »): answered, and the
         // question asked again — the dialog is not replaced behind the learner's back.
         const about = this.s.router.aboutDialog(route.dialog);
-        if (about) route = { type: 'answer', answer: about };
+        if (about) {
+          // Read as that question, but it started no dialog.
+          const { dialogStarted: _none, ...reading } = readingOfRoute(route);
+          this.noteReading(innerDc.context, reading);
+          route = { type: 'answer', answer: about };
+        }
       }
       if (route.type === 'answer' && (route.answer.kind === 'answer' || route.answer.trace?.status === 'not_covered')) {
         delete memory.unreadable;
@@ -156,6 +172,7 @@ export class MainDialog extends ComponentDialog {
       memory.unreadable = true;
     } else {
       delete memory.unreadable;
+      if (waitingFor && (PROMPTS as readonly string[]).includes(waitingFor)) this.noteReading(innerDc.context, { kind: 'prompt_answer', prompt: waitingFor });
     }
     return super.onContinueDialog(innerDc);
   }

@@ -7,7 +7,12 @@
  * sheet does not answer, that it states no fact. Each family of held-out messages is reported apart,
  * beside natural's plain BayesClassifier trained on the same sentences (one answer per message, no
  * context, the entry's short answer). --corpus runs the classifier-only benchmark on an NLP.js corpus.
+ *
+ * --extra FILE and --candidate FILE (JSON arrays of {text, intent}: sentences staff assigned in the
+ * console) measure the assistant trained with the training files + `extra` ("before") and + `extra` +
+ * `candidate` ("after"); --json prints the figures as one JSON object (the console shows them).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +21,8 @@ import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder-core';
 import { createAssistant, type Assistant } from '../src/assistant.ts';
 import { replyTraceOf } from '../dialogs/reply-trace.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
-import { loadTrainingSet } from '../intents/nlu/training-data.ts';
+import { loadTrainingSet, type Example } from '../intents/nlu/training-data.ts';
+import { trainUnderstander } from '../src/retraining.ts';
 import { FAMILIES, familyFile, judge, loadCases, type Case, type Family, type Reply } from './families.ts';
 
 const args = process.argv.slice(2);
@@ -107,7 +113,33 @@ async function score(cases: Case[], system: (c: Case) => Promise<Reply[]>): Prom
 }
 
 const pct = (s: Score) => (s.total ? `${((100 * s.right) / s.total).toFixed(1)} %` : '-');
-const assistant = createAssistant({ clock: () => TODAY });
+const sentences = (name: string): Example[] => {
+  const file = option(name);
+  return file ? (JSON.parse(readFileSync(file, 'utf8')) as Example[]) : [];
+};
+const extra = sentences('extra');
+
+if (option('candidate') || args.includes('--json')) {
+  // Before / after the sentences staff assigned: the figures the console shows before they confirm.
+  const measure = async (examples: Example[]) => {
+    const assistant = createAssistant({ clock: () => TODAY, understander: trainUnderstander(examples) });
+    const families: { family: string; turns: number; right: number }[] = [];
+    for (const family of FAMILIES as readonly Family[]) {
+      if (only && family !== only) continue;
+      const cases = loadCases(familyFile(dir, family));
+      if (cases.length === 0) continue;
+      const a = await score(cases, ours(assistant));
+      families.push({ family, turns: a.total, right: a.right });
+    }
+    return families;
+  };
+  const before = await measure(extra);
+  const after = option('candidate') ? await measure([...extra, ...sentences('candidate')]) : before;
+  console.log(JSON.stringify({ set, before, after }));
+  process.exit(0);
+}
+
+const assistant = createAssistant({ clock: () => TODAY, ...(extra.length ? { understander: trainUnderstander(extra) } : {}) });
 const ourSystem = ours(assistant);
 const baseSystem = baseline(assistant);
 console.log(`# ${set}: ${dir}  (today = ${TODAY.toISOString().slice(0, 10)})\n`);

@@ -5,9 +5,8 @@ import { createLogger } from './logger.ts';
 import { createServer } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
 import { StaffAccounts } from './console/staff-accounts.ts';
-import { join } from 'node:path';
-import { loadLexicon } from '../intents/nlu/lexicon.ts';
-import { INTENTS_DIR } from '../intents/nlu/load.ts';
+import { assignedSentences, consoleOptions } from './console/setup.ts';
+import { LiveUnderstander, trainUnderstander } from './retraining.ts';
 import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 import { serviceUrlPolicy } from './guards/service-urls.ts';
@@ -24,6 +23,14 @@ async function main(): Promise<void> {
   const forgetOldWelcomes = () => welcomes.forgetBefore(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000));
   forgetOldWelcomes();
   setInterval(forgetOldWelcomes, 86_400_000).unref();
+  const transcripts = setUpTranscripts({
+    file: config.TRANSCRIPTS_FILE,
+    retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
+    ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
+  }, logger);
+  // Understanding learns the sentences staff assigned in the console too, and can be retrained live.
+  const learnt = assignedSentences(transcripts.store);
+  const live = new LiveUnderstander(trainUnderstander(learnt));
   const assistant = createAssistant({
     ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
     links: config.links,
@@ -32,14 +39,10 @@ async function main(): Promise<void> {
     ...(config.ORG_PRIVACY_URL ? { privacyUrl: config.ORG_PRIVACY_URL } : {}),
     clock: clockFrom(config),
     welcomes,
+    understander: live.understander,
   });
   const adapter = createAdapter(config, assistant, logger);
   // Every activity of every channel goes through this adapter, so through the recorder.
-  const transcripts = setUpTranscripts({
-    file: config.TRANSCRIPTS_FILE,
-    retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
-    ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
-  }, logger);
   adapter.use(transcripts.recorder);
   let port = config.PORT;
   const tokens = new LocalTokens();
@@ -58,13 +61,7 @@ async function main(): Promise<void> {
       // The local Direct Line reaches the bot on loopback, whatever address the server listens on.
       localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),
     },
-    console: {
-      store: transcripts.store,
-      accounts: new StaffAccounts(config.STAFF_FILE),
-      intents: assistant.understander.catalog.map((i) => i.id),
-      stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
-      trustProxy: config.TRUST_PROXY,
-    },
+    console: consoleOptions({ store: transcripts.store, accounts: new StaffAccounts(config.STAFF_FILE), logger, live, learnt, trustProxy: config.TRUST_PROXY }),
   });
   if (!config.localMode && !config.DIRECT_LINE_SECRET) {
     // The local Direct Line posts unauthenticated activities, which a registered bot refuses.

@@ -1,37 +1,33 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, tabTo } from './axe.ts';
 import { ARTIFACTS, chromiumAvailable, launchChromium } from './chromium.ts';
-import { StaffAccounts } from '../src/console/staff-accounts.ts';
-import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
+import { evalInChildProcess } from '../src/console/retraining.ts';
+import { PASSWORD, startConsoleApp, type ConsoleApp } from './console-app.ts';
+import { StandInConnector } from './server-process.ts';
 
 const XSS = '<img src=x onerror=alert(1)> bonjour quelle heure est-il a Tokyo ?';
-const PASSWORD = 'mot-de-passe-solide-42';
 
 /** The page's focused element, as a selector would see it. */
 const focused = (page: Page, selector: string) => page.evaluate(`!!document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`);
 
 describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
-  let bot: RunningBot;
+  let bot: ConsoleApp;
   let browser: Browser;
   const connector = new StandInConnector();
+  let n = 0;
+  const say = (conversation: string, text: string, channelId = 'emulator') => fetch(`${bot.url}/api/messages`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'message', channelId, serviceUrl: connector.url, id: `a${++n}`, from: { id: `l-${conversation}` }, recipient: { id: 'bot' }, conversation: { id: conversation }, text }),
+  });
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'console-browser-'));
-    const accounts = new StaffAccounts(join(dir, 'staff.sqlite'));
-    await accounts.add('claire', 'mot-de-passe-solide-42');
-    accounts.close();
     await connector.start();
-    bot = await startBot({ STAFF_FILE: join(dir, 'staff.sqlite'), TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite') });
-    for (const [conv, text] of [['c-answered', 'combien coute l inscription'], ['c-xss', XSS]] as const) {
-      await fetch(`${bot.url}/api/messages`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: conv, from: { id: 'l-1' }, recipient: { id: 'bot' }, conversation: { id: conv }, text }),
-      });
-    }
+    // « Réentraîner » measures with the real `npm run eval`, on one development family to stay quick.
+    bot = await startConsoleApp({ staff: { claire: PASSWORD }, evaluate: evalInChildProcess(['--set', 'dev', '--family', 'single']) });
+    for (const [conv, text] of [['c-answered', 'combien coute l inscription'], ['c-xss', XSS]] as const) await say(conv, text);
     browser = await launchChromium();
   }, 60_000);
 
@@ -50,7 +46,7 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     await page.goto(`${bot.url}/admin`);
     expect(page.url()).toContain('/admin/login');
     await page.getByLabel('Identifiant').fill('claire');
-    await page.getByLabel('Mot de passe').fill('mot-de-passe-solide-42');
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { name: 'Conversations' }).waitFor();
 
@@ -58,7 +54,7 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     await page.getByRole('button', { name: 'Filtrer' }).click();
     const rows = page.locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
-    await rows.first().getByRole('link', { name: 'ouvrir' }).click();
+    await rows.first().getByRole('link').first().click();
     await page.getByText('quelle heure est-il a Tokyo', { exact: false }).first().waitFor();
     // The learner's markup is shown as text: no image element, no script ran.
     expect(await page.locator('main img').count()).toBe(0);
@@ -88,7 +84,7 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     await page.close();
   });
 
-  it('no WCAG 2.1 AA violation (axe) on any console page: sign-in, failed sign-in, list, conversation, unanswered, statistics', async () => {
+  it('no WCAG 2.1 AA violation (axe) on any console page: sign-in, failed sign-in, list, conversation, to review, statistics, training', async () => {
     const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     const found: string[] = [];
@@ -123,10 +119,11 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     await page.goto(`${bot.url}/admin/conversations/c-xss`);
     await check('conversation');
     // Speakers are written and messages are a list.
-    expect(await page.locator('ol.messages > li .speaker').allInnerTexts()).toEqual(expect.arrayContaining(['Apprenant', 'Assistant']));
+    const speakers = (await page.locator('ol.messages > li .speaker').allInnerTexts()).map((t) => t.split(' ')[0]);
+    expect(speakers).toEqual(expect.arrayContaining(['Apprenant', 'Assistant']));
 
-    await page.goto(`${bot.url}/admin/sans-reponse`);
-    await check('unanswered');
+    await page.goto(`${bot.url}/admin/a-relire`);
+    await check('to review');
     expect(await page.evaluate(`document.querySelector('select[name=intent]').labels[0].textContent`)).toContain('quelle heure est-il a Tokyo');
     expect(await page.getByRole('button', { name: /^Attribuer l'intention à « <img src=x/ }).count()).toBe(1);
 
@@ -136,8 +133,8 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     expect(await page.locator('figure table').count()).toBe(2);
     expect(await page.locator('figure svg[role=img][aria-label]').count()).toBe(2);
     expect(await page.locator('rect[fill="url(#hachures)"]').count()).toBeGreaterThanOrEqual(1);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: `${ARTIFACTS}console-statistics.png`, fullPage: true });
+    await page.goto(`${bot.url}/admin/entrainement`);
+    await check('training');
 
     expect(found, found.join('\n')).toEqual([]);
     await context.close();
@@ -177,4 +174,72 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     expect(await page.getByLabel('Conversation relue').isChecked()).toBe(true);
     await context.close();
   }, 90_000);
+
+  it('the staff loop: « À relire » → the conversation → « Mauvaise réponse » with the right intent → retrain → the assistant answers it, the statistics move', async () => {
+    const QUESTION = 'la douloureuse pour le passage du bloc elle monte à combien';
+    // A learner gets a confident wrong answer (the grade needed, not the cost) and says so with 👎.
+    await say('c-wrong', QUESTION, 'webchat');
+    await say('c-wrong', '👎 Non', 'webchat');
+    await say('c-wrong', 'ce n est pas ce que je voulais savoir', 'webchat');
+    const replyTo = async (conversation: string) => {
+      await say(conversation, QUESTION, 'webchat');
+      return String(connector.messagesFor(conversation)[0]?.text ?? '');
+    };
+    expect(await replyTo('c-before')).toMatch(/note/i);
+
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.goto(`${bot.url}/admin/login`);
+    await page.getByLabel('Identifiant').fill('claire');
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+
+    const costAnswers = async () => {
+      await page.goto(`${bot.url}/admin/statistiques`);
+      const row = page.locator('figure table tr', { hasText: "Coût de l'inscription" });
+      return (await row.count()) ? Number(await row.locator('td').first().innerText()) : 0;
+    };
+    const before = await costAnswers();
+
+    // « À relire »: the message is there because of the 👎; the assistant's guess is shown as a guess.
+    await page.getByRole('navigation', { name: 'Pages de la console' }).getByRole('link', { name: 'À relire' }).click();
+    const row = page.locator('tbody tr', { hasText: QUESTION });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.innerText()).toContain('avis 👎');
+    expect(await row.innerText()).toContain('supposition : Note requise');
+    expect(await row.locator('select').inputValue()).toBe('');
+    await page.screenshot({ path: `${ARTIFACTS}console-a-relire.png`, fullPage: true });
+
+    // Its conversation, at that message.
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { name: 'Conversation' }).waitFor();
+    expect(page.url()).toMatch(/\/admin\/conversations\/c-wrong#m-\d+$/);
+    const bubble = page.locator(`li${new URL(page.url()).hash}`);
+    expect(await bubble.innerText()).toContain('Note requise');
+    await bubble.getByText('Mauvaise réponse').click();
+    await bubble.getByLabel(/Intention attendue/).selectOption({ label: "Coût de l'inscription" });
+    await page.screenshot({ path: `${ARTIFACTS}console-mauvaise-reponse.png`, fullPage: true });
+    await bubble.getByRole('button', { name: /Envoyer à l'entraînement/ }).click();
+    await page.getByText("intention attendue : Coût de l'inscription", { exact: false }).waitFor();
+
+    // Retrain: measured with npm run eval beside the model in service, then put in service.
+    await page.getByRole('navigation', { name: 'Pages de la console' }).getByRole('link', { name: 'Entraînement' }).click();
+    expect(await page.locator('tbody tr', { hasText: QUESTION }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Réentraîner' }).click();
+    await page.getByRole('heading', { name: 'Résultats de la mesure' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('table', { hasText: 'En service' }).locator('tbody tr').last().innerText()).toMatch(/Toutes\s+144\s+\d+\.\d %/);
+    await page.screenshot({ path: `${ARTIFACTS}console-reentrainement.png`, fullPage: true });
+    await page.getByRole('button', { name: 'Mettre en service' }).click();
+    await page.getByText('Nouveau modèle en service').waitFor();
+    expect(await page.getByText('Aucune phrase attribuée depuis le dernier entraînement').count()).toBe(1);
+
+    // The running assistant now answers the question (asked through /api/messages): the cost, not the grade.
+    const after = await replyTo('c-after');
+    expect(after).toContain("l'inscription peut être gratuite ou payante");
+    expect(await costAnswers()).toBe(before + 1);
+    await page.screenshot({ path: `${ARTIFACTS}console-statistics.png`, fullPage: true });
+    await context.close();
+  }, 240_000);
 });

@@ -192,6 +192,10 @@ describe('towns of communes.fr.tsv (every commune of 2 000 inhabitants or more)'
     ['on vit à Pont-Sainte-Maxence', '60', 'Pont-Sainte-Maxence'],
     // A town whose name is a frequent word counts after a verb of dwelling…
     ["j'habite à Plaisir", '78', 'Plaisir'],
+    // A commune déléguée of a town, and the first word of a town's compound name.
+    ["j'habite à Seynod", '74', 'Seynod'],
+    ['moi je suis a Cherbourg', '50', 'Cherbourg'],
+    ['on est à Charleville', '08', 'Charleville'],
   ])('"%s" → %s (%s, as the gazetteer writes it)', (text, departement, name) => {
     expect(places.extract(text)).toMatchObject({ departement, text: name, kind: 'city' });
   });

@@ -106,6 +106,24 @@ describe('frames: several questions in one message', () => {
   });
 });
 
+describe('single questions as learners word them', () => {
+  it.each([
+    // A learner telling their own grade asks what it means.
+    ["ma note c'est 9,5", 'exam-result', /9,5\/20, la note requise n'est pas atteinte/],
+    ['mon résultat final 14', 'exam-result', /Avec 14\/20/],
+    ['Bonjour, auprès de quel service dois-je effectuer mon inscription ?', 'registration-where', /en ligne/],
+    ['inscription possible par internet ?', 'registration-where', /^Oui\./],
+    // « quand » opens: the démarches are what is done, the épreuve why — the question is when.
+    ["euh quand est ce que je dois faire les démarches d'inscription pour passer l'épreuve", 'registration-timing', /Dès que vous terminez/],
+    // A courtesy after a comma does not make an open question closed.
+    ["Quel est le calendrier des inscriptions pour la certification, s'il vous plaît ?", 'registration-timing', /^(?!Oui|Non)/],
+  ])('« %s » → %s', async (text, id, pattern) => {
+    const r = await entries(new Conversation(), text);
+    expect(r.ids).toContain(id);
+    expect(r.text).toMatch(pattern);
+  });
+});
+
 describe('coverage: what the sheet does not answer gets no fact', () => {
   it.each([
     "Combien d'heures dure la formation ?",
@@ -123,6 +141,20 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     "j'habite en Belgique, je dépends de quelle académie ?",
     "L'attestation du Recteur est-elle signée électroniquement ?",
     'on a droit au dico pendant l epreuve ?',
+    // Where the exam takes place is not in the sheet (its format is).
+    "où est l'examen ? dans quelle ville ?",
+    // Another bloc's training, even beside the bloc 4.
+    'après le bloc 4, vous proposez une formation pour le bloc 1 ?',
+    'comment je prouve à mon employeur que je suis bien inscrite, il me demande un justificatif',
+    // English, as international learners write it.
+    'where is the exam ? in which school ?',
+    'how many times can I retake the exam if I fail ?',
+    'I live in Morocco now, I can pass the exam there ?',
+    'correction des copies ça prend combien de temps ?',
+    'il faut une adresse mail perso pour créer le compte cyclades ?',
+    "l'attestation du recteur est envoyée automatiquement ou faut la demander ?",
+    // « un deux et trois » is one list of blocs, not two questions.
+    'et les blocs un deux et trois du BTS ils parlent de quoi ?',
     "l'épreuve on la fait seul ou en groupe ?",
     'mes notes je les consulte où, sur cyclades ?',
     'faut fournir un justificatif de domicile pour s inscrire ?',
@@ -256,6 +288,14 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["il faut aussi que je passe l'épreuve d'anglais ?", 'Non'],
     // Another BTS in place of this one: the sheet says which one the training prepares.
     ["Mon collègue voudrait préparer le BTS GPME à la place. C'est possible avec cette formation ?", 'Non'],
+    // Whose job it is, not where (« c'est à moi de… » asks who registers).
+    ['cest a moi de minscrire??', 'Oui'],
+    // « dépend de où j'habite » is a relative « où »: the question stays closed.
+    ["l'academie ca depend de ou j'habite ?", 'Oui'],
+    // « une vidéo expliquant comment… » asks whether there is one.
+    ["Auriez-vous une vidéo expliquant comment remplir l'inscription sur Cyclades ?", 'Oui'],
+    ["je m'inscris juste apres la fin de la formation ?", 'Oui'],
+    ['the exam is three hours ?', 'Non'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);
@@ -375,6 +415,20 @@ describe('entities only when stated', () => {
     expect(extractDate('je finis en mars', TODAY)?.date).toEqual(new Date(2027, 2, 1));
   });
 
+  it('a year said in words, as a dictated message writes it', () => {
+    expect(extractDate("j'ai eu quinze en juin deux mille vingt deux", TODAY)?.date).toEqual(new Date(2022, 5, 1));
+    expect(extractDate('mon onze de juin deux mille vingt et un', TODAY)?.date).toEqual(new Date(2021, 5, 1));
+    expect(extractDate('en septembre deux mille dix-neuf', TODAY)?.date).toEqual(new Date(2019, 8, 1));
+    // The « vingt » of a year is no grade.
+    expect(extractGrade("j'ai eu onze sur vingt en juin deux mille vingt cinq")?.value).toBe(11);
+  });
+
+  it('a grade and its year in words make one answer', async () => {
+    const r = await entries(new Conversation(), "alors voilà j'ai eu onze sur vingt a l'examen de juin deux mille vingt cinq euh qu'est ce qui se passe maintenant");
+    expect(r.ids).toContain('exam-result');
+    expect(r.text).toContain('juin 2030');
+  });
+
   it('grades as learners write them', () => {
     for (const [text, value] of [['avec 9,5', 9.5], ["j'ai eu 9.5/20", 9.5], ['9 sur 20', 9], ["j'ai eu neuf", 9], ['15,5 !! c bon jai le bloc ?', 15.5]] as const) {
       expect(extractGrade(text)?.value, text).toBe(value);
@@ -397,6 +451,10 @@ describe('entities only when stated', () => {
     const block = await entries(new Conversation(), "c'est le bloc 3 ou le 4 ?");
     expect(block.ids).toContain('block');
     expect(block.text).not.toContain('ne précise pas');
+    // Asked in the past, as one checks a memory.
+    const past = await entries(new Conversation(), 'ctait le bloc 3 ou 4 deja ?');
+    expect(past.ids).toContain('block');
+    expect(past.text).not.toMatch(/^(Oui|Non|Si)\.|ne précise pas/);
   });
 
   it('a month in the exam question is not taken for the end of the training', async () => {

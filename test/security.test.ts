@@ -267,22 +267,35 @@ describe('redaction stays linear and bounded', () => {
 
 describe('staff sign-in throttle', () => {
   it('counts each attempt before the password is checked: parallel guesses cannot slip in', () => {
-    const throttle = new SignInThrottle(5);
-    const keys = ['login:admin', 'ip:203.0.113.7'];
-    const allowed = Array.from({ length: 40 }, () => throttle.reserve(keys)).filter((r) => r.wait === 0);
+    const throttle = new SignInThrottle();
+    const allowed = Array.from({ length: 40 }, () => throttle.reserve('admin', '203.0.113.7')).filter((r) => r.wait === 0);
     expect(allowed).toHaveLength(5);
   });
 
-  it('a success forgets the login\'s failures, not the address\'s', () => {
+  it('failures for a login that does not exist lock neither a real login nor colleagues at the same address', () => {
     let now = 1000;
-    const throttle = new SignInThrottle(5, 60_000, () => now);
-    for (let i = 0; i < 4; i++) { now += 1; throttle.reserve([`login:guess${i}`, 'ip:x']); }
-    now += 1;
-    const mine = throttle.reserve(['login:me', 'ip:x']);
-    throttle.succeed(['login:me', 'ip:x'], mine.at, 'login:me');
-    now += 1;
-    expect(throttle.reserve(['login:guess9', 'ip:x']).wait).toBe(0);
-    expect(throttle.reserve(['login:guess10', 'ip:x']).wait).toBeGreaterThan(0);
+    const throttle = new SignInThrottle(undefined, 60_000, () => now);
+    for (let i = 0; i < 10; i++) { now += 1; throttle.reserve('nobody', '127.0.0.1'); }
+    expect(throttle.reserve('nobody', '127.0.0.1').wait).toBeGreaterThan(0);
+    expect(throttle.reserve('claire', '127.0.0.1').wait).toBe(0);
+  });
+
+  it("a login guessed from many addresses is locked everywhere; a success forgets the login's failures", () => {
+    let now = 1000;
+    const throttle = new SignInThrottle(undefined, 60_000, () => now);
+    for (let i = 0; i < 20; i++) { now += 1; throttle.reserve('claire', `198.51.100.${i}`); }
+    expect(throttle.reserve('claire', '203.0.113.9').wait).toBeGreaterThan(0);
+    now += 60_000;
+    const mine = throttle.reserve('claire', '203.0.113.9');
+    throttle.succeed('claire', '203.0.113.9', mine.at);
+    for (let i = 0; i < 4; i++) throttle.reserve('claire', '203.0.113.9');
+    expect(throttle.reserve('claire', '203.0.113.9').wait).toBe(0);
+  });
+
+  it('remembers a bounded number of keys whatever the number of logins tried', () => {
+    const throttle = new SignInThrottle(undefined, 60_000, () => 1000, 300);
+    for (let i = 0; i < 5000; i++) throttle.reserve(`made-up-${i}`, `10.0.${i >> 8}.${i & 255}`);
+    expect(throttle.size).toBeLessThanOrEqual(300);
   });
 
   it('believes X-Forwarded-For only with TRUST_PROXY', () => {

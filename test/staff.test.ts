@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ describe('staff accounts', () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', 'add', 'claire'], {
       cwd: ROOT, env: { ...process.env, STAFF_FILE: file }, input: 'un-long-mot-de-passe\n', encoding: 'utf8',
     });
-    expect(out).toContain('created');
+    expect(out).toContain('Compte « claire » créé.');
     const raw = readFileSync(file).toString('latin1') + (() => { try { return readFileSync(`${file}-wal`).toString('latin1'); } catch { return ''; } })();
     expect(raw).not.toContain('un-long-mot-de-passe');
     expect(raw).toContain('scrypt$');
@@ -27,15 +27,38 @@ describe('staff accounts', () => {
 
   it('refuses short passwords, bad logins and duplicates', async () => {
     const accounts = new StaffAccounts(':memory:');
-    await expect(accounts.add('claire', 'court')).rejects.toThrow(/12 characters/);
-    await expect(accounts.add('Claire Dupont', 'un-long-mot-de-passe')).rejects.toThrow(/login/);
+    await expect(accounts.add('claire', 'court')).rejects.toThrow(/12 caractères au moins/);
+    await expect(accounts.add('Claire Dupont', 'un-long-mot-de-passe')).rejects.toThrow(/identifiant/);
     await accounts.add('claire', 'un-long-mot-de-passe');
-    await expect(accounts.add('claire', 'un-long-mot-de-passe-2')).rejects.toThrow(/already exists/);
-    await expect(accounts.add('paul', ' '.repeat(12))).rejects.toThrow(/12 characters/);
-    await expect(accounts.add('paul', '   court    ')).rejects.toThrow(/12 characters/);
-    await expect(accounts.add('paul', 'aaaaaaaaaaaaaa')).rejects.toThrow(/repeated/);
-    await expect(accounts.add('paul', 'paul-paul-paul-2026')).rejects.toThrow(/login/);
+    await expect(accounts.add('claire', 'un-long-mot-de-passe-2')).rejects.toThrow(/existe déjà/);
+    await expect(accounts.add('paul', ' '.repeat(12))).rejects.toThrow(/12 caractères/);
+    await expect(accounts.add('paul', '   court    ')).rejects.toThrow(/12 caractères/);
+    await expect(accounts.add('paul', 'aaaaaaaaaaaaaa')).rejects.toThrow(/répété/);
+    await expect(accounts.add('paul', 'paul-paul-paul-2026')).rejects.toThrow(/identifiant/);
     accounts.close();
+  });
+
+  it('npm run staff -- list, reset, remove; French usage and errors; the password never in the arguments', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'staff-')), 'staff.sqlite');
+    const run = (args: string[], input = '') => spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', ...args], {
+      cwd: ROOT, env: { ...process.env, STAFF_FILE: file }, input, encoding: 'utf8',
+    });
+    expect(run(['add', 'claire'], 'un-long-mot-de-passe\n').status).toBe(0);
+    expect(run(['add', 'paul'], 'un-autre-long-secret\n').status).toBe(0);
+    const list = run(['list']);
+    expect(list.stdout).toMatch(/^claire\s+créé le \d{4}-\d\d-\d\d, mot de passe du \d{4}-\d\d-\d\d$/m);
+    expect(list.stdout).toContain('2 compte(s)');
+    const reset = run(['reset', 'claire'], 'un-nouveau-mot-de-passe\n');
+    expect(reset.stdout).toContain('Mot de passe de « claire » changé');
+    const removed = run(['remove', 'paul']);
+    expect(removed.stdout).toContain('Compte « paul » supprimé');
+    const missing = run(['remove', 'paul']);
+    expect([missing.status, missing.stderr.trim()]).toEqual([1, 'Erreur : aucun compte « paul »']);
+    const weak = run(['add', 'marie'], 'court\n');
+    expect(weak.stderr).toContain('Erreur : mot de passe : 12 caractères au moins');
+    const usage = run(['delete', 'claire']);
+    expect([usage.status, usage.stderr.split('\n')[0]]).toEqual([2, 'Utilisation : npm run staff -- add <identifiant> | list | reset <identifiant> | remove <identifiant>']);
+    expect(run(['list']).stdout).toContain('1 compte(s)');
   });
 
   it('keeps the account file readable by the server\'s user only', async () => {

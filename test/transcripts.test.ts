@@ -5,6 +5,7 @@ import { TestAdapter } from 'botbuilder-core';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { pseudonymize } from '../src/privacy/pseudonym.ts';
+import { statistics } from '../src/console/statistics.ts';
 import { TranscriptRecorder } from '../src/transcripts/recorder.ts';
 import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
@@ -41,7 +42,7 @@ describe('transcript recording', () => {
     const conversations = store.conversations();
     expect(conversations.map((c) => c.channelId).sort()).toEqual(['directline', 'emulator', 'msteams', 'webchat']);
     for (const c of conversations) {
-      expect(c.turns).toBe(2);
+      expect(c.questions).toBe(2);
       expect(c.unanswered).toBe(1);
       const entries = store.activities(c.conversationId);
       const answer = entries.find((e) => e.direction === 'out' && e.text.includes('2 h 30'))!;
@@ -71,7 +72,7 @@ describe('transcript recording', () => {
     let failures = 4; // more than one write's attempts: entries must wait for the next write
     const record = (entries: TranscriptEntry[]) => {
       if (failures-- > 0) throw new Error('SQLITE_BUSY');
-      store.record(entries);
+      return store.record(entries);
     };
     // The real store, whose writes fail the first times.
     const flaky = new Proxy(store, {
@@ -143,7 +144,7 @@ describe('retention and erasure', () => {
     const { file, store } = tempDb();
     store.record([{ conversationId: 'c1', channelId: 'emulator', userId: 'u_gone', direction: 'in', type: 'message', text: 'ma question sur le CPF', at: new Date('2026-11-20'), activity: { text: 'ma question sur le CPF' } }]);
     store.review('c1', true, 'vu', 'staff');
-    store.assign('ma question sur le CPF', 'hors_sujet', 'staff');
+    store.correct({ text: 'ma question sur le CPF', intent: 'hors_sujet', by: 'staff' });
     store.eraseUser('u_gone');
     store.close();
     const Database = (await import('better-sqlite3')).default;
@@ -152,6 +153,23 @@ describe('retention and erasure', () => {
     expect(tables.sort()).toEqual(['activities', 'assignments', 'reviews']);
     for (const table of tables) expect((db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n, table).toBe(0);
     db.close();
+  });
+});
+
+describe('rows recorded before learner messages kept their reading', () => {
+  it('are read through the first reply: a question, with its status, counted unanswered in the list', () => {
+    const store = new SqliteTranscriptStore(':memory:');
+    const base = { conversationId: 'old', channelId: 'emulator', userId: 'u', type: 'message', activity: {} };
+    const [q] = store.record([
+      { ...base, direction: 'in', text: 'quelle heure à Tokyo', at: new Date(2026, 0, 1, 10) },
+      { ...base, direction: 'out', text: 'Je n’ai pas compris', at: new Date(2026, 0, 1, 10), intent: 'hors_sujet', confidence: 0.4, status: 'fallback' },
+    ]);
+    expect(store.learnerMessage(q!)).toMatchObject({ kind: 'question', status: 'fallback', intent: 'hors_sujet', confidence: 0.4 });
+    expect(store.conversations()[0]).toMatchObject({ questions: 1, unanswered: 1, preview: 'quelle heure à Tokyo', reviewed: false });
+    store.annotate(q!, { kind: 'question', intent: 'hors_sujet', confidence: 0.9, status: 'answered' });
+    expect(store.learnerMessage(q!)).toMatchObject({ kind: 'question', status: 'answered', confidence: 0.9 });
+    expect(store.conversations()[0]!.unanswered).toBe(0);
+    store.close();
   });
 });
 
@@ -211,7 +229,9 @@ describe('what is stored: redacted, without damage, and only the bot\'s own trac
     } as never);
     const [inbound] = store.activities('stored-1').filter((e) => e.direction === 'in');
     expect(inbound!.text).toContain('[téléphone]');
-    expect(inbound!.intent).toBeUndefined();
+    // The bot's own reading of the message (« combien dure l'épreuve »), not the one the learner claims.
+    expect(inbound!.intent).toBe('duree_epreuve');
+    expect(inbound!.kind).toBe('question');
     expect(inbound!.entryId).toBeUndefined();
     expect(inbound!.activity.id).toBe('4970101234567890');
     expect(inbound!.activity.timestamp).toBe('2026-11-26T10:00:00.000Z');
@@ -308,7 +328,11 @@ describe('what leaves the server, and what the store keeps of it (points 7 and 9
     const clicked = assistant.answerer.kb.entryByQuestion(followUp)!;
     expect(out[1]).toMatchObject({ intent: clicked.intents[0], status: 'answered', entryId: clicked.id, confidence: 1 });
     expect(out[2]).toMatchObject({ intent: clicked.intents[0], status: 'answered', entryId: clicked.id });
-    expect(store.statistics(new Date(0)).answered).toBe(3);
+    // Only the typed message is a question: the button and « Plus de détails » are not.
+    const messages = store.learnerMessages({ from: new Date(0), to: new Date(8.64e15) });
+    expect(messages.map((m) => m.kind)).toEqual(['question', 'button', 'command']);
+    const stats = statistics(messages, new Set());
+    expect([stats.questions, stats.answered]).toEqual([1, 1]);
     store.close();
   });
 });

@@ -39,6 +39,12 @@ describe('Preprocessor', () => {
     expect(p.words("manager l'équipe commerciale", false)).toEqual(['manager', 'l', 'equipe', 'commerciale']);
   });
 
+  it('reads a phrase of several words as its French (lexicon `phrases`), before single-word replacements', () => {
+    const p = fresh();
+    expect(p.words('how many times can I retry', false)).toEqual(['combien', 'de', 'fois', 'est', 'ce', 'que', 'je', 'peux', 'repasser']);
+    expect(p.words('until when is it valid', false)).toEqual(['jusqu', 'a', 'quand', 'est', 'ce', 'que', 'valable']);
+  });
+
   it('folds accents and case', () => {
     const p = fresh();
     expect(p.words("Épreuve ÉCRITE à l'Académie", false)).toEqual(['epreuve', 'ecrite', 'a', 'l', 'academie']);

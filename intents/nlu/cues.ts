@@ -60,7 +60,7 @@ function compile(file: string, where: string, source: string): RegExp {
  * « où » after a noun of place or time, before a subject, introduces a relative clause (« la ville où
  * j'habite », « le jour où on l'obtient »); before an infinitive it still asks (« l'endroit où s'inscrire »).
  */
-const RELATIVE_OU = /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site) ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe)\b)/g;
+const RELATIVE_OU = /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site|depend\w* de|depend\w* d|selon|en fonction de|d apres) ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe)\b)/g;
 
 const compileAll = (file: string, where: string, list: string[]) => list.map((p, i) => compile(file, `${where}[${i}]`, p));
 
@@ -117,14 +117,26 @@ export class CueReader {
   read(normal: string, raw: string): Cues {
     const subjects = new Set<string>();
     for (const [name, patterns] of this.subjectPatterns) if (patterns.some((p) => p.test(normal))) subjects.add(name);
+    // « s'inscrire pour passer l'épreuve »: the épreuve is why one registers, not what is asked about.
+    if (subjects.has('inscription') && subjects.has('epreuve') && /\binscri\w*\b.*\bpour (passer|presenter|faire) (l|le|la|les) (epreuve|examen|exam|ccp|epreuves|examens)\b/.test(normal) && !/\b(epreuve|examen|exam|ccp|epreuves|examens)\b.*\binscri/.test(normal.replace(/\bpour (passer|presenter|faire) (l|le|la|les) (epreuve|examen|exam|ccp|epreuves|examens)\b/, ''))) {
+      subjects.delete('epreuve');
+    }
     // « le rectorat de l'endroit où je travaille ? »: « où » after a place noun is a relative, it asks nothing.
     const relativeFree = normal.replace(RELATIVE_OU, '$1');
     const asks = new Set<string>();
     for (const [name, patterns] of this.askPatterns) if (patterns.some((p) => p.test(relativeFree))) asks.add(name);
+    // « quand est-ce que je dois faire les démarches pour passer l'épreuve ? » asks when: after an opening
+    // « quand / où / qui », « les démarches » is what is done and « pour passer » why, not how or what grade.
+    if (/^((euh|alors|voila|bonjour|bjr|et|mais|donc) )*(quand|ou|qui|a quel moment|a quelle periode)\b/.test(relativeFree)) {
+      if (!/\b(comment|de quelle (maniere|facon))\b/.test(relativeFree)) asks.delete('comment');
+      if (!/\b(note|moyenne|combien|minimum|seuil)\b/.test(relativeFree)) asks.delete('seuil');
+    }
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
     // « une vidéo qui montre comment s'inscrire ? »: a question word inside a relative clause asks nothing.
-    const plain = relativeFree.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ');
+    const plain = relativeFree.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ')
+      // « une vidéo expliquant comment s'inscrire ? » — the participle of a thing (not « pouvez-vous m'expliquer comment »).
+      .replace(/\b(video|tuto\w*|document|doc|guide|lien|truc|qqch|chose|fiche|page|site|schema|demo)( qui)? (montr|expliqu|indiqu|detaill|present|decri)\w* (comment|quand|ou|combien|quel\w*)\b/g, '$1');
     const cleft = /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
@@ -133,7 +145,8 @@ export class CueReader {
     const closedForm = cleft || ((strongClosed || /\?/.test(raw)) && y.questions.some((p) => p.test(plain)));
     // « l'examen il est comment, c'est un écrit ? »: the question that closes the clause decides;
     // « y a une vidéo qui explique comment faire ? »: an existential question stays closed.
-    const lastSegment = raw.split(/[,;:]/).pop() ?? '';
+    // « quel est le calendrier, s'il vous plaît ? »: a closing courtesy is not the question.
+    const lastSegment = raw.replace(/[,;:]\s*(s'il vous pla[iî]t|s il vous plait|svp|stp|merci( d'avance| beaucoup)?|please)\s*([?!.]\s*)*$/i, ' ?').split(/[,;:]/).pop() ?? '';
     const lastPlain = fold(lastSegment).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
     // The same tail in the normalised words too (« next step c koi ? » is « … c est quoi »).
     const lastNormal = normal.split(' ').slice(-lastPlain.split(' ').length).join(' ');

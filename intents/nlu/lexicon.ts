@@ -11,6 +11,7 @@ const LexiconSchema = z.object({
   synonyms: z.record(z.string().regex(/^[a-z]+$/), z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents'))).default({}),
   distinct: z.record(z.string().regex(/^[a-z]+$/), z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents'))).default({}),
   names: z.record(z.string().regex(/^[a-z]+( [a-z]+)*$/), z.array(z.string().regex(/^[a-z]+( [a-z]+)+$/, 'several lower-case words without accents'))).default({}),
+  phrases: z.record(z.string().regex(/^[a-z]+( [a-z]+)*$/), z.array(z.string().regex(/^[a-z]+( [a-z]+)+$/, 'several lower-case words without accents'))).default({}),
 });
 
 /** Normalisation data read from intents/lexicon.fr.yaml. */
@@ -24,7 +25,10 @@ export interface Lexicon {
   synonyms: ReadonlyMap<string, string>;
   /** word → a feature of its own, where stemming would merge two meanings (« certificateur » / « certification ») */
   distinct: ReadonlyMap<string, string>;
-  /** Multi-word names read as the word(s) they stand for (« formation management des equipes » → « formation »), longest first. */
+  /**
+   * Multi-word names and phrases read as the word(s) they stand for (« formation management des equipes »
+   * → « formation », « how many times » → « combien de fois »), longest first.
+   */
   names: readonly (readonly [phrase: string, replacement: string])[];
   /** Real French words typo correction leaves alone (PROTECTED_WORDS_FILE, next to the lexicon). */
   protectedWords: ReadonlySet<string>;
@@ -62,7 +66,8 @@ export function loadLexicon(file: string): Lexicon {
   const distinct = new Map<string, string>();
   for (const [feature, words] of Object.entries(result.data.distinct)) for (const w of words) distinct.set(w, feature);
   const protectedWords = loadWordList(join(dirname(file), PROTECTED_WORDS_FILE));
-  const names = Object.entries(result.data.names)
+  // Names and phrases are read the same way: several words standing for others (one pass, longest first).
+  const names = [...Object.entries(result.data.names), ...Object.entries(result.data.phrases)]
     .flatMap(([replacement, phrases]) => phrases.map((phrase) => [phrase, replacement] as const))
     .sort((a, b) => b[0].length - a[0].length);
   return { stopwords: new Set(result.data.stopwords), replacements, smalltalk, synonyms, distinct, names, protectedWords };

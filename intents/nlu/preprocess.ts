@@ -2,6 +2,7 @@ import PorterStemmerFr from 'natural/lib/natural/stemmers/porter_stemmer_fr.js';
 import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levenshtein_distance.js';
 import { fold, tokenize } from './text.ts';
 import type { Lexicon } from './lexicon.ts';
+import { NUMBER_WORDS_RE, spokenYearsToDigits } from './entities/numbers.ts';
 
 /**
  * Placeholder tokens standing for entity shapes, so the classifier learns "a grade was given"
@@ -9,7 +10,9 @@ import type { Lexicon } from './lexicon.ts';
  */
 const SHAPES: [RegExp, string][] = [
   [/\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b/g, ' zdate '],
-  [/\b\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/g, ' znote '],
+  [/\b\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*(?:20|vingt)\b/g, ' znote '],
+  // « onze sur vingt » is a grade as « 11/20 » is.
+  [new RegExp(`\\b${NUMBER_WORDS_RE}\\s+sur\\s+(?:20|vingt)\\b`, 'g'), ' znote '],
   [/\b(?:19|20)\d{2}\b/g, ' zannee '],
   [/\b\d{5}\b/g, ' zcp '],
   [/\b\d+(?:[.,]\d+)?\b/g, ' znum '],
@@ -111,7 +114,8 @@ export class Preprocessor {
   /** Folded, replaced (and optionally corrected) words of a message. */
   words(text: string, correct = this.options.typoCorrection, corrections?: Correction[], shapes = true): string[] {
     // « e-learning » is one word (« e » alone is SMS for « euros »).
-    let folded = fold(text).replace(/\be[- ]?learning\b/g, 'elearning');
+    // « juin deux mille vingt cinq » is a date, as « juin 2025 » is (dictated messages spell years out).
+    let folded = spokenYearsToDigits(fold(text)).replace(/\be[- ]?learning\b/g, 'elearning');
     if (this.names) folded = folded.replace(this.names, (_, phrase: string) => this.nameOf.get(phrase.replace(/[^a-z]+/g, ' '))!);
     if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
     const out: string[] = [];

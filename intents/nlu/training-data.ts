@@ -12,6 +12,8 @@ const CatalogSchema = z.object({
     .array(
       z.object({
         id: z.string().regex(/^[a-z_]+$/, 'snake_case intent id'),
+        /** Its name in French, as staff read it in the console. */
+        label: z.string().min(1),
         kind: z.enum(INTENT_KINDS),
         covers: z.string().min(1),
         subjects: z.array(z.string()).default([]),
@@ -43,6 +45,8 @@ const TrainingFileSchema = z.object({
 
 export interface IntentInfo {
   id: string;
+  /** Its name in French, as staff read it in the console. */
+  label?: string;
   kind: IntentKind;
   covers: string;
   /** What a question answered by this intent is about, and what it asks (names from frames.fr.yaml). */

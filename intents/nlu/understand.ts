@@ -450,7 +450,9 @@ export class Understander {
     const d = this.decision;
     const isChat = (intent: string) => this.kindOf(intent) === 'smalltalk';
     const examScope = scope.exam + scope.off > 0 ? scope.exam / (scope.exam + scope.off) : 0;
-    const question = cues.asks.size > 0 || cues.yesNo || /\?/.test(clause) || this.cues.isRequest(normal);
+    // « ma note c'est 9,5 »: a learner telling their own grade asks what it means.
+    const ownGrade = cues.subjects.has('resultat') && /\b(ma|mon) (note|resultat|score)\b.*\b\d{1,2}\b/.test(normal);
+    const question = cues.asks.size > 0 || cues.yesNo || /\?/.test(clause) || this.cues.isRequest(normal) || ownGrade;
 
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {

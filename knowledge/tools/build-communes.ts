@@ -19,8 +19,12 @@ import { KNOWLEDGE_DIR } from '../paths.ts';
 
 const MIN_POPULATION = 2000;
 const AMBIGUITY_RATIO = 3;
+/** A commune déléguée is listed when its chef-lieu has at least this many inhabitants. */
+const DELEGATED_MIN_CHIEF_POPULATION = 10_000;
+/** The first word of a compound name stands for the town from this population on. */
+const HEAD_MIN_POPULATION = 10_000;
 
-interface Commune { nom: string; departement: string; type: string; population?: number }
+interface Commune { code: string; nom: string; departement: string; type: string; population?: number; chefLieu?: string }
 
 const require = createRequire(import.meta.url);
 const communes = JSON.parse(readFileSync(require.resolve('@etalab/decoupage-administratif/data/communes.json'), 'utf8')) as Commune[];
@@ -39,6 +43,33 @@ for (const c of communes) {
   const list = byName.get(key(c.nom)) ?? [];
   list.push(c);
   byName.set(key(c.nom), list);
+}
+
+// A commune déléguée of a town (« Seynod », « Cherbourg-Octeville ») is still what its people call home:
+// it counts with the département of its chef-lieu, when that chef-lieu is a town (its own population is unknown).
+const actual = new Map(communes.filter((c) => c.type === 'commune-actuelle').map((c) => [c.code, c]));
+for (const c of communes) {
+  if (c.type !== 'commune-deleguee' || !c.chefLieu) continue;
+  const chief = actual.get(c.chefLieu);
+  if (!chief || (chief.population ?? 0) < DELEGATED_MIN_CHIEF_POPULATION || key(chief.nom) === key(c.nom)) continue;
+  const list = byName.get(key(c.nom)) ?? [];
+  if (list.length === 0) byName.set(key(c.nom), [{ ...c, population: MIN_POPULATION }]);
+}
+// « Cherbourg » for Cherbourg-en-Cotentin, « Charleville » for Charleville-Mézières: the first word of a
+// town's compound name, when the ambiguity rule below keeps one town for it.
+const heads = new Map<string, Commune[]>();
+for (const list of byName.values()) {
+  const town = list.find((c) => (c.population ?? 0) >= HEAD_MIN_POPULATION);
+  if (!town) continue;
+  const head = town.nom.split(/[-\s]/)[0]!;
+  if (head.length < 4 || head === town.nom || words.has(fold(head))) continue;
+  heads.set(key(head), [...(heads.get(key(head)) ?? []), { ...town, nom: head }]);
+}
+// A village of that very name (Charleville, 262 inhabitants) competes under the same ambiguity rule.
+// A town that bears the name itself (Clichy) keeps it.
+for (const [name, list] of heads) {
+  const own = byName.get(name) ?? [];
+  if (!own.some((c) => (c.population ?? 0) >= MIN_POPULATION)) byName.set(name, [...own, ...list]);
 }
 
 const rows: string[] = [];

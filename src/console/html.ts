@@ -3,6 +3,39 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/** Markup that is already safe: built by `html`, or a visible `raw()` exception. */
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+type Interpolation = Html | string | number | boolean | null | undefined | readonly Interpolation[];
+
+function render(value: Interpolation): string {
+  if (value instanceof Html) return value.value;
+  if (Array.isArray(value)) return (value as readonly Interpolation[]).map(render).join('');
+  if (value === null || value === undefined || value === false) return '';
+  return escapeHtml(value);
+}
+
+/**
+ * The console's only way to build markup: every interpolated value is escaped unless it is Html
+ * itself (a nested `html` or a `raw`); arrays are joined; null, undefined and false render nothing.
+ * Forgetting to escape is no longer possible: raw HTML is the exception, and it is visible.
+ */
+export function html(strings: TemplateStringsArray, ...values: Interpolation[]): Html {
+  let out = strings[0]!;
+  values.forEach((v, i) => { out += render(v) + strings[i + 1]!; });
+  return new Html(out);
+}
+
+/** Markup the caller vouches for (constant strings only: never anything a learner or a URL wrote). */
+export function raw(markup: string): Html {
+  return new Html(markup);
+}
+
 /** Content-Security-Policy of every console page: nothing inline, nothing from elsewhere. */
 export const CONSOLE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -48,18 +81,34 @@ figure { margin: 1rem 0; }
 figure svg { max-width: 100%; height: auto; background: #fff; }
 .legend { display: flex; gap: 1.5rem; font-size: .85rem; margin: .3rem 0; }
 form.inline { display: inline; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.totals { font-weight: 600; }
+.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: end; margin: .5rem 0 1rem; }
+.tag { display: inline-block; padding: 0 .4rem; border-radius: 4px; font-size: .8rem; border: 1px solid; }
+.tag.open { color: #a33a00; border-color: #a33a00; background: #fff; }
+.tag.done { color: #1b5e20; border-color: #1b5e20; background: #fff; }
+.bubble.flagged { border-left: 4px solid #a33a00; }
+.bubble time { font-weight: 400; color: #555; margin-left: .5rem; }
+.reading strong, .meta strong { color: #1b1b1b; }
+.id { font-family: ui-monospace, monospace; }
+.guess { color: #555; font-style: italic; }
+details.correct summary { cursor: pointer; color: #a40000; font-size: .85rem; margin-top: .3rem; }
+nav.pager ul, ul.tabs { list-style: none; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; padding: 0; margin: .5rem 0; }
+ul.tabs a[aria-current="page"] { font-weight: 700; }
+.meta-line { color: #1b1b1b; }
 `;
 
 /** Text read aloud but not shown: tells a screen reader user what sighted users get from the layout. */
-export function srOnly(text: string): string {
-  return `<span class="sr-only">${escapeHtml(text)}</span>`;
+export function srOnly(text: string): Html {
+  return html`<span class="sr-only">${text}</span>`;
 }
 
 /** The console's pages, in the header of every page; `current` is marked for screen readers too. */
 const NAV = [
   ['/admin', 'Conversations'],
-  ['/admin/sans-reponse', 'Questions sans réponse'],
+  ['/admin/a-relire', 'À relire'],
   ['/admin/statistiques', 'Statistiques'],
+  ['/admin/entrainement', 'Entraînement'],
 ] as const;
 export type ConsolePage = (typeof NAV)[number][0] | '/admin/login';
 
@@ -68,17 +117,22 @@ export type ConsolePage = (typeof NAV)[number][0] | '/admin/login';
  * header with the navigation between pages (2.4.5; the sign-in page alone when signed out), the
  * page's content in `main`, a viewport for phones.
  */
-export function layout(title: string, body: string, signedIn?: { login: string; csrf: string }, current?: ConsolePage): string {
+export function layout(title: string, body: Html, signedIn?: { login: string; csrf: string }, current?: ConsolePage, head?: Html): string {
   const links: readonly (readonly [string, string])[] = signedIn ? NAV : [['/admin/login', 'Connexion']];
-  const nav = `<nav aria-label="Pages de la console"><ul>${links.map(([href, label]) =>
-    `<li><a href="${href}"${href === current ? ' aria-current="page"' : ''}>${escapeHtml(label)}</a></li>`).join('')}</ul></nav>`;
+  const nav = html`<nav aria-label="Pages de la console"><ul>${links.map(([href, label]) =>
+    html`<li><a href="${href}"${href === current ? raw(' aria-current="page"') : ''}>${label}</a></li>`)}</ul></nav>`;
   const account = signedIn
-    ? `<div><span>${srOnly('Connecté en tant que ')}${escapeHtml(signedIn.login)}</span> <form class="inline" method="post" action="/admin/logout"><input type="hidden" name="csrf" value="${escapeHtml(signedIn.csrf)}"><button type="submit">Se déconnecter</button></form></div>`
+    ? html`<div><span>${srOnly('Connecté en tant que ')}${signedIn.login}</span> <form class="inline" method="post" action="/admin/logout">${csrfField(signedIn.csrf)}<button type="submit">Se déconnecter</button></form></div>`
     : '';
-  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} — ${escapeHtml(SITE_NAME)}</title>
+  return html`<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} — ${SITE_NAME}</title>${head}
 <link rel="stylesheet" href="/admin/console.css"></head><body><a class="skip" href="#contenu">Aller au contenu</a>
-<header><p class="site">${escapeHtml(SITE_NAME)}</p>${nav}${account}</header><main id="contenu" tabindex="-1">${body}</main></body></html>`;
+<header><p class="site">${SITE_NAME}</p>${nav}${account}</header><main id="contenu" tabindex="-1">${body}</main></body></html>`.value;
+}
+
+/** The hidden field every POST form carries (checked by the csrf guard). */
+export function csrfField(token: string): Html {
+  return html`<input type="hidden" name="csrf" value="${token}">`;
 }
 
 export interface FieldOptions {
@@ -90,15 +144,13 @@ export interface FieldOptions {
   autocomplete?: string;
   /** Id of the text that explains an error on this field (it is then marked invalid). */
   errorId?: string;
-  /** Other attributes, already escaped. */
-  attributes?: string;
 }
 
 /** A labelled input; a required one says so in its label (RGAA 11.10) and to the browser. */
-export function field(o: FieldOptions): string {
+export function field(o: FieldOptions): Html {
   const id = `champ-${o.name}`;
-  return `<p><label for="${id}">${escapeHtml(o.label)}${o.required ? ' <span class="required">(obligatoire)</span>' : ''}</label>
-<input id="${id}" name="${escapeHtml(o.name)}"${o.type ? ` type="${escapeHtml(o.type)}"` : ''}${o.value !== undefined ? ` value="${escapeHtml(o.value)}"` : ''}${o.autocomplete ? ` autocomplete="${escapeHtml(o.autocomplete)}"` : ''}${o.required ? ' required' : ''}${o.errorId ? ` aria-invalid="true" aria-describedby="${escapeHtml(o.errorId)}"` : ''}${o.attributes ? ` ${o.attributes}` : ''}></p>`;
+  return html`<p><label for="${id}">${o.label}${o.required ? raw(' <span class="required">(obligatoire)</span>') : ''}</label>
+<input id="${id}" name="${o.name}"${o.type ? html` type="${o.type}"` : ''}${o.value !== undefined ? html` value="${o.value}"` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.required ? raw(' required') : ''}${o.errorId ? html` aria-invalid="true" aria-describedby="${o.errorId}"` : ''}></p>`;
 }
 
 export interface Bar { label: string; value: number; part?: number }
@@ -110,19 +162,19 @@ export interface Bar { label: string; value: number; part?: number }
  * hatched and outlined, so it is told apart by its pattern, not by colour alone (1.4.1), and every
  * mark contrasts at least 3:1 with the white background (1.4.11).
  */
-export function barChart(caption: string, bars: Bar[], o: { horizontal?: boolean; valueLabel: string; partLabel?: string }): string {
-  if (bars.length === 0) return `<p>${escapeHtml(caption)} : pas encore de données.</p>`;
+export function barChart(caption: string, bars: Bar[], o: { horizontal?: boolean; valueLabel: string; partLabel?: string; labelHeader?: string }): Html {
+  if (bars.length === 0) return html`<p>${caption} : pas encore de données.</p>`;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const total = bars.reduce((n, b) => n + b.value, 0);
   const partTotal = bars.reduce((n, b) => n + (b.part ?? 0), 0);
-  let svg: string;
+  let svg: Html;
   if (o.horizontal) {
     const height = bars.length * 22 + 10;
     const rows = bars.map((b, i) => {
       const w = Math.round((b.value / max) * 500);
-      return `<text x="0" y="${i * 22 + 20}" font-size="12">${escapeHtml(b.label)}</text><rect x="200" y="${i * 22 + 8}" width="${w}" height="16" fill="#1f4e8c"/><text x="${205 + w}" y="${i * 22 + 20}" font-size="12">${b.value}</text>`;
-    }).join('');
-    svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 ${height}" width="760" height="${height}" role="img" aria-label="${escapeHtml(`${caption} : ${bars.length} barres, ${total} au total ; valeurs dans le tableau qui suit`)}">${rows}</svg>`;
+      return html`<text x="0" y="${i * 22 + 20}" font-size="12">${b.label}</text><rect x="200" y="${i * 22 + 8}" width="${w}" height="16" fill="#1f4e8c"/><text x="${205 + w}" y="${i * 22 + 20}" font-size="12">${b.value}</text>`;
+    });
+    svg = html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 760 ${height}" width="760" height="${height}" role="img" aria-label="${`${caption} : ${bars.length} barres, ${total} au total ; valeurs dans le tableau qui suit`}">${rows}</svg>`;
   } else {
     const step = o.partLabel ? 40 : 34;
     const width = Math.max(300, bars.length * step);
@@ -131,22 +183,22 @@ export function barChart(caption: string, bars: Bar[], o: { horizontal?: boolean
       const h = Math.round((b.value / max) * 150);
       const p = Math.round(((b.part ?? 0) / max) * 150);
       const part = o.partLabel
-        ? `<rect x="${x + 17}" y="${170 - p}" width="14" height="${p}" fill="url(#hachures)" stroke="#a33a00" stroke-width="1.5"/><text x="${x + 24}" y="${165 - p}" font-size="10" text-anchor="middle">${b.part ?? 0}</text>`
+        ? html`<rect x="${x + 17}" y="${170 - p}" width="14" height="${p}" fill="url(#hachures)" stroke="#a33a00" stroke-width="1.5"/><text x="${x + 24}" y="${165 - p}" font-size="10" text-anchor="middle">${b.part ?? 0}</text>`
         : '';
       const barWidth = o.partLabel ? 15 : 26;
-      return `<rect x="${x}" y="${170 - h}" width="${barWidth}" height="${h}" fill="#1f4e8c"/><text x="${x + barWidth / 2}" y="${165 - h}" font-size="10" text-anchor="middle">${b.value}</text>${part}
-<text x="${x + (o.partLabel ? 16 : 13)}" y="185" font-size="10" text-anchor="middle">${escapeHtml(b.label)}</text>`;
-    }).join('');
+      return html`<rect x="${x}" y="${170 - h}" width="${barWidth}" height="${h}" fill="#1f4e8c"/><text x="${x + barWidth / 2}" y="${165 - h}" font-size="10" text-anchor="middle">${b.value}</text>${part}
+<text x="${x + (o.partLabel ? 16 : 13)}" y="185" font-size="10" text-anchor="middle">${b.label}</text>`;
+    });
     const pattern = o.partLabel
-      ? '<defs><pattern id="hachures" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#a33a00" stroke-width="3"/></pattern></defs>'
+      ? raw('<defs><pattern id="hachures" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#a33a00" stroke-width="3"/></pattern></defs>')
       : '';
     const summary = `${caption} : ${bars.length} jours, ${total} ${o.valueLabel.toLowerCase()}${o.partLabel ? ` dont ${partTotal} ${o.partLabel.toLowerCase()}` : ''} ; valeurs dans le tableau qui suit`;
-    svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} 195" width="${width}" height="195" role="img" aria-label="${escapeHtml(summary)}">${pattern}${cols}</svg>`;
+    svg = html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} 195" width="${width}" height="195" role="img" aria-label="${summary}">${pattern}${cols}</svg>`;
   }
   const legend = o.partLabel
-    ? `<p class="legend" aria-hidden="true"><span>▮ barre pleine : ${escapeHtml(o.valueLabel.toLowerCase())}</span><span>▨ barre hachurée : ${escapeHtml(o.partLabel.toLowerCase())}</span></p>`
+    ? html`<p class="legend" aria-hidden="true"><span>▮ barre pleine : ${o.valueLabel.toLowerCase()}</span><span>▨ barre hachurée : ${o.partLabel.toLowerCase()}</span></p>`
     : '';
-  const table = `<div class="scroll"><table><caption>${escapeHtml(caption)} (valeurs)</caption><thead><tr><th scope="col">${o.horizontal ? 'Intention' : 'Jour'}</th><th scope="col">${escapeHtml(o.valueLabel)}</th>${o.partLabel ? `<th scope="col">${escapeHtml(o.partLabel)}</th>` : ''}</tr></thead>
-<tbody>${bars.map((b) => `<tr><th scope="row">${escapeHtml(b.label)}</th><td>${b.value}</td>${o.partLabel ? `<td>${b.part ?? 0}</td>` : ''}</tr>`).join('')}</tbody></table></div>`;
-  return `<figure><figcaption>${escapeHtml(caption)}</figcaption>${svg}${legend}${table}</figure>`;
+  const table = html`<div class="scroll"><table><caption>${caption} (valeurs)</caption><thead><tr><th scope="col">${o.labelHeader ?? (o.horizontal ? 'Intention' : 'Jour')}</th><th scope="col">${o.valueLabel}</th>${o.partLabel ? html`<th scope="col">${o.partLabel}</th>` : ''}</tr></thead>
+<tbody>${bars.map((b) => html`<tr><th scope="row">${b.label}</th><td>${b.value}</td>${o.partLabel ? html`<td>${b.part ?? 0}</td>` : ''}</tr>`)}</tbody></table></div>`;
+  return html`<figure><figcaption>${caption}</figcaption>${svg}${legend}${table}</figure>`;
 }

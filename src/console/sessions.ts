@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 
-export interface Session { id: string; login: string; csrf: string; expires: number }
+export interface Session { id: string; login: string; csrf: string; expires: number; created: number }
 
 /** Signed-in staff sessions, kept in memory (a restart signs everyone out). */
 export class Sessions {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly ttlMs = 8 * 60 * 60 * 1000, private readonly now: () => number = () => Date.now()) {}
+  constructor(readonly ttlMs = 8 * 60 * 60 * 1000, private readonly now: () => number = () => Date.now()) {}
 
   create(login: string): Session {
-    const session = { id: randomBytes(32).toString('base64url'), login, csrf: randomBytes(24).toString('base64url'), expires: this.now() + this.ttlMs };
+    const session = { id: randomBytes(32).toString('base64url'), login, csrf: randomBytes(24).toString('base64url'), expires: this.now() + this.ttlMs, created: this.now() };
     this.sessions.set(session.id, session);
     return session;
   }
@@ -30,17 +30,44 @@ export class Sessions {
   }
 }
 
+/** How many failures each key allows within the window. */
+export interface ThrottleLimits {
+  /** One login from one address: the ordinary case of someone mistyping, or guessing one account. */
+  pair: number;
+  /** One login from everywhere: a guessing attack spread over many addresses. */
+  login: number;
+  /** One address, every login: spraying many logins from one place. */
+  address: number;
+}
+
+export const DEFAULT_LIMITS: ThrottleLimits = { pair: 5, login: 20, address: 50 };
+
 /**
- * Slows down password guessing: after 5 failures within 15 minutes for a login or an address,
- * sign-in is refused until the window passes. An attempt is counted before the password is checked
- * (`reserve`), so parallel guesses cannot all slip in while the slow hash runs; a success only takes
- * back its own attempt and the login's failures (the address's stay: one valid account must not
- * reset an address that guesses others).
+ * Slows down password guessing, keyed on the login *and* the client address: 5 failures within 15
+ * minutes for one login from one address lock that pair; 20 for one login from anywhere lock that
+ * login; 50 from one address lock that address. So failures for a login that does not exist never
+ * lock a real one, and one person's typos never lock colleagues behind the same proxy address.
+ * An attempt is counted before the password is checked (`reserve`), so parallel guesses cannot all
+ * slip in while the slow hash runs; a success takes back its own attempt and the login's failures.
+ * Memory is bounded: at most `maxKeys` keys, the oldest dropped first.
  */
 export class SignInThrottle {
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly limit = 5, private readonly windowMs = 15 * 60 * 1000, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
+    private readonly windowMs = 15 * 60 * 1000,
+    private readonly now: () => number = () => Date.now(),
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  static keys(login: string, address: string): { key: string; limit: keyof ThrottleLimits }[] {
+    return [
+      { key: `pair:${login}\u0000${address}`, limit: 'pair' },
+      { key: `login:${login}`, limit: 'login' },
+      { key: `ip:${address}`, limit: 'address' },
+    ];
+  }
 
   private recent(key: string): number[] {
     const cutoff = this.now() - this.windowMs;
@@ -51,11 +78,11 @@ export class SignInThrottle {
   }
 
   /** Seconds to wait before trying again, or 0. */
-  retryAfter(keys: string[]): number {
+  retryAfter(login: string, address: string): number {
     let wait = 0;
-    for (const key of keys) {
+    for (const { key, limit } of SignInThrottle.keys(login, address)) {
       const list = this.recent(key);
-      if (list.length >= this.limit) wait = Math.max(wait, Math.ceil((list[0]! + this.windowMs - this.now()) / 1000));
+      if (list.length >= this.limits[limit]) wait = Math.max(wait, Math.ceil((list[list.length - this.limits[limit]]! + this.windowMs - this.now()) / 1000));
     }
     return wait;
   }
@@ -64,22 +91,25 @@ export class SignInThrottle {
    * Counts an attempt now, before the password is checked. Returns the seconds to wait (nothing
    * counted) or 0 and the attempt's time, to give back with `succeed`.
    */
-  reserve(keys: string[]): { wait: number; at: number } {
-    const wait = this.retryAfter(keys);
+  reserve(login: string, address: string): { wait: number; at: number } {
+    const wait = this.retryAfter(login, address);
     if (wait > 0) return { wait, at: 0 };
     const at = this.now();
-    for (const key of keys) {
+    for (const { key } of SignInThrottle.keys(login, address)) {
       const list = this.recent(key);
       list.push(at);
+      // Re-inserted last: the map's order is the order of last use, the oldest dropped first.
+      this.failures.delete(key);
       this.failures.set(key, list);
     }
+    this.bound();
     return { wait: 0, at };
   }
 
   /** The password was right: the login's failures are forgotten, the address keeps all but this attempt. */
-  succeed(keys: string[], at: number, loginKey: string): void {
-    for (const key of keys) {
-      if (key === loginKey) {
+  succeed(login: string, address: string, at: number): void {
+    for (const { key, limit } of SignInThrottle.keys(login, address)) {
+      if (limit !== 'address') {
         this.failures.delete(key);
         continue;
       }
@@ -87,7 +117,19 @@ export class SignInThrottle {
       const i = list?.indexOf(at) ?? -1;
       if (list && i >= 0) list.splice(i, 1);
     }
-    // Bounded: a flood of made-up logins cannot grow the map forever.
-    if (this.failures.size > 10_000) for (const key of [...this.failures.keys()]) this.recent(key);
+  }
+
+  /** How many keys are remembered (for the memory bound's test). */
+  get size(): number {
+    return this.failures.size;
+  }
+
+  private bound(): void {
+    if (this.failures.size <= this.maxKeys) return;
+    for (const key of [...this.failures.keys()]) this.recent(key);
+    for (const key of this.failures.keys()) {
+      if (this.failures.size <= this.maxKeys) break;
+      this.failures.delete(key);
+    }
   }
 }

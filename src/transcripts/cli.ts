@@ -30,7 +30,7 @@ function main(argv: string[]): number {
       case 'list': {
         const rows = store.conversations();
         for (const c of rows) {
-          console.log(printable(`${c.lastAt.toISOString()}  ${c.channelId.padEnd(10)} ${String(c.turns).padStart(3)} questions  ${String(c.unanswered).padStart(2)} sans réponse  ${c.conversationId}`));
+          console.log(printable(`${c.lastAt.toISOString()}  ${c.channelId.padEnd(10)} ${String(c.questions).padStart(3)} questions  ${String(c.unanswered).padStart(2)} sans réponse  ${c.conversationId}`));
         }
         console.log(`${rows.length} conversation(s)`);
         return 0;

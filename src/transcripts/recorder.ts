@@ -2,11 +2,11 @@ import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
 import { feedbackOf } from '../../dialogs/router.ts';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
 import { ERASE_LEARNER_DATA } from '../../dialogs/services.ts';
-import { replyTraceOf, type ReplyTrace } from '../../dialogs/reply-trace.ts';
+import { MESSAGE_READING, replyTraceOf, type MessageReading, type ReplyTrace } from '../../dialogs/reply-trace.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
 import type { Logger } from '../logger.ts';
-import type { TranscriptEntry, TranscriptStore } from './store.ts';
+import type { EntryReading, TranscriptEntry, TranscriptStore } from './store.ts';
 
 export interface RecorderOptions {
   pseudonymKey: string;
@@ -133,7 +133,8 @@ export class TranscriptRecorder implements Middleware {
       };
     };
 
-    this.write([entry(inbound, 'in')]);
+    const received = entry(inbound, 'in');
+    const [seq] = this.write([received]);
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       // Recorded once the handlers added later (channel adaptation, dialog stamp) have shaped them,
       // and even if sending fails.
@@ -147,6 +148,7 @@ export class TranscriptRecorder implements Middleware {
       await next();
       // « supprimer mes données »: everything this learner said and was told goes, this turn included.
       if (context.turnState.get(ERASE_LEARNER_DATA)) this.erase(pseudo);
+      else this.annotate(received, seq, context.turnState.get(MESSAGE_READING) as MessageReading | undefined);
     } catch (err) {
       const e = err as Error;
       this.write([{ ...entry({ type: 'error', text: '' }, 'out'), error: `${e.name}: ${redact(e.message)}` }]);
@@ -166,21 +168,55 @@ export class TranscriptRecorder implements Middleware {
     }
   }
 
-  /** Writes with retries; what still fails waits for the next write (nothing is silently dropped). */
-  private write(entries: TranscriptEntry[]): void {
+  /**
+   * How the learner's message was read, known once the turn is over: written on its row, or on the
+   * entry itself while it still waits to be written. The reading holds no learner text (intent,
+   * figures, entity values), so nothing more needs redacting.
+   */
+  private annotate(received: TranscriptEntry, seq: number | undefined, reading: MessageReading | undefined): void {
+    if (!reading || received.type !== 'message') return;
+    const r: EntryReading = {
+      kind: reading.kind,
+      ...(reading.intent ? { intent: reading.intent } : {}),
+      ...(typeof reading.confidence === 'number' ? { confidence: reading.confidence } : {}),
+      ...(reading.status ? { status: reading.status } : {}),
+      ...(reading.entities ? { entities: reading.entities } : {}),
+      ...(reading.dialogStarted ? { dialogStarted: reading.dialogStarted } : {}),
+      ...(reading.prompt ? { prompt: reading.prompt } : {}),
+    };
+    if (seq === undefined) {
+      Object.assign(received, r);
+      return;
+    }
+    try {
+      this.store.annotate(seq, r);
+    } catch (err) {
+      // The message itself is stored; only how it was read is missing (the console shows it unread).
+      this.o.logger.error({ err }, 'recording how a message was read failed');
+    }
+  }
+
+  /**
+   * Writes with retries; what still fails waits for the next write (nothing is silently dropped).
+   * Returns the row numbers of `entries` once written (none while they wait).
+   */
+  private write(entries: TranscriptEntry[]): number[] {
     const batch = [...this.pending, ...entries];
     const attempts = this.o.attempts ?? 3;
     for (let i = 1; i <= attempts; i++) {
+      let seqs: number[];
       try {
-        this.store.record(batch);
-        this.pending = [];
-        return;
+        seqs = this.store.record(batch);
       } catch (err) {
         if (i === attempts) {
           this.o.logger.error({ err, waiting: batch.length }, 'transcript write failed; will retry with the next write');
           this.pending = batch.slice(-10_000);
         }
+        continue;
       }
+      this.pending = [];
+      return Array.isArray(seqs) ? seqs.slice(seqs.length - entries.length) : [];
     }
+    return [];
   }
 }

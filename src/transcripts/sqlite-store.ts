@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/sqlite.ts';
-import type { ConversationFilter, ConversationSummary, Statistics, TranscriptEntry, TranscriptStore, UnansweredQuestion } from './store.ts';
+import type {
+  ConversationFilter, ConversationSummary, Correction, EntryReading, LearnerMessage, ListTotals, TranscriptEntry, TranscriptStore, Window,
+} from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS activities (
@@ -34,10 +36,57 @@ CREATE TABLE IF NOT EXISTS assignments (
 );
 `;
 
+/** Columns added since the first schema: databases created before get them at open. */
+const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
+  ['activities', 'feedback', 'TEXT'],
+  ['activities', 'kind', 'TEXT'],
+  ['activities', 'entities', 'TEXT'],
+  ['activities', 'dialog_started', 'TEXT'],
+  ['activities', 'prompt', 'TEXT'],
+  ['assignments', 'conversation_id', 'TEXT'],
+  ['assignments', 'seq', 'INTEGER'],
+];
+
 interface Row {
-  conversation_id: string; channel_id: string; user_id: string; direction: 'in' | 'out'; type: string; text: string; at: number;
+  seq: number; conversation_id: string; channel_id: string; user_id: string; direction: 'in' | 'out'; type: string; text: string; at: number;
   intent: string | null; confidence: number | null; status: string | null; entry_id: string | null; dialog: string | null; error: string | null; activity: string;
-  feedback: string | null;
+  feedback: string | null; kind: string | null; entities: string | null; dialog_started: string | null; prompt: string | null;
+}
+
+/** Statuses of an answer that did not answer: « je n'ai pas compris », « Vouliez-vous dire », « la fiche ne précise pas ». */
+const UNANSWERED = "('fallback', 'ambiguous', 'not_covered')";
+
+/**
+ * Learner messages with their reading (matching `condition` on q): the bot's own, recorded after the
+ * turn; for rows recorded before readings existed, the first reply's understanding (every such
+ * message then counts as a question). Two parts, so that current rows need no join.
+ */
+function learnerMessagesWhere(condition: string): string {
+  const columns = 'q.seq, q.conversation_id, q.channel_id, q.text, q.at, q.feedback, q.dialog_started, q.prompt';
+  return `SELECT ${columns}, q.kind, q.intent, q.confidence, q.status FROM activities q
+      WHERE q.direction = 'in' AND q.type = 'message' AND q.kind IS NOT NULL AND ${condition}
+    UNION ALL
+    SELECT ${columns}, 'question' AS kind, a.intent, a.confidence, a.status FROM activities q
+      LEFT JOIN activities a ON a.seq = (
+        SELECT MIN(seq) FROM activities WHERE conversation_id = q.conversation_id AND seq > q.seq AND direction = 'out' AND type = 'message')
+      WHERE q.direction = 'in' AND q.type = 'message' AND q.kind IS NULL AND ${condition}`;
+}
+
+type MessageRow = {
+  seq: number; conversation_id: string; channel_id: string; text: string; at: number; feedback: string | null; dialog_started: string | null; prompt: string | null;
+  kind: string; intent: string | null; confidence: number | null; status: string | null;
+};
+
+function toMessage(r: MessageRow): LearnerMessage {
+  return {
+    seq: r.seq, conversationId: r.conversation_id, channelId: r.channel_id, text: r.text, at: new Date(r.at), kind: r.kind,
+    ...(r.intent !== null ? { intent: r.intent } : {}),
+    ...(r.confidence !== null ? { confidence: r.confidence } : {}),
+    ...(r.status !== null ? { status: r.status } : {}),
+    ...(r.dialog_started !== null ? { dialogStarted: r.dialog_started } : {}),
+    ...(r.prompt !== null ? { prompt: r.prompt } : {}),
+    ...(r.feedback === 'up' || r.feedback === 'down' ? { feedback: r.feedback } : {}),
+  };
 }
 
 /** Transcripts in one SQLite file (WAL mode): embedded, nothing to install. */
@@ -47,32 +96,39 @@ export class SqliteTranscriptStore implements TranscriptStore {
 
   constructor(file: string) {
     this.db = openSqlite(file, SCHEMA);
-    // Databases created before feedback existed get the column.
-    const columns = (this.db.prepare('PRAGMA table_info(activities)').all() as { name: string }[]).map((c) => c.name);
-    if (!columns.includes('feedback')) this.db.exec('ALTER TABLE activities ADD COLUMN feedback TEXT');
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      const columns = (this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+      if (!columns.includes(column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
     this.insert = this.db.prepare(`INSERT INTO activities
-      (conversation_id, channel_id, user_id, direction, type, text, at, intent, confidence, status, entry_id, dialog, error, activity, feedback)
-      VALUES (@conversationId, @channelId, @userId, @direction, @type, @text, @at, @intent, @confidence, @status, @entryId, @dialog, @error, @activity, @feedback)`);
+      (conversation_id, channel_id, user_id, direction, type, text, at, intent, confidence, status, entry_id, dialog, error, activity, feedback, kind, entities, dialog_started, prompt)
+      VALUES (@conversationId, @channelId, @userId, @direction, @type, @text, @at, @intent, @confidence, @status, @entryId, @dialog, @error, @activity, @feedback, @kind, @entities, @dialogStarted, @prompt)`);
   }
 
-  record(entries: TranscriptEntry[]): void {
-    const write = this.db.transaction((list: TranscriptEntry[]) => {
-      for (const e of list) {
-        this.insert.run({
-          ...e,
-          at: e.at.getTime(),
-          intent: e.intent ?? null,
-          confidence: e.confidence ?? null,
-          status: e.status ?? null,
-          entryId: e.entryId ?? null,
-          dialog: e.dialog ?? null,
-          error: e.error ?? null,
-          feedback: e.feedback ?? null,
-          activity: JSON.stringify(e.activity),
-        });
-      }
-    });
-    write(entries);
+  record(entries: TranscriptEntry[]): number[] {
+    const write = this.db.transaction((list: TranscriptEntry[]) => list.map((e) => Number(this.insert.run({
+      conversationId: e.conversationId, channelId: e.channelId, userId: e.userId, direction: e.direction, type: e.type, text: e.text,
+      at: e.at.getTime(),
+      intent: e.intent ?? null,
+      confidence: e.confidence ?? null,
+      status: e.status ?? null,
+      entryId: e.entryId ?? null,
+      dialog: e.dialog ?? null,
+      error: e.error ?? null,
+      feedback: e.feedback ?? null,
+      kind: e.kind ?? null,
+      entities: e.entities ? JSON.stringify(e.entities) : null,
+      dialogStarted: e.dialogStarted ?? null,
+      prompt: e.prompt ?? null,
+      activity: JSON.stringify(e.activity),
+    }).lastInsertRowid)));
+    return write(entries);
+  }
+
+  annotate(seq: number, r: EntryReading): void {
+    this.db.prepare(`UPDATE activities SET kind = ?, intent = ?, confidence = ?, status = ?, entities = ?, dialog_started = ?, prompt = ?
+      WHERE seq = ? AND direction = 'in'`).run(
+      r.kind, r.intent ?? null, r.confidence ?? null, r.status ?? null, r.entities ? JSON.stringify(r.entities) : null, r.dialogStarted ?? null, r.prompt ?? null, seq);
   }
 
   /** The grouped query behind the list, with the filter's conditions and parameters. */
@@ -84,17 +140,21 @@ export class SqliteTranscriptStore implements TranscriptStore {
     if (filter.channel) { where.push('channel_id = ?'); params.push(filter.channel); }
     if (filter.from) { having.push('MAX(at) >= ?'); havingParams.push(filter.from.getTime()); }
     if (filter.to) { having.push('MIN(at) <= ?'); havingParams.push(filter.to.getTime()); }
-    if (filter.unansweredOnly) having.push("SUM(direction = 'out' AND status IN ('fallback', 'ambiguous', 'not_covered')) > 0");
-    if (filter.negativeFeedbackOnly) having.push("SUM(feedback = 'down') > 0");
+    if (filter.unansweredOnly) having.push('unanswered > 0');
+    if (filter.negativeFeedbackOnly) having.push('negative > 0');
     if (filter.intent) { having.push('SUM(intent = ?) > 0'); havingParams.push(filter.intent); }
     if (filter.text) {
       having.push("SUM(text LIKE ? ESCAPE '\\') > 0");
       havingParams.push(`%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
+    if (filter.reviewed !== undefined) having.push(`${filter.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = activities.conversation_id AND r.reviewed = 1)`);
+    // A learner message is unanswered by its own reading; older rows (no reading) by the bot's answers.
     const sql = `SELECT conversation_id, channel_id, user_id, MIN(at) AS started, MAX(at) AS last,
-        SUM(direction = 'in' AND type = 'message') AS turns,
-        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous', 'not_covered')) AS unanswered,
-        SUM(feedback = 'down') AS negative
+        SUM(direction = 'in' AND type = 'message' AND COALESCE(kind, 'question') = 'question') AS questions,
+        CASE WHEN SUM(kind IS NOT NULL) > 0 THEN SUM(direction = 'in' AND kind = 'question' AND status IN ${UNANSWERED})
+             ELSE SUM(direction = 'out' AND status IN ${UNANSWERED}) END AS unanswered,
+        SUM(feedback = 'down') AS negative,
+        EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = activities.conversation_id AND r.reviewed = 1) AS reviewed
       FROM activities ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       GROUP BY conversation_id ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
     return { sql, params: [...params, ...havingParams] };
@@ -102,39 +162,46 @@ export class SqliteTranscriptStore implements TranscriptStore {
 
   conversations(filter: ConversationFilter = {}): ConversationSummary[] {
     const { sql, params } = this.filtered(filter);
-    const rows = this.db.prepare(`${sql} ORDER BY last DESC LIMIT ? OFFSET ?`).all(...params, filter.limit ?? -1, filter.offset ?? 0) as {
-      conversation_id: string; channel_id: string; user_id: string; started: number; last: number; turns: number; unanswered: number; negative: number;
+    const rows = this.db.prepare(`SELECT c.*, (SELECT text FROM activities p WHERE p.conversation_id = c.conversation_id AND p.direction = 'in' AND p.type = 'message' AND p.text <> ''
+          ORDER BY COALESCE(p.kind, 'question') <> 'question', p.seq LIMIT 1) AS preview
+        FROM (${sql}) c ORDER BY last DESC LIMIT ? OFFSET ?`).all(...params, filter.limit ?? -1, filter.offset ?? 0) as {
+      conversation_id: string; channel_id: string; user_id: string; started: number; last: number; questions: number; unanswered: number; negative: number; reviewed: number; preview: string | null;
     }[];
     return rows.map((r) => ({
-      conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id,
-      startedAt: new Date(r.started), lastAt: new Date(r.last), turns: r.turns, unanswered: r.unanswered, negativeFeedback: r.negative,
+      conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id, startedAt: new Date(r.started), lastAt: new Date(r.last),
+      preview: r.preview ?? '', questions: r.questions ?? 0, unanswered: r.unanswered ?? 0, negativeFeedback: r.negative ?? 0, reviewed: r.reviewed === 1,
     }));
   }
 
   countConversations(filter: ConversationFilter = {}): number {
-    const { sql, params } = this.filtered({ ...filter, limit: undefined, offset: undefined });
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
+    return this.totals(filter).conversations;
   }
 
-  statistics(since: Date): Statistics {
-    const t = since.getTime();
-    const perDay = this.db.prepare(`SELECT date(at / 1000, 'unixepoch') AS day,
-        SUM(direction = 'in' AND type = 'message') AS questions,
-        SUM(direction = 'out' AND status = 'fallback') AS fallbacks
-      FROM activities WHERE at >= ? GROUP BY day ORDER BY day`).all(t) as { day: string; questions: number; fallbacks: number }[];
-    const perIntent = this.db.prepare(`SELECT intent, COUNT(*) AS answers FROM activities
-      WHERE at >= ? AND direction = 'out' AND intent IS NOT NULL AND status = 'answered' GROUP BY intent ORDER BY answers DESC`).all(t) as { intent: string; answers: number }[];
-    const totals = this.db.prepare(`SELECT SUM(direction = 'out' AND status = 'answered') AS answered,
-        SUM(direction = 'out' AND status IN ('fallback', 'ambiguous', 'not_covered')) AS unanswered,
-        SUM(feedback = 'up') AS up, SUM(feedback = 'down') AS down
-      FROM activities WHERE at >= ?`).get(t) as { answered: number | null; unanswered: number | null; up: number | null; down: number | null };
-    return { questionsPerDay: perDay, perIntent, answered: totals.answered ?? 0, unanswered: totals.unanswered ?? 0, feedbackUp: totals.up ?? 0, feedbackDown: totals.down ?? 0 };
+  totals(filter: ConversationFilter = {}): ListTotals {
+    const { sql, params } = this.filtered({ ...filter, limit: undefined, offset: undefined });
+    const r = this.db.prepare(`SELECT COUNT(*) AS n, SUM(questions) AS q, SUM(unanswered) AS u, SUM(negative) AS d, SUM(reviewed) AS r FROM (${sql})`).get(...params) as
+      { n: number; q: number | null; u: number | null; d: number | null; r: number | null };
+    return { conversations: r.n, questions: r.q ?? 0, unanswered: r.u ?? 0, negativeFeedback: r.d ?? 0, reviewed: r.r ?? 0 };
+  }
+
+  channels(): string[] {
+    return (this.db.prepare('SELECT DISTINCT channel_id FROM activities ORDER BY channel_id').all() as { channel_id: string }[]).map((r) => r.channel_id);
+  }
+
+  learnerMessages(window: Window): LearnerMessage[] {
+    const [from, to] = [window.from.getTime(), window.to.getTime()];
+    return (this.db.prepare(`${learnerMessagesWhere('q.at >= ? AND q.at <= ?')} ORDER BY seq`).all(from, to, from, to) as MessageRow[]).map(toMessage);
+  }
+
+  learnerMessage(seq: number): LearnerMessage | undefined {
+    const r = this.db.prepare(learnerMessagesWhere('q.seq = ?')).get(seq, seq) as MessageRow | undefined;
+    return r ? toMessage(r) : undefined;
   }
 
   activities(conversationId: string): TranscriptEntry[] {
     const rows = this.db.prepare('SELECT * FROM activities WHERE conversation_id = ? ORDER BY seq').all(conversationId) as Row[];
     return rows.map((r) => ({
-      conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id, direction: r.direction, type: r.type, text: r.text,
+      seq: r.seq, conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id, direction: r.direction, type: r.type, text: r.text,
       at: new Date(r.at),
       ...(r.intent !== null ? { intent: r.intent } : {}),
       ...(r.confidence !== null ? { confidence: r.confidence } : {}),
@@ -143,33 +210,24 @@ export class SqliteTranscriptStore implements TranscriptStore {
       ...(r.dialog !== null ? { dialog: r.dialog } : {}),
       ...(r.error !== null ? { error: r.error } : {}),
       ...(r.feedback === 'up' || r.feedback === 'down' ? { feedback: r.feedback } : {}),
+      ...(r.kind !== null ? { kind: r.kind } : {}),
+      ...(r.entities !== null ? { entities: JSON.parse(r.entities) as Record<string, string> } : {}),
+      ...(r.dialog_started !== null ? { dialogStarted: r.dialog_started } : {}),
+      ...(r.prompt !== null ? { prompt: r.prompt } : {}),
       activity: JSON.parse(r.activity) as Record<string, unknown>,
     }));
   }
 
-  unanswered(minConfidence: number): UnansweredQuestion[] {
-    // Each question with the first message the assistant sent after it in its conversation.
-    const rows = this.db.prepare(`SELECT q.conversation_id, q.text, q.at, a.status, a.intent, a.confidence
-      FROM activities q
-      JOIN activities a ON a.seq = (
-        SELECT MIN(seq) FROM activities WHERE conversation_id = q.conversation_id AND seq > q.seq AND direction = 'out' AND type = 'message')
-      WHERE q.direction = 'in' AND q.type = 'message' AND q.text <> ''
-        AND (a.status IN ('fallback', 'ambiguous', 'not_covered') OR (a.confidence IS NOT NULL AND a.confidence < ?))
-      ORDER BY q.at DESC`).all(minConfidence) as { conversation_id: string; text: string; at: number; status: string | null; intent: string | null; confidence: number | null }[];
-    return rows.map((r) => ({
-      conversationId: r.conversation_id, text: r.text, at: new Date(r.at), status: r.status ?? 'low_confidence',
-      ...(r.intent !== null ? { intent: r.intent } : {}), ...(r.confidence !== null ? { confidence: r.confidence } : {}),
-    }));
+  correct(c: Omit<Correction, 'at'>): void {
+    this.db.prepare(`INSERT INTO assignments (text, intent, by, at, conversation_id, seq) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT(text) DO UPDATE SET intent = excluded.intent, by = excluded.by, at = excluded.at, conversation_id = excluded.conversation_id, seq = excluded.seq`)
+      .run(c.text, c.intent, c.by, Date.now(), c.conversationId ?? null, c.seq ?? null);
   }
 
-  assign(text: string, intent: string, by: string): void {
-    this.db.prepare('INSERT INTO assignments (text, intent, by, at) VALUES (?, ?, ?, ?) ON CONFLICT(text) DO UPDATE SET intent = excluded.intent, by = excluded.by, at = excluded.at')
-      .run(text, intent, by, Date.now());
-  }
-
-  assignments(): { text: string; intent: string; by: string; at: Date }[] {
-    return (this.db.prepare('SELECT text, intent, by, at FROM assignments ORDER BY intent, text').all() as { text: string; intent: string; by: string; at: number }[])
-      .map((r) => ({ ...r, at: new Date(r.at) }));
+  corrections(): Correction[] {
+    return (this.db.prepare('SELECT text, intent, by, at, conversation_id, seq FROM assignments ORDER BY intent, text').all() as
+      { text: string; intent: string; by: string; at: number; conversation_id: string | null; seq: number | null }[])
+      .map((r) => ({ text: r.text, intent: r.intent, by: r.by, at: new Date(r.at), ...(r.conversation_id ? { conversationId: r.conversation_id } : {}), ...(r.seq !== null ? { seq: r.seq } : {}) }));
   }
 
   review(conversationId: string, reviewed: boolean, note: string, by: string): void {

@@ -1,5 +1,7 @@
 /** What is kept of each activity, in and out, already redacted and pseudonymised. */
 export interface TranscriptEntry {
+  /** Row number, once stored. */
+  seq?: number;
   conversationId: string;
   channelId: string;
   /** Pseudonymous learner id (keyed hash), never the channel's id. */
@@ -9,12 +11,22 @@ export interface TranscriptEntry {
   /** Redacted text. */
   text: string;
   at: Date;
-  /** How the question was understood, on the bot's answers. */
+  /**
+   * How it was understood: on a learner's message, how the bot read it (see MessageReading in
+   * dialogs/reply-trace.ts); on the bot's answers, the understanding the answer rests on.
+   */
   intent?: string;
   confidence?: number;
   status?: string;
   entryId?: string;
   dialog?: string;
+  /** Learner messages: question, button, prompt_answer or command (absent on rows recorded before it existed). */
+  kind?: string;
+  /** Learner messages: entities found, as values. */
+  entities?: Record<string, string>;
+  /** Learner messages: the guided dialog the message started, the prompt it answered. */
+  dialogStarted?: string;
+  prompt?: string;
   /** The turn failed: the error class and message (no stack). */
   error?: string;
   /** On the acknowledgement of a learner's 👍 / 👎. */
@@ -23,25 +35,30 @@ export interface TranscriptEntry {
   activity: Record<string, unknown>;
 }
 
+/** How a learner message was read, written once its turn is over. */
+export interface EntryReading {
+  kind: string;
+  intent?: string | null;
+  confidence?: number;
+  status?: string;
+  entities?: Record<string, string>;
+  dialogStarted?: string;
+  prompt?: string;
+}
+
 export interface ConversationSummary {
   conversationId: string;
   channelId: string;
   userId: string;
   startedAt: Date;
   lastAt: Date;
-  turns: number;
+  /** The first thing the learner asked (a question, else the first message), redacted. */
+  preview: string;
+  /** Learner messages read as questions (not buttons, answers to the assistant's questions, commands). */
+  questions: number;
   unanswered: number;
   negativeFeedback: number;
-}
-
-/** A learner's question the assistant did not answer (fallback, "Vouliez-vous dire", low confidence). */
-export interface UnansweredQuestion {
-  conversationId: string;
-  text: string;
-  at: Date;
-  status: string;
-  intent?: string;
-  confidence?: number;
+  reviewed: boolean;
 }
 
 /** Filters of the conversations list (all optional). */
@@ -54,37 +71,83 @@ export interface ConversationFilter {
   intent?: string;
   /** Words searched in the (redacted) messages. */
   text?: string;
+  /** Staff review state: « relues » or « à relire ». */
+  reviewed?: boolean;
   limit?: number;
   offset?: number;
 }
 
-export interface Statistics {
-  questionsPerDay: { day: string; questions: number; fallbacks: number }[];
-  perIntent: { intent: string; answers: number }[];
-  answered: number;
+/** Totals of the filtered list, shown above it. */
+export interface ListTotals {
+  conversations: number;
+  questions: number;
   unanswered: number;
-  feedbackUp: number;
-  feedbackDown: number;
+  negativeFeedback: number;
+  reviewed: number;
 }
 
-/** Where transcripts live. SQLite by default; another engine implements the same interface. */
-export interface TranscriptStore {
-  record(entries: TranscriptEntry[]): void;
-  conversations(filter?: ConversationFilter): ConversationSummary[];
-  countConversations(filter?: ConversationFilter): number;
-  statistics(since: Date): Statistics;
+/** A learner message with how it was read (the bot's reading, or for older rows its first reply's). */
+export interface LearnerMessage {
+  seq: number;
+  conversationId: string;
+  channelId: string;
+  text: string;
+  at: Date;
+  kind: string;
+  intent?: string;
+  confidence?: number;
+  status?: string;
+  dialogStarted?: string;
+  prompt?: string;
+  feedback?: 'up' | 'down';
+}
+
+/** Staff's decision on a learner message: the intent it should have had (« hors_sujet » included). */
+export interface Correction {
+  text: string;
+  intent: string;
+  by: string;
+  at: Date;
+  conversationId?: string;
+  seq?: number;
+}
+
+export interface Window { from: Date; to: Date }
+
+/** The log: what was said, written by the recorder, erased on request or after retention. */
+export interface TranscriptLog {
+  /** Stores the entries; returns their row numbers in order. */
+  record(entries: TranscriptEntry[]): number[];
+  /** How a stored learner message was read (known once its turn is over). */
+  annotate(seq: number, reading: EntryReading): void;
   activities(conversationId: string): TranscriptEntry[];
-  /** Questions whose first reply was a fallback or a clarification, or below `minConfidence`. */
-  unanswered(minConfidence: number): UnansweredQuestion[];
-  /** Staff's decision: which intent an unanswered question should have had. */
-  assign(text: string, intent: string, by: string): void;
-  assignments(): { text: string; intent: string; by: string; at: Date }[];
-  /** Staff review of a conversation: reviewed or not, and a note. */
-  review(conversationId: string, reviewed: boolean, note: string, by: string): void;
-  reviewOf(conversationId: string): { reviewed: boolean; note: string; by: string; at: Date } | undefined;
   /** Deletes conversations whose last activity is older than `before`; returns how many. */
   purgeBefore(before: Date): number;
   /** Deletes everything of one learner (by pseudonymous id); returns how many activities. */
   eraseUser(userId: string): number;
   close(): void;
 }
+
+/** What the console reads: lists, learner messages, channels. */
+export interface TranscriptQueries {
+  conversations(filter?: ConversationFilter): ConversationSummary[];
+  countConversations(filter?: ConversationFilter): number;
+  totals(filter?: ConversationFilter): ListTotals;
+  channels(): string[];
+  /** Learner messages of the window (all conversations), oldest first. */
+  learnerMessages(window: Window): LearnerMessage[];
+  /** One learner message. */
+  learnerMessage(seq: number): LearnerMessage | undefined;
+}
+
+/** What staff decide: conversation reviews and corrected intents. */
+export interface StaffReviews {
+  review(conversationId: string, reviewed: boolean, note: string, by: string): void;
+  reviewOf(conversationId: string): { reviewed: boolean; note: string; by: string; at: Date } | undefined;
+  /** The intent a learner's message should have had (one per sentence: the last decision wins). */
+  correct(correction: Omit<Correction, 'at'>): void;
+  corrections(): Correction[];
+}
+
+/** Where transcripts live. SQLite by default; another engine implements the same interfaces. */
+export interface TranscriptStore extends TranscriptLog, TranscriptQueries, StaffReviews {}

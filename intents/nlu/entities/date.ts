@@ -11,6 +11,7 @@ import { subMonths } from 'date-fns/subMonths';
 import { subWeeks } from 'date-fns/subWeeks';
 import { subYears } from 'date-fns/subYears';
 import { fold } from '../text.ts';
+import { spokenYearsToDigits } from './numbers.ts';
 
 export type DatePrecision = 'day' | 'month' | 'year';
 
@@ -61,7 +62,7 @@ const YEAR_ONLY = /\b(?:en|depuis|annee|in)\s+((?:19|20)\d{2})\b/;
  * A month without a year is the next such month (or the last one with "dernier"/"passé").
  */
 export function extractDate(text: string, today: Date, options: { past?: boolean } = {}): FrenchDate | null {
-  const f = fold(text);
+  const f = spokenYearsToDigits(fold(text));
   // The learner places the event in the past (« j'ai fini en septembre », « je l'ai eu en juillet »),
   // or the question asked was about a past event (a finished training, a result obtained).
   const past = options.past ?? PAST.test(f);

@@ -1,5 +1,5 @@
 import { fold } from '../text.ts';
-import { NUMBER_WORDS_RE, parseDecimal, parseNumberWords } from './numbers.ts';
+import { NUMBER_WORDS_RE, parseDecimal, parseNumberWords, spokenYearsToDigits } from './numbers.ts';
 
 export interface Grade {
   /** The grade brought to a scale of 20. */
@@ -19,7 +19,7 @@ const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 const OUT_OF_20 = new RegExp(`(?<![\\d/])${NUM}\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 // A number after a grade verb/noun: "j'ai eu 14", "obtenu 9,5", "une note de 12", "ma moyenne est de 11"
 const AFTER_CUE = new RegExp(
-  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|g|fait|got|scored|avec|resultats?)\\s+(?:(?:de|d'|a|est|était|etait|:)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai\\b|juin|juil|aout|sep|oct|nov|dec|\\d))`,
+  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|g|fait|got|scored|avec|resultats?)\\s+(?:(?:de|d'|a|est|était|etait|c'est|c est|c'etait|finale?|:|=)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai\\b|juin|juil|aout|sep|oct|nov|dec|\\d))`,
 );
 // A number followed by a grade word: "12 de moyenne", "9 points"
 const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts)\\b`);
@@ -64,7 +64,7 @@ function make(value: number, text: string, personal: boolean): Grade {
  */
 export function extractGrade(text: string, options: { bare?: boolean } = {}): Grade | null {
   // « slt g 10,5 c bon ? »: a greeting in front does not keep a grade from opening the message.
-  const f = fold(text).replace(/^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/, '');
+  const f = spokenYearsToDigits(fold(text)).replace(/^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/, '');
   // « 15/20 je fais quoi ? »: a grade opening the message is the learner's own.
   // « 10/20 ça suffit ? », « 10 sur 20 c'est assez ? »: without « j'ai », « ma note »…, a grade asked about
   // as enough is the threshold, not the learner's own.

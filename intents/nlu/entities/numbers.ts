@@ -23,3 +23,21 @@ export const NUMBER_WORDS_RE = '(?:dix[\\s-](?:sept|huit|neuf)|zero|une?|deux|tr
 export function parseDecimal(s: string): number {
   return Number(s.replace(',', '.'));
 }
+
+const DIGIT_WORDS: Record<string, number> = { un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9 };
+
+/**
+ * Years said in words, as a dictated message writes them (« juin deux mille vingt cinq », « deux
+ * mille vingt-et-un ») → digits (« juin 2025 »), so that a date is read and its « vingt » is not a grade.
+ * Input is folded (lower case, no accents); 2000–2039 only (results of the last years, periods to come).
+ */
+export function spokenYearsToDigits(folded: string): string {
+  return folded.replace(
+    /\bdeux[\s-]mille(?:[\s-]+(?:(vingt|trente)(?:[\s-]+(?:et[\s-]+)?(une?|deux|trois|quatre|cinq|six|sept|huit|neuf))?|(dix[\s-](?:sept|huit|neuf)|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize)))?\b/g,
+    (_, tens: string | undefined, unit: string | undefined, small: string | undefined) => {
+      if (tens) return String(2000 + (tens === 'vingt' ? 20 : 30) + (unit ? DIGIT_WORDS[unit]! : 0));
+      if (small) return String(2000 + parseNumberWords(small.replace('-', ' '))!);
+      return '2000';
+    },
+  );
+}

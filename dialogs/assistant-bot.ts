@@ -4,7 +4,7 @@ import { learnerText } from './channel-input.ts';
 import { adaptForChannel } from './channel-output.ts';
 import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
-import { withReplyTrace } from './reply-trace.ts';
+import { replyTraceOf, withReplyTrace } from './reply-trace.ts';
 import { ReplyHold } from './reply-hold.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
 import { welcomeEvent, welcomeKey, type WelcomeClaims } from './welcome.ts';
@@ -43,6 +43,7 @@ export const MAX_MESSAGE_CHARS = 2000;
 export class AssistantBot extends ActivityHandler {
   private readonly main: MainDialog;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
+  private readonly memory: StatePropertyAccessor<ConversationMemory>;
 
   constructor(
     /** Per conversation, and per learner in group chats and channels (see learner-state.ts). */
@@ -54,6 +55,7 @@ export class AssistantBot extends ActivityHandler {
     const memory = conversationState.createProperty<ConversationMemory>('memory');
     const dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.dialogState = dialogState;
+    this.memory = memory;
     const s: DialogServices = { ...services, memory };
     this.main = new MainDialog(s);
 
@@ -106,6 +108,16 @@ export class AssistantBot extends ActivityHandler {
           const adapted = adaptForChannel(ctx.activity.channelId, a);
           return where ? withReplyTrace(adapted, { dialog: where }) : adapted;
         }));
+        // Whether the learner's next « oui » / « non » may be feedback: the last message sent decides
+        // (an answer with the 👍 / 👎 control, not a question of a dialog asked after it). Written to the
+        // state before it is saved: held replies leave only after the save.
+        const last = activities.filter((a) => a.type === 'message').at(-1);
+        if (last) {
+          const memory = await this.memory.get(ctx, {});
+          const trace = replyTraceOf(last);
+          if (trace?.kind === 'answer' && (trace.sources?.length ?? 0) > 0) memory.feedbackOffered = true;
+          else delete memory.feedbackOffered;
+        }
         return next();
       });
       // Registered after the stamp, so held replies are already stamped with the step that said them.

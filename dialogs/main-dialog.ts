@@ -11,6 +11,7 @@ import {
 } from './dialogs-sdk.ts';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
 import type { Answer } from '../knowledge/answers.ts';
+import { fill } from '../knowledge/conversation.ts';
 import { AcademyDialog, ACADEMY_DIALOG } from './academy-dialog.ts';
 import { AfterExamDialog, AFTER_EXAM_DIALOG } from './after-exam-dialog.ts';
 import { ExamDialog, EXAM_DIALOG } from './exam-dialog.ts';
@@ -24,12 +25,22 @@ import { ERASE_LEARNER_DATA, type ConversationMemory, type DialogServices } from
 
 export const MAIN_DIALOG = 'main';
 
+/** Set in a turn's state when the reply before this message offered 👍 / 👎 (a bare « oui » is then feedback). */
+const FEEDBACK_OFFERED = Symbol('feedback offered');
+
 const GUIDED: Record<GuidedDialog, string> = {
   registration: REGISTRATION_DIALOG,
   exam: EXAM_DIALOG,
   after_exam: AFTER_EXAM_DIALOG,
   academy: ACADEMY_DIALOG,
 };
+
+/** What the learner would call the guided dialog running (« l'inscription guidée »), if one runs. */
+function guidedName(dc: DialogContext, names: Record<GuidedDialog, string>): string | undefined {
+  const id = dc.activeDialog?.id;
+  const guided = (Object.keys(GUIDED) as GuidedDialog[]).find((g) => GUIDED[g] === id);
+  return guided ? names[guided] : undefined;
+}
 
 /** The id of the innermost active dialog (a prompt, when a guided dialog waits for an answer). */
 function innermostDialogId(dc: DialogContext): string | undefined {
@@ -64,6 +75,10 @@ export class MainDialog extends ComponentDialog {
     const set = new DialogSet(dialogState);
     set.add(this);
     const dc = await set.createContext(context);
+    // Read once, then forgotten: only the message right after an answer can be its feedback.
+    const memory = await this.s.memory.get(context, {});
+    if (memory.feedbackOffered) context.turnState.set(FEEDBACK_OFFERED, true);
+    delete memory.feedbackOffered;
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
@@ -79,8 +94,13 @@ export class MainDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const memory = await this.s.memory.get(step.context, {});
-    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}), ...(memory.subjects ? { subjects: memory.subjects } : {}) };
-    const route = this.s.router.route(this.text(step.context), this.s.clock(), topic);
+    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}), ...(memory.subjects ? { subjects: memory.subjects } : {}), ...(memory.clarify ? { clarify: memory.clarify } : {}) };
+    // A « Vouliez-vous dire… » is answered by the next message only.
+    delete memory.clarify;
+    const text = this.text(step.context);
+    // « oui » / « non » right after an answer's 👍 / 👎: that feedback, not a new question.
+    const typed = step.context.turnState.get(FEEDBACK_OFFERED) ? this.s.router.typedFeedback(text) : null;
+    const route: Route = typed ? { type: 'command', command: typed } : this.s.router.route(text, this.s.clock(), topic);
     this.noteReading(step.context, readingOfRoute(route));
     if (route.type === 'dialog') return step.beginDialog(GUIDED[route.dialog], route.options);
     if (route.type === 'command') {
@@ -106,16 +126,34 @@ export class MainDialog extends ComponentDialog {
 
     const waitingFor = innermostDialogId(innerDc);
     const memory = await this.s.memory.get(innerDc.context, {});
+    if (waitingFor === 'prompt-comment' && !this.s.acceptors.accepts('prompt-comment', text)) {
+      // After 👎 the comment is optional: a new question means the learner moved on. It is answered,
+      // and the comment is not asked again.
+      delete memory.unreadable;
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog('main-steps');
+    }
     if (waitingFor && (PROMPTS as readonly string[]).includes(waitingFor) && !this.s.acceptors.accepts(waitingFor as PromptId, text)) {
       // Not an answer to the question asked: maybe a question of the learner's own (answered, even
       // when the sheet does not cover it), then the dialog resumes.
-      const route: Route = this.s.router.route(text, this.s.clock());
+      let route: Route = this.s.router.route(text, this.s.clock());
       this.noteReading(innerDc.context, readingOfRoute(route));
-      if (route.type === 'dialog') {
+      if (route.type === 'dialog' && this.s.router.isMenuChoice(text)) {
         // Another goal chosen meanwhile (a menu button): that dialog starts over.
         delete memory.unreadable;
         await innerDc.cancelAllDialogs();
         return innerDc.beginDialog(GUIDED[route.dialog], route.options);
+      }
+      if (route.type === 'dialog') {
+        // A question typed about another goal (« c'est quoi le rectorat ? »): answered, and the
+        // question asked again — the dialog is not replaced behind the learner's back.
+        const about = this.s.router.aboutDialog(route.dialog);
+        if (about) {
+          // Read as that question, but it started no dialog.
+          const { dialogStarted: _none, ...reading } = readingOfRoute(route);
+          this.noteReading(innerDc.context, reading);
+          route = { type: 'answer', answer: about };
+        }
       }
       if (route.type === 'answer' && (route.answer.kind === 'answer' || route.answer.trace?.status === 'not_covered')) {
         delete memory.unreadable;
@@ -179,9 +217,13 @@ export class MainDialog extends ComponentDialog {
       case 'cancel':
         await this.send(context, answerer.message(running ? conv.cancelled : conv.nothing_to_cancel, 'info', answerer.menuLabels()));
         break;
-      case 'menu':
-        await this.send(context, answerer.message(conv.menu_intro, 'info', answerer.menuLabels()));
+      case 'menu': {
+        // Typed or pressed during a guided dialog, the menu leaves it: said, so the learner knows its
+        // question no longer waits for an answer.
+        const guided = running ? guidedName(innerDc!, conv.dialog_names) : undefined;
+        await this.send(context, answerer.message(guided ? fill(conv.menu_left, { dialog: guided }) : conv.menu_intro, 'info', answerer.menuLabels()));
         break;
+      }
       case 'human':
         await this.send(context, answerer.human(), false);
         if (running) {
@@ -215,6 +257,7 @@ export class MainDialog extends ComponentDialog {
 
   private async send(context: TurnContext, answer: Answer, remember = true): Promise<void> {
     await context.sendActivity(renderAnswer(answer, this.s.answerer));
+    if (answer.remember?.clarify) (await this.s.memory.get(context, {})).clarify = answer.remember.clarify;
     if (!answer.entryId && remember && answer.remember?.subjects) {
       // The sheet did not answer: the next elliptical question continues this one's subject, not an older answer's.
       const memory = await this.s.memory.get(context, {});

@@ -1,6 +1,7 @@
 import { TextPrompt, type PromptValidatorContext } from './dialogs-sdk.ts';
 import { extractDate } from '../intents/nlu/entities/date.ts';
-import { extractGrade } from '../intents/nlu/entities/grade.ts';
+import { extractGrade, type Grade } from '../intents/nlu/entities/grade.ts';
+import { fold } from '../intents/nlu/text.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 import type { Conversation } from '../knowledge/conversation.ts';
 import { simplify } from './router.ts';
@@ -46,6 +47,21 @@ export class Acceptors {
     return this.skip.has(simplify(text).replace(/[?]/g, '').trim());
   }
 
+  /**
+   * The answer to « Quelle note avez-vous obtenue ? »: « 12 », « 12,5 », and « 12 en juin 2025 » — the
+   * grade and the date it was obtained (a date already passed: a result obtained).
+   */
+  gradeAnswer(text: string): { grade: Grade; date: ReturnType<typeof extractDate> } | null {
+    const whole = extractGrade(text, { bare: true });
+    const date = extractDate(text, this.clock(), { past: true });
+    if (whole) return { grade: whole, date };
+    if (!date) return null;
+    // The date taken out, what is left is the bare grade (« 12 en » → « 12 »).
+    const rest = fold(text).replace(date.text, ' ').replace(/\b(en|le|au mois de|obtenu|obtenue)\s*$/, '').trim();
+    const grade = extractGrade(rest, { bare: true });
+    return grade ? { grade, date } : null;
+  }
+
   accepts(prompt: PromptId, text: string): boolean {
     switch (prompt) {
       case 'prompt-yesno':
@@ -53,10 +69,11 @@ export class Acceptors {
       case 'prompt-training-end':
       case 'prompt-result-date':
         return this.isSkip(text) || extractDate(text, this.clock()) !== null;
+      // « je ne sais pas » is an answer too: the dialog goes on with what can be said without it.
       case 'prompt-place':
-        return this.understander.extractPlace(text, true) !== null;
+        return this.isSkip(text) || this.understander.extractPlace(text, true) !== null;
       case 'prompt-grade':
-        return extractGrade(text, { bare: true }) !== null;
+        return this.isSkip(text) || this.gradeAnswer(text) !== null;
       case 'prompt-comment': {
         // Any remark, unless it is clearly a new question (answered, then the comment is asked again).
         const u = this.understander.understand(text, this.clock());

@@ -1,4 +1,4 @@
-import type { Answer, Answerer } from '../knowledge/answers.ts';
+import type { Answer, Answerer, Clarification } from '../knowledge/answers.ts';
 import { fold } from '../intents/nlu/text.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
 import type { Frame, Reading, Understander, Understanding } from '../intents/nlu/understand.ts';
@@ -58,6 +58,8 @@ export interface Topic {
   place?: { departement: string; text: string };
   /** What the last question was about when the sheet did not answer it (its subjects, frames.fr.yaml). */
   subjects?: string[];
+  /** The « Vouliez-vous dire… » asked by the last reply, if it was one. */
+  clarify?: Clarification;
 }
 
 type Part =
@@ -78,6 +80,8 @@ export class Router {
   /** Commands said within a sentence (conversation.fr.yaml `command_patterns`), checked at start. */
   private readonly commandPatterns: [RegExp, Command][] = [];
   private readonly menu = new Map<string, string>();
+  /** « oui » / « non » typed right after an answer's 👍 / 👎 control (conversation.fr.yaml `feedback_words`). */
+  private readonly feedbackWords = new Map<string, 'up' | 'down'>();
 
   constructor(
     readonly understander: Understander,
@@ -98,6 +102,9 @@ export class Router {
     }
     this.commands.set(simplify(answerer.conversation.details_button), 'details');
     for (const item of answerer.conversation.menu) this.menu.set(simplify(item.label), item.action);
+    for (const [word, direction] of [...answerer.conversation.feedback_words.up.map((w) => [w, 'up'] as const), ...answerer.conversation.feedback_words.down.map((w) => [w, 'down'] as const)]) {
+      this.feedbackWords.set(simplify(word), direction);
+    }
     // Wiring is data (catalog.yaml): every guided intent names a dialog that exists.
     for (const info of understander.catalog.filter((i) => i.kind === 'guided')) {
       if (!GUIDED_DIALOGS.includes(info.dialog as GuidedDialog)) {
@@ -118,6 +125,31 @@ export class Router {
     return this.commandPatterns.find(([re]) => re.test(words))?.[1] ?? null;
   }
 
+  /** A bare « oui » / « non » (the whole message), read as feedback when the last answer offered it. */
+  typedFeedback(text: string): 'feedback_up' | 'feedback_down' | null {
+    const direction = this.feedbackWords.get(simplify(text).replace(/[?!.]/g, '').trim());
+    return direction ? (direction === 'up' ? 'feedback_up' : 'feedback_down') : null;
+  }
+
+  /** Whether the message is a menu button (a topic chosen), not a question typed. */
+  isMenuChoice(text: string): boolean {
+    return this.menu.has(simplify(text));
+  }
+
+  /**
+   * A question about a guided goal asked while another dialog waits (« c'est quoi le rectorat ? » at
+   * the grade question): its answer — the `when_asked` entries of the guided intent, or where to register
+   * for the académie — so the dialog can resume instead of being replaced.
+   */
+  aboutDialog(dialog: GuidedDialog): Answer | null {
+    const a = this.answerer;
+    const guided = this.understander.catalog.find((i) => i.kind === 'guided' && i.dialog === dialog && (i.when_asked ?? []).length > 0);
+    // The académie dialog has no guided intent: where to register says what a rectorat is for the learner.
+    const intents = guided?.when_asked ?? (dialog === 'academy' ? ['lieu_inscription'] : dialog === 'exam' ? ['format_epreuve'] : dialog === 'after_exam' ? ['note_requise'] : []);
+    const entries = intents.map((i) => a.kb.entryForIntent(i)).filter((e): e is NonNullable<typeof e> => !!e);
+    return entries.length > 0 ? this.combine(entries.map((e) => a.entryAnswer(e))) : null;
+  }
+
   /** Decides what to do with a message when no guided dialog is waiting for an answer. */
   route(text: string, today: Date, topic: Topic = {}): Route {
     const command = this.command(text);
@@ -127,6 +159,14 @@ export class Router {
     // A follow-up button sends an entry's question: answer that entry, no guessing needed.
     if (simplify(text) === simplify(this.answerer.conversation.clarify_other)) {
       return { type: 'answer', answer: this.answerer.message(this.answerer.conversation.fallback, 'fallback', this.answerer.menuLabels()) };
+    }
+    // An option of the « Vouliez-vous dire… » just asked: that reading of the learner's message, with
+    // what it said (« fin de formation en mai 2027, inscription ? » → the period computed from May 2027).
+    const chosen = topic.clarify?.options[simplify(text)];
+    if (chosen && topic.clarify) {
+      const reading = this.understander.read(topic.clarify.text, today);
+      const frame = reading.frames.find((f) => f.status === 'ambiguous') ?? reading.frames[0];
+      if (frame) return this.answerIntent(chosen, frame, reading, today, {});
     }
     const clicked = this.answerer.kb.entryByQuestion(text);
     if (clicked) return { type: 'answer', answer: this.answerer.entryAnswer(clicked) };
@@ -215,7 +255,11 @@ export class Router {
         .slice(0, 2)
         .map((alt) => a.kb.entryForIntent(alt.intent)?.question)
         .filter((q): q is string => !!q);
-      if (options.length === 2) return traced(a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]), clarify.frame);
+      if (options.length === 2) {
+        const intents = clarify.frame.alternatives.filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? '') && a.kb.entryForIntent(alt.intent)).slice(0, 2);
+        const clarification = { text: reading.text, options: Object.fromEntries(intents.map((alt) => [simplify(a.kb.entryForIntent(alt.intent)!.question), alt.intent])) };
+        return traced({ ...a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]), remember: { clarify: clarification } }, clarify.frame);
+      }
     }
     const fallback = reading.frames.find((f) => f.status !== 'answered') ?? first;
     return traced(a.message(conv.fallback, 'fallback', a.menuLabels()), fallback, 'fallback');
@@ -305,12 +349,32 @@ export class Router {
     if (answers.length === 1) return answers[0]!;
     const a = this.answerer;
     // Two intents may compute the same text (the exam plan of the timing and of the period): said once.
-    const text = answers.filter((x, i) => answers.findIndex((y) => y.text === x.text) === i).map((x) => `${x.text} (${x.sources.map((s) => s.label).join(', ')})`).join('\n\n');
+    const said = new Set<string>();
+    const text = answers.filter((x, i) => answers.findIndex((y) => y.text === x.text) === i).map((x) => `${this.verdictOnce(x.text, said)} (${x.sources.map((s) => s.label).join(', ')})`).join('\n\n');
     const links = answers.flatMap((x) => x.links).filter((l, i, all) => all.findIndex((m) => m.url === l.url) === i);
     const sources = answers.flatMap((x) => x.sources).filter((s, i, all) => all.findIndex((m) => m.section === s.section && m.quotes.join() === s.quotes.join()) === i);
     const entryIds = answers.map((x) => x.entryId).filter((id): id is string => !!id);
     const buttons = [...new Set(answers.flatMap((x) => x.buttons.slice(0, 1))), a.conversation.details_button].slice(0, 4);
     return { ...answers[0]!, text, links, sources, entryIds, buttons, focusEntryId: answers[answers.length - 1]!.entryId };
+  }
+
+  /**
+   * Two « Oui. » in one reply read as a stutter: the second same verdict says « Oui, là aussi : … »
+   * (conversation.fr.yaml `verdict_again`). `said` collects the verdicts already given in the reply.
+   */
+  private verdictOnce(text: string, said: Set<string>): string {
+    const m = /^(Oui|Non|Si)\. (.)(.*)$/s.exec(text);
+    if (!m) return text;
+    const word = m[1]!.toLowerCase() as 'oui' | 'non' | 'si';
+    if (!said.has(word)) {
+      said.add(word);
+      return text;
+    }
+    // « L'épreuve » → « l'épreuve » after the colon; a name (« MonCompteFormation », « BTS ») keeps its capital.
+    const sentence = m[2]! + m[3];
+    const firstWord = /^[^\s'’]+/.exec(sentence)?.[0] ?? '';
+    const rest = /^[A-ZÀ-Ý][^A-ZÀ-Ý]*$/.test(firstWord) ? sentence[0]!.toLowerCase() + sentence.slice(1) : sentence;
+    return `${this.answerer.conversation.verdict_again[word]} ${rest}`;
   }
 
   /** « Oui. » / « Non. » / « Si. » in front of the answer to a yes/no question, when the sheet settles it. */

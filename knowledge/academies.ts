@@ -7,6 +7,8 @@ import { formatZodIssues } from './validation-error.ts';
 const Code = z.string().regex(/^(\d{2}|2A|2B|97[1-6])$/, 'département code such as "01", "2A" or "974"');
 
 const AcademiesSchema = z.object({
+  /** Where the directory comes from: shown to learners as the source of an académie or rectorat they are told. */
+  source: z.object({ label: z.string().min(1), url: z.url({ protocol: /^https$/ }) }),
   academies: z.array(
     z.object({
       id: z.string().regex(/^[a-z-]+$/),
@@ -25,6 +27,9 @@ const AcademiesSchema = z.object({
   ),
   common_words: z.array(z.string().regex(/^[a-z -]+$/, 'lower case without accents')).default([]),
 });
+
+/** The directory's own provenance (academies.yaml `source`), cited beside the sheet's sections. */
+export interface DirectorySource { label: string; url: string }
 
 export interface Academy { id: string; name: string; rectoratCity: string; departements: string[] }
 export interface Departement { code: string; name: string; chefLieu: string; cities: string[] }
@@ -67,6 +72,7 @@ export class AcademyDirectory {
     readonly commonWords: string[] = [],
     /** Towns of communes.fr.tsv (after academies.yaml's own names, which win). */
     private readonly communes: Commune[] = [],
+    readonly source: DirectorySource = { label: 'knowledge/academies.yaml', url: 'https://www.education.gouv.fr/' },
   ) {
     for (const d of departements) this.departements.set(d.code, d);
     for (const a of academies) for (const code of a.departements) this.byDepartement.set(code, a);
@@ -92,6 +98,7 @@ export class AcademyDirectory {
       departements.map((d) => ({ code: d.code, name: d.name, chefLieu: d.chef_lieu, cities: d.cities })),
       result.data.common_words,
       loadCommunes(join(dirname(file), COMMUNES_FILE), codes),
+      result.data.source,
     );
   }
 

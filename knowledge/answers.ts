@@ -1,11 +1,18 @@
 import { fill, type Conversation } from './conversation.ts';
-import { computeValidity, formatFrench, formatUntil, formatWhen, planExam, type DateSpec } from './calendar.ts';
+import { compareToToday, computeValidity, formatFrench, formatUntil, formatWhen, planExam, type DateSpec } from './calendar.ts';
 import type { AcademyDirectory } from './academies.ts';
 import type { KnowledgeBase } from './knowledge-base.ts';
 import type { Entry } from './schema.ts';
 
-/** Where an answer comes from: a section of the sheet and the exact sentences. */
-export interface SourceRef { section: string; label: string; quotes: string[] }
+/**
+ * Where an answer comes from: a section of the sheet and the exact sentences — or, for a fact the sheet
+ * does not hold (which académie a town belongs to, where its rectorat is), the document it comes from
+ * (`document`: the académie directory), never labelled as the sheet.
+ */
+export interface SourceRef { section: string; label: string; quotes: string[]; document?: string }
+
+/** One part of a summary (the end of a guided dialog): its title, what it says, where that comes from. */
+export interface SummarySection { title: string; text: string; sources: SourceRef[] }
 
 export type AnswerKind = 'answer' | 'details' | 'smalltalk' | 'fallback' | 'clarify' | 'prompt' | 'info';
 
@@ -26,14 +33,27 @@ export interface Answer {
   /** For a validity computed from a date: the year it ends (to check « valable jusqu'en 2030 ? »). */
   validUntilYear?: number;
   /** What the conversation should remember from this answer (the learner's grade, the date said). */
-  remember?: { grade?: GradeInput; date?: DateSpec; place?: Place; subjects?: string[] };
+  remember?: { grade?: GradeInput; date?: DateSpec; place?: Place; subjects?: string[]; clarify?: Clarification };
   /** The entry a follow-up most likely continues (the last question of a combined answer). */
   focusEntryId?: string;
   /** How the question was understood (intent, confidence, status), kept with the answer for staff. */
   trace?: { intent: string | null; confidence: number; status: string };
   /** A learner's feedback, on the assistant's acknowledgement of it. */
   feedback?: 'up' | 'down';
+  /**
+   * A summary in parts (the end of a guided dialog), each with its own source: channels that show cards
+   * get one card, the others `text`, which says the same in plain text.
+   */
+  sections?: SummarySection[];
+  /** The summary's heading. */
+  title?: string;
 }
+
+/**
+ * A « Vouliez-vous dire… » asked: the learner's message and the intent behind each option, so the
+ * option chosen is answered with what the message said (its grade, date, place).
+ */
+export interface Clarification { text: string; options: Record<string, string> }
 
 /** A learner's place: its département, what names it, and (when known) what kind of name that is. */
 export interface Place { departement: string; text: string; kind?: 'postal_code' | 'departement' | 'city' | 'academy' }
@@ -58,6 +78,8 @@ export class Answerer {
     private readonly contact: Contact = {},
     /** How long transcripts are kept, said to the learner (TRANSCRIPT_RETENTION_DAYS). */
     private readonly retentionDays = 180,
+    /** The organisation's privacy page (ORG_PRIVACY_URL), linked from the welcome's retention line. */
+    private readonly privacyUrl?: string,
   ) {}
 
   /** « Je veux parler à un conseiller »: who to contact, from configuration only (never invented). */
@@ -82,14 +104,16 @@ export class Answerer {
     });
   }
 
-  /** The questions of an entry's follow-ups, then "Plus de détails". */
-  followUps(entry: Entry, limit = 3): string[] {
+  /** The questions of an entry's follow-ups, then "Plus de détails": three buttons at most (then « Menu »). */
+  followUps(entry: Entry, limit = 2): string[] {
     const questions = entry.follow_ups.map((id) => this.kb.entry(id)?.question).filter((q): q is string => !!q).slice(0, limit);
     return [...questions, this.conversation.details_button];
   }
 
   private vars(extra: Record<string, string | number> = {}): Record<string, string | number> {
-    return { ...this.kb.allValues(), title: this.kb.title, training: this.kb.data.document.training, retention_days: this.retentionDays, ...extra };
+    const privacy = this.conversation.privacy;
+    const retention = this.privacyUrl ? fill(privacy.line_with_link, { retention_days: this.retentionDays, url: this.privacyUrl }) : fill(privacy.line, { retention_days: this.retentionDays });
+    return { ...this.kb.allValues(), title: this.kb.title, training: this.kb.data.document.training, retention_days: this.retentionDays, retention, ...extra };
   }
 
   private compose(entry: Entry, text: string, extraSources: Entry[] = []): Answer {
@@ -114,7 +138,12 @@ export class Answerer {
   /** The detailed answer with the exact sentences of the sheet. */
   details(entry: Entry): Answer {
     const source = this.sourceOf(entry);
-    const quote = `${fill(this.conversation.quote_prefix, { section: source.label })}\n${source.quotes.map((q) => `« ${q.replace(/\*\*/g, '')} »`).join('\n')}`;
+    // The sheet's links are placeholders (« [ce lien](#) »): the words are quoted without a link that goes
+    // nowhere; the configured address is a button (compose → links), else the learner is told whom to ask.
+    let placeholders = false;
+    const quoted = source.quotes.map((q) => `« ${q.replace(/\*\*/g, '').replace(/\[([^\]]+)\]\((#?|[^)]*#)\)/g, (_all, words: string) => { placeholders = true; return words; })} »`);
+    const unlinked = placeholders && this.links(entry).length === 0 ? `\n${this.conversation.no_link}` : '';
+    const quote = `${fill(this.conversation.quote_prefix, { section: source.label })}\n${quoted.join('\n')}${unlinked}`;
     const text = `${this.conversation.details_prefix} ${fill(entry.detailed, this.vars())}\n\n${quote}`;
     return { ...this.compose(entry, text), kind: 'details', buttons: this.followUps(entry).slice(0, -1) };
   }
@@ -159,6 +188,7 @@ export class Answerer {
     if (pass === undefined || !t.passed || !t.failed) return this.entryAnswer(entry);
     if (grade.value >= pass) {
       const years = this.kb.numberValue('validity_years');
+      if (obtained && compareToToday(obtained, today) > 0) return { ...this.futureResult(entry, obtained), remember: { grade } };
       if (obtained && years !== undefined && t.passed_dated) {
         const v = computeValidity(obtained, years, today);
         // An expired result is no occasion for congratulations.
@@ -172,6 +202,15 @@ export class Answerer {
     const plan = planExam(null, today, this.examMonthName());
     const period = this.kb.entryForIntent('periode_inscription');
     return { ...this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []), verdict: 'non', entryIds: this.idsOf(entry, ['note_requise', 'periode_inscription']) };
+  }
+
+  /**
+   * A grade the learner says they got on a date still to come (« j'ai eu 12 en juin 2027 » in 2026):
+   * asked back, not computed into « toujours valable ». (Without a grade, « si je passe en juin 2027,
+   * ma note tient jusqu'à quand ? » is a hypothesis, and computed.)
+   */
+  private futureResult(entry: Entry, obtained: DateSpec): Answer {
+    return { ...this.compose(entry, fill(this.conversation.prompts.result_date_future, { date: formatWhen(obtained) })), kind: 'prompt', sources: [], buttons: [] };
   }
 
   /** The entry and the entries of these intents, whose facts a computed answer states too. */
@@ -201,14 +240,45 @@ export class Answerer {
     const cost = this.kb.entryForIntent('cout_inscription');
     // French elision: "l'académie d'Aix-Marseille", "l'académie de Lyon".
     const academyOf = /^[aeiouyéèêàâîôûh]/i.test(academy.name) ? `d'${academy.name}` : `de ${academy.name}`;
-    const text = fill(entry.templates.found, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity }));
+    const text = fill(entry.templates.found, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity, rectorat_at: atTown(academy.rectoratCity) }));
     // The answer also says where to register (online or at this rectorat): the registration-where facts.
     const where = this.kb.entryForIntent('lieu_inscription');
+    const composed = this.compose(entry, text);
     return {
-      ...this.compose(entry, text),
+      ...composed,
+      // The académie and its rectorat's town come from the directory, not from the sheet.
+      sources: [...composed.sources, this.directorySource()],
       links: this.links(where ?? entry),
       buttons: cost ? [cost.question, ...this.followUps(entry).slice(1)] : this.followUps(entry),
       entryIds: where ? [entry.id, where.id] : [entry.id],
+    };
+  }
+
+  /** The académie directory as a source (academies.yaml `source`). */
+  directorySource(): SourceRef {
+    const { label } = this.academies.source;
+    return { section: 'academies.yaml', label, quotes: [], document: label };
+  }
+
+  /**
+   * One answer made of several (the end of a guided dialog): each part keeps its own source; the plain
+   * text says each part with its source, for channels without cards.
+   */
+  summary(title: string, parts: { title: string; answer: Answer }[], buttons: string[]): Answer {
+    const sections: SummarySection[] = parts.map((p) => ({ title: p.title, text: p.answer.text, sources: p.answer.sources }));
+    const text = [title, ...sections.map((s) => `${s.title} — ${s.text} (${this.sourceLine({ sources: s.sources })})`)].join('\n\n');
+    const ids = [...new Set(parts.flatMap((p) => p.answer.entryIds ?? (p.answer.entryId ? [p.answer.entryId] : [])))];
+    const first = parts.find((p) => p.answer.entryId)?.answer;
+    return {
+      kind: 'answer',
+      title,
+      text,
+      sections,
+      sources: parts.flatMap((p) => p.answer.sources),
+      buttons,
+      links: parts.flatMap((p) => p.answer.links).filter((l, i, all) => all.findIndex((o) => o.url === l.url) === i),
+      ...(first?.entryId ? { entryId: first.entryId } : {}),
+      ...(ids.length > 1 ? { entryIds: ids } : {}),
     };
   }
 
@@ -222,11 +292,16 @@ export class Answerer {
   }
 
   /** "Source : Modalités de sanction, §2" (sections joined when an answer rests on several). */
-  sourceLine(answer: Answer): string {
+  sourceLine(answer: Pick<Answer, 'sources'>): string {
     if (answer.sources.length === 0) return '';
-    const labels = [...new Set(answer.sources.map((s) => s.label))];
-    const sections = labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} et ${labels[labels.length - 1]}`;
-    return fill(this.conversation.source_line, { title: this.kb.title, sections });
+    const labels = [...new Set(answer.sources.filter((s) => !s.document).map((s) => s.label))];
+    const documents = [...new Set(answer.sources.flatMap((s) => (s.document ? [s.document] : [])))];
+    const sections = labels.length <= 1 ? labels[0] ?? '' : `${labels.slice(0, -1).join(', ')} et ${labels[labels.length - 1]}`;
+    // « Source : Modalités de sanction, §2 ; Annuaire des académies… »: the sheet first, then the other documents.
+    const sheet = labels.length > 0 ? fill(this.conversation.source_line, { title: this.kb.title, sections }) : '';
+    const others = documents.join(' ; ');
+    if (!sheet) return fill(this.conversation.source_other, { source: others });
+    return others ? `${sheet} ; ${others}` : sheet;
   }
 
   private examMonthIndex(): number {
@@ -236,4 +311,14 @@ export class Answerer {
   private examMonthName(): string {
     return formatFrench({ date: new Date(2000, this.examMonthIndex(), 1), precision: 'month' }).replace(/ \d+$/, '');
   }
+}
+
+/**
+ * « à » before a town, as French writes it: « à Lyon », « aux Abymes » (Les Abymes), « au Mans » (Le Mans);
+ * « à La Rochelle », « à L'Haÿ-les-Roses » keep theirs.
+ */
+export function atTown(town: string): string {
+  const m = /^(Les|Le) (.+)$/.exec(town);
+  if (!m) return `à ${town}`;
+  return m[1] === 'Les' ? `aux ${m[2]}` : `au ${m[2]}`;
 }

@@ -36,6 +36,17 @@ export function formatWhen(d: DateSpec): string {
   return d.precision === 'day' ? `le ${formatFrench(d)}` : `en ${formatFrench(d)}`;
 }
 
+/**
+ * Where a date said by the learner stands against today, at its own precision: « juin 2026 » in
+ * June 2026 is neither before nor after (-1 before, 0 the same day / month / year, 1 after).
+ */
+export function compareToToday(d: DateSpec, today: Date): -1 | 0 | 1 {
+  const key = (x: Date) => (d.precision === 'year' ? x.getFullYear() : d.precision === 'month' ? x.getFullYear() * 12 + x.getMonth() : startOfDay(x).getTime());
+  const a = key(d.date);
+  const b = key(today);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function endOf(d: DateSpec): Date {
   if (d.precision === 'day') return startOfDay(d.date);
   if (d.precision === 'month') return lastDayOfMonth(d.date);

@@ -10,8 +10,15 @@ export const ConversationSchema = z.object({
   welcome: Text,
   help: Text,
   menu_intro: Text,
+  /** « menu » during a guided dialog: {dialog} is one of `dialog_names`. */
+  menu_left: Text,
+  dialog_names: z.object({ registration: Text, exam: Text, after_exam: Text, academy: Text }),
+  menu_button: Text,
+  /** The welcome's retention line ({retention}): `line_with_link` when ORG_PRIVACY_URL is set ({url}). */
+  privacy: z.object({ line: Text, line_with_link: Text }),
   fallback: Text,
   clarify: Text,
+  verdict_again: z.object({ oui: Text, non: Text, si: Text }),
   /** Said when a guided dialog is left because two messages in a row did not answer its question. */
   prompt_abandoned: Text,
   /** The last option of a clarification: none of those. */
@@ -31,6 +38,7 @@ export const ConversationSchema = z.object({
   details_prefix: Text,
   quote_prefix: Text,
   source_line: Text,
+  source_other: Text,
   resume: Text,
   no_link: Text,
   /** « Je veux parler à quelqu'un »: {contact} is the configured e-mail / phone, or `default`. */
@@ -39,9 +47,9 @@ export const ConversationSchema = z.object({
   erased: Text,
   menu: z.array(z.object({ label: Text, action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"') })).min(1),
   details_button: Text,
-  feedback_question: Text,
   feedback_yes: Text,
   feedback_no: Text,
+  feedback_words: z.object({ up: z.array(Text), down: z.array(Text) }),
   feedback_thanks: Text,
   feedback_comment: Text,
   feedback_comment_thanks: Text,
@@ -62,17 +70,22 @@ export const ConversationSchema = z.object({
     training_end_past: Text,
     training_end_future: Text,
     training_end_retry: Text,
+    training_end_not_past: Text,
+    training_end_not_future: Text,
     place: Text,
     place_retry: Text,
     grade: Text,
     grade_retry: Text,
     result_date: Text,
     result_date_retry: Text,
+    result_date_future: Text,
     yes_words: z.array(Text),
     no_words: z.array(Text),
     skip_words: z.array(Text),
-    exam_next: Text,
-    registration_done: Text,
+    place_skipped: Text,
+  }),
+  summary: z.object({
+    registration_title: Text, exam_title: Text, dates: Text, academy: Text, where: Text, cost: Text, status: Text, who: Text, block: Text, format: Text, session: Text,
   }),
 });
 

@@ -20,6 +20,8 @@ export interface AssistantOptions {
   contact?: Contact;
   /** Said in the welcome: how long transcripts are kept (TRANSCRIPT_RETENTION_DAYS). */
   retentionDays?: number;
+  /** Linked from the welcome's retention line (ORG_PRIVACY_URL); unset, the welcome says how to erase in the chat. */
+  privacyUrl?: string;
   clock?: () => Date;
   /** Conversation state storage; MemoryStorage by default, the server's SQLite (SqliteStateStorage) in npm start. */
   storage?: Storage;
@@ -48,7 +50,7 @@ export function createAssistant(options: AssistantOptions = {}): Assistant {
   const conversation = loadConversation(join(KNOWLEDGE_DIR, 'conversation.fr.yaml'));
   const understander = options.understander ?? loadUnderstander({ gazetteer: academies.gazetteer() });
   const clock = options.clock ?? (() => new Date());
-  const answerer = new Answerer(kb, conversation, academies, options.links ?? {}, options.contact ?? {}, options.retentionDays);
+  const answerer = new Answerer(kb, conversation, academies, options.links ?? {}, options.contact ?? {}, options.retentionDays, options.privacyUrl);
   const router = new Router(understander, answerer);
   const acceptors = new Acceptors(understander, conversation, clock);
   const conversationState = new LearnerState(options.storage ?? new MemoryStorage());

@@ -37,6 +37,9 @@ export const ConfigSchema = z
     CONTACT_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), z.email({ message: 'an e-mail address' }).optional()),
     CONTACT_PHONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\+?[0-9][0-9 .()-]{5,24}$/, 'a phone number such as 01 23 45 67 89').optional()),
     CONTACT_URL: optionalUrl,
+    // The organisation's privacy page: linked from the welcome's retention line, and required (https)
+    // by the Teams package.
+    ORG_PRIVACY_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https$/, message: 'an https address' }).optional()),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(256 * 1024),
     /** How long a reply POST to the channel's connector may take before it is abandoned. */
     REPLY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),

@@ -2,10 +2,12 @@ import { ActivityTypes, BotAdapter, TurnContext, type Activity, type Conversatio
 
 /**
  * A minimal adapter for the terminal: turns typed lines into message activities and prints the
- * bot's replies (text, buttons, links). Same bot, same dialogs, no server, no Azure.
+ * bot's replies (text, numbered buttons, links). Same bot, same dialogs, no server, no Azure.
  */
 export class ConsoleAdapter extends BotAdapter {
   private seq = 0;
+  /** The buttons of the last reply, numbered from 1: typing a number picks one. */
+  private choices: string[] = [];
   private readonly reference: Partial<ConversationReference> = {
     channelId: 'console',
     serviceUrl: 'http://localhost/console',
@@ -27,6 +29,16 @@ export class ConsoleAdapter extends BotAdapter {
     await this.runMiddleware(new TurnContext(this, activity), logic);
   }
 
+  /**
+   * What a typed line says: a button's label when it is the number of one of the buttons just shown
+   * (« 2 »), else the line itself — « 12 » at the grade question, which shows no buttons, stays a grade.
+   */
+  resolve(line: string): string {
+    const n = /^\s*(\d{1,2})\s*$/.exec(line);
+    const choice = n ? this.choices[Number(n[1]) - 1] : undefined;
+    return choice ?? line;
+  }
+
   async say(text: string, logic: (context: TurnContext) => Promise<void>): Promise<void> {
     const activity = this.activity({ type: ActivityTypes.Message, text });
     await this.runMiddleware(new TurnContext(this, activity), logic);
@@ -40,8 +52,9 @@ export class ConsoleAdapter extends BotAdapter {
         const buttons = (att.content as { buttons?: { title: string; value: string }[] } | undefined)?.buttons ?? [];
         for (const b of buttons) this.print(`  🔗 ${b.title}: ${b.value}`);
       }
-      const actions = a.suggestedActions?.actions ?? [];
-      if (actions.length > 0) this.print(`  [${actions.map((x) => x.title).join('] [')}]`);
+      // Only the last message's buttons can be picked (as in Web Chat, where older ones disappear).
+      this.choices = (a.suggestedActions?.actions ?? []).map((x) => String(x.value ?? x.title));
+      (a.suggestedActions?.actions ?? []).forEach((x, i) => this.print(`  ${i + 1}. ${x.title}`));
     }
     return activities.map(() => ({ id: String(++this.seq) }));
   }

@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     links: config.links,
     contact: config.contact,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
+    ...(config.ORG_PRIVACY_URL ? { privacyUrl: config.ORG_PRIVACY_URL } : {}),
     clock: clockFrom(config),
     welcomes,
     understander: live.understander,

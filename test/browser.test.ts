@@ -154,6 +154,60 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
     await page.close();
   }, 90_000);
 
+  it('on a phone (375 × 667): a guided registration ends in ONE summary card with one feedback control, and the buttons never cover more than a third of the screen', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    await page.goto(`${bot.url}/`);
+    await page.getByText(WELCOME).first().waitFor({ timeout: 30_000 });
+    const buttonsHeight = async () => (await box(page, '.webchat__suggested-actions'))[2];
+    // The suggested buttons shown (Web Chat keeps hidden copies for its live region).
+    const button = (name: string | RegExp) => page.locator(SUGGESTED).filter({ hasText: name });
+    // The welcome's five topics, then an answer's follow-ups, « Menu » and 👍 / 👎.
+    await page.locator(SUGGESTED).first().waitFor();
+    expect(await buttonsHeight()).toBeLessThanOrEqual(667 / 3);
+    const input = page.locator(INPUT);
+    const send = async (text: string, expected: string | RegExp) => {
+      await input.fill(text);
+      await input.press('Enter');
+      await page.getByText(expected).last().waitFor({ timeout: 15_000 });
+    };
+    await send("Combien coûte l'inscription ?", /5,00 €/);
+    await button(/^Menu$/).last().waitFor();
+    expect(await buttonsHeight()).toBeLessThanOrEqual(667 / 3);
+
+    // « Menu » brings the topics back.
+    await button(/^Menu$/).last().click();
+    await page.getByText('Que voulez-vous savoir ?').last().waitFor({ timeout: 15_000 });
+    await button("M'inscrire à l'examen").last().click();
+    await page.getByText('Avez-vous terminé votre formation ?').last().waitFor({ timeout: 15_000 });
+    await button(/^Oui$/).last().click();
+    await page.getByText(/Quand l[’']avez-vous terminée/).last().waitFor({ timeout: 15_000 });
+    await send('juin 2026', 'Dans quel département habitez-vous ?');
+    const before = await page.locator('.webchat__basic-transcript__activity').count();
+    await send('Saint-Étienne', 'Votre inscription, en résumé');
+    await button('👍 Utile').last().waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(500); // nothing else arrives after the summary
+
+    // One reply to « Saint-Étienne »: the card, holding every part with its source.
+    expect(await page.locator('.webchat__basic-transcript__activity').count()).toBe(before + 2);
+    const cards = page.locator('.ac-adaptiveCard');
+    expect(await cards.count()).toBe(1);
+    const card = (await cards.first().innerText()).replace(/’/g, "'");
+    for (const part of ['Vos dates', 'juin 2027', 'Votre académie', 'Saint-Étienne (Loire)', 'Annuaire des académies', 'Le coût', '5,00 €', 'Votre statut', "Qui fait l'inscription", 'Source : Modalités de sanction, §2']) expect(card).toContain(part);
+    expect(card).not.toContain('Cette réponse vous a-t-elle aidé');
+    expect(await button('👍 Utile').count()).toBe(1);
+    expect(await buttonsHeight()).toBeLessThanOrEqual(667 / 3);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await expectNoAxeViolation(page, 'summary card on a phone');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}webchat-mobile-summary.png` });
+    // The feedback control works on the card's answer.
+    await button('👍 Utile').click();
+    await page.getByText('Merci pour votre retour').last().waitFor({ timeout: 15_000 });
+    await context.close();
+  }, 120_000);
+
   it('announces « assistant unavailable » in a live region when the server cannot be reached (WCAG 4.1.3)', async () => {
     const page = await browser.newPage({ locale: 'fr-FR' });
     // The network fails for the token request only: the page and its scripts come from the server.

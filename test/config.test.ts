@@ -21,6 +21,11 @@ describe('configuration', () => {
     expect(c.PORT).toBe(Number(env.PORT || 3978));
   });
 
+  it('reads ORG_PRIVACY_URL (unset: no link, the welcome says how to erase in the chat)', () => {
+    expect(loadConfig({ ORG_PRIVACY_URL: 'https://centre.example/confidentialite' }).ORG_PRIVACY_URL).toBe('https://centre.example/confidentialite');
+    expect(loadConfig({ ORG_PRIVACY_URL: '' }).ORG_PRIVACY_URL).toBeUndefined();
+  });
+
   it('reads the training centre contact', () => {
     const c = loadConfig({ CONTACT_EMAIL: 'examens@centre.example', CONTACT_PHONE: '+33 1 23 45 67 89', CONTACT_URL: 'https://centre.example/contact' });
     expect(c.contact).toEqual({ email: 'examens@centre.example', phone: '+33 1 23 45 67 89', url: 'https://centre.example/contact' });
@@ -30,6 +35,8 @@ describe('configuration', () => {
     [{ CONTACT_EMAIL: 'pas-une-adresse' }, 'CONTACT_EMAIL'],
     [{ CONTACT_PHONE: 'appelez-nous' }, 'CONTACT_PHONE'],
     [{ CONTACT_URL: 'javascript:alert(1)' }, 'CONTACT_URL'],
+    // Linked from the welcome and required by the Teams package: https only.
+    [{ ORG_PRIVACY_URL: 'http://centre.example/confidentialite' }, 'ORG_PRIVACY_URL'],
   ])('refuses %o, naming the key', (env, key) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(key));

@@ -117,16 +117,13 @@ describe('registration dialog', () => {
     expect(interruption).toContain('reprenons');
     expect(interruption).toContain('quand l\'avez-vous terminee');
 
-    const plan = await c.ask('juin 2026');
-    expect(plan).toContain('juin 2027');
-    expect(plan).toContain('candidat libre');
-    expect(plan).toContain('moncompteformation');
-    expect(plan).toContain('dans quel departement');
+    expect(await c.ask('juin 2026')).toContain('dans quel departement');
 
-    const where = await c.ask('59000');
-    expect(where).toContain('lille');
-    expect(where).toContain('5,00');
-    expect(where).toContain('forme progressive');
+    // One summary at the end: dates, académie, cost and the steps.
+    const summary = await c.say('59000');
+    expect(summary).toHaveLength(1);
+    const text = folded(visible(summary[0]!));
+    for (const fact of ['juin 2027', 'lille', '5,00', 'candidat libre', 'moncompteformation', 'forme progressive']) expect(text).toContain(fact);
   });
 
   it('re-asks when the date is not understood, and "annuler" leaves the dialog', async () => {
@@ -166,9 +163,10 @@ describe('registration dialog', () => {
     const asked = await c.ask("g fini la formation, je veux m'inscrire");
     expect(asked).not.toContain('avez-vous termine votre formation');
     expect(asked).toContain("quand l'avez-vous terminee");
-    const plan = await c.ask('en septembre');
+    expect(await c.ask('en septembre')).toContain('dans quel departement');
+    const plan = await c.ask('69');
     expect(plan).toContain('septembre 2026');
-    expect(plan).toContain('dans quel departement');
+    expect(plan).toContain('juin 2027');
   });
 });
 
@@ -221,6 +219,22 @@ describe('links', () => {
     const r2 = await withLink.say('Avez-vous un tutoriel pour Cyclades ?');
     expect(visible(r2[0]!)).toContain('<Voir le tutoriel Cyclades|https://example.org/tuto>');
   });
+
+  it('quotes the sheet\'s placeholder links as words, never as a link that goes nowhere', async () => {
+    for (const q of ["où s'inscrire ?", 'Avez-vous un tutoriel pour Cyclades ?']) {
+      const c = new Conversation();
+      await c.say(q);
+      const [details] = await c.say('Plus de détails');
+      expect(details!.text).not.toMatch(/\]\(#?\)|\]\(/);
+      expect(folded(details!.text!)).toContain('demandez-la a votre organisme de formation');
+    }
+    const c = new Conversation(testAssistant({ links: { LINK_CYCLADES_TUTORIAL_URL: 'https://example.org/tuto' } }));
+    await c.say('Avez-vous un tutoriel pour Cyclades ?');
+    const [details] = await c.say('Plus de détails');
+    expect(details!.text).not.toContain('](');
+    expect(details!.text).not.toContain("n'est pas configurée");
+    expect(visible(details!)).toContain('|https://example.org/tuto>');
+  });
 });
 
 describe('a way to a person', () => {
@@ -269,6 +283,14 @@ describe('« supprimer mes données »', () => {
     const w = await c.join();
     expect(folded(w[0]!.text!)).toContain('conserves 90 jours');
     expect(folded(w[0]!.text!)).toContain('supprimer mes donnees');
+    expect(w[0]!.text).not.toContain('](');
+  });
+
+  it('with ORG_PRIVACY_URL, the same line links to the privacy page', async () => {
+    const c = new Conversation(testAssistant({ retentionDays: 90, privacyUrl: 'https://centre.example/confidentialite' }));
+    const [w] = await c.join();
+    const line = w!.text!.split(/(?<=\.) /).find((s) => s.includes('90 jours'))!;
+    expect(line).toMatch(/conservés 90 jours pour améliorer les réponses \(\[[^\]]+\]\(https:\/\/centre\.example\/confidentialite\)\) ; écrivez « supprimer mes données »/);
   });
 });
 
@@ -316,9 +338,8 @@ describe('registration dialog shortcuts', () => {
   it('takes the date from "oui, en juin 2026" without asking for it', async () => {
     const c = new Conversation();
     await c.say("je veux m'inscrire");
-    const reply = await c.ask("oui j'ai fini en juin 2026");
-    expect(reply).toContain('juin 2027');
-    expect(reply).toContain('dans quel departement');
+    expect(await c.ask("oui j'ai fini en juin 2026")).toContain('dans quel departement');
+    expect(await c.ask('Lyon')).toContain('juin 2027');
   });
 });
 
@@ -347,27 +368,27 @@ describe('website join event', () => {
 });
 
 describe('feedback after an answer', () => {
-  it('asks whether the answer helped, thanks for 👍, asks what was missing after 👎', async () => {
+  it('is a control on the answer (👍 / 👎 buttons), not a sentence in it; thanks for 👍, asks what was missing after 👎', async () => {
     const c = new Conversation();
     const answer = (await c.say('combien coute l inscription'))[0]!;
-    expect(answer.text).toContain('Cette réponse vous a-t-elle aidé ?');
-    expect(answer.suggestedActions!.actions.map((a) => a.title)).toEqual(expect.arrayContaining(['👍 Oui', '👎 Non']));
-    const up = (await c.say('👍 Oui'))[0]!;
+    expect(answer.text).not.toMatch(/aidé \?/);
+    expect(answer.suggestedActions!.actions.map((a) => a.title)).toEqual(expect.arrayContaining(['👍 Utile', '👎 Pas utile']));
+    const up = (await c.say('👍 Utile'))[0]!;
     expect(up.text).toContain('Merci pour votre retour');
     expect(replyTraceOf(up)).toMatchObject({ feedback: 'up', entryId: 'registration-cost' });
 
-    expect(await c.ask('👎 Non')).toContain("qu'est-ce qui manquait");
+    expect(await c.ask('👎 Pas utile')).toContain("qu'est-ce qui manquait");
     expect(await c.ask("je voulais savoir si c'est remboursé")).toContain('votre remarque sera lue');
   });
 
-  it('a real question instead of a comment is answered, and "oui" in a dialog is still a yes', async () => {
+  it('after 👎, a new question is answered and the comment is never asked again; "oui" in a dialog is still a yes', async () => {
     const c = new Conversation();
     await c.say('combien coute l inscription');
     await c.say('👎');
     const reply = await c.ask("combien dure l'épreuve ?");
     expect(reply).toContain('2 h 30');
-    expect(reply).toContain("qu'est-ce qui manquait");
-    expect(await c.ask('passer')).toContain('merci pour votre retour');
+    expect(reply).not.toContain("qu'est-ce qui manquait");
+    expect(await c.ask('quelle note faut-il ?')).not.toContain("qu'est-ce qui manquait");
 
     await c.say("je veux m'inscrire");
     expect(await c.ask('oui')).toContain("quand l'avez-vous terminee");
@@ -406,7 +427,8 @@ describe('past months in guided dialogs', () => {
     const c = new Conversation();
     await c.say("Je veux m'inscrire à l'examen");
     await c.say('Oui');
-    const plan = await c.ask('en septembre');
+    await c.say('en septembre');
+    const plan = await c.ask('75');
     expect(plan).toContain('septembre 2026');
     expect(plan).not.toContain('septembre 2027');
   });
@@ -418,5 +440,141 @@ describe('past months in guided dialogs', () => {
     const result = await c.ask('en juillet');
     expect(result).toContain('juillet 2026');
     expect(result).toContain('juillet 2031');
+  });
+});
+
+describe('one clear answer at a time', () => {
+  it('at most 3 follow-up buttons, then « Menu » and the feedback control, after every answer', async () => {
+    for (const q of ["Combien de temps dure l'épreuve ?", 'quand s\'inscrire ?', "j'habite à Lille, quel rectorat ?", "j'ai eu 14/20 en juin 2026, c'est valable jusqu'à quand ?", 'combien ça coûte et c\'est quand ?']) {
+      const replies = await new Conversation().say(q);
+      expect(replies, q).toHaveLength(1);
+      const titles = replies[0]!.suggestedActions!.actions.map((a) => a.title);
+      expect(titles.slice(-3), q).toEqual(['Menu', '👍 Utile', '👎 Pas utile']);
+      expect(titles.length - 3, q).toBeLessThanOrEqual(3);
+      expect(replies[0]!.text, q).not.toMatch(/aidé \?/);
+    }
+  });
+
+  it('« menu » typed after an answer gives the topics', async () => {
+    const c = new Conversation();
+    for (const q of ["Combien de temps dure l'épreuve ?", 'Plus de détails', 'je veux parler à un conseiller', 'blabla xyz']) {
+      await c.say(q);
+      const [menu] = await c.say('menu');
+      expect(menu!.suggestedActions!.actions.map((a) => a.title), q).toContain("M'inscrire à l'examen");
+    }
+  });
+
+  it('« menu » during a guided dialog says the dialog was left', async () => {
+    const c = new Conversation();
+    await c.say("je veux m'inscrire");
+    await c.say('oui');
+    expect(await c.ask('menu')).toContain("je laisse de cote l'inscription guidee");
+    // The question it asked no longer waits: « juin 2026 » is a new message.
+    expect(await c.ask('juin 2026')).not.toContain('dans quel departement');
+  });
+
+  it('a side question at a prompt is answered, then the prompt is asked again', async () => {
+    const c = new Conversation();
+    await c.say("Après l'examen");
+    const side = await c.ask("c'est quoi le rectorat ?");
+    expect(side).toContain('rectorat de l\'academie dont vous dependez');
+    expect(side).toContain('reprenons');
+    expect(side).toContain('quelle note');
+    expect(await c.ask('12 en juin 2025')).toContain('juin 2030');
+  });
+
+  it('« oui » / « non » typed right after an answer is its feedback; not after anything else', async () => {
+    const c = new Conversation();
+    await c.say("Combien de temps dure l'épreuve ?");
+    const [up] = await c.say('oui');
+    expect(up!.text).toContain('Merci pour votre retour');
+    expect(replyTraceOf(up!)).toMatchObject({ feedback: 'up', entryId: 'exam-duration' });
+
+    await c.say('combien coute l inscription');
+    expect(await c.ask('non')).toContain("qu'est-ce qui manquait");
+    expect(await c.ask('passer')).toContain('merci pour votre retour');
+
+    // After the welcome (no answer to judge), « oui » is no feedback.
+    const d = new Conversation();
+    await d.join();
+    expect(await d.ask('oui')).not.toContain('merci pour votre retour');
+  });
+});
+
+describe('the summary on each channel', () => {
+  const register = async (channel: string) => {
+    const c = new Conversation(undefined, channel);
+    for (const t of ["je veux m'inscrire", 'oui', 'juin 2026']) await c.say(t);
+    return c.say('Saint-Étienne');
+  };
+
+  it('Web Chat: one Adaptive Card, no duplicate text bubble, the buttons below it', async () => {
+    const replies = await register('webchat');
+    expect(replies).toHaveLength(1);
+    const [a] = replies;
+    expect(a!.text ?? '').toBe('');
+    expect(a!.attachments!.map((x) => x.contentType)).toEqual(['application/vnd.microsoft.card.adaptive']);
+    expect(JSON.stringify(a!.attachments![0]!.content)).toContain('Annuaire des académies');
+    expect(a!.suggestedActions!.actions.map((x) => x.title).filter((t) => /👍|👎/.test(t))).toHaveLength(2);
+  });
+
+  it('Teams: one Adaptive Card holding every button (Teams hides suggested actions in groups), the feedback once', async () => {
+    const [a] = await register('msteams');
+    expect(a!.suggestedActions).toBeUndefined();
+    expect(a!.attachments).toHaveLength(1);
+    const card = a!.attachments![0]!.content as { actions: { type: string; title: string; data: { msteams: { type: string; value: string } } }[] };
+    const titles = card.actions.map((x) => x.title);
+    expect(titles.filter((t) => t.startsWith('👍'))).toHaveLength(1);
+    expect(titles).toContain('Menu');
+    expect(card.actions.every((x) => x.type === 'Action.Submit' && x.data.msteams.type === 'imBack' && x.data.msteams.value === x.title)).toBe(true);
+  });
+
+  it('other channels: the plain text, each part with its source', async () => {
+    const [a] = await register('telegram');
+    expect(a!.attachments ?? []).toHaveLength(0);
+    expect(a!.text).toContain('Votre académie — Pour Saint-Étienne (Loire)');
+    expect(a!.text).toContain('(Source : Modalités de sanction, §2 ; Annuaire des académies');
+  });
+});
+
+describe('« Vouliez-vous dire… » keeps what the learner said', () => {
+  it('the option chosen is answered with the grade and date of the message, right after only', async () => {
+    const c = new Conversation();
+    const [clarify] = await c.say('moi 14/20 juin 2025');
+    expect(clarify!.text).toContain('Vouliez-vous dire');
+    const validity = clarify!.suggestedActions!.actions.map((a) => a.title).find((o) => /valable/.test(o))!;
+    // Computed from the message's date (the plain button gives only « 5 ans à compter de… »).
+    expect(await c.ask(validity)).toMatch(/juin 2030/);
+
+    // Later, the same button is the plain question.
+    const d = new Conversation();
+    await d.say('moi 14/20 juin 2025');
+    await d.say("combien dure l'épreuve ?");
+    expect(await d.ask(validity)).not.toContain('2030');
+  });
+});
+
+describe('yes/no answers', () => {
+  it('never two « Oui. » in one bubble: the second same verdict says « Oui, là aussi : »', async () => {
+    for (const q of ["c'est écrit ? et c'est en juin ?", "l'exam est en juin ? et l'inscription à l'automne ?"]) {
+      const [reply] = await new Conversation().say(q);
+      expect(reply!.text!.match(/(^|\n)Oui\./g), q).toHaveLength(1);
+      expect(reply!.text, q).toMatch(/^Oui\. /);
+      expect(reply!.text, q).toMatch(/\n\nOui, là aussi : l(es|')/);
+    }
+  });
+});
+
+describe('a result « obtained » on a date still to come', () => {
+  it.each(["j'ai eu 12 en juin 2027, c'est valable jusqu'à quand ?", "12/20 en juin 2027, valable jusqu'à quand ?"])('« %s » is asked back, not computed', async (q) => {
+    const c = new Conversation();
+    const asked = await c.ask(q);
+    expect(asked).toContain('obtenu en juin 2027, ce serait encore a venir');
+    expect(asked).not.toMatch(/toujours valable|felicitations|2032/);
+    expect(await c.ask('juin 2026')).toContain('juin 2031');
+  });
+
+  it('a hypothesis without a grade is computed (« si je passe en juin 2027… »)', async () => {
+    expect(await new Conversation().ask("si je passe en juin 2027, ma note tient jusqu'à quand ?")).toContain('2032');
   });
 });

@@ -40,6 +40,8 @@ describe('frames: several questions in one message', () => {
     ['trois questions svp : la durée de l épreuve, la note à avoir pour valider, le statut pour s inscrire', ['exam-duration', 'pass-grade', 'registration-status']],
     // The later clause takes up the subject its ask fits (the épreuve's date), not the jury it also named.
     ["l'épreuve se fait face à des examinateurs ? et elle tombe à quelle période de l'année ?", ['exam-format', 'exam-session']],
+    // « à quel moment » after a comma is a question of its own.
+    ["Bonjour, où dois-je m'inscrire, à quel moment, et combien cela coûte-t-il ?", ['registration-where', 'registration-period', 'registration-cost']],
   ])('« %s » → %j, each with its section', async (text, expected) => {
     const r = await entries(new Conversation(), text);
     for (const id of expected) expect(r.ids).toContain(id);
@@ -99,6 +101,8 @@ describe('frames: several questions in one message', () => {
     ['je dois passer par moncompteformation ? et combien il me reste dessus ?', 'moncompteformation', /ne précise pas le financement/],
     ["j'ai droit au dictionnaire ? et est-ce que c'est bien un écrit ?", 'exam-format', /ne précise pas le règlement/],
     ["le tiers-temps c'est possible ? et la durée normale c'est combien ?", 'exam-duration', /ne précise pas les aménagements/],
+    // Keywords typed in a hurry ask; the exam room is a place the sheet does not give.
+    ["académie pour Albi (81) et la salle d'examen elle est où ?", 'academy', /ne précise pas la date précise, l'heure, le lieu/],
   ])('« %s »: the covered half answered (%s), the other refused', async (text, id, refusal) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toContain(id);
@@ -121,6 +125,8 @@ describe('single questions as learners word them', () => {
     ["je suis pas très douée avec l'ordinateur est ce qu'il existe quelque chose pour m'expliquer pas a pas comment on s'inscrit sur le site", 'cyclades-tutorial', /^Oui\./],
     ["alors voilà moi j'ai pas le temps de faire tout le BTS MCO euh je veux juste passer la partie management d'équipe comment on fait", 'only-block', /uniquement/],
     ["ça se passe comment l'épreuve est ce qu'on est devant des gens ou c'est sur papier", 'exam-format', /écrite/],
+    // A « mode d'emploi » is no job.
+    ["est-ce qu'il existe quelque chose pour nous montrer les étapes, une vidéo ou un mode d'emploi ?", 'cyclades-tutorial', /tutoriel/],
   ])('« %s » → %s', async (text, id, pattern) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toContain(id);

@@ -40,9 +40,14 @@ describe('a learner keeps their place in a dialog', () => {
     await postMessage(bot.url, connector.url, conv, 'en juin 2026');
     const after = texts(conv).slice(before).join('\n');
     expect(after).not.toMatch(/vouliez-vous dire/);
-    // The end date was read as the answer to « Quand l'avez-vous terminée ? »: the exam plan, then the next step.
-    expect(after).toMatch(/juin 2027/);
+    // The end date was read as the answer to « Quand l'avez-vous terminée ? »: the next step is asked…
     expect(after).toMatch(/dans quel departement habitez-vous/);
+    // …and the summary that ends the dialog holds the plan computed from that date.
+    const count = texts(conv).length;
+    await postMessage(bot.url, connector.url, conv, '69');
+    // On the Emulator the summary is an Adaptive Card: its text is in the card.
+    const summary = connector.messagesFor(conv).slice(count).map((a) => folded(JSON.stringify(a.attachments ?? []))).join('\n');
+    expect(summary).toMatch(/juin 2027[\s\S]*lyon/);
     await bot.stop();
     expect(await bot.exited).toBe(0);
   });

@@ -86,6 +86,20 @@ describe('transcript recording', () => {
   });
 });
 
+describe('feedback typed after an answer', () => {
+  it('« non » right after an answer is recorded as a 👎 on that message, counted in the list', async () => {
+    const { store } = tempDb();
+    const adapter = setup('webchat', store);
+    await adapter.send("combien dure l'épreuve ?").startTest();
+    await adapter.send('non').startTest();
+    const [c] = store.conversations();
+    expect(c!.negativeFeedback).toBe(1);
+    const typed = store.activities(c!.conversationId).find((e) => e.direction === 'in' && e.text === 'non');
+    expect(typed?.feedback).toBe('down');
+    store.close();
+  });
+});
+
 describe('personal data in the database file', () => {
   const PII = [
     'marie.dupont@example.com', '06 12 34 56 78', '+33 6 98 76 54 32', '1 85 05 78 006 084 36',

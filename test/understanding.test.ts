@@ -45,6 +45,12 @@ describe('Preprocessor', () => {
     expect(p.words('until when is it valid', false)).toEqual(['jusqu', 'a', 'quand', 'est', 'ce', 'que', 'valable']);
   });
 
+  it('leaves a real word alone rather than correcting it to a training word it contains (« directeur » is no « recteur »)', () => {
+    const p = fresh();
+    p.learnVocabulary(training.examples.map((e) => e.text));
+    expect(p.words('mon directeur de magasin')).toContain('directeur');
+  });
+
   it('folds accents and case', () => {
     const p = fresh();
     expect(p.words("Épreuve ÉCRITE à l'Académie", false)).toEqual(['epreuve', 'ecrite', 'a', 'l', 'academie']);

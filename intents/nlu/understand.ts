@@ -452,7 +452,9 @@ export class Understander {
     const examScope = scope.exam + scope.off > 0 ? scope.exam / (scope.exam + scope.off) : 0;
     // « ma note c'est 9,5 »: a learner telling their own grade asks what it means.
     const ownGrade = cues.subjects.has('resultat') && /\b(ma|mon) (note|resultat|score)\b.*\b\d{1,2}\b/.test(normal);
-    const question = cues.asks.size > 0 || cues.yesNo || /\?/.test(clause) || this.cues.isRequest(normal) || ownGrade;
+    // « académie pour Albi (81) », « prix exam »: keywords typed in a hurry ask about what they name.
+    const keywords = normal.split(' ').length <= 6 && /^(l |la |le |les )?(academie|rectorat|prix|cout|tarif|duree|note|inscription|date|validite|statut|format)\b/.test(normal);
+    const question = cues.asks.size > 0 || cues.yesNo || /\?/.test(clause) || this.cues.isRequest(normal) || ownGrade || keywords;
 
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {

@@ -22,12 +22,17 @@ const lexicon = { ...loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')), protecte
 const preprocessor = new Preprocessor(lexicon, DEFAULT_PREPROCESS);
 preprocessor.learnVocabulary(loadTrainingSet(INTENTS_DIR).examples.map((e) => e.text));
 
+/** French prefixes that make a variant of a word (« réinscrire », « désinscrire », « préinscription »). */
+const PREFIXES = ['re', 'r', 'de', 'des', 'dis', 'pre', 'in', 'im', 'sur', 'sous', 'co', 'auto', 'anti', 'contre', 'mal', 'mes', 'non', 'post', 'pro'];
+
 const words = [...new Set(dictionary.map((w) => fold(w)).filter((w) => /^[a-z]{4,}$/.test(w)))].sort();
 const kept: string[] = [];
 for (const w of words) {
   const c = preprocessor.corrected(w);
-  // « réinscrire » → « inscrire »: a word containing the correction is a variant of it, left to correction.
-  if (c !== w && preprocessor.stem(c) !== preprocessor.stem(w) && !w.includes(c) && !c.includes(w)) kept.push(w);
+  // « réinscrire » → « inscrire »: a prefixed form of the correction is a variant of it, left to
+  // correction — but « directeur » is no prefixed « recteur ».
+  const prefixed = PREFIXES.some((p) => w === p + c);
+  if (c !== w && preprocessor.stem(c) !== preprocessor.stem(w) && !prefixed && !c.includes(w)) kept.push(w);
 }
 const header = [
   '# Real French words that typo correction leaves alone (see intents/nlu/lexicon.ts).',

@@ -204,6 +204,9 @@ export class TranscriptRecorder implements Middleware {
       ...(reading.entities ? { entities: reading.entities } : {}),
       ...(reading.dialogStarted ? { dialogStarted: reading.dialogStarted } : {}),
       ...(reading.prompt ? { prompt: reading.prompt } : {}),
+      // Typed « oui » / « non » after an answer counts as the 👍 / 👎 it stands for (statistics, « À relire »).
+      ...(reading.kind === 'command' && reading.status === 'feedback_up' ? { feedback: 'up' as const } : {}),
+      ...(reading.kind === 'command' && reading.status === 'feedback_down' ? { feedback: 'down' as const } : {}),
     };
     if (seq === undefined) {
       Object.assign(received, r);

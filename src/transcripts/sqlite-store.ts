@@ -126,9 +126,9 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   annotate(seq: number, r: EntryReading): void {
-    this.db.prepare(`UPDATE activities SET kind = ?, intent = ?, confidence = ?, status = ?, entities = ?, dialog_started = ?, prompt = ?
-      WHERE seq = ? AND direction = 'in'`).run(
-      r.kind, r.intent ?? null, r.confidence ?? null, r.status ?? null, r.entities ? JSON.stringify(r.entities) : null, r.dialogStarted ?? null, r.prompt ?? null, seq);
+    this.db.prepare(`UPDATE activities SET kind = ?, intent = ?, confidence = ?, status = ?, entities = ?, dialog_started = ?, prompt = ?,
+      feedback = COALESCE(?, feedback) WHERE seq = ? AND direction = 'in'`).run(
+      r.kind, r.intent ?? null, r.confidence ?? null, r.status ?? null, r.entities ? JSON.stringify(r.entities) : null, r.dialogStarted ?? null, r.prompt ?? null, r.feedback ?? null, seq);
   }
 
   /** The grouped query behind the list, with the filter's conditions and parameters. */

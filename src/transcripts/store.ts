@@ -44,6 +44,8 @@ export interface EntryReading {
   entities?: Record<string, string>;
   dialogStarted?: string;
   prompt?: string;
+  /** « oui » / « non » typed right after an answer: feedback as the 👍 / 👎 buttons give it. */
+  feedback?: 'up' | 'down';
 }
 
 export interface ConversationSummary {

@@ -306,6 +306,9 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["Auriez-vous une vidéo expliquant comment remplir l'inscription sur Cyclades ?", 'Oui'],
     ["je m'inscris juste apres la fin de la formation ?", 'Oui'],
     ['the exam is three hours ?', 'Non'],
+    ["c'est moi qui fais l'inscription ?", 'Oui'],
+    // « ces vrai » is « c'est vrai » as typed.
+    ["on m'a dit que c'est mon employeur qui m'inscrit, ces vrai ?", 'Non'],
   ])('« %s » → %s', async (text, word) => {
     const r = await entries(new Conversation(), text);
     expect(r.text.startsWith(word.endsWith('!') ? word : `${word}.`), r.text).toBe(true);

@@ -114,6 +114,8 @@ describe('single questions as learners word them', () => {
   it.each([
     // A learner telling their own grade asks what it means.
     ["ma note c'est 9,5", 'exam-result', /9,5\/20, la note requise n'est pas atteinte/],
+    // The « stage » learners end is the training, not an internship.
+    ['attestation de fin de stage ?', 'training-documents', /fin de la formation/],
     ['mon résultat final 14', 'exam-result', /Avec 14\/20/],
     ['Bonjour, auprès de quel service dois-je effectuer mon inscription ?', 'registration-where', /en ligne/],
     ['inscription possible par internet ?', 'registration-where', /^Oui\./],
@@ -464,6 +466,10 @@ describe('entities only when stated', () => {
     const block = await entries(new Conversation(), "c'est le bloc 3 ou le 4 ?");
     expect(block.ids).toContain('block');
     expect(block.text).not.toContain('ne précise pas');
+    // A remark after the question mark does not hide the choice.
+    const remark = await entries(new Conversation(), 'bloc 4 or bloc 2 ? jsuis perdue');
+    expect(remark.ids).toContain('block');
+    expect(remark.text).not.toContain('ne précise pas');
     // Asked in the past, as one checks a memory.
     const past = await entries(new Conversation(), 'ctait le bloc 3 ou 4 deja ?');
     expect(past.ids).toContain('block');

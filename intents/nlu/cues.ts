@@ -156,7 +156,11 @@ export class CueReader {
     const existential = /^(y a|il y a|ya|il existe|existe t il|y aurait|y aurait il|y a t il)\b|\best ce (qu il y a|qu il existe|qu il y aurait|qu il y a pas)\b/.test(plain) && !/^(y a|il y a|ya) (quoi|qui|combien|quel)\b/.test(plain);
     // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
     const yesNo = closesClosed || existential || (closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim()));
-    const choice = y.choice.test(plain);
+    // « bloc 4 ou bloc 2 ? jsuis perdue »: the choice closes the question, a remark may follow its mark.
+    const head = raw.includes('?') ? raw.slice(0, raw.lastIndexOf('?')) : raw;
+    const headWords = fold(head).replace(/[^a-z0-9 ]+/g, ' ').trim().split(/\s+/).length;
+    const headPlain = plain.split(' ').slice(0, headWords).join(' ');
+    const choice = y.choice.test(plain) || (headPlain !== plain && y.choice.test(headPlain));
     const closed = yesNo && !choice;
     // What one says of oneself (« je termine en mars », « j'habite à Lyon ») tells, it does not claim.
     // …unless a modal asks after it (« j'ai suivi en e-learning, ça permet quand même de m'inscrire »).

@@ -103,7 +103,7 @@ export const OUT_OF_SCOPE = 'hors_sujet';
 /** Asks that only the exam domain answers here ("combien ça coûte ?" alone is about registration). */
 const DOMAIN_ASKS = new Set(['prix', 'duree', 'format', 'seuil', 'statut']);
 /** Asks that say exactly what is asked: beside one, « quoi » (« c'est quoi le format ? ») says nothing more. */
-const PRECISE_ASKS = new Set(['format', 'duree', 'prix', 'seuil', 'statut', 'ou']);
+const PRECISE_ASKS = new Set(['format', 'duree', 'prix', 'seuil', 'statut', 'ou', 'lequel']);
 /** Questions read in one message at most (more is a story around a question, not a list of questions). */
 const MAX_CLAUSES = 4;
 

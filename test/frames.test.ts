@@ -30,6 +30,8 @@ describe('frames: several questions in one message', () => {
     // A list of questions separated by commas.
     ["l'épreuve c'est quoi exactement, combien de temps, et quelle note faut-il ?", ['exam-format', 'exam-duration', 'pass-grade']],
     ['quel ministère certifie ? quelle certification ?', ['certifier', 'certification']],
+    // « et par qui » takes up what the first half was understood as: who certifies the certification.
+    ['la formation est validée par quoi et par qui', ['sanction', 'certifier']],
     // « de quelle certification s'agit-il » asks which diploma, not who certifies it.
     ["Bonjour, quel est le certificateur ? Et de quelle certification s'agit-il précisément ?", ['certifier', 'certification']],
     ["c'est quoi la certification, qui la délivre, et c'est quel bloc ?", ['certification', 'certifier', 'block']],

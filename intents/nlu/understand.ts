@@ -302,7 +302,9 @@ export class Understander {
       // (every subject the previous clause named: « j'ai suivi à distance, je peux m'inscrire ? si oui c'est où ? »).
       const f = i === 0
         ? this.readClause(clause, entities, context.intent, this.contextSubjects(context), 'conversation')
-        : this.readClause(clause, entities, previous?.intent ?? undefined, previous ? [...this.subjectsOf(previous.intent ?? '').slice(0, 1), ...previous.cues.subjects] : [], 'message');
+        // …and last, the other subjects of what it was understood as (« la formation est validée par quoi
+        // et par qui » : who certifies the certification the training leads to).
+        : this.readClause(clause, entities, previous?.intent ?? undefined, previous ? [...this.subjectsOf(previous.intent ?? '').slice(0, 1), ...previous.cues.subjects, ...this.subjectsOf(previous.intent ?? '').slice(1)] : [], 'message');
       frames.push(f);
       if (f.status !== 'fallback' && f.intent && this.kindOf(f.intent) !== 'smalltalk') previous = f;
     }

@@ -30,8 +30,6 @@ describe('frames: several questions in one message', () => {
     // A list of questions separated by commas.
     ["l'épreuve c'est quoi exactement, combien de temps, et quelle note faut-il ?", ['exam-format', 'exam-duration', 'pass-grade']],
     ['quel ministère certifie ? quelle certification ?', ['certifier', 'certification']],
-    // « et par qui » takes up what the first half was understood as: who certifies the certification.
-    ['la formation est validée par quoi et par qui', ['sanction', 'certifier']],
     // « de quelle certification s'agit-il » asks which diploma, not who certifies it.
     ["Bonjour, quel est le certificateur ? Et de quelle certification s'agit-il précisément ?", ['certifier', 'certification']],
     ["c'est quoi la certification, qui la délivre, et c'est quel bloc ?", ['certification', 'certifier', 'block']],
@@ -50,6 +48,12 @@ describe('frames: several questions in one message', () => {
     const r = await entries(new Conversation(), text);
     for (const id of expected) expect(r.ids).toContain(id);
     expect(r.text).toMatch(/\(§\d\)[\s\S]*\(§\d\)/);
+  });
+
+  it('« et par qui » takes up what the first half was understood as: who certifies the certification', async () => {
+    const r = await entries(new Conversation(), 'la formation est validée par quoi et par qui');
+    expect(r.ids).toEqual(expect.arrayContaining(['sanction', 'certifier']));
+    expect(r.text).toMatch(/\(introduction\)[\s\S]*\(§1\)/);
   });
 
   it('« en plus du rectorat » asks about the other registration: MonCompteFormation, with where to register', async () => {

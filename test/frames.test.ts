@@ -515,6 +515,15 @@ describe('follow-ups and beliefs', () => {
     expect((await entries(c, 'et après ?')).ids).toContain('exam-attestation');
   });
 
+  it('« et si je l\'ai je reçois quoi ? » after the grade to reach is the next step too: the attestation', async () => {
+    const c = new Conversation();
+    await entries(c, 'note mini pour réussir');
+    expect((await entries(c, "et si je l'ai je reçois quoi ?")).ids).toContain('exam-attestation');
+    const d = new Conversation();
+    await entries(d, "la note minimale c'est combien");
+    expect((await entries(d, "et on a quoi si on l'a ?")).ids).toContain('exam-attestation');
+  });
+
   it('« et à Paris ? » asks the same question for that place', async () => {
     const c = new Conversation();
     await entries(c, "j'habite à Lyon, je dépends de quelle académie ?");

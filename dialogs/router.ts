@@ -472,7 +472,7 @@ export class Router {
     if (asksSomethingElse) return null;
     const resultEntry = a.kb.entryForIntent('resultat_examen');
     const validityEntry = a.kb.entryForIntent('validite_resultats');
-    const aboutResult = RESULT_INTENTS.some((i) => entry.intents.includes(i));
+    const aboutResult = RESULT_INTENTS.some((i) => entry.intents.includes(i))
     const grade = reading.entities.grade ?? (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
     const date = reading.entities.date;
     if (aboutResult && grade && resultEntry) {
@@ -544,7 +544,8 @@ export class Router {
         return answer(a.entryAnswer(entry));
       }
       case 'validite_resultats':
-        if (grade?.personal) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade } });
+        // The date goes with the grade: « et c'est valable jusqu'à quand ? » next computes from it.
+        if (grade?.personal) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
         if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
         return answer(a.entryAnswer(entry));
       case 'academie': {

@@ -386,6 +386,12 @@ describe('conversation context', () => {
     expect(r.ids).not.toContain('exam-format');
   });
 
+  it('a grade and its date said together are remembered: « jusqu'à quand ? » next is computed from them', async () => {
+    const c = new Conversation();
+    await entries(c, "j'ai obtenu 10,5 en juin 2025");
+    expect((await entries(c, "et c'est valable jusqu'à quand ?")).text).toContain('juin 2030');
+  });
+
   it('a grade then its date make one answer', async () => {
     const c = new Conversation();
     expect((await entries(c, "J'ai obtenu 11 à l'examen")).text).toContain('attestation');

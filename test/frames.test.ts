@@ -386,7 +386,7 @@ describe('conversation context', () => {
     expect(r.ids).not.toContain('exam-format');
   });
 
-  it('a grade and its date said together are remembered: « jusqu'à quand ? » next is computed from them', async () => {
+  it("a grade and its date said together are remembered: « jusqu'à quand ? » next is computed from them", async () => {
     const c = new Conversation();
     await entries(c, "j'ai obtenu 10,5 en juin 2025");
     expect((await entries(c, "et c'est valable jusqu'à quand ?")).text).toContain('juin 2030');

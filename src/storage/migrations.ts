@@ -1,0 +1,35 @@
+/**
+ * The PostgreSQL schema, as numbered migrations applied in order at start (src/storage/postgres.ts).
+ * A migration, once released, is never edited: a change is a new one with the next number. Each runs
+ * in the same transaction as its row in `schema_migrations`, so a start that fails half-way leaves the
+ * database as it was.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'conversation state and welcome claims',
+    // Keys are sha-256 hashes of botbuilder's keys / conversation ids (never in clear). The state is
+    // JSON kept as text, not jsonb: jsonb refuses "\u0000", which a learner can type and dialogs keep.
+    // Times are epoch milliseconds, as in SQLite, so the clock the stores are given decides expiry.
+    sql: `
+      CREATE TABLE bot_state (
+        key text PRIMARY KEY,
+        value text NOT NULL,
+        etag text NOT NULL,
+        touched_at bigint NOT NULL
+      );
+      CREATE INDEX bot_state_touched ON bot_state (touched_at);
+      CREATE TABLE welcomes (
+        key text PRIMARY KEY,
+        at bigint NOT NULL
+      );
+      CREATE INDEX welcomes_at ON welcomes (at);
+    `,
+  },
+];

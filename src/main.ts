@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const state = await openStateStores({ databaseUrl: config.DATABASE_URL, stateFile: config.STATE_FILE, ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
   const { storage, welcomes } = state;
   if (state.backend === 'postgres') {
-    logger.info('DATABASE_URL: conversation state and welcome claims in PostgreSQL; transcripts and staff accounts stay in TRANSCRIPTS_FILE and STAFF_FILE (SQLite)');
+    logger.info('DATABASE_URL: conversation state, welcome claims, staff accounts and sessions in PostgreSQL; transcripts stay in TRANSCRIPTS_FILE (SQLite, one per instance)');
   }
   // The periodic clean-ups log a failure (database briefly unavailable) and try again next time.
   const every = (what: string, ms: number, run: () => Promise<void>) => {
@@ -78,7 +78,11 @@ async function main(): Promise<void> {
       // The local Direct Line reaches the bot on loopback, whatever address the server listens on.
       localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),
     },
-    console: consoleOptions({ store: transcripts.store, accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)), logger, live, learnt, trustProxy: config.TRUST_PROXY }),
+    console: consoleOptions({
+      store: transcripts.store,
+      ...(state.staff ?? { accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)) }),
+      logger, live, learnt, trustProxy: config.TRUST_PROXY,
+    }),
   });
   if (!config.localMode && !config.DIRECT_LINE_SECRET) {
     // The local Direct Line posts unauthenticated activities, which a registered bot refuses.

@@ -3,6 +3,9 @@ import { StandInConnector, startBot, type RunningBot } from './server-process.ts
 import { postMessage } from './in-process-bot.ts';
 import { Conversation, folded } from './helpers.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from './postgres-server.ts';
+import { PASSWORD, sessionCookie } from './console-app.ts';
+import { openPostgres } from '../src/storage/postgres.ts';
+import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
 
 /**
  * Two real bot processes (`tsx src/main.ts`) on one real PostgreSQL, as behind a load balancer: a
@@ -11,6 +14,7 @@ import { postgresMissing, startPostgres, type TestPostgres } from './postgres-se
 const connector = new StandInConnector();
 let server: TestPostgres | undefined;
 const bots: RunningBot[] = [];
+let databaseUrl = '';
 
 if (postgresMissing) console.warn(postgresMissing);
 
@@ -19,6 +23,7 @@ beforeAll(async () => {
   await connector.start();
   server = await startPostgres();
   const env = { DATABASE_URL: await server.createDatabase(), ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info' };
+  databaseUrl = env.DATABASE_URL;
   // One after the other: the second start finds the migrations applied (the first one ran them).
   bots.push(await startBot(env));
   bots.push(await startBot(env));
@@ -83,5 +88,24 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
     const reruns = bots.map((bot) => (bot.output().match(/running the turn again/g) ?? []).length).reduce((x, y) => x + y, 0);
     // Not asserted: whether the two turns overlapped is up to the scheduler. Reported for the record.
     console.info(`eTag conflicts re-run across the two instances: ${reruns}`);
+  });
+
+  it('a staff session opened on one instance is valid on the other, and signing out there ends it on both', async () => {
+    const [a, b] = [bots[0]!, bots[1]!];
+    const pool = await openPostgres(databaseUrl);
+    await new PostgresStaffAccounts(pool).add('claire', PASSWORD);
+    await pool.end();
+    const cookie = await sessionCookie(a.url);
+    const page = (url: string) => fetch(`${url}/admin`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+    expect((await page(a.url)).status).toBe(200);
+    const onB = await page(b.url);
+    expect(onB.status).toBe(200);
+    const csrf = (await onB.text()).match(/name="csrf" value="([^"]+)"/)?.[1] ?? '';
+    expect(csrf).not.toBe('');
+    const out = await fetch(`${b.url}/admin/logout`, {
+      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ csrf }).toString(),
+    });
+    expect([out.status, out.headers.get('location')]).toEqual([303, '/admin/login']);
+    expect((await page(a.url)).headers.get('location')).toBe('/admin/login');
   });
 });

@@ -2,14 +2,30 @@ import { randomBytes } from 'node:crypto';
 
 export interface Session { id: string; login: string; csrf: string; expires: number; created: number }
 
+/**
+ * Where signed-in staff sessions live: Sessions (this process's memory) or PostgresSessions
+ * (DATABASE_URL: every instance knows them). Answers may be promises; callers await them.
+ */
+export interface SessionStore {
+  readonly ttlMs: number;
+  create(login: string): Session | Promise<Session>;
+  get(id: string | undefined): Session | undefined | Promise<Session | undefined>;
+  destroy(id: string | undefined): void | Promise<void>;
+}
+
+/** A new session: random id and CSRF token, expiring `ttlMs` after `now`. */
+export function newSession(login: string, now: number, ttlMs: number): Session {
+  return { id: randomBytes(32).toString('base64url'), login, csrf: randomBytes(24).toString('base64url'), expires: now + ttlMs, created: now };
+}
+
 /** Signed-in staff sessions, kept in memory (a restart signs everyone out). */
-export class Sessions {
+export class Sessions implements SessionStore {
   private readonly sessions = new Map<string, Session>();
 
   constructor(readonly ttlMs = 8 * 60 * 60 * 1000, private readonly now: () => number = () => Date.now()) {}
 
   create(login: string): Session {
-    const session = { id: randomBytes(32).toString('base64url'), login, csrf: randomBytes(24).toString('base64url'), expires: this.now() + this.ttlMs, created: this.now() };
+    const session = newSession(login, this.now(), this.ttlMs);
     this.sessions.set(session.id, session);
     return session;
   }

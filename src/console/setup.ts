@@ -7,11 +7,14 @@ import { trainUnderstander, type LiveUnderstander } from '../retraining.ts';
 import type { TranscriptStore } from '../transcripts/store.ts';
 import { evalInChildProcess, Retraining, type Evaluate } from './retraining.ts';
 import type { ConsoleOptions } from './routes.ts';
-import type { StaffAccounts } from './staff-accounts.ts';
+import type { StaffAccountStore } from './staff-accounts.ts';
+import type { SessionStore } from './sessions.ts';
 
 export interface ConsoleSetup {
   store: TranscriptStore;
-  accounts: StaffAccounts;
+  accounts: StaffAccountStore;
+  /** Signed-in sessions; default: in this process's memory. */
+  sessions?: SessionStore;
   logger: Logger;
   /** The understander the running assistant uses, and the assigned sentences it was trained with. */
   live: LiveUnderstander;
@@ -32,6 +35,7 @@ export function consoleOptions(s: ConsoleSetup): Omit<ConsoleOptions, 'logger'> 
   return {
     store: s.store,
     accounts: s.accounts,
+    ...(s.sessions ? { sessions: s.sessions } : {}),
     catalog: s.live.understander.catalog,
     stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
     trustProxy: s.trustProxy,

@@ -32,4 +32,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX welcomes_at ON welcomes (at);
     `,
   },
+  {
+    version: 2,
+    name: 'staff accounts and sessions',
+    // Sessions are looked up by the sha-256 of their id (a bearer secret, never stored in clear).
+    sql: `
+      CREATE TABLE staff (
+        login text PRIMARY KEY,
+        hash text NOT NULL,
+        created_at bigint NOT NULL,
+        changed_at bigint NOT NULL
+      );
+      CREATE TABLE staff_sessions (
+        id text PRIMARY KEY,
+        login text NOT NULL,
+        csrf text NOT NULL,
+        created bigint NOT NULL,
+        expires bigint NOT NULL
+      );
+      CREATE INDEX staff_sessions_expires ON staff_sessions (expires);
+    `,
+  },
 ];

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const state = await openStateStores({ databaseUrl: config.DATABASE_URL, stateFile: config.STATE_FILE, ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
   const { storage, welcomes } = state;
   if (state.backend === 'postgres') {
-    logger.info('DATABASE_URL: conversation state, welcome claims, staff accounts and sessions in PostgreSQL; transcripts stay in TRANSCRIPTS_FILE (SQLite, one per instance)');
+    logger.info('DATABASE_URL: conversation state, welcome claims, staff accounts, sessions and sign-in counters in PostgreSQL; transcripts stay in TRANSCRIPTS_FILE (SQLite, one per instance)');
   }
   // The periodic clean-ups log a failure (database briefly unavailable) and try again next time.
   const every = (what: string, ms: number, run: () => Promise<void>) => {

@@ -3,7 +3,7 @@ import { StandInConnector, startBot, type RunningBot } from './server-process.ts
 import { postMessage } from './in-process-bot.ts';
 import { Conversation, folded } from './helpers.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from './postgres-server.ts';
-import { PASSWORD, sessionCookie } from './console-app.ts';
+import { PASSWORD, sessionCookie, signIn } from './console-app.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
 import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
 
@@ -107,5 +107,17 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
     });
     expect([out.status, out.headers.get('location')]).toEqual([303, '/admin/login']);
     expect((await page(a.url)).headers.get('location')).toBe('/admin/login');
+  });
+
+  it('sign-in failures are counted across instances: 5 wrong passwords spread over both lock the pair on both', async () => {
+    const [a, b] = [bots[0]!, bots[1]!];
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await signIn((i % 2 ? a : b).url, 'claire', 'pas-le-bon-mot-de-passe')).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    for (const bot of [a, b]) {
+      const refused = await signIn(bot.url, 'claire', PASSWORD);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresSessions, PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
+import { PostgresSessions, PostgresSignInThrottle, PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from './postgres-server.ts';
 
@@ -82,5 +82,37 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
       cwd: ROOT, env: { ...process.env, DATABASE_URL: 'postgres://assistant:s3cret@127.0.0.1:1/assistant' }, encoding: 'utf8',
     });
     expect([down.status, down.stderr.trim()]).toEqual([2, 'Erreur : DATABASE_URL=postgres://assistant:***@127.0.0.1:1/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))']);
+  });
+
+  it('sign-in throttle shared by instances: parallel guesses on two instances get 5 attempts in all, not 5 each', async () => {
+    const url = await server!.createDatabase();
+    const [a, b] = [new PostgresSignInThrottle(await pool(url)), new PostgresSignInThrottle(await pool(url))];
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).reserve('admin', '203.0.113.7')));
+    expect(results.filter((r) => r.wait === 0)).toHaveLength(5);
+    expect(Math.max(...results.map((r) => r.wait))).toBeLessThanOrEqual(15 * 60);
+  });
+
+  it('sign-in throttle: the rules of the in-memory one (other logins, other addresses, success, the window)', async () => {
+    const url = await server!.createDatabase();
+    let now = 1000;
+    const [a, b] = [new PostgresSignInThrottle(await pool(url), undefined, 60_000, () => now), new PostgresSignInThrottle(await pool(url), undefined, 60_000, () => now)];
+    for (let i = 0; i < 10; i++) { now += 1; await (i % 2 ? a : b).reserve('nobody', '127.0.0.1'); }
+    expect((await a.reserve('nobody', '127.0.0.1')).wait).toBeGreaterThan(0);
+    // Failures for a login that does not exist lock neither a real login nor colleagues at the same address.
+    expect((await b.reserve('claire', '127.0.0.1')).wait).toBe(0);
+    // A login guessed from many addresses is locked everywhere…
+    for (let i = 0; i < 20; i++) { now += 1; await (i % 2 ? a : b).reserve('paul', `198.51.100.${i}`); }
+    expect((await a.reserve('paul', '203.0.113.9')).wait).toBe(60);
+    // …until the window has passed; a success then forgets the login's failures.
+    now += 60_000;
+    const mine = await b.reserve('paul', '203.0.113.9');
+    expect(mine.wait).toBe(0);
+    await a.succeed('paul', '203.0.113.9', mine.at);
+    for (let i = 0; i < 4; i++) await b.reserve('paul', '203.0.113.9');
+    expect((await a.reserve('paul', '203.0.113.9')).wait).toBe(0);
+    // Only the window's attempts are kept.
+    now += 60_001;
+    await a.reserve('someone', '192.0.2.1');
+    expect((await pools.at(-1)!.query('SELECT DISTINCT key FROM sign_in_attempts')).rowCount).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { AccountError, StaffAccounts, hashPassword, passwordMatches, type StaffAccount, type StaffAccountStore } from './staff-accounts.ts';
-import { newSession, type Session, type SessionStore } from './sessions.ts';
+import { DEFAULT_LIMITS, SignInThrottle, newSession, type Session, type SessionStore, type ThrottleStore, type ThrottleLimits } from './sessions.ts';
 
 /**
  * Staff accounts in PostgreSQL (table staff, migration 2): the same rules and hashes as StaffAccounts
@@ -84,6 +84,65 @@ export class PostgresSessions implements SessionStore {
 
   async destroy(id: string | undefined): Promise<void> {
     if (id) await this.pool.query('DELETE FROM staff_sessions WHERE id = $1', [hash(id)]);
+  }
+}
+
+/**
+ * SignInThrottle's rules (5 / 20 / 50 failures in 15 minutes per login and address, login, address;
+ * counted before the password is checked; a success takes back its attempt and the login's failures)
+ * with the counts in PostgreSQL (table sign_in_attempts, migration 3, keys hashed), so every instance sees every
+ * attempt. A reservation takes a transaction-scoped advisory lock per key, in a fixed order: parallel
+ * guesses on two instances are counted one after the other, none slips in. Attempts older than the
+ * window are deleted on every reservation, so the table holds 15 minutes of attempts at most.
+ */
+export class PostgresSignInThrottle implements ThrottleStore {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
+    private readonly windowMs = 15 * 60 * 1000,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** SignInThrottle's keys, hashed: they hold a NUL (which text columns refuse), logins and client addresses. */
+  private static keys(login: string, address: string): { key: string; limit: keyof ThrottleLimits }[] {
+    return SignInThrottle.keys(login, address).map((k) => ({ ...k, key: hash(k.key) }));
+  }
+
+  async reserve(login: string, address: string): Promise<{ wait: number; at: number }> {
+    const keys = PostgresSignInThrottle.keys(login, address);
+    const at = this.now();
+    const cutoff = at - this.windowMs;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const key of keys.map((k) => k.key).sort()) await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+      await client.query('DELETE FROM sign_in_attempts WHERE at <= $1', [cutoff]);
+      let wait = 0;
+      for (const { key, limit } of keys) {
+        // The limit-th most recent attempt: the lock lifts a window after it.
+        const r = (await client.query<{ at: string }>('SELECT at FROM sign_in_attempts WHERE key = $1 ORDER BY at DESC OFFSET $2 LIMIT 1', [key, this.limits[limit] - 1])).rows[0];
+        if (r) wait = Math.max(wait, Math.ceil((Number(r.at) + this.windowMs - at) / 1000));
+      }
+      if (wait > 0) {
+        await client.query('COMMIT');
+        return { wait, at: 0 };
+      }
+      await client.query('INSERT INTO sign_in_attempts (key, at) SELECT unnest($1::text[]), $2', [keys.map((k) => k.key), at]);
+      await client.query('COMMIT');
+      return { wait: 0, at };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async succeed(login: string, address: string, at: number): Promise<void> {
+    const keys = PostgresSignInThrottle.keys(login, address);
+    await this.pool.query('DELETE FROM sign_in_attempts WHERE key = ANY($1)', [keys.filter((k) => k.limit !== 'address').map((k) => k.key)]);
+    const ip = keys.find((k) => k.limit === 'address')!.key;
+    await this.pool.query('DELETE FROM sign_in_attempts WHERE ctid IN (SELECT ctid FROM sign_in_attempts WHERE key = $1 AND at = $2 LIMIT 1)', [ip, at]);
   }
 }
 

@@ -13,7 +13,7 @@ import { ConsoleError, cookie, query, readForm, redirect, send, setCookie } from
 import { IntentNames } from './labels.ts';
 import type { Retraining } from './retraining.ts';
 import { reviewQueue, type ReviewReason } from './review-queue.ts';
-import { Sessions, SignInThrottle, type Session, type SessionStore } from './sessions.ts';
+import { Sessions, SignInThrottle, type Session, type SessionStore, type ThrottleStore } from './sessions.ts';
 import type { StaffAccountStore } from './staff-accounts.ts';
 import { statistics } from './statistics.ts';
 import { conversationView } from './views/conversation.ts';
@@ -34,7 +34,7 @@ export interface ConsoleOptions {
   /** Retraining from the console; absent: the page says it is not available. */
   retraining?: Retraining;
   sessions?: SessionStore;
-  throttle?: SignInThrottle;
+  throttle?: ThrottleStore;
   /** Believe X-Forwarded-For (TRUST_PROXY): only behind a reverse proxy that sets it. */
   trustProxy?: boolean;
   clock?: () => Date;
@@ -134,13 +134,13 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     if (!token || f.get('csrf') !== token) return again(403, { notice: 'le formulaire a expiré ; saisissez à nouveau vos identifiants.' });
     const login = (f.get('login') ?? '').trim().toLowerCase().slice(0, 200);
     const address = clientAddress(req, o.trustProxy ?? false);
-    const { wait, at } = throttle.reserve(login, address);
+    const { wait, at } = await throttle.reserve(login, address);
     if (wait > 0) return again(429, { notice: `trop de tentatives ; réessayez dans ${Math.ceil(wait / 60)} minute(s).` }, { 'retry-after': String(wait) });
     if (!(await o.accounts.verify(login, f.get('password') ?? ''))) {
       o.logger.warn({ login: login.slice(0, 40) }, 'console sign-in failed');
       return again(401, { failed: { login } });
     }
-    throttle.succeed(login, address, at);
+    await throttle.succeed(login, address, at);
     const session = await sessions.create(login);
     redirect(res, '/admin', { 'set-cookie': setCookie(req, SESSION_COOKIE, session.id, Math.floor(sessions.ttlMs / 1000)) });
   }));

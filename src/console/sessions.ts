@@ -59,6 +59,16 @@ export interface ThrottleLimits {
 export const DEFAULT_LIMITS: ThrottleLimits = { pair: 5, login: 20, address: 50 };
 
 /**
+ * Where sign-in attempts are counted: SignInThrottle (this process's memory) or
+ * PostgresSignInThrottle (DATABASE_URL: one count for every instance, or a guesser spreading over N
+ * instances would get N times the attempts). Answers may be promises; callers await them.
+ */
+export interface ThrottleStore {
+  reserve(login: string, address: string): { wait: number; at: number } | Promise<{ wait: number; at: number }>;
+  succeed(login: string, address: string, at: number): void | Promise<void>;
+}
+
+/**
  * Slows down password guessing, keyed on the login *and* the client address: 5 failures within 15
  * minutes for one login from one address lock that pair; 20 for one login from anywhere lock that
  * login; 50 from one address lock that address. So failures for a login that does not exist never
@@ -67,7 +77,7 @@ export const DEFAULT_LIMITS: ThrottleLimits = { pair: 5, login: 20, address: 50 
  * slip in while the slow hash runs; a success takes back its own attempt and the login's failures.
  * Memory is bounded: at most `maxKeys` keys, the oldest dropped first.
  */
-export class SignInThrottle {
+export class SignInThrottle implements ThrottleStore {
   private readonly failures = new Map<string, number[]>();
 
   constructor(

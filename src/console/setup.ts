@@ -8,13 +8,15 @@ import type { TranscriptStore } from '../transcripts/store.ts';
 import { evalInChildProcess, Retraining, type Evaluate } from './retraining.ts';
 import type { ConsoleOptions } from './routes.ts';
 import type { StaffAccountStore } from './staff-accounts.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SessionStore, ThrottleStore } from './sessions.ts';
 
 export interface ConsoleSetup {
   store: TranscriptStore;
   accounts: StaffAccountStore;
   /** Signed-in sessions; default: in this process's memory. */
   sessions?: SessionStore;
+  /** Sign-in attempts counted; default: in this process's memory. */
+  throttle?: ThrottleStore;
   logger: Logger;
   /** The understander the running assistant uses, and the assigned sentences it was trained with. */
   live: LiveUnderstander;
@@ -36,6 +38,7 @@ export function consoleOptions(s: ConsoleSetup): Omit<ConsoleOptions, 'logger'> 
     store: s.store,
     accounts: s.accounts,
     ...(s.sessions ? { sessions: s.sessions } : {}),
+    ...(s.throttle ? { throttle: s.throttle } : {}),
     catalog: s.live.understander.catalog,
     stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
     trustProxy: s.trustProxy,

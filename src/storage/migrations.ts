@@ -53,4 +53,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX staff_sessions_expires ON staff_sessions (expires);
     `,
   },
+  {
+    version: 3,
+    name: 'sign-in attempts',
+    // One row per attempt and key (pair, login, address), as SignInThrottle keeps them in memory.
+    sql: `
+      CREATE TABLE sign_in_attempts (
+        key text NOT NULL,
+        at bigint NOT NULL
+      );
+      CREATE INDEX sign_in_attempts_key ON sign_in_attempts (key, at);
+      CREATE INDEX sign_in_attempts_at ON sign_in_attempts (at);
+    `,
+  },
 ];

@@ -1,8 +1,8 @@
 import type { Storage } from 'botbuilder-core';
 import type pg from 'pg';
 import { ConfigError } from '../config.ts';
-import { PostgresSessions, PostgresStaffAccounts } from '../console/postgres-staff.ts';
-import type { SessionStore } from '../console/sessions.ts';
+import { PostgresSessions, PostgresSignInThrottle, PostgresStaffAccounts } from '../console/postgres-staff.ts';
+import type { SessionStore, ThrottleStore } from '../console/sessions.ts';
 import type { StaffAccountStore } from '../console/staff-accounts.ts';
 import type { WelcomeClaims } from '../../dialogs/welcome.ts';
 import { openPostgres } from './postgres.ts';
@@ -11,7 +11,7 @@ import { PostgresWelcomeClaims } from './postgres-welcome-claims.ts';
 import { SqliteStateStorage } from './sqlite-state-storage.ts';
 import { SqliteWelcomeClaims } from './welcome-claims.ts';
 
-/** Conversation state and welcome claims, in SQLite (STATE_FILE) or PostgreSQL (DATABASE_URL), with staff accounts and sessions in PostgreSQL. */
+/** Conversation state and welcome claims, in SQLite (STATE_FILE) or PostgreSQL (DATABASE_URL), with staff accounts, sessions and sign-in counters in PostgreSQL. */
 export interface StateStores {
   backend: 'sqlite' | 'postgres';
   storage: Storage;
@@ -21,7 +21,7 @@ export interface StateStores {
   /** Forgets welcome claims older than `before`; returns how many. */
   forgetWelcomes: (before: Date) => Promise<number>;
   /** With PostgreSQL: staff accounts and sessions shared by every instance (SQLite: STAFF_FILE, memory). */
-  staff?: { accounts: StaffAccountStore; sessions: SessionStore };
+  staff?: { accounts: StaffAccountStore; sessions: SessionStore; throttle: ThrottleStore };
   close: () => Promise<void>;
 }
 
@@ -42,7 +42,7 @@ export async function openStateStores(s: StateSettings): Promise<StateStores> {
       welcomes,
       purgeIdleState: () => storage.purgeExpired(),
       forgetWelcomes: (before) => welcomes.forgetBefore(before),
-      staff: { accounts: new PostgresStaffAccounts(pool), sessions: new PostgresSessions(pool) },
+      staff: { accounts: new PostgresStaffAccounts(pool), sessions: new PostgresSessions(pool), throttle: new PostgresSignInThrottle(pool) },
       close: () => pool.end(),
     };
   }

@@ -83,6 +83,9 @@ export async function startPostgres(): Promise<TestPostgres> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  // A test run interrupted (a failed beforeAll, Ctrl+C on vitest) must not leave the server running.
+  const orphan = () => { try { process.kill(server.pid!, 'SIGINT'); } catch { /* already gone */ } };
+  process.once('exit', orphan);
   let n = 0;
   return {
     url,
@@ -106,6 +109,7 @@ export async function startPostgres(): Promise<TestPostgres> {
         await exited;
         clearTimeout(late);
       }
+      process.off('exit', orphan);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -38,7 +38,9 @@ const MIGRATION_LOCK = 7_311_011;
  * when the database was migrated by a newer version of the assistant than this one.
  */
 export async function openPostgres(url: string, options: { migrations?: readonly Migration[]; connectTimeoutMs?: number; max?: number } = {}): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, max: options.max ?? 10 });
+  // Bounded waits: a server that stops answering fails the turn (the learner gets the apology) after
+  // seconds, instead of holding it and its conversation's queue forever.
+  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, query_timeout: 10_000, max: options.max ?? 10 });
   // An idle connection dropped by the server (restart, failover) is reported here; without a listener
   // the process would crash. The next query opens a new connection, and its own error is handled there.
   pool.on('error', () => {});

@@ -55,6 +55,13 @@ export const ConfigSchema = z
       .refine((c) => !/^#[0-9a-fA-F]{6}$/.test(c) || contrastWithWhite(c) >= 4.5, { error: (issue) => `contrast with white ${contrastWithWhite(String(issue.input)).toFixed(2)}:1, below 4.5:1 (WCAG 1.4.3): choose a darker colour` })
       .default('#1F4E8C'),
     WIDGET_LOGO_URL: optionalUrl,
+    /**
+     * PostgreSQL instead of the SQLite files (several instances behind a load balancer share it). Empty:
+     * SQLite, nothing to set up.
+     */
+    DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string()
+      .refine((v) => /^postgres(ql)?:\/\/[^\s]+$/.test(v) && URL.canParse(v), 'a PostgreSQL address such as postgres://assistant:secret@127.0.0.1:5432/assistant')
+      .optional()),
     TRANSCRIPTS_FILE: z.string().min(1).default('data/transcripts.sqlite'),
     STAFF_FILE: z.string().min(1).default('data/staff.sqlite'),
     /** Which conversations were welcomed (kept across restarts: nobody is greeted twice). */

@@ -10,8 +10,7 @@ import { LiveUnderstander, trainUnderstander } from './retraining.ts';
 import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 import { serviceUrlPolicy } from './guards/service-urls.ts';
-import { SqliteWelcomeClaims } from './storage/welcome-claims.ts';
-import { SqliteStateStorage } from './storage/sqlite-state-storage.ts';
+import { openStateStores } from './storage/setup.ts';
 import { TurnRunner } from './turns/turn-runner.ts';
 
 /** npm start: the assistant on http://HOST:PORT/api/messages. */
@@ -21,20 +20,23 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   for (const warning of config.warnings) logger.warn(warning);
-  const welcomes = opening('STATE_FILE', config.STATE_FILE, () => new SqliteWelcomeClaims(config.STATE_FILE));
-  // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
-  const forgetOldWelcomes = () => welcomes.forgetBefore(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000));
-  forgetOldWelcomes();
-  setInterval(forgetOldWelcomes, 86_400_000).unref();
-  // Dialog state beside the welcome claims (STATE_FILE), not in the transcripts' file: it is written on
-  // every turn and kept hours, transcripts are personal data kept months, erased and exported apart.
-  const storage = opening('STATE_FILE', config.STATE_FILE, () => new SqliteStateStorage(config.STATE_FILE, { ttlMs: config.STATE_TTL_HOURS * 3_600_000 }));
-  const purgeIdleState = () => {
-    const removed = storage.purgeExpired();
-    if (removed > 0) logger.info({ removed, ttlHours: config.STATE_TTL_HOURS }, 'idle conversation state purged');
+  const state = await openStateStores({ databaseUrl: config.DATABASE_URL, stateFile: config.STATE_FILE, ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
+  const { storage, welcomes } = state;
+  if (state.backend === 'postgres') {
+    logger.info('DATABASE_URL: conversation state, welcome claims, staff accounts, sessions and sign-in counters in PostgreSQL; transcripts stay in TRANSCRIPTS_FILE (SQLite, one per instance)');
+  }
+  // The periodic clean-ups log a failure (database briefly unavailable) and try again next time.
+  const every = (what: string, ms: number, run: () => Promise<void>) => {
+    const once = () => run().catch((err: unknown) => logger.error({ err }, `${what} failed; will try again`));
+    void once();
+    setInterval(once, ms).unref();
   };
-  purgeIdleState();
-  setInterval(purgeIdleState, Math.min(3_600_000, config.STATE_TTL_HOURS * 3_600_000)).unref();
+  // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
+  every('forgetting old welcome claims', 86_400_000, async () => { await state.forgetWelcomes(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000)); });
+  every('purging idle conversation state', Math.min(3_600_000, config.STATE_TTL_HOURS * 3_600_000), async () => {
+    const removed = await state.purgeIdleState();
+    if (removed > 0) logger.info({ removed, ttlHours: config.STATE_TTL_HOURS }, 'idle conversation state purged');
+  });
   const transcripts = opening('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () => setUpTranscripts({
     file: config.TRANSCRIPTS_FILE,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
@@ -76,7 +78,11 @@ async function main(): Promise<void> {
       // The local Direct Line reaches the bot on loopback, whatever address the server listens on.
       localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),
     },
-    console: consoleOptions({ store: transcripts.store, accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)), logger, live, learnt, trustProxy: config.TRUST_PROXY }),
+    console: consoleOptions({
+      store: transcripts.store,
+      ...(state.staff ?? { accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)) }),
+      logger, live, learnt, trustProxy: config.TRUST_PROXY,
+    }),
   });
   if (!config.localMode && !config.DIRECT_LINE_SECRET) {
     // The local Direct Line posts unauthenticated activities, which a registered bot refuses.
@@ -114,8 +120,7 @@ async function main(): Promise<void> {
     ]);
     clearTimeout(late);
     const flushed = transcripts.stop();
-    storage.close();
-    welcomes.close();
+    await state.close().catch((err: unknown) => logger.error({ err }, 'closing the state store failed'));
     logger.info({ transcriptsFlushed: flushed }, 'stopped');
     process.exit(0);
   };

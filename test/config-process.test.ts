@@ -46,6 +46,13 @@ describe('a configuration mistake stops npm start with one line naming the key, 
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('DATABASE_URL where no PostgreSQL answers: one line, the password masked', async () => {
+    const port = await freePort();
+    const { code, stderr } = await start({ DATABASE_URL: `postgres://assistant:s3cret@127.0.0.1:${port}/assistant` });
+    expect(code).toBe(1);
+    expect(stderr).toBe(`Cannot start: DATABASE_URL=postgres://assistant:***@127.0.0.1:${port}/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))\n`);
+  });
+
   it('PORT already in use', async () => {
     const taken = createServer();
     taken.listen(0, '127.0.0.1');

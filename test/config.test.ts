@@ -26,6 +26,16 @@ describe('configuration', () => {
     expect(loadConfig({ ORG_PRIVACY_URL: '' }).ORG_PRIVACY_URL).toBeUndefined();
   });
 
+  it('DATABASE_URL: unset is SQLite; a postgres:// address is taken; anything else is refused naming the key', () => {
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://assistant:s3cret@127.0.0.1:5432/assistant' }).DATABASE_URL).toBe('postgres://assistant:s3cret@127.0.0.1:5432/assistant');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db.internal/assistant?sslmode=require' }).DATABASE_URL).toBe('postgresql://db.internal/assistant?sslmode=require');
+    for (const wrong of ['mysql://127.0.0.1/assistant', 'data/state.sqlite', 'postgres://']) {
+      expect(() => loadConfig({ DATABASE_URL: wrong })).toThrow(/^Invalid configuration \(environment or \.env\):\n {2}DATABASE_URL: a PostgreSQL address/);
+    }
+  });
+
   it('reads the training centre contact', () => {
     const c = loadConfig({ CONTACT_EMAIL: 'examens@centre.example', CONTACT_PHONE: '+33 1 23 45 67 89', CONTACT_URL: 'https://centre.example/contact' });
     expect(c.contact).toEqual({ email: 'examens@centre.example', phone: '+33 1 23 45 67 89', url: 'https://centre.example/contact' });

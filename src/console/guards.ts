@@ -1,9 +1,10 @@
 import type restify from 'restify';
 import { HttpInputError } from '../http-input.ts';
+import type { Logger } from '../logger.ts';
 import { cookie, readForm, send } from './http.ts';
 import { layout } from './html.ts';
-import type { Session, Sessions } from './sessions.ts';
-import type { StaffAccounts } from './staff-accounts.ts';
+import type { Session, SessionStore } from './sessions.ts';
+import type { StaffAccountStore } from './staff-accounts.ts';
 import { closedView, errorView } from './views/sign-in.ts';
 
 export const SESSION_COOKIE = 'staff_session';
@@ -30,7 +31,7 @@ export function formOf(req: restify.Request): URLSearchParams {
  * Route-level guards (restify handler chains, callback style: `next(false)` ends the chain once the
  * guard has answered): `server.get('/admin', requireStaff, handler)`.
  */
-export function guards(accounts: StaffAccounts, sessions: Sessions) {
+export function guards(accounts: StaffAccountStore, sessions: SessionStore, logger?: Logger) {
   const closed = (res: restify.Response) => {
     const v = closedView();
     send(res, 503, layout(v.title, v.body));
@@ -42,23 +43,34 @@ export function guards(accounts: StaffAccounts, sessions: Sessions) {
    * account exists.
    */
   function requireStaff(req: restify.Request, res: restify.Response, next: restify.Next): void {
-    if (accounts.count() === 0) {
+    check(req, res).then((go) => (go ? next() : next(false)), (err: unknown) => {
+      // The store did not answer (database unavailable): refused, never let through.
+      logger?.error({ err }, 'console: checking the session failed');
+      const v = errorView('Indisponible', 'La console est momentanément indisponible : réessayez dans un instant.');
+      send(res, 503, layout(v.title, v.body));
+      next(false);
+    });
+  }
+
+  /** true to go on; false once the refusal is answered. */
+  async function check(req: restify.Request, res: restify.Response): Promise<boolean> {
+    if ((await accounts.count()) === 0) {
       closed(res);
-      return next(false);
+      return false;
     }
-    const session = sessions.get(cookie(req, SESSION_COOKIE));
-    const since = session ? accounts.validSince(session.login) : undefined;
+    const session = await sessions.get(cookie(req, SESSION_COOKIE));
+    const since = session ? await accounts.validSince(session.login) : undefined;
     if (session && since !== undefined && session.created >= since) {
       (req as StaffRequest).staff = session;
-      return next();
+      return true;
     }
-    if (session) sessions.destroy(session.id);
+    if (session) await sessions.destroy(session.id);
     if ((req.header('accept') ?? '').includes('text/html')) send(res, 302, '', { location: '/admin/login' });
     else {
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Cookie realm="console"' });
       res.end(JSON.stringify({ error: 'connexion requise' }));
     }
-    return next(false);
+    return false;
   }
 
   /** A staff form: parsed, its CSRF token checked — in one place for every POST. */

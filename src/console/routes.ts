@@ -13,8 +13,8 @@ import { ConsoleError, cookie, query, readForm, redirect, send, setCookie } from
 import { IntentNames } from './labels.ts';
 import type { Retraining } from './retraining.ts';
 import { reviewQueue, type ReviewReason } from './review-queue.ts';
-import { Sessions, SignInThrottle, type Session } from './sessions.ts';
-import type { StaffAccounts } from './staff-accounts.ts';
+import { Sessions, SignInThrottle, type Session, type SessionStore, type ThrottleStore } from './sessions.ts';
+import type { StaffAccountStore } from './staff-accounts.ts';
 import { statistics } from './statistics.ts';
 import { conversationView } from './views/conversation.ts';
 import { conversationsView } from './views/conversations.ts';
@@ -25,7 +25,7 @@ import { trainingView } from './views/training.ts';
 
 export interface ConsoleOptions {
   store: TranscriptStore;
-  accounts: StaffAccounts;
+  accounts: StaffAccountStore;
   logger: Logger;
   /** The intents a message can be assigned to, with their readable names (intents/catalog.yaml). */
   catalog: readonly Pick<IntentInfo, 'id' | 'label'>[];
@@ -33,8 +33,8 @@ export interface ConsoleOptions {
   stopwords: ReadonlySet<string>;
   /** Retraining from the console; absent: the page says it is not available. */
   retraining?: Retraining;
-  sessions?: Sessions;
-  throttle?: SignInThrottle;
+  sessions?: SessionStore;
+  throttle?: ThrottleStore;
   /** Believe X-Forwarded-For (TRUST_PROXY): only behind a reverse proxy that sets it. */
   trustProxy?: boolean;
   clock?: () => Date;
@@ -85,7 +85,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
   const throttle = o.throttle ?? new SignInThrottle();
   const clock = o.clock ?? (() => new Date());
   const intents = new IntentNames(o.catalog);
-  const { requireStaff, requireForm, closed } = guards(o.accounts, sessions);
+  const { requireStaff, requireForm, closed } = guards(o.accounts, sessions, o.logger);
 
   const render = (res: restify.Response, status: number, view: { title: string; body: Html }, session?: Session, current?: ConsolePage, head?: Html) =>
     send(res, status, layout(view.title, view.body, session, current, head));
@@ -115,15 +115,15 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
 
   // --- Sign-in -------------------------------------------------------------------------------
 
-  server.get('/admin/login', page((req, res) => {
-    if (o.accounts.count() === 0) return closed(res);
+  server.get('/admin/login', page(async (req, res) => {
+    if ((await o.accounts.count()) === 0) return closed(res);
     const csrf = randomBytes(24).toString('base64url');
     const v = signInView({ csrf });
     send(res, 200, layout(v.title, v.body, undefined, '/admin/login'), { 'set-cookie': setCookie(req, SIGN_IN_COOKIE, csrf, 3600) });
   }));
 
   server.post('/admin/login', page(async (req, res) => {
-    if (o.accounts.count() === 0) return closed(res);
+    if ((await o.accounts.count()) === 0) return closed(res);
     const f = await readForm(req);
     const again = (status: number, d: { failed?: { login: string }; notice?: string }, headers: Record<string, string> = {}) => {
       const csrf = randomBytes(24).toString('base64url');
@@ -134,19 +134,19 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     if (!token || f.get('csrf') !== token) return again(403, { notice: 'le formulaire a expiré ; saisissez à nouveau vos identifiants.' });
     const login = (f.get('login') ?? '').trim().toLowerCase().slice(0, 200);
     const address = clientAddress(req, o.trustProxy ?? false);
-    const { wait, at } = throttle.reserve(login, address);
+    const { wait, at } = await throttle.reserve(login, address);
     if (wait > 0) return again(429, { notice: `trop de tentatives ; réessayez dans ${Math.ceil(wait / 60)} minute(s).` }, { 'retry-after': String(wait) });
     if (!(await o.accounts.verify(login, f.get('password') ?? ''))) {
       o.logger.warn({ login: login.slice(0, 40) }, 'console sign-in failed');
       return again(401, { failed: { login } });
     }
-    throttle.succeed(login, address, at);
-    const session = sessions.create(login);
+    await throttle.succeed(login, address, at);
+    const session = await sessions.create(login);
     redirect(res, '/admin', { 'set-cookie': setCookie(req, SESSION_COOKIE, session.id, Math.floor(sessions.ttlMs / 1000)) });
   }));
 
-  server.post('/admin/logout', requireStaff, requireForm, page((req, res) => {
-    sessions.destroy(staffOf(req).id);
+  server.post('/admin/logout', requireStaff, requireForm, page(async (req, res) => {
+    await sessions.destroy(staffOf(req).id);
     redirect(res, '/admin/login', { 'set-cookie': setCookie(req, SESSION_COOKIE, '', 0) });
   }));
 

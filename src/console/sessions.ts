@@ -2,14 +2,30 @@ import { randomBytes } from 'node:crypto';
 
 export interface Session { id: string; login: string; csrf: string; expires: number; created: number }
 
+/**
+ * Where signed-in staff sessions live: Sessions (this process's memory) or PostgresSessions
+ * (DATABASE_URL: every instance knows them). Answers may be promises; callers await them.
+ */
+export interface SessionStore {
+  readonly ttlMs: number;
+  create(login: string): Session | Promise<Session>;
+  get(id: string | undefined): Session | undefined | Promise<Session | undefined>;
+  destroy(id: string | undefined): void | Promise<void>;
+}
+
+/** A new session: random id and CSRF token, expiring `ttlMs` after `now`. */
+export function newSession(login: string, now: number, ttlMs: number): Session {
+  return { id: randomBytes(32).toString('base64url'), login, csrf: randomBytes(24).toString('base64url'), expires: now + ttlMs, created: now };
+}
+
 /** Signed-in staff sessions, kept in memory (a restart signs everyone out). */
-export class Sessions {
+export class Sessions implements SessionStore {
   private readonly sessions = new Map<string, Session>();
 
   constructor(readonly ttlMs = 8 * 60 * 60 * 1000, private readonly now: () => number = () => Date.now()) {}
 
   create(login: string): Session {
-    const session = { id: randomBytes(32).toString('base64url'), login, csrf: randomBytes(24).toString('base64url'), expires: this.now() + this.ttlMs, created: this.now() };
+    const session = newSession(login, this.now(), this.ttlMs);
     this.sessions.set(session.id, session);
     return session;
   }
@@ -43,6 +59,16 @@ export interface ThrottleLimits {
 export const DEFAULT_LIMITS: ThrottleLimits = { pair: 5, login: 20, address: 50 };
 
 /**
+ * Where sign-in attempts are counted: SignInThrottle (this process's memory) or
+ * PostgresSignInThrottle (DATABASE_URL: one count for every instance, or a guesser spreading over N
+ * instances would get N times the attempts). Answers may be promises; callers await them.
+ */
+export interface ThrottleStore {
+  reserve(login: string, address: string): { wait: number; at: number } | Promise<{ wait: number; at: number }>;
+  succeed(login: string, address: string, at: number): void | Promise<void>;
+}
+
+/**
  * Slows down password guessing, keyed on the login *and* the client address: 5 failures within 15
  * minutes for one login from one address lock that pair; 20 for one login from anywhere lock that
  * login; 50 from one address lock that address. So failures for a login that does not exist never
@@ -51,7 +77,7 @@ export const DEFAULT_LIMITS: ThrottleLimits = { pair: 5, login: 20, address: 50 
  * slip in while the slow hash runs; a success takes back its own attempt and the login's failures.
  * Memory is bounded: at most `maxKeys` keys, the oldest dropped first.
  */
-export class SignInThrottle {
+export class SignInThrottle implements ThrottleStore {
   private readonly failures = new Map<string, number[]>();
 
   constructor(

@@ -7,11 +7,16 @@ import { trainUnderstander, type LiveUnderstander } from '../retraining.ts';
 import type { TranscriptStore } from '../transcripts/store.ts';
 import { evalInChildProcess, Retraining, type Evaluate } from './retraining.ts';
 import type { ConsoleOptions } from './routes.ts';
-import type { StaffAccounts } from './staff-accounts.ts';
+import type { StaffAccountStore } from './staff-accounts.ts';
+import type { SessionStore, ThrottleStore } from './sessions.ts';
 
 export interface ConsoleSetup {
   store: TranscriptStore;
-  accounts: StaffAccounts;
+  accounts: StaffAccountStore;
+  /** Signed-in sessions; default: in this process's memory. */
+  sessions?: SessionStore;
+  /** Sign-in attempts counted; default: in this process's memory. */
+  throttle?: ThrottleStore;
   logger: Logger;
   /** The understander the running assistant uses, and the assigned sentences it was trained with. */
   live: LiveUnderstander;
@@ -32,6 +37,8 @@ export function consoleOptions(s: ConsoleSetup): Omit<ConsoleOptions, 'logger'> 
   return {
     store: s.store,
     accounts: s.accounts,
+    ...(s.sessions ? { sessions: s.sessions } : {}),
+    ...(s.throttle ? { throttle: s.throttle } : {}),
     catalog: s.live.understander.catalog,
     stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
     trustProxy: s.trustProxy,

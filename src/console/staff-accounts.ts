@@ -16,8 +16,37 @@ export class AccountError extends Error {}
 
 export interface StaffAccount { login: string; createdAt: Date; passwordChangedAt: Date }
 
+/**
+ * Where staff accounts live: StaffAccounts (SQLite, STAFF_FILE) or PostgresStaffAccounts
+ * (DATABASE_URL). Answers may be promises (PostgreSQL); callers await them, so SQLite stays synchronous.
+ */
+export interface StaffAccountStore {
+  count(): number | Promise<number>;
+  list(): StaffAccount[] | Promise<StaffAccount[]>;
+  validSince(login: string): number | undefined | Promise<number | undefined>;
+  add(login: string, password: string): Promise<void>;
+  reset(login: string, password: string): Promise<void>;
+  remove(login: string): void | Promise<void>;
+  verify(login: string, password: string): Promise<boolean>;
+  close(): void | Promise<void>;
+}
+
+/** The stored form of a password: scrypt with its parameters and salt. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, PARAMS);
+  return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+/** Whether the password matches the stored hash; with no hash (unknown login), false after the same work. */
+export async function passwordMatches(stored: string | undefined, password: string): Promise<boolean> {
+  const [, n, r, p, salt, expected] = (stored ?? `scrypt$${PARAMS.N}$8$1$${randomBytes(16).toString('base64')}$${randomBytes(KEY_LENGTH).toString('base64')}`).split('$');
+  const key = await scrypt(password.normalize('NFKC'), Buffer.from(salt!, 'base64'), KEY_LENGTH, { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem });
+  return timingSafeEqual(key, Buffer.from(expected!, 'base64')) && stored !== undefined;
+}
+
 /** Staff accounts of the console: login and scrypt hash, nothing else. No default account exists. */
-export class StaffAccounts {
+export class StaffAccounts implements StaffAccountStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -57,15 +86,9 @@ export class StaffAccounts {
     if (typed.toLowerCase().includes(login)) throw new AccountError("mot de passe : il ne doit pas contenir l'identifiant");
   }
 
-  private static async hash(password: string): Promise<string> {
-    const salt = randomBytes(16);
-    const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, PARAMS);
-    return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;
-  }
-
   async add(login: string, password: string): Promise<void> {
     StaffAccounts.check(login, password);
-    const hash = await StaffAccounts.hash(password);
+    const hash = await hashPassword(password);
     try {
       const now = Date.now();
       this.db.prepare('INSERT INTO staff (login, hash, created_at, changed_at) VALUES (?, ?, ?, ?)').run(login, hash, now, now);
@@ -80,7 +103,7 @@ export class StaffAccounts {
     if (this.validSince(login) === undefined) throw new AccountError(`aucun compte « ${login} »`);
     // Strictly later than any session opened before, even within the same millisecond.
     const changed = Math.max(Date.now(), (this.validSince(login) ?? 0) + 1);
-    this.db.prepare('UPDATE staff SET hash = ?, changed_at = ? WHERE login = ?').run(await StaffAccounts.hash(password), changed, login);
+    this.db.prepare('UPDATE staff SET hash = ?, changed_at = ? WHERE login = ?').run(await hashPassword(password), changed, login);
   }
 
   /** Removes an account; its sessions end. */
@@ -91,10 +114,7 @@ export class StaffAccounts {
   /** Whether the password is right; takes the same time for unknown logins. */
   async verify(login: string, password: string): Promise<boolean> {
     const row = this.db.prepare('SELECT hash FROM staff WHERE login = ?').get(login) as { hash: string } | undefined;
-    const [, n, r, p, salt, expected] = (row?.hash ?? `scrypt$${PARAMS.N}$8$1$${randomBytes(16).toString('base64')}$${randomBytes(KEY_LENGTH).toString('base64')}`).split('$');
-    const key = await scrypt(password.normalize('NFKC'), Buffer.from(salt!, 'base64'), KEY_LENGTH, { N: Number(n), r: Number(r), p: Number(p), maxmem: PARAMS.maxmem });
-    const ok = timingSafeEqual(key, Buffer.from(expected!, 'base64'));
-    return ok && row !== undefined;
+    return passwordMatches(row?.hash, password);
   }
 
   close(): void {

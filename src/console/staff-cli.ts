@@ -8,8 +8,10 @@
  * first line of standard input. Never from the arguments: they show in `ps` and the shell history.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig, loadDotEnv } from '../config.ts';
-import { AccountError, StaffAccounts } from './staff-accounts.ts';
+import { ConfigError, loadConfig, loadDotEnv } from '../config.ts';
+import { AccountError, StaffAccounts, type StaffAccountStore } from './staff-accounts.ts';
+import { PostgresStaffAccounts } from './postgres-staff.ts';
+import { openPostgres } from '../storage/postgres.ts';
 
 const USAGE = `Utilisation : npm run staff -- add <identifiant> | list | reset <identifiant> | remove <identifiant>
   add     crée un compte (mot de passe demandé deux fois, sans affichage)
@@ -76,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   loadDotEnv();
-  const accounts = new StaffAccounts(loadConfig().STAFF_FILE);
+  const config = loadConfig();
+  // With DATABASE_URL, the accounts every instance signs in with; otherwise STAFF_FILE.
+  const pool = config.DATABASE_URL ? await openPostgres(config.DATABASE_URL) : undefined;
+  const accounts: StaffAccountStore = pool ? new PostgresStaffAccounts(pool) : new StaffAccounts(config.STAFF_FILE);
   try {
     switch (command) {
       case 'add':
@@ -85,16 +90,16 @@ async function main(argv: string[]): Promise<number> {
         console.log(`Compte « ${login} » créé.`);
         break;
       case 'reset':
-        if (accounts.validSince(login!) === undefined) throw new AccountError(`aucun compte « ${login} »`);
+        if ((await accounts.validSince(login!)) === undefined) throw new AccountError(`aucun compte « ${login} »`);
         await accounts.reset(login!, await newPassword(login!));
         console.log(`Mot de passe de « ${login} » changé ; ses sessions ouvertes sont fermées.`);
         break;
       case 'remove':
-        accounts.remove(login!);
+        await accounts.remove(login!);
         console.log(`Compte « ${login} » supprimé ; ses sessions ouvertes sont fermées.`);
         break;
       case 'list': {
-        const list = accounts.list();
+        const list = await accounts.list();
         for (const a of list) console.log(`${a.login.padEnd(40)} créé le ${a.createdAt.toISOString().slice(0, 10)}, mot de passe du ${a.passwordChangedAt.toISOString().slice(0, 10)}`);
         console.log(`${list.length} compte(s)`);
         break;
@@ -105,8 +110,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(err instanceof AccountError ? `Erreur : ${err.message}` : err);
     return err instanceof AccountError ? 1 : 2;
   } finally {
-    accounts.close();
+    await accounts.close();
+    await pool?.end();
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  // A configuration or database that cannot be used (DATABASE_URL unreachable): one line.
+  console.error(err instanceof ConfigError ? `Erreur : ${err.message}` : err);
+  process.exit(2);
+});

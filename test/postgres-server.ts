@@ -1,0 +1,116 @@
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import pg from 'pg';
+import { freePort } from './server-process.ts';
+
+/**
+ * A real PostgreSQL for the tests: initdb in a temporary folder, the server on a free loopback port,
+ * stopped by its PID. Debian's binaries (/usr/lib/postgresql/<n>/bin, or on PATH). PostgreSQL refuses
+ * to run as root: as root, the server runs as the `postgres` user (the Debian package creates it)
+ * and its folder is handed to that user.
+ */
+function binDir(): string | undefined {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const v of versions) if (existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)) return `/usr/lib/postgresql/${v}/bin`;
+  try {
+    const initdb = execFileSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).trim();
+    return initdb ? initdb.replace(/\/initdb$/, '') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function runAs(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  if (!line) return undefined;
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+const BIN = binDir();
+const USER = runAs();
+
+/** Why the PostgreSQL tests cannot run here, or undefined when they can. */
+export const postgresMissing: string | undefined = !BIN
+  ? 'PostgreSQL binaries not found (apt-get install postgresql): PostgreSQL tests skipped'
+  : process.getuid?.() === 0 && !USER ? 'running as root without a postgres user: PostgreSQL tests skipped' : undefined;
+
+export interface TestPostgres {
+  /** Address of the server's default database. */
+  url: string;
+  pid: number;
+  /** A fresh, empty database on this server (one per test keeps tests apart); returns its address. */
+  createDatabase: () => Promise<string>;
+  /** Fast shutdown by PID (SIGINT), then the folder is removed. */
+  stop: () => Promise<void>;
+}
+
+/** Starts a PostgreSQL server of its own; one per test file (about a second), databases per test. */
+export async function startPostgres(): Promise<TestPostgres> {
+  if (postgresMissing) throw new Error(postgresMissing);
+  const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
+  const data = join(dir, 'data');
+  const ids = USER ? { uid: USER.uid, gid: USER.gid } : {};
+  if (USER) chownSync(dir, USER.uid, USER.gid);
+  chmodSync(dir, 0o700);
+  execFileSync(`${BIN}/initdb`, ['-D', data, '-U', 'assistant', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...ids, stdio: 'pipe', cwd: dir });
+  const port = await freePort();
+  // Durability is not under test: no fsync, so the tests do not wait for the disk.
+  const server: ChildProcess = spawn(`${BIN}/postgres`, ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
+    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'], { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  server.stderr!.on('data', (d) => { log += d; });
+  const exited = once(server, 'exit');
+  const url = `postgres://assistant@127.0.0.1:${port}/postgres`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`PostgreSQL exited with ${server.exitCode}: ${log}`);
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) {
+        process.kill(server.pid!, 'SIGKILL');
+        throw new Error(`PostgreSQL did not start in time: ${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  // A test run interrupted (a failed beforeAll, Ctrl+C on vitest) must not leave the server running.
+  const orphan = () => { try { process.kill(server.pid!, 'SIGINT'); } catch { /* already gone */ } };
+  process.once('exit', orphan);
+  let n = 0;
+  return {
+    url,
+    pid: server.pid!,
+    createDatabase: async () => {
+      const name = `t${++n}`;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://assistant@127.0.0.1:${port}/${name}`;
+    },
+    stop: async () => {
+      if (server.exitCode === null && server.signalCode === null) {
+        // SIGINT is PostgreSQL's fast shutdown: open connections are closed, not waited for.
+        process.kill(server.pid!, 'SIGINT');
+        const late = setTimeout(() => { if (server.exitCode === null) process.kill(server.pid!, 'SIGKILL'); }, 10_000);
+        await exited;
+        clearTimeout(late);
+      }
+      process.off('exit', orphan);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -11,14 +11,8 @@ export const REGISTRATION_DIALOG = 'registration';
 
 interface RegistrationState { finished?: boolean; date?: DateSpec | null }
 
-/** The dialog's own options: a date that contradicted « finished » / « not yet » is asked once more. */
-interface RegistrationOptions extends Omit<DialogOptions, 'finished'> {
-  finished?: boolean;
-  /** The question to ask instead of the usual one (why the date did not fit). */
-  askAgain?: string;
-  /** Asked again already: the next date is taken as said. */
-  askedAgain?: boolean;
-}
+/** The dialog's options (see router.ts): a date that contradicted « finished » / « not yet » is asked once more. */
+type RegistrationOptions = DialogOptions;
 
 /**
  * Guides a learner through registering: is the training finished, and when; where they live. Then one

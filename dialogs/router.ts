@@ -3,6 +3,7 @@ import { fold } from '../intents/nlu/text.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
 import type { Frame, Reading, Understander, Understanding } from '../intents/nlu/understand.ts';
 import type { IntentInfo } from '../intents/nlu/training-data.ts';
+import { compareToToday, formatFrench } from '../knowledge/calendar.ts';
 import { fill } from '../knowledge/conversation.ts';
 import type { UncoveredTopic } from '../knowledge/coverage.ts';
 import type { Entry } from '../knowledge/schema.ts';
@@ -22,6 +23,10 @@ export interface DialogOptions {
   grade?: { value: number; valid: boolean; text: string };
   date?: { date: Date; precision: 'day' | 'month' | 'year' };
   place?: { departement: string; text: string };
+  /** The question to ask first instead of the usual one (why the date said did not fit). */
+  askAgain?: string;
+  /** Asked again already: the next date is taken as said. */
+  askedAgain?: boolean;
 }
 
 export type Route =
@@ -582,9 +587,18 @@ export class Router {
       }
       case 'session_examen':
       case 'periode_inscription':
-      case 'inscription_moment':
+      case 'inscription_moment': {
         // A date is the end of the training only when the learner says so.
-        return answer(a.examPlan(entry, date && dateRole === 'training_end' ? date : null, today));
+        const end = date && dateRole === 'training_end' ? date : null;
+        // « je n'ai pas encore fini, ça se termine en juin 2025 » in November 2026: no plan computed from
+        // a date the learner's own words contradict — the guided registration asks it back once.
+        const stillTraining = /\b(pas (encore |tout a fait )?(fini|finie|termine|terminee)|toujours en formation|en cours de formation|se termine(ra)?|finira|terminera|je (finis|termine))\b/.test(fold(reading.text));
+        if (end && stillTraining && compareToToday(end, today) < 0) {
+          const askAgain = fill(a.conversation.prompts.training_end_not_future, { date: formatFrench(end) });
+          return { type: 'dialog', dialog: 'registration', options: { finished: false, askAgain, askedAgain: true } };
+        }
+        return answer(a.examPlan(entry, end, today));
+      }
       default:
         return answer(a.entryAnswer(entry));
     }

@@ -444,6 +444,15 @@ describe('entities only when stated', () => {
     expect(extractDate('je finis en mars', TODAY)?.date).toEqual(new Date(2027, 2, 1));
   });
 
+  it('a training end the learner\'s own words contradict is asked back, not computed', async () => {
+    const c = new Conversation();
+    const r = await entries(c, "je n'ai pas encore fini, ma formation se termine en juin 2025, je m'inscris quand ?");
+    expect(r.text).toMatch(/n'était pas terminée, mais juin 2025, c'est déjà passé/);
+    expect(r.text).not.toMatch(/Inscription : /);
+    // The date said next is taken as the end of the training: the guided registration goes on.
+    expect((await entries(c, 'en mars 2027')).text).toMatch(/département/);
+  });
+
   it('a year said in words, as a dictated message writes it', () => {
     expect(extractDate("j'ai eu quinze en juin deux mille vingt deux", TODAY)?.date).toEqual(new Date(2022, 5, 1));
     expect(extractDate('mon onze de juin deux mille vingt et un', TODAY)?.date).toEqual(new Date(2021, 5, 1));

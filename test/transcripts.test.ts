@@ -226,6 +226,17 @@ describe('dialog and step of each reply', () => {
     expect(dialogs[1]).toMatch(/^registration › registration-steps#2/);
     store.close();
   });
+
+  it('the summary that ends a dialog, an Adaptive Card alone on Web Chat, is recorded with its words', async () => {
+    const { store } = tempDb();
+    const adapter = setup('webchat', store);
+    for (const text of ["je veux m'inscrire", 'oui', 'en juin 2026', '69']) await adapter.send(text).startTest();
+    const [c] = store.conversations();
+    const last = store.activities(c!.conversationId).filter((e) => e.direction === 'out' && e.type === 'message').at(-1)!;
+    expect(last.text).toMatch(/juin 2027/);
+    expect(last.text).toMatch(/Lyon/);
+    store.close();
+  });
 });
 
 describe('what is stored: redacted, without damage, and only the bot\'s own trace', () => {

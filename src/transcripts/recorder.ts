@@ -132,7 +132,8 @@ export class TranscriptRecorder implements Middleware {
         ...base,
         direction,
         type: a.type ?? 'unknown',
-        text: redact(typeof a.text === 'string' ? a.text : ''),
+        // A summary sent as an Adaptive Card alone (Teams, Web Chat) has its words in the card's fallbackText.
+        text: redact(typeof a.text === 'string' && a.text.length > 0 ? a.text : cardWords(a)),
         at: this.o.clock?.() ?? new Date(),
         ...(typeof trace.intent === 'string' ? { intent: trace.intent } : {}),
         ...(typeof trace.confidence === 'number' ? { confidence: trace.confidence } : {}),
@@ -282,4 +283,13 @@ export class TranscriptRecorder implements Middleware {
     }
     return null;
   }
+}
+
+/** The words an Adaptive Card carries for readers that cannot show it (its fallbackText), or ''. */
+function cardWords(a: Partial<Activity>): string {
+  for (const attachment of a.attachments ?? []) {
+    const content = attachment.content as { fallbackText?: unknown } | undefined;
+    if (attachment.contentType === 'application/vnd.microsoft.card.adaptive' && typeof content?.fallbackText === 'string') return content.fallbackText;
+  }
+  return '';
 }

@@ -316,6 +316,8 @@ describe('yes/no questions get the verdict of the sheet', () => {
     ["Auriez-vous une vidéo expliquant comment remplir l'inscription sur Cyclades ?", 'Oui'],
     ["je m'inscris juste apres la fin de la formation ?", 'Oui'],
     ['the exam is three hours ?', 'Non'],
+    ['the certificateur is the ministry of higher education ?', 'Oui'],
+    ['so I have to do all the BTS again from zero ?', 'Non'],
     ["c'est moi qui fais l'inscription ?", 'Oui'],
     // « ces vrai » is « c'est vrai » as typed.
     ["on m'a dit que c'est mon employeur qui m'inscrit, ces vrai ?", 'Non'],

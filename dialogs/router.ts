@@ -594,6 +594,9 @@ export class Router {
         // a date the learner's own words contradict — the guided registration asks it back once.
         const stillTraining = /\b(pas (encore |tout a fait )?(fini|finie|termine|terminee)|toujours en formation|en cours de formation|se termine(ra)?|finira|terminera|je (finis|termine))\b/.test(fold(reading.text));
         if (end && stillTraining && compareToToday(end, today) < 0) {
+          // Asked back by the guided registration when it is the message's only question; beside other
+          // questions, they are answered without that date.
+          if (reading.frames.length > 1) return answer(a.examPlan(entry, null, today));
           const askAgain = fill(a.conversation.prompts.training_end_not_future, { date: formatFrench(end) });
           return { type: 'dialog', dialog: 'registration', options: { finished: false, askAgain, askedAgain: true } };
         }

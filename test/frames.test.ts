@@ -444,6 +444,9 @@ describe('entities only when stated', () => {
     expect(extractDate("j'ai fini en septembre", TODAY)?.date).toEqual(new Date(2026, 8, 1));
     expect(extractDate("je l'ai eu en décembre", TODAY)?.date).toEqual(new Date(2025, 11, 1));
     expect(extractDate('je finis en mars', TODAY)?.date).toEqual(new Date(2027, 2, 1));
+    // « je termine » is present tense: to come, unlike « j'ai terminé ».
+    expect(extractDate('je termine en mars', TODAY)?.date).toEqual(new Date(2027, 2, 1));
+    expect(extractDate("j'ai terminé en mars", TODAY)?.date).toEqual(new Date(2026, 2, 1));
   });
 
   it('a training end the learner\'s own words contradict is asked back, not computed', async () => {

@@ -65,7 +65,8 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
   const f = spokenYearsToDigits(fold(text));
   // The learner places the event in the past (« j'ai fini en septembre », « je l'ai eu en juillet »),
   // or the question asked was about a past event (a finished training, a result obtained).
-  const past = options.past ?? PAST.test(f);
+  // « je termine en mars », « elle finit en juin » are to come: only « j'ai terminé », « formation terminée »… are past.
+  const past = options.past ?? PAST.test(f.replace(/\b(je|on|il|elle|nous|ma formation|la formation|formation) (termine|finis|finit|terminons|finissons)\b/g, ' '));
   const now = startOfDay(today);
   let m = f.match(NUMERIC);
   if (m) {

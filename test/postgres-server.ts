@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { openPostgres } from '../src/storage/postgres.ts';
 import { freePort } from './server-process.ts';
 
 /**
@@ -111,6 +113,30 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
       process.off('exit', orphan);
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One server for the calling test file, started before its tests and stopped after them, with the pools
+ * opened on it (each on a fresh database unless given an address) closed first.
+ */
+export function postgresForThisFile(): { server: () => TestPostgres; pool: (url?: string) => Promise<pg.Pool>; pools: pg.Pool[] } {
+  let server: TestPostgres | undefined;
+  const pools: pg.Pool[] = [];
+  if (postgresMissing) console.warn(postgresMissing);
+  beforeAll(async () => { if (!postgresMissing) server = await startPostgres(); }, 60_000);
+  afterAll(async () => {
+    for (const p of pools.splice(0)) await p.end();
+    await server?.stop();
+  });
+  return {
+    server: () => server!,
+    pools,
+    pool: async (url) => {
+      const p = await openPostgres(url ?? await server!.createDatabase());
+      pools.push(p);
+      return p;
     },
   };
 }

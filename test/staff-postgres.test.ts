@@ -1,29 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresSessions, PostgresSignInThrottle, PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
-import { openPostgres } from '../src/storage/postgres.ts';
-import { postgresMissing, startPostgres, type TestPostgres } from './postgres-server.ts';
+import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
 
 /** Staff accounts and sessions in a real PostgreSQL (DATABASE_URL): the rules of the SQLite ones, shared by instances. */
 const ROOT = new URL('..', import.meta.url).pathname;
-let server: TestPostgres | undefined;
-const pools: pg.Pool[] = [];
-if (postgresMissing) console.warn(postgresMissing);
-beforeAll(async () => { if (!postgresMissing) server = await startPostgres(); }, 60_000);
-afterAll(async () => {
-  for (const p of pools.splice(0)) await p.end();
-  await server?.stop();
-});
-async function pool(url: string): Promise<pg.Pool> {
-  const p = await openPostgres(url);
-  pools.push(p);
-  return p;
-}
+const { server, pool, pools } = postgresForThisFile();
 
 describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', () => {
   it('refuses short passwords, bad logins and duplicates; verifies; a reset dates sessions; remove', async () => {
-    const accounts = new PostgresStaffAccounts(await pool(await server!.createDatabase()));
+    const accounts = new PostgresStaffAccounts(await pool(await server().createDatabase()));
     await expect(accounts.add('claire', 'court')).rejects.toThrow(/12 caractères au moins/);
     await expect(accounts.add('Claire Dupont', 'un-long-mot-de-passe')).rejects.toThrow(/identifiant/);
     await accounts.add('claire', 'un-long-mot-de-passe');
@@ -47,7 +33,7 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
   });
 
   it('a session opened by one instance is known to another; only its hash is stored; it expires and ends', async () => {
-    const url = await server!.createDatabase();
+    const url = await server().createDatabase();
     let now = Date.UTC(2026, 10, 26, 9);
     const [a, b] = [new PostgresSessions(await pool(url), 8 * 3_600_000, () => now), new PostgresSessions(await pool(url), 8 * 3_600_000, () => now)];
     const s = await a.create('claire');
@@ -65,7 +51,7 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
   });
 
   it('npm run staff with DATABASE_URL manages the accounts every instance signs in with', async () => {
-    const url = await server!.createDatabase();
+    const url = await server().createDatabase();
     const run = (args: string[], input = '') => spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', ...args], {
       cwd: ROOT, env: { ...process.env, DATABASE_URL: url, STAFF_FILE: '/nonexistent/never-used.sqlite' }, input, encoding: 'utf8',
     });
@@ -85,7 +71,7 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
   });
 
   it('sign-in throttle shared by instances: parallel guesses on two instances get 5 attempts in all, not 5 each', async () => {
-    const url = await server!.createDatabase();
+    const url = await server().createDatabase();
     const [a, b] = [new PostgresSignInThrottle(await pool(url)), new PostgresSignInThrottle(await pool(url))];
     const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).reserve('admin', '203.0.113.7')));
     expect(results.filter((r) => r.wait === 0)).toHaveLength(5);
@@ -93,7 +79,7 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
   });
 
   it('sign-in throttle: the rules of the in-memory one (other logins, other addresses, success, the window)', async () => {
-    const url = await server!.createDatabase();
+    const url = await server().createDatabase();
     let now = 1000;
     const [a, b] = [new PostgresSignInThrottle(await pool(url), undefined, 60_000, () => now), new PostgresSignInThrottle(await pool(url), undefined, 60_000, () => now)];
     for (let i = 0; i < 10; i++) { now += 1; await (i % 2 ? a : b).reserve('nobody', '127.0.0.1'); }

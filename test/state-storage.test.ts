@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MemoryStorage, type Storage } from 'botbuilder-core';
 import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStateStorage, StateConflictError, isStateConflict } from '../src/storage/sqlite-state-storage.ts';
 import { PostgresStateStorage } from '../src/storage/postgres-state-storage.ts';
 import { PostgresWelcomeClaims } from '../src/storage/postgres-welcome-claims.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
 import { NOT_STORED_ETAG } from '../dialogs/learner-state.ts';
 import { freePort as freePortForTest } from './server-process.ts';
-import { postgresMissing, startPostgres, type TestPostgres } from './postgres-server.ts';
+import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
 
 const HOUR = 3_600_000;
 const opened: SqliteStateStorage[] = [];
@@ -69,19 +69,7 @@ contract('MemoryStorage (reference)', () => new MemoryStorage());
 contract('SqliteStateStorage', () => storage());
 
 /** One server for the file; each storage gets a database of its own. */
-let server: TestPostgres | undefined;
-const pools: pg.Pool[] = [];
-if (postgresMissing) console.warn(postgresMissing);
-beforeAll(async () => { if (!postgresMissing) server = await startPostgres(); }, 60_000);
-afterAll(async () => {
-  for (const p of pools.splice(0)) await p.end();
-  await server?.stop();
-});
-async function pool(url?: string): Promise<pg.Pool> {
-  const p = await openPostgres(url ?? await server!.createDatabase());
-  pools.push(p);
-  return p;
-}
+const { server, pool, pools } = postgresForThisFile();
 let pgPool: pg.Pool | undefined;
 describe.skipIf(postgresMissing)('PostgresStateStorage', () => {
   beforeAll(async () => { pgPool = await pool(); });
@@ -165,7 +153,7 @@ describe('SqliteStateStorage: restart', () => {
 
 describe.skipIf(postgresMissing)('PostgreSQL: several processes, restart, migrations', () => {
   it('two pools (two instances) racing on one conversation: exactly one write wins each round, none is lost', async () => {
-    const url = await server!.createDatabase();
+    const url = await server().createDatabase();
     const [a, b] = [new PostgresStateStorage(await pool(url), { ttlMs: HOUR }), new PostgresStateStorage(await pool(url), { ttlMs: HOUR })];
     await a.write({ c: { count: 0, eTag: NOT_STORED_ETAG } });
     let conflicts = 0;
@@ -192,7 +180,7 @@ describe.skipIf(postgresMissing)('PostgreSQL: several processes, restart, migrat
   });
 
   it('survives a restart; keys are stored hashed', async () => {
-    const url = await server!.createDatabase();
+    const url = await server().createDatabase();
     const s1 = new PostgresStateStorage(await pool(url), { ttlMs: HOUR });
     await s1.write({ 'emulator/conversations/c1': { dialogState: { dialogStack: [{ id: 'registration' }] } } });
     const { eTag } = (await s1.read(['emulator/conversations/c1']))['emulator/conversations/c1']!;
@@ -205,7 +193,7 @@ describe.skipIf(postgresMissing)('PostgreSQL: several processes, restart, migrat
   });
 
   it('migrations: applied once, recorded, in order; a database from a newer version is refused in one line', async () => {
-    const url = await server!.createDatabase();
+    const url = await server().createDatabase();
     const p = await pool(url);
     await pool(url); // a second start applies nothing
     const { rows } = await p.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
@@ -220,7 +208,7 @@ describe.skipIf(postgresMissing)('PostgreSQL: several processes, restart, migrat
     const port = await freePortForTest();
     const error = await openPostgres(`postgres://assistant:s3cret@127.0.0.1:${port}/assistant`, { connectTimeoutMs: 2000 }).then(() => undefined, (e: Error) => e);
     expect(error?.message).toBe(`DATABASE_URL=postgres://assistant:***@127.0.0.1:${port}/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))`);
-    const noDb = await openPostgres(server!.url.replace(/\/postgres$/, '/absent')).then(() => undefined, (e: Error) => e);
+    const noDb = await openPostgres(server().url.replace(/\/postgres$/, '/absent')).then(() => undefined, (e: Error) => e);
     expect(noDb?.message).toMatch(/\/absent: cannot use it \(no such database \(create it first: createdb\)\)$/);
   });
 });

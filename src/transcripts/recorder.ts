@@ -197,18 +197,9 @@ export class TranscriptRecorder implements Middleware {
    */
   private annotate(received: TranscriptEntry, seq: number | undefined, reading: MessageReading | undefined): void {
     if (!reading || received.type !== 'message') return;
-    const r: EntryReading = {
-      kind: reading.kind,
-      ...(reading.intent ? { intent: reading.intent } : {}),
-      ...(typeof reading.confidence === 'number' ? { confidence: reading.confidence } : {}),
-      ...(reading.status ? { status: reading.status } : {}),
-      ...(reading.entities ? { entities: reading.entities } : {}),
-      ...(reading.dialogStarted ? { dialogStarted: reading.dialogStarted } : {}),
-      ...(reading.prompt ? { prompt: reading.prompt } : {}),
-      // Typed « oui » / « non » after an answer counts as the 👍 / 👎 it stands for (statistics, « À relire »).
-      ...(reading.kind === 'command' && reading.status === 'feedback_up' ? { feedback: 'up' as const } : {}),
-      ...(reading.kind === 'command' && reading.status === 'feedback_down' ? { feedback: 'down' as const } : {}),
-    };
+    // Typed « oui » / « non » after an answer counts as the 👍 / 👎 it stands for (statistics, « À relire »).
+    const feedback = reading.kind !== 'command' ? undefined : reading.status === 'feedback_up' ? 'up' : reading.status === 'feedback_down' ? 'down' : undefined;
+    const r: EntryReading = { ...reading, ...(feedback ? { feedback } : {}) };
     if (seq === undefined) {
       Object.assign(received, r);
       return;

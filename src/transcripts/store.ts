@@ -1,3 +1,5 @@
+import type { MessageReading } from '../../dialogs/reply-trace.ts';
+
 /** What is kept of each activity, in and out, already redacted and pseudonymised. */
 export interface TranscriptEntry {
   /** Row number, once stored. */
@@ -35,15 +37,8 @@ export interface TranscriptEntry {
   activity: Record<string, unknown>;
 }
 
-/** How a learner message was read, written once its turn is over. */
-export interface EntryReading {
-  kind: string;
-  intent?: string | null;
-  confidence?: number;
-  status?: string;
-  entities?: Record<string, string>;
-  dialogStarted?: string;
-  prompt?: string;
+/** How a learner message was read (the main dialog's MessageReading), written once its turn is over. */
+export interface EntryReading extends MessageReading {
   /** « oui » / « non » typed right after an answer: feedback as the 👍 / 👎 buttons give it. */
   feedback?: 'up' | 'down';
 }

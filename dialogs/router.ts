@@ -278,7 +278,10 @@ export class Router {
   private uncoveredByClause(reading: Reading): (UncoveredTopic | null)[] {
     const settled = new Set<number>();
     const coverage = reading.frames.map((f, i) => {
-      const topic = this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects);
+      // As typed first; then as heard (« kes kil fo amené le jour de l'egzamin »): a typo must not hide
+      // what the sheet does not cover.
+      const topic = this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects)
+        ?? (f.heard !== f.literal ? this.answerer.kb.coverage.uncovered(f.heard, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects) : null);
       // « c'est bien le bloc 3 qu'on valide ? », « l'exam dure 4h comme les autres épreuves du BTS »: a
       // closed question or a claim that the sheet contradicts is answered (« Non : … »), though it names
       // something the sheet does not cover — by the question's own intent first, then the topic's others.

@@ -240,7 +240,9 @@ export class Answerer {
     const cost = this.kb.entryForIntent('cout_inscription');
     // French elision: "l'académie d'Aix-Marseille", "l'académie de Lyon".
     const academyOf = /^[aeiouyéèêàâîôûh]/i.test(academy.name) ? `d'${academy.name}` : `de ${academy.name}`;
-    const text = fill(entry.templates.found, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity, rectorat_at: atTown(academy.rectoratCity) }));
+    // Where a vice-rectorat plays the rectorat's part (Nouvelle-Calédonie…), the answer names it so.
+    const template = (academy.authority === 'vice-rectorat' ? entry.templates.found_vice_rectorat : undefined) ?? entry.templates.found;
+    const text = fill(template, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity, rectorat_at: atTown(academy.rectoratCity) }));
     // The answer also says where to register (online or at this rectorat): the registration-where facts.
     const where = this.kb.entryForIntent('lieu_inscription');
     const composed = this.compose(entry, text);

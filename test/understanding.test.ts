@@ -86,6 +86,27 @@ describe('Preprocessor', () => {
     expect(p.process('acadmie').words).toEqual(['academie']);
   });
 
+  // Learners who write as they speak are several letters away from the word, but sound like it.
+  it('hears words written as they are said (phonetic spelling)', () => {
+    const p = fresh();
+    p.learnVocabulary(training.examples.map((e) => e.text));
+    expect(p.words("l'egzamin c kan")).toEqual(['l', 'examen', 'c', 'est', 'quand']);
+    expect(p.words('siklad je trouv pa coman fer')).toEqual(['cyclades', 'je', 'trouve', 'pa', 'comment', 'faire']);
+    expect(p.words('ki sé mon rektora')).toContain('rectorat');
+    expect(p.words('a distense')).toEqual(['a', 'distance']);
+    // Glued and phonetic at once: « sinskrir ».
+    expect(p.words('il fo sinskrir')).toEqual(['il', 'faut', 's', 'inscrire']);
+    // A real word is not re-heard as another (« dispense » stays).
+    expect(p.words('une dispense')).toEqual(['une', 'dispense']);
+  });
+
+  it('reads a lone « é » in context: euros after an amount, « est » after a subject, else « et »', () => {
+    const p = fresh();
+    expect(p.words('c 5 e')).toEqual(['c', 'est', 'znum', 'euros']);
+    expect(p.words('elle é sanctionnee', false)).toEqual(['elle', 'est', 'sanctionnee']);
+    expect(p.words('quand é ou', false)).toEqual(['quand', 'et', 'ou']);
+  });
+
   // "inscirption" occurs a few times in the training utterances themselves: a typo seen in training
   // must still be corrected to the far more frequent word, or it never meets "inscription".
   it('corrects "inscirption" → "inscription" after learning the real training vocabulary', () => {

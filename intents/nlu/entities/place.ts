@@ -1,7 +1,7 @@
 import { fold } from '../text.ts';
 
 export interface Place {
-  /** Département code: "01".."95", "2A", "2B", "971".."976". */
+  /** Département code: "01".."95", "2A", "2B", "971".."976"; overseas collectivities "977", "978", "986".."988". */
   departement: string;
   /** What the learner wrote ("Lyon", "69003", "le 93"). */
   text: string;
@@ -21,12 +21,16 @@ const LOCATIVE = /(?<![a-z])(?:a|au|aux|en|dans|vers|pres\s+de|habite|habites|ha
 /** « j'habite à Plaisir », « je vis au Passage », « commune de Avion »: the words just before a town whose name is a frequent word. */
 const DWELLING = /(?<![a-z])(?:habite|habites|habitons|habitez|habitent|vis|vit|vivons|vivent|reside|residons|resident|residant|domicilie\w*|ville\s+de|ville\s+d|commune\s+de|commune\s+d|originaire\s+de|originaire\s+d|pres\s+de|pres\s+d)(?:\s+(?:a|au|aux|en|dans|sur))?(?:\s+(?:le|la|les|l))?\s+$/;
 
-const DEPT_CODE = '(0[1-9]|[1-8]\\d|9[0-5]|2a|2b|97[1-6])';
+const DEPT_CODE = '(0[1-9]|[1-8]\\d|9[0-5]|2a|2b|97[1-8]|98[6-8])';
 
-/** Département of a French postal code (Corsica: 200–201 → 2A, 202–206 → 2B; overseas: 97x). */
+/**
+ * Département of a French postal code (Corsica: 200–201 → 2A, 202–206 → 2B; overseas: 97x; Wallis,
+ * Polynésie, Nouvelle-Calédonie: 986–988). Saint-Barthélemy and Saint-Martin share Guadeloupe's 971.
+ */
 export function departementOfPostalCode(code: string): string | null {
   if (!/^\d{5}$/.test(code)) return null;
   if (code.startsWith('97')) return /^97[1-6]/.test(code) ? code.slice(0, 3) : null;
+  if (code.startsWith('98')) return /^98[6-8]/.test(code) ? code.slice(0, 3) : null;
   if (code.startsWith('20')) return Number(code.slice(2, 3)) <= 1 ? '2A' : '2B';
   const d = code.slice(0, 2);
   return d === '00' || d === '96' || d === '98' || d === '99' ? null : d;

@@ -13,6 +13,12 @@ export const ConversationSchema = z.object({
   /** « menu » during a guided dialog: {dialog} is one of `dialog_names`. */
   menu_left: Text,
   dialog_names: z.object({ registration: Text, exam: Text, after_exam: Text, academy: Text }),
+  /**
+   * A question about a guided goal typed while another dialog waits (« c'est quoi le rectorat ? » at the
+   * grade question): dialog name → the intents whose answers reply to it before the question is asked
+   * again. A guided intent's `when_asked` (intents/catalog.yaml) comes first. Checked at start.
+   */
+  dialog_asked_about: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
   menu_button: Text,
   /** The welcome's retention line ({retention}): `line_with_link` when ORG_PRIVACY_URL is set ({url}). */
   privacy: z.object({ line: Text, line_with_link: Text }),

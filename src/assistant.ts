@@ -5,12 +5,13 @@ import { Answerer, type Contact } from '../knowledge/answers.ts';
 import { loadConversation } from '../knowledge/conversation.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
-import { loadUnderstander } from '../intents/nlu/load.ts';
+import { INTENTS_DIR, loadUnderstander } from '../intents/nlu/load.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { AssistantBot } from '../dialogs/assistant-bot.ts';
 import { Acceptors } from '../dialogs/prompts.ts';
 import { Router } from '../dialogs/router.ts';
 import { LearnerState } from '../dialogs/learner-state.ts';
+import { checkWiring } from '../dialogs/wiring.ts';
 import { MemoryWelcomeClaims, type WelcomeClaims } from '../dialogs/welcome.ts';
 
 export interface AssistantOptions {
@@ -47,8 +48,11 @@ export const DEFAULT_KNOWLEDGE_FILE = join(KNOWLEDGE_DIR, 'bts-mco-bloc4.yaml');
 export function createAssistant(options: AssistantOptions = {}): Assistant {
   const kb = KnowledgeBase.load(options.knowledgeFile ?? DEFAULT_KNOWLEDGE_FILE);
   const academies = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml'));
-  const conversation = loadConversation(join(KNOWLEDGE_DIR, 'conversation.fr.yaml'));
+  const conversationFile = join(KNOWLEDGE_DIR, 'conversation.fr.yaml');
+  const conversation = loadConversation(conversationFile);
   const understander = options.understander ?? loadUnderstander({ gazetteer: academies.gazetteer() });
+  // Every name one data file gives another is checked now: a broken one stops the start in one line.
+  checkWiring({ catalogs: [{ file: join(INTENTS_DIR, 'catalog.yaml'), intents: understander.catalog }], conversation, conversationFile, kb, menuFile: conversationFile });
   const clock = options.clock ?? (() => new Date());
   const answerer = new Answerer(kb, conversation, academies, options.links ?? {}, options.contact ?? {}, options.retentionDays, options.privacyUrl);
   const router = new Router(understander, answerer);

@@ -54,6 +54,11 @@ export function checkWiring(sources: WiringSources): void {
     });
   }
 
+  // The code's own references: a renamed intent would leave a computed answer or a summary empty.
+  for (const id of INTENTS_NAMED_IN_CODE) {
+    if (!intents.has(id)) fail(catalogs[0]!.file, 'intents', `"${id}" is missing: dialogs/router.ts (INTENTS_NAMED_IN_CODE) relies on it`);
+  }
+
   // The knowledge base answers intents of the catalogue, and only intents that are answered.
   kb.entries.forEach((entry, i) => entry.intents.forEach((id, j) => {
     const info = intents.get(id);
@@ -74,8 +79,4 @@ export function checkWiring(sources: WiringSources): void {
     });
   }
 
-  // The code's own references: a renamed intent would leave a computed answer or a summary empty.
-  for (const id of INTENTS_NAMED_IN_CODE) {
-    if (!intents.has(id)) fail(catalogs[0]!.file, 'intents', `"${id}" is missing: dialogs/router.ts (INTENTS_NAMED_IN_CODE) relies on it`);
-  }
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { MenuItemSchema } from './schema.ts';
 import { formatZodIssues } from './validation-error.ts';
 
 const Text = z.string().min(1);
@@ -51,7 +52,7 @@ export const ConversationSchema = z.object({
   contact: z.object({ text: Text, email: Text, phone: Text, or: Text, page: Text, page_button: Text, default: Text }),
   /** « Supprimer mes données »: the learner's recorded messages are erased (see the transcript recorder). */
   erased: Text,
-  menu: z.array(z.object({ label: Text, action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"') })).min(1),
+  menu: z.array(MenuItemSchema).min(1),
   details_button: Text,
   feedback_yes: Text,
   feedback_no: Text,

@@ -135,6 +135,11 @@ export class KnowledgeBase {
     return Object.fromEntries([...this.values].map(([k, v]) => [k, String(v)]));
   }
 
+  /** The folder of the sheet's own intents (`document.intents`), resolved; none for most sheets. */
+  get intentsDir(): string | undefined {
+    return this.data.document.intents ? resolve(dirname(this.file), this.data.document.intents) : undefined;
+  }
+
   /** Link slots declared by the base (label + configuration key). */
   get linkSlots(): KnowledgeFile['links'] {
     return this.data.links;

@@ -15,7 +15,13 @@ export const SectionSchema = z.object({
 export const LinkSlotSchema = z.object({
   label: z.string().min(1),
   /** Name of the configuration key holding the address (the sheet itself has none). */
-  env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'UPPER_CASE configuration key'),
+  env: z.string().regex(/^LINK_[A-Z0-9_]+$/, 'a configuration key LINK_… (the configuration accepts any LINK_* key)'),
+});
+
+/** A topic of the menu: a guided dialog to start, or an entry to answer (both checked at start, dialogs/wiring.ts). */
+export const MenuItemSchema = z.object({
+  label: z.string().min(1),
+  action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"'),
 });
 
 export const EntrySchema = z.object({
@@ -60,7 +66,14 @@ export const KnowledgeFileSchema = z.object({
     sections: z.array(SectionSchema).min(1),
     /** Questions near the subject that the sheet does not answer (path relative to this file). */
     not_covered: z.string().min(1).optional(),
+    /**
+     * The sheet's own intents, beside intents/catalog.yaml: a folder (relative to this file) holding a
+     * catalog.yaml and training/<intent>.yaml, in the same shapes as intents/.
+     */
+    intents: z.string().min(1).optional(),
   }),
+  /** The sheet's own menu, instead of conversation.fr.yaml's (whose entries belong to the project's sheet). */
+  menu: z.array(MenuItemSchema).min(1).optional(),
   links: z.record(z.string(), LinkSlotSchema).default({}),
   entries: z.array(EntrySchema).min(1),
 });

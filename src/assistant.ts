@@ -6,6 +6,7 @@ import { loadConversation } from '../knowledge/conversation.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { INTENTS_DIR, loadUnderstander } from '../intents/nlu/load.ts';
+import { trainingSetFor } from './retraining.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { AssistantBot } from '../dialogs/assistant-bot.ts';
 import { Acceptors } from '../dialogs/prompts.ts';
@@ -49,10 +50,27 @@ export function createAssistant(options: AssistantOptions = {}): Assistant {
   const kb = KnowledgeBase.load(options.knowledgeFile ?? DEFAULT_KNOWLEDGE_FILE);
   const academies = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml'));
   const conversationFile = join(KNOWLEDGE_DIR, 'conversation.fr.yaml');
-  const conversation = loadConversation(conversationFile);
-  const understander = options.understander ?? loadUnderstander({ gazetteer: academies.gazetteer() });
+  const wording = loadConversation(conversationFile);
+  // A sheet with its own menu (its entries are not the project's sheet's) shows it instead.
+  const conversation = kb.data.menu ? { ...wording, menu: kb.data.menu } : wording;
+  // The project's intents, and the sheet's own when its knowledge base names some (document.intents).
+  // (Read only when needed: most callers give an understander trained already, and most sheets have none.)
+  const { training, sheet } = options.understander && !kb.intentsDir ? {} : trainingSetFor(kb.intentsDir);
+  const understander = options.understander ?? loadUnderstander({ gazetteer: academies.gazetteer(), ...(training ? { training } : {}) });
+  const missing = (sheet?.intents ?? []).filter((i) => !understander.catalog.some((c) => c.id === i.id)).map((i) => i.id);
+  if (missing.length > 0) throw new Error(`${kb.file}: document.intents: the understanding given was trained without this sheet's intents (${missing.join(', ')}): train it with trainUnderstander(…, kb.intentsDir)`);
   // Every name one data file gives another is checked now: a broken one stops the start in one line.
-  checkWiring({ catalogs: [{ file: join(INTENTS_DIR, 'catalog.yaml'), intents: understander.catalog }], conversation, conversationFile, kb, menuFile: conversationFile });
+  const own = new Set(sheet?.intents.map((i) => i.id));
+  checkWiring({
+    catalogs: [
+      { file: join(INTENTS_DIR, 'catalog.yaml'), intents: understander.catalog.filter((i) => !own.has(i.id)) },
+      ...(sheet ? [{ file: sheet.catalogFile, intents: sheet.intents }] : []),
+    ],
+    conversation,
+    conversationFile,
+    kb,
+    menuFile: kb.data.menu ? kb.file : conversationFile,
+  });
   const clock = options.clock ?? (() => new Date());
   const answerer = new Answerer(kb, conversation, academies, options.links ?? {}, options.contact ?? {}, options.retentionDays, options.privacyUrl);
   const router = new Router(understander, answerer);

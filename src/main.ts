@@ -1,6 +1,7 @@
 import { ConfigError, clockFrom, loadConfig, loadDotEnv } from './config.ts';
 import { createAdapter } from './adapter.ts';
-import { createAssistant } from './assistant.ts';
+import { DEFAULT_KNOWLEDGE_FILE, createAssistant } from './assistant.ts';
+import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { createLogger } from './logger.ts';
 import { createServer, stopAccepting } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   }, logger));
   // Understanding learns the sentences staff assigned in the console too, and can be retrained live.
   const learnt = assignedSentences(transcripts.store);
-  const live = new LiveUnderstander(trainUnderstander(learnt));
+  // The sheet served may bring intents of its own (document.intents): understanding learns them too.
+  const sheetIntents = KnowledgeBase.load(config.KNOWLEDGE_FILE ?? DEFAULT_KNOWLEDGE_FILE).intentsDir;
+  const live = new LiveUnderstander(trainUnderstander(learnt, sheetIntents));
   const assistant = createAssistant({
     ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
     links: config.links,
@@ -81,7 +84,7 @@ async function main(): Promise<void> {
     console: consoleOptions({
       store: transcripts.store,
       ...(state.staff ?? { accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)) }),
-      logger, live, learnt, trustProxy: config.TRUST_PROXY,
+      logger, live, learnt, trustProxy: config.TRUST_PROXY, ...(sheetIntents ? { sheetIntents } : {}),
     }),
   });
   if (!config.localMode && !config.DIRECT_LINE_SECRET) {

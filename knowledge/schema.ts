@@ -24,6 +24,33 @@ export const MenuItemSchema = z.object({
   action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"'),
 });
 
+const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'a day of the year, MM-DD');
+
+/**
+ * The sheet's calendar as dates are computed from it (knowledge/calendar.ts): the days registration is
+ * taken to be open each year, and the sentences of a computed plan or validity. Needed by the entries
+ * whose templates compute dates (checked at load).
+ */
+export const CalendarSchema = z.object({
+  /** Registration is open once a year between these days (MM-DD, within one year). */
+  registration_window: z.object({ from: MonthDay, to: MonthDay }),
+  /**
+   * {year}: the registration's year; {next_year}; {exam_month}: the exam's month in words; {exam_year};
+   * {next_exam_year}: the session after.
+   */
+  texts: z.object({
+    /** When to register, outside the window. */
+    registration: z.string().min(3),
+    /** When to register, inside the window (it may still be open, or not). */
+    registration_open: z.string().min(3),
+    /** The session that registration leads to. */
+    exam: z.string().min(3),
+    /** A result still valid today, and one that is not. */
+    still_valid: z.string().min(3),
+    expired: z.string().min(3),
+  }),
+});
+
 export const EntrySchema = z.object({
   id: Id,
   /** Intents (from intents/catalog.yaml) answered by this entry. */
@@ -75,9 +102,11 @@ export const KnowledgeFileSchema = z.object({
   /** The sheet's own menu, instead of conversation.fr.yaml's (whose entries belong to the project's sheet). */
   menu: z.array(MenuItemSchema).min(1).optional(),
   links: z.record(z.string(), LinkSlotSchema).default({}),
+  calendar: CalendarSchema.optional(),
   entries: z.array(EntrySchema).min(1),
 });
 
 export type KnowledgeFile = z.infer<typeof KnowledgeFileSchema>;
 export type Entry = z.infer<typeof EntrySchema>;
 export type Section = z.infer<typeof SectionSchema>;
+export type CalendarData = z.infer<typeof CalendarSchema>;

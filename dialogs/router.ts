@@ -7,6 +7,7 @@ import { compareToToday, formatFrench, type DateSpec } from '../knowledge/calend
 import { fill } from '../knowledge/conversation.ts';
 import type { UncoveredTopic } from '../knowledge/coverage.ts';
 import type { Entry } from '../knowledge/schema.ts';
+import { feedbackOf } from './reply-trace.ts';
 
 /**
  * The understanding-and-answering core, free of any channel or SDK: given a message, decides what
@@ -34,16 +35,6 @@ export type Route =
   | { type: 'dialog'; dialog: GuidedDialog; options: DialogOptions; understanding?: Understanding }
   | { type: 'command'; command: Command };
 
-/**
- * A learner's 👍 / 👎 (the feedback buttons start with their emoji). Matching the words ("Oui") would
- * steal the answers to the yes/no questions of the guided dialogs.
- */
-export function feedbackOf(text: string): 'up' | 'down' | null {
-  const t = text.trim();
-  if (t.startsWith('👍')) return 'up';
-  if (t.startsWith('👎')) return 'down';
-  return null;
-}
 
 /** A menu item's action (« dialog:registration », « entry:training-documents »), read once; `null` when it names no guided dialog. */
 export function parseMenuAction(action: string): { kind: 'dialog'; dialog: GuidedDialog } | { kind: 'entry'; entry: string } | null {
@@ -187,7 +178,7 @@ export class Router {
     const guided = this.understander.catalog.find((i) => i.kind === 'guided' && i.dialog === dialog && (i.when_asked ?? []).length > 0);
     // The dialogs without a guided intent (académie, exam, after the exam): conversation.fr.yaml `dialog_asked_about`.
     const intents = guided?.when_asked ?? a.conversation.dialog_asked_about[dialog] ?? [];
-    const entries = intents.map((i) => a.kb.entryForIntent(i)).filter((e): e is NonNullable<typeof e> => !!e);
+    const entries = intents.map((i) => a.entryFor(i)).filter((e): e is NonNullable<typeof e> => !!e);
     return entries.length > 0 ? this.combine(entries.map((e) => a.entryAnswer(e))) : null;
   }
 
@@ -209,9 +200,9 @@ export class Router {
       const frame = reading.frames.find((f) => f.status === 'ambiguous') ?? reading.frames[0];
       if (frame) return this.answerIntent(chosen, frame, reading, today, {});
     }
-    const clicked = this.answerer.kb.entryByQuestion(text);
+    const clicked = this.answerer.entryByQuestion(text);
     if (clicked) return { type: 'answer', answer: this.answerer.entryAnswer(clicked) };
-    const intentOf = (id: string) => this.answerer.kb.entry(id)?.intents[0];
+    const intentOf = (id: string) => this.answerer.entry(id)?.intents[0];
     const contextIntent = topic.entryId ? intentOf(topic.entryId) : undefined;
     const others = (topic.entryIds ?? []).map(intentOf).filter((i): i is string => !!i);
     const context = contextIntent ? { intent: contextIntent, intents: others } : topic.subjects?.length ? { subjects: topic.subjects } : {};
@@ -294,11 +285,11 @@ export class Router {
       const options = clarify.frame.alternatives
         .filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? ''))
         .slice(0, 2)
-        .map((alt) => a.kb.entryForIntent(alt.intent)?.question)
+        .map((alt) => a.entryFor(alt.intent)?.question)
         .filter((q): q is string => !!q);
       if (options.length === 2) {
-        const intents = clarify.frame.alternatives.filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? '') && a.kb.entryForIntent(alt.intent)).slice(0, 2);
-        const clarification = { text: reading.text, options: Object.fromEntries(intents.map((alt) => [simplify(a.kb.entryForIntent(alt.intent)!.question), alt.intent])) };
+        const intents = clarify.frame.alternatives.filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? '') && a.entryFor(alt.intent)).slice(0, 2);
+        const clarification = { text: reading.text, options: Object.fromEntries(intents.map((alt) => [simplify(a.entryFor(alt.intent)!.question), alt.intent])) };
         return traced({ ...a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]), remember: { clarify: clarification } }, clarify.frame);
       }
     }
@@ -314,16 +305,16 @@ export class Router {
   private uncoveredByClause(reading: Reading): (UncoveredTopic | null)[] {
     const settled = new Set<number>();
     const coverage = reading.frames.map((f, i) => {
-      const topic = this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects);
+      const topic = this.answerer.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects);
       // « c'est bien le bloc 3 qu'on valide ? », « l'exam dure 4h comme les autres épreuves du BTS »: a
       // closed question or a claim that the sheet contradicts is answered (« Non : … »), though it names
       // something the sheet does not cover — by the question's own intent first, then the topic's others.
       if (!topic?.settledBy || !(f.cues.yesNo || f.cues.choice || f.cues.claim)) return topic;
       const candidates = [...topic.settledBy].sort((x, y) => Number(y === f.intent) - Number(x === f.intent));
       // Only a contradiction settles it: a « oui » would confirm what the sheet does not say.
-      const settler = candidates.find((intent) => this.matchingClaims(this.answerer.kb.entryForIntent(intent), f).some((c) => c.answer === 'non'));
+      const settler = candidates.find((intent) => this.matchingClaims(this.answerer.entryFor(intent), f).some((c) => c.answer === 'non'));
       // …and only when nothing else the sheet does not cover is asked (« le BTS entier par la VAE ? »).
-      if (!settler || this.answerer.kb.coverage.uncovered(f.literal, f.intent, true, f.cues.subjects, new Set([topic.id]))) return topic;
+      if (!settler || this.answerer.uncovered(f.literal, f.intent, true, f.cues.subjects, new Set([topic.id]))) return topic;
       f.intent = settler;
       f.status = 'answered';
       settled.add(i);
@@ -439,7 +430,7 @@ export class Router {
     let fromDefault = false;
     let contradictsNegative = false;
     if (!verdict) {
-      const entry = answer.entryId ? this.answerer.kb.entry(answer.entryId) : undefined;
+      const entry = answer.entryId ? this.answerer.entry(answer.entryId) : undefined;
       const rules = entry?.yes_no;
       if (!rules) return answer;
       // A contradiction is more specific than a confirmation (« l'attestation … en version papier ? »).
@@ -507,12 +498,12 @@ export class Router {
   /** A message that only brings the missing grade or date of the question being discussed. */
   private completeTopic(reading: Reading, today: Date, topic: Topic): Answer | null {
     const a = this.answerer;
-    const entry = topic.entryId ? a.kb.entry(topic.entryId) : undefined;
+    const entry = topic.entryId ? a.entry(topic.entryId) : undefined;
     if (!entry) return null;
     const asksSomethingElse = reading.frames.some((f) => f.status === 'answered' && f.question && f.cues.asks.size > 0 && !f.fromContext && !RESULT_INTENTS.includes(f.intent ?? ''));
     if (asksSomethingElse) return null;
-    const resultEntry = a.kb.entryForIntent('resultat_examen');
-    const validityEntry = a.kb.entryForIntent('validite_resultats');
+    const resultEntry = a.entryFor('resultat_examen');
+    const validityEntry = a.entryFor('validite_resultats');
     const aboutResult = RESULT_INTENTS.some((i) => entry.intents.includes(i))
     const grade = reading.entities.grade ?? (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
     const date = reading.entities.date;
@@ -542,7 +533,7 @@ export class Router {
     }
     if (aboutResult && date && !grade) {
       // The grade was answered already: its date brings how long it stays valid.
-      const pass = a.kb.numberValue('pass_grade');
+      const pass = a.numberValue('pass_grade');
       if (topic.grade && validityEntry && pass !== undefined && topic.grade.value >= pass) return { ...a.validity(validityEntry, date, today), remember: { grade: topic.grade, date } };
       if (topic.grade && resultEntry) return { ...a.grade(resultEntry, topic.grade, date, today), remember: { grade: topic.grade, date } };
       if (validityEntry) return { ...a.validity(validityEntry, date, today), remember: { date } };
@@ -556,7 +547,7 @@ export class Router {
    */
   private sessionDate(date: NonNullable<Reading['entities']['date']>): NonNullable<Reading['entities']['date']> {
     if (date.precision !== 'year') return date;
-    const month = (this.answerer.kb.numberValue('exam_month') ?? 6) - 1;
+    const month = (this.answerer.numberValue('exam_month') ?? 6) - 1;
     return { ...date, date: new Date(date.date.getFullYear(), month, 1), precision: 'month' };
   }
 
@@ -565,7 +556,7 @@ export class Router {
     const a = this.answerer;
     const info = this.understander.infoOf(intent);
     if (info?.kind === 'guided') return this.guidedRoute(info, frame, reading);
-    const entry = a.kb.entryForIntent(intent);
+    const entry = a.entryFor(intent);
     if (!entry) return { type: 'answer', answer: a.message(a.conversation.fallback, 'fallback', a.menuLabels()) };
     const { place, date, dateRole } = reading.entities;
     // Whatever the question, a place the learner gives is remembered (« et mon académie ? » later).
@@ -591,9 +582,9 @@ export class Router {
     const { grade } = reading.entities;
     // « la moyenne c'est 10 ? »: a grade that is not the learner's own, or a yes/no question without
     // any grade, asks about the threshold.
-    const threshold = intent === 'resultat_examen' ? a.kb.entryForIntent('note_requise') : undefined;
+    const threshold = intent === 'resultat_examen' ? a.entryFor('note_requise') : undefined;
     if (threshold && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil'))) return answer(a.entryAnswer(threshold));
-    if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
+    if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
     if (intent === 'resultat_examen' && topic.grade) return answer(a.grade(entry, topic.grade, obtained, today));
     if (threshold && frame.cues.yesNo) return answer(a.entryAnswer(threshold));
     return answer(a.entryAnswer(entry));
@@ -604,7 +595,7 @@ export class Router {
     const a = this.answerer;
     const { grade } = reading.entities;
     // The date goes with the grade: « et c'est valable jusqu'à quand ? » next computes from it.
-    if (grade?.personal) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
+    if (grade?.personal) return answer({ ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
     if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
     return answer(a.entryAnswer(entry));
   }
@@ -633,7 +624,7 @@ export class Router {
   private computeWithAcademy({ entry, reading, answer }: ComputeInput): Route {
     const a = this.answerer;
     const { place } = reading.entities;
-    const academyEntry = a.kb.entryForIntent('academie');
+    const academyEntry = a.entryFor('academie');
     if (!place || !academyEntry) return answer(a.entryAnswer(entry));
     const main = a.entryAnswer(entry);
     const where = a.academy(academyEntry, place);
@@ -674,7 +665,7 @@ export class Router {
   private guidedRoute(info: IntentInfo, frame: Frame, reading: Reading): Route {
     const a = this.answerer;
     const dialog = info.dialog as GuidedDialog;
-    const entries = (info.when_asked ?? []).map((i) => a.kb.entryForIntent(i)).filter((e): e is NonNullable<typeof e> => !!e);
+    const entries = (info.when_asked ?? []).map((i) => a.entryFor(i)).filter((e): e is NonNullable<typeof e> => !!e);
     if (entries.length > 0 && frame.question && !this.understander.wantsGuidance(frame.normal)) {
       const guide = a.conversation.menu.find((m) => m.action === `dialog:${dialog}`)?.label;
       const answer = this.combine(entries.map((e) => a.entryAnswer(e)));
@@ -690,7 +681,7 @@ export class Router {
     const target = parseMenuAction(action);
     if (!target) throw new Error(`menu action "${action}": no such guided dialog`);
     if (target.kind === 'dialog') return { type: 'dialog', dialog: target.dialog, options: {} };
-    const entry = this.answerer.kb.entry(target.entry);
+    const entry = this.answerer.entry(target.entry);
     if (!entry) throw new Error(`menu action "${action}": no entry "${target.entry}" in the knowledge base`);
     return { type: 'answer', answer: this.answerer.entryAnswer(entry) };
   }

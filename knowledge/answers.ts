@@ -82,6 +82,30 @@ export class Answerer {
     private readonly privacyUrl?: string,
   ) {}
 
+  /** The entry that answers an intent (the first that lists it). Dialogs ask the answerer, not the knowledge base. */
+  entryFor(intent: string): Entry | undefined {
+    return this.kb.entryForIntent(intent);
+  }
+
+  entry(id: string): Entry | undefined {
+    return this.kb.entry(id);
+  }
+
+  /** The entry whose question is this text (a follow-up button pressed). */
+  entryByQuestion(text: string): Entry | undefined {
+    return this.kb.entryByQuestion(text);
+  }
+
+  /** A value of the sheet that is a number (« pass_grade », « exam_month »). */
+  numberValue(name: string): number | undefined {
+    return this.kb.numberValue(name);
+  }
+
+  /** What the sheet does not cover that a question asks (knowledge/not-covered.yaml), if anything. */
+  uncovered(...question: Parameters<KnowledgeBase['coverage']['uncovered']>): ReturnType<KnowledgeBase['coverage']['uncovered']> {
+    return this.kb.coverage.uncovered(...question);
+  }
+
   /** « Je veux parler à un conseiller »: who to contact, from configuration only (never invented). */
   human(): Answer {
     const c = this.conversation.contact;

@@ -1,7 +1,6 @@
 import { ConfigError, clockFrom, loadConfig, loadDotEnv } from './config.ts';
 import { createAdapter } from './adapter.ts';
-import { DEFAULT_KNOWLEDGE_FILE, createAssistant } from './assistant.ts';
-import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { createAssistant, loadAssistantData } from './assistant.ts';
 import { createLogger } from './logger.ts';
 import { createServer, stopAccepting } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
@@ -21,6 +20,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   for (const warning of config.warnings) logger.warn(warning);
+  // The data and its wiring are checked first, before stores open and understanding trains: a broken
+  // reference stops the start at once, in one line.
+  const data = loadAssistantData(config.KNOWLEDGE_FILE);
   const state = await openStateStores({ databaseUrl: config.DATABASE_URL, stateFile: config.STATE_FILE, ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
   const { storage, welcomes } = state;
   if (state.backend === 'postgres') {
@@ -46,10 +48,10 @@ async function main(): Promise<void> {
   // Understanding learns the sentences staff assigned in the console too, and can be retrained live.
   const learnt = assignedSentences(transcripts.store);
   // The sheet served may bring intents of its own (document.intents): understanding learns them too.
-  const sheetIntents = KnowledgeBase.load(config.KNOWLEDGE_FILE ?? DEFAULT_KNOWLEDGE_FILE).intentsDir;
+  const sheetIntents = data.kb.intentsDir;
   const live = new LiveUnderstander(trainUnderstander(learnt, sheetIntents));
   const assistant = createAssistant({
-    ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
+    data,
     links: config.links,
     contact: config.contact,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,

@@ -35,7 +35,6 @@ export type Route =
   | { type: 'dialog'; dialog: GuidedDialog; options: DialogOptions; understanding?: Understanding }
   | { type: 'command'; command: Command };
 
-
 /** A menu item's action (« dialog:registration », « entry:training-documents »), read once; `null` when it names no guided dialog. */
 export function parseMenuAction(action: string): { kind: 'dialog'; dialog: GuidedDialog } | { kind: 'entry'; entry: string } | null {
   const [kind, target = ''] = action.split(':');
@@ -664,6 +663,7 @@ export class Router {
    */
   private guidedRoute(info: IntentInfo, frame: Frame, reading: Reading): Route {
     const a = this.answerer;
+    // A name of GUIDED_DIALOGS: checked at start (dialogs/wiring.ts).
     const dialog = info.dialog as GuidedDialog;
     const entries = (info.when_asked ?? []).map((i) => a.entryFor(i)).filter((e): e is NonNullable<typeof e> => !!e);
     if (entries.length > 0 && frame.question && !this.understander.wantsGuidance(frame.normal)) {

@@ -192,7 +192,7 @@ export class MainDialog extends ComponentDialog {
         break;
       case 'details': {
         const memory = await this.s.memory.get(context, {});
-        const entry = memory.lastEntryId ? answerer.kb.entry(memory.lastEntryId) : undefined;
+        const entry = memory.lastEntryId ? answerer.entry(memory.lastEntryId) : undefined;
         await this.send(context, entry ? answerer.details(entry) : answerer.message(conv.details_none, 'info'), !running);
         if (running) {
           await innerDc!.repromptDialog();

@@ -1,6 +1,6 @@
 import { ConfigError, clockFrom, loadConfig, loadDotEnv } from './config.ts';
 import { createAdapter } from './adapter.ts';
-import { createAssistant } from './assistant.ts';
+import { createAssistant, loadAssistantData } from './assistant.ts';
 import { createLogger } from './logger.ts';
 import { createServer, stopAccepting } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
@@ -20,6 +20,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   for (const warning of config.warnings) logger.warn(warning);
+  // The data and its wiring are checked first, before stores open and understanding trains: a broken
+  // reference stops the start at once, in one line.
+  const data = loadAssistantData(config.KNOWLEDGE_FILE);
   const state = await openStateStores({ databaseUrl: config.DATABASE_URL, stateFile: config.STATE_FILE, ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
   const { storage, welcomes } = state;
   if (state.backend === 'postgres') {
@@ -44,9 +47,11 @@ async function main(): Promise<void> {
   }, logger));
   // Understanding learns the sentences staff assigned in the console too, and can be retrained live.
   const learnt = assignedSentences(transcripts.store);
-  const live = new LiveUnderstander(trainUnderstander(learnt));
+  // The sheet served may bring intents of its own (document.intents): understanding learns them too.
+  const sheetIntents = data.kb.intentsDir;
+  const live = new LiveUnderstander(trainUnderstander(learnt, sheetIntents));
   const assistant = createAssistant({
-    ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
+    data,
     links: config.links,
     contact: config.contact,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
@@ -81,7 +86,7 @@ async function main(): Promise<void> {
     console: consoleOptions({
       store: transcripts.store,
       ...(state.staff ?? { accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)) }),
-      logger, live, learnt, trustProxy: config.TRUST_PROXY,
+      logger, live, learnt, trustProxy: config.TRUST_PROXY, ...(sheetIntents ? { sheetIntents } : {}),
     }),
   });
   if (!config.localMode && !config.DIRECT_LINE_SECRET) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -62,5 +62,16 @@ describe('a configuration mistake stops npm start with one line naming the key, 
     taken.close();
     expect(code).toBe(1);
     expect(stderr).toBe(`Cannot start: PORT=${port}: already in use on 127.0.0.1 (another assistant running?)\n`);
+  });
+
+  it('a broken reference between data files: one line naming the file, the field and what is wrong', async () => {
+    // The fixture second sheet, its menu pointing at an entry it does not have.
+    const dir = mkdtempSync(join(tmpdir(), 'bot-config-sheet-'));
+    cpSync(join(ROOT, 'test/fixtures/second-sheet'), dir, { recursive: true });
+    const file = join(dir, 'knowledge.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('entry:candidate-file', 'entry:candidate-files'));
+    const { code, stderr } = await start({ KNOWLEDGE_FILE: file });
+    expect(code).toBe(1);
+    expect(stderr).toBe(`Cannot start: ${file}: menu[2].action: "entry:candidate-files": no entry "candidate-files" in ${file}\n`);
   });
 });

@@ -1,8 +1,7 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
-import { feedbackOf } from '../../dialogs/router.ts';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
 import { ERASE_LEARNER_DATA } from '../../dialogs/services.ts';
-import { MESSAGE_READING, replyTraceOf, type MessageReading, type ReplyTrace } from '../../dialogs/reply-trace.ts';
+import { MESSAGE_READING, feedbackOf, replyTraceOf, type MessageReading, type ReplyTrace } from '../../dialogs/reply-trace.ts';
 import { ReplyHold } from '../../dialogs/reply-hold.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';

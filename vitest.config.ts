@@ -7,5 +7,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The files of a worker share one module graph: botbuilder, the data files and the trained model
+    // (test/helpers.ts sharedUnderstander) are loaded once per worker instead of once per file. Safe
+    // because no test mocks a module or changes module state; each file starts its own servers and stores.
+    isolate: false,
+    // One PostgreSQL for the run, databases per test (test/postgres-server.ts).
+    globalSetup: ['test/postgres-global.ts'],
   },
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
 import { postMessage } from './in-process-bot.ts';
+import { startApp } from './in-process-app.ts';
 import { folded } from './helpers.ts';
 
 const connector = new StandInConnector();
@@ -54,8 +55,9 @@ describe('a learner keeps their place in a dialog', () => {
 
   it('after STATE_TTL_HOURS of silence, a conversation starts afresh', async () => {
     // The clock of the server is the real one; a time to live of about a second stands for a day.
+    // Not about the process: the app npm start serves, in this one.
     const conv = 'persist-expired';
-    bot = await startBot({ ...env, STATE_TTL_HOURS: '0.0003' });
+    const bot = await startApp({ ...env, STATE_TTL_HOURS: '0.0003' });
     await postMessage(bot.url, connector.url, conv, "je veux m'inscrire");
     expect(texts(conv).at(-1)).toBe('avez-vous termine votre formation ?');
     await new Promise((r) => setTimeout(r, 1500));

@@ -24,7 +24,7 @@ beforeAll(async () => {
   // One after the other: the second start finds the migrations applied (the first one ran them).
   bots.push(await startBot(env));
   bots.push(await startBot(env));
-}, 90_000);
+}, 200_000);
 
 afterAll(async () => {
   for (const b of bots) await b.stop();

@@ -47,8 +47,8 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
-  // About 3 s on a quiet machine; much more when the machine is shared with other jobs.
-  const deadline = Date.now() + 45_000;
+  // About 3 s on a quiet machine; a minute or more when the machine is shared with other jobs.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}: ${output}`);
     try {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, tabTo } from './axe.ts';
 import { ARTIFACTS, chromiumAvailable, launchChromium } from './chromium.ts';
-import { startBot, type RunningBot } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 
 const WELCOME = /Je suis l[’']assistant des apprenants/;
 const INPUT = '[data-id="webchat-sendbox-input"]';
@@ -21,11 +21,11 @@ async function expectNoAxeViolation(page: Page, state: string): Promise<void> {
 }
 
 describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
-  let bot: RunningBot;
+  let bot: RunningApp;
   let browser: Browser;
 
   beforeAll(async () => {
-    bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' });
+    bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' });
     browser = await launchChromium();
   }, 60_000);
 

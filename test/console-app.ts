@@ -19,7 +19,7 @@ import { serviceUrlPolicy } from '../src/guards/service-urls.ts';
 import { TranscriptRecorder } from '../src/transcripts/recorder.ts';
 import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
-import { sharedUnderstander, TODAY } from './helpers.ts';
+import { sharedData, sharedUnderstander, TODAY } from './helpers.ts';
 
 export const PASSWORD = 'mot-de-passe-solide-42';
 
@@ -55,7 +55,7 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
   const store = new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
   const learnt = assignedSentences(store);
   const live = new LiveUnderstander(o.understander ?? sharedUnderstander());
-  const assistant = createAssistant({ clock: () => TODAY, understander: live.understander });
+  const assistant = createAssistant({ clock: () => TODAY, understander: live.understander, data: sharedData() });
   const adapter = createAdapter(config, assistant, logger);
   adapter.use(new TranscriptRecorder(store, { pseudonymKey: 'clef-de-test-0123456789abcdef', logger }));
   let port = 0;

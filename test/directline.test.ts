@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,8 +13,8 @@ async function call(url: string, init: RequestInit = {}): Promise<{ status: numb
 }
 
 describe('local Direct Line (website widget without Azure)', () => {
-  let bot: RunningBot;
-  beforeAll(async () => { bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' }); });
+  let bot: RunningApp;
+  beforeAll(async () => { bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' }); });
   afterAll(async () => { await bot?.stop(); });
 
   async function conversation() {
@@ -77,7 +77,7 @@ describe('local Direct Line (website widget without Azure)', () => {
 });
 
 describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
-  let bot: RunningBot;
+  let bot: RunningApp;
   let standIn: Server;
   const seen: { auth?: string; body?: Json }[] = [];
 
@@ -95,7 +95,7 @@ describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
     standIn.listen(0, '127.0.0.1');
     await once(standIn, 'listening');
     const domain = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}/v3/directline`;
-    bot = await startBot({ DIRECT_LINE_SECRET: 'secret-never-in-browser', DIRECT_LINE_DOMAIN: domain });
+    bot = await startApp({ DIRECT_LINE_SECRET: 'secret-never-in-browser', DIRECT_LINE_DOMAIN: domain });
   });
   afterAll(async () => {
     await bot?.stop();

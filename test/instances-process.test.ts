@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
 import { postMessage } from './in-process-bot.ts';
 import { Conversation, folded } from './helpers.ts';
-import { postgresMissing, startPostgres, type TestPostgres } from './postgres-server.ts';
+import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
 import { PASSWORD, sessionCookie, signIn } from './console-app.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
 import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
@@ -12,26 +12,22 @@ import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
  * learner's messages reach either instance, sometimes both at once.
  */
 const connector = new StandInConnector();
-let server: TestPostgres | undefined;
+const { server } = postgresForThisFile();
 const bots: RunningBot[] = [];
 let databaseUrl = '';
-
-if (postgresMissing) console.warn(postgresMissing);
 
 beforeAll(async () => {
   if (postgresMissing) return;
   await connector.start();
-  server = await startPostgres();
-  const env = { DATABASE_URL: await server.createDatabase(), ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info' };
+  const env = { DATABASE_URL: await server().createDatabase(), ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info' };
   databaseUrl = env.DATABASE_URL;
   // One after the other: the second start finds the migrations applied (the first one ran them).
   bots.push(await startBot(env));
   bots.push(await startBot(env));
-}, 90_000);
+}, 200_000);
 
 afterAll(async () => {
   for (const b of bots) await b.stop();
-  await server?.stop();
   await connector.stop();
 });
 

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
+import { StandInConnector } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 import { LocalDirectLine } from '../src/directline/local-direct-line.ts';
 import { LocalTokens } from '../src/directline/tokens.ts';
 import { MAX_REDACTED_CHARS, redact } from '../src/privacy/redact.ts';
@@ -34,14 +35,14 @@ async function call(url: string, init: RequestInit = {}): Promise<{ status: numb
 }
 
 describe('the public endpoints hold against an outsider', () => {
-  let bot: RunningBot;
+  let bot: RunningApp;
   const loopbackConnector = new StandInConnector();
   // 127.0.0.2 is this machine too, but not an address the bot may reply to without ALLOWED_SERVICE_URLS.
   const otherConnector = new StandInConnector('127.0.0.2');
   beforeAll(async () => {
     await loopbackConnector.start();
     await otherConnector.start();
-    bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' });
+    bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' });
   });
   afterAll(async () => {
     await bot?.stop();
@@ -162,7 +163,7 @@ describe('a connector that never answers a reply', () => {
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
-    const bot = await startBot({ ALLOWED_SERVICE_URLS: url, REPLY_TIMEOUT_MS: '800' });
+    const bot = await startApp({ ALLOWED_SERVICE_URLS: url, REPLY_TIMEOUT_MS: '800' });
     try {
       const started = Date.now();
       const r = await fetch(`${bot.url}/api/messages`, {
@@ -191,7 +192,7 @@ describe('ALLOWED_SERVICE_URLS widens where a local bot replies', () => {
   it('replies to a listed connector', async () => {
     const connector = new StandInConnector('127.0.0.2');
     await connector.start();
-    const bot = await startBot({ ALLOWED_SERVICE_URLS: connector.url });
+    const bot = await startApp({ ALLOWED_SERVICE_URLS: connector.url });
     try {
       const r = await fetch(`${bot.url}/api/messages`, {
         method: 'POST',
@@ -307,7 +308,7 @@ describe('staff sign-in throttle', () => {
 
 describe('the widget\'s token endpoint is rate-limited per client', () => {
   it('a client asking for tokens in a loop gets 429 with Retry-After', async () => {
-    const bot = await startBot();
+    const bot = await startApp();
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) statuses.push((await fetch(`${bot.url}/api/directline/token`, { method: 'POST' })).status);

@@ -26,6 +26,8 @@ export interface RunningBot {
   crash: () => Promise<void>;
   /** Resolves with the exit code (or the signal's name). */
   exited: Promise<number | string>;
+  /** The exit code, or null while it runs. */
+  exitCode: () => number | null;
 }
 
 /** Starts the bot the way users do (`tsx src/main.ts`), on a loopback port; stops it by its PID. */
@@ -45,7 +47,8 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // About 3 s on a quiet machine; a minute or more when the machine is shared with other jobs.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}: ${output}`);
     try {
@@ -61,6 +64,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     exited,
+    exitCode: () => (child.exitCode ?? (child.signalCode ? -1 : null)),
     crash: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(child.pid!, 'SIGKILL');

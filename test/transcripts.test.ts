@@ -10,7 +10,8 @@ import { TranscriptRecorder } from '../src/transcripts/recorder.ts';
 import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
 import { toTranscriptFile } from '../src/transcripts/export.ts';
-import { StandInConnector, startBot } from './server-process.ts';
+import { StandInConnector } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 import { testAssistant } from './helpers.ts';
 import { MAX_MESSAGE_CHARS } from '../dialogs/assistant-bot.ts';
 
@@ -193,7 +194,7 @@ describe('the running server records what reaches /api/messages', () => {
     const file = join(dir, 'transcripts.sqlite');
     const connector = new StandInConnector();
     await connector.start();
-    const bot = await startBot({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY });
+    const bot = await startApp({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY });
     try {
       const activity = {
         type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: 'a1', from: { id: 'learner-http', name: 'Paul' },
@@ -303,7 +304,7 @@ describe('what leaves the server, and what the store keeps of it (points 7 and 9
     const file = join(dir, 'transcripts.sqlite');
     const connector = new StandInConnector();
     await connector.start();
-    const bot = await startBot({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY, ASSISTANT_TODAY: '2026-11-26' });
+    const bot = await startApp({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY, ASSISTANT_TODAY: '2026-11-26' });
     try {
       for (const [i, text] of ["combien dure l'épreuve ?", "je veux m'inscrire", 'Pas encore'].entries()) {
         const activity = {
@@ -368,7 +369,7 @@ describe('.transcript exports open in the Emulator like a native conversation (p
     const file = join(dir, 'transcripts.sqlite');
     const connector = new StandInConnector();
     await connector.start();
-    const bot = await startBot({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY, ASSISTANT_TODAY: '2026-11-26' });
+    const bot = await startApp({ TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY, ASSISTANT_TODAY: '2026-11-26' });
     const posted: Record<string, unknown>[] = [];
     try {
       for (const fixture of ['personal-interactions.json', 'group-chat.json']) {

@@ -1,19 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AcademyDirectory } from '../knowledge/academies.ts';
-import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { loadLexicon } from '../intents/nlu/lexicon.ts';
-import { INTENTS_DIR, loadUnderstander } from '../intents/nlu/load.ts';
+import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { Preprocessor } from '../intents/nlu/preprocess.ts';
 import { fold } from '../intents/nlu/text.ts';
 import { loadTrainingSet } from '../intents/nlu/training-data.ts';
+import { sharedUnderstander } from './helpers.ts';
 
 const TODAY = new Date(2026, 10, 26, 12);
 const training = loadTrainingSet(INTENTS_DIR);
 const lexicon = loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml'));
-const understander = loadUnderstander({
-  gazetteer: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer(),
-});
+const understander = sharedUnderstander();
 
 /** Folded, punctuation-free form, to tell whether a sentence is copied from the training data. */
 const key = (s: string) => fold(s).replace(/[^a-z0-9]+/g, ' ').trim();

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
-import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder-core';
+import { ActivityTypes, TestAdapter } from 'botbuilder-core';
 import { createAssistant, type Assistant } from '../src/assistant.ts';
 import { replyTraceOf } from '../dialogs/reply-trace.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
@@ -57,7 +57,7 @@ class Chat {
 
   async say(text: string): Promise<Reply> {
     await this.adapter.processActivity(text);
-    const messages = this.adapter.activeQueue.splice(0).filter((a) => a.type === ActivityTypes.Message) as Partial<Activity>[];
+    const messages = this.adapter.activeQueue.splice(0).filter((a) => a.type === ActivityTypes.Message);
     const entries: string[] = [];
     for (const m of messages) {
       const a: Answered | undefined = replyTraceOf(m);

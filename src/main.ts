@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const every = (what: string, ms: number, run: () => Promise<void>) => {
     const once = () => run().catch((err: unknown) => logger.error({ err }, `${what} failed; will try again`));
     void once();
-    setInterval(once, ms).unref();
+    setInterval(() => void once(), ms).unref();
   };
   // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
   every('forgetting old welcome claims', 86_400_000, async () => { await state.forgetWelcomes(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000)); });
@@ -109,7 +109,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal, turnsInFlight: turns.inFlightCount }, 'stopping: no new requests, finishing the turns in flight');
     stopAccepting(server);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+    });
     // Keep-alive sockets would hold close() open; streams of the local Direct Line may never end.
     server.server.closeIdleConnections();
     const late = setTimeout(() => logger.warn({ turnsInFlight: turns.inFlightCount }, 'turns still running after 10 s: stopping anyway'), 10_000);

@@ -242,7 +242,8 @@ describe('staff console', () => {
     const QUESTION = 'la douloureuse pour le passage du bloc elle monte à combien';
     const reply = async (conversation: string) => {
       await say(conversation, QUESTION, 'webchat', `learner-${conversation}`);
-      return String(connector.messagesFor(conversation)[0]?.text ?? '');
+      const text = connector.messagesFor(conversation)[0]?.text;
+      return typeof text === 'string' ? text : '';
     };
     expect(await reply('retrain-before')).toContain('note');
     const conv = await get('/admin/conversations/feedback-conv');

@@ -90,10 +90,10 @@ export class StandInConnector {
   async start(): Promise<void> {
     this.server = createHttpServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
       req.on('end', () => {
         const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities/);
-        if (m && req.method === 'POST') this.received.push({ conversationId: decodeURIComponent(m[1]!), activity: JSON.parse(body) });
+        if (m && req.method === 'POST') this.received.push({ conversationId: decodeURIComponent(m[1]!), activity: JSON.parse(body) as Record<string, unknown> });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${this.received.length}` }));
       });

@@ -41,11 +41,11 @@ describe('npm run teams:package', () => {
     expect([...files.keys()].sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const text = files.get('manifest.json')!.toString('utf8');
     expect(text).not.toContain('${{');
-    const parsed = JSON.parse(text);
-    expect(parsed.bots[0].botId).toBe(env.MicrosoftAppId);
+    const parsed = JSON.parse(text) as { id: string; manifestVersion: string; bots: { botId: string; scopes: string[] }[] };
+    expect(parsed.bots[0]!.botId).toBe(env.MicrosoftAppId);
     expect(parsed.id).toBe(env.MicrosoftAppId);
     expect(parsed.manifestVersion).toBe('1.22');
-    expect(parsed.bots[0].scopes).toEqual(['personal', 'team', 'groupChat']);
+    expect(parsed.bots[0]!.scopes).toEqual(['personal', 'team', 'groupChat']);
     expect(manifest.developer.name).toBe(env.ORG_NAME);
     // The icons are the committed ones, at the sizes Teams requires.
     expect(files.get('color.png')!.readUInt32BE(16)).toBe(192);

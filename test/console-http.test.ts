@@ -20,8 +20,12 @@ describe('console cookies (the cookie package)', () => {
     expect(plain[0]).toBe('staff_session=id');
     expect(plain).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/admin', 'Max-Age=28800']));
     expect(plain).not.toContain('Secure');
-    expect(setCookie(request({ 'x-forwarded-proto': 'https' }), 'staff_session', 'id', 0).split('; ')).toContain('Secure');
-    expect(setCookie(request({}, true), 'staff_session', '', 0).split('; ')).toEqual(expect.arrayContaining(['staff_session=', 'Max-Age=0', 'Secure']));
+    expect(setCookie(request({ 'x-forwarded-proto': 'https' }), 'staff_session', 'id', 0).split('; ')).toContain(
+      'Secure',
+    );
+    expect(setCookie(request({}, true), 'staff_session', '', 0).split('; ')).toEqual(
+      expect.arrayContaining(['staff_session=', 'Max-Age=0', 'Secure']),
+    );
   });
 
   it('encodes a value that would otherwise add attributes, and reads it back whole', () => {

@@ -25,7 +25,14 @@ const installed = (name: string) => (require(`${name}/package.json`) as { versio
 describe('deep imports', () => {
   it('packages deep-imported (and the botbuilder packages released with them) are pinned to an exact, installed version', () => {
     const deps = { ...manifest.dependencies, ...manifest.devDependencies };
-    for (const name of ['natural', 'botbuilder', 'botbuilder-core', 'botbuilder-dialogs', 'botbuilder-testing', 'botframework-connector']) {
+    for (const name of [
+      'natural',
+      'botbuilder',
+      'botbuilder-core',
+      'botbuilder-dialogs',
+      'botbuilder-testing',
+      'botframework-connector',
+    ]) {
       expect(deps[name], name).toMatch(/^\d+\.\d+\.\d+$/);
       expect(installed(name), name).toBe(deps[name]);
     }
@@ -45,6 +52,13 @@ describe('deep imports', () => {
     expect(sdk.TextPrompt).toBe(dialogs.TextPrompt);
     expect(sdk.WaterfallDialog).toBe(dialogs.WaterfallDialog);
     // Every value the module exports is checked above (types have no runtime value to compare).
-    expect(Object.keys(sdk).sort()).toEqual(['ComponentDialog', 'Dialog', 'DialogSet', 'DialogTurnStatus', 'TextPrompt', 'WaterfallDialog']);
+    expect(Object.keys(sdk).sort()).toEqual([
+      'ComponentDialog',
+      'Dialog',
+      'DialogSet',
+      'DialogTurnStatus',
+      'TextPrompt',
+      'WaterfallDialog',
+    ]);
   });
 });

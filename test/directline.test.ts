@@ -93,7 +93,8 @@ describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
     // A stand-in for Azure's token service on loopback.
     standIn = createServer((req, res) => {
       let body = '';
-      req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => { body += c; });
       req.on('end', () => {
         seen.push({ auth: req.headers.authorization, body: body ? (JSON.parse(body) as { user: { id: string } }) : undefined });
         res.writeHead(200, { 'content-type': 'application/json' });

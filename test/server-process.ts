@@ -90,7 +90,8 @@ export class StandInConnector {
   async start(): Promise<void> {
     this.server = createHttpServer((req, res) => {
       let body = '';
-      req.on('data', (c: Buffer) => { body += c.toString('utf8'); });
+      req.setEncoding('utf8'); // decoded as a stream: a character split between two chunks stays whole
+      req.on('data', (c: string) => { body += c; });
       req.on('end', () => {
         const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities/);
         if (m && req.method === 'POST') this.received.push({ conversationId: decodeURIComponent(m[1]!), activity: JSON.parse(body) as Record<string, unknown> });

@@ -12,13 +12,15 @@ import { SqliteTranscriptStore } from './sqlite-store.ts';
 import { resolvePseudonymKey } from './setup.ts';
 import { toTranscriptFile } from './export.ts';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what printable() makes visible
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 /**
  * Learners' text shown on a terminal: control characters (escape sequences that move the cursor,
  * rewrite the title or the screen) become visible « \u001b » forms instead of acting.
  */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this makes visible
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const USAGE = 'usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>';

@@ -133,7 +133,7 @@ export class Router {
         try {
           this.commandPatterns.push([new RegExp(p), command]);
         } catch (err) {
-          throw new Error(`knowledge/conversation.fr.yaml: command_patterns.${command}[${i}]: not a valid regular expression: ${(err as Error).message}`);
+          throw new Error(`knowledge/conversation.fr.yaml: command_patterns.${command}[${i}]: not a valid regular expression: ${(err as Error).message}`, { cause: err });
         }
       });
     }

@@ -72,7 +72,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const every = (what: string, ms: number, run: () => Promise<void>) => {
     const once = () => run().catch((err: unknown) => logger.error({ err }, `${what} failed; will try again`));
     void once();
-    timers.push(setInterval(once, ms).unref());
+    timers.push(setInterval(() => void once(), ms).unref());
   };
   // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
   every('forgetting old welcome claims', 86_400_000, async () => { await state.forgetWelcomes(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000)); });

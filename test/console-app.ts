@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
 import { createAdapter } from '../src/adapter.ts';
 import { createAssistant } from '../src/assistant.ts';
@@ -71,7 +70,7 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  port = (server.address() as AddressInfo).port;
+  port = server.address().port;
   return {
     url: `http://127.0.0.1:${port}`,
     store,
@@ -79,7 +78,9 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
     live,
     stop: async () => {
       server.server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => {
+        server.close(() => r());
+      });
       store.close();
       accounts.close();
     },

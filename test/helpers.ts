@@ -58,7 +58,7 @@ export class Conversation {
 
   async join(): Promise<Partial<Activity>[]> {
     const user = this.adapter.conversation.user;
-    await this.adapter.processActivity({ type: ActivityTypes.ConversationUpdate, membersAdded: [user] } as Partial<Activity> as Activity);
+    await this.adapter.processActivity({ type: ActivityTypes.ConversationUpdate, membersAdded: [user] } as Partial<Activity>);
     return this.drain();
   }
 

@@ -82,7 +82,7 @@ describe('bad input gets a 4xx with a short reason, never a 500', () => {
       expect(r.status).toBe(status);
       const body = await r.text();
       expect(body).not.toMatch(/at .*\.ts:\d+/); // no stack trace
-      expect(JSON.parse(body).error).toMatch(/\w/);
+      expect((JSON.parse(body) as { error: string }).error).toMatch(/\w/);
     });
   }
 

@@ -94,10 +94,11 @@ export class StandInConnector {
   async start(): Promise<void> {
     this.server = createHttpServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.setEncoding('utf8'); // decoded as a stream: a character split between two chunks stays whole
+      req.on('data', (c: string) => { body += c; });
       req.on('end', () => {
         const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities/);
-        if (m && req.method === 'POST') this.received.push({ conversationId: decodeURIComponent(m[1]!), activity: JSON.parse(body) });
+        if (m && req.method === 'POST') this.received.push({ conversationId: decodeURIComponent(m[1]!), activity: JSON.parse(body) as Record<string, unknown> });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${this.received.length}` }));
       });

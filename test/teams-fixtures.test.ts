@@ -59,7 +59,7 @@ describe('recorded Teams shapes replayed against /api/messages', () => {
           conversations.add((a.conversation as { id: string }).id);
           // botbuilder answers an invoke it has no handler for with 501 (Not Implemented), as Teams expects.
           const ok = statuses[i]! < 300 || (a.type === 'invoke' && statuses[i] === 501);
-          if (!ok) failures.push(`${a.type} ${String(a.name ?? '')}: ${statuses[i]}`);
+          if (!ok) failures.push(`${String(a.type)} ${typeof a.name === 'string' ? a.name : ''}: ${statuses[i]}`);
         });
       }
       expect(failures).toEqual([]);

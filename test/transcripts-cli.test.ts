@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +44,12 @@ describe('npm run transcripts', () => {
     expect(Number.isNaN(Date.parse(activities[0]!.timestamp))).toBe(false);
     expect(cli(file, 'erase', 'learner-42')).toMatch(/^2 activit/);
     expect(cli(file, 'list')).toContain('0 conversation(s)');
+  });
+
+  it('refuses an option it does not have, with the usage, before opening the store', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-opt-')), 't.sqlite');
+    expect(() => cli(file, 'purge', '--all')).toThrow(/Unknown option '--all'[\s\S]*usage: npm run transcripts/);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('shows learners\' text without letting escape sequences act on the terminal', () => {

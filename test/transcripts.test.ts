@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestAdapter } from 'botbuilder-core';
+import { TestAdapter, type Activity } from 'botbuilder-core';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { pseudonymize } from '../src/privacy/pseudonym.ts';
@@ -252,7 +252,7 @@ describe('what is stored: redacted, without damage, and only the bot\'s own trac
       type: 'message', id: '4970101234567890', timestamp: new Date('2026-11-26T10:00:00Z'),
       text: 'rappelez moi au 6 12 34 56 78, combien dure l\'épreuve ?',
       channelData: { answer: { intent: 'note_minimale', confidence: 1, status: 'answered', entryId: 'pass-grade' } },
-    } as never);
+    });
     const [inbound] = store.activities('stored-1').filter((e) => e.direction === 'in');
     expect(inbound!.text).toContain('[téléphone]');
     // The bot's own reading of the message (« combien dure l'épreuve »), not the one the learner claims.
@@ -271,7 +271,7 @@ describe('what is stored: redacted, without damage, and only the bot\'s own trac
       channelId: 'emulator', conversation: { id: 'stored-long' }, from: { id: 'learner-l' }, recipient: { id: 'bot' },
     } as never);
     adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
-    await adapter.processActivity({ type: 'message', text: `combien dure l'épreuve ? ${'blabla '.repeat(1500)}` } as never);
+    await adapter.processActivity({ type: 'message', text: `combien dure l'épreuve ? ${'blabla '.repeat(1500)}` });
     const [inbound] = store.activities('stored-long').filter((e) => e.direction === 'in');
     expect(inbound!.text.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS + 4);
     expect(inbound!.text.endsWith('[…]')).toBe(true);
@@ -287,7 +287,7 @@ describe('what is stored: redacted, without damage, and only the bot\'s own trac
       from: { id: '29:learner', name: 'Marie' }, recipient: { id: '28:bot' },
     } as never);
     adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
-    await adapter.processActivity({ type: 'message', text: "combien dure l'épreuve ?", channelData: { tenant: { id: 'tenant-7f3a' } } } as never);
+    await adapter.processActivity({ type: 'message', text: "combien dure l'épreuve ?", channelData: { tenant: { id: 'tenant-7f3a' } } });
     const [c] = store.conversations();
     expect(c!.conversationId).toBe(pseudonymize('a:1personal-chat-id', KEY));
     const stored = JSON.stringify(store.activities(c!.conversationId));
@@ -342,13 +342,13 @@ describe('what leaves the server, and what the store keeps of it (points 7 and 9
       channelId: 'emulator', conversation: { id: 'buttons-1' }, from: { id: 'learner-b' }, recipient: { id: 'bot' },
     } as never);
     adapter.use(new TranscriptRecorder(store, { pseudonymKey: KEY, logger: silent }));
-    await adapter.processActivity({ type: 'message', text: 'combien coute l inscription' } as never);
+    await adapter.processActivity({ type: 'message', text: 'combien coute l inscription' });
     const first = adapter.activeQueue.splice(0).find((a) => a.type === 'message')!;
     // A follow-up button: it sends an entry's question as its label.
     const followUp = first.suggestedActions!.actions.map((a) => String(a.value)).find((v) => assistant.answerer.kb.entryByQuestion(v))!;
     expect(followUp).toBeDefined();
-    await adapter.processActivity({ type: 'message', text: followUp } as never);
-    await adapter.processActivity({ type: 'message', text: 'Plus de détails' } as never);
+    await adapter.processActivity({ type: 'message', text: followUp });
+    await adapter.processActivity({ type: 'message', text: 'Plus de détails' });
     const out = store.activities('buttons-1').filter((e) => e.direction === 'out');
     expect(out).toHaveLength(3);
     const clicked = assistant.answerer.kb.entryByQuestion(followUp)!;
@@ -391,7 +391,7 @@ describe('.transcript exports open in the Emulator like a native conversation (p
     expect(conversations).toHaveLength(2);
     const byId = new Map(posted.map((a) => [a.id, a]));
     for (const c of conversations) {
-      const exported = JSON.parse(toTranscriptFile(store.activities(c.conversationId))) as Record<string, any>[];
+      const exported = JSON.parse(toTranscriptFile(store.activities(c.conversationId))) as Partial<Activity>[];
       // Who sent it decides the side Web Chat shows it on.
       for (const a of exported) {
         const inbound = byId.has(a.id);

@@ -86,7 +86,7 @@ function readYaml(file: string): unknown {
   try {
     return parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not valid YAML: ${(err as Error).message}`);
+    throw new Error(`${file}: not valid YAML: ${(err as Error).message}`, { cause: err });
   }
 }
 

@@ -456,7 +456,7 @@ export class Understander {
     const candidates = [...new Set(contextSubjects)];
     const contextSubject = candidates.find(fitsPrecisely) ?? candidates.find((x) => this.catalog.some(fitsWith(x)));
     const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal));
-    const subjects = useContext ? new Set([contextSubject!]) : cues.subjects;
+    const subjects = useContext ? new Set([contextSubject]) : cues.subjects;
     const { ranking, corrections, scope } = this.score(useContext ? `${contextSubject} ${clause}` : clause);
     const d = this.decision;
     const isChat = (intent: string) => this.kindOf(intent) === 'smalltalk';

@@ -5,26 +5,39 @@
  * learner's channel id (it is pseudonymised the same way) or a pseudonymous id (u_…).
  */
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { loadConfig, loadDotEnv } from '../config.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { SqliteTranscriptStore } from './sqlite-store.ts';
 import { resolvePseudonymKey } from './setup.ts';
 import { toTranscriptFile } from './export.ts';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what printable() makes visible
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 /**
  * Learners' text shown on a terminal: control characters (escape sequences that move the cursor,
  * rewrite the title or the screen) become visible « \u001b » forms instead of acting.
  */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+const USAGE = 'usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>';
+
 function main(argv: string[]): number {
+  let positionals: string[];
+  try {
+    ({ positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} }));
+  } catch (err) {
+    // An option this command does not have (« --all », a negative « -5 »): say so before touching the store.
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
   loadDotEnv();
   const config = loadConfig();
   const store = new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
-  const [command, arg, extra] = argv;
+  const [command, arg, extra] = positionals;
   try {
     switch (command) {
       case 'list': {
@@ -65,7 +78,7 @@ function main(argv: string[]): number {
         return 0;
       }
       default:
-        throw new Error('usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>');
+        throw new Error(USAGE);
     }
   } catch (err) {
     console.error((err as Error).message);

@@ -66,7 +66,7 @@ function channelTimes(activity: Partial<Activity>): Partial<Activity> {
   if (typeof rawTimestamp === 'string') out.timestamp = rawTimestamp;
   if (typeof rawLocalTimestamp === 'string') out.localTimestamp = rawLocalTimestamp;
   if (typeof rawExpiration === 'string') out.expiration = rawExpiration;
-  return out as Partial<Activity>;
+  return out;
 }
 
 /**
@@ -167,7 +167,7 @@ export class TranscriptRecorder implements Middleware {
       await Promise.all(held);
       // « supprimer mes données »: everything this learner said and was told goes, this turn included.
       if (context.turnState.get(ERASE_LEARNER_DATA)) this.erase(pseudo);
-      else this.annotate(received, seq, context.turnState.get(MESSAGE_READING) as MessageReading | undefined);
+      else this.annotate(received, seq, context.turnState.get<MessageReading | undefined>(MESSAGE_READING));
     } catch (err) {
       await Promise.all(held);
       const e = err as Error;

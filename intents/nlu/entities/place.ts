@@ -91,8 +91,8 @@ export class PlaceExtractor {
     const starts: number[] = [];
     const ends: number[] = [];
     for (const m of normal.matchAll(/[a-z]+/g)) {
-      starts.push(m.index!);
-      ends.push(m.index! + m[0].length);
+      starts.push(m.index);
+      ends.push(m.index + m[0].length);
     }
     // The longest name at each word, then the longest names first where two overlap: « dans le
     // Val-de-Marne » is the département, not the town « Le Val » followed by « de Marne ».
@@ -103,9 +103,9 @@ export class PlaceExtractor {
       let key = '';
       for (let k = 0; k < this.longest && i + k < starts.length; k++) {
         // Words of one name are separated by spaces only (« saint denis », not « saint, denis »).
-        if (k > 0 && normal.slice(ends[i + k - 1]!, starts[i + k]!).trim() !== '') break;
-        key = k === 0 ? normal.slice(starts[i]!, ends[i]!) : `${key} ${normal.slice(starts[i + k]!, ends[i + k]!)}`;
-        if (this.byName.has(key) && this.placeHere(key, normal.slice(Math.max(0, starts[i]! - 30), starts[i]!))) {
+        if (k > 0 && normal.slice(ends[i + k - 1], starts[i + k]).trim() !== '') break;
+        key = k === 0 ? normal.slice(starts[i], ends[i]) : `${key} ${normal.slice(starts[i + k], ends[i + k])}`;
+        if (this.byName.has(key) && this.placeHere(key, normal.slice(Math.max(0, starts[i]! - 30), starts[i]))) {
           best = k + 1;
           bestName = key;
         }
@@ -165,7 +165,7 @@ export class PlaceExtractor {
         const entry = this.byName.get(found[2])!;
         claimed = { departement: entry.departement, text: entry.display, kind: entry.kind };
         // Home may be said before or after the claim (« … de Versailles si j'habite à Nanterre ? »).
-        rest = `${normal.slice(0, claimedName.index!)} ${normal.slice(claimedName.index! + claimedName[0].length)}`;
+        rest = `${normal.slice(0, claimedName.index)} ${normal.slice(claimedName.index! + claimedName[0].length)}`;
       }
     }
     // « j'ai déménagé de Rouen à Amiens »: home is where the learner moved to.

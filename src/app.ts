@@ -140,7 +140,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const close = async (): Promise<{ transcriptsFlushed: boolean }> => {
     for (const timer of timers) clearInterval(timer);
     stopAccepting(server);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+    });
     // Keep-alive sockets would hold close() open; streams of the local Direct Line may never end.
     server.server.closeIdleConnections();
     const late = setTimeout(() => logger.warn({ turnsInFlight: turns.inFlightCount }, 'turns still running after 10 s: stopping anyway'), 10_000);

@@ -65,7 +65,7 @@ async function untilAccepting(url: string, deadline: number, failed: () => strin
       return;
     } catch (err) {
       await client.end().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections in time at ${url}: ${(err as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections in time at ${url}: ${(err as Error).message}`, { cause: err });
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -108,7 +108,7 @@ export async function startPostgres(port?: number): Promise<TestPostgres> {
     await untilAccepting(url, Date.now() + 20_000, () => (server.exitCode !== null ? `PostgreSQL exited with ${server.exitCode}: ${log}` : undefined));
   } catch (err) {
     if (server.exitCode === null) process.kill(server.pid!, 'SIGKILL');
-    throw new Error(`${(err as Error).message}\n${log}`);
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
   }
   // A test run interrupted (a failed setup, Ctrl+C on vitest) must not leave the server running.
   const orphan = () => { try { process.kill(server.pid!, 'SIGINT'); } catch { /* already gone */ } };

@@ -11,7 +11,7 @@ import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
 import { toTranscriptFile } from '../src/transcripts/export.ts';
 import { StandInConnector } from './server-process.ts';
-import { startApp, type RunningApp } from './in-process-app.ts';
+import { startApp } from './in-process-app.ts';
 import { testAssistant } from './helpers.ts';
 import { MAX_MESSAGE_CHARS } from '../dialogs/assistant-bot.ts';
 

@@ -106,7 +106,7 @@ describe('a knowledge base with a broken reference stops createAssistant (npm st
     ['its menu\'s entry', 'knowledge.yaml', 'entry:candidate-file', 'entry:candidate-files', 'menu[2].action', /no entry "candidate-files"/],
     ['its menu\'s dialog', 'knowledge.yaml', 'dialog:after_exam', 'dialog:after-exam', 'menu[1].action', /expected dialog:<one of/],
     ['a follow-up', 'knowledge.yaml', 'follow_ups: [exam-duration, exam-session]', 'follow_ups: [exam-duration, exam-sesion]', 'entries[6].follow_ups[1]', /unknown entry id "exam-sesion"/],
-    ['computed dates without the sheet\'s calendar', 'knowledge.yaml', /\ncalendar:\n(  .*\n)+/, '\n', 'entries[0].templates.plan', /a computed date needs the knowledge base's `calendar`/],
+    ['computed dates without the sheet\'s calendar', 'knowledge.yaml', /\ncalendar:\n( {2}.*\n)+/, '\n', 'entries[0].templates.plan', /a computed date needs the knowledge base's `calendar`/],
     ['a calendar sentence\'s placeholder', 'knowledge.yaml', 'exam: "en {exam_month} {exam_year}"', 'exam: "en {exam_month} {session_year}"', 'calendar.texts.exam', /unknown placeholder \{session_year\}/],
     ['a registration window the wrong way round', 'knowledge.yaml', '{ from: "09-22", to: "12-21" }', '{ from: "12-21", to: "09-22" }', 'calendar.registration_window', /must come before/],
     ['a link to a configuration key that is not LINK_*', 'knowledge.yaml', 'menu:', 'links:\n  booking: { label: "Réserver", env: BOOKING_URL }\n\nmenu:', 'links.booking.env', /a configuration key LINK_/],

@@ -24,7 +24,7 @@ function readYaml(file: string): unknown {
   try {
     return parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: cannot read it: ${(err as Error).message}`);
+    throw new Error(`${file}: cannot read it: ${(err as Error).message}`, { cause: err });
   }
 }
 

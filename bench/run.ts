@@ -19,6 +19,7 @@
  * --profile also profiles (V8 CPU profiler, bench/lib/profiler-hook.mjs) the assistant and the echo
  * bot under the c10 load, and a start, into bench/profiles/, and writes their top self-time tables to
  * BENCHMARKS.md. --quick: short runs and 2 000 conversations (a check that it all works, not figures).
+ * --only http,startup,memory,profile,understanding,corpus,transcripts: those phases, printed only.
  * Servers listen on 127.0.0.1, ports 4150–4199; they are stopped by their PID.
  */
 import { spawn } from 'node:child_process';
@@ -29,7 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execSync } from 'node:child_process';
 import { Agent } from 'node:http';
-import { CountingConnector, activity, closedLoop, distinctConversations, post, rssMb, startProcess, type LoadResult, type Proc } from './lib/http-load.ts';
+import { CountingConnector, activity, closedLoop, combine, distinctConversations, post, rssMb, startProcess, type LoadResult, type LoadSample, type Proc } from './lib/http-load.ts';
 import { markdown, summarize } from './lib/profile.ts';
 import { missingKeys } from './lib/results.ts';
 
@@ -99,29 +100,45 @@ async function startBot(bot: Bot, nodeArgs: string[] = [], env: Record<string, s
 
 interface HttpFigures { c1: LoadResult; c10: LoadResult; c50: LoadResult; postsPerTurn: number; rssMbAfter: number }
 
+/**
+ * The three bots run side by side, and each concurrency is measured in ROUNDS slices per bot taken in
+ * turn (bare, echo, assistant, then the next round in another order): on a machine shared with other
+ * jobs, a burst of someone else's load falls on all three instead of on whichever ran then.
+ */
+const ROUNDS = 3;
+
 async function httpTurns(connector: CountingConnector): Promise<Record<Bot, HttpFigures>> {
-  const out = {} as Record<Bot, HttpFigures>;
-  for (const bot of ['bare', 'echo', 'project'] as Bot[]) {
-    const proc = await startBot(bot);
-    try {
-      const figures = {} as HttpFigures;
-      const posts0 = connector.posts;
-      let turns = 0;
+  const bots: Bot[] = ['bare', 'echo', 'project'];
+  const procs = {} as Record<Bot, Proc>;
+  try {
+    for (const bot of bots) procs[bot] = await startBot(bot);
+    const samples = Object.fromEntries(bots.map((b) => [b, { 1: [], 10: [], 50: [] }])) as unknown as Record<Bot, Record<1 | 10 | 50, LoadSample[]>>;
+    const posts = Object.fromEntries(bots.map((b) => [b, 0])) as Record<Bot, number>;
+    for (const c of [1, 10, 50] as const) {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let i = 0; i < bots.length; i++) {
+          const bot = bots[(i + round) % bots.length]!;
+          const before = connector.posts;
+          samples[bot][c].push(await closedLoop(procs[bot].port, connector.url, MESSAGES, c, SECONDS / ROUNDS, round === 0 ? WARMUP : 0.2, `${bot}-c${c}-r${round}`));
+          posts[bot] += connector.posts - before;
+        }
+      }
+    }
+    const out = {} as Record<Bot, HttpFigures>;
+    for (const bot of bots) {
+      const f = { c1: combine(samples[bot][1]), c10: combine(samples[bot][10]), c50: combine(samples[bot][50]) };
+      const turns = f.c1.turns + f.c10.turns + f.c50.turns;
+      // Warm-up turns post too: an estimate of replies per turn, enough to tell 1 from 3.
+      out[bot] = { ...f, postsPerTurn: round(posts[bot] / Math.max(1, turns), 2), rssMbAfter: round(rssMb(procs[bot].child.pid!)) };
       for (const c of [1, 10, 50] as const) {
-        const r = await closedLoop(proc.port, connector.url, MESSAGES, c, SECONDS, WARMUP, `${bot}-c${c}`);
-        figures[`c${c}`] = r;
-        turns += r.turns;
+        const r = f[`c${c}`];
         log(`  ${bot.padEnd(8)} c${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(6)} turns/s  p50 ${r.p50ms.toFixed(1).padStart(6)} ms  p99 ${r.p99ms.toFixed(1).padStart(6)} ms${r.errors ? `  ${r.errors} errors` : ''}`);
       }
-      // Warm-up turns post too: an estimate of replies per turn, enough to tell 1 from 3.
-      figures.postsPerTurn = round((connector.posts - posts0) / Math.max(1, turns), 2);
-      figures.rssMbAfter = round(rssMb(proc.child.pid!));
-      out[bot] = figures;
-    } finally {
-      await proc.stop();
     }
+    return out;
+  } finally {
+    for (const bot of bots) await procs[bot]?.stop();
   }
-  return out;
 }
 
 // -------------------------------------------------------------------------------------------- memory
@@ -215,7 +232,7 @@ async function profiles(connector: CountingConnector): Promise<string> {
     try {
       await closedLoop(proc.port, connector.url, MESSAGES, 10, 1, 0, `prof-warm-${bot}`);
       process.kill(proc.child.pid!, 'SIGUSR2');
-      const r = await closedLoop(proc.port, connector.url, MESSAGES, 10, SECONDS, 0, `prof-${bot}`);
+      const r = combine([await closedLoop(proc.port, connector.url, MESSAGES, 10, SECONDS, 0, `prof-${bot}`)]);
       process.kill(proc.child.pid!, 'SIGUSR2');
       for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((res) => setTimeout(res, 50));
       sections.push(markdown(`${bot === 'project' ? 'The assistant' : 'The echo bot'}, ${r.turns} turns at c10 (${r.rps.toFixed(0)} turns/s under the profiler)`, summarize(file, ROOT)));
@@ -343,41 +360,62 @@ interface Results {
 async function main(): Promise<void> {
   const t0 = performance.now();
   const m = machine();
+  const onlyArg = args.indexOf('--only');
+  // --only http,startup,…: those phases alone, printed, nothing written (to look at one figure).
+  const only = onlyArg >= 0 ? new Set(args[onlyArg + 1]!.split(',')) : null;
+  const runs = (phase: string) => (only ? only.has(phase) : phase !== 'profile' || profile);
   const connector = new CountingConnector();
   await connector.start();
   let profileTables: string | null = null;
   const partial: Partial<Results> = { machine: m };
   try {
-    log(`HTTP turns (${SECONDS} s per run)…`);
-    partial.http = await httpTurns(connector);
-    log('start-up…');
-    partial.startup = await startup(connector);
-    log(`memory (${CONVERSATIONS.join(', ')} distinct conversations)…`);
-    partial.memory = await memory(connector);
-    if (profile) {
+    if (runs('http')) {
+      log(`HTTP turns (${SECONDS} s per run)…`);
+      partial.http = await httpTurns(connector);
+    }
+    if (runs('startup')) {
+      log('start-up…');
+      partial.startup = await startup(connector);
+    }
+    if (runs('memory')) {
+      log(`memory (${CONVERSATIONS.join(', ')} distinct conversations)…`);
+      partial.memory = await memory(connector);
+    }
+    if (runs('profile')) {
       log('profiles…');
       profileTables = await profiles(connector);
+      if (only) log(profileTables);
     }
   } finally {
     await connector.stop();
   }
   // In-process measures last, so the load generator above ran in a small heap.
   const u = await import('./lib/understanding.ts');
-  log('understanding on the held-out files…');
-  partial.understanding = await u.heldOut();
-  for (const [s, x] of Object.entries(partial.understanding)) log(`  ${s.padEnd(8)} accuracy ${pct(x.accuracy)}  off-topic refused ${pct(x.oosRefusal)}  p50 ${x.p50us.toFixed(0)} µs  p99 ${x.p99us.toFixed(0)} µs  training ${x.trainMs.toFixed(0)} ms`);
-  log('NLP.js French corpus…');
-  const c = await u.corpus(CORPUS);
-  if (!c) log(`  skipped: ${CORPUS} is absent`);
-  else log(`  top-1: assistant ${pct(c.accuracy.project)}, Bayes ${pct(c.accuracy.bayes)}, NLP.js ${pct(c.accuracy.nlpjs)}`);
-  partial.corpus = c
-    ? { project: { accuracy: c.accuracy.project }, bayes: { accuracy: c.accuracy.bayes }, nlpjs: { accuracy: c.accuracy.nlpjs }, details: c }
-    : { project: null, bayes: null, nlpjs: null, details: null };
-  log('transcripts…');
-  const { transcriptWrites } = await import('./lib/transcripts.ts');
-  partial.transcripts = await transcriptWrites(quick ? 300 : 3000);
-  log(`  ${partial.transcripts.writesPerSec.toFixed(0)} activities/s`);
+  if (runs('understanding')) {
+    log('understanding on the held-out files…');
+    partial.understanding = await u.heldOut();
+    for (const [s, x] of Object.entries(partial.understanding)) log(`  ${s.padEnd(8)} accuracy ${pct(x.accuracy)}  off-topic refused ${pct(x.oosRefusal)}  p50 ${x.p50us.toFixed(0)} µs  p99 ${x.p99us.toFixed(0)} µs  training ${x.trainMs.toFixed(0)} ms`);
+  }
+  if (runs('corpus')) {
+    log('NLP.js French corpus…');
+    const c = await u.corpus(CORPUS);
+    if (!c) log(`  skipped: ${CORPUS} is absent`);
+    else log(`  top-1: assistant ${pct(c.accuracy.project)}, Bayes ${pct(c.accuracy.bayes)}, NLP.js ${pct(c.accuracy.nlpjs)}`);
+    partial.corpus = c
+      ? { project: { accuracy: c.accuracy.project }, bayes: { accuracy: c.accuracy.bayes }, nlpjs: { accuracy: c.accuracy.nlpjs }, details: c }
+      : { project: null, bayes: null, nlpjs: null, details: null };
+  }
+  if (runs('transcripts')) {
+    log('transcripts…');
+    const { transcriptWrites } = await import('./lib/transcripts.ts');
+    partial.transcripts = await transcriptWrites(quick ? 300 : 3000);
+    log(`  ${partial.transcripts.writesPerSec.toFixed(0)} activities/s`);
+  }
   partial.benchSeconds = (performance.now() - t0) / 1000;
+  if (only) {
+    log(`${[...only].join(', ')} in ${partial.benchSeconds.toFixed(0)} s (nothing written: --only)`);
+    process.exit(0);
+  }
   const results = partial as Results;
   const missing = missingKeys(results);
   if (missing.length) throw new Error(`results without a figure: ${missing.join(', ')}`);

@@ -108,6 +108,15 @@ export function post(agent: Agent, port: number, body: string): Promise<number> 
 
 export interface LoadResult { rps: number; p50ms: number; p99ms: number; turns: number; errors: number; seconds: number }
 
+/** Raw figures of one or several slices of load, merged by `combine`. */
+export interface LoadSample { latencies: number[]; errors: number; seconds: number }
+
+export function combine(samples: LoadSample[]): LoadResult {
+  const latencies = samples.flatMap((s) => s.latencies);
+  const seconds = samples.reduce((t, s) => t + s.seconds, 0);
+  return { rps: latencies.length / seconds, p50ms: percentile(latencies, 0.5), p99ms: percentile(latencies, 0.99), turns: latencies.length, errors: samples.reduce((t, s) => t + s.errors, 0), seconds };
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = Float64Array.from(values).sort();
@@ -119,7 +128,7 @@ export function percentile(values: number[], p: number): number {
  * returns, for `seconds` (after `warmupSeconds` not counted). Conversation ids carry `tag`, so runs
  * never share a conversation.
  */
-export async function closedLoop(port: number, connectorUrl: string, messages: readonly string[], concurrency: number, seconds: number, warmupSeconds: number, tag: string): Promise<LoadResult> {
+export async function closedLoop(port: number, connectorUrl: string, messages: readonly string[], concurrency: number, seconds: number, warmupSeconds: number, tag: string): Promise<LoadSample> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -147,7 +156,7 @@ export async function closedLoop(port: number, connectorUrl: string, messages: r
   stop = true;
   await Promise.all(workers);
   agent.destroy();
-  return { rps: latencies.length / elapsed, p50ms: percentile(latencies, 0.5), p99ms: percentile(latencies, 0.99), turns: latencies.length, errors, seconds: elapsed };
+  return { latencies, errors, seconds: elapsed };
 }
 
 /**

@@ -22,8 +22,8 @@
  * --only http,startup,memory,profile,understanding,corpus,transcripts: those phases, printed only.
  * Servers listen on 127.0.0.1, ports 4150–4199; they are stopped by their PID.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,9 @@ const profile = args.includes('--profile');
 const secondsArg = args.indexOf('--seconds');
 const SECONDS = secondsArg >= 0 ? Number(args[secondsArg + 1]) : quick ? 1.5 : 5;
 const WARMUP = quick ? 0.5 : 1;
-const CONVERSATIONS = quick ? [400, 2_000] : [10_000, 50_000];
+const conversationsArg = args.indexOf('--conversations');
+/** --conversations 10000,50000: the two points of the memory figure. */
+const CONVERSATIONS = conversationsArg >= 0 ? args[conversationsArg + 1]!.split(',').map(Number) : quick ? [400, 2_000] : [10_000, 50_000];
 const CORPUS = join(ROOT, '..', 'shared', 'corpora', 'nlpjs-corpus-fr.json');
 const PROFILES = join(ROOT, 'bench', 'profiles');
 
@@ -143,7 +145,7 @@ async function httpTurns(connector: CountingConnector): Promise<Record<Bot, Http
 
 // -------------------------------------------------------------------------------------------- memory
 
-async function memory(connector: CountingConnector): Promise<{ rssMbStart: number; rssMb10k: number; rssMb50k: number; slopeMbPer10k: number; conversations: number[]; seconds: number; errors: number }> {
+async function memory(connector: CountingConnector): Promise<{ rssMbStart: number; rssMb10k: number; rssMb50k: number; slopeMbPer10k: number; conversations: number[]; trace: Record<number, number>; seconds: number; errors: number }> {
   const proc = await startBot('project');
   try {
     // One turn first, so that the modules a turn loads are counted in the start figure.
@@ -151,11 +153,13 @@ async function memory(connector: CountingConnector): Promise<{ rssMbStart: numbe
     const rssMbStart = rssMb(proc.child.pid!);
     const at: Record<number, number> = {};
     const [a, b] = CONVERSATIONS as [number, number];
-    const r = await distinctConversations(proc.port, connector.url, MESSAGES, b, 50, [a, b], (done) => {
+    const t0 = performance.now();
+    const marks = [...new Set([a, b, ...Array.from({ length: Math.floor(b / 5000) }, (_, i) => (i + 1) * 5000)])].filter((x) => x <= b);
+    const r = await distinctConversations(proc.port, connector.url, MESSAGES, b, 50, marks, (done) => {
       at[done] = rssMb(proc.child.pid!);
-      log(`  after ${done} conversations: RSS ${at[done]!.toFixed(0)} MB`);
+      log(`  after ${done} conversations: RSS ${at[done]!.toFixed(0)} MB (${(done / ((performance.now() - t0) / 1000)).toFixed(0)} conversations/s)`);
     });
-    return { rssMbStart: round(rssMbStart), rssMb10k: round(at[a]!), rssMb50k: round(at[b]!), slopeMbPer10k: round(((at[b]! - at[a]!) / (b - a)) * 10_000, 2), conversations: [a, b], seconds: round(r.seconds), errors: r.errors };
+    return { rssMbStart: round(rssMbStart), rssMb10k: round(at[a]!), rssMb50k: round(at[b]!), slopeMbPer10k: round(((at[b]! - at[a]!) / (b - a)) * 10_000, 2), conversations: [a, b], trace: Object.fromEntries(Object.entries(at).map(([k, v]) => [k, round(v)])), seconds: round(r.seconds), errors: r.errors };
   } finally {
     await proc.stop();
   }
@@ -221,36 +225,60 @@ async function startup(connector: CountingConnector) {
 
 // -------------------------------------------------------------------------------------------- profiles
 
+/** Now on CLOCK_MONOTONIC in µs, the clock of V8's profile timestamps. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** The one .cpuprofile node's --cpu-prof wrote in `dir`, once the process has exited. */
+async function writtenProfile(dir: string): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    const f = readdirSync(dir).find((n) => n.endsWith('.cpuprofile'));
+    if (f) return join(dir, f);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error(`no profile written in ${dir}`);
+}
+
+/**
+ * node --cpu-prof of each server under the c10 load (the samples of the load's window only), of a
+ * start to the first answer, and of the understanding alone (bench/lib/understanding-profile.ts).
+ */
 async function profiles(connector: CountingConnector): Promise<string> {
   mkdirSync(PROFILES, { recursive: true });
   const sections: string[] = [];
-  const hook = join(ROOT, 'bench', 'lib', 'profiler-hook.mjs');
   for (const bot of ['project', 'echo'] as Bot[]) {
-    const file = join(PROFILES, `http-c10-${bot}.cpuprofile`);
-    rmSync(file, { force: true });
-    const proc = await startBot(bot, ['--import', hook], { BENCH_PROFILE_FILE: file });
+    const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
+    const proc = await startBot(bot, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval', '250']);
+    let window: [number, number];
+    let r: LoadResult;
     try {
       await closedLoop(proc.port, connector.url, MESSAGES, 10, 1, 0, `prof-warm-${bot}`);
-      process.kill(proc.child.pid!, 'SIGUSR2');
-      const r = combine([await closedLoop(proc.port, connector.url, MESSAGES, 10, SECONDS, 0, `prof-${bot}`)]);
-      process.kill(proc.child.pid!, 'SIGUSR2');
-      for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((res) => setTimeout(res, 50));
-      sections.push(markdown(`${bot === 'project' ? 'The assistant' : 'The echo bot'}, ${r.turns} turns at c10 (${r.rps.toFixed(0)} turns/s under the profiler)`, summarize(file, ROOT)));
+      const from = monotonicUs();
+      r = combine([await closedLoop(proc.port, connector.url, MESSAGES, 10, SECONDS, 0, `prof-${bot}`)]);
+      window = [from, monotonicUs()];
     } finally {
       await proc.stop();
     }
+    const file = join(PROFILES, `http-c10-${bot}.cpuprofile`);
+    writeFileSync(file, readFileSync(await writtenProfile(dir)));
+    rmSync(dir, { recursive: true, force: true });
+    sections.push(markdown(`${bot === 'project' ? 'The assistant' : 'The echo bot'}, ${r.turns} turns at c10 (${r.rps.toFixed(0)} turns/s under the profiler)`, summarize(file, ROOT, 15, window)));
   }
-  // The start: node's own --cpu-prof from the first line to the exit right after the first answer.
+  // The start: from node's first line to the exit right after the first answer.
   const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
   const start = await firstAnswer(connector, process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval', '500', '--import', 'tsx', 'src/main.ts']);
-  for (let i = 0; i < 100 && !execSync(`ls ${dir}`).toString().trim(); i++) await new Promise((res) => setTimeout(res, 50));
-  const produced = execSync(`ls ${dir}`).toString().trim().split('\n').filter(Boolean);
-  if (produced.length) {
-    const file = join(PROFILES, 'start.cpuprofile');
-    writeFileSync(file, readFileSync(join(dir, produced[0]!)));
-    sections.push(markdown(`Start to first answer, main thread (${start.ms.toFixed(0)} ms under the profiler; tsx compiles on its own loader thread, not sampled here)`, summarize(file, ROOT)));
-  }
+  const startFile = join(PROFILES, 'start.cpuprofile');
+  writeFileSync(startFile, readFileSync(await writtenProfile(dir)));
   rmSync(dir, { recursive: true, force: true });
+  sections.push(markdown(`Start to first answer, main thread (${start.ms.toFixed(0)} ms under the profiler; tsx compiles on its loader thread, which is not sampled: its cost shows as waits here)`, summarize(startFile, ROOT)));
+  // Understanding alone, in its own process.
+  const udir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
+  const child = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${udir}`, '--cpu-prof-interval', '100', '--import', 'tsx', 'bench/lib/understanding-profile.ts'], { cwd: ROOT, encoding: 'utf8' });
+  const w = child.stdout.match(/window (\d+) (\d+) messages (\d+)/);
+  if (!w) throw new Error(`understanding profile: ${child.stdout}${child.stderr}`);
+  const ufile = join(PROFILES, 'understanding.cpuprofile');
+  writeFileSync(ufile, readFileSync(await writtenProfile(udir)));
+  rmSync(udir, { recursive: true, force: true });
+  sections.push(markdown(`The assistant's understanding alone, ${w[3]} held-out messages (3 rounds after a warm-up round)`, summarize(ufile, ROOT, 20, [Number(w[1]), Number(w[2])])));
   return sections.join('\n');
 }
 
@@ -377,14 +405,14 @@ async function main(): Promise<void> {
       log('start-up…');
       partial.startup = await startup(connector);
     }
-    if (runs('memory')) {
-      log(`memory (${CONVERSATIONS.join(', ')} distinct conversations)…`);
-      partial.memory = await memory(connector);
-    }
     if (runs('profile')) {
       log('profiles…');
       profileTables = await profiles(connector);
       if (only) log(profileTables);
+    }
+    if (runs('memory')) {
+      log(`memory (${CONVERSATIONS.join(', ')} distinct conversations)…`);
+      partial.memory = await memory(connector);
     }
   } finally {
     await connector.stop();

@@ -51,7 +51,7 @@ export class CountingConnector {
 export interface Proc { child: ChildProcess; port: number; output: () => string; stop: () => Promise<void> }
 
 /** Spawns a server and returns once its port accepts connections (or throws after `timeoutMs`). */
-export async function startProcess(command: string, args: string[], port: number, env: Record<string, string>, cwd: string, timeoutMs = 30_000): Promise<Proc> {
+export async function startProcess(command: string, args: string[], port: number, env: Record<string, string>, cwd: string, timeoutMs = 120_000): Promise<Proc> {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });

@@ -151,3 +151,12 @@ export async function corpus(file: string): Promise<CorpusFigures | null> {
     trainMs: { project: projectMs, bayes: bayesMs, nlpjs: nlpMs },
   };
 }
+
+/** The messages the understanding profile reads: the held-out files' and the long one. */
+export function profiledMessages(): string[] {
+  const labelled = loadLabelled(join(INTENTS_DIR, 'heldout', 'fr.jsonl')).map((e) => e.text);
+  const nearOos = loadCases(join(INTENTS_DIR, 'heldout', 'near-oos.jsonl')).flatMap((c) => c.turns.map((t) => t.text));
+  return [...labelled, ...nearOos, LONG_MESSAGE];
+}
+
+export { projectSystem };

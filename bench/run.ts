@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execSync } from 'node:child_process';
 import { Agent } from 'node:http';
-import { CountingConnector, activity, closedLoop, combine, distinctConversations, post, rssMb, startProcess, type LoadResult, type LoadSample, type Proc } from './lib/http-load.ts';
+import { CountingConnector, started, activity, closedLoop, combine, distinctConversations, post, rssMb, startProcess, type LoadResult, type LoadSample, type Proc } from './lib/http-load.ts';
 import { markdown, summarize } from './lib/profile.ts';
 import { missingKeys } from './lib/results.ts';
 
@@ -179,7 +179,8 @@ async function firstAnswer(connector: CountingConnector, command: string, comman
   let output = '';
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  started.add(-child.pid!);
+  const exited = new Promise<void>((r) => child.once('exit', () => { started.delete(-child.pid!); r(); }));
   try {
     const agent = new Agent({ keepAlive: false });
     for (let n = 0; ; n++) {
@@ -328,7 +329,7 @@ function renderTable(r: Results): string {
   const m = r.machine;
   const h = r.http;
   const lines: string[] = [];
-  lines.push(`Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, ${m.node}, ${m.os}, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB; load average at start ${m.loadAverageAtStart.join(' / ')} (a machine shared with other jobs: compare ratios, not absolute times). \`npm run bench${quick ? ' -- --quick' : ''}\` took ${r.benchSeconds.toFixed(0)} s.`);
+  lines.push(`Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, ${m.node}, ${m.os}, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB; load average at start ${m.loadAverageAtStart.join(' / ')} (a machine shared with other jobs: compare ratios, not absolute times). \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\` took ${r.benchSeconds.toFixed(0)} s.`);
   lines.push('', '| target | measured | target | met |', '| --- | --- | --- | --- |');
   for (const [what, measured, target, met] of table(r)) lines.push(`| ${what} | ${measured} | ${target} | ${met === null ? '–' : met ? 'yes' : '**no**'} |`);
   lines.push('', `HTTP turns, closed loop, ${SECONDS} s per run after ${WARMUP} s of warm-up; each bot its own process, the load generator and the stand-in connector in the bench's process:`, '');

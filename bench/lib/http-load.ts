@@ -48,6 +48,16 @@ export class CountingConnector {
   }
 }
 
+/** Processes the bench started and has not stopped yet: killed by their id if the bench is interrupted. */
+export const started = new Set<number>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // A negative id: the process group of a detached child (npm start → tsx → node).
+    for (const pid of started) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ } }
+    process.exit(130);
+  });
+}
+
 export interface Proc { child: ChildProcess; port: number; output: () => string; stop: () => Promise<void> }
 
 /** Spawns a server and returns once its port accepts connections (or throws after `timeoutMs`). */
@@ -56,7 +66,8 @@ export async function startProcess(command: string, args: string[], port: number
   let output = '';
   child.stdout!.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });
   child.stderr!.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  started.add(child.pid!);
+  const exited = new Promise<void>((r) => child.once('exit', () => { started.delete(child.pid!); r(); }));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     process.kill(child.pid!, 'SIGTERM');

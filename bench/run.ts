@@ -19,7 +19,9 @@
  * --profile also profiles (V8 CPU profiler, bench/lib/profiler-hook.mjs) the assistant and the echo
  * bot under the c10 load, and a start, into bench/profiles/, and writes their top self-time tables to
  * BENCHMARKS.md. --quick: short runs and 2 000 conversations (a check that it all works, not figures).
- * --only http,startup,memory,profile,understanding,corpus,transcripts: those phases, printed only.
+ * --only http,startup,memory,memory-peers,profile,understanding,corpus,transcripts: those phases, printed only.
+ * --memory-peers: the memory figure of the echo bot too. --continue: after an interrupted run, only the
+ * phases bench/results.partial.json does not hold yet. --conversations 10000,50000: the memory points.
  * Servers listen on 127.0.0.1, ports 4150–4199; they are stopped by their PID.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -145,8 +147,8 @@ async function httpTurns(connector: CountingConnector): Promise<Record<Bot, Http
 
 // -------------------------------------------------------------------------------------------- memory
 
-async function memory(connector: CountingConnector): Promise<{ rssMbStart: number; rssMb10k: number; rssMb50k: number; slopeMbPer10k: number; conversations: number[]; trace: Record<number, number>; seconds: number; errors: number }> {
-  const proc = await startBot('project');
+async function memory(connector: CountingConnector, bot: Bot = 'project'): Promise<{ rssMbStart: number; rssMb10k: number; rssMb50k: number; slopeMbPer10k: number; conversations: number[]; trace: Record<number, number>; seconds: number; errors: number }> {
+  const proc = await startBot(bot);
   try {
     // One turn first, so that the modules a turn loads are counted in the start figure.
     await post(new Agent(), proc.port, activity(connector.url, 'mem-first', 0, MESSAGES[0]!));
@@ -329,7 +331,7 @@ function renderTable(r: Results): string {
   const m = r.machine;
   const h = r.http;
   const lines: string[] = [];
-  lines.push(`Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, ${m.node}, ${m.os}, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB; load average at start ${m.loadAverageAtStart.join(' / ')} (a machine shared with other jobs: compare ratios, not absolute times). \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\` took ${r.benchSeconds.toFixed(0)} s.`);
+  lines.push(`Measured ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit ${m.commit}, ${m.node}, ${m.os}, ${m.cores} × ${m.cpu}, ${m.memoryGb} GB; load average at start ${m.loadAverageAtStart.join(' / ')} (a machine shared with other jobs: compare ratios, not absolute times). \`npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}\` took ${r.benchSeconds.toFixed(0)} s${args.includes('--continue') ? ' in all (resumed)' : ''}; load average at the end ${loadavg().map((x) => x.toFixed(2)).join(' / ')}.`);
   lines.push('', '| target | measured | target | met |', '| --- | --- | --- | --- |');
   for (const [what, measured, target, met] of table(r)) lines.push(`| ${what} | ${measured} | ${target} | ${met === null ? '–' : met ? 'yes' : '**no**'} |`);
   lines.push('', `HTTP turns, closed loop, ${SECONDS} s per run after ${WARMUP} s of warm-up; each bot its own process, the load generator and the stand-in connector in the bench's process:`, '');
@@ -386,46 +388,59 @@ interface Results {
   transcripts: { writesPerSec: number; activities: number; seconds: number };
 }
 
+/**
+ * Each phase's figures are kept in bench/results.partial.json as soon as it ends: on a machine shared
+ * with other jobs a run may need stopping, and `--continue` runs only the phases still missing.
+ */
+const PARTIAL = join(ROOT, 'bench', 'results.partial.json');
+
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const m = machine();
   const onlyArg = args.indexOf('--only');
   // --only http,startup,…: those phases alone, printed, nothing written (to look at one figure).
   const only = onlyArg >= 0 ? new Set(args[onlyArg + 1]!.split(',')) : null;
-  const runs = (phase: string) => (only ? only.has(phase) : phase !== 'profile' || profile);
+  const resumed = !only && args.includes('--continue') && existsSync(PARTIAL) ? JSON.parse(readFileSync(PARTIAL, 'utf8')) as Partial<Results> & { elapsed?: number; profileTables?: string | null } : null;
+  const partial: Partial<Results> & { elapsed?: number; profileTables?: string | null } = resumed ?? { machine: machine() };
+  const elapsedBefore = resumed?.elapsed ?? 0;
+  const runs = (phase: string, key: keyof Results | 'profileTables') => {
+    if (only) return only.has(phase);
+    if (partial[key] !== undefined) { log(`${phase}: kept from the interrupted run`); return false; }
+    return phase !== 'profile' || profile;
+  };
+  const keep = () => {
+    if (!only) writeFileSync(PARTIAL, JSON.stringify({ ...partial, elapsed: elapsedBefore + (performance.now() - t0) / 1000 }));
+  };
   const connector = new CountingConnector();
   await connector.start();
-  let profileTables: string | null = null;
-  const partial: Partial<Results> = { machine: m };
   try {
-    if (runs('http')) {
+    if (runs('http', 'http')) {
       log(`HTTP turns (${SECONDS} s per run)…`);
       partial.http = await httpTurns(connector);
+      keep();
     }
-    if (runs('startup')) {
+    if (runs('startup', 'startup')) {
       log('start-up…');
       partial.startup = await startup(connector);
+      keep();
     }
-    if (runs('profile')) {
+    if (runs('profile', 'profileTables')) {
       log('profiles…');
-      profileTables = await profiles(connector);
-      if (only) log(profileTables);
-    }
-    if (runs('memory')) {
-      log(`memory (${CONVERSATIONS.join(', ')} distinct conversations)…`);
-      partial.memory = await memory(connector);
+      partial.profileTables = await profiles(connector);
+      if (only) log(partial.profileTables);
+      keep();
     }
   } finally {
     await connector.stop();
   }
-  // In-process measures last, so the load generator above ran in a small heap.
+  // In-process measures, so the load generator above ran in a small heap.
   const u = await import('./lib/understanding.ts');
-  if (runs('understanding')) {
+  if (runs('understanding', 'understanding')) {
     log('understanding on the held-out files…');
     partial.understanding = await u.heldOut();
     for (const [s, x] of Object.entries(partial.understanding)) log(`  ${s.padEnd(8)} accuracy ${pct(x.accuracy)}  off-topic refused ${pct(x.oosRefusal)}  p50 ${x.p50us.toFixed(0)} µs  p99 ${x.p99us.toFixed(0)} µs  training ${x.trainMs.toFixed(0)} ms`);
+    keep();
   }
-  if (runs('corpus')) {
+  if (runs('corpus', 'corpus')) {
     log('NLP.js French corpus…');
     const c = await u.corpus(CORPUS);
     if (!c) log(`  skipped: ${CORPUS} is absent`);
@@ -433,23 +448,47 @@ async function main(): Promise<void> {
     partial.corpus = c
       ? { project: { accuracy: c.accuracy.project }, bayes: { accuracy: c.accuracy.bayes }, nlpjs: { accuracy: c.accuracy.nlpjs }, details: c }
       : { project: null, bayes: null, nlpjs: null, details: null };
+    keep();
   }
-  if (runs('transcripts')) {
+  if (runs('transcripts', 'transcripts')) {
     log('transcripts…');
     const { transcriptWrites } = await import('./lib/transcripts.ts');
     partial.transcripts = await transcriptWrites(quick ? 300 : 3000);
     log(`  ${partial.transcripts.writesPerSec.toFixed(0)} activities/s`);
+    keep();
   }
-  partial.benchSeconds = (performance.now() - t0) / 1000;
+  // Memory last: the longest phase, and the one a loaded machine slows most.
+  const memoryConnector = new CountingConnector();
+  await memoryConnector.start();
+  try {
+    if (runs('memory', 'memory')) {
+      log(`memory (${CONVERSATIONS.join(', ')} distinct conversations)…`);
+      partial.memory = await memory(memoryConnector);
+      keep();
+    }
+    // Opt-in (--only memory-peers, or --memory-peers): the same conversations to the echo bot, to tell
+    // what the SDK keeps per conversation from what the assistant keeps.
+    if (only?.has('memory-peers') || (args.includes('--memory-peers') && !(partial as Record<string, unknown>).memoryEcho)) {
+      log(`memory of the echo bot (${CONVERSATIONS.join(', ')} distinct conversations)…`);
+      const echo = await memory(memoryConnector, 'echo');
+      (partial as Record<string, unknown>).memoryEcho = echo;
+      log(JSON.stringify(echo));
+      keep();
+    }
+  } finally {
+    await memoryConnector.stop();
+  }
+  partial.benchSeconds = elapsedBefore + (performance.now() - t0) / 1000;
   if (only) {
     log(`${[...only].join(', ')} in ${partial.benchSeconds.toFixed(0)} s (nothing written: --only)`);
     process.exit(0);
   }
-  const results = partial as Results;
+  const { elapsed: _elapsed, profileTables, ...results } = partial as Results & { elapsed?: number; profileTables?: string | null };
   const missing = missingKeys(results);
   if (missing.length) throw new Error(`results without a figure: ${missing.join(', ')}`);
   writeFileSync(join(ROOT, 'bench', quick ? 'results.quick.json' : 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (!quick) writeMarkdown(results, profileTables);
+  if (!quick) writeMarkdown(results, profileTables ?? null);
+  rmSync(PARTIAL, { force: true });
   log('');
   for (const [what, measured, target, met] of table(results)) log(`${met === null ? '–' : met ? '✓' : '✗'} ${what}: ${measured} (target ${target})`);
   log(`\n${quick ? 'bench/results.quick.json' : 'bench/results.json and BENCHMARKS.md'} written in ${results.benchSeconds.toFixed(0)} s`);

@@ -118,22 +118,23 @@ async function httpTurns(connector: CountingConnector): Promise<Record<Bot, Http
     for (const bot of bots) procs[bot] = await startBot(bot);
     const samples = Object.fromEntries(bots.map((b) => [b, { 1: [], 10: [], 50: [] }])) as unknown as Record<Bot, Record<1 | 10 | 50, LoadSample[]>>;
     const posts = Object.fromEntries(bots.map((b) => [b, 0])) as Record<Bot, number>;
+    const completed = Object.fromEntries(bots.map((b) => [b, 0])) as Record<Bot, number>;
     for (const c of [1, 10, 50] as const) {
       for (let round = 0; round < ROUNDS; round++) {
         for (let i = 0; i < bots.length; i++) {
           const bot = bots[(i + round) % bots.length]!;
           const before = connector.posts;
-          samples[bot][c].push(await closedLoop(procs[bot].port, connector.url, MESSAGES, c, SECONDS / ROUNDS, round === 0 ? WARMUP : 0.2, `${bot}-c${c}-r${round}`));
+          const sample = await closedLoop(procs[bot].port, connector.url, MESSAGES, c, SECONDS / ROUNDS, round === 0 ? WARMUP : 0.2, `${bot}-c${c}-r${round}`);
+          samples[bot][c].push(sample);
           posts[bot] += connector.posts - before;
+          completed[bot] += sample.completed;
         }
       }
     }
     const out = {} as Record<Bot, HttpFigures>;
     for (const bot of bots) {
       const f = { c1: combine(samples[bot][1]), c10: combine(samples[bot][10]), c50: combine(samples[bot][50]) };
-      const turns = f.c1.turns + f.c10.turns + f.c50.turns;
-      // Warm-up turns post too: an estimate of replies per turn, enough to tell 1 from 3.
-      out[bot] = { ...f, postsPerTurn: round(posts[bot] / Math.max(1, turns), 2), rssMbAfter: round(rssMb(procs[bot].child.pid!)) };
+      out[bot] = { ...f, postsPerTurn: round(posts[bot] / Math.max(1, completed[bot]), 2), rssMbAfter: round(rssMb(procs[bot].child.pid!)) };
       for (const c of [1, 10, 50] as const) {
         const r = f[`c${c}`];
         log(`  ${bot.padEnd(8)} c${String(c).padEnd(3)} ${r.rps.toFixed(0).padStart(6)} turns/s  p50 ${r.p50ms.toFixed(1).padStart(6)} ms  p99 ${r.p99ms.toFixed(1).padStart(6)} ms${r.errors ? `  ${r.errors} errors` : ''}`);

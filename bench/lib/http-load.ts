@@ -120,7 +120,7 @@ export function post(agent: Agent, port: number, body: string): Promise<number> 
 export interface LoadResult { rps: number; p50ms: number; p99ms: number; turns: number; errors: number; seconds: number }
 
 /** Raw figures of one or several slices of load, merged by `combine`. */
-export interface LoadSample { latencies: number[]; errors: number; seconds: number }
+export interface LoadSample { latencies: number[]; errors: number; seconds: number; /** Every POST answered, warm-up and the last ones after the window included (to count replies per turn). */ completed: number }
 
 export function combine(samples: LoadSample[]): LoadResult {
   const latencies = samples.flatMap((s) => s.latencies);
@@ -143,6 +143,7 @@ export async function closedLoop(port: number, connectorUrl: string, messages: r
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
+  let completed = 0;
   let counting = false;
   let stop = false;
   let started = 0;
@@ -152,6 +153,7 @@ export async function closedLoop(port: number, connectorUrl: string, messages: r
       const body = activity(connectorUrl, conversation, n, messages[(n + k) % messages.length]!);
       const t = performance.now();
       const status = await post(agent, port, body).catch(() => 0);
+      completed++;
       if (!counting) continue;
       if (status >= 200 && status < 300) latencies.push(performance.now() - t);
       else errors++;
@@ -167,7 +169,7 @@ export async function closedLoop(port: number, connectorUrl: string, messages: r
   stop = true;
   await Promise.all(workers);
   agent.destroy();
-  return { latencies, errors, seconds: elapsed };
+  return { latencies, errors, seconds: elapsed, completed };
 }
 
 /**

@@ -85,6 +85,7 @@ export function summarize(file: string, root: string, top = 15, window?: [number
 }
 
 export function markdown(title: string, s: ProfileSummary): string {
-  const rows = (list: Hot[]) => list.map((h) => `| ${h.name.replace(/\|/g, '\\|')} | ${h.ms.toFixed(0)} | ${(100 * h.share).toFixed(1)} % |`).join('\n');
+  const cut = (name: string) => (name.length > 110 ? `${name.slice(0, 110)}…` : name);
+  const rows = (list: Hot[]) => list.map((h) => `| ${cut(h.name).replace(/\|/g, '\\|')} | ${h.ms.toFixed(0)} | ${(100 * h.share).toFixed(1)} % |`).join('\n');
   return `#### ${title} (${(s.totalMs / 1000).toFixed(1)} s sampled)\n\n| self time by part | ms | share |\n| --- | --- | --- |\n${rows(s.parts)}\n\n| self time by area | ms | share |\n| --- | --- | --- |\n${rows(s.areas)}\n\n| self time by function | ms | share |\n| --- | --- | --- |\n${rows(s.functions)}\n`;
 }

@@ -1,0 +1,251 @@
+/**
+ * npm run soak -- --conversations N --minutes M [--url http://127.0.0.1:3978 [--pid PID]] [--think-ms T]
+ *                 [--report-every S] [--out FILE]
+ *
+ * Drives N conversations at once over loopback, closed loop: each learner sends a French question, waits
+ * for the turn to end (the HTTP answer, sent once the replies have reached the connector), pauses
+ * `--think-ms` (default 1000, ± half, as a learner reads and types), then asks the next. A conversation
+ * ends after 8 to 20 turns and a new learner takes its place, so per-conversation memory is exercised,
+ * not just kept. Every `--report-every` seconds (default 30) it prints the turns, errors, p50/p99 latency
+ * and the server's resident memory; at the end a summary, memory over time, and a JSON file (`--out`).
+ *
+ * Without --url it starts the server itself (`tsx src/main.ts`, loopback, its own temporary data
+ * folder) and reads its RSS from /proc/<pid>/status; with --url it drives that server, and reads the RSS
+ * of --pid when given. Replies go to a stand-in connector in this process (loopback, allowed in local
+ * mode). An error is: a status other than 200, no answer within 30 s, a turn that sent no message, the
+ * apology of a failed turn (« problème technique »), or an error line in the server's log (when it was
+ * started here). Exits 1 when there was any error.
+ */
+
+import { createServer, Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { startBot, type RunningBot } from '../test/server-process.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    conversations: { type: 'string', default: '50' },
+    minutes: { type: 'string', default: '1' },
+    url: { type: 'string' },
+    pid: { type: 'string' },
+    'think-ms': { type: 'string', default: '1000' },
+    'report-every': { type: 'string', default: '30' },
+    out: { type: 'string', default: `data/soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json` },
+  },
+});
+
+function positive(name: string, value: string | undefined, integer = false): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    console.error(`--${name}: expected a positive ${integer ? 'whole ' : ''}number, got « ${value} »`);
+    process.exit(2);
+  }
+  return n;
+}
+const CONVERSATIONS = positive('conversations', args.conversations, true);
+const DURATION_MS = positive('minutes', args.minutes) * 60_000;
+const THINK_MS = Number(args['think-ms']);
+const REPORT_MS = positive('report-every', args['report-every']) * 1000;
+const TURN_TIMEOUT_MS = 30_000;
+
+/** Questions learners ask (README, development sets' style), answers to the guided dialogs, commands. */
+const QUESTIONS = [
+  "c'est quand l'exam ?", 'combien ça coûte ?', "j'habite à Lille, quel rectorat ?", "J'ai eu 14/20 en juin 2026, c'est valable jusqu'à quand ?",
+  "je veux m'inscrire", 'aide', 'menu', 'annuler', "combien dure l'épreuve ?", "c'est un oral ou un écrit ?", 'il faut quelle note pour valider ?',
+  "est-ce que je peux passer seulement le bloc 4 ?", "on reçoit quoi après l'examen ?", 'je suis salarié, je peux le passer ?', 'bonjour',
+  "c kan les inscriptions", 'ou s inscrire a l examen', 'je termine ma formation en mars', 'Plus de détails', 'merci beaucoup', 'oui', 'non',
+  "qui délivre l'attestation ?", 'et à Marseille ?', "j'ai eu 9 en juin 2025", 'recommencer', 'je veux parler à un conseiller',
+  "c'est gratuit ?", 'Comment faire un gâteau au chocolat ?', "l'attestation est valable combien de temps ?",
+];
+
+interface Sample { atS: number; turns: number; errors: number; p50Ms: number; p99Ms: number; rssMb: number | null; turnsPerS: number }
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function rssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const kb = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m)?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The channel's connector: counts the messages the bot sends to each conversation, keeps nothing else. */
+async function startConnector(): Promise<{ url: string; replies: Map<string, { messages: number; apologies: number }>; stop: () => Promise<void> }> {
+  const replies = new Map<string, { messages: number; apologies: number }>();
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities/);
+      if (m && req.method === 'POST') {
+        const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { type?: string; text?: string };
+        const seen = replies.get(decodeURIComponent(m[1]!));
+        if (seen && activity.type === 'message') {
+          seen.messages++;
+          if (/problème technique/i.test(activity.text ?? '')) seen.apologies++;
+        }
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `r-${Date.now()}` }));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    replies,
+    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+async function main(): Promise<void> {
+  let bot: RunningBot | undefined;
+  let target = args.url?.replace(/\/$/, '');
+  let pid = args.pid ? Number(args.pid) : undefined;
+  if (!target) {
+    console.log('starting the server (tsx src/main.ts, loopback, temporary data folder)…');
+    bot = await startBot({ ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'warn' });
+    target = bot.url;
+    pid = bot.pid;
+  }
+  const connector = await startConnector();
+  const base = new URL(target);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONVERSATIONS + 10 });
+  const run = Date.now().toString(36);
+
+  const post = (body: string) => new Promise<number>((resolve, reject) => {
+    const req = request({ host: base.hostname, port: base.port, path: '/api/messages', method: 'POST', agent, timeout: TURN_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${TURN_TIMEOUT_MS / 1000} s`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+
+  const errors = new Map<string, number>();
+  const error = (kind: string) => errors.set(kind, (errors.get(kind) ?? 0) + 1);
+  const all: number[] = [];
+  let window: number[] = [];
+  let windowErrors = 0;
+  let turns = 0;
+  const samples: Sample[] = [];
+  const started = Date.now();
+  const deadline = started + DURATION_MS;
+  let serverErrorLines = 0;
+  const countServerErrors = () => {
+    if (!bot) return 0;
+    const lines = bot.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).length;
+    const fresh = lines - serverErrorLines;
+    serverErrorLines = lines;
+    return fresh;
+  };
+
+  const activity = (conversationId: string, learner: string, n: number, extra: Record<string, unknown>) => JSON.stringify({
+    channelId: 'emulator', serviceUrl: connector.url, id: `${conversationId}-${n}`, timestamp: new Date().toISOString(), locale: 'fr-FR',
+    from: { id: learner, role: 'user' }, recipient: { id: 'assistant', role: 'bot' }, conversation: { id: conversationId }, ...extra,
+  });
+
+  /** One learner after another in this slot, until the deadline. */
+  async function slot(index: number): Promise<void> {
+    let generation = 0;
+    while (Date.now() < deadline) {
+      const conversationId = `soak-${run}-${index}-${generation++}`;
+      const learner = `learner-${index}-${generation}`;
+      const seen = { messages: 0, apologies: 0 };
+      connector.replies.set(conversationId, seen);
+      const length = 8 + Math.floor(Math.random() * 13);
+      let question = Math.floor(Math.random() * QUESTIONS.length);
+      for (let n = 0; n <= length && Date.now() < deadline; n++) {
+        // The channel opens the conversation first (the bot greets), then the learner writes.
+        const body = n === 0
+          ? activity(conversationId, learner, n, { type: 'conversationUpdate', membersAdded: [{ id: 'assistant' }, { id: learner }] })
+          : activity(conversationId, learner, n, { type: 'message', text: QUESTIONS[question++ % QUESTIONS.length] });
+        const before = { ...seen };
+        const t0 = performance.now();
+        try {
+          const status = await post(body);
+          const ms = performance.now() - t0;
+          all.push(ms);
+          window.push(ms);
+          turns++;
+          if (status !== 200) { error(`status ${status}`); windowErrors++; }
+          else if (n > 0 && seen.messages === before.messages) { error('no reply'); windowErrors++; }
+          else if (seen.apologies > before.apologies) { error('failed turn (apology)'); windowErrors++; }
+        } catch (err) {
+          error((err as Error).message.slice(0, 80));
+          windowErrors++;
+        }
+        await new Promise((r) => setTimeout(r, THINK_MS > 0 ? THINK_MS * (0.5 + Math.random()) : 0));
+      }
+      connector.replies.delete(conversationId);
+    }
+  }
+
+  const report = () => {
+    const sorted = window.sort((a, b) => a - b);
+    const serverErrors = countServerErrors();
+    if (serverErrors > 0) { errors.set('server logged an error', (errors.get('server logged an error') ?? 0) + serverErrors); windowErrors += serverErrors; }
+    const s: Sample = {
+      atS: Math.round((Date.now() - started) / 1000), turns: sorted.length, errors: windowErrors,
+      p50Ms: Math.round(percentile(sorted, 0.5)), p99Ms: Math.round(percentile(sorted, 0.99)), rssMb: rssMb(pid),
+      turnsPerS: Math.round((sorted.length / (REPORT_MS / 1000)) * 10) / 10,
+    };
+    samples.push(s);
+    console.log(`${String(s.atS).padStart(5)} s  turns ${String(s.turns).padStart(6)} (${s.turnsPerS}/s)  errors ${s.errors}  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  RSS ${s.rssMb ?? 'n/a'} MB`);
+    window = [];
+    windowErrors = 0;
+  };
+
+  const rssAtStart = rssMb(pid);
+  console.log(`soak: ${CONVERSATIONS} conversations for ${DURATION_MS / 60_000} min against ${target}, think time ${THINK_MS} ms, RSS at start ${rssAtStart ?? 'n/a'} MB`);
+  const timer = setInterval(report, REPORT_MS);
+  await Promise.all(Array.from({ length: CONVERSATIONS }, (_, i) => slot(i)));
+  clearInterval(timer);
+  if (window.length > 0 || samples.length === 0) report();
+
+  const sorted = all.sort((a, b) => a - b);
+  const rss = samples.map((s) => s.rssMb).filter((v): v is number => v !== null);
+  // Memory is "flat" when the last third of the run holds no more than the first third (after start-up)
+  // plus 10 %: growth that continues is a leak, a plateau reached early is caches filling.
+  const third = Math.max(1, Math.floor(rss.length / 3));
+  const firstThird = rss.slice(0, third);
+  const lastThird = rss.slice(-third);
+  const flat = rss.length >= 3 ? Math.max(...lastThird) <= Math.max(...firstThird) * 1.1 : null;
+  const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
+  const summary = {
+    conversations: CONVERSATIONS, minutes: DURATION_MS / 60_000, thinkMs: THINK_MS, target, turns, errors: errorCount, errorsByKind: Object.fromEntries(errors),
+    turnsPerSecond: Math.round((turns / ((Date.now() - started) / 1000)) * 10) / 10,
+    latencyMs: { p50: Math.round(percentile(sorted, 0.5)), p95: Math.round(percentile(sorted, 0.95)), p99: Math.round(percentile(sorted, 0.99)), max: Math.round(sorted.at(-1) ?? 0) },
+    rssMb: { start: rssAtStart, end: rss.at(-1) ?? null, max: rss.length ? Math.max(...rss) : null, flat },
+    samples,
+  };
+  console.log('\nsummary');
+  console.log(`  turns ${turns} (${summary.turnsPerSecond}/s), errors ${errorCount}${errorCount ? ` ${JSON.stringify(summary.errorsByKind)}` : ''}`);
+  console.log(`  latency p50 ${summary.latencyMs.p50} ms, p95 ${summary.latencyMs.p95} ms, p99 ${summary.latencyMs.p99} ms, max ${summary.latencyMs.max} ms`);
+  console.log(`  memory over time (RSS MB, every ${REPORT_MS / 1000} s): ${rssAtStart ?? 'n/a'} | ${rss.join(' ') || 'n/a'}`);
+  console.log(`  memory ${flat === null ? 'not judged (fewer than 3 samples or no PID)' : flat ? 'flat' : 'GROWING'}: first third max ${firstThird.length ? Math.max(...firstThird) : 'n/a'} MB, last third max ${lastThird.length ? Math.max(...lastThird) : 'n/a'} MB`);
+  mkdirSync(dirname(args.out!), { recursive: true });
+  writeFileSync(args.out!, `${JSON.stringify(summary, null, 2)}\n`);
+  console.log(`  written to ${args.out}`);
+
+  agent.destroy();
+  await connector.stop();
+  await bot?.stop();
+  process.exit(errorCount > 0 ? 1 : 0);
+}
+
+main().catch((err: unknown) => {
+  console.error(`soak failed: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOUND_MS, breach, startFuzzTarget, type FuzzTarget, type Reply } from './fuzz-target.ts';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BOUND_MS, breach, pathPart, startFuzzTarget, type FuzzTarget, type Reply } from './fuzz-target.ts';
 
 /**
  * Property-based fuzz (fast-check) of the three HTTP surfaces of one in-process server: /api/messages,
@@ -18,15 +18,24 @@ console.log(`fuzz-http: FUZZ_SEED=${SEED}`);
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);
 const runs = (n: number) => ({ seed: SEED, numRuns: Math.round(n * SCALE), endOnFailure: false });
 
+/** Each property runs thousands of requests on a machine shared with other jobs. */
+const TIMEOUT = 180_000;
+
 let t: FuzzTarget;
 beforeAll(async () => { t = await startFuzzTarget(); });
 afterAll(async () => { await t?.stop(); });
+// Whatever a property sent, the server is up and logged nothing wrong after it.
+afterEach(async () => {
+  expect((await t.send('GET', '/healthz')).status).toBe(200);
+  expect(t.takeErrors()).toEqual([]);
+});
 
+let cases = 0;
 /** Fails the case (fast-check then shrinks it) on the first breach of the invariant. */
-async function expectHandled(reply: Reply, allowed?: readonly number[]): Promise<void> {
-  const problem = await breach(t, reply);
+async function expectHandled(reply: Reply, allowed: readonly number[], recorded = false): Promise<void> {
+  // The health check itself every 25 cases; in between, each next case's bounded answer shows the server is up.
+  const problem = await breach(t, reply, allowed, { checkHealth: ++cases % 25 === 0, recorded });
   if (problem) throw new Error(problem);
-  if (allowed && !allowed.includes(reply.status)) throw new Error(`status ${reply.status} not in ${allowed.join(', ')}: ${reply.body.slice(0, 300)}`);
 }
 
 // --- Arbitraries -------------------------------------------------------------------------------------
@@ -109,8 +118,8 @@ describe('fuzz /api/messages', () => {
       const reply = await post(JSON.stringify(value));
       await expectHandled(reply, [400, 403]);
       if (!/"error"/.test(reply.body)) throw new Error(`no reason given: ${reply.body.slice(0, 200)}`);
-    }), runs(2200));
-  });
+    }), runs(3000));
+  }, TIMEOUT);
 
   it('random bytes, truncated JSON and odd content types: a 4xx', async () => {
     const body = fc.oneof(
@@ -121,23 +130,23 @@ describe('fuzz /api/messages', () => {
     const contentType = fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/vnd.api+json', '', 'application/json; charset=latin1', 'multipart/form-data; boundary=x');
     await fc.assert(fc.asyncProperty(body, contentType, async (b, type) => {
       await expectHandled(await post(b, type), [400, 403, 413, 415]);
-    }), runs(1000));
-  });
+    }), runs(1500));
+  }, TIMEOUT);
 
   it('a wrong type at every field of real activities (top level and nested)', async () => {
     await fc.assert(fc.asyncProperty(shape, fc.constantFrom(...FIELDS), wrongValue, async (s, path, value) => {
       const activity = setAt(shapes(t.connector.url)[s]!, path, value);
       await expectHandled(await post(JSON.stringify(activity)), BOT_FRAMEWORK);
-    }), runs(2000));
-  });
+    }), runs(1000));
+  }, TIMEOUT);
 
   it('fields deleted from real activities', async () => {
     await fc.assert(fc.asyncProperty(shape, fc.subarray(FIELDS.filter((p) => p.length === 1).map((p) => p[0] as string)), async (s, gone) => {
       const activity = shapes(t.connector.url)[s]!;
       for (const key of gone) delete activity[key];
       await expectHandled(await post(JSON.stringify(activity)), BOT_FRAMEWORK);
-    }), runs(400));
-  });
+    }), runs(300));
+  }, TIMEOUT);
 
   it('huge and deeply nested bodies: 413 / 400 before anything walks them', async () => {
     const deep = fc.tuple(fc.integer({ min: 33, max: 20_000 }), fc.constantFrom('[', '{"a":'), fc.constantFrom(...FIELDS.filter((p) => p.length === 1)));
@@ -152,7 +161,7 @@ describe('fuzz /api/messages', () => {
       const body = JSON.stringify({ ...shapes(t.connector.url)[0], text });
       await expectHandled(await post(body), Buffer.byteLength(body) > 262_144 ? [413] : [200]);
     }), runs(40));
-  });
+  }, TIMEOUT);
 
   it('unknown activity types and invokes of any name: the protocol\'s answer', async () => {
     const type = fc.oneof(fc.constantFrom('typing', 'endOfConversation', 'event', 'installationUpdate', 'messageReaction', 'messageUpdate', 'messageDelete', 'contactRelationUpdate', 'deleteUserData', 'suggestion', 'trace', 'handoff', 'command', 'commandResult', 'invokeResponse', 'delay', 'Message', 'MESSAGE'), fc.string({ minLength: 1, maxLength: 64 }));
@@ -160,22 +169,22 @@ describe('fuzz /api/messages', () => {
       const activity = { ...shapes(t.connector.url)[0], type: ty, ...(name !== null ? { name } : {}), ...(value !== null ? { value } : {}) };
       delete (activity as { text?: string }).text;
       await expectHandled(await post(JSON.stringify(activity)), BOT_FRAMEWORK);
-    }), runs(500));
+    }), runs(400));
     const invokeName = fc.oneof(fc.constantFrom('adaptiveCard/action', 'task/fetch', 'task/submit', 'composeExtension/query', 'composeExtension/submitAction', 'signin/verifyState', 'signin/tokenExchange', 'fileConsent/invoke', 'actionableMessage/executeAction', 'config/fetch', 'tab/fetch', 'healthCheck', 'application/search', 'handoff/action'), oddString);
     await fc.assert(fc.asyncProperty(invokeName, fc.oneof(json, wrongValue), async (name, value) => {
       const activity = { ...shapes(t.connector.url)[4], name, value };
       const reply = await post(JSON.stringify(activity));
       await expectHandled(reply, [200, 400, 403, 404, 501]);
-    }), runs(500));
-  });
+    }), runs(400));
+  }, TIMEOUT);
 
   it('duplicate activity ids, one after the other and at once', async () => {
     await fc.assert(fc.asyncProperty(shape, fc.integer({ min: 2, max: 4 }), fc.boolean(), async (s, copies, atOnce) => {
       const body = JSON.stringify(shapes(t.connector.url)[s]);
       const replies = atOnce ? await Promise.all(Array.from({ length: copies }, () => post(body))) : await (async () => { const out: Reply[] = []; for (let i = 0; i < copies; i++) out.push(await post(body)); return out; })();
       for (const reply of replies) await expectHandled(reply, BOT_FRAMEWORK);
-    }), runs(150));
-  });
+    }), runs(100));
+  }, TIMEOUT);
 
   it('odd texts: a polite reply in bounded time, markup never echoed raw', async () => {
     const text = fc.oneof(
@@ -195,8 +204,8 @@ describe('fuzz /api/messages', () => {
         if (/<(script|img|iframe|a |b>)|onerror=|javascript:/i.test(said)) throw new Error(`markup echoed: ${said.slice(0, 300)}`);
         if (/problème technique/.test(String(a.text))) throw new Error('the apology for a failed turn');
       }
-    }), runs(250));
-  });
+    }), runs(200));
+  }, TIMEOUT);
 });
 
 // --- Local Direct Line -------------------------------------------------------------------------------
@@ -212,62 +221,83 @@ describe('fuzz the local Direct Line', () => {
     await fc.assert(fc.asyncProperty(activity, fc.nat({ max: 1 }), async (a, c) => {
       const reply = await t.send('POST', `/v3/directline/conversations/${t.directLine.conversations[c]}/activities`, { headers: auth(), body: JSON.stringify(a) });
       await expectHandled(reply, [200, 400, 413]);
-    }), runs(700));
-  });
+    }), runs(300));
+  }, TIMEOUT);
 
   it('forged tokens, unknown conversations, odd watermarks and paths: a 4xx', async () => {
     const token = fc.oneof(fc.constant(t.directLine.token), fc.string({ unit: 'grapheme-ascii', maxLength: 80 }), fc.constant(`${t.directLine.token}x`), fc.constant(t.directLine.token.split('.').reverse().join('.')));
     const id = fc.oneof(fc.constantFrom(...t.directLine.conversations), fc.string({ maxLength: 60 }));
     const request = fc.tuple(fc.constantFrom('GET', 'POST'), fc.constantFrom('conversations/:id/activities', 'conversations', 'tokens/refresh', 'conversations/:id', 'conversations/:id/upload', 'conversations/:id/stream'), id, token, fc.oneof(fc.constant(''), fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constant('99999999999999999999')));
     await fc.assert(fc.asyncProperty(request, async ([method, route, conversation, bearer, watermark]) => {
-      const path = `/v3/directline/${route.replace(':id', encodeURIComponent(conversation))}?watermark=${encodeURIComponent(watermark)}`;
+      const path = `/v3/directline/${route.replace(':id', pathPart(conversation))}?watermark=${pathPart(watermark)}`;
       const reply = await t.send(method, path, { headers: { authorization: `Bearer ${bearer.replace(/[^\x21-\x7e]/g, '')}`, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{"type":"message","text":"bonjour"}' } : {}) });
       await expectHandled(reply, [200, 201, 400, 403, 404, 405, 429]);
     }), runs(600));
-  });
+  }, TIMEOUT);
 
   it('the token endpoints and the connector routes take anything and refuse what is wrong', async () => {
     const route = fc.constantFrom('/api/directline/token', '/api/directline/token/refresh', `/directline-connector/v3/conversations/:id/activities`, `/directline-connector/v3/conversations/:id/activities/x`);
     await fc.assert(fc.asyncProperty(route, fc.oneof(fc.constantFrom(...t.directLine.conversations), oddString), fc.oneof(json.map((j) => JSON.stringify(j)), oddString), async (r, id, body) => {
-      const reply = await t.send('POST', r.replace(':id', encodeURIComponent(id)), { headers: { 'content-type': 'application/json', authorization: `Bearer ${id.replace(/[^\x21-\x7e]/g, '')}` }, body });
+      const reply = await t.send('POST', r.replace(':id', pathPart(id)), { headers: { 'content-type': 'application/json', authorization: `Bearer ${id.replace(/[^\x21-\x7e]/g, '')}` }, body });
       await expectHandled(reply, [200, 400, 401, 403, 404, 413, 429]);
     }), runs(300));
-  });
+  }, TIMEOUT);
 });
 
 // --- Staff console -----------------------------------------------------------------------------------
 
 describe('fuzz the staff console', () => {
+  // A server of its own, holding a few dozen odd conversations: pages render recorded odd text, and the
+  // cost of a page does not depend on how many turns the fuzz above recorded.
+  let c: FuzzTarget;
+  beforeAll(async () => {
+    c = await startFuzzTarget();
+    for (const [i, text] of ODD.entries()) {
+      const activity = { ...shapes(c.connector.url)[i % 3]!, text, conversation: { id: `console-odd-${i}` } };
+      const r = await c.send('POST', '/api/messages', { headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      if (r.status !== 200) throw new Error(`seeding the console: ${r.status} ${r.body}`);
+    }
+  });
+  afterAll(async () => { await c?.stop(); });
+  afterEach(async () => {
+    expect((await c.send('GET', '/healthz')).status).toBe(200);
+    expect(c.takeErrors()).toEqual([]);
+  });
+  const handled = async (reply: Reply, allowed: readonly number[], recorded = false) => {
+    const problem = await breach(c, reply, allowed, { checkHealth: ++cases % 25 === 0, recorded });
+    if (problem) throw new Error(problem);
+  };
   const form = (fields: [string, string][]) => new URLSearchParams(fields).toString();
   const field = fc.tuple(fc.oneof(fc.constantFrom('login', 'password', 'csrf', 'revue', 'note', 'intent', 'retour', 'page', 'du', 'au'), oddString), oddString);
 
   it('the sign-in form: random fields, tokens and cookies get the form again, never a 5xx', async () => {
     const cookie = fc.oneof(fc.constant(''), fc.string({ unit: 'grapheme-ascii', maxLength: 60 }).map((s) => `staff_signin=${s.replace(/[^\x21-\x7e]/g, '')}`));
-    await fc.assert(fc.asyncProperty(fc.array(field, { maxLength: 5 }), cookie, fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain'), async (fields, c, type) => {
-      const reply = await t.send('POST', '/admin/login', { headers: { 'content-type': type, ...(c ? { cookie: c } : {}) }, body: form(fields) });
-      await expectHandled(reply, [401, 403, 415, 429]);
+    await fc.assert(fc.asyncProperty(fc.array(field, { maxLength: 5 }), cookie, fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain'), async (fields, signInCookie, type) => {
+      const reply = await c.send('POST', '/admin/login', { headers: { 'content-type': type, ...(signInCookie ? { cookie: signInCookie } : {}) }, body: form(fields) });
+      await handled(reply, [401, 403, 415, 429]);
     }), runs(600));
-  });
+  }, TIMEOUT);
 
   it('signed in: random queries and paths on every page', async () => {
     const page = fc.constantFrom('/admin', '/admin/a-relire', '/admin/statistiques', '/admin/entrainement', '/admin/conversations/:id', '/admin/conversations/:id/transcript', '/admin/export.csv', '/admin/sans-reponse', '/admin/nope');
-    await fc.assert(fc.asyncProperty(page, oddString, fc.array(field, { maxLength: 4 }), fc.boolean(), async (p, id, query, signedIn) => {
-      const path = `${p.replace(':id', encodeURIComponent(id))}?${form(query)}`;
-      const reply = await t.send('GET', path, { headers: { accept: 'text/html', ...(signedIn ? { cookie: t.staff.cookie } : {}) } });
-      await expectHandled(reply, [200, 301, 302, 404, 405]);
-    }), runs(500));
-  });
+    const id = fc.oneof(fc.nat({ max: ODD.length - 1 }).map((i) => `console-odd-${i}`), oddString);
+    await fc.assert(fc.asyncProperty(page, id, fc.array(field, { maxLength: 4 }), fc.boolean(), async (p, id, query, signedIn) => {
+      const path = `${p.replace(':id', pathPart(id))}?${form(query)}`;
+      const reply = await c.send('GET', path, { headers: { accept: 'text/html', ...(signedIn ? { cookie: c.staff.cookie } : {}) } });
+      await handled(reply, [200, 301, 302, 404, 405], /export\.csv|transcript/.test(p));
+    }), runs(250));
+  }, TIMEOUT);
 
   it('signed in: random forms to every action, with and without the CSRF token', async () => {
     const action = fc.constantFrom('/admin/conversations/:id/revue', '/admin/messages/:id/correction', '/admin/entrainement/confirmer', '/admin/nope/:id');
     await fc.assert(fc.asyncProperty(action, fc.oneof(oddString, fc.integer().map(String)), fc.array(field, { maxLength: 4 }), fc.boolean(), async (a, id, fields, withCsrf) => {
-      const reply = await t.send('POST', a.replace(':id', encodeURIComponent(id)), {
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: t.staff.cookie },
-        body: form([...fields, ...(withCsrf ? [['csrf', t.staff.csrf] as [string, string]] : [])]),
+      const reply = await c.send('POST', a.replace(':id', pathPart(id)), {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: c.staff.cookie },
+        body: form([...fields, ...(withCsrf ? [['csrf', c.staff.csrf] as [string, string]] : [])]),
       });
-      await expectHandled(reply, [303, 400, 403, 404, 405, 409, 413]);
+      await handled(reply, [303, 400, 403, 404, 405, 409, 413]);
     }), runs(400));
-  });
+  }, TIMEOUT);
 });
 
 describe('after the fuzz', () => {

@@ -17,13 +17,14 @@
  * started here). Exits 1 when there was any error.
  */
 
+import { spawn } from 'node:child_process';
 import { createServer, Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { startBot, type RunningBot } from '../test/server-process.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -107,13 +108,63 @@ async function startConnector(): Promise<{ url: string; replies: Map<string, { m
   };
 }
 
+const ROOT = new URL('..', import.meta.url).pathname;
+
+interface Server { url: string; pid: number; output: () => string; stop: () => Promise<void> }
+
+/**
+ * `tsx src/main.ts` on a free loopback port with a temporary data folder, as a learner-facing server
+ * runs (local mode: no App ID); waits for /healthz (a minute at most: the machine may be busy).
+ */
+async function startServer(): Promise<Server> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  const data = mkdtempSync(join(tmpdir(), 'soak-data-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env, PORT: String(port), HOST: '127.0.0.1', MicrosoftAppId: '', MicrosoftAppPassword: '', LOG_LEVEL: 'warn', ASSISTANT_TODAY: '2026-11-26',
+      TRANSCRIPTS_FILE: join(data, 'transcripts.sqlite'), STAFF_FILE: join(data, 'staff.sqlite'), STATE_FILE: join(data, 'state.sqlite'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => { output += d; });
+  child.stderr!.on('data', (d) => { output += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${output}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not start within 60 s: ${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url, pid: child.pid!, output: () => output,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const exited = once(child, 'exit');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  let bot: RunningBot | undefined;
+  let bot: Server | undefined;
   let target = args.url?.replace(/\/$/, '');
   let pid = args.pid ? Number(args.pid) : undefined;
   if (!target) {
     console.log('starting the server (tsx src/main.ts, loopback, temporary data folder)…');
-    bot = await startBot({ ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'warn' });
+    bot = await startServer();
     target = bot.url;
     pid = bot.pid;
   }
@@ -138,6 +189,7 @@ async function main(): Promise<void> {
   const all: number[] = [];
   let window: number[] = [];
   let windowErrors = 0;
+  let windowStarted = Date.now();
   let turns = 0;
   const samples: Sample[] = [];
   const started = Date.now();
@@ -199,12 +251,13 @@ async function main(): Promise<void> {
     const s: Sample = {
       atS: Math.round((Date.now() - started) / 1000), turns: sorted.length, errors: windowErrors,
       p50Ms: Math.round(percentile(sorted, 0.5)), p99Ms: Math.round(percentile(sorted, 0.99)), rssMb: rssMb(pid),
-      turnsPerS: Math.round((sorted.length / (REPORT_MS / 1000)) * 10) / 10,
+      turnsPerS: Math.round((sorted.length / Math.max(0.001, (Date.now() - windowStarted) / 1000)) * 10) / 10,
     };
     samples.push(s);
     console.log(`${String(s.atS).padStart(5)} s  turns ${String(s.turns).padStart(6)} (${s.turnsPerS}/s)  errors ${s.errors}  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  RSS ${s.rssMb ?? 'n/a'} MB`);
     window = [];
     windowErrors = 0;
+    windowStarted = Date.now();
   };
 
   const rssAtStart = rssMb(pid);

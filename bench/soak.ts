@@ -21,7 +21,7 @@ import { spawn } from 'node:child_process';
 import { createServer, Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -62,7 +62,8 @@ const QUESTIONS = [
   "c'est gratuit ?", 'Comment faire un gâteau au chocolat ?', "l'attestation est valable combien de temps ?",
 ];
 
-interface Sample { atS: number; turns: number; errors: number; p50Ms: number; p99Ms: number; rssMb: number | null; turnsPerS: number }
+/** `load1`: the machine's one-minute load average, since a shared machine slows every figure. */
+interface Sample { atS: number; turns: number; errors: number; p50Ms: number; p99Ms: number; rssMb: number | null; turnsPerS: number; load1: number }
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -252,9 +253,10 @@ async function main(): Promise<void> {
       atS: Math.round((Date.now() - started) / 1000), turns: sorted.length, errors: windowErrors,
       p50Ms: Math.round(percentile(sorted, 0.5)), p99Ms: Math.round(percentile(sorted, 0.99)), rssMb: rssMb(pid),
       turnsPerS: Math.round((sorted.length / Math.max(0.001, (Date.now() - windowStarted) / 1000)) * 10) / 10,
+      load1: Math.round(loadavg()[0]! * 10) / 10,
     };
     samples.push(s);
-    console.log(`${String(s.atS).padStart(5)} s  turns ${String(s.turns).padStart(6)} (${s.turnsPerS}/s)  errors ${s.errors}  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  RSS ${s.rssMb ?? 'n/a'} MB`);
+    console.log(`${String(s.atS).padStart(5)} s  turns ${String(s.turns).padStart(6)} (${s.turnsPerS}/s)  errors ${s.errors}  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  RSS ${s.rssMb ?? 'n/a'} MB  load ${s.load1}`);
     window = [];
     windowErrors = 0;
     windowStarted = Date.now();

@@ -24,7 +24,7 @@ describe('npm run soak', () => {
     clearTimeout(timer);
     expect(code, output).toBe(0);
     // A line per interval: turns, errors, latency, the server's RSS read from /proc.
-    expect(output).toMatch(/^\s+\d+ s {2}turns +\d+ \([\d.]+\/s\) {2}errors 0 {2}p50 \d+ ms {2}p99 \d+ ms {2}RSS [\d.]+ MB$/m);
+    expect(output).toMatch(/^\s+\d+ s {2}turns +\d+ \([\d.]+\/s\) {2}errors 0 {2}p50 \d+ ms {2}p99 \d+ ms {2}RSS [\d.]+ MB  load [\d.]+$/m);
     expect(output).toMatch(/memory over time \(RSS MB, every 2 s\): [\d.]+ \| [\d. ]+/);
     const summary = JSON.parse(readFileSync(out, 'utf8'));
     expect(summary).toMatchObject({ conversations: 5, errors: 0 });

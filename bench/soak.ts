@@ -1,12 +1,13 @@
 /**
  * npm run soak -- --conversations N --minutes M [--url http://127.0.0.1:3978 [--pid PID]] [--think-ms T]
- *                 [--report-every S] [--out FILE]
+ *                 [--ramp-s R] [--report-every S] [--out FILE]
  *
  * Drives N conversations at once over loopback, closed loop: each learner sends a French question, waits
  * for the turn to end (the HTTP answer, sent once the replies have reached the connector), pauses
- * `--think-ms` (default 1000, ± half, as a learner reads and types), then asks the next. A conversation
- * ends after 8 to 20 turns and a new learner takes its place, so per-conversation memory is exercised,
- * not just kept. Every `--report-every` seconds (default 30) it prints the turns, errors, p50/p99 latency
+ * `--think-ms` (default 30 000, ± half: a learner reads the answer and types the next question), then
+ * asks the next. Learners arrive spread over the first `--ramp-s` seconds (default 30), not all in the
+ * same millisecond. A conversation ends after 8 to 20 turns and a new learner takes its place, so
+ * per-conversation memory is exercised, not just kept. Ctrl+C ends the run early, with its summary. Every `--report-every` seconds (default 30) it prints the turns, errors, p50/p99 latency
  * and the server's resident memory; at the end a summary, memory over time, and a JSON file (`--out`).
  *
  * Without --url it starts the server itself (`tsx src/main.ts`, loopback, its own temporary data
@@ -32,7 +33,8 @@ const { values: args } = parseArgs({
     minutes: { type: 'string', default: '1' },
     url: { type: 'string' },
     pid: { type: 'string' },
-    'think-ms': { type: 'string', default: '1000' },
+    'think-ms': { type: 'string', default: '30000' },
+    'ramp-s': { type: 'string', default: '30' },
     'report-every': { type: 'string', default: '30' },
     out: { type: 'string', default: `data/soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json` },
   },
@@ -49,6 +51,7 @@ function positive(name: string, value: string | undefined, integer = false): num
 const CONVERSATIONS = positive('conversations', args.conversations, true);
 const DURATION_MS = positive('minutes', args.minutes) * 60_000;
 const THINK_MS = Number(args['think-ms']);
+const RAMP_MS = Number(args['ramp-s']) * 1000;
 const REPORT_MS = positive('report-every', args['report-every']) * 1000;
 const TURN_TIMEOUT_MS = 30_000;
 
@@ -130,6 +133,8 @@ async function startServer(): Promise<Server> {
       TRANSCRIPTS_FILE: join(data, 'transcripts.sqlite'), STAFF_FILE: join(data, 'staff.sqlite'), STATE_FILE: join(data, 'state.sqlite'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a Ctrl+C in the terminal ends the soak, which then stops the server itself.
+    detached: true,
   });
   let output = '';
   child.stdout!.on('data', (d) => { output += d; });
@@ -159,8 +164,9 @@ async function startServer(): Promise<Server> {
   };
 }
 
+let bot: Server | undefined;
+
 async function main(): Promise<void> {
-  let bot: Server | undefined;
   let target = args.url?.replace(/\/$/, '');
   let pid = args.pid ? Number(args.pid) : undefined;
   if (!target) {
@@ -194,7 +200,9 @@ async function main(): Promise<void> {
   let turns = 0;
   const samples: Sample[] = [];
   const started = Date.now();
-  const deadline = started + DURATION_MS;
+  let deadline = started + DURATION_MS;
+  // Ctrl+C: the learners stop after their current turn, and the summary is printed as at the end.
+  process.once('SIGINT', () => { deadline = Date.now(); });
   let serverErrorLines = 0;
   const countServerErrors = () => {
     if (!bot) return 0;
@@ -212,6 +220,7 @@ async function main(): Promise<void> {
   /** One learner after another in this slot, until the deadline. */
   async function slot(index: number): Promise<void> {
     let generation = 0;
+    await new Promise((r) => setTimeout(r, Math.random() * RAMP_MS));
     while (Date.now() < deadline) {
       const conversationId = `soak-${run}-${index}-${generation++}`;
       const learner = `learner-${index}-${generation}`;
@@ -263,7 +272,7 @@ async function main(): Promise<void> {
   };
 
   const rssAtStart = rssMb(pid);
-  console.log(`soak: ${CONVERSATIONS} conversations for ${DURATION_MS / 60_000} min against ${target}, think time ${THINK_MS} ms, RSS at start ${rssAtStart ?? 'n/a'} MB`);
+  console.log(`soak: ${CONVERSATIONS} conversations for ${DURATION_MS / 60_000} min against ${target}, think time ${THINK_MS} ms ± half, arriving over ${RAMP_MS / 1000} s, RSS at start ${rssAtStart ?? 'n/a'} MB`);
   const timer = setInterval(report, REPORT_MS);
   await Promise.all(Array.from({ length: CONVERSATIONS }, (_, i) => slot(i)));
   clearInterval(timer);
@@ -279,7 +288,7 @@ async function main(): Promise<void> {
   const flat = rss.length >= 3 ? Math.max(...lastThird) <= Math.max(...firstThird) * 1.1 : null;
   const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
   const summary = {
-    conversations: CONVERSATIONS, minutes: DURATION_MS / 60_000, thinkMs: THINK_MS, target, turns, errors: errorCount, errorsByKind: Object.fromEntries(errors),
+    conversations: CONVERSATIONS, minutes: DURATION_MS / 60_000, thinkMs: THINK_MS, rampS: RAMP_MS / 1000, target, turns, errors: errorCount, errorsByKind: Object.fromEntries(errors),
     turnsPerSecond: Math.round((turns / ((Date.now() - started) / 1000)) * 10) / 10,
     latencyMs: { p50: Math.round(percentile(sorted, 0.5)), p95: Math.round(percentile(sorted, 0.95)), p99: Math.round(percentile(sorted, 0.99)), max: Math.round(sorted.at(-1) ?? 0) },
     rssMb: { start: rssAtStart, end: rss.at(-1) ?? null, max: rss.length ? Math.max(...rss) : null, flat },
@@ -300,7 +309,8 @@ async function main(): Promise<void> {
   process.exit(errorCount > 0 ? 1 : 0);
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   console.error(`soak failed: ${(err as Error).message}`);
+  await bot?.stop();
   process.exit(1);
 });

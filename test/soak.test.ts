@@ -15,7 +15,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 describe('npm run soak', () => {
   it('drives conversations, reports every interval and writes its figures', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'soak-')), 'soak.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/soak.ts', '--conversations', '5', '--minutes', '0.1', '--report-every', '2', '--think-ms', '50', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/soak.ts', '--conversations', '5', '--minutes', '0.1', '--report-every', '2', '--think-ms', '50', '--ramp-s', '1', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });

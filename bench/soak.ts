@@ -204,11 +204,21 @@ async function main(): Promise<void> {
   // Ctrl+C: the learners stop after their current turn, and the summary is printed as at the end.
   process.once('SIGINT', () => { deadline = Date.now(); });
   let serverErrorLines = 0;
+  /** The first error lines the server logged (message and error only: they hold no learner text). */
+  const serverErrorsSeen: string[] = [];
   const countServerErrors = () => {
     if (!bot) return 0;
-    const lines = bot.output().split('\n').filter((l) => /"level":(50|60)/.test(l)).length;
-    const fresh = lines - serverErrorLines;
-    serverErrorLines = lines;
+    const lines = bot.output().split('\n').filter((l) => /"level":(50|60)/.test(l));
+    for (const line of lines.slice(serverErrorLines, 20)) {
+      try {
+        const { msg, err } = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+        serverErrorsSeen.push(`${msg ?? ''}${err?.message ? `: ${err.message}` : ''}`.slice(0, 300));
+      } catch {
+        serverErrorsSeen.push(line.slice(0, 300));
+      }
+    }
+    const fresh = lines.length - serverErrorLines;
+    serverErrorLines = lines.length;
     return fresh;
   };
 
@@ -292,10 +302,12 @@ async function main(): Promise<void> {
     turnsPerSecond: Math.round((turns / ((Date.now() - started) / 1000)) * 10) / 10,
     latencyMs: { p50: Math.round(percentile(sorted, 0.5)), p95: Math.round(percentile(sorted, 0.95)), p99: Math.round(percentile(sorted, 0.99)), max: Math.round(sorted.at(-1) ?? 0) },
     rssMb: { start: rssAtStart, end: rss.at(-1) ?? null, max: rss.length ? Math.max(...rss) : null, flat },
+    serverErrors: serverErrorsSeen,
     samples,
   };
   console.log('\nsummary');
   console.log(`  turns ${turns} (${summary.turnsPerSecond}/s), errors ${errorCount}${errorCount ? ` ${JSON.stringify(summary.errorsByKind)}` : ''}`);
+  for (const line of serverErrorsSeen) console.log(`  server: ${line}`);
   console.log(`  latency p50 ${summary.latencyMs.p50} ms, p95 ${summary.latencyMs.p95} ms, p99 ${summary.latencyMs.p99} ms, max ${summary.latencyMs.max} ms`);
   console.log(`  memory over time (RSS MB, every ${REPORT_MS / 1000} s): ${rssAtStart ?? 'n/a'} | ${rss.join(' ') || 'n/a'}`);
   console.log(`  memory ${flat === null ? 'not judged (fewer than 3 samples or no PID)' : flat ? 'flat' : 'GROWING'}: first third max ${firstThird.length ? Math.max(...firstThird) : 'n/a'} MB, last third max ${lastThird.length ? Math.max(...lastThird) : 'n/a'} MB`);

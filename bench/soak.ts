@@ -177,7 +177,10 @@ async function main(): Promise<void> {
   }
   const connector = await startConnector();
   const base = new URL(target);
-  const agent = new Agent({ keepAlive: true, maxSockets: CONVERSATIONS + 10 });
+  // A connection per turn, as a channel whose learner paused longer than the server's keep-alive (5 s)
+  // opens one: a socket kept across a 30 s pause races the server closing it (« read ECONNRESET » on the
+  // client, the request never sent), which is the load generator's failure, not the server's.
+  const agent = new Agent({ keepAlive: THINK_MS < 2000, maxSockets: CONVERSATIONS + 10 });
   const run = Date.now().toString(36);
 
   const post = (body: string) => new Promise<number>((resolve, reject) => {
@@ -258,7 +261,8 @@ async function main(): Promise<void> {
           error((err as Error).message.slice(0, 80));
           windowErrors++;
         }
-        await new Promise((r) => setTimeout(r, THINK_MS > 0 ? THINK_MS * (0.5 + Math.random()) : 0));
+        // The pause, cut at the end of the run: nobody waits past it.
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(THINK_MS * (0.5 + Math.random()), deadline - Date.now()))));
       }
       connector.replies.delete(conversationId);
     }
@@ -290,12 +294,13 @@ async function main(): Promise<void> {
 
   const sorted = all.sort((a, b) => a - b);
   const rss = samples.map((s) => s.rssMb).filter((v): v is number => v !== null);
-  // Memory is "flat" when the last third of the run holds no more than the first third (after start-up)
-  // plus 10 %: growth that continues is a leak, a plateau reached early is caches filling.
+  // Memory is "flat" when the last third of the run stays within 10 % of the first third (after
+  // start-up), both its floor (RSS just after a collection: what a leak raises) and its peak (the
+  // collector's sawtooth); growth that continues is a leak, a plateau reached early is caches filling.
   const third = Math.max(1, Math.floor(rss.length / 3));
   const firstThird = rss.slice(0, third);
   const lastThird = rss.slice(-third);
-  const flat = rss.length >= 3 ? Math.max(...lastThird) <= Math.max(...firstThird) * 1.1 : null;
+  const flat = rss.length >= 3 ? Math.min(...lastThird) <= Math.min(...firstThird) * 1.1 && Math.max(...lastThird) <= Math.max(...firstThird) * 1.1 : null;
   const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
   const summary = {
     conversations: CONVERSATIONS, minutes: DURATION_MS / 60_000, thinkMs: THINK_MS, rampS: RAMP_MS / 1000, target, turns, errors: errorCount, errorsByKind: Object.fromEntries(errors),
@@ -310,7 +315,8 @@ async function main(): Promise<void> {
   for (const line of serverErrorsSeen) console.log(`  server: ${line}`);
   console.log(`  latency p50 ${summary.latencyMs.p50} ms, p95 ${summary.latencyMs.p95} ms, p99 ${summary.latencyMs.p99} ms, max ${summary.latencyMs.max} ms`);
   console.log(`  memory over time (RSS MB, every ${REPORT_MS / 1000} s): ${rssAtStart ?? 'n/a'} | ${rss.join(' ') || 'n/a'}`);
-  console.log(`  memory ${flat === null ? 'not judged (fewer than 3 samples or no PID)' : flat ? 'flat' : 'GROWING'}: first third max ${firstThird.length ? Math.max(...firstThird) : 'n/a'} MB, last third max ${lastThird.length ? Math.max(...lastThird) : 'n/a'} MB`);
+  const range = (xs: number[]) => (xs.length ? `${Math.min(...xs)}–${Math.max(...xs)} MB` : 'n/a');
+  console.log(`  memory ${flat === null ? 'not judged (fewer than 3 samples or no PID)' : flat ? 'flat' : 'GROWING'}: first third ${range(firstThird)}, last third ${range(lastThird)}`);
   mkdirSync(dirname(args.out!), { recursive: true });
   writeFileSync(args.out!, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(`  written to ${args.out}`);

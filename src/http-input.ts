@@ -50,19 +50,65 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 /** Channel ids (Teams' « a:1…», « 29:… », Direct Line's « …|0000001 ») are far shorter than this. */
 const Id = z.string().min(1, 'must not be empty').max(512, 'longer than 512 characters');
-const Account = z.looseObject({ id: Id });
+/** A text field of the protocol, absent or null when the channel has nothing to say. */
+const Text = z.string().max(512, 'longer than 512 characters').nullish();
+/**
+ * The fields a reply copies back (the reply's recipient is this sender, its conversation this one):
+ * botbuilder's serializer refuses a reply whose copied `name` is a number — after the turn ran, so
+ * the learner would get nothing — so they are checked here, where a 400 says which one.
+ */
+const Account = z.looseObject({ id: Id, name: Text, role: Text, aadObjectId: Text });
+/**
+ * botbuilder sends the conversation id in a header (x-ms-conversation-id) with each reply, where
+ * Node refuses anything but Latin-1; every channel's ids are printable ASCII.
+ */
+const ConversationAccount = Account.extend({
+  id: Id.regex(/^[\x20-\x7e]+$/, 'printable ASCII only'),
+  isGroup: z.boolean().nullish(), conversationType: Text, tenantId: Text,
+});
 
 /** The parts of a Bot Framework activity the assistant relies on. Every channel sends all of them. */
 export const IncomingActivitySchema = z.looseObject({
   type: z.string().min(1).max(64),
+  // The reply's replyToId and locale.
+  id: Text,
+  locale: z.string().max(64).nullish(),
   channelId: z.string().min(1).max(64),
   serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
-  conversation: Account,
+  conversation: ConversationAccount,
   from: Account,
   recipient: Account,
   text: z.string().optional(),
   membersAdded: z.array(Account).max(100).optional(),
+  membersRemoved: z.array(Account).max(100).optional(),
+  // botbuilder looks for mentions (`entity.type.toLowerCase()`) in every message before the bot reads it.
+  entities: z.array(z.looseObject({ type: z.string().min(1).max(128) })).max(100).optional(),
+  // Read by the transcript recorder (a card's words) and the bot (files, cards), one object each.
+  attachments: z.array(z.looseObject({ contentType: z.string().max(256).nullish() })).max(50).nullish(),
+}).superRefine((a, ctx) => {
+  (a.entities ?? []).forEach((entity, i) => {
+    if (entity.type.toLowerCase() !== 'mention') return;
+    // Removing the bot's mention compares `mentioned.id` and cuts the mention's text out of the message's.
+    const mentioned = entity.mentioned as { id?: unknown } | undefined;
+    if (!isObject(mentioned) || typeof mentioned.id !== 'string') {
+      ctx.addIssue({ code: 'custom', path: ['entities', i, 'mentioned'], message: 'a mention names who is mentioned ({ id: string })' });
+    } else if (mentioned.id === a.recipient.id && typeof a.text !== 'string') {
+      ctx.addIssue({ code: 'custom', path: ['text'], message: 'a message that mentions the bot has a text' });
+    }
+  });
+  // botbuilder reads an invoke's value as an object (`value.action.type` for a card action) and throws
+  // a TypeError on anything else; every channel sends an object.
+  if (a.type !== 'invoke' || a.value === undefined || a.value === null) return;
+  if (typeof a.value !== 'object' || Array.isArray(a.value)) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'an invoke\'s value must be an object' });
+  } else if (a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown }).action)) {
+    ctx.addIssue({ code: 'custom', path: ['value', 'action'], message: 'an adaptiveCard/action invoke needs its action (an object)' });
+  }
 });
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 /** No channel nests its JSON this deep; a client that does is refused before anything walks it. */
 const MAX_DEPTH = 32;

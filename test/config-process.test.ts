@@ -9,17 +9,22 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { buildApp, startFailureLine } from '../src/app.ts';
-import { freePort } from './server-process.ts';
+import { freePort, startBot } from './server-process.ts';
 import { reuseTraining } from './in-process-app.ts';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const FOLDER = mkdtempSync(join(tmpdir(), 'bot-config-folder-'));
 
-/** `npm start` with this environment, expected to refuse: its exit code and what it printed. */
-async function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+/**
+ * `npm start` with this environment, expected to refuse: its exit code and what it printed. `cwd`: where
+ * it runs (its `.env` is read there); the project by default.
+ */
+async function start(env: Record<string, string>, cwd = ROOT): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'bot-config-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+  // Absolute paths: the process may run in a folder of its own.
+  const child = spawn(process.execPath, ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/main.ts')], {
+    cwd,
     env: {
       ...process.env, HOST: '127.0.0.1', PORT: String(await freePort()), MicrosoftAppId: '', LOG_LEVEL: 'warn',
       TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'), STAFF_FILE: join(dir, 'staff.sqlite'), STATE_FILE: join(dir, 'state.sqlite'),
@@ -69,6 +74,8 @@ describe('a configuration mistake stops npm start with one line naming the key, 
   });
 
   it.each([
+    ['MicrosoftAppType=SingleTenant without a tenant', { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: '0b5e8c7a-1d2f-4e3a-9b6c-7d8e9f0a1b2c', MicrosoftAppPassword: 'secret' }, /^Cannot start: Invalid configuration \(environment or \.env\):\n {2}MicrosoftAppTenantId: required when MicrosoftAppType=SingleTenant$/],
+    ['an App ID that is not a GUID', { MicrosoftAppId: 'mon-bot-azure', MicrosoftAppPassword: 'secret' }, /^Cannot start: Invalid configuration \(environment or \.env\):\n {2}MicrosoftAppId: not a GUID.*$/],
     ['an App ID without its password', { MicrosoftAppId: '0b5e8c7a-1d2f-4e3a-9b6c-7d8e9f0a1b2c' }, /^Cannot start: Invalid configuration \(environment or \.env\):\n {2}MicrosoftAppPassword: required when MicrosoftAppId is set.*$/],
     // A folder of the test's own (never /tmp itself: nothing may change the mode of a shared folder).
     ['STATE_FILE is a folder', { STATE_FILE: FOLDER }, new RegExp(`^Cannot start: STATE_FILE=${FOLDER}: cannot open it \\(.+\\)$`)],
@@ -82,6 +89,25 @@ describe('a configuration mistake stops npm start with one line naming the key, 
     const port = await freePort();
     expect(await failure({ DATABASE_URL: `postgres://assistant:s3cret@127.0.0.1:${port}/assistant` }))
       .toBe(`Cannot start: DATABASE_URL=postgres://assistant:***@127.0.0.1:${port}/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))`);
+  });
+
+  it('a key of .env close to a known one: « did you mean … ? », nothing started', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'bot-dotenv-'));
+    writeFileSync(join(cwd, '.env'), 'MicrosoftAppID=0b5e8c7a-1d2f-4e3a-9b6c-7d8e9f0a1b2c\nMicrosoftAppPassword=\n');
+    const { code, stderr } = await start({}, cwd);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`Cannot start: Invalid configuration (.env):\n  MicrosoftAppID: unknown key in .env — did you mean MicrosoftAppId?\n`);
+  });
+
+  it('NODE_ENV=production in local mode starts, with a warning that anyone can post to the bot', async () => {
+    const bot = await startBot({ NODE_ENV: 'production' });
+    try {
+      const warning = bot.output().split('\n').filter((l) => l.includes('NODE_ENV=production'));
+      expect(warning).toHaveLength(1);
+      expect(JSON.parse(warning[0]!)).toMatchObject({ level: 40, msg: expect.stringMatching(new RegExp(`^NODE_ENV=production without MicrosoftAppId: local mode, requests are not authenticated — anyone who reaches 127\\.0\\.0\\.1:${bot.port} can post to the bot`)) });
+    } finally {
+      await bot.stop();
+    }
   });
 
   it('PORT already in use', async () => {

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { loadConfig } from '../src/config.ts';
 import { createAdapter } from '../src/adapter.ts';
 import { createAssistant } from '../src/assistant.ts';
-import { createLogger } from '../src/logger.ts';
+import { createLogger, type Logger } from '../src/logger.ts';
 import { createServer } from '../src/server.ts';
 import { LiveUnderstander } from '../src/retraining.ts';
 import { assignedSentences, consoleOptions } from '../src/console/setup.ts';
@@ -38,6 +38,8 @@ export interface ConsoleAppOptions {
   throttle?: SignInThrottle;
   /** Train understanding for this app (retraining tests switch it; the shared one must stay untouched). */
   understander?: Understander;
+  /** Where the server logs (silent by default); the fuzz tests read its errors. */
+  logger?: Logger;
 }
 
 /**
@@ -48,7 +50,7 @@ export interface ConsoleAppOptions {
 export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<ConsoleApp> {
   const dir = mkdtempSync(join(tmpdir(), 'console-app-'));
   const config = loadConfig({ MicrosoftAppId: '', LOG_LEVEL: 'silent', TRANSCRIPTS_FILE: join(dir, 't.sqlite'), STAFF_FILE: join(dir, 's.sqlite'), STATE_FILE: join(dir, 'state.sqlite') });
-  const logger = createLogger('silent');
+  const logger = o.logger ?? createLogger('silent');
   const accounts = new StaffAccounts(config.STAFF_FILE);
   for (const [login, password] of Object.entries(o.staff ?? {})) await accounts.add(login, password);
   const store = new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);

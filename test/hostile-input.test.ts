@@ -99,7 +99,10 @@ describe('hostile and malformed input on /api/messages', () => {
   });
 
   it('odd texts get a polite reply in bounded time; markup is not echoed raw', async () => {
-    const texts = ['x'.repeat(100_000), '\u0000\u0001\u0007\u001b[31m', '🙂🙂🙂 👩‍🎓', 'متى الامتحان؟', '考试什么时候？', '\u200b\u200c\u200d\ufeff', '?!?!...;;', '<img src=x onerror=alert(1)> combien ça coûte ?', '**quand** est l\'_examen_ ? [ici](javascript:alert(1))', 'é'.repeat(3000)];
+    const texts = ['x'.repeat(100_000), '\u0000\u0001\u0007\u001b[31m', '🙂🙂🙂 👩‍🎓', 'متى الامتحان؟', '考试什么时候？', '\u200b\u200c\u200d\ufeff', '?!?!...;;', '<img src=x onerror=alert(1)> combien ça coûte ?', '**quand** est l\'_examen_ ? [ici](javascript:alert(1))', 'é'.repeat(3000),
+      // 100 000 UTF-16 units of emoji: the cut at what the bot reads falls between two halves of a pair.
+      `x${'🙂'.repeat(50_000)}`, `combien ça coûte ${'\u0301'.repeat(5000)}`, '\u202ekaxe\u202c l\'c tseʼc dnauq', 'Когда экзамен? कब है परीक्षा?', '🇫🇷👍🏽❤️‍🔥', '.'.repeat(100_000),
+      '<p>j\'habite à <b>Lille</b></p>&nbsp;quel rectorat ?', '# Titre\n\n| a | b |\n|---|---|\n```js\nalert(1)\n```'];
     for (const text of texts) {
       const conversation = { id: `odd-${Math.random()}` };
       const started = Date.now();

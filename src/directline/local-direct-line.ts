@@ -38,9 +38,12 @@ const DEFAULT_LIMITS: LocalDirectLineLimits = { maxConversations: 2000, maxPerUs
 /** What a page may say in an activity; everything else (serviceUrl, from, ids…) is the server's. */
 const VALUE_MAX_CHARS = 4096;
 
+const PAGE_TYPES = new Set(['message', 'event', 'typing']);
+
 function fromPage(activity: DlActivity): DlActivity {
-  if (typeof activity.type !== 'string' || !/^[a-zA-Z]{1,32}$/.test(activity.type)) {
-    throw new DirectLineError(400, 'activity.type must be a short word');
+  // What Web Chat sends; an invoke (or anything else) would reach the bot as no page ever sends it.
+  if (typeof activity.type !== 'string' || !PAGE_TYPES.has(activity.type)) {
+    throw new DirectLineError(400, 'activity.type must be message, event or typing');
   }
   const out: DlActivity = { type: activity.type };
   // Read only up to what the bot reads (see MAX_MESSAGE_CHARS): nothing larger is forwarded or kept.

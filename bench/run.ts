@@ -160,7 +160,7 @@ async function memory(connector: CountingConnector, bot: Bot = 'project'): Promi
     const marks = [...new Set([a, b, ...Array.from({ length: Math.floor(b / 5000) }, (_, i) => (i + 1) * 5000)])].filter((x) => x <= b);
     const r = await distinctConversations(proc.port, connector.url, MESSAGES, b, 50, marks, (done) => {
       at[done] = rssMb(proc.child.pid!);
-      log(`  after ${done} conversations: RSS ${at[done]!.toFixed(0)} MB (${(done / ((performance.now() - t0) / 1000)).toFixed(0)} conversations/s)`);
+      log(`  after ${done} conversations: RSS ${at[done].toFixed(0)} MB (${(done / ((performance.now() - t0) / 1000)).toFixed(0)} conversations/s)`);
     });
     return { rssMbStart: round(rssMbStart), rssMb10k: round(at[a]!), rssMb50k: round(at[b]!), slopeMbPer10k: round(((at[b]! - at[a]!) / (b - a)) * 10_000, 2), conversations: [a, b], trace: Object.fromEntries(Object.entries(at).map(([k, v]) => [k, round(v)])), seconds: round(r.seconds), errors: r.errors };
   } finally {
@@ -180,8 +180,8 @@ async function firstAnswer(connector: CountingConnector, command: string, comman
   // Its own process group: `npm start` runs tsx, which runs node; all are stopped by the group's id.
   const child = spawn(command, commandArgs, { cwd: ROOT, env: { ...process.env, ...assistantEnv({ LOG_LEVEL: 'info', ...env }), PORT: String(p) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
-  child.stdout!.on('data', (d) => { output += d; });
-  child.stderr!.on('data', (d) => { output += d; });
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
   started.add(-child.pid!);
   const exited = new Promise<void>((r) => child.once('exit', () => { started.delete(-child.pid!); r(); }));
   try {

@@ -137,8 +137,8 @@ async function startServer(): Promise<Server> {
     detached: true,
   });
   let output = '';
-  child.stdout!.on('data', (d) => { output += d; });
-  child.stderr!.on('data', (d) => { output += d; });
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -317,8 +317,8 @@ async function main(): Promise<void> {
   console.log(`  memory over time (RSS MB, every ${REPORT_MS / 1000} s): ${rssAtStart ?? 'n/a'} | ${rss.join(' ') || 'n/a'}`);
   const range = (xs: number[]) => (xs.length ? `${Math.min(...xs)}–${Math.max(...xs)} MB` : 'n/a');
   console.log(`  memory ${flat === null ? 'not judged (fewer than 3 samples or no PID)' : flat ? 'flat' : 'GROWING'}: first third ${range(firstThird)}, last third ${range(lastThird)}`);
-  mkdirSync(dirname(args.out!), { recursive: true });
-  writeFileSync(args.out!, `${JSON.stringify(summary, null, 2)}\n`);
+  mkdirSync(dirname(args.out), { recursive: true });
+  writeFileSync(args.out, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(`  written to ${args.out}`);
 
   agent.destroy();

@@ -104,7 +104,9 @@ describe('a configuration mistake stops npm start with one line naming the key, 
     try {
       const warning = bot.output().split('\n').filter((l) => l.includes('NODE_ENV=production'));
       expect(warning).toHaveLength(1);
-      expect(JSON.parse(warning[0]!)).toMatchObject({ level: 40, msg: expect.stringMatching(new RegExp(`^NODE_ENV=production without MicrosoftAppId: local mode, requests are not authenticated — anyone who reaches 127\\.0\\.0\\.1:${bot.port} can post to the bot`)) });
+      const logged = JSON.parse(warning[0]!) as { level: number; msg: string };
+      expect(logged.level).toBe(40);
+      expect(logged.msg).toMatch(new RegExp(`^NODE_ENV=production without MicrosoftAppId: local mode, requests are not authenticated — anyone who reaches 127\\.0\\.0\\.1:${bot.port} can post to the bot`));
     } finally {
       await bot.stop();
     }

@@ -63,7 +63,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 /** The recorded body with the mutations applied (each at a path chosen among the body's own). */
 function mutate(recorded: Json, mutations: Mutation[]): string {
-  let value = structuredClone(recorded) as unknown;
+  const value = structuredClone(recorded) as unknown;
   let duplicate: string | undefined;
   for (const m of mutations) {
     const all = paths(value);
@@ -116,7 +116,7 @@ describe('replay of recorded client traffic', () => {
     for (const [from, a] of botSide) {
       const reply = await postBot(JSON.stringify(a));
       // botbuilder answers an invoke nobody handles with 501, as Teams expects.
-      expect(await breach(t, reply, [200, 501]), `${from} ${String(a.type)} ${String(a.name ?? '')}`).toBeUndefined();
+      expect(await breach(t, reply, [200, 501]), `${from} ${String(a.type)} ${typeof a.name === 'string' ? a.name : ''}`).toBeUndefined();
     }
     for (const [from, a] of pageSide) {
       const reply = await postPage(t.directLine.conversations[0]!, JSON.stringify(a));

@@ -61,11 +61,11 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   });
 
   // A learner of the widget: a token (rate-limited per address, so taken once) and two conversations.
-  const token = JSON.parse((await send('POST', '/api/directline/token')).body).token as string;
+  const token = (JSON.parse((await send('POST', '/api/directline/token')).body) as { token: string }).token;
   const conversations: string[] = [];
   for (let i = 0; i < 2; i++) {
     const r = await send('POST', '/v3/directline/conversations', { headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
-    conversations.push(JSON.parse(r.body).conversationId as string);
+    conversations.push((JSON.parse(r.body) as { conversationId: string }).conversationId);
   }
 
   // A signed-in staff member: the session cookie and the forms' CSRF token (read from a page).

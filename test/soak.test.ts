@@ -24,9 +24,9 @@ describe('npm run soak', () => {
     clearTimeout(timer);
     expect(code, output).toBe(0);
     // A line per interval: turns, errors, latency, the server's RSS read from /proc.
-    expect(output).toMatch(/^\s+\d+ s {2}turns +\d+ \([\d.]+\/s\) {2}errors 0 {2}p50 \d+ ms {2}p99 \d+ ms {2}RSS [\d.]+ MB  load [\d.]+$/m);
+    expect(output).toMatch(/^\s+\d+ s {2}turns +\d+ \([\d.]+\/s\) {2}errors 0 {2}p50 \d+ ms {2}p99 \d+ ms {2}RSS [\d.]+ MB {2}load [\d.]+$/m);
     expect(output).toMatch(/memory over time \(RSS MB, every 2 s\): [\d.]+ \| [\d. ]+/);
-    const summary = JSON.parse(readFileSync(out, 'utf8'));
+    const summary = JSON.parse(readFileSync(out, 'utf8')) as { turns: number; samples: { rssMb: number }[]; latencyMs: { p99: number } };
     expect(summary).toMatchObject({ conversations: 5, errors: 0 });
     expect(summary.turns).toBeGreaterThan(20);
     expect(summary.samples.length).toBeGreaterThanOrEqual(2);

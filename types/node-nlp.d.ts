@@ -2,12 +2,11 @@
 // the few calls the bench makes.
 declare module 'node-nlp' {
   interface NlpResult { intent: string; score: number; classifications: { intent: string; score: number }[] }
-  class NlpManager {
-    constructor(settings?: Record<string, unknown>);
+  interface NlpManager {
     addDocument(locale: string, utterance: string, intent: string): void;
     train(): Promise<void>;
     process(locale: string, utterance: string): Promise<NlpResult>;
   }
-  const nlp: { NlpManager: typeof NlpManager };
+  const nlp: { NlpManager: new (settings?: Record<string, unknown>) => NlpManager };
   export default nlp;
 }

@@ -64,8 +64,8 @@ export interface Proc { child: ChildProcess; port: number; output: () => string;
 export async function startProcess(command: string, args: string[], port: number, env: Record<string, string>, cwd: string, timeoutMs = 120_000): Promise<Proc> {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });
-  child.stderr!.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });
+  child.stdout.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });
+  child.stderr.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });
   started.add(child.pid!);
   const exited = new Promise<void>((r) => child.once('exit', () => { started.delete(child.pid!); r(); }));
   const stop = async () => {
@@ -146,7 +146,6 @@ export async function closedLoop(port: number, connectorUrl: string, messages: r
   let completed = 0;
   let counting = false;
   let stop = false;
-  let started = 0;
   const worker = async (k: number) => {
     const conversation = `${tag}-${k}`;
     for (let n = 0; !stop; n++) {
@@ -162,7 +161,7 @@ export async function closedLoop(port: number, connectorUrl: string, messages: r
   const workers = Array.from({ length: concurrency }, (_, k) => worker(k));
   await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
   counting = true;
-  started = performance.now();
+  const started = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   counting = false;
   const elapsed = (performance.now() - started) / 1000;

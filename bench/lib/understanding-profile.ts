@@ -7,7 +7,7 @@ import { profiledMessages, projectSystem } from './understanding.ts';
 
 const texts = profiledMessages();
 const system = projectSystem();
-for (const t of texts) system.answer(t);
+for (const t of texts) await system.answer(t);
 const from = process.hrtime.bigint() / 1000n;
-for (let round = 0; round < 3; round++) for (const t of texts) system.answer(t);
+for (let round = 0; round < 3; round++) for (const t of texts) await system.answer(t);
 console.log(`window ${from} ${process.hrtime.bigint() / 1000n} messages ${3 * texts.length}`);

@@ -622,10 +622,13 @@ export class Router {
     return { type: 'dialog', dialog: 'academy', options: {} };
   }
 
-  /** `compute: with_academy` — "combien ça coûte à Lyon ?": the answer, then which académie that place belongs to. */
-  private computeWithAcademy({ entry, reading, answer }: ComputeInput): Route {
+  /** `compute: with_academy` — "combien ça coûte à Lyon ?": the answer, then which académie that place (said or remembered) belongs to. */
+  private computeWithAcademy({ intent, entry, reading, topic, answer }: ComputeInput): Route {
     const a = this.answerer;
-    const { place } = reading.entities;
+    // The place said now; for a question of where (its intent answers « où »), also the one said earlier
+    // (« je suis à Papeete » … « je m'inscris où ? »). « c'est gratuit là-bas ? » is answered without it.
+    const asksWhere = this.understander.infoOf(intent)?.asks?.includes('ou') ?? false;
+    const place = reading.entities.place ?? (asksWhere ? topic.place : undefined);
     const academyEntry = a.entryFor('academie');
     if (!place || !academyEntry) return answer(a.entryAnswer(entry));
     const main = a.entryAnswer(entry);

@@ -355,6 +355,14 @@ describe('answers enriched by a place', () => {
     expect(reply).toContain('academie de toulouse');
     expect(reply).not.toContain('ne precise pas');
   });
+  it('where to register, once the learner said where they live, names their rectorat (here a vice-rectorat); the cost there does not', async () => {
+    const c = new Conversation();
+    await c.ask("j'ai suivi la formation à distance depuis Papeete, je peux passer l'examen ?");
+    const where = await c.ask('Auprès de quel service dois-je effectuer mon inscription ?');
+    expect(where).toContain('en ligne');
+    expect(where).toContain('vice-rectorat de polynesie francaise (a papeete)');
+    expect(await c.ask("et c'est gratuit là-bas ?")).not.toContain('vice-rectorat');
+  });
 });
 
 describe('website join event', () => {

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const state = await openStateStores({ databaseUrl: config.DATABASE_URL, stateFile: config.STATE_FILE, ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
   const { storage, welcomes } = state;
   if (state.backend === 'postgres') {
-    logger.info('DATABASE_URL: conversation state, welcome claims, staff accounts, sessions and sign-in counters in PostgreSQL; transcripts stay in TRANSCRIPTS_FILE (SQLite, one per instance)');
+    logger.info('DATABASE_URL: conversation state, welcome claims, transcripts, staff accounts, sessions and sign-in counters in PostgreSQL, shared by every instance');
   }
   // The periodic clean-ups log a failure (database briefly unavailable) and try again next time.
   const every = (what: string, ms: number, run: () => Promise<void>) => {
@@ -37,13 +37,16 @@ async function main(): Promise<void> {
     const removed = await state.purgeIdleState();
     if (removed > 0) logger.info({ removed, ttlHours: config.STATE_TTL_HOURS }, 'idle conversation state purged');
   });
-  const transcripts = opening('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () => setUpTranscripts({
+  // With DATABASE_URL transcripts are in PostgreSQL too; TRANSCRIPTS_FILE's folder keeps this instance's
+  // journal (entries waiting while the database is unreachable) and, when not configured, the pseudonym key.
+  const transcripts = await openingAsync('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () => setUpTranscripts({
     file: config.TRANSCRIPTS_FILE,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
+    ...(state.pool ? { pool: state.pool } : {}),
   }, logger));
   // Understanding learns the sentences staff assigned in the console too, and can be retrained live.
-  const learnt = assignedSentences(transcripts.store);
+  const learnt = await assignedSentences(transcripts.store);
   const live = new LiveUnderstander(trainUnderstander(learnt));
   const assistant = createAssistant({
     ...(config.KNOWLEDGE_FILE ? { knowledgeFile: config.KNOWLEDGE_FILE } : {}),
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
       new Promise((r) => setTimeout(r, 10_000)),
     ]);
     clearTimeout(late);
-    const flushed = transcripts.stop();
+    const flushed = await transcripts.stop().catch((err: unknown) => { logger.error({ err }, 'closing the transcript store failed'); return false; });
     await state.close().catch((err: unknown) => logger.error({ err }, 'closing the state store failed'));
     logger.info({ transcriptsFlushed: flushed }, 'stopped');
     process.exit(0);
@@ -132,6 +135,14 @@ async function main(): Promise<void> {
 function opening<T>(key: string, file: string, open: () => T): T {
   try {
     return open();
+  } catch (err) {
+    throw new ConfigError(`${key}=${file}: cannot open it (${(err as Error).message})`);
+  }
+}
+
+async function openingAsync<T>(key: string, file: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
   } catch (err) {
     throw new ConfigError(`${key}=${file}: cannot open it (${(err as Error).message})`);
   }

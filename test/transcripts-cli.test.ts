@@ -88,7 +88,7 @@ describe('the CSV export is written conversation by conversation', () => {
     const out = sink();
     let turns = 0;
     const tick = setInterval(() => { turns += 1; }, 0);
-    await writeCsv(out, Array.from({ length: 50 }, (_, i) => `c${i}`), (id) => [entry(id), entry(id)]);
+    await writeCsv(out, Array.from({ length: 50 }, (_, i) => `c${i}`), async (id) => [entry(id), entry(id)]);
     clearInterval(tick);
     expect(out.ended).toBe(true);
     expect(out.chunks.join('').trim().split('\n')).toHaveLength(1 + 100);
@@ -98,7 +98,7 @@ describe('the CSV export is written conversation by conversation', () => {
   it('waits while the client reads slowly, and stops when it goes away', async () => {
     const out = sink(true);
     const read: string[] = [];
-    const done = writeCsv(out, ['a', 'b', 'c'], (id) => { read.push(id); return [entry(id)]; });
+    const done = writeCsv(out, ['a', 'b', 'c'], async (id) => { read.push(id); return [entry(id)]; });
     await new Promise((r) => setTimeout(r, 20));
     // Header and the first conversation written; nothing more read from the store until a drain.
     expect(read).toEqual(['a']);

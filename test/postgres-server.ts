@@ -49,6 +49,10 @@ export interface TestPostgres {
   createDatabase: () => Promise<string>;
   /** Fast shutdown by PID (SIGINT), then the folder is removed. */
   stop: () => Promise<void>;
+  /** Fast shutdown by PID, the data kept: the database is down until resume(). */
+  halt: () => Promise<void>;
+  /** Starts the halted server again, on the same port and data. */
+  resume: () => Promise<void>;
 }
 
 /** Starts a PostgreSQL server of its own; one per test file (about a second), databases per test. */
@@ -61,37 +65,24 @@ export async function startPostgres(): Promise<TestPostgres> {
   chmodSync(dir, 0o700);
   execFileSync(`${BIN}/initdb`, ['-D', data, '-U', 'assistant', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...ids, stdio: 'pipe', cwd: dir });
   const port = await freePort();
-  // Durability is not under test: no fsync, so the tests do not wait for the disk.
-  const server: ChildProcess = spawn(`${BIN}/postgres`, ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'], { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  server.stderr!.on('data', (d) => { log += d; });
-  const exited = once(server, 'exit');
   const url = `postgres://assistant@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`PostgreSQL exited with ${server.exitCode}: ${log}`);
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.end();
-      break;
-    } catch {
-      await client.end().catch(() => {});
-      if (Date.now() > deadline) {
-        process.kill(server.pid!, 'SIGKILL');
-        throw new Error(`PostgreSQL did not start in time: ${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  let server = await launch(data, dir, port, ids, url);
   // A test run interrupted (a failed beforeAll, Ctrl+C on vitest) must not leave the server running.
-  const orphan = () => { try { process.kill(server.pid!, 'SIGINT'); } catch { /* already gone */ } };
+  const orphan = () => { try { process.kill(server.child.pid!, 'SIGINT'); } catch { /* already gone */ } };
   process.once('exit', orphan);
+  /** SIGINT is PostgreSQL's fast shutdown: open connections are closed, not waited for. */
+  const halt = async () => {
+    const { child, exited } = server;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(child.pid!, 'SIGINT');
+    const late = setTimeout(() => { if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL'); }, 10_000);
+    await exited;
+    clearTimeout(late);
+  };
   let n = 0;
   return {
     url,
-    pid: server.pid!,
+    get pid() { return server.child.pid!; },
     createDatabase: async () => {
       const name = `t${++n}`;
       const client = new pg.Client({ connectionString: url });
@@ -103,18 +94,44 @@ export async function startPostgres(): Promise<TestPostgres> {
       }
       return `postgres://assistant@127.0.0.1:${port}/${name}`;
     },
+    halt,
+    resume: async () => {
+      if (server.child.exitCode === null && server.child.signalCode === null) return;
+      server = await launch(data, dir, port, ids, url);
+    },
     stop: async () => {
-      if (server.exitCode === null && server.signalCode === null) {
-        // SIGINT is PostgreSQL's fast shutdown: open connections are closed, not waited for.
-        process.kill(server.pid!, 'SIGINT');
-        const late = setTimeout(() => { if (server.exitCode === null) process.kill(server.pid!, 'SIGKILL'); }, 10_000);
-        await exited;
-        clearTimeout(late);
-      }
+      await halt();
       process.off('exit', orphan);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs the server on its folder and port; resolves once it accepts connections. */
+async function launch(data: string, dir: string, port: number, ids: { uid?: number; gid?: number }, url: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
+  // Durability is not under test: no fsync, so the tests do not wait for the disk.
+  const child: ChildProcess = spawn(`${BIN}/postgres`, ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
+    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'], { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d) => { log += d; });
+  const exited = once(child, 'exit');
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`PostgreSQL exited with ${child.exitCode}: ${log}`);
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.end();
+      return { child, exited };
+    } catch {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) {
+        process.kill(child.pid!, 'SIGKILL');
+        throw new Error(`PostgreSQL did not start in time: ${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /**

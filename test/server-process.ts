@@ -45,7 +45,8 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   child.stdout!.on('data', (d) => { output += d; });
   child.stderr!.on('data', (d) => { output += d; });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
+  // Generous: a start takes 3 s alone, several times that on a machine shared with other test runs.
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`bot exited with ${child.exitCode}: ${output}`);
     try {

@@ -154,8 +154,8 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
     const a = bots[0]!;
     await server!.halt();
     try {
-      // The conversation state is in the database too: the turn fails (see the report of this change:
-      // today even the apology is not sent, its sending reads the state), and is recorded all the same.
+      // The conversation state is in the database too: the turn fails (and its apology with it: sending
+      // reads the state), and is recorded all the same.
       const r = await postMessage(a.url, connector.url, 'database-down', "combien dure l'épreuve ?");
       expect(r.status).toBeLessThan(500);
     } finally {
@@ -166,7 +166,7 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
     const pool = await openPostgres(databaseUrl);
     try {
       const { rows } = await pool.query<{ direction: string; type: string; text: string }>("SELECT direction, type, text FROM transcript_activities WHERE conversation_id = 'database-down' ORDER BY seq");
-      expect(rows.map((row) => `${row.direction}:${row.type}`)).toEqual(['in:message', 'out:error']);
+      expect(rows.slice(0, 2).map((row) => `${row.direction}:${row.type}`)).toEqual(['in:message', 'out:error']);
       expect(rows[0]!.text).toBe("combien dure l'épreuve ?");
     } finally {
       await pool.end();

@@ -84,6 +84,19 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL database', () 
     expect(await get(b, cookieB, '/admin/conversations/served-by-b')).toContain('vu sur A');
     expect(await get(b, cookieB, '/admin?etat=relues')).toContain('/admin/conversations/served-by-b');
     expect(await get(b, cookieB, '/admin?etat=relues')).not.toContain('/admin/conversations/served-by-a');
+
+    // The database stopped: the console says so (503, the page explains), and is back with it.
+    await postgres.server().halt();
+    try {
+      for (const path of ['/admin', '/admin/conversations/served-by-a', '/admin/a-relire', '/admin/statistiques', '/admin/export.csv']) {
+        const r = await fetch(`${a.url}${path}`, { headers: { cookie: cookieA } });
+        expect(r.status, path).toBe(503);
+        expect(await r.text()).toContain('La base de données ne répond pas');
+      }
+    } finally {
+      await postgres.server().resume();
+    }
+    expect(await get(a, cookieA, '/admin')).toContain('/admin/conversations/served-by-b');
   });
 });
 

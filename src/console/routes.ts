@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { IntentInfo } from '../../intents/nlu/training-data.ts';
 import { clientAddress } from '../guards/client-address.ts';
 import { HttpInputError } from '../http-input.ts';
+import { isDatabaseUnreachable } from '../storage/postgres.ts';
 import type { Logger } from '../logger.ts';
 import { toTranscriptFile, writeCsv } from '../transcripts/export.ts';
 import type { ConversationFilter, TranscriptStore } from '../transcripts/store.ts';
@@ -100,6 +101,11 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
         if (res.headersSent) return void o.logger.error({ err }, 'console: failed after answering');
         if (err instanceof ConsoleError) return render(res, err.status, errorView(err.status === 404 ? 'Introuvable' : 'Refusé', err.message, err.back), session);
         if (err instanceof HttpInputError) return render(res, err.status, errorView('Refusé', 'Requête invalide.'), session);
+        if (isDatabaseUnreachable(err)) {
+          // The shared database is down or restarting: nothing is wrong with the request, try again.
+          o.logger.error({ err, path: req.path() }, 'console: the database does not answer');
+          return render(res, 503, errorView('Indisponible', 'La base de données ne répond pas pour l’instant : réessayez dans un instant.'), session);
+        }
         o.logger.error({ err, path: req.path() }, 'console: request failed');
         render(res, 500, errorView('Erreur', 'Erreur interne : réessayez ; si elle se répète, les journaux du serveur disent pourquoi.'), session);
       }

@@ -1,7 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type pg from 'pg';
+import pg from 'pg';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { once } from 'node:events';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresTranscriptStore } from '../src/transcripts/postgres-store.ts';
 import { PASSWORD, sessionCookie, startConsoleApp, type ConsoleApp } from './console-app.ts';
@@ -97,7 +99,7 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL database', () 
       await postgres.server().resume();
     }
     expect(await get(a, cookieA, '/admin')).toContain('/admin/conversations/served-by-b');
-  });
+  }, 120_000);
 });
 
 describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
@@ -196,4 +198,36 @@ describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
     expect(existsSync(second.journal)).toBe(false);
     expect(await rows(second.pool, "conversation_id = 'pg-down-restart'")).toBe(left);
   });
+
+  it('a database that stops answering (no refusal, no reply) holds no turn; at stop what is still in memory goes to the journal', async () => {
+    // A server that accepts connections and never says a word, with no connection timeout: every write hangs.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => { sockets.add(socket); });
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const pool = new pg.Pool({ connectionString: `postgres://assistant@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, connectionTimeoutMillis: 0 });
+    pool.on('error', () => {});
+    const file = join(mkdtempSync(join(tmpdir(), 'pg-silent-')), 'transcripts.sqlite');
+    const b = await startInProcessBot({ transcriptsFile: file, transcriptsPool: pool });
+    try {
+      for (const text of ["combien coûte l'inscription ?", "c'est quand l'examen ?"]) {
+        const r = await postMessage(b.url, connector.url, 'pg-silent', text);
+        expect(r.status).toBe(200);
+      }
+      // Both answered while the first write still waits for the database.
+      expect(texts('pg-silent')).toHaveLength(2);
+      const waiting = b.transcripts!.recorder.waiting();
+      expect(waiting).toBeGreaterThanOrEqual(4);
+      expect(existsSync(`${file}.journal`)).toBe(false);
+      await b.stop();
+      const journaled = readFileSync(`${file}.journal`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { direction?: string; text?: string });
+      expect(journaled.filter((l) => l.direction)).toHaveLength(waiting);
+      expect(journaled.filter((l) => l.direction === 'in').map((l) => l.text)).toEqual(["combien coûte l'inscription ?", "c'est quand l'examen ?"]);
+      expect(b.logs.messages()).toContain('transcript store does not answer at stop: entries written to the journal for the next start');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      void pool.end();
+    }
+  }, 60_000);
 });

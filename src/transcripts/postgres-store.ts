@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { inTransaction } from '../storage/postgres.ts';
 import type {
   ConversationFilter, ConversationSummary, Correction, EntryReading, LearnerMessage, ListTotals, Review, TranscriptEntry, TranscriptStore, Window,
 } from './store.ts';
@@ -78,14 +79,12 @@ function toMessage(r: MessageRow): LearnerMessage {
  * milliseconds, ids and orderings as in SQLite (binary collation, not the database's locale).
  */
 export class PostgresTranscriptStore implements TranscriptStore {
-  readonly backend = 'postgres';
-
   /** `ownsPool`: close() ends the pool (the CLI); the server's pool is shared with the other stores. */
   constructor(private readonly pool: pg.Pool, private readonly o: { ownsPool?: boolean } = {}) {}
 
   async record(entries: TranscriptEntry[]): Promise<number[]> {
     if (entries.length === 0) return [];
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const seqs: number[] = [];
       for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
         const chunk = entries.slice(i, i + ROWS_PER_INSERT);
@@ -216,7 +215,7 @@ export class PostgresTranscriptStore implements TranscriptStore {
   }
 
   async purgeBefore(before: Date): Promise<number> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const result = await client.query(`DELETE FROM transcript_activities WHERE conversation_id IN (
         SELECT conversation_id FROM transcript_activities GROUP BY conversation_id HAVING MAX(at) < $1)`, [before.getTime()]);
       await dropOrphans(client);
@@ -225,7 +224,7 @@ export class PostgresTranscriptStore implements TranscriptStore {
   }
 
   async eraseUser(userId: string): Promise<number> {
-    return this.transaction(async (client) => {
+    return inTransaction(this.pool, async (client) => {
       const result = await client.query('DELETE FROM transcript_activities WHERE user_id = $1', [text(userId)]);
       await dropOrphans(client);
       return result.rowCount ?? 0;
@@ -236,20 +235,6 @@ export class PostgresTranscriptStore implements TranscriptStore {
     if (this.o.ownsPool) await this.pool.end();
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
 }
 
 /**

@@ -114,8 +114,10 @@ export class TranscriptRecorder implements Middleware {
   private storeRestingUntil = 0;
   /** The last write, erasure or annotation asked for: the next one runs after it. */
   private chain: Promise<unknown> = Promise.resolve();
-  /** Entries handed to the chain whose write has not run yet. */
-  private queued = 0;
+  /** Entries handed to the chain and not yet stored nor journaled, by write. */
+  private readonly unwritten = new Set<TranscriptEntry[]>();
+  /** abandon() was called: the process is stopping and no longer waits for the store. */
+  private abandoned = false;
 
   constructor(private readonly store: TranscriptStore, private readonly o: RecorderOptions) {}
 
@@ -232,7 +234,30 @@ export class TranscriptRecorder implements Middleware {
 
   /** Entries not yet in the store (queued, spooled to the journal, or in memory when the journal failed too). */
   waiting(): number {
-    return this.queued + this.pending.length + (this.o.journal?.read().length ?? 0);
+    let unwritten = 0;
+    for (const entries of this.unwritten) unwritten += entries.length;
+    return unwritten + this.pending.length + (this.o.journal?.read().length ?? 0);
+  }
+
+  /**
+   * The process is stopping and the store has not answered in time (a database that hangs): every
+   * entry still only in memory — queued, or in the write under way — is appended to the journal now,
+   * for the next start; later writes do nothing. If the write under way succeeds after all, its
+   * entries are written twice at the next start rather than never. Returns how many were appended.
+   */
+  abandon(): number {
+    this.abandoned = true;
+    const entries = [...this.pending, ...[...this.unwritten].flat()];
+    if (!this.o.journal || entries.length === 0) return 0;
+    try {
+      this.o.journal.append(entries);
+      this.pending = [];
+      this.unwritten.clear();
+      return entries.length;
+    } catch (err) {
+      this.o.logger.error({ err, lost: entries.length }, 'transcript journal refuses writes at stop: entries lost');
+      return 0;
+    }
   }
 
   /** Settles once every write, erasure and annotation asked for so far has run (stored or spooled). */
@@ -255,10 +280,14 @@ export class TranscriptRecorder implements Middleware {
    * Resolves with the row numbers of `entries` once written, null while they wait; never rejects.
    */
   private write(entries: TranscriptEntry[], force = false): Promise<number[] | null> {
-    this.queued += entries.length;
+    this.unwritten.add(entries);
     return this.enqueue(async () => {
-      this.queued -= entries.length;
-      return this.writeNow(entries, force);
+      if (this.abandoned) return null;
+      try {
+        return await this.writeNow(entries, force);
+      } finally {
+        this.unwritten.delete(entries);
+      }
     });
   }
 
@@ -297,6 +326,8 @@ export class TranscriptRecorder implements Middleware {
         failure = err;
       }
     }
+    // Given up at stop: abandon() journaled this batch already.
+    if (this.abandoned) return null;
     const fresh = [...this.pending, ...entries];
     this.storeRestingUntil = now + (this.o.retryAfterMs ?? 5_000);
     try {

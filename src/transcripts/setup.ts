@@ -18,6 +18,8 @@ export interface TranscriptSettings {
   journalFile?: string;
   /** How often entries waiting in the journal are written again without new traffic (ms). */
   flushEveryMs?: number;
+  /** At stop, how long to wait for the store before journaling what is still in memory (ms, default 5 000). */
+  stopWaitMs?: number;
 }
 
 /** The key that turns learner ids into pseudonyms: configured, or generated once and kept (0600). */
@@ -55,7 +57,8 @@ export async function setUpTranscripts(settings: TranscriptSettings & { pool?: p
       logger.error({ err }, 'transcripts purge failed; will try again tomorrow');
     }
   };
-  await purge();
+  // Not awaited: the start does not wait for a purge (a large one, or a database slow to answer).
+  void purge();
   const timer = setInterval(() => void purge(), 86_400_000);
   timer.unref();
   const journal = new TranscriptJournal(settings.journalFile ?? `${settings.file}.journal`);
@@ -70,8 +73,16 @@ export async function setUpTranscripts(settings: TranscriptSettings & { pool?: p
     stop: async () => {
       clearInterval(timer);
       clearInterval(flusher);
-      const flushed = await recorder.flush();
-      if (!flushed) logger.warn({ waiting: recorder.waiting(), journal: journal.file }, 'transcript store still refuses writes: entries wait in the journal for the next start');
+      let late: NodeJS.Timeout | undefined;
+      const answered = await Promise.race([recorder.flush(), new Promise<undefined>((r) => { late = setTimeout(() => r(undefined), settings.stopWaitMs ?? 5_000); })]);
+      clearTimeout(late);
+      if (answered === undefined) {
+        // The store hangs (a database that stopped answering): what is only in memory goes to the journal.
+        const spooled = recorder.abandon();
+        logger.warn({ spooled, journal: journal.file }, 'transcript store does not answer at stop: entries written to the journal for the next start');
+      }
+      const flushed = answered === true;
+      if (answered === false) logger.warn({ waiting: recorder.waiting(), journal: journal.file }, 'transcript store still refuses writes: entries wait in the journal for the next start');
       await store.close();
       return flushed;
     },

@@ -94,7 +94,6 @@ function toMessage(r: MessageRow): LearnerMessage {
  * run synchronously and answer settled promises (the TranscriptStore contract PostgreSQL shares).
  */
 export class SqliteTranscriptStore implements TranscriptStore {
-  readonly backend = 'sqlite';
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
 

@@ -155,6 +155,4 @@ export interface StaffReviews {
  * Where transcripts live: SQLite (TRANSCRIPTS_FILE, the default) or PostgreSQL (DATABASE_URL, shared by
  * instances). Both pass the same tests (test/transcripts-store.test.ts).
  */
-export interface TranscriptStore extends TranscriptLog, TranscriptQueries, StaffReviews {
-  readonly backend: 'sqlite' | 'postgres';
-}
+export interface TranscriptStore extends TranscriptLog, TranscriptQueries, StaffReviews {}

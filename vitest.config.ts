@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +8,14 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The files of a worker share one module graph: botbuilder, the data files and the trained model
+    // (test/helpers.ts sharedUnderstander) are loaded once per worker instead of once per file. Safe
+    // because no test mocks a module or changes module state; each file starts its own servers and stores.
+    isolate: false,
+    // vitest's default is one worker less than the cores (one on 2 cores); many tests wait on a child
+    // process, Chromium or a timer, so a second worker uses what the first leaves idle.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // One PostgreSQL for the run, databases per test (test/postgres-server.ts).
+    globalSetup: ['test/postgres-global.ts'],
   },
 });

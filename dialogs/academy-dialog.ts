@@ -17,7 +17,7 @@ export class AcademyDialog extends ComponentDialog {
     const { answerer } = this.s;
     const p = answerer.conversation.prompts;
     // The entry's answer explains why the académie matters (home address) and asks for the place.
-    const entry = answerer.kb.entryForIntent('academie');
+    const entry = answerer.entryFor('academie');
     // It answers « de quelle académie je dépends ? » and asks: no buttons under a question (no feedback
     // control, no « Menu »; « menu » typed still works).
     const prompt = entry ? { ...renderAnswer(answerer.entryAnswer(entry), answerer), suggestedActions: undefined, inputHint: 'expectingInput' } : renderPrompt(p.place);
@@ -28,10 +28,10 @@ export class AcademyDialog extends ComponentDialog {
     const { answerer, understander } = this.s;
     const text = String(step.result);
     const place = this.s.acceptors.isSkip(text) ? null : understander.extractPlace(text, true);
-    const entry = answerer.kb.entryForIntent('academie');
+    const entry = answerer.entryFor('academie');
     if (!place) {
       // « je ne sais pas »: what holds without the place — where to register, at the académie of one's home.
-      const where = answerer.kb.entryForIntent('lieu_inscription');
+      const where = answerer.entryFor('lieu_inscription');
       if (where) {
         const answer = answerer.entryAnswer(where);
         await step.context.sendActivity(renderAnswer({ ...answer, text: `${answerer.conversation.prompts.place_skipped} ${answer.text}` }, answerer));

@@ -58,7 +58,7 @@ export class AfterExamDialog extends ComponentDialog {
     if (!grade) {
       // « je ne sais pas »: what holds whatever the grade (the pass mark, the attestation) — not the
       // result entry, whose short answer asks for the grade again.
-      const entry = answerer.kb.entryForIntent('note_requise');
+      const entry = answerer.entryFor('note_requise');
       if (entry) {
         await step.context.sendActivity(renderAnswer(answerer.entryAnswer(entry), answerer));
         const memory = await this.s.memory.get(step.context, {});
@@ -67,7 +67,7 @@ export class AfterExamDialog extends ComponentDialog {
       return step.endDialog();
     }
     state.grade = grade;
-    const pass = answerer.kb.numberValue('pass_grade');
+    const pass = answerer.numberValue('pass_grade');
     const passed = grade.valid && pass !== undefined && grade.value >= pass;
     if (options.askDateAgain) return step.prompt('prompt-result-date', { prompt: renderPrompt(options.askDateAgain, [this.prompts.skip_words[0]!]), retryPrompt: renderPrompt(this.prompts.result_date_retry) });
     if (!passed || state.date) return step.next();
@@ -89,7 +89,7 @@ export class AfterExamDialog extends ComponentDialog {
       const again = fill(this.prompts.result_date_future, { date: formatWhen(state.date) });
       return step.replaceDialog('after-exam-steps', { grade: state.grade, askDateAgain: again, askedAgain: true } satisfies AfterExamOptions);
     }
-    const entry = answerer.kb.entryForIntent('resultat_examen');
+    const entry = answerer.entryFor('resultat_examen');
     if (entry && state.grade) {
       const answer = answerer.grade(entry, state.grade, state.date ?? null, today);
       await step.context.sendActivity(renderAnswer(answer, answerer));

@@ -13,7 +13,7 @@ for (const [letters, accents] of Object.entries({ a: ['grave', 'acute', 'circ', 
   for (const accent of accents) {
     const lower = `${letters}${accent}`;
     NAMED[lower] = `${letters}${{ grave: '\u0300', acute: '\u0301', circ: '\u0302', uml: '\u0308', cedil: '\u0327' }[accent]}`.normalize('NFC');
-    NAMED[lower[0]!.toUpperCase() + lower.slice(1)] = NAMED[lower]!.toUpperCase();
+    NAMED[lower[0]!.toUpperCase() + lower.slice(1)] = NAMED[lower].toUpperCase();
   }
 }
 Object.assign(NAMED, { oelig: 'œ', OElig: 'Œ', aelig: 'æ', AElig: 'Æ' });

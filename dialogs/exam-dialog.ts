@@ -15,8 +15,8 @@ export class ExamDialog extends ComponentDialog {
   private async overview(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { answerer, clock } = this.s;
     const t = answerer.conversation.summary;
-    const format = answerer.kb.entryForIntent('format_epreuve');
-    const session = answerer.kb.entryForIntent('session_examen');
+    const format = answerer.entryFor('format_epreuve');
+    const session = answerer.entryFor('session_examen');
     // One summary, each part with its source, and one feedback control for it.
     const parts = [
       ...(format ? [{ title: t.format, answer: answerer.entryAnswer(format) }] : []),

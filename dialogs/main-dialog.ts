@@ -186,16 +186,16 @@ export class MainDialog extends ComponentDialog {
       case 'help':
         await this.send(context, answerer.message(conv.help, 'info', running ? [] : answerer.menuLabels()));
         if (running) {
-          await innerDc!.repromptDialog();
+          await innerDc.repromptDialog();
           return Dialog.EndOfTurn;
         }
         break;
       case 'details': {
         const memory = await this.s.memory.get(context, {});
-        const entry = memory.lastEntryId ? answerer.kb.entry(memory.lastEntryId) : undefined;
+        const entry = memory.lastEntryId ? answerer.entry(memory.lastEntryId) : undefined;
         await this.send(context, entry ? answerer.details(entry) : answerer.message(conv.details_none, 'info'), !running);
         if (running) {
-          await innerDc!.repromptDialog();
+          await innerDc.repromptDialog();
           return Dialog.EndOfTurn;
         }
         break;
@@ -209,7 +209,7 @@ export class MainDialog extends ComponentDialog {
         if (memory.lastEntryId) ack.entryId = memory.lastEntryId;
         await this.send(context, ack, false);
         if (running) {
-          await innerDc!.repromptDialog();
+          await innerDc.repromptDialog();
           return Dialog.EndOfTurn;
         }
         return { status: DialogTurnStatus.complete };
@@ -220,14 +220,14 @@ export class MainDialog extends ComponentDialog {
       case 'menu': {
         // Typed or pressed during a guided dialog, the menu leaves it: said, so the learner knows its
         // question no longer waits for an answer.
-        const guided = running ? guidedName(innerDc!, conv.dialog_names) : undefined;
+        const guided = running ? guidedName(innerDc, conv.dialog_names) : undefined;
         await this.send(context, answerer.message(guided ? fill(conv.menu_left, { dialog: guided }) : conv.menu_intro, 'info', answerer.menuLabels()));
         break;
       }
       case 'human':
         await this.send(context, answerer.human(), false);
         if (running) {
-          await innerDc!.repromptDialog();
+          await innerDc.repromptDialog();
           return Dialog.EndOfTurn;
         }
         break;

@@ -110,35 +110,34 @@ export class RegistrationDialog extends ComponentDialog {
    */
   private async summarize(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { answerer, understander, clock } = this.s;
-    const { kb } = answerer;
     const t = answerer.conversation.summary;
     const today = clock();
     const state = step.values as RegistrationState;
     const text = String(step.result);
     const place = this.s.acceptors.isSkip(text) ? null : understander.extractPlace(text, true);
     const parts: { title: string; answer: Answer }[] = [];
-    const period = kb.entryForIntent('periode_inscription');
+    const period = answerer.entryFor('periode_inscription');
     if (period) parts.push({ title: t.dates, answer: answerer.examPlan(period, state.date ?? null, today) });
-    const academyEntry = kb.entryForIntent('academie');
+    const academyEntry = answerer.entryFor('academie');
     const academy = academyEntry && place ? answerer.academy(academyEntry, place) : null;
     if (academy && academy.kind !== 'prompt') {
       parts.push({ title: t.academy, answer: academy });
     } else {
       // Without the place: where to register still holds, and why the académie could not be named.
-      const where = kb.entryForIntent('lieu_inscription');
+      const where = answerer.entryFor('lieu_inscription');
       if (where) {
         const answer = answerer.entryAnswer(where);
         parts.push({ title: t.where, answer: { ...answer, text: `${this.prompts.place_skipped} ${answer.text}` } });
       }
     }
     for (const [intent, title] of [['cout_inscription', t.cost], ['statut_candidat', t.status], ['inscription_responsable', t.who]] as const) {
-      const entry = kb.entryForIntent(intent);
+      const entry = answerer.entryFor(intent);
       if (entry) parts.push({ title, answer: answerer.entryAnswer(entry) });
     }
     // Last, what every learner should know: only block 4, and distance learners may register too.
-    const block = [kb.entryForIntent('bloc_seul'), kb.entryForIntent('formation_distance')].filter((e): e is NonNullable<typeof e> => !!e).map((e) => answerer.entryAnswer(e));
+    const block = [answerer.entryFor('bloc_seul'), answerer.entryFor('formation_distance')].filter((e): e is NonNullable<typeof e> => !!e).map((e) => answerer.entryAnswer(e));
     if (block.length > 0) parts.push({ title: t.block, answer: { ...block[0]!, text: block.map((b) => b.text).join(' '), sources: block.flatMap((b) => b.sources) } });
-    const next = [kb.entryForIntent('tutoriel_cyclades'), kb.entryForIntent('session_examen')].flatMap((e) => (e ? [e.question] : []));
+    const next = [answerer.entryFor('tutoriel_cyclades'), answerer.entryFor('session_examen')].flatMap((e) => (e ? [e.question] : []));
     const summary = answerer.summary(t.registration_title, parts, [...next, answerer.conversation.details_button]);
     await step.context.sendActivity(renderAnswer(summary, answerer));
     const memory = await this.s.memory.get(step.context, {});

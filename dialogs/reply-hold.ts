@@ -33,7 +33,7 @@ export class ReplyHold {
   }
 
   static of(context: TurnContext): ReplyHold | undefined {
-    return context.turnState.get(HOLD) as ReplyHold | undefined;
+    return context.turnState.get<ReplyHold | undefined>(HOLD);
   }
 
   private attempts = 0;
@@ -94,7 +94,7 @@ async function send(context: TurnContext, activities: Partial<Activity>[]): Prom
     return;
   }
   const responses = await context.adapter.sendActivities(context, activities);
-  responses?.forEach((r, i) => { if (activities[i]) activities[i]!.id = r.id; });
+  responses?.forEach((r, i) => { if (activities[i]) activities[i].id = r.id; });
 }
 
 /**

@@ -22,6 +22,19 @@ export interface ReplyTrace {
   dialog?: string;
 }
 
+/**
+ * A learner's 👍 / 👎 (the feedback buttons start with their emoji). Matching the words ("Oui") would
+ * steal the answers to the yes/no questions of the guided dialogs. Read by the router (a command) and
+ * by the transcript recorder (the feedback of an incoming message): one reading, in the module between
+ * the dialogs and src/.
+ */
+export function feedbackOf(text: string): 'up' | 'down' | null {
+  const t = text.trim();
+  if (t.startsWith('👍')) return 'up';
+  if (t.startsWith('👎')) return 'down';
+  return null;
+}
+
 export const REPLY_TRACE: unique symbol = Symbol('reply trace');
 
 export type TracedActivity = Partial<Activity> & { [REPLY_TRACE]?: ReplyTrace };
@@ -43,7 +56,7 @@ export function withReplyTrace<T extends Partial<Activity>>(activity: T, trace: 
  */
 export function answerTrace(answer: Answer, answerer: Answerer): ReplyTrace {
   const chosen = !answer.trace && answer.entryId && (answer.kind === 'answer' || answer.kind === 'details')
-    ? { intent: answerer.kb.entry(answer.entryId)?.intents[0] ?? null, confidence: 1, status: 'answered' }
+    ? { intent: answerer.entry(answer.entryId)?.intents[0] ?? null, confidence: 1, status: 'answered' }
     : undefined;
   return {
     kind: answer.kind,

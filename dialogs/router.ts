@@ -3,10 +3,11 @@ import { fold } from '../intents/nlu/text.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
 import type { Frame, Reading, Understander, Understanding } from '../intents/nlu/understand.ts';
 import type { IntentInfo } from '../intents/nlu/training-data.ts';
-import { compareToToday, formatFrench } from '../knowledge/calendar.ts';
+import { compareToToday, formatFrench, type DateSpec } from '../knowledge/calendar.ts';
 import { fill } from '../knowledge/conversation.ts';
 import type { UncoveredTopic } from '../knowledge/coverage.ts';
 import type { Entry } from '../knowledge/schema.ts';
+import { feedbackOf } from './reply-trace.ts';
 
 /**
  * The understanding-and-answering core, free of any channel or SDK: given a message, decides what
@@ -34,15 +35,18 @@ export type Route =
   | { type: 'dialog'; dialog: GuidedDialog; options: DialogOptions; understanding?: Understanding }
   | { type: 'command'; command: Command };
 
-/**
- * A learner's 👍 / 👎 (the feedback buttons start with their emoji). Matching the words ("Oui") would
- * steal the answers to the yes/no questions of the guided dialogs.
- */
-export function feedbackOf(text: string): 'up' | 'down' | null {
-  const t = text.trim();
-  if (t.startsWith('👍')) return 'up';
-  if (t.startsWith('👎')) return 'down';
-  return null;
+/** A menu item's action (« dialog:registration », « entry:training-documents »), read once; `null` when it names no guided dialog. */
+export function parseMenuAction(action: string): { kind: 'dialog'; dialog: GuidedDialog } | { kind: 'entry'; entry: string } | null {
+  const [kind, target = ''] = action.split(':');
+  if (kind === 'dialog') return (GUIDED_DIALOGS as readonly string[]).includes(target) ? { kind: 'dialog', dialog: target as GuidedDialog } : null;
+  return kind === 'entry' ? { kind: 'entry', entry: target } : null;
+}
+
+/** A text of conversation.fr.yaml by its key (a smalltalk intent's `reply`, checked at start to be one). */
+export function conversationText(conversation: Answerer['conversation'], key: string): string {
+  const text: unknown = (conversation as Record<string, unknown>)[key];
+  if (typeof text !== 'string') throw new Error(`knowledge/conversation.fr.yaml: ${key}: not a text of the assistant's wording`);
+  return text;
 }
 
 /** Compares messages the way learners type them: no accents, case, punctuation or extra spaces. */
@@ -65,6 +69,34 @@ export interface Topic {
   subjects?: string[];
   /** The « Vouliez-vous dire… » asked by the last reply, if it was one. */
   clarify?: Clarification;
+}
+
+/** The answers computed from what the learner said, by the name catalog.yaml `compute` gives them. */
+export const COMPUTED_ANSWERS = ['result', 'validity', 'academy', 'with_academy', 'exam_plan'] as const;
+export type ComputedAnswer = (typeof COMPUTED_ANSWERS)[number];
+
+/**
+ * The intents the code names (computed answers, guided dialogs' summaries, answers that cite a
+ * neighbouring entry): they must stay in intents/catalog.yaml, checked at start (dialogs/wiring.ts);
+ * test/wiring.test.ts checks that this list holds every intent named in dialogs/ and knowledge/.
+ */
+export const INTENTS_NAMED_IN_CODE = [
+  'resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats', 'academie', 'cout_inscription',
+  'lieu_inscription', 'inscription_moment', 'periode_inscription', 'session_examen', 'statut_candidat',
+  'inscription_responsable', 'bloc_seul', 'formation_distance', 'tutoriel_cyclades', 'format_epreuve',
+] as const;
+
+interface ComputeInput {
+  intent: string;
+  entry: Entry;
+  frame: Frame;
+  reading: Reading;
+  today: Date;
+  topic: Topic;
+  /** The date said, when it is when a result was obtained (a year alone: that year's session). */
+  obtained: DateSpec | null;
+  /** The route of an answer (remembering the place the message named). */
+  answer: (x: Answer) => Route;
 }
 
 type Part =
@@ -101,7 +133,7 @@ export class Router {
         try {
           this.commandPatterns.push([new RegExp(p), command]);
         } catch (err) {
-          throw new Error(`knowledge/conversation.fr.yaml: command_patterns.${command}[${i}]: not a valid regular expression: ${(err as Error).message}`);
+          throw new Error(`knowledge/conversation.fr.yaml: command_patterns.${command}[${i}]: not a valid regular expression: ${(err as Error).message}`, { cause: err });
         }
       });
     }
@@ -109,12 +141,6 @@ export class Router {
     for (const item of answerer.conversation.menu) this.menu.set(simplify(item.label), item.action);
     for (const [word, direction] of [...answerer.conversation.feedback_words.up.map((w) => [w, 'up'] as const), ...answerer.conversation.feedback_words.down.map((w) => [w, 'down'] as const)]) {
       this.feedbackWords.set(simplify(word), direction);
-    }
-    // Wiring is data (catalog.yaml): every guided intent names a dialog that exists.
-    for (const info of understander.catalog.filter((i) => i.kind === 'guided')) {
-      if (!GUIDED_DIALOGS.includes(info.dialog as GuidedDialog)) {
-        throw new Error(`intents/catalog.yaml: ${info.id}.dialog: "${info.dialog ?? ''}" is not one of ${GUIDED_DIALOGS.join(', ')}`);
-      }
     }
   }
 
@@ -149,9 +175,9 @@ export class Router {
   aboutDialog(dialog: GuidedDialog): Answer | null {
     const a = this.answerer;
     const guided = this.understander.catalog.find((i) => i.kind === 'guided' && i.dialog === dialog && (i.when_asked ?? []).length > 0);
-    // The académie dialog has no guided intent: where to register says what a rectorat is for the learner.
-    const intents = guided?.when_asked ?? (dialog === 'academy' ? ['lieu_inscription'] : dialog === 'exam' ? ['format_epreuve'] : dialog === 'after_exam' ? ['note_requise'] : []);
-    const entries = intents.map((i) => a.kb.entryForIntent(i)).filter((e): e is NonNullable<typeof e> => !!e);
+    // The dialogs without a guided intent (académie, exam, after the exam): conversation.fr.yaml `dialog_asked_about`.
+    const intents = guided?.when_asked ?? a.conversation.dialog_asked_about[dialog] ?? [];
+    const entries = intents.map((i) => a.entryFor(i)).filter((e): e is NonNullable<typeof e> => !!e);
     return entries.length > 0 ? this.combine(entries.map((e) => a.entryAnswer(e))) : null;
   }
 
@@ -173,9 +199,9 @@ export class Router {
       const frame = reading.frames.find((f) => f.status === 'ambiguous') ?? reading.frames[0];
       if (frame) return this.answerIntent(chosen, frame, reading, today, {});
     }
-    const clicked = this.answerer.kb.entryByQuestion(text);
+    const clicked = this.answerer.entryByQuestion(text);
     if (clicked) return { type: 'answer', answer: this.answerer.entryAnswer(clicked) };
-    const intentOf = (id: string) => this.answerer.kb.entry(id)?.intents[0];
+    const intentOf = (id: string) => this.answerer.entry(id)?.intents[0];
     const contextIntent = topic.entryId ? intentOf(topic.entryId) : undefined;
     const others = (topic.entryIds ?? []).map(intentOf).filter((i): i is string => !!i);
     const context = contextIntent ? { intent: contextIntent, intents: others } : topic.subjects?.length ? { subjects: topic.subjects } : {};
@@ -203,10 +229,10 @@ export class Router {
     });
 
     // Conversation: greetings, thanks, goodbyes, "what can you do".
-    if (reading.frames.length === 1 && first.status === 'answered' && first.intent && this.understander.kindOf(first.intent) === 'smalltalk') {
-      const key = ({ salutation: 'greeting', remerciement: 'thanks', au_revoir: 'goodbye', aide_capacites: 'help' } as const)[first.intent as 'salutation'];
-      const menu = key === 'greeting' || key === 'help' ? a.menuLabels() : [];
-      return traced(a.message(conv[key ?? 'help'], 'smalltalk', menu), first);
+    // Each says its `reply` (catalog.yaml), a text of conversation.fr.yaml checked at start.
+    const chat = first.intent ? this.understander.infoOf(first.intent) : undefined;
+    if (reading.frames.length === 1 && first.status === 'answered' && chat?.kind === 'smalltalk') {
+      return traced(a.message(conversationText(conv, chat.reply ?? 'help'), 'smalltalk', chat.with_menu ? a.menuLabels() : []), first);
     }
 
     // A grade or a date that completes the conversation's question (« 12 » after « quelle note ? »,
@@ -258,11 +284,11 @@ export class Router {
       const options = clarify.frame.alternatives
         .filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? ''))
         .slice(0, 2)
-        .map((alt) => a.kb.entryForIntent(alt.intent)?.question)
+        .map((alt) => a.entryFor(alt.intent)?.question)
         .filter((q): q is string => !!q);
       if (options.length === 2) {
-        const intents = clarify.frame.alternatives.filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? '') && a.kb.entryForIntent(alt.intent)).slice(0, 2);
-        const clarification = { text: reading.text, options: Object.fromEntries(intents.map((alt) => [simplify(a.kb.entryForIntent(alt.intent)!.question), alt.intent])) };
+        const intents = clarify.frame.alternatives.filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? '') && a.entryFor(alt.intent)).slice(0, 2);
+        const clarification = { text: reading.text, options: Object.fromEntries(intents.map((alt) => [simplify(a.entryFor(alt.intent)!.question), alt.intent])) };
         return traced({ ...a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]), remember: { clarify: clarification } }, clarify.frame);
       }
     }
@@ -278,16 +304,19 @@ export class Router {
   private uncoveredByClause(reading: Reading): (UncoveredTopic | null)[] {
     const settled = new Set<number>();
     const coverage = reading.frames.map((f, i) => {
-      const topic = this.answerer.kb.coverage.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects);
+      // As typed first; then as heard (« kes kil fo amené le jour de l'egzamin »): a typo must not hide
+      // what the sheet does not cover.
+      const topic = this.answerer.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects)
+        ?? (f.heard !== f.literal ? this.answerer.uncovered(f.heard, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects) : null);
       // « c'est bien le bloc 3 qu'on valide ? », « l'exam dure 4h comme les autres épreuves du BTS »: a
       // closed question or a claim that the sheet contradicts is answered (« Non : … »), though it names
       // something the sheet does not cover — by the question's own intent first, then the topic's others.
       if (!topic?.settledBy || !(f.cues.yesNo || f.cues.choice || f.cues.claim)) return topic;
       const candidates = [...topic.settledBy].sort((x, y) => Number(y === f.intent) - Number(x === f.intent));
       // Only a contradiction settles it: a « oui » would confirm what the sheet does not say.
-      const settler = candidates.find((intent) => this.matchingClaims(this.answerer.kb.entryForIntent(intent), f).some((c) => c.answer === 'non'));
+      const settler = candidates.find((intent) => this.matchingClaims(this.answerer.entryFor(intent), f).some((c) => c.answer === 'non'));
       // …and only when nothing else the sheet does not cover is asked (« le BTS entier par la VAE ? »).
-      if (!settler || this.answerer.kb.coverage.uncovered(f.literal, f.intent, true, f.cues.subjects, new Set([topic.id]))) return topic;
+      if (!settler || this.answerer.uncovered(f.literal, f.intent, true, f.cues.subjects, new Set([topic.id]))) return topic;
       f.intent = settler;
       f.status = 'answered';
       settled.add(i);
@@ -403,7 +432,7 @@ export class Router {
     let fromDefault = false;
     let contradictsNegative = false;
     if (!verdict) {
-      const entry = answer.entryId ? this.answerer.kb.entry(answer.entryId) : undefined;
+      const entry = answer.entryId ? this.answerer.entry(answer.entryId) : undefined;
       const rules = entry?.yes_no;
       if (!rules) return answer;
       // A contradiction is more specific than a confirmation (« l'attestation … en version papier ? »).
@@ -471,12 +500,12 @@ export class Router {
   /** A message that only brings the missing grade or date of the question being discussed. */
   private completeTopic(reading: Reading, today: Date, topic: Topic): Answer | null {
     const a = this.answerer;
-    const entry = topic.entryId ? a.kb.entry(topic.entryId) : undefined;
+    const entry = topic.entryId ? a.entry(topic.entryId) : undefined;
     if (!entry) return null;
     const asksSomethingElse = reading.frames.some((f) => f.status === 'answered' && f.question && f.cues.asks.size > 0 && !f.fromContext && !RESULT_INTENTS.includes(f.intent ?? ''));
     if (asksSomethingElse) return null;
-    const resultEntry = a.kb.entryForIntent('resultat_examen');
-    const validityEntry = a.kb.entryForIntent('validite_resultats');
+    const resultEntry = a.entryFor('resultat_examen');
+    const validityEntry = a.entryFor('validite_resultats');
     const aboutResult = RESULT_INTENTS.some((i) => entry.intents.includes(i))
     const grade = reading.entities.grade ?? (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
     const date = reading.entities.date;
@@ -506,7 +535,7 @@ export class Router {
     }
     if (aboutResult && date && !grade) {
       // The grade was answered already: its date brings how long it stays valid.
-      const pass = a.kb.numberValue('pass_grade');
+      const pass = a.numberValue('pass_grade');
       if (topic.grade && validityEntry && pass !== undefined && topic.grade.value >= pass) return { ...a.validity(validityEntry, date, today), remember: { grade: topic.grade, date } };
       if (topic.grade && resultEntry) return { ...a.grade(resultEntry, topic.grade, date, today), remember: { grade: topic.grade, date } };
       if (validityEntry) return { ...a.validity(validityEntry, date, today), remember: { date } };
@@ -520,91 +549,114 @@ export class Router {
    */
   private sessionDate(date: NonNullable<Reading['entities']['date']>): NonNullable<Reading['entities']['date']> {
     if (date.precision !== 'year') return date;
-    const month = (this.answerer.kb.numberValue('exam_month') ?? 6) - 1;
+    const month = (this.answerer.numberValue('exam_month') ?? 6) - 1;
     return { ...date, date: new Date(date.date.getFullYear(), month, 1), precision: 'month' };
   }
 
-  /** An intent's answer, computed from the learner's grade, date or place when given. */
+  /** An intent's answer: its entry's short answer, or computed from the learner's grade, date or place (catalog.yaml `compute`). */
   private answerIntent(intent: string, frame: Frame, reading: Reading, today: Date, topic: Topic): Route {
     const a = this.answerer;
     const info = this.understander.infoOf(intent);
     if (info?.kind === 'guided') return this.guidedRoute(info, frame, reading);
-    const entry = a.kb.entryForIntent(intent);
+    const entry = a.entryFor(intent);
     if (!entry) return { type: 'answer', answer: a.message(a.conversation.fallback, 'fallback', a.menuLabels()) };
-    const { grade, date, place, dateRole } = reading.entities;
+    const { place, date, dateRole } = reading.entities;
     // Whatever the question, a place the learner gives is remembered (« et mon académie ? » later).
     const answer = (x: Answer): Route => ({ type: 'answer', answer: place && !x.remember?.place ? { ...x, remember: { ...x.remember, place } } : x });
+    const compute = info?.compute as ComputedAnswer | undefined;
+    if (!compute) return answer(a.entryAnswer(entry));
     const obtained = date && dateRole !== 'training_end' ? this.sessionDate(date) : null;
-    switch (intent) {
-      case 'resultat_examen':
-      case 'note_requise':
-      case 'attestation_reussite': {
-        // « la moyenne c'est 10 ? »: a grade that is not the learner's own, or a yes/no question without
-        // any grade, asks about the threshold.
-        const threshold = intent === 'resultat_examen' ? a.kb.entryForIntent('note_requise') : undefined;
-        if (threshold && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil'))) return answer(a.entryAnswer(threshold));
-        if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
-        if (intent === 'resultat_examen' && topic.grade) return answer(a.grade(entry, topic.grade, obtained, today));
-        if (threshold && frame.cues.yesNo) return answer(a.entryAnswer(threshold));
-        return answer(a.entryAnswer(entry));
-      }
-      case 'validite_resultats':
-        // The date goes with the grade: « et c'est valable jusqu'à quand ? » next computes from it.
-        if (grade?.personal) return answer({ ...a.grade(a.kb.entryForIntent('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
-        if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
-        return answer(a.entryAnswer(entry));
-      case 'academie': {
-        // « j'habite à Évry, je dépends de Créteil ? »: the académie of home, and whether the belief holds.
-        const { home, claimed } = this.understander.extractPlaceClaim(reading.text);
-        if (claimed && home) {
-          const same = a.academyName(home.departement) === a.academyName(claimed.departement);
-          return answer({ ...a.academy(entry, home), verdict: same ? 'oui' : 'non' });
-        }
-        if (claimed) return answer(a.entryAnswer(entry));
-        if (home) return answer(a.academy(entry, home));
-        if (place) return answer(a.academy(entry, place));
-        // « et mon académie ? » once the learner said where they live.
-        if (topic.place) return answer(a.academy(entry, topic.place));
-        // A yes/no question (« je dépends de mon lieu de travail ? ») gets its answer; an open one the dialog.
-        if (frame.cues.yesNo) return answer(a.entryAnswer(entry));
-        return { type: 'dialog', dialog: 'academy', options: {} };
-      }
-      case 'cout_inscription':
-      case 'lieu_inscription': {
-        // "combien ça coûte à Lyon ?": the answer, then which académie that place belongs to.
-        const academyEntry = a.kb.entryForIntent('academie');
-        if (!place || !academyEntry) return answer(a.entryAnswer(entry));
-        const main = a.entryAnswer(entry);
-        const where = a.academy(academyEntry, place);
-        if (where.kind === 'prompt') return answer(main);
-        return answer({
-          ...main,
-          text: `${main.text}\n\n${where.text}`,
-          sources: [...main.sources, ...where.sources],
-          links: [...main.links, ...where.links.filter((l) => !main.links.some((m) => m.url === l.url))],
-          entryIds: [...new Set([main.entryId!, ...(where.entryIds ?? [])])],
-        });
-      }
-      case 'session_examen':
-      case 'periode_inscription':
-      case 'inscription_moment': {
-        // A date is the end of the training only when the learner says so.
-        const end = date && dateRole === 'training_end' ? date : null;
-        // « je n'ai pas encore fini, ça se termine en juin 2025 » in November 2026: no plan computed from
-        // a date the learner's own words contradict — the guided registration asks it back once.
-        const stillTraining = /\b(pas (encore |tout a fait )?(fini|finie|termine|terminee)|toujours en formation|en cours de formation|se termine(ra)?|finira|terminera|je (finis|termine))\b/.test(fold(reading.text));
-        if (end && stillTraining && compareToToday(end, today) < 0) {
-          // Asked back by the guided registration when it is the message's only question; beside other
-          // questions, they are answered without that date.
-          if (reading.frames.length > 1) return answer(a.examPlan(entry, null, today));
-          const askAgain = fill(a.conversation.prompts.training_end_not_future, { date: formatFrench(end) });
-          return { type: 'dialog', dialog: 'registration', options: { finished: false, askAgain, askedAgain: true } };
-        }
-        return answer(a.examPlan(entry, end, today));
-      }
-      default:
-        return answer(a.entryAnswer(entry));
+    return this.computed[compute]({ intent, entry, frame, reading, today, topic, obtained, answer });
+  }
+
+  /** The typed table of computed answers: catalog.yaml `compute` names one (checked at start, dialogs/wiring.ts). */
+  private readonly computed: Record<ComputedAnswer, (input: ComputeInput) => Route> = {
+    result: (x) => this.computeResult(x),
+    validity: (x) => this.computeValidity(x),
+    academy: (x) => this.computeAcademy(x),
+    with_academy: (x) => this.computeWithAcademy(x),
+    exam_plan: (x) => this.computeExamPlan(x),
+  };
+
+  /** catalog.yaml `compute: result` — the learner's grade, or the threshold (note_requise, resultat_examen, attestation_reussite). */
+  private computeResult({ intent, entry, frame, reading, today, topic, obtained, answer }: ComputeInput): Route {
+    const a = this.answerer;
+    const { grade } = reading.entities;
+    // « la moyenne c'est 10 ? »: a grade that is not the learner's own, or a yes/no question without
+    // any grade, asks about the threshold.
+    const threshold = intent === 'resultat_examen' ? a.entryFor('note_requise') : undefined;
+    if (threshold && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil'))) return answer(a.entryAnswer(threshold));
+    if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
+    if (intent === 'resultat_examen' && topic.grade) return answer(a.grade(entry, topic.grade, obtained, today));
+    if (threshold && frame.cues.yesNo) return answer(a.entryAnswer(threshold));
+    return answer(a.entryAnswer(entry));
+  }
+
+  /** `compute: validity` — until when a result obtained on the date said stays valid. */
+  private computeValidity({ entry, reading, today, obtained, answer }: ComputeInput): Route {
+    const a = this.answerer;
+    const { grade } = reading.entities;
+    // The date goes with the grade: « et c'est valable jusqu'à quand ? » next computes from it.
+    if (grade?.personal) return answer({ ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
+    if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
+    return answer(a.entryAnswer(entry));
+  }
+
+  /** `compute: academy` — the académie of the place said (or remembered), else the académie dialog. */
+  private computeAcademy({ entry, frame, reading, topic, answer }: ComputeInput): Route {
+    const a = this.answerer;
+    const { place } = reading.entities;
+    // « j'habite à Évry, je dépends de Créteil ? »: the académie of home, and whether the belief holds.
+    const { home, claimed } = this.understander.extractPlaceClaim(reading.text);
+    if (claimed && home) {
+      const same = a.academyName(home.departement) === a.academyName(claimed.departement);
+      return answer({ ...a.academy(entry, home), verdict: same ? 'oui' : 'non' });
     }
+    if (claimed) return answer(a.entryAnswer(entry));
+    if (home) return answer(a.academy(entry, home));
+    if (place) return answer(a.academy(entry, place));
+    // « et mon académie ? » once the learner said where they live.
+    if (topic.place) return answer(a.academy(entry, topic.place));
+    // A yes/no question (« je dépends de mon lieu de travail ? ») gets its answer; an open one the dialog.
+    if (frame.cues.yesNo) return answer(a.entryAnswer(entry));
+    return { type: 'dialog', dialog: 'academy', options: {} };
+  }
+
+  /** `compute: with_academy` — "combien ça coûte à Lyon ?": the answer, then which académie that place belongs to. */
+  private computeWithAcademy({ entry, reading, answer }: ComputeInput): Route {
+    const a = this.answerer;
+    const { place } = reading.entities;
+    const academyEntry = a.entryFor('academie');
+    if (!place || !academyEntry) return answer(a.entryAnswer(entry));
+    const main = a.entryAnswer(entry);
+    const where = a.academy(academyEntry, place);
+    if (where.kind === 'prompt') return answer(main);
+    return answer({
+      ...main,
+      text: `${main.text}\n\n${where.text}`,
+      sources: [...main.sources, ...where.sources],
+      links: [...main.links, ...where.links.filter((l) => !main.links.some((m) => m.url === l.url))],
+      entryIds: [...new Set([main.entryId!, ...(where.entryIds ?? [])])],
+    });
+  }
+
+  /** `compute: exam_plan` — which autumn to register and which session, from the end of the training said. */
+  private computeExamPlan({ entry, reading, today, answer }: ComputeInput): Route {
+    const a = this.answerer;
+    const { date, dateRole } = reading.entities;
+    // A date is the end of the training only when the learner says so.
+    const end = date && dateRole === 'training_end' ? date : null;
+    // « je n'ai pas encore fini, ça se termine en juin 2025 » in November 2026: no plan computed from
+    // a date the learner's own words contradict — the guided registration asks it back once.
+    const stillTraining = /\b(pas (encore |tout a fait )?(fini|finie|termine|terminee)|toujours en formation|en cours de formation|se termine(ra)?|finira|terminera|je (finis|termine))\b/.test(fold(reading.text));
+    if (end && stillTraining && compareToToday(end, today) < 0) {
+      // Asked back by the guided registration when it is the message's only question; beside other
+      // questions, they are answered without that date.
+      if (reading.frames.length > 1) return answer(a.examPlan(entry, null, today));
+      const askAgain = fill(a.conversation.prompts.training_end_not_future, { date: formatFrench(end) });
+      return { type: 'dialog', dialog: 'registration', options: { finished: false, askAgain, askedAgain: true } };
+    }
+    return answer(a.examPlan(entry, end, today));
   }
 
   /**
@@ -614,8 +666,9 @@ export class Router {
    */
   private guidedRoute(info: IntentInfo, frame: Frame, reading: Reading): Route {
     const a = this.answerer;
+    // A name of GUIDED_DIALOGS: checked at start (dialogs/wiring.ts).
     const dialog = info.dialog as GuidedDialog;
-    const entries = (info.when_asked ?? []).map((i) => a.kb.entryForIntent(i)).filter((e): e is NonNullable<typeof e> => !!e);
+    const entries = (info.when_asked ?? []).map((i) => a.entryFor(i)).filter((e): e is NonNullable<typeof e> => !!e);
     if (entries.length > 0 && frame.question && !this.understander.wantsGuidance(frame.normal)) {
       const guide = a.conversation.menu.find((m) => m.action === `dialog:${dialog}`)?.label;
       const answer = this.combine(entries.map((e) => a.entryAnswer(e)));
@@ -626,11 +679,13 @@ export class Router {
     return { type: 'dialog', dialog, options: { ...(finished ? { finished } : {}), ...(date && dateRole === 'training_end' ? { date } : {}) } };
   }
 
+  /** A menu button: its dialog or its entry (both checked at start, dialogs/wiring.ts). */
   private menuRoute(action: string): Route {
-    const [kind, target] = action.split(':') as [string, string];
-    if (kind === 'dialog') return { type: 'dialog', dialog: target as GuidedDialog, options: {} };
-    const entry = this.answerer.kb.entry(target);
-    if (!entry) throw new Error(`menu action "${action}": no entry "${target}" in the knowledge base`);
+    const target = parseMenuAction(action);
+    if (!target) throw new Error(`menu action "${action}": no such guided dialog`);
+    if (target.kind === 'dialog') return { type: 'dialog', dialog: target.dialog, options: {} };
+    const entry = this.answerer.entry(target.entry);
+    if (!entry) throw new Error(`menu action "${action}": no entry "${target.entry}" in the knowledge base`);
     return { type: 'answer', answer: this.answerer.entryAnswer(entry) };
   }
 }

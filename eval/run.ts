@@ -16,8 +16,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
-import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder-core';
+import { ActivityTypes, TestAdapter } from 'botbuilder-core';
 import { createAssistant, type Assistant } from '../src/assistant.ts';
 import { replyTraceOf } from '../dialogs/reply-trace.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
@@ -25,25 +26,40 @@ import { loadTrainingSet, type Example } from '../intents/nlu/training-data.ts';
 import { trainUnderstander } from '../src/retraining.ts';
 import { FAMILIES, familyFile, judge, loadCases, type Case, type Family, type Reply } from './families.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+const USAGE = 'usage: npm run eval -- [--set heldout|dev|dev2…] [--errors] [--family NAME] [--corpus FILE] [--extra FILE] [--candidate FILE] [--json]';
+let options;
+try {
+  options = parseArgs({
+    options: {
+      set: { type: 'string', default: 'heldout' },
+      errors: { type: 'boolean', default: false },
+      family: { type: 'string' },
+      corpus: { type: 'string' },
+      extra: { type: 'string' },
+      candidate: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  }).values;
+} catch (err) {
+  // A misspelt option (« --error ») would otherwise measure something else without a word.
+  console.error(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-if (option('corpus')) {
+if (options.corpus) {
   // The classifier-only benchmark (no dialogs): intents/eval/run-eval.ts.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'intents/eval/run-eval.ts'), ...args], { stdio: 'inherit' });
+  const corpusArgs = ['--corpus', options.corpus, ...(options.errors ? ['--errors'] : [])];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'intents/eval/run-eval.ts'), ...corpusArgs], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 
 /** The date the held-out files were written for (late November 2026). */
 const TODAY = new Date(2026, 10, 26, 12);
-const set = option('set') ?? 'heldout';
+const set = options.set;
 const dir = join(INTENTS_DIR, set);
-const showErrors = args.includes('--errors');
-const only = option('family');
+const showErrors = options.errors;
+const only = options.family;
 
 type Answered = { kind?: string; entryId?: string; entryIds?: string[] };
 
@@ -57,7 +73,7 @@ class Chat {
 
   async say(text: string): Promise<Reply> {
     await this.adapter.processActivity(text);
-    const messages = this.adapter.activeQueue.splice(0).filter((a) => a.type === ActivityTypes.Message) as Partial<Activity>[];
+    const messages = this.adapter.activeQueue.splice(0).filter((a) => a.type === ActivityTypes.Message);
     const entries: string[] = [];
     for (const m of messages) {
       const a: Answered | undefined = replyTraceOf(m);
@@ -113,13 +129,10 @@ async function score(cases: Case[], system: (c: Case) => Promise<Reply[]>): Prom
 }
 
 const pct = (s: Score) => (s.total ? `${((100 * s.right) / s.total).toFixed(1)} %` : '-');
-const sentences = (name: string): Example[] => {
-  const file = option(name);
-  return file ? (JSON.parse(readFileSync(file, 'utf8')) as Example[]) : [];
-};
-const extra = sentences('extra');
+const sentences = (file: string | undefined): Example[] => (file ? (JSON.parse(readFileSync(file, 'utf8')) as Example[]) : []);
+const extra = sentences(options.extra);
 
-if (option('candidate') || args.includes('--json')) {
+if (options.candidate || options.json) {
   // Before / after the sentences staff assigned: the figures the console shows before they confirm.
   const measure = async (examples: Example[]) => {
     const assistant = createAssistant({ clock: () => TODAY, understander: trainUnderstander(examples) });
@@ -134,7 +147,7 @@ if (option('candidate') || args.includes('--json')) {
     return families;
   };
   const before = await measure(extra);
-  const after = option('candidate') ? await measure([...extra, ...sentences('candidate')]) : before;
+  const after = options.candidate ? await measure([...extra, ...sentences(options.candidate)]) : before;
   console.log(JSON.stringify({ set, before, after }));
   process.exit(0);
 }

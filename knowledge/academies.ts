@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { formatZodIssues } from './validation-error.ts';
 
-const Code = z.string().regex(/^(\d{2}|2A|2B|97[1-6])$/, 'département code such as "01", "2A" or "974"');
+const Code = z.string().regex(/^(\d{2}|2A|2B|97[1-8]|98[6-8])$/, 'département or overseas collectivity code such as "01", "2A", "974" or "988"');
 
 const AcademiesSchema = z.object({
   /** Where the directory comes from: shown to learners as the source of an académie or rectorat they are told. */
@@ -13,6 +13,8 @@ const AcademiesSchema = z.object({
     z.object({
       id: z.string().regex(/^[a-z-]+$/),
       name: z.string().min(1),
+      /** Who plays the rectorat's part: a rectorat (académies) or a vice-rectorat (Nouvelle-Calédonie…). */
+      authority: z.enum(['rectorat', 'vice-rectorat']).default('rectorat'),
       rectorat_city: z.string().min(1),
       departements: z.array(Code).min(1),
     }),
@@ -31,7 +33,7 @@ const AcademiesSchema = z.object({
 /** The directory's own provenance (academies.yaml `source`), cited beside the sheet's sections. */
 export interface DirectorySource { label: string; url: string }
 
-export interface Academy { id: string; name: string; rectoratCity: string; departements: string[] }
+export interface Academy { id: string; name: string; authority: 'rectorat' | 'vice-rectorat'; rectoratCity: string; departements: string[] }
 export interface Departement { code: string; name: string; chefLieu: string; cities: string[] }
 
 /**
@@ -94,7 +96,7 @@ export class AcademyDirectory {
     const orphan = [...codes].filter((c) => !assigned.has(c));
     if (orphan.length > 0) throw new Error(`${file}: départements without académie: ${orphan.join(', ')}`);
     return new AcademyDirectory(
-      academies.map((a) => ({ id: a.id, name: a.name, rectoratCity: a.rectorat_city, departements: a.departements })),
+      academies.map((a) => ({ id: a.id, name: a.name, authority: a.authority, rectoratCity: a.rectorat_city, departements: a.departements })),
       departements.map((d) => ({ code: d.code, name: d.name, chefLieu: d.chef_lieu, cities: d.cities })),
       result.data.common_words,
       loadCommunes(join(dirname(file), COMMUNES_FILE), codes),

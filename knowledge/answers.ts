@@ -82,6 +82,30 @@ export class Answerer {
     private readonly privacyUrl?: string,
   ) {}
 
+  /** The entry that answers an intent (the first that lists it). Dialogs ask the answerer, not the knowledge base. */
+  entryFor(intent: string): Entry | undefined {
+    return this.kb.entryForIntent(intent);
+  }
+
+  entry(id: string): Entry | undefined {
+    return this.kb.entry(id);
+  }
+
+  /** The entry whose question is this text (a follow-up button pressed). */
+  entryByQuestion(text: string): Entry | undefined {
+    return this.kb.entryByQuestion(text);
+  }
+
+  /** A value of the sheet that is a number (« pass_grade », « exam_month »). */
+  numberValue(name: string): number | undefined {
+    return this.kb.numberValue(name);
+  }
+
+  /** What the sheet does not cover that a question asks (knowledge/not-covered.yaml), if anything. */
+  uncovered(...question: Parameters<KnowledgeBase['coverage']['uncovered']>): ReturnType<KnowledgeBase['coverage']['uncovered']> {
+    return this.kb.coverage.uncovered(...question);
+  }
+
   /** « Je veux parler à un conseiller »: who to contact, from configuration only (never invented). */
   human(): Answer {
     const c = this.conversation.contact;
@@ -151,8 +175,9 @@ export class Answerer {
   /** Registration / session answer for a training ending at `trainingEnd` (or today's situation). */
   examPlan(entry: Entry, trainingEnd: DateSpec | null, today: Date): Answer {
     const template = trainingEnd ? entry.templates.plan : entry.templates.today;
-    if (!template) return this.entryAnswer(entry);
-    const plan = planExam(trainingEnd, today, this.examMonthName());
+    const calendar = this.kb.calendar;
+    if (!template || !calendar) return this.entryAnswer(entry);
+    const plan = planExam(trainingEnd, today, calendar, this.examMonthName());
     const nextJuneYear = today.getMonth() < this.examMonthIndex() ? today.getFullYear() : today.getFullYear() + 1;
     const text = fill(template, this.vars({
       training_end: trainingEnd ? formatWhen(trainingEnd) : '',
@@ -170,8 +195,9 @@ export class Answerer {
   validity(entry: Entry, obtained: DateSpec, today: Date): Answer {
     const years = this.kb.numberValue('validity_years');
     const template = entry.templates.dated;
-    if (years === undefined || !template) return this.entryAnswer(entry);
-    const v = computeValidity(obtained, years, today);
+    const calendar = this.kb.calendar;
+    if (years === undefined || !template || !calendar) return this.entryAnswer(entry);
+    const v = computeValidity(obtained, years, today, calendar);
     return { ...this.compose(entry, fill(template, this.vars({
       obtained: formatWhen(obtained),
       valid_until: formatUntil(v.validUntil),
@@ -185,12 +211,13 @@ export class Answerer {
     const t = entry.templates;
     const gradeText = String(grade.value).replace('.', ',');
     if (!grade.valid && t.out_of_range) return { ...this.compose(entry, fill(t.out_of_range, this.vars({ grade: grade.text }))), kind: 'prompt' };
-    if (pass === undefined || !t.passed || !t.failed) return this.entryAnswer(entry);
+    const calendar = this.kb.calendar;
+    if (pass === undefined || !t.passed || !t.failed || !calendar) return this.entryAnswer(entry);
     if (grade.value >= pass) {
       const years = this.kb.numberValue('validity_years');
       if (obtained && compareToToday(obtained, today) > 0) return { ...this.futureResult(entry, obtained), remember: { grade } };
       if (obtained && years !== undefined && t.passed_dated) {
-        const v = computeValidity(obtained, years, today);
+        const v = computeValidity(obtained, years, today, calendar);
         // An expired result is no occasion for congratulations.
         const template = !v.stillValid && t.passed_expired ? t.passed_expired : t.passed_dated;
         return { ...this.compose(entry, fill(template, this.vars({
@@ -199,7 +226,7 @@ export class Answerer {
       }
       return { ...this.compose(entry, fill(t.passed, this.vars({ grade: gradeText }))), verdict: 'oui', entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
     }
-    const plan = planExam(null, today, this.examMonthName());
+    const plan = planExam(null, today, calendar, this.examMonthName());
     const period = this.kb.entryForIntent('periode_inscription');
     return { ...this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []), verdict: 'non', entryIds: this.idsOf(entry, ['note_requise', 'periode_inscription']) };
   }
@@ -240,7 +267,9 @@ export class Answerer {
     const cost = this.kb.entryForIntent('cout_inscription');
     // French elision: "l'académie d'Aix-Marseille", "l'académie de Lyon".
     const academyOf = /^[aeiouyéèêàâîôûh]/i.test(academy.name) ? `d'${academy.name}` : `de ${academy.name}`;
-    const text = fill(entry.templates.found, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity, rectorat_at: atTown(academy.rectoratCity) }));
+    // Where a vice-rectorat plays the rectorat's part (Nouvelle-Calédonie…), the answer names it so.
+    const template = (academy.authority === 'vice-rectorat' ? entry.templates.found_vice_rectorat : undefined) ?? entry.templates.found;
+    const text = fill(template, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity, rectorat_at: atTown(academy.rectoratCity) }));
     // The answer also says where to register (online or at this rectorat): the registration-where facts.
     const where = this.kb.entryForIntent('lieu_inscription');
     const composed = this.compose(entry, text);

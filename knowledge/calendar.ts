@@ -5,18 +5,27 @@ import { isAfter } from 'date-fns/isAfter';
 import { lastDayOfMonth } from 'date-fns/lastDayOfMonth';
 import { startOfDay } from 'date-fns/startOfDay';
 import { fr } from 'date-fns/locale/fr';
+import { fill } from './conversation.ts';
+import type { CalendarData } from './schema.ts';
 
 /**
- * Date reasoning over the sheet's calendar facts: registration once a year in autumn, exams in June,
- * results valid N years. Autumn is taken as 22 September – 21 December; the exact registration dates
- * are set by each académie, which every answer says.
+ * Date reasoning over the sheet's calendar (the knowledge base's `calendar`): registration once a year
+ * within a window (the project's sheet says « à l'automne », taken as 22 September – 21 December; the
+ * exact dates are set by each académie, which every answer says), exams in a given month, results valid
+ * N years. The sentences are the knowledge base's too: another sheet's calendar is a data change.
  */
 
 export type Precision = 'day' | 'month' | 'year';
 export interface DateSpec { date: Date; precision: Precision }
 
-const AUTUMN_START = { month: 8, day: 22 };
-const AUTUMN_END = { month: 11, day: 21 };
+/** "09-22" → month index 8, day 22. */
+function monthDay(text: string): { month: number; day: number } {
+  const [m, d] = text.split('-').map(Number) as [number, number];
+  return { month: m - 1, day: d };
+}
+
+/** The placeholders a calendar text may use (checked at load). */
+export const CALENDAR_PLACEHOLDERS = ['year', 'next_year', 'exam_month', 'exam_year', 'next_exam_year'] as const;
 
 /** "15 juin 2030", "1er juillet 2026", "juin 2031", "2027" */
 export function formatFrench(d: DateSpec): string {
@@ -65,28 +74,26 @@ export interface ExamPlan {
 }
 
 /**
- * Which autumn registration and which June session follow the end of the training (or today, if the
- * training ended earlier: one registers as soon as the training ends, once a year, in autumn).
+ * Which registration window and which session follow the end of the training (or today, if the
+ * training ended earlier: one registers as soon as the training ends, once a year, within the window).
  */
-export function planExam(trainingEnd: DateSpec | null, today: Date, examMonthName = 'juin'): ExamPlan {
+export function planExam(trainingEnd: DateSpec | null, today: Date, calendar: CalendarData, examMonthName = 'juin'): ExamPlan {
   const end = trainingEnd ? endOf(trainingEnd) : startOfDay(today);
   const reference = isAfter(end, today) ? end : startOfDay(today);
   const y = reference.getFullYear();
-  const autumnStart = new Date(y, AUTUMN_START.month, AUTUMN_START.day);
-  const autumnEnd = new Date(y, AUTUMN_END.month, AUTUMN_END.day);
-  if (reference < autumnStart) {
-    return { registrationYear: y, examYear: y + 1, inRegistrationSeason: false, registrationText: `à l'automne ${y}`, examText: `en ${examMonthName} ${y + 1}` };
+  const from = monthDay(calendar.registration_window.from);
+  const to = monthDay(calendar.registration_window.to);
+  const windowStart = new Date(y, from.month, from.day);
+  const windowEnd = new Date(y, to.month, to.day);
+  const t = calendar.texts;
+  const say = (text: string, year: number) => fill(text, { year, next_year: year + 1, exam_month: examMonthName, exam_year: year + 1, next_exam_year: year + 2 });
+  if (reference < windowStart) {
+    return { registrationYear: y, examYear: y + 1, inRegistrationSeason: false, registrationText: say(t.registration, y), examText: say(t.exam, y) };
   }
-  if (reference <= autumnEnd) {
-    return {
-      registrationYear: y,
-      examYear: y + 1,
-      inRegistrationSeason: true,
-      registrationText: `dès maintenant, à l'automne ${y}, si les inscriptions de votre académie sont encore ouvertes (sinon à l'automne ${y + 1}, pour l'examen de ${examMonthName} ${y + 2})`,
-      examText: `en ${examMonthName} ${y + 1}`,
-    };
+  if (reference <= windowEnd) {
+    return { registrationYear: y, examYear: y + 1, inRegistrationSeason: true, registrationText: say(t.registration_open, y), examText: say(t.exam, y) };
   }
-  return { registrationYear: y + 1, examYear: y + 2, inRegistrationSeason: false, registrationText: `à l'automne ${y + 1}`, examText: `en ${examMonthName} ${y + 2}` };
+  return { registrationYear: y + 1, examYear: y + 2, inRegistrationSeason: false, registrationText: say(t.registration, y + 1), examText: say(t.exam, y + 1) };
 }
 
 export interface Validity {
@@ -96,9 +103,9 @@ export interface Validity {
 }
 
 /** Results are valid `years` years from the date obtained: end date, and whether still valid today. */
-export function computeValidity(obtained: DateSpec, years: number, today: Date): Validity {
+export function computeValidity(obtained: DateSpec, years: number, today: Date, calendar: CalendarData): Validity {
   const validUntil: DateSpec = { date: addYears(obtained.date, years), precision: obtained.precision };
   const stillValid = !isAfter(startOfDay(today), endOf(validUntil));
-  const statusText = stillValid ? "il est donc toujours valable aujourd'hui" : "il n'est donc plus valable aujourd'hui";
+  const statusText = stillValid ? calendar.texts.still_valid : calendar.texts.expired;
   return { validUntil, stillValid, statusText };
 }

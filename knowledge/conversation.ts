@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { MenuItemSchema } from './schema.ts';
 import { formatZodIssues } from './validation-error.ts';
 
 const Text = z.string().min(1);
@@ -13,6 +14,12 @@ export const ConversationSchema = z.object({
   /** « menu » during a guided dialog: {dialog} is one of `dialog_names`. */
   menu_left: Text,
   dialog_names: z.object({ registration: Text, exam: Text, after_exam: Text, academy: Text }),
+  /**
+   * A question about a guided goal typed while another dialog waits (« c'est quoi le rectorat ? » at the
+   * grade question): dialog name → the intents whose answers reply to it before the question is asked
+   * again. A guided intent's `when_asked` (intents/catalog.yaml) comes first. Checked at start.
+   */
+  dialog_asked_about: z.record(z.string(), z.array(z.string().min(1)).min(1)).default({}),
   menu_button: Text,
   /** The welcome's retention line ({retention}): `line_with_link` when ORG_PRIVACY_URL is set ({url}). */
   privacy: z.object({ line: Text, line_with_link: Text }),
@@ -45,7 +52,7 @@ export const ConversationSchema = z.object({
   contact: z.object({ text: Text, email: Text, phone: Text, or: Text, page: Text, page_button: Text, default: Text }),
   /** « Supprimer mes données »: the learner's recorded messages are erased (see the transcript recorder). */
   erased: Text,
-  menu: z.array(z.object({ label: Text, action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"') })).min(1),
+  menu: z.array(MenuItemSchema).min(1),
   details_button: Text,
   feedback_yes: Text,
   feedback_no: Text,

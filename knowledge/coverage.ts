@@ -60,7 +60,7 @@ export class Coverage {
     try {
       raw = parse(readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new Error(`${file}: cannot read: ${(err as Error).message}`);
+      throw new Error(`${file}: cannot read: ${(err as Error).message}`, { cause: err });
     }
     const result = CoverageSchema.safeParse(raw);
     if (!result.success) throw new Error(formatZodIssues(file, result.error));
@@ -72,7 +72,7 @@ export class Coverage {
         try {
           return new RegExp(p);
         } catch (err) {
-          throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`);
+          throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`, { cause: err });
         }
       });
       return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, settledBy: t.settled_by, never: t.never_with, ...(t.condition ? { condition: true } : {}) };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { CALENDAR_PLACEHOLDERS } from './calendar.ts';
 import { Coverage } from './coverage.ts';
 import { KnowledgeFileSchema, type Entry, type KnowledgeFile, type Section } from './schema.ts';
 import { formatZodIssues } from './validation-error.ts';
@@ -90,6 +91,21 @@ export class KnowledgeBase {
         valueKeys.set(k, { entry: e.id, value: v });
       }
     });
+    // Computed dates need the sheet's calendar; its sentences use only the placeholders a plan fills.
+    const dated = ['plan', 'today', 'dated', 'passed_dated', 'passed_expired', 'failed'];
+    data.entries.forEach((e, i) => {
+      const name = dated.find((t) => e.templates[t] !== undefined);
+      if (name && !data.calendar) fail(`entries[${i}].templates.${name}`, 'a computed date needs the knowledge base\'s `calendar` (registration window and its sentences)');
+    });
+    if (data.calendar) {
+      const { from, to } = data.calendar.registration_window;
+      if (from >= to) fail('calendar.registration_window', `from (${from}) must come before to (${to}) within one year`);
+      for (const [key, text] of Object.entries(data.calendar.texts)) {
+        for (const [, name] of text.matchAll(/\{([a-z_]+)\}/g)) {
+          if (!(CALENDAR_PLACEHOLDERS as readonly string[]).includes(name!)) fail(`calendar.texts.${key}`, `unknown placeholder {${name}} (expected ${CALENDAR_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
+        }
+      }
+    }
     data.entries.forEach((e, i) => {
       e.follow_ups.forEach((f, j) => {
         if (!ids.has(f)) fail(`entries[${i}].follow_ups[${j}]`, `unknown entry id "${f}"`);
@@ -133,6 +149,16 @@ export class KnowledgeBase {
   /** All values, for filling template placeholders. */
   allValues(): Record<string, string> {
     return Object.fromEntries([...this.values].map(([k, v]) => [k, String(v)]));
+  }
+
+  /** The registration window and the sentences of computed dates (`calendar`), when the sheet has computed answers. */
+  get calendar(): KnowledgeFile['calendar'] {
+    return this.data.calendar;
+  }
+
+  /** The folder of the sheet's own intents (`document.intents`), resolved; none for most sheets. */
+  get intentsDir(): string | undefined {
+    return this.data.document.intents ? resolve(dirname(this.file), this.data.document.intents) : undefined;
   }
 
   /** Link slots declared by the base (label + configuration key). */

@@ -15,7 +15,40 @@ export const SectionSchema = z.object({
 export const LinkSlotSchema = z.object({
   label: z.string().min(1),
   /** Name of the configuration key holding the address (the sheet itself has none). */
-  env: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'UPPER_CASE configuration key'),
+  env: z.string().regex(/^LINK_[A-Z0-9_]+$/, 'a configuration key LINK_… (the configuration accepts any LINK_* key)'),
+});
+
+/** A topic of the menu: a guided dialog to start, or an entry to answer (both checked at start, dialogs/wiring.ts). */
+export const MenuItemSchema = z.object({
+  label: z.string().min(1),
+  action: z.string().regex(/^(dialog|entry):[a-z0-9_-]+$/, '"dialog:<name>" or "entry:<id>"'),
+});
+
+const MonthDay = z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/, 'a day of the year, MM-DD');
+
+/**
+ * The sheet's calendar as dates are computed from it (knowledge/calendar.ts): the days registration is
+ * taken to be open each year, and the sentences of a computed plan or validity. Needed by the entries
+ * whose templates compute dates (checked at load).
+ */
+export const CalendarSchema = z.object({
+  /** Registration is open once a year between these days (MM-DD, within one year). */
+  registration_window: z.object({ from: MonthDay, to: MonthDay }),
+  /**
+   * {year}: the registration's year; {next_year}; {exam_month}: the exam's month in words; {exam_year};
+   * {next_exam_year}: the session after.
+   */
+  texts: z.object({
+    /** When to register, outside the window. */
+    registration: z.string().min(3),
+    /** When to register, inside the window (it may still be open, or not). */
+    registration_open: z.string().min(3),
+    /** The session that registration leads to. */
+    exam: z.string().min(3),
+    /** A result still valid today, and one that is not. */
+    still_valid: z.string().min(3),
+    expired: z.string().min(3),
+  }),
 });
 
 export const EntrySchema = z.object({
@@ -60,11 +93,20 @@ export const KnowledgeFileSchema = z.object({
     sections: z.array(SectionSchema).min(1),
     /** Questions near the subject that the sheet does not answer (path relative to this file). */
     not_covered: z.string().min(1).optional(),
+    /**
+     * The sheet's own intents, beside intents/catalog.yaml: a folder (relative to this file) holding a
+     * catalog.yaml and training/<intent>.yaml, in the same shapes as intents/.
+     */
+    intents: z.string().min(1).optional(),
   }),
+  /** The sheet's own menu, instead of conversation.fr.yaml's (whose entries belong to the project's sheet). */
+  menu: z.array(MenuItemSchema).min(1).optional(),
   links: z.record(z.string(), LinkSlotSchema).default({}),
+  calendar: CalendarSchema.optional(),
   entries: z.array(EntrySchema).min(1),
 });
 
 export type KnowledgeFile = z.infer<typeof KnowledgeFileSchema>;
 export type Entry = z.infer<typeof EntrySchema>;
 export type Section = z.infer<typeof SectionSchema>;
+export type CalendarData = z.infer<typeof CalendarSchema>;

@@ -31,8 +31,7 @@ export const ConfigSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3978),
     HOST: z.string().optional(),
     KNOWLEDGE_FILE: z.string().optional(),
-    LINK_REGISTRATION_URL: optionalUrl,
-    LINK_CYCLADES_TUTORIAL_URL: optionalUrl,
+    // LINK_* keys (the addresses of the sheet's links) are read apart: a knowledge base may name any (linkKeys).
     // How a learner reaches a person at the training centre (« je veux parler à un conseiller »).
     CONTACT_EMAIL: z.preprocess((v) => (v === '' ? undefined : v), z.email({ message: 'an e-mail address' }).optional()),
     CONTACT_PHONE: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\+?[0-9][0-9 .()-]{5,24}$/, 'a phone number such as 01 23 45 67 89').optional()),
@@ -100,8 +99,30 @@ export type Config = z.infer<typeof ConfigSchema> & {
 
 export class ConfigError extends Error {}
 
+/**
+ * The sheet's links are placeholders; their addresses come from configuration keys the knowledge base
+ * names (`links.<slot>.env`, which must be LINK_…). Any such key is accepted, so a second sheet with
+ * links of its own needs no code change; each must be an http(s) address.
+ */
+const LINK_KEY = /^LINK_[A-Z0-9_]+$/;
+
+function linkKeys(env: NodeJS.ProcessEnv): { links: Record<string, string>; problems: string[] } {
+  const links: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(env)) {
+    if (!LINK_KEY.test(key) || value === undefined || value === '') continue;
+    const result = Url.safeParse(value);
+    if (result.success) links[key] = result.data;
+    else problems.push(`  ${key}: ${result.error.issues[0]?.message ?? 'an http(s) address'}`);
+  }
+  return { links, problems };
+}
+
 /** Keys read elsewhere (npm run teams:package, Node itself): known, so not « did you mean ». */
-const OTHER_KEYS = ['ORG_NAME', 'ORG_WEBSITE_URL', 'ORG_PRIVACY_URL', 'ORG_TERMS_URL', 'TEAMS_APP_ID', 'TEAMS_APP_SHORT_NAME', 'TEAMS_ACCENT_COLOR', 'TEAMS_APP_VERSION', 'NODE_ENV'];
+const OTHER_KEYS = [
+  // The project's sheet's links (any LINK_* key is read, see linkKeys; these are documented in .env.example).
+  'LINK_REGISTRATION_URL', 'LINK_CYCLADES_TUTORIAL_URL',
+  'ORG_NAME', 'ORG_WEBSITE_URL', 'ORG_PRIVACY_URL', 'ORG_TERMS_URL', 'TEAMS_APP_ID', 'TEAMS_APP_SHORT_NAME', 'TEAMS_ACCENT_COLOR', 'TEAMS_APP_VERSION', 'NODE_ENV'];
 export const KNOWN_KEYS: readonly string[] = [...Object.keys(ConfigSchema.shape), ...OTHER_KEYS];
 
 /** Edit distance (insertions, deletions, substitutions, swapped neighbours), case ignored. */
@@ -136,8 +157,9 @@ export function misspelledKeys(keys: Iterable<string>): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // « KEY= » (as in .env.example) means unset: every key then takes its default.
   const result = ConfigSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const { links, problems } = linkKeys(env);
+  if (!result.success || problems.length > 0) {
+    const lines = [...(result.success ? [] : result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)), ...problems];
     throw new ConfigError(`Invalid configuration (environment or .env):\n${lines.join('\n')}`);
   }
   const c = result.data;
@@ -153,7 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     warnings,
     // Local mode listens on loopback only; a registered bot must be reachable by Azure Bot Service.
     host,
-    links: { LINK_REGISTRATION_URL: c.LINK_REGISTRATION_URL, LINK_CYCLADES_TUTORIAL_URL: c.LINK_CYCLADES_TUTORIAL_URL },
+    links,
     contact: { ...(c.CONTACT_EMAIL ? { email: c.CONTACT_EMAIL } : {}), ...(c.CONTACT_PHONE ? { phone: c.CONTACT_PHONE } : {}), ...(c.CONTACT_URL ? { url: c.CONTACT_URL } : {}) },
   };
 }

@@ -12,6 +12,15 @@ export class HttpInputError extends Error {
   }
 }
 
+/**
+ * A route parameter (`/conversations/:id`) as a string. restify types `req.params` as `any`; a route
+ * that matched always has its parameters, so a missing one reads as '' (matched by nothing).
+ */
+export function routeParam(req: { params?: unknown }, name: string): string {
+  const value = (req.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
 /** Reads the whole body, refusing more than `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {

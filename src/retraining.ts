@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { AcademyDirectory } from '../knowledge/academies.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { INTENTS_DIR, loadUnderstander } from '../intents/nlu/load.ts';
+import { withSheetIntents, type SheetIntents } from '../intents/nlu/sheet-intents.ts';
 import { loadTrainingSet, type Example, type TrainingSet } from '../intents/nlu/training-data.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 
@@ -18,10 +19,16 @@ export function trainingWith(base: TrainingSet, assigned: readonly Example[]): T
   return { ...base, examples: [...base.examples, ...added.map((e) => ({ text: e.text, intent: e.intent }))] };
 }
 
-/** Trains understanding on intents/ plus the assigned sentences (a second or two). */
-export function trainUnderstander(assigned: readonly Example[], intentsDir = INTENTS_DIR): Understander {
+/** The project's intents (intents/), with the sheet's own when its knowledge base names some (`document.intents`). */
+export function trainingSetFor(sheetIntentsDir?: string): { training: TrainingSet; sheet?: SheetIntents } {
+  const base = loadTrainingSet(INTENTS_DIR);
+  return sheetIntentsDir ? withSheetIntents(base, sheetIntentsDir) : { training: base };
+}
+
+/** Trains understanding on intents/ (and the sheet's own intents) plus the assigned sentences (a second or two). */
+export function trainUnderstander(assigned: readonly Example[], sheetIntentsDir?: string): Understander {
   const gazetteer = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer();
-  return loadUnderstander({ intentsDir, gazetteer, training: trainingWith(loadTrainingSet(intentsDir), assigned) });
+  return loadUnderstander({ gazetteer, training: trainingWith(trainingSetFor(sheetIntentsDir).training, assigned) });
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Draws the Teams icons (run once; the PNGs are committed): color.png 192×192 on the accent colour,
- * outline.png 32×32 white on transparent, as Teams requires. A speech bubble with a check mark.
+ * npm run teams:icons — draws the Teams icons (run when they change; the PNGs are committed):
+ * color.png 192×192 on the accent colour, outline.png 32×32 white on transparent, as Teams
+ * requires. A speech bubble with a check mark.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

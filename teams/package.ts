@@ -7,12 +7,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { loadDotEnv } from '../src/config.ts';
-import { readPng } from './png.ts';
-import { zip } from './zip.ts';
+import { zipSync } from 'fflate';
+import { readPng, type DecodedPng } from './png.ts';
 
 const DIR = fileURLToPath(new URL('.', import.meta.url));
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const httpsUrl = z.string().regex(/^https:\/\/[^\s]+$/, 'an https:// address');
+/** 1 January 1980, the first date a ZIP entry can hold: builds are reproducible (no clock in the archive). */
+const ZIP_EPOCH = new Date(1980, 0, 1);
 
 /** The parts of the Teams manifest schema (v1.22) this app uses, with Teams' own limits. */
 export const ManifestSchema = z.object({
@@ -67,29 +69,43 @@ export function buildPackage(env: Record<string, string | undefined>, outDir = `
   }
   const color = readFileSync(`${DIR}color.png`);
   const outline = readFileSync(`${DIR}outline.png`);
-  const c = readPng(color);
-  const o = readPng(outline);
-  if (c.width !== 192 || c.height !== 192) problems.push(`color.png: ${c.width}×${c.height}, Teams requires 192×192`);
-  if (o.width !== 32 || o.height !== 32) problems.push(`outline.png: ${o.width}×${o.height}, Teams requires 32×32`);
-  if (o.colorType !== 6) problems.push('outline.png: must have transparency (RGBA)');
-  else if (o.pixels) {
-    for (let i = 0; i < o.pixels.length; i += 4) {
-      const [r, g, b, a] = [o.pixels[i]!, o.pixels[i + 1]!, o.pixels[i + 2]!, o.pixels[i + 3]!];
-      if (a > 0 && (r < 250 || g < 250 || b < 250)) {
-        problems.push('outline.png: must be white on transparent');
-        break;
-      }
-    }
-  }
+  problems.push(...iconProblems(color, outline));
   if (problems.length) throw new Error(`Cannot build the Teams package:\n  ${problems.join('\n  ')}`);
   mkdirSync(outDir, { recursive: true });
   const file = `${outDir}/${result.data.name.short.replace(/[^A-Za-z0-9]+/g, '-')}-${result.data.version}.zip`;
-  writeFileSync(file, zip([
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify(result.data, null, 2)) },
-    { name: 'color.png', data: color },
-    { name: 'outline.png', data: outline },
-  ]));
+  const manifest = Buffer.from(JSON.stringify(result.data, null, 2));
+  writeFileSync(file, zipSync({ 'manifest.json': manifest, 'color.png': color, 'outline.png': outline }, { mtime: ZIP_EPOCH }));
   return { file, manifest: result.data };
+}
+
+/**
+ * What Teams would refuse in the icons: color.png 192×192; outline.png 32×32, white on transparent.
+ * Every pixel of the outline is checked, whatever filters or colour type the editor saved it with.
+ */
+export function iconProblems(color: Buffer, outline: Buffer): string[] {
+  const problems: string[] = [];
+  const decode = (name: string, png: Buffer): DecodedPng | undefined => {
+    try {
+      return readPng(png);
+    } catch (err) {
+      problems.push(`${name}: not a readable PNG (${(err as Error).message})`);
+      return undefined;
+    }
+  };
+  const c = decode('color.png', color);
+  const o = decode('outline.png', outline);
+  if (c && (c.width !== 192 || c.height !== 192)) problems.push(`color.png: ${c.width}×${c.height}, Teams requires 192×192`);
+  if (!o) return problems;
+  if (o.width !== 32 || o.height !== 32) problems.push(`outline.png: ${o.width}×${o.height}, Teams requires 32×32`);
+  if (!o.transparent) problems.push('outline.png: must have transparency (an alpha channel)');
+  for (let i = 0; i < o.pixels.length; i += 4) {
+    const [r, g, b, a] = [o.pixels[i]!, o.pixels[i + 1]!, o.pixels[i + 2]!, o.pixels[i + 3]!];
+    if (a > 0 && (r < 250 || g < 250 || b < 250)) {
+      problems.push('outline.png: must be white on transparent');
+      break;
+    }
+  }
+  return problems;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, tabTo } from './axe.ts';
 import { ARTIFACTS, chromiumAvailable, launchChromium } from './chromium.ts';
-import { startBot, type RunningBot } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 
 const WELCOME = /Je suis l[’']assistant des apprenants/;
 const INPUT = '[data-id="webchat-sendbox-input"]';
@@ -11,7 +11,7 @@ const SUGGESTED = '.webchat__suggested-actions__button';
 
 /** A box's place in the window: [top, bottom, height], CSS px. */
 async function box(page: Page, selector: string): Promise<[number, number, number]> {
-  return (await page.evaluate(`(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return [r.top, r.bottom, r.height]; })()`)) as [number, number, number];
+  return page.evaluate<[number, number, number]>(`(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return [r.top, r.bottom, r.height]; })()`);
 }
 
 /** Fails with axe's list when the page has any WCAG 2.1 A/AA violation. */
@@ -21,11 +21,11 @@ async function expectNoAxeViolation(page: Page, state: string): Promise<void> {
 }
 
 describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
-  let bot: RunningBot;
+  let bot: RunningApp;
   let browser: Browser;
 
   beforeAll(async () => {
-    bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' });
+    bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' });
     browser = await launchChromium();
   }, 60_000);
 
@@ -44,7 +44,7 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
     await input.fill("Combien coûte l'inscription ?");
     await input.press('Enter');
     await page.getByText('5,00 €', { exact: false }).first().waitFor({ timeout: 15_000 });
-    await expect(page.getByText('Source : Modalités de sanction, §2').first()).toBeTruthy();
+    await page.getByText('Source : Modalités de sanction, §2').first().waitFor({ timeout: 15_000 });
 
     await page.getByRole('button', { name: 'Plus de détails' }).last().click();
     await page.getByText('Extrait de la fiche', { exact: false }).first().waitFor({ timeout: 15_000 });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { computeValidity, formatFrench, formatUntil, formatWhen, planExam, type DateSpec } from '../knowledge/calendar.ts';
+import { join } from 'node:path';
+import { computeValidity, formatFrench, formatUntil, formatWhen, planExam as planWith, type DateSpec } from '../knowledge/calendar.ts';
+import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
+import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
+
+/** The project's sheet's calendar (knowledge base `calendar`): registration window and sentences. */
+const CALENDAR = KnowledgeBase.load(join(KNOWLEDGE_DIR, 'bts-mco-bloc4.yaml')).calendar!;
+const planExam = (end: DateSpec | null, today: Date, examMonthName?: string) => planWith(end, today, CALENDAR, examMonthName);
 
 /** 26 November 2026: inside the autumn registration season (22 September – 21 December). */
 const TODAY = new Date(2026, 10, 26, 12);
@@ -64,7 +71,7 @@ describe('planExam', () => {
 
 describe('computeValidity', () => {
   it('obtained on 15 June 2025, valid 5 years → until 15 juin 2030, still valid on 26 November 2026', () => {
-    const v = computeValidity(day(2025, 5, 15), 5, TODAY);
+    const v = computeValidity(day(2025, 5, 15), 5, TODAY, CALENDAR);
     expect(v.validUntil.precision).toBe('day');
     expect(formatFrench(v.validUntil)).toBe('15 juin 2030');
     expect(v.stillValid).toBe(true);
@@ -72,7 +79,7 @@ describe('computeValidity', () => {
   });
 
   it('obtained in June 2020 (month precision) → until juin 2025, no longer valid on 26 November 2026', () => {
-    const v = computeValidity(month(2020, 5), 5, TODAY);
+    const v = computeValidity(month(2020, 5), 5, TODAY, CALENDAR);
     expect(v.validUntil.precision).toBe('month');
     expect(formatFrench(v.validUntil)).toBe('juin 2025');
     expect(v.stillValid).toBe(false);
@@ -80,14 +87,14 @@ describe('computeValidity', () => {
   });
 
   it('is valid through the last day (day precision) and the whole last month (month precision)', () => {
-    expect(computeValidity(day(2021, 10, 26), 5, TODAY).stillValid).toBe(true);
-    expect(computeValidity(day(2021, 10, 25), 5, TODAY).stillValid).toBe(false);
-    expect(computeValidity(month(2021, 10), 5, TODAY).stillValid).toBe(true);
-    expect(computeValidity(month(2021, 9), 5, TODAY).stillValid).toBe(false);
+    expect(computeValidity(day(2021, 10, 26), 5, TODAY, CALENDAR).stillValid).toBe(true);
+    expect(computeValidity(day(2021, 10, 25), 5, TODAY, CALENDAR).stillValid).toBe(false);
+    expect(computeValidity(month(2021, 10), 5, TODAY, CALENDAR).stillValid).toBe(true);
+    expect(computeValidity(month(2021, 9), 5, TODAY, CALENDAR).stillValid).toBe(false);
   });
 
   it('uses the number of years it is given', () => {
-    expect(formatFrench(computeValidity(day(2025, 5, 15), 4, TODAY).validUntil)).toBe('15 juin 2029');
+    expect(formatFrench(computeValidity(day(2025, 5, 15), 4, TODAY, CALENDAR).validUntil)).toBe('15 juin 2029');
   });
 });
 
@@ -109,5 +116,14 @@ describe('formatFrench', () => {
     expect(formatWhen(month(2026, 5))).toBe('en juin 2026');
     expect(formatUntil(day(2030, 5, 15))).toBe("jusqu'au 15 juin 2030");
     expect(formatUntil(month(2031, 5))).toBe("jusqu'en juin 2031");
+  });
+});
+
+describe('the calendar is the knowledge base\'s: another sheet\'s window and sentences need no code', () => {
+  const spring = { registration_window: { from: '03-01', to: '04-30' }, texts: { ...CALENDAR.texts, registration: 'au printemps {year}', registration_open: 'dès maintenant (printemps {year})', exam: 'en {exam_month} {exam_year}' } };
+  it('a spring window: before it, that spring; within it, now; after it, the next spring', () => {
+    expect(planWith(null, new Date(2027, 1, 10), spring, 'octobre')).toMatchObject({ registrationYear: 2027, inRegistrationSeason: false, registrationText: 'au printemps 2027', examText: 'en octobre 2028' });
+    expect(planWith(null, new Date(2027, 3, 10), spring, 'octobre')).toMatchObject({ inRegistrationSeason: true, registrationText: 'dès maintenant (printemps 2027)' });
+    expect(planWith(null, TODAY, spring, 'octobre')).toMatchObject({ registrationYear: 2027, registrationText: 'au printemps 2027', examText: 'en octobre 2028' });
   });
 });

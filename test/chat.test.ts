@@ -34,7 +34,7 @@ describe('terminal chat (npm run chat)', () => {
     expect(out).toMatch(/Pour quitter : « quit » ou Ctrl\+D/);
     expect(out).toContain("vous> c'est quand l'exam ?");
     expect(out).toContain('juin 2027');
-    expect(out).toMatch(/  1\. Comment se passe l'épreuve \?/);
+    expect(out).toMatch(/ {2}1\. Comment se passe l'épreuve \?/);
     expect(out).toContain("vous> 1\n  → Comment se passe l'épreuve ?");
     expect(out).toContain('épreuve écrite');
     expect(out).not.toContain('ne doit pas être lu');

@@ -1,12 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { buildApp, startFailureLine } from '../src/app.ts';
 import { freePort } from './server-process.ts';
+import { reuseTraining } from './in-process-app.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const FOLDER = mkdtempSync(join(tmpdir(), 'bot-config-folder-'));
@@ -33,24 +37,51 @@ async function start(env: Record<string, string>): Promise<{ code: number | null
   return { code, stderr, stdout };
 }
 
+/**
+ * What `npm start` prints for a mistake found in the app (src/app.ts): the line src/main.ts writes to
+ * stderr before exiting 1 — the spawned test above checks that path, these the line of each mistake.
+ */
+async function failure(env: Record<string, string>): Promise<string | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'bot-config-'));
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    const config = loadConfig({
+      HOST: '127.0.0.1', PORT: String(await freePort()), MicrosoftAppId: '', LOG_LEVEL: 'warn',
+      TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'), STAFF_FILE: join(dir, 'staff.sqlite'), STATE_FILE: join(dir, 'state.sqlite'),
+      ...env,
+    });
+    app = await buildApp(config, { logger: pino({ level: 'silent' }), train: reuseTraining });
+    await app.listen();
+  } catch (err) {
+    return startFailureLine(err);
+  } finally {
+    await app?.close();
+  }
+  throw new Error('the start did not fail');
+}
+
 describe('a configuration mistake stops npm start with one line naming the key, no stack trace', () => {
-  it.each([
-    ['MicrosoftAppType=SingleTenant without an App ID', { MicrosoftAppType: 'SingleTenant' }, /^Cannot start: Invalid configuration \(environment or \.env\):\n {2}MicrosoftAppId: required when MicrosoftAppType=SingleTenant.*\n$/],
-    ['an App ID without its password', { MicrosoftAppId: '0b5e8c7a-1d2f-4e3a-9b6c-7d8e9f0a1b2c' }, /^Cannot start: Invalid configuration \(environment or \.env\):\n {2}MicrosoftAppPassword: required when MicrosoftAppId is set.*\n$/],
-    // A folder of the test's own (never /tmp itself: nothing may change the mode of a shared folder).
-    ['STATE_FILE is a folder', { STATE_FILE: FOLDER }, new RegExp(`^Cannot start: STATE_FILE=${FOLDER}: cannot open it \\(.+\\)\\n$`)],
-  ])('%s', async (_name, env, expected) => {
-    const { code, stderr } = await start(env);
+  it('the process prints the line alone on stderr and exits 1 (MicrosoftAppType=SingleTenant without an App ID)', async () => {
+    const { code, stderr } = await start({ MicrosoftAppType: 'SingleTenant' });
     expect(code).toBe(1);
-    expect(stderr).toMatch(expected);
+    expect(stderr).toMatch(/^Cannot start: Invalid configuration \(environment or \.env\):\n {2}MicrosoftAppId: required when MicrosoftAppType=SingleTenant.*\n$/);
     expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it.each([
+    ['an App ID without its password', { MicrosoftAppId: '0b5e8c7a-1d2f-4e3a-9b6c-7d8e9f0a1b2c' }, /^Cannot start: Invalid configuration \(environment or \.env\):\n {2}MicrosoftAppPassword: required when MicrosoftAppId is set.*$/],
+    // A folder of the test's own (never /tmp itself: nothing may change the mode of a shared folder).
+    ['STATE_FILE is a folder', { STATE_FILE: FOLDER }, new RegExp(`^Cannot start: STATE_FILE=${FOLDER}: cannot open it \\(.+\\)$`)],
+  ])('%s', async (_name, env, expected) => {
+    const line = await failure(env);
+    expect(line).toMatch(expected);
+    expect(line).not.toMatch(/^\s+at /m);
   });
 
   it('DATABASE_URL where no PostgreSQL answers: one line, the password masked', async () => {
     const port = await freePort();
-    const { code, stderr } = await start({ DATABASE_URL: `postgres://assistant:s3cret@127.0.0.1:${port}/assistant` });
-    expect(code).toBe(1);
-    expect(stderr).toBe(`Cannot start: DATABASE_URL=postgres://assistant:***@127.0.0.1:${port}/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))\n`);
+    expect(await failure({ DATABASE_URL: `postgres://assistant:s3cret@127.0.0.1:${port}/assistant` }))
+      .toBe(`Cannot start: DATABASE_URL=postgres://assistant:***@127.0.0.1:${port}/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))`);
   });
 
   it('PORT already in use', async () => {
@@ -58,9 +89,19 @@ describe('a configuration mistake stops npm start with one line naming the key, 
     taken.listen(0, '127.0.0.1');
     await once(taken, 'listening');
     const port = (taken.address() as AddressInfo).port;
-    const { code, stderr } = await start({ PORT: String(port) });
+    const line = await failure({ PORT: String(port) });
     taken.close();
+    expect(line).toBe(`Cannot start: PORT=${port}: already in use on 127.0.0.1 (another assistant running?)`);
+  });
+
+  it('a broken reference between data files: one line naming the file, the field and what is wrong', async () => {
+    // The fixture second sheet, its menu pointing at an entry it does not have.
+    const dir = mkdtempSync(join(tmpdir(), 'bot-config-sheet-'));
+    cpSync(join(ROOT, 'test/fixtures/second-sheet'), dir, { recursive: true });
+    const file = join(dir, 'knowledge.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('entry:candidate-file', 'entry:candidate-files'));
+    const { code, stderr } = await start({ KNOWLEDGE_FILE: file });
     expect(code).toBe(1);
-    expect(stderr).toBe(`Cannot start: PORT=${port}: already in use on 127.0.0.1 (another assistant running?)\n`);
+    expect(stderr).toBe(`Cannot start: ${file}: menu[2].action: "entry:candidate-files": no entry "candidate-files" in ${file}\n`);
   });
 });

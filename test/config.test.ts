@@ -137,6 +137,14 @@ describe('configuration mistakes stop the start with one line naming the key', (
     expect(misspelledKeys(keys)).toEqual([]);
   });
 
+  it('accepts any LINK_* key a knowledge base may name, each an http(s) address named in one line when wrong', () => {
+    expect(loadConfig({ LINK_REGISTRATION_URL: 'https://cyclades.example/inscription', LINK_BOOKING_URL: 'https://centre.example/rdv', LINK_EMPTY_URL: '' }).links)
+      .toEqual({ LINK_REGISTRATION_URL: 'https://cyclades.example/inscription', LINK_BOOKING_URL: 'https://centre.example/rdv' });
+    expect(() => loadConfig({ LINK_BOOKING_URL: 'centre.example/rdv', PORT: '0' })).toThrow(/^Invalid configuration \(environment or \.env\):\n {2}PORT: .*\n {2}LINK_BOOKING_URL: an http\(s\) address$/);
+    // A new LINK_* key in .env is not a misspelling; one letter off a documented key still is.
+    expect(misspelledKeys(['LINK_BOOKING_URL', 'LINK_REGISTRATON_URL'])).toEqual(['  LINK_REGISTRATON_URL: unknown key in .env — did you mean LINK_REGISTRATION_URL?']);
+  });
+
   it('NODE_ENV=production in local mode is a clear warning: anyone can post to the bot', () => {
     expect(loadConfig({ NODE_ENV: 'production' }).warnings).toEqual([expect.stringMatching(/^NODE_ENV=production without MicrosoftAppId: local mode, requests are not authenticated — anyone who reaches 127\.0\.0\.1:3978 can post/)]);
     expect(loadConfig({ NODE_ENV: 'production', MicrosoftAppId: GUID, MicrosoftAppPassword: 'secret' }).warnings).toEqual([]);

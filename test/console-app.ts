@@ -2,7 +2,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config.ts';
 import { createAdapter } from '../src/adapter.ts';
 import { createAssistant } from '../src/assistant.ts';
@@ -22,7 +21,7 @@ import { PostgresTranscriptStore } from '../src/transcripts/postgres-store.ts';
 import type { TranscriptStore } from '../src/transcripts/store.ts';
 import type pg from 'pg';
 import type { Understander } from '../intents/nlu/understand.ts';
-import { sharedUnderstander, TODAY } from './helpers.ts';
+import { sharedData, sharedUnderstander, TODAY } from './helpers.ts';
 
 export const PASSWORD = 'mot-de-passe-solide-42';
 
@@ -62,7 +61,7 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
   const store: TranscriptStore = o.transcriptsPool ? new PostgresTranscriptStore(o.transcriptsPool) : new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
   const learnt = await assignedSentences(store);
   const live = new LiveUnderstander(o.understander ?? sharedUnderstander());
-  const assistant = createAssistant({ clock: () => TODAY, understander: live.understander });
+  const assistant = createAssistant({ clock: () => TODAY, understander: live.understander, data: sharedData() });
   const adapter = createAdapter(config, assistant, logger);
   const recorder = new TranscriptRecorder(store, { pseudonymKey: 'clef-de-test-0123456789abcdef', logger });
   adapter.use(recorder);
@@ -79,7 +78,7 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  port = (server.address() as AddressInfo).port;
+  port = server.address().port;
   return {
     url: `http://127.0.0.1:${port}`,
     store,
@@ -88,7 +87,9 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
     live,
     stop: async () => {
       server.server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await new Promise<void>((r) => {
+        server.close(() => r());
+      });
       await recorder.idle();
       await store.close();
       accounts.close();

@@ -112,7 +112,7 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     await page.getByRole('heading', { name: 'Conversations' }).waitFor();
     await check('list');
     // Links say where they go: no two « ouvrir » links share a name.
-    const names = await page.locator('tbody a').evaluateAll((links) => links.map((a) => a.textContent));
+    const names = await page.locator('tbody a').allTextContents();
     expect(names.length).toBeGreaterThanOrEqual(2);
     expect(new Set(names).size).toBe(names.length);
 
@@ -183,7 +183,8 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     await say('c-wrong', 'ce n est pas ce que je voulais savoir', 'webchat');
     const replyTo = async (conversation: string) => {
       await say(conversation, QUESTION, 'webchat');
-      return String(connector.messagesFor(conversation)[0]?.text ?? '');
+      const text = connector.messagesFor(conversation)[0]?.text;
+      return typeof text === 'string' ? text : '';
     };
     expect(await replyTo('c-before')).toMatch(/note/i);
 

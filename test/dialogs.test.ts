@@ -322,7 +322,7 @@ describe('robustness', () => {
       type: 'message',
       text: "<at>Assistant BTS</at> combien dure l'épreuve ?",
       entities: [{ type: 'mention', mentioned: c.adapter.conversation.bot, text: '<at>Assistant BTS</at>' }],
-    } as never);
+    });
     const replies = c.adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
     expect(replies[0]!.text).toContain('2 h 30');
   });
@@ -360,7 +360,7 @@ describe('answers enriched by a place', () => {
 describe('website join event', () => {
   it('greets on webchat/join, and not again on membersAdded', async () => {
     const c = new Conversation();
-    await c.adapter.processActivity({ type: 'event', name: 'webchat/join', value: {} } as never);
+    await c.adapter.processActivity({ type: 'event', name: 'webchat/join', value: {} });
     const first = c.adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
     expect(first).toHaveLength(1);
     expect(await c.join()).toHaveLength(0);

@@ -2,19 +2,26 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The fields of the Direct Line answers these tests read: a token, a conversation, a set of activities. */
+interface DirectLineBody {
+  token: string;
+  userId: string;
+  conversationId: string;
+  watermark: string;
+  activities: { id?: string; from: { id: string }; text?: string; channelData?: unknown }[];
+}
 
-async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
+async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: DirectLineBody }> {
   const r = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
   const text = await r.text();
-  return { status: r.status, body: text ? (JSON.parse(text) as Json) : {} };
+  return { status: r.status, body: (text ? JSON.parse(text) : {}) as DirectLineBody };
 }
 
 describe('local Direct Line (website widget without Azure)', () => {
-  let bot: RunningBot;
-  beforeAll(async () => { bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' }); });
+  let bot: RunningApp;
+  beforeAll(async () => { bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' }); });
   afterAll(async () => { await bot?.stop(); });
 
   async function conversation() {
@@ -22,7 +29,7 @@ describe('local Direct Line (website widget without Azure)', () => {
     const auth = { authorization: `Bearer ${t.token}` };
     const { status, body: c } = await call(`${bot.url}/v3/directline/conversations`, { method: 'POST', headers: auth, body: '{}' });
     expect(status).toBe(201);
-    return { token: t.token as string, userId: t.userId as string, id: c.conversationId as string, auth };
+    return { token: t.token, userId: t.userId, id: c.conversationId, auth };
   }
 
   it('serves the page and Web Chat from this server', async () => {
@@ -44,13 +51,13 @@ describe('local Direct Line (website widget without Azure)', () => {
     });
     expect(sent.status).toBe(200);
     const { body } = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=0`, { headers: c.auth });
-    const texts = body.activities.map((a: Json) => `${a.from.id}: ${a.text ?? ''}`);
-    expect(texts.filter((t: string) => t.includes("Je suis l'assistant"))).toHaveLength(1);
-    expect(texts.some((t: string) => t.startsWith(`${c.userId}: combien dure`))).toBe(true);
-    expect(texts.some((t: string) => t.includes('2 h 30'))).toBe(true);
-    expect(texts.some((t: string) => t.startsWith('someone-else'))).toBe(false);
+    const texts = body.activities.map((a) => `${a.from.id}: ${a.text ?? ''}`);
+    expect(texts.filter((t) => t.includes("Je suis l'assistant"))).toHaveLength(1);
+    expect(texts.some((t) => t.startsWith(`${c.userId}: combien dure`))).toBe(true);
+    expect(texts.some((t) => t.includes('2 h 30'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('someone-else'))).toBe(false);
     // The browser gets the replies, not how the server understood the question (issue 14, point 7).
-    for (const a of body.activities as Json[]) expect(JSON.stringify(a.channelData ?? {})).not.toMatch(/"(answer|dialog|intent|entryId)"/);
+    for (const a of body.activities) expect(JSON.stringify(a.channelData ?? {})).not.toMatch(/"(answer|dialog|intent|entryId)"/);
     // The watermark only returns what is new.
     const again = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=${body.watermark}`, { headers: c.auth });
     expect(again.body.activities).toHaveLength(0);
@@ -77,17 +84,19 @@ describe('local Direct Line (website widget without Azure)', () => {
 });
 
 describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
-  let bot: RunningBot;
+  let bot: RunningApp;
   let standIn: Server;
-  const seen: { auth?: string; body?: Json }[] = [];
+  /** What the server sent Azure's token service: its secret, and the user id it asks to bind. */
+  const seen: { auth?: string; body?: { user: { id: string } } }[] = [];
 
   beforeAll(async () => {
     // A stand-in for Azure's token service on loopback.
     standIn = createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => { body += c; });
       req.on('end', () => {
-        seen.push({ auth: req.headers.authorization, body: body ? JSON.parse(body) : undefined });
+        seen.push({ auth: req.headers.authorization, body: body ? (JSON.parse(body) as { user: { id: string } }) : undefined });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ token: req.url?.endsWith('/refresh') ? 'refreshed-token' : 'azure-token', conversationId: 'c1', expires_in: 1800 }));
       });
@@ -95,7 +104,7 @@ describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
     standIn.listen(0, '127.0.0.1');
     await once(standIn, 'listening');
     const domain = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}/v3/directline`;
-    bot = await startBot({ DIRECT_LINE_SECRET: 'secret-never-in-browser', DIRECT_LINE_DOMAIN: domain });
+    bot = await startApp({ DIRECT_LINE_SECRET: 'secret-never-in-browser', DIRECT_LINE_DOMAIN: domain });
   });
   afterAll(async () => {
     await bot?.stop();

@@ -102,6 +102,10 @@ describe('PlaceExtractor (gazetteer from the académies table)', () => {
   it.each([
     ['69003', '69'],
     ['97400', '974'],
+    // Overseas collectivities where a vice-rectorat stands for the rectorat.
+    ['98800', '988'],
+    ["j'habite a Noumea", '988'],
+    ['je suis à Tahiti', '987'],
     ["j'habite dans le 93", '93'],
     ['je suis à Lille', '59'],
     ['Saint-Étienne', '42'],
@@ -154,12 +158,16 @@ describe('PlaceExtractor (gazetteer from the académies table)', () => {
 });
 
 describe('AcademyDirectory', () => {
-  it('has 30 académies covering 101 départements, each in exactly one académie', () => {
-    expect(directory.academies).toHaveLength(30);
+  it('has 30 académies covering 101 départements and 3 vice-rectorats, each code in exactly one', () => {
+    const academies = directory.academies.filter((a) => a.authority === 'rectorat');
+    expect(academies).toHaveLength(30);
+    expect(academies.flatMap((a) => a.departements).filter((c) => !/^97[78]$/.test(c))).toHaveLength(101);
+    expect(directory.academies.filter((a) => a.authority === 'vice-rectorat').map((a) => a.departements)).toEqual([['988'], ['987'], ['986']]);
+    // 101 départements, Saint-Barthélemy and Saint-Martin (Guadeloupe) and the three collectivities of the vice-rectorats.
     const codes = directory.academies.flatMap((a) => a.departements);
-    expect(codes).toHaveLength(101);
-    expect(new Set(codes).size).toBe(101);
-    expect(directory.placeNames().filter((n) => n.kind === 'departement')).toHaveLength(101);
+    expect(codes).toHaveLength(106);
+    expect(new Set(codes).size).toBe(106);
+    expect(directory.placeNames().filter((n) => n.kind === 'departement')).toHaveLength(106);
   });
 
   it('maps départements to their académie', () => {
@@ -168,6 +176,8 @@ describe('AcademyDirectory', () => {
     expect(directory.academyOf('93')?.name).toBe('Créteil');
     expect(directory.academyOf('2a')?.name).toBe('Corse');
     expect(directory.academyOf('00')).toBeUndefined();
+    expect(directory.academyOf('978')?.name).toBe('Guadeloupe');
+    expect(directory.academyOf('988')).toMatchObject({ name: 'Nouvelle-Calédonie', authority: 'vice-rectorat', rectoratCity: 'Nouméa' });
   });
 });
 

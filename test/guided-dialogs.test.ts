@@ -34,7 +34,8 @@ function client(make: (s: DialogServices) => Dialog, options?: unknown): DialogT
 /** Everything the bot replied to one message. */
 async function turn(c: DialogTestClient, text: string): Promise<Partial<Activity>[]> {
   const replies: Partial<Activity>[] = [];
-  for (let r = await c.sendActivity(text); r; r = c.getNextReply()) replies.push(r);
+  // DialogTestClient types its first reply `any`; it is the same Partial<Activity> as the next ones.
+  for (let r = (await c.sendActivity(text)) as Partial<Activity> | undefined; r; r = c.getNextReply()) replies.push(r);
   return replies;
 }
 

@@ -1,23 +1,30 @@
-import { join } from 'node:path';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder-core';
-import { AcademyDirectory } from '../knowledge/academies.ts';
-import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { loadUnderstander } from '../intents/nlu/load.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
-import { createAssistant, type Assistant, type AssistantOptions } from '../src/assistant.ts';
+import { createAssistant, loadAssistantData, type Assistant, type AssistantData, type AssistantOptions } from '../src/assistant.ts';
 
 /** The date every test lives on: 26 November 2026 (inside the autumn registration period). */
 export const TODAY = new Date(2026, 10, 26, 12);
 
+// Loaded once per worker (vitest.config.ts: the files of a worker share their modules); neither is
+// changed by the tests, which build their own assistants, stores and servers around them.
+let data: AssistantData | undefined;
+/** The knowledge base, académies and wording of knowledge/, read and checked once (about 0.1 s each time). */
+export function sharedData(): AssistantData {
+  data ??= loadAssistantData();
+  return data;
+}
+
 let shared: Understander | undefined;
-/** Training takes a few hundred ms: one understander per test file. */
+/** Training takes a second or two: one understander per worker. Tests that retrain train their own. */
 export function sharedUnderstander(): Understander {
-  shared ??= loadUnderstander({ gazetteer: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer() });
+  shared ??= loadUnderstander({ gazetteer: sharedData().academies.gazetteer() });
   return shared;
 }
 
+/** The assistant on the default data; with `knowledgeFile`, that file is read as npm start would. */
 export function testAssistant(options: AssistantOptions = {}): Assistant {
-  return createAssistant({ clock: () => TODAY, understander: sharedUnderstander(), ...options });
+  return createAssistant({ clock: () => TODAY, understander: sharedUnderstander(), ...(options.knowledgeFile ? {} : { data: sharedData() }), ...options });
 }
 
 /** Everything the learner sees in a reply: text, buttons, card buttons. */
@@ -51,7 +58,7 @@ export class Conversation {
 
   async join(): Promise<Partial<Activity>[]> {
     const user = this.adapter.conversation.user;
-    await this.adapter.processActivity({ type: ActivityTypes.ConversationUpdate, membersAdded: [user] } as Partial<Activity> as Activity);
+    await this.adapter.processActivity({ type: ActivityTypes.ConversationUpdate, membersAdded: [user] } as Partial<Activity>);
     return this.drain();
   }
 

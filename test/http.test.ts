@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
+import { StandInConnector } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 
-let bot: RunningBot;
+let bot: RunningApp;
 const connector = new StandInConnector();
 
 beforeAll(async () => {
   await connector.start();
-  bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' });
+  bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' });
 });
 
 afterAll(async () => {
@@ -81,7 +82,7 @@ describe('bad input gets a 4xx with a short reason, never a 500', () => {
       expect(r.status).toBe(status);
       const body = await r.text();
       expect(body).not.toMatch(/at .*\.ts:\d+/); // no stack trace
-      expect(JSON.parse(body).error).toMatch(/\w/);
+      expect((JSON.parse(body) as { error: string }).error).toMatch(/\w/);
     });
   }
 

@@ -48,7 +48,9 @@ export async function startInProcessBot(o: {
   if (transcripts) adapter.use(transcripts.recorder);
   const turns = new TurnRunner(o.logic ? o.logic(assistant.bot) : assistant.bot, { logger });
   const server = createServer({ adapter, assistant, logger, maxBodyBytes: config.MAX_BODY_BYTES, turns });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', resolve);
+  });
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -58,7 +60,9 @@ export async function startInProcessBot(o: {
     ...(transcripts ? { transcripts } : {}),
     stop: async () => {
       server.server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
       await transcripts?.stop();
     },
   };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
 import { postMessage } from './in-process-bot.ts';
 import { Conversation, folded } from './helpers.ts';
-import { postgresMissing, startPostgres, type TestPostgres } from './postgres-server.ts';
+import { ownPostgresForThisFile, postgresMissing } from './postgres-server.ts';
 import { PASSWORD, sessionCookie, signIn } from './console-app.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
 import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
@@ -12,26 +12,23 @@ import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
  * learner's messages reach either instance, sometimes both at once.
  */
 const connector = new StandInConnector();
-let server: TestPostgres | undefined;
+// A server of this file's own: a test stops it (the run's server is shared by the files running beside).
+const { server } = ownPostgresForThisFile();
 const bots: RunningBot[] = [];
 let databaseUrl = '';
-
-if (postgresMissing) console.warn(postgresMissing);
 
 beforeAll(async () => {
   if (postgresMissing) return;
   await connector.start();
-  server = await startPostgres();
-  const env = { DATABASE_URL: await server.createDatabase(), ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info' };
+  const env = { DATABASE_URL: await server().createDatabase(), ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info' };
   databaseUrl = env.DATABASE_URL;
   // One after the other: the second start finds the migrations applied (the first one ran them).
   bots.push(await startBot(env));
   bots.push(await startBot(env));
-}, 150_000);
+}, 200_000);
 
 afterAll(async () => {
   for (const b of bots) await b.stop();
-  await server?.stop();
   await connector.stop();
 });
 
@@ -152,14 +149,14 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
 
   it('the database down while an instance answers: its transcript entries wait in its journal, and SIGTERM writes them once the database is back', async () => {
     const a = bots[0]!;
-    await server!.halt();
+    await server().halt();
     try {
       // The conversation state is in the database too: the turn fails (and its apology with it: sending
       // reads the state), and is recorded all the same.
       const r = await postMessage(a.url, connector.url, 'database-down', "combien dure l'épreuve ?");
       expect(r.status).toBeLessThan(500);
     } finally {
-      await server!.resume();
+      await server().resume();
     }
     await a.stop();
     expect(await a.exited).toBe(0);

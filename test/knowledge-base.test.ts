@@ -11,6 +11,7 @@ import type { Entry } from '../knowledge/schema.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { fold } from '../intents/nlu/text.ts';
 import { loadTrainingSet } from '../intents/nlu/training-data.ts';
+import { withSheetIntents } from '../intents/nlu/sheet-intents.ts';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const REAL_BASE = join(KNOWLEDGE_DIR, 'bts-mco-bloc4.yaml');
@@ -190,8 +191,9 @@ describe('a second training is a data change (fictional "BTS NDRC, bloc 2" sheet
     for (const e of second.entries) for (const q of e.source.quotes) expect(sheet).toContain(normalizeSpaces(q));
   });
 
-  it('answers the intents the assistant needs, with catalog intents only', () => {
-    const known = new Set(catalog.map((i) => i.id));
+  it('answers the intents the assistant needs, with catalog intents only (the project\'s and its own)', () => {
+    const own = withSheetIntents({ catalog, examples: [] }, second.intentsDir!).sheet.intents;
+    const known = new Set([...catalog, ...own].map((i) => i.id));
     for (const intent of ['duree_epreuve', 'note_requise', 'validite_resultats', 'resultat_examen']) expect(second.entryForIntent(intent)).toBeDefined();
     for (const e of second.entries) for (const i of e.intents) expect(known.has(i), i).toBe(true);
   });

@@ -1,10 +1,12 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { threadId } from 'node:worker_threads';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openPostgres } from '../src/storage/postgres.ts';
 import { freePort } from './server-process.ts';
 
@@ -55,19 +57,56 @@ export interface TestPostgres {
   resume: () => Promise<void>;
 }
 
-/** Starts a PostgreSQL server of its own; one per test file (about a second), databases per test. */
-export async function startPostgres(): Promise<TestPostgres> {
+/** Until a client can connect to `url` (the server starting), or `deadline` passes. */
+async function untilAccepting(url: string, deadline: number, failed: () => string | undefined): Promise<void> {
+  for (;;) {
+    const why = failed();
+    if (why) throw new Error(why);
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.end();
+      return;
+    } catch (err) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections in time at ${url}: ${(err as Error).message}`, { cause: err });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+let databases = 0;
+
+/** A fresh, empty database on the server at `url` (one per test keeps tests apart); returns its address. */
+async function createDatabaseOn(url: string): Promise<string> {
+  // Unique across the files and workers sharing the server.
+  const name = `t${process.pid}0${threadId}0${++databases}`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  return url.replace(/\/postgres$/, `/${name}`);
+}
+
+/**
+ * Starts a PostgreSQL server of its own (about a second) on `port`: one per test run
+ * (test/postgres-global.ts), or one for a file that stops its database (ownPostgresForThisFile).
+ */
+export async function startPostgres(port?: number): Promise<TestPostgres> {
   if (postgresMissing) throw new Error(postgresMissing);
   const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
   const data = join(dir, 'data');
   const ids = USER ? { uid: USER.uid, gid: USER.gid } : {};
   if (USER) chownSync(dir, USER.uid, USER.gid);
   chmodSync(dir, 0o700);
-  execFileSync(`${BIN}/initdb`, ['-D', data, '-U', 'assistant', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...ids, stdio: 'pipe', cwd: dir });
-  const port = await freePort();
-  const url = `postgres://assistant@127.0.0.1:${port}/postgres`;
-  let server = await launch(data, dir, port, ids, url);
-  // A test run interrupted (a failed beforeAll, Ctrl+C on vitest) must not leave the server running.
+  await promisify(execFile)(`${BIN}/initdb`, ['-D', data, '-U', 'assistant', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...ids, cwd: dir });
+  const at = port ?? await freePort();
+  const url = `postgres://assistant@127.0.0.1:${at}/postgres`;
+  let server = await launch(data, dir, at, ids, url);
+  // A test run interrupted (a failed setup, Ctrl+C on vitest) must not leave the server running.
   const orphan = () => { try { process.kill(server.child.pid!, 'SIGINT'); } catch { /* already gone */ } };
   process.once('exit', orphan);
   /** SIGINT is PostgreSQL's fast shutdown: open connections are closed, not waited for. */
@@ -79,25 +118,14 @@ export async function startPostgres(): Promise<TestPostgres> {
     await exited;
     clearTimeout(late);
   };
-  let n = 0;
   return {
     url,
     get pid() { return server.child.pid!; },
-    createDatabase: async () => {
-      const name = `t${++n}`;
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://assistant@127.0.0.1:${port}/${name}`;
-    },
+    createDatabase: () => createDatabaseOn(url),
     halt,
     resume: async () => {
       if (server.child.exitCode === null && server.child.signalCode === null) return;
-      server = await launch(data, dir, port, ids, url);
+      server = await launch(data, dir, at, ids, url);
     },
     stop: async () => {
       await halt();
@@ -115,33 +143,68 @@ async function launch(data: string, dir: string, port: number, ids: { uid?: numb
   let log = '';
   child.stderr!.on('data', (d) => { log += d; });
   const exited = once(child, 'exit');
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`PostgreSQL exited with ${child.exitCode}: ${log}`);
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      await client.end();
-      return { child, exited };
-    } catch {
-      await client.end().catch(() => {});
-      if (Date.now() > deadline) {
-        process.kill(child.pid!, 'SIGKILL');
-        throw new Error(`PostgreSQL did not start in time: ${log}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  try {
+    await untilAccepting(url, Date.now() + 20_000, () => (child.exitCode !== null ? `PostgreSQL exited with ${child.exitCode}: ${log}` : undefined));
+  } catch (err) {
+    if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
+  }
+  return { child, exited };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Address of the default database of the run's PostgreSQL (test/postgres-global.ts); empty when absent. */
+    postgresUrl: string;
   }
 }
 
+/** The run's PostgreSQL, shared by every file (started once by test/postgres-global.ts). */
+export interface SharedPostgres {
+  url: string;
+  createDatabase: () => Promise<string>;
+}
+
 /**
- * One server for the calling test file, started before its tests and stopped after them, with the pools
- * opened on it (each on a fresh database unless given an address) closed first.
+ * The run's PostgreSQL server for the calling test file (each test takes fresh databases on it), with
+ * the pools opened on it (each on a fresh database unless given an address) closed after the file.
  */
-export function postgresForThisFile(): { server: () => TestPostgres; pool: (url?: string) => Promise<pg.Pool>; pools: pg.Pool[] } {
+export function postgresForThisFile(): { server: () => SharedPostgres; pool: (url?: string) => Promise<pg.Pool>; pools: pg.Pool[] } {
+  let server: SharedPostgres | undefined;
+  const pools: pg.Pool[] = [];
+  if (postgresMissing) console.warn(postgresMissing);
+  beforeAll(async () => {
+    if (postgresMissing) return;
+    const url = inject('postgresUrl');
+    if (!url) throw new Error('no PostgreSQL for this run: test/postgres-global.ts is the globalSetup of vitest.config.ts');
+    // The server may still be starting: it is started beside the workers, not before them.
+    await untilAccepting(url, Date.now() + 60_000, () => undefined);
+    server = { url, createDatabase: () => createDatabaseOn(url) };
+  }, 90_000);
+  afterAll(async () => {
+    for (const p of pools.splice(0)) await p.end();
+  });
+  return {
+    server: () => server!,
+    pools,
+    pool: async (url) => {
+      const p = await openPostgres(url ?? await server!.createDatabase());
+      pools.push(p);
+      return p;
+    },
+  };
+}
+
+/**
+ * A PostgreSQL server of the calling file's own (about a second more), for the tests that stop the
+ * database (halt/resume): halting the run's server would fail the files running beside them. Started
+ * before the file's tests, stopped after them, its pools closed first.
+ */
+export function ownPostgresForThisFile(): { server: () => TestPostgres; pool: (url?: string) => Promise<pg.Pool>; pools: pg.Pool[] } {
   let server: TestPostgres | undefined;
   const pools: pg.Pool[] = [];
   if (postgresMissing) console.warn(postgresMissing);
+  // Generous: initdb and a start take a second alone, many times that on a machine shared with other runs.
   beforeAll(async () => { if (!postgresMissing) server = await startPostgres(); }, 60_000);
   afterAll(async () => {
     for (const p of pools.splice(0)) await p.end();

@@ -3,7 +3,8 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
+import { StandInConnector } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 import { LocalDirectLine } from '../src/directline/local-direct-line.ts';
 import { LocalTokens } from '../src/directline/tokens.ts';
 import { MAX_REDACTED_CHARS, redact } from '../src/privacy/redact.ts';
@@ -12,7 +13,14 @@ import { clientAddress } from '../src/guards/client-address.ts';
 import { SignInThrottle } from '../src/console/sessions.ts';
 import { RateLimit } from '../src/guards/rate-limit.ts';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The fields of the Direct Line answers these tests read: a token, a conversation, a set of activities. */
+interface DirectLineBody {
+  token: string;
+  userId: string;
+  conversationId: string;
+  watermark: string;
+  activities: { id?: string; from: { id: string }; text?: string; channelData?: unknown }[];
+}
 
 /** Sends a raw upgrade request; resolves with what the server answered once it closed the socket. */
 function upgrade(port: number, path = '/api/messages'): Promise<{ answer: string; closed: boolean }> {
@@ -20,28 +28,28 @@ function upgrade(port: number, path = '/api/messages'): Promise<{ answer: string
     const socket = connect(port, '127.0.0.1');
     let answer = '';
     const timer = setTimeout(() => { socket.destroy(); resolve({ answer, closed: false }); }, 5000);
-    socket.on('data', (d) => { answer += d; });
+    socket.on('data', (d: Buffer) => { answer += d.toString('latin1'); });
     socket.on('close', () => { clearTimeout(timer); resolve({ answer, closed: true }); });
     socket.on('error', () => undefined);
     socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
   });
 }
 
-async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
+async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: DirectLineBody }> {
   const r = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } });
   const text = await r.text();
-  return { status: r.status, body: text ? (JSON.parse(text) as Json) : {} };
+  return { status: r.status, body: (text ? JSON.parse(text) : {}) as DirectLineBody };
 }
 
 describe('the public endpoints hold against an outsider', () => {
-  let bot: RunningBot;
+  let bot: RunningApp;
   const loopbackConnector = new StandInConnector();
   // 127.0.0.2 is this machine too, but not an address the bot may reply to without ALLOWED_SERVICE_URLS.
   const otherConnector = new StandInConnector('127.0.0.2');
   beforeAll(async () => {
     await loopbackConnector.start();
     await otherConnector.start();
-    bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' });
+    bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' });
   });
   afterAll(async () => {
     await bot?.stop();
@@ -53,7 +61,7 @@ describe('the public endpoints hold against an outsider', () => {
     const { body: t } = await call(`${bot.url}/api/directline/token`, { method: 'POST' });
     const auth = { authorization: `Bearer ${t.token}` };
     const { body: c } = await call(`${bot.url}/v3/directline/conversations`, { method: 'POST', headers: auth, body: '{}' });
-    return { id: c.conversationId as string, auth, url: `${bot.url}/v3/directline/conversations/${c.conversationId}/activities` };
+    return { id: c.conversationId, auth, url: `${bot.url}/v3/directline/conversations/${c.conversationId}/activities` };
   }
 
   it('refuses WebSocket upgrades and closes every socket (was: each left open forever)', async () => {
@@ -107,7 +115,7 @@ describe('the public endpoints hold against an outsider', () => {
     expect(sent.status).toBe(200);
     expect(loopbackConnector.received).toHaveLength(before);
     const { body } = await call(`${c.url}?watermark=0`, { headers: c.auth });
-    expect(body.activities.some((a: Json) => String(a.text ?? '').includes('2 h 30'))).toBe(true);
+    expect(body.activities.some((a) => (a.text ?? '').includes('2 h 30'))).toBe(true);
   });
 
   it('the connector routes refuse a request relayed by a reverse proxy (X-Forwarded-For)', async () => {
@@ -142,9 +150,9 @@ describe('the public endpoints hold against an outsider', () => {
     const first = await fetch(`${c.url}?watermark=0`, { headers: c.auth });
     const raw = await first.text();
     expect(raw.length).toBeLessThan(2_000_000);
-    const body = JSON.parse(raw) as Json;
+    const body = JSON.parse(raw) as DirectLineBody;
     expect(body.activities.length).toBeLessThanOrEqual(100);
-    expect(Math.max(...body.activities.map((a: Json) => String(a.text ?? '').length))).toBeLessThanOrEqual(2000);
+    expect(Math.max(...body.activities.map((a) => (a.text ?? '').length))).toBeLessThanOrEqual(2000);
     // Older activities are gone: the first kept one is not the welcome, and watermarks move on.
     expect(Number(body.watermark)).toBeGreaterThan(100);
     const rest = await call(`${c.url}?watermark=${body.watermark}`, { headers: c.auth });
@@ -162,7 +170,7 @@ describe('a connector that never answers a reply', () => {
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
-    const bot = await startBot({ ALLOWED_SERVICE_URLS: url, REPLY_TIMEOUT_MS: '800' });
+    const bot = await startApp({ ALLOWED_SERVICE_URLS: url, REPLY_TIMEOUT_MS: '800' });
     try {
       const started = Date.now();
       const r = await fetch(`${bot.url}/api/messages`, {
@@ -191,7 +199,7 @@ describe('ALLOWED_SERVICE_URLS widens where a local bot replies', () => {
   it('replies to a listed connector', async () => {
     const connector = new StandInConnector('127.0.0.2');
     await connector.start();
-    const bot = await startBot({ ALLOWED_SERVICE_URLS: connector.url });
+    const bot = await startApp({ ALLOWED_SERVICE_URLS: connector.url });
     try {
       const r = await fetch(`${bot.url}/api/messages`, {
         method: 'POST',
@@ -307,7 +315,7 @@ describe('staff sign-in throttle', () => {
 
 describe('the widget\'s token endpoint is rate-limited per client', () => {
   it('a client asking for tokens in a loop gets 429 with Retry-After', async () => {
-    const bot = await startBot();
+    const bot = await startApp();
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 40; i++) statuses.push((await fetch(`${bot.url}/api/directline/token`, { method: 'POST' })).status);

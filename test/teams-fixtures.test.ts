@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
+import { StandInConnector } from './server-process.ts';
+import { startApp, type RunningApp } from './in-process-app.ts';
 import { SqliteWelcomeClaims } from '../src/storage/welcome-claims.ts';
 
 /**
@@ -19,12 +20,12 @@ const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 const WELCOME = /^Bonjour ! Je suis l'assistant/;
 const NOT_UNDERSTOOD = /^Je ne suis pas sûr d'avoir compris|^Je veux être sûr de bien vous répondre/;
 
-let bot: RunningBot;
+let bot: RunningApp;
 const connector = new StandInConnector();
 
 beforeAll(async () => {
   await connector.start();
-  bot = await startBot({ ASSISTANT_TODAY: '2026-11-26' });
+  bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' });
 });
 
 afterAll(async () => {
@@ -58,7 +59,7 @@ describe('recorded Teams shapes replayed against /api/messages', () => {
           conversations.add((a.conversation as { id: string }).id);
           // botbuilder answers an invoke it has no handler for with 501 (Not Implemented), as Teams expects.
           const ok = statuses[i]! < 300 || (a.type === 'invoke' && statuses[i] === 501);
-          if (!ok) failures.push(`${a.type} ${String(a.name ?? '')}: ${statuses[i]}`);
+          if (!ok) failures.push(`${String(a.type)} ${typeof a.name === 'string' ? a.name : ''}: ${statuses[i]}`);
         });
       }
       expect(failures).toEqual([]);
@@ -140,11 +141,11 @@ describe('after a restart (point 3)', () => {
       from: { id: '29:alice' }, recipient: { id: '28:assistant' }, channelData: { tenant: { id: 'tenant-1' } },
       conversation: { id: group, conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' }, ...extra,
     });
-    const send = async (server: RunningBot, extra: Record<string, unknown>) => {
+    const send = async (server: RunningApp, extra: Record<string, unknown>) => {
       const r = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(extra)) });
       expect(r.status).toBeLessThan(300);
     };
-    const first = await startBot(env);
+    const first = await startApp(env);
     try {
       await send(first, { type: 'installationUpdate', action: 'add' });
       await send(first, { type: 'conversationUpdate', membersAdded: [{ id: '28:assistant' }] });
@@ -152,7 +153,7 @@ describe('after a restart (point 3)', () => {
       await first.stop();
     }
     expect(connector.messagesFor(group)).toHaveLength(1);
-    const second = await startBot(env);
+    const second = await startApp(env);
     try {
       await send(second, { type: 'conversationUpdate', membersAdded: [{ id: '29:carol' }] });
       // Teams sends the bot's own membersAdded again on some updates: the chat was greeted already.

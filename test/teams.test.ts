@@ -17,7 +17,7 @@ function teams(kind: Kind = 'personal') {
   // member of a group chat may speak.
   const learner = { id: '29:learner', name: 'Apprenant', aadObjectId: '00000000-0000-0000-0000-00000000000a' };
   const send = async (partial: Partial<Activity>) => {
-    await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, from: learner, ...partial } as Activity);
+    await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, from: learner, ...partial });
     return adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
   };
   const mention = (text: string) => send({

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,13 @@ describe('npm run transcripts', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr.trim()).toMatch(/^DATABASE_URL=postgres:\/\/assistant:\*\*\*@127\.0\.0\.1:1\/none: cannot use it \(connection refused/);
     expect(refused.stderr).not.toContain('secret');
+  });
+
+
+  it('refuses an option it does not have, with the usage, before opening the store', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-opt-')), 't.sqlite');
+    expect(() => cli(file, 'purge', '--all')).toThrow(/Unknown option '--all'[\s\S]*usage: npm run transcripts/);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('shows learners\' text without letting escape sequences act on the terminal', { timeout: 60_000 }, async () => {

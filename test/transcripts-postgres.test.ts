@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresTranscriptStore } from '../src/transcripts/postgres-store.ts';
 import { PASSWORD, sessionCookie, startConsoleApp, type ConsoleApp } from './console-app.ts';
 import { postMessage, startInProcessBot, type InProcessBot } from './in-process-bot.ts';
-import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
+import { ownPostgresForThisFile, postgresMissing } from './postgres-server.ts';
 import { StandInConnector } from './server-process.ts';
 import { folded } from './helpers.ts';
 
@@ -17,7 +17,8 @@ import { folded } from './helpers.ts';
  * for all, read by every console; a database that stops does not stop the answers nor lose a line.
  * The store's own behaviour, query by query, is test/transcripts.test.ts (run on both back-ends).
  */
-const postgres = postgresForThisFile();
+// A server of this file's own: its tests stop it (the run's server is shared by the files running beside).
+const postgres = ownPostgresForThisFile();
 const connector = new StandInConnector();
 beforeAll(async () => { if (!postgresMissing) await connector.start(); });
 afterAll(async () => { await connector.stop(); });

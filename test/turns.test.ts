@@ -127,11 +127,14 @@ describe('two messages of one conversation at once', () => {
     const first = postMessage(b.url, connector.url, conv, 'combien ça coûte ?');
     await read;
     const flood = Array.from({ length: 20 }, () => postMessage(b.url, connector.url, conv, 'combien ça coûte ?'));
-    await sleep(300);
+    const refused = () => b.logs.lines.filter((l) => /too many turns of this conversation waiting/.test(JSON.stringify(l.err ?? '')));
+    // Every message of the flood has reached the runner (queued, or refused) before the first turn goes on:
+    // waiting for that rather than for a fixed time keeps the test right on a loaded machine.
+    for (const deadline = Date.now() + 10_000; b.turns.inFlightCount + refused().length < 21 && Date.now() < deadline;) await sleep(20);
     resume();
     const statuses = (await Promise.all([first, ...flood])).map((r) => r.status);
     expect(statuses.every((s) => s < 500)).toBe(true);
-    expect(b.logs.lines.filter((l) => /too many turns of this conversation waiting/.test(JSON.stringify(l.err ?? '')))).toHaveLength(4);
+    expect(refused()).toHaveLength(4);
     expect(b.turns.activeConversations).toBe(0);
     // The refused ones got the apology; the dialog is where it was: « oui » answers its question.
     expect(texts(conv).filter((t) => APOLOGY.test(t))).toHaveLength(4);

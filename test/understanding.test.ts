@@ -1,19 +1,16 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AcademyDirectory } from '../knowledge/academies.ts';
-import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { loadLexicon } from '../intents/nlu/lexicon.ts';
-import { INTENTS_DIR, loadUnderstander } from '../intents/nlu/load.ts';
+import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { Preprocessor } from '../intents/nlu/preprocess.ts';
 import { fold } from '../intents/nlu/text.ts';
 import { loadTrainingSet } from '../intents/nlu/training-data.ts';
+import { sharedUnderstander } from './helpers.ts';
 
 const TODAY = new Date(2026, 10, 26, 12);
 const training = loadTrainingSet(INTENTS_DIR);
 const lexicon = loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml'));
-const understander = loadUnderstander({
-  gazetteer: AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer(),
-});
+const understander = sharedUnderstander();
 
 /** Folded, punctuation-free form, to tell whether a sentence is copied from the training data. */
 const key = (s: string) => fold(s).replace(/[^a-z0-9]+/g, ' ').trim();
@@ -84,6 +81,27 @@ describe('Preprocessor', () => {
     expect(p.process('examne').words).toEqual(['examen']);
     expect(p.process('inscritpion').words).toEqual(['inscription']);
     expect(p.process('acadmie').words).toEqual(['academie']);
+  });
+
+  // Learners who write as they speak are several letters away from the word, but sound like it.
+  it('hears words written as they are said (phonetic spelling)', () => {
+    const p = fresh();
+    p.learnVocabulary(training.examples.map((e) => e.text));
+    expect(p.words("l'egzamin c kan")).toEqual(['l', 'examen', 'c', 'est', 'quand']);
+    expect(p.words('siklad je trouv pa coman fer')).toEqual(['cyclades', 'je', 'trouve', 'pa', 'comment', 'faire']);
+    expect(p.words('ki sé mon rektora')).toContain('rectorat');
+    expect(p.words('a distense')).toEqual(['a', 'distance']);
+    // Glued and phonetic at once: « sinskrir ».
+    expect(p.words('il fo sinskrir')).toEqual(['il', 'faut', 's', 'inscrire']);
+    // A real word is not re-heard as another (« dispense » stays).
+    expect(p.words('une dispense')).toEqual(['une', 'dispense']);
+  });
+
+  it('reads a lone « é » in context: euros after an amount, « est » after a subject, else « et »', () => {
+    const p = fresh();
+    expect(p.words('c 5 e')).toEqual(['c', 'est', 'znum', 'euros']);
+    expect(p.words('elle é sanctionnee', false)).toEqual(['elle', 'est', 'sanctionnee']);
+    expect(p.words('quand é ou', false)).toEqual(['quand', 'et', 'ou']);
   });
 
   // "inscirption" occurs a few times in the training utterances themselves: a typo seen in training

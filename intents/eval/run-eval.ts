@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import PorterStemmerFr from 'natural/lib/natural/stemmers/porter_stemmer_fr.js';
 import { AcademyDirectory } from '../../knowledge/academies.ts';
@@ -16,12 +17,13 @@ import { loadLabelled, loadTrainingSet, type Example, type TrainingSet } from '.
 import { INTENTS_DIR, loadUnderstander } from '../nlu/load.ts';
 import { OUT_OF_SCOPE, type Understander } from '../nlu/understand.ts';
 
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(`--${name}`);
-const option = (name: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+let options;
+try {
+  options = parseArgs({ options: { corpus: { type: 'string' }, heldout: { type: 'string' }, errors: { type: 'boolean', default: false } } }).values;
+} catch (err) {
+  console.error(`${(err as Error).message}\nusage: tsx intents/eval/run-eval.ts [--corpus FILE] [--heldout FILE] [--errors]`);
+  process.exit(2);
+}
 
 const TODAY = new Date(2026, 10, 26);
 const gazetteer = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer();
@@ -82,8 +84,8 @@ function plainBayes(train: Example[], tests: Example[], stemmer?: unknown): Pred
   });
 }
 
-const corpus = option('corpus');
-const showErrors = flag('errors');
+const corpus = options.corpus;
+const showErrors = options.errors;
 if (corpus) {
   const data = JSON.parse(readFileSync(corpus, 'utf8')) as { data: { intent: string; utterances?: string[]; tests?: string[] }[] };
   const train: Example[] = [];
@@ -113,7 +115,7 @@ if (corpus) {
   }
   console.log('reference: NLP.js 4.27 (French, default settings) reports 81% on this corpus');
 } else {
-  const heldoutFile = option('heldout') ?? join(INTENTS_DIR, 'heldout', 'fr.jsonl');
+  const heldoutFile = options.heldout ?? join(INTENTS_DIR, 'heldout', 'fr.jsonl');
   const training = loadTrainingSet(INTENTS_DIR);
   const tests = loadLabelled(heldoutFile);
   const trainingTexts = new Set(training.examples.map((e) => e.text.trim().toLowerCase()));

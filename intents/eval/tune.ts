@@ -4,6 +4,7 @@
  * Score = in-scope accuracy + out-of-scope refusal (both matter equally to learners).
  */
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { AcademyDirectory } from '../../knowledge/academies.ts';
 import { KNOWLEDGE_DIR } from '../../knowledge/paths.ts';
 import { loadTrainingSet, type Example } from '../nlu/training-data.ts';
@@ -53,8 +54,16 @@ export function crossValidate(options: Partial<UnderstanderOptions>): { accuracy
   return score(predictions(options));
 }
 
-if (process.argv[2] === '--confusions') {
-  const preds = predictions(JSON.parse(process.argv[3] ?? '{}') as Partial<UnderstanderOptions>);
+let args;
+try {
+  args = parseArgs({ options: { confusions: { type: 'string' }, one: { type: 'string' } } }).values;
+} catch (err) {
+  console.error(`${(err as Error).message}\nusage: npm run eval:tune -- [--one OPTIONS_JSON | --confusions OPTIONS_JSON]`);
+  process.exit(2);
+}
+
+if (args.confusions !== undefined) {
+  const preds = predictions(JSON.parse(args.confusions || '{}') as Partial<UnderstanderOptions>);
   const pairs = new Map<string, number>();
   for (const p of preds) {
     const got = p.status === 'fallback' ? 'REFUSED' : p.intent ?? 'none';
@@ -64,8 +73,8 @@ if (process.argv[2] === '--confusions') {
   process.exit(0);
 }
 
-if (process.argv[2] === '--one') {
-  const r = crossValidate(JSON.parse(process.argv[3] ?? '{}') as Partial<UnderstanderOptions>);
+if (args.one !== undefined) {
+  const r = crossValidate(JSON.parse(args.one || '{}') as Partial<UnderstanderOptions>);
   console.log(`accuracy ${(100 * r.accuracy).toFixed(2)}%  refusal ${(100 * r.refusal).toFixed(2)}%`);
   process.exit(0);
 }

@@ -52,7 +52,7 @@ function compile(file: string, where: string, source: string): RegExp {
   try {
     return new RegExp(source);
   } catch (err) {
-    throw new Error(`${file}: ${where}: not a valid regular expression: ${(err as Error).message}`);
+    throw new Error(`${file}: ${where}: not a valid regular expression: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -83,7 +83,7 @@ export class CueReader {
     try {
       raw = parse(readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new Error(`${file}: not valid YAML: ${(err as Error).message}`);
+      throw new Error(`${file}: not valid YAML: ${(err as Error).message}`, { cause: err });
     }
     const result = FramesSchema.safeParse(raw);
     if (!result.success) throw new Error(formatZodIssues(file, result.error));
@@ -180,7 +180,7 @@ export class CueReader {
   /** Cut points between questions in a message: question marks, « et », « aussi », « sinon »… */
   splitPoints(normal: string): number[] {
     const points: number[] = [];
-    for (const m of normal.matchAll(this.joins)) points.push(m.index!);
+    for (const m of normal.matchAll(this.joins)) points.push(m.index);
     return points;
   }
 

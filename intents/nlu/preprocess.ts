@@ -3,6 +3,7 @@ import { DamerauLevenshteinDistance } from 'natural/lib/natural/distance/levensh
 import { fold, tokenize } from './text.ts';
 import type { Lexicon } from './lexicon.ts';
 import { NUMBER_WORDS_RE, spokenYearsToDigits } from './entities/numbers.ts';
+import { phoneticKey } from './phonetic.ts';
 
 /**
  * Placeholder tokens standing for entity shapes, so the classifier learns "a grade was given"
@@ -52,6 +53,21 @@ function letterDifference(a: string, b: string): number {
 const RARE_RATIO = 10;
 /** ...when it is this long: short known words are real words more often than typos ("mois", "moi"). */
 const LONG_WORD = 8;
+/** Subjects after which a lone « é » is « est » (« elle é sanksioné », « c é ou »). */
+const SUBJECTS_OF_EST = new Set(['il', 'elle', 'c', 'est', 'ce', 'ca', 'cela', 'on', 'qui', 'tout', 'examen', 'epreuve', 'inscription', 'formation', 'attestation']);
+
+/**
+ * « é » (or « e ») typed alone: « 5 e » is euros; « elle é sanksioné » is « est »; otherwise it joins
+ * two questions as « et » does (« kan é ou je m'inskri »). (Folded, « é » and « e » are one token.)
+ */
+function loneE(previous: string | undefined): string {
+  if (previous === 'znum' || (previous !== undefined && /\d$/.test(previous))) return 'euros';
+  return previous !== undefined && SUBJECTS_OF_EST.has(previous) ? 'est' : 'et';
+}
+
+/** Words shorter than this, and phonetic keys shorter than that, are too ambiguous to match by sound. */
+const MIN_SOUND_WORD = 4;
+const MIN_SOUND_KEY = 4;
 /** Relative pronouns that look like a glued elision (« laquelle » is not « l aquelle »). */
 const RELATIVES = new Set(['laquelle', 'lequel', 'lesquels', 'lesquelles', 'duquel', 'desquels', 'desquelles', 'auquel', 'auxquels', 'auxquelles']);
 
@@ -73,6 +89,8 @@ export class Preprocessor {
   private vocabulary = new Map<string, number>();
   private byLength = new Map<number, string[]>();
   private correctionCache = new Map<string, string | null>();
+  /** Phonetic key → the most frequent known word that sounds so (see phonetic.ts). */
+  private readonly bySound = new Map<string, string>();
   private readonly stemCache = new Map<string, string>();
   private memo: Map<string, { words: string[]; corrections: Correction[] }> | null = null;
   /** stem of a synonym → stem of its canonical word */
@@ -108,11 +126,18 @@ export class Preprocessor {
     }
     // Most frequent first: the search for a known word's more frequent twin can stop early.
     for (const list of this.byLength.values()) list.sort((a, b) => this.vocabulary.get(b)! - this.vocabulary.get(a)!);
+    this.bySound.clear();
+    for (const [w, frequency] of this.vocabulary) {
+      if (w.length < MIN_SOUND_WORD || /\d/.test(w)) continue;
+      const sound = phoneticKey(w);
+      const current = this.bySound.get(sound);
+      if (sound.length >= MIN_SOUND_KEY && (!current || this.vocabulary.get(current)! < frequency)) this.bySound.set(sound, w);
+    }
     this.correctionCache.clear();
   }
 
   /** Folded, replaced (and optionally corrected) words of a message. */
-  words(text: string, correct = this.options.typoCorrection, corrections?: Correction[], shapes = true): string[] {
+  words(text: string, correct: boolean | 'sound' = this.options.typoCorrection, corrections?: Correction[], shapes = true): string[] {
     // « e-learning » is one word (« e » alone is SMS for « euros »).
     // « juin deux mille vingt cinq » is a date, as « juin 2025 » is (dictated messages spell years out).
     let folded = spokenYearsToDigits(fold(text)).replace(/\be[- ]?learning\b/g, 'elearning');
@@ -120,9 +145,9 @@ export class Preprocessor {
     if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
     const out: string[] = [];
     for (const token of tokenize(folded)) {
-      const replaced = this.lexicon.replacements.get(token) ?? (correct ? this.unglue(token) : null) ?? [token];
+      const replaced = token === 'e' ? [loneE(out[out.length - 1])] : this.lexicon.replacements.get(token) ?? (correct === true ? this.unglue(token) : null) ?? [token];
       for (const w of replaced) {
-        const fixed = correct ? this.correct(w) : w;
+        const fixed = correct === true ? this.correct(w) : correct === 'sound' ? this.hear(w) : w;
         if (fixed !== w) corrections?.push({ from: w, to: fixed });
         // « c'est » is « c » (SMS for « c'est ») + « est »: one « est », not two.
         if (out[out.length - 1] === fixed) continue;
@@ -213,7 +238,22 @@ export class Preprocessor {
     if (!m) return null;
     const rest = m[2]!;
     const known = (this.vocabulary.get(rest) ?? 0) > own || this.lexicon.replacements.has(rest) || (m[1] === 'qu' && this.lexicon.stopwords.has(rest));
-    return known && rest.length >= 2 ? [m[1]!, ...(this.lexicon.replacements.get(rest) ?? [rest])] : null;
+    if (known && rest.length >= 2) return [m[1]!, ...(this.lexicon.replacements.get(rest) ?? [rest])];
+    // Glued and written as said (« sinskrir »): the rest sounds like a known word.
+    const sound = own === 0 && rest.length >= MIN_SOUND_WORD && !this.lexicon.protectedWords.has(token) ? this.soundAlike(rest) : null;
+    return sound ? [m[1]!, sound] : null;
+  }
+
+  /** A word unknown to the vocabulary and to the dictionary, heard as the known word it sounds like. */
+  private hear(word: string): string {
+    if (word.length < MIN_SOUND_WORD || this.vocabulary.has(word) || this.lexicon.protectedWords.has(word) || this.lexicon.stopwords.has(word)) return word;
+    return this.soundAlike(word) ?? word;
+  }
+
+  /** The known word that sounds like this one, if any. */
+  private soundAlike(word: string): string | null {
+    const sound = phoneticKey(word);
+    return sound.length >= MIN_SOUND_KEY ? this.bySound.get(sound) ?? null : null;
   }
 
   /** What typo correction makes of one word (for the protected-words generator). */
@@ -253,6 +293,10 @@ export class Preprocessor {
         }
       }
     }
+    // Written as said (« egzamin », « rektora »): the most frequent word that sounds the same beats one
+    // that merely looks close (« distense » is « distance », not « dispense ») or a rare misspelling the
+    // training data happens to hold (« rectora »).
+    if (own === 0 && word.length >= MIN_SOUND_WORD) best = this.soundAlike(word) ?? best;
     if (this.correctionCache.size > 10_000) this.correctionCache.clear();
     this.correctionCache.set(word, best);
     return best ?? word;

@@ -7,7 +7,7 @@ import { formatZodIssues } from '../../knowledge/validation-error.ts';
 export const INTENT_KINDS = ['faq', 'guided', 'smalltalk', 'out_of_scope'] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];
 
-const CatalogSchema = z.object({
+export const CatalogSchema = z.object({
   intents: z
     .array(
       z.object({
@@ -28,8 +28,17 @@ const CatalogSchema = z.object({
          * the dialog.
          */
         when_asked: z.array(z.string()).optional(),
-        /** The guided dialog a `guided` intent starts (dialogs/router.ts checks the name at start). */
+        /** The guided dialog a `guided` intent starts (checked at start: dialogs/wiring.ts). */
         dialog: z.string().optional(),
+        /** A `smalltalk` intent's reply: a text of knowledge/conversation.fr.yaml, by its key (checked at start). */
+        reply: z.string().optional(),
+        /** The reply shows the menu's topics (a greeting, « what can you do »). */
+        with_menu: z.boolean().optional(),
+        /**
+         * A `faq` intent answered by a computation over the learner's grade, date or place rather than
+         * the entry's short answer: the name of one of the router's computed answers (checked at start).
+         */
+        compute: z.string().optional(),
       }),
     )
     .min(2),
@@ -38,7 +47,7 @@ const CatalogSchema = z.object({
   decisive_subjects: z.array(z.string()).default([]),
 });
 
-const TrainingFileSchema = z.object({
+export const TrainingFileSchema = z.object({
   intent: z.string(),
   utterances: z.array(z.string().trim().min(1)).min(20, 'at least 20 utterances per intent'),
 });
@@ -56,6 +65,9 @@ export interface IntentInfo {
   if_failed?: string;
   when_asked?: string[];
   dialog?: string;
+  reply?: string;
+  with_menu?: boolean;
+  compute?: string;
 }
 export interface Example { text: string; intent: string }
 
@@ -74,7 +86,7 @@ function readYaml(file: string): unknown {
   try {
     return parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not valid YAML: ${(err as Error).message}`);
+    throw new Error(`${file}: not valid YAML: ${(err as Error).message}`, { cause: err });
   }
 }
 

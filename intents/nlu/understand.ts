@@ -39,6 +39,11 @@ export interface Frame extends Understanding {
   normal: string;
   /** The question part of the clause folded with SMS words replaced but no typo correction (what coverage rules read). */
   literal: string;
+  /**
+   * The same part with the words written as said corrected (« egzamin » heard as « examen »), not other
+   * typos (« employe » is not « emploi »): what coverage reads next.
+   */
+  heard: string;
   cues: Cues;
   /** Intents answered with `intent` because the question is broad enough to be both. */
   also: string[];
@@ -387,8 +392,11 @@ export class Understander {
     return items;
   }
 
-  /** Folded words with SMS spellings replaced and typos corrected, places masked, joined by spaces. */
-  normalize(text: string, correct?: boolean): string {
+  /**
+   * Folded words with SMS spellings replaced and typos corrected, places masked, joined by spaces.
+   * `correct`: false keeps the words as typed; 'sound' corrects only words written as said.
+   */
+  normalize(text: string, correct?: boolean | 'sound'): string {
     return this.memo(`n|${correct}|${text}`, () => this.preprocessor.words(this.mask(text), correct, undefined, false).join(' '));
   }
 
@@ -418,6 +426,7 @@ export class Understander {
     const refersBack = /^(\w+ ){0,2}(doit|dois|doivent|faut|faudra|peut|peux|peuvent|dois je|doit il|doit elle|faut il)( il| elle| ils| elles| on| je)? (les|leur|lui) (prevenir|informer|avertir|dire|envoyer|donner|demander|signaler|contacter|appeler|ecrire|transmettre|fournir|montrer)\b|^(\w+ ){0,2}(est ce|c est|ce serait|serait ce|c) possible\b/.test(asking);
     const askingNames = !refersBack && [...this.readCues(asking, clause).subjects].some((x) => x !== 'formation');
     const literal = askingNames ? asking : this.normalize(clause, false);
+    const heard = this.normalize(askingNames ? this.questionPart(clause) : clause, 'sound');
     // Subjects from the corrected words (« inscirption »), asks from the words as typed: a correction
     // must not invent a question word (« forfait » is not « format »).
     const cues = this.readCues(normal, clause);
@@ -447,7 +456,7 @@ export class Understander {
     const candidates = [...new Set(contextSubjects)];
     const contextSubject = candidates.find(fitsPrecisely) ?? candidates.find((x) => this.catalog.some(fitsWith(x)));
     const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal));
-    const subjects = useContext ? new Set([contextSubject!]) : cues.subjects;
+    const subjects = useContext ? new Set([contextSubject]) : cues.subjects;
     const { ranking, corrections, scope } = this.score(useContext ? `${contextSubject} ${clause}` : clause);
     const d = this.decision;
     const isChat = (intent: string) => this.kindOf(intent) === 'smalltalk';
@@ -486,7 +495,7 @@ export class Understander {
       const alternatives = (chosen ? [chosen, ...others] : others).slice(0, 3);
       return {
         text: clause, intent, confidence: chosen?.probability ?? 0, status, alternatives, entities, corrections,
-        normal, literal, cues, also, fromContext: useContext, question,
+        normal, literal, heard, cues, also, fromContext: useContext, question,
       };
     };
     if (ranking.length === 0 && subjects.size === 0) return result(null, 'fallback');
@@ -541,7 +550,7 @@ export class Understander {
   /** A frame for an understanding obtained otherwise (conversation phrases, a decision made elsewhere). */
   frame(text: string, u: Understanding, question = false): Frame {
     const normal = this.normalize(text);
-    return { ...u, normal, literal: this.normalize(text, false), cues: this.readCues(normal, text), also: [], fromContext: false, question };
+    return { ...u, normal, literal: this.normalize(text, false), heard: normal, cues: this.readCues(normal, text), also: [], fromContext: false, question };
   }
 
   /** The learner's place, and the académie they believe they depend on when they name one. */

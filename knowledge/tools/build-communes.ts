@@ -38,8 +38,9 @@ const LINKS = new Set(['le', 'la', 'les', 'l', 'de', 'du', 'des', 'd', 'en', 'su
 
 const byName = new Map<string, Commune[]>();
 for (const c of communes) {
-  // Overseas collectivities (975, 977, 978, 98x) have no académie: a vice-rectorat the sheet does not name.
-  if (c.type !== 'commune-actuelle' || !/^(\d{2}|2A|2B|97[1-6])$/.test(c.departement)) continue;
+  // Overseas collectivities with an académie or vice-rectorat in academies.yaml (not Saint-Pierre-et-Miquelon,
+  // 975, nor the TAAF, 984).
+  if (c.type !== 'commune-actuelle' || !/^(\d{2}|2A|2B|97[1-8]|98[6-8])$/.test(c.departement)) continue;
   const list = byName.get(key(c.nom)) ?? [];
   list.push(c);
   byName.set(key(c.nom), list);

@@ -1,5 +1,5 @@
 /** Everything learners typed is shown through this: `<img src=x onerror=alert(1)>` stays text. */
-export function escapeHtml(value: unknown): string {
+export function escapeHtml(value: string | number | boolean | null | undefined): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -14,9 +14,9 @@ export class Html {
 type Interpolation = Html | string | number | boolean | null | undefined | readonly Interpolation[];
 
 function render(value: Interpolation): string {
-  if (value instanceof Html) return value.value;
-  if (Array.isArray(value)) return (value as readonly Interpolation[]).map(render).join('');
   if (value === null || value === undefined || value === false) return '';
+  if (value instanceof Html) return value.value;
+  if (typeof value === 'object') return value.map(render).join('');
   return escapeHtml(value);
 }
 

@@ -1,3 +1,4 @@
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import type restify from 'restify';
 import { HttpInputError, readBody } from '../http-input.ts';
 import { CONSOLE_CSP } from './html.ts';
@@ -20,12 +21,9 @@ export function redirect(res: restify.Response, location: string, headers: Recor
   send(res, 303, '', { location, ...headers });
 }
 
+/** A cookie the browser sent (percent-encoded values decoded, as setCookie encodes them), or undefined. */
 export function cookie(req: restify.Request, name: string): string | undefined {
-  for (const part of (req.header('cookie') ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
+  return parseCookies(req.header('cookie') ?? '')[name];
 }
 
 /** Whether the browser reached us over HTTPS (directly, or through the README's reverse proxy). */
@@ -35,7 +33,7 @@ export function secure(req: restify.Request): boolean {
 
 /** A console cookie: HttpOnly, SameSite=Strict, only under /admin, Secure behind HTTPS. */
 export function setCookie(req: restify.Request, name: string, value: string, maxAgeSeconds: number): string {
-  return `${name}=${value}; HttpOnly; SameSite=Strict; Path=/admin; Max-Age=${maxAgeSeconds}${secure(req) ? '; Secure' : ''}`;
+  return serializeCookie(name, value, { httpOnly: true, sameSite: 'strict', path: '/admin', maxAge: maxAgeSeconds, secure: secure(req) });
 }
 
 export async function readForm(req: restify.Request): Promise<URLSearchParams> {

@@ -3,7 +3,7 @@ import type restify from 'restify';
 import { stringify } from 'yaml';
 import type { IntentInfo } from '../../intents/nlu/training-data.ts';
 import { clientAddress } from '../guards/client-address.ts';
-import { HttpInputError } from '../http-input.ts';
+import { HttpInputError, routeParam } from '../http-input.ts';
 import { isDatabaseUnreachable } from '../storage/postgres.ts';
 import type { Logger } from '../logger.ts';
 import { toTranscriptFile, writeCsv } from '../transcripts/export.ts';
@@ -174,7 +174,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
   }));
 
   server.get('/admin/conversations/:id', requireStaff, page(async (req, res) => {
-    const id = String(req.params.id);
+    const id = routeParam(req, 'id');
     const entries = await o.store.activities(id);
     if (entries.length === 0) throw new ConsoleError(404, 'Conversation introuvable (effacée à la demande de l’apprenant, ou plus ancienne que la durée de conservation).', { href: '/admin', label: 'Revenir à la liste des conversations' });
     const items = await queue();
@@ -194,7 +194,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
   }));
 
   server.post('/admin/conversations/:id/revue', requireStaff, requireForm, page(async (req, res) => {
-    const id = String(req.params.id);
+    const id = routeParam(req, 'id');
     const f = formOf(req);
     await o.store.review(id, f.get('revue') === '1', (f.get('note') ?? '').slice(0, 2000), staffOf(req).login);
     redirect(res, `/admin/conversations/${encodeURIComponent(id)}`);
@@ -204,7 +204,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
   server.post('/admin/messages/:seq/correction', requireStaff, requireForm, page(async (req, res) => {
     const f = formOf(req);
     const intent = f.get('intent') ?? '';
-    const seq = Number.parseInt(String(req.params.seq), 10);
+    const seq = Number.parseInt(routeParam(req, 'seq'), 10);
     const back = backTo(f.get('retour'), '/admin/a-relire');
     if (!intents.has(intent)) throw new ConsoleError(400, 'Intention inconnue : choisissez-en une dans la liste.', { href: back, label: 'Revenir à la page précédente' });
     const message = Number.isSafeInteger(seq) ? await o.store.learnerMessage(seq) : undefined;
@@ -214,7 +214,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
   }));
 
   server.get('/admin/conversations/:id/transcript', requireStaff, page(async (req, res) => {
-    const id = String(req.params.id);
+    const id = routeParam(req, 'id');
     const entries = await o.store.activities(id);
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',

@@ -21,6 +21,8 @@ export interface ConsoleSetup {
   /** The understander the running assistant uses, and the assigned sentences it was trained with. */
   live: LiveUnderstander;
   learnt: readonly Example[];
+  /** The served sheet's own intents (its knowledge base's `document.intents`): retraining keeps them. */
+  sheetIntents?: string;
   trustProxy: boolean;
   /** How « Réentraîner » measures; `npm run eval` on the held-out set by default. */
   evaluate?: Evaluate;
@@ -47,7 +49,7 @@ export function consoleOptions(s: ConsoleSetup): Omit<ConsoleOptions, 'logger'> 
       live: s.live,
       corrections: () => s.store.corrections(),
       trained: s.learnt,
-      train: (sentences) => trainUnderstander(sentences),
+      train: (sentences) => trainUnderstander(sentences, s.sheetIntents),
       evaluate: s.evaluate ?? evalInChildProcess(),
       logger: s.logger,
     }),

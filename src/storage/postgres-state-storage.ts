@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { Storage, StoreItems } from 'botbuilder-core';
+import type { Storage, StoreItem, StoreItems } from 'botbuilder-core';
 import { NOT_STORED_ETAG } from '../../dialogs/learner-state.ts';
 import { inTransaction } from './postgres.ts';
 import { StateConflictError, type SqliteStateStorageOptions } from './sqlite-state-storage.ts';
@@ -38,7 +38,7 @@ export class PostgresStateStorage implements Storage {
     // In the order asked, as MemoryStorage and SqliteStateStorage answer.
     for (const [h, key] of byHash) {
       const row = found.get(h);
-      if (row) items[key] = { ...JSON.parse(row.value), eTag: row.etag };
+      if (row) items[key] = { ...(JSON.parse(row.value) as StoreItem), eTag: row.etag };
     }
     return items;
   }

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Storage, StoreItems } from 'botbuilder-core';
+import type { Storage, StoreItem, StoreItems } from 'botbuilder-core';
 import { NOT_STORED_ETAG } from '../../dialogs/learner-state.ts';
 import { openSqlite } from './sqlite.ts';
 
@@ -81,7 +81,7 @@ export class SqliteStateStorage implements Storage {
     const items: StoreItems = {};
     for (const key of keys) {
       const row = this.select.get(hash(key), cutoff);
-      if (row) items[key] = { ...JSON.parse(row.value), eTag: row.etag };
+      if (row) items[key] = { ...(JSON.parse(row.value) as StoreItem), eTag: row.etag };
     }
     return items;
   }

@@ -6,6 +6,7 @@
  * same way) or a pseudonymous id (u_…).
  */
 import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { loadConfig, loadDotEnv } from '../config.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { openPostgres } from '../storage/postgres.ts';
@@ -15,16 +16,28 @@ import type { TranscriptStore } from './store.ts';
 import { resolvePseudonymKey } from './setup.ts';
 import { toTranscriptFile } from './export.ts';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what printable() makes visible
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
 /**
  * Learners' text shown on a terminal: control characters (escape sequences that move the cursor,
  * rewrite the title or the screen) become visible « \u001b » forms instead of acting.
  */
 function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+const USAGE = 'usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>';
+
 async function main(argv: string[]): Promise<number> {
+  let positionals: string[];
+  try {
+    ({ positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} }));
+  } catch (err) {
+    // An option this command does not have (« --all », a negative « -5 »): say so before touching the store.
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
   loadDotEnv();
   const config = loadConfig();
   let store: TranscriptStore;
@@ -36,7 +49,7 @@ async function main(argv: string[]): Promise<number> {
     console.error((err as Error).message);
     return 2;
   }
-  const [command, arg, extra] = argv;
+  const [command, arg, extra] = positionals;
   try {
     switch (command) {
       case 'list': {
@@ -77,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       default:
-        throw new Error('usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>');
+        throw new Error(USAGE);
     }
   } catch (err) {
     console.error((err as Error).message);

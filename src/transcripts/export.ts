@@ -28,7 +28,7 @@ export function toTranscriptFile(entries: TranscriptEntry[]): string {
   return JSON.stringify(activities, null, 2);
 }
 
-function csvCell(value: unknown): string {
+function csvCell(value: string | number | null | undefined): string {
   const s = value === undefined || value === null ? '' : String(value);
   // Quote everything; neutralise spreadsheet formulas (=, +, -, @) typed by learners.
   // Spreadsheets skip leading spaces and line breaks before reading a formula (« ␣=HYPERLINK(…) »).

@@ -49,8 +49,9 @@ export class TranscriptJournal {
         if (entry) Object.assign(entry, line.reading);
         continue;
       }
-      const { ref, ...e } = line as TranscriptEntry & { ref?: string; at: unknown };
-      const entry: TranscriptEntry = { ...e, at: new Date(e.at as unknown as string) };
+      const { ref, ...e } = line;
+      // JSON gives the date back as its ISO string.
+      const entry: TranscriptEntry = { ...e, at: new Date(e.at) };
       if (ref) byRef.set(ref, entry);
       out.push(entry);
     }

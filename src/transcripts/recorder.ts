@@ -1,8 +1,7 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
-import { feedbackOf } from '../../dialogs/router.ts';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
 import { ERASE_LEARNER_DATA } from '../../dialogs/services.ts';
-import { MESSAGE_READING, replyTraceOf, type MessageReading, type ReplyTrace } from '../../dialogs/reply-trace.ts';
+import { MESSAGE_READING, feedbackOf, replyTraceOf, type MessageReading, type ReplyTrace } from '../../dialogs/reply-trace.ts';
 import { ReplyHold } from '../../dialogs/reply-hold.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
@@ -67,7 +66,7 @@ function channelTimes(activity: Partial<Activity>): Partial<Activity> {
   if (typeof rawTimestamp === 'string') out.timestamp = rawTimestamp;
   if (typeof rawLocalTimestamp === 'string') out.localTimestamp = rawLocalTimestamp;
   if (typeof rawExpiration === 'string') out.expiration = rawExpiration;
-  return out as Partial<Activity>;
+  return out;
 }
 
 /**
@@ -179,7 +178,7 @@ export class TranscriptRecorder implements Middleware {
       // « supprimer mes données »: everything this learner said and was told goes, this turn included.
       // The one write the turn waits for: the learner is told their data is erased.
       if (context.turnState.get(ERASE_LEARNER_DATA)) await this.erase(pseudo);
-      else this.annotate(received, written, context.turnState.get(MESSAGE_READING) as MessageReading | undefined);
+      else this.annotate(received, written, context.turnState.get<MessageReading | undefined>(MESSAGE_READING));
     } catch (err) {
       await Promise.all(held);
       const e = err as Error;

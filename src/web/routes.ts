@@ -8,7 +8,7 @@ import { DirectLineError, LocalDirectLine, type DlActivity } from '../directline
 import type { LocalTokens } from '../directline/tokens.ts';
 import { clientAddress, isLocalRequest } from '../guards/client-address.ts';
 import { RateLimit } from '../guards/rate-limit.ts';
-import { HttpInputError, readBody } from '../http-input.ts';
+import { HttpInputError, readBody, routeParam } from '../http-input.ts';
 import type { Logger } from '../logger.ts';
 import { APP_JS, renderPage, type PageOptions } from './page.ts';
 
@@ -162,7 +162,7 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
   });
   server.post('/v3/directline/conversations/:id/activities', async (req: restify.Request, res: restify.Response) => {
     try {
-      res.send(200, await dl.post(String(req.params.id), bearer(req), await json(req)));
+      res.send(200, await dl.post(routeParam(req, 'id'), bearer(req), await json(req)));
     } catch (err) {
       fail(res, err);
     }
@@ -170,7 +170,7 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
   server.get('/v3/directline/conversations/:id/activities', async (req: restify.Request, res: restify.Response) => {
     try {
       const watermark = new URL(req.url ?? '/', 'http://x').searchParams.get('watermark') ?? undefined;
-      res.send(200, dl.poll(String(req.params.id), bearer(req), watermark));
+      res.send(200, dl.poll(routeParam(req, 'id'), bearer(req), watermark));
     } catch (err) {
       fail(res, err);
     }
@@ -180,7 +180,7 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
     try {
       // The bot's own calls only: a request relayed by a reverse proxy on this host is an outsider's.
       if (!isLocalRequest(req)) throw new DirectLineError(403, 'connector routes are local only');
-      res.send(200, dl.receiveFromBot(String(req.params.id), await json(req)));
+      res.send(200, dl.receiveFromBot(routeParam(req, 'id'), await json(req)));
     } catch (err) {
       fail(res, err);
     }

@@ -1,7 +1,7 @@
 import { fold } from '../text.ts';
 
 export interface Place {
-  /** Département code: "01".."95", "2A", "2B", "971".."976". */
+  /** Département code: "01".."95", "2A", "2B", "971".."976"; overseas collectivities "977", "978", "986".."988". */
   departement: string;
   /** What the learner wrote ("Lyon", "69003", "le 93"). */
   text: string;
@@ -21,12 +21,16 @@ const LOCATIVE = /(?<![a-z])(?:a|au|aux|en|dans|vers|pres\s+de|habite|habites|ha
 /** « j'habite à Plaisir », « je vis au Passage », « commune de Avion »: the words just before a town whose name is a frequent word. */
 const DWELLING = /(?<![a-z])(?:habite|habites|habitons|habitez|habitent|vis|vit|vivons|vivent|reside|residons|resident|residant|domicilie\w*|ville\s+de|ville\s+d|commune\s+de|commune\s+d|originaire\s+de|originaire\s+d|pres\s+de|pres\s+d)(?:\s+(?:a|au|aux|en|dans|sur))?(?:\s+(?:le|la|les|l))?\s+$/;
 
-const DEPT_CODE = '(0[1-9]|[1-8]\\d|9[0-5]|2a|2b|97[1-6])';
+const DEPT_CODE = '(0[1-9]|[1-8]\\d|9[0-5]|2a|2b|97[1-8]|98[6-8])';
 
-/** Département of a French postal code (Corsica: 200–201 → 2A, 202–206 → 2B; overseas: 97x). */
+/**
+ * Département of a French postal code (Corsica: 200–201 → 2A, 202–206 → 2B; overseas: 97x; Wallis,
+ * Polynésie, Nouvelle-Calédonie: 986–988). Saint-Barthélemy and Saint-Martin share Guadeloupe's 971.
+ */
 export function departementOfPostalCode(code: string): string | null {
   if (!/^\d{5}$/.test(code)) return null;
   if (code.startsWith('97')) return /^97[1-6]/.test(code) ? code.slice(0, 3) : null;
+  if (code.startsWith('98')) return /^98[6-8]/.test(code) ? code.slice(0, 3) : null;
   if (code.startsWith('20')) return Number(code.slice(2, 3)) <= 1 ? '2A' : '2B';
   const d = code.slice(0, 2);
   return d === '00' || d === '96' || d === '98' || d === '99' ? null : d;
@@ -87,8 +91,8 @@ export class PlaceExtractor {
     const starts: number[] = [];
     const ends: number[] = [];
     for (const m of normal.matchAll(/[a-z]+/g)) {
-      starts.push(m.index!);
-      ends.push(m.index! + m[0].length);
+      starts.push(m.index);
+      ends.push(m.index + m[0].length);
     }
     // The longest name at each word, then the longest names first where two overlap: « dans le
     // Val-de-Marne » is the département, not the town « Le Val » followed by « de Marne ».
@@ -99,9 +103,9 @@ export class PlaceExtractor {
       let key = '';
       for (let k = 0; k < this.longest && i + k < starts.length; k++) {
         // Words of one name are separated by spaces only (« saint denis », not « saint, denis »).
-        if (k > 0 && normal.slice(ends[i + k - 1]!, starts[i + k]!).trim() !== '') break;
-        key = k === 0 ? normal.slice(starts[i]!, ends[i]!) : `${key} ${normal.slice(starts[i + k]!, ends[i + k]!)}`;
-        if (this.byName.has(key) && this.placeHere(key, normal.slice(Math.max(0, starts[i]! - 30), starts[i]!))) {
+        if (k > 0 && normal.slice(ends[i + k - 1], starts[i + k]).trim() !== '') break;
+        key = k === 0 ? normal.slice(starts[i], ends[i]) : `${key} ${normal.slice(starts[i + k], ends[i + k])}`;
+        if (this.byName.has(key) && this.placeHere(key, normal.slice(Math.max(0, starts[i]! - 30), starts[i]))) {
           best = k + 1;
           bestName = key;
         }
@@ -161,7 +165,7 @@ export class PlaceExtractor {
         const entry = this.byName.get(found[2])!;
         claimed = { departement: entry.departement, text: entry.display, kind: entry.kind };
         // Home may be said before or after the claim (« … de Versailles si j'habite à Nanterre ? »).
-        rest = `${normal.slice(0, claimedName.index!)} ${normal.slice(claimedName.index! + claimedName[0].length)}`;
+        rest = `${normal.slice(0, claimedName.index)} ${normal.slice(claimedName.index! + claimedName[0].length)}`;
       }
     }
     // « j'ai déménagé de Rouen à Amiens »: home is where the learner moved to.

@@ -36,7 +36,7 @@ export interface App {
   assistant: Assistant;
   turns: TurnRunner;
   state: StateStores;
-  transcripts: { store: TranscriptStore; recorder: TranscriptRecorder; stop: () => boolean };
+  transcripts: { store: TranscriptStore; recorder: TranscriptRecorder; stop: () => Promise<boolean> };
   live: LiveUnderstander;
   /**
    * Listens on HOST and `port` (PORT by default; 0: a free one the system picks) and resolves with the
@@ -65,7 +65,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const state = await openStateStores({ databaseUrl: config.DATABASE_URL, stateFile: config.STATE_FILE, ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
   const { storage, welcomes } = state;
   if (state.backend === 'postgres') {
-    logger.info('DATABASE_URL: conversation state, welcome claims, staff accounts, sessions and sign-in counters in PostgreSQL; transcripts stay in TRANSCRIPTS_FILE (SQLite, one per instance)');
+    logger.info('DATABASE_URL: conversation state, welcome claims, transcripts, staff accounts, sessions and sign-in counters in PostgreSQL, shared by every instance');
   }
   // The periodic clean-ups log a failure (database briefly unavailable) and try again next time.
   const timers: NodeJS.Timeout[] = [];
@@ -80,13 +80,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     const removed = await state.purgeIdleState();
     if (removed > 0) logger.info({ removed, ttlHours: config.STATE_TTL_HOURS }, 'idle conversation state purged');
   });
-  const transcripts = opening('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () => setUpTranscripts({
+  // With DATABASE_URL transcripts are in PostgreSQL too; TRANSCRIPTS_FILE's folder keeps this instance's
+  // journal (entries waiting while the database is unreachable) and, when not configured, the pseudonym key.
+  const transcripts = await openingAsync('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () => setUpTranscripts({
     file: config.TRANSCRIPTS_FILE,
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
+    ...(state.pool ? { pool: state.pool } : {}),
   }, logger));
   // Understanding learns the sentences staff assigned in the console too, and can be retrained live.
-  const learnt = assignedSentences(transcripts.store);
+  const learnt = await assignedSentences(transcripts.store);
   // The sheet served may bring intents of its own (document.intents): understanding learns them too.
   const sheetIntents = data.kb.intentsDir;
   const live = new LiveUnderstander((deps.train ?? trainUnderstander)(learnt, sheetIntents));
@@ -155,7 +158,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     ]);
     clearTimeout(late);
     for (const bound of bounds) clearTimeout(bound);
-    const transcriptsFlushed = transcripts.stop();
+    const transcriptsFlushed = await transcripts.stop().catch((err: unknown) => {
+      logger.error({ err }, 'closing the transcript store failed');
+      return false;
+    });
     await state.close().catch((err: unknown) => logger.error({ err }, 'closing the state store failed'));
     if (!state.staff) (staffAccounts.accounts as StaffAccounts).close();
     return { transcriptsFlushed };
@@ -179,6 +185,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
 function opening<T>(key: string, file: string, open: () => T): T {
   try {
     return open();
+  } catch (err) {
+    throw new ConfigError(`${key}=${file}: cannot open it (${(err as Error).message})`);
+  }
+}
+
+/** The same for a store that opens asynchronously (transcripts: the journal an earlier run left is written first). */
+async function openingAsync<T>(key: string, file: string, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
   } catch (err) {
     throw new ConfigError(`${key}=${file}: cannot open it (${(err as Error).message})`);
   }

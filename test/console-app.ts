@@ -17,6 +17,9 @@ import { LocalTokens } from '../src/directline/tokens.ts';
 import { serviceUrlPolicy } from '../src/guards/service-urls.ts';
 import { TranscriptRecorder } from '../src/transcripts/recorder.ts';
 import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
+import { PostgresTranscriptStore } from '../src/transcripts/postgres-store.ts';
+import type { TranscriptStore } from '../src/transcripts/store.ts';
+import type pg from 'pg';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { sharedData, sharedUnderstander, TODAY } from './helpers.ts';
 
@@ -24,7 +27,9 @@ export const PASSWORD = 'mot-de-passe-solide-42';
 
 export interface ConsoleApp {
   url: string;
-  store: SqliteTranscriptStore;
+  store: TranscriptStore;
+  /** Wait for it before reading what a turn recorded (writes never hold the turn). */
+  recorder: TranscriptRecorder;
   accounts: StaffAccounts;
   live: LiveUnderstander;
   stop: () => Promise<void>;
@@ -40,6 +45,8 @@ export interface ConsoleAppOptions {
   understander?: Understander;
   /** Where the server logs (silent by default); the fuzz tests read its errors. */
   logger?: Logger;
+  /** Transcripts in PostgreSQL on this pool (another instance may share it), instead of a SQLite file. */
+  transcriptsPool?: pg.Pool;
 }
 
 /**
@@ -53,12 +60,13 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
   const logger = o.logger ?? createLogger('silent');
   const accounts = new StaffAccounts(config.STAFF_FILE);
   for (const [login, password] of Object.entries(o.staff ?? {})) await accounts.add(login, password);
-  const store = new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
-  const learnt = assignedSentences(store);
+  const store: TranscriptStore = o.transcriptsPool ? new PostgresTranscriptStore(o.transcriptsPool) : new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
+  const learnt = await assignedSentences(store);
   const live = new LiveUnderstander(o.understander ?? sharedUnderstander());
   const assistant = createAssistant({ clock: () => TODAY, understander: live.understander, data: sharedData() });
   const adapter = createAdapter(config, assistant, logger);
-  adapter.use(new TranscriptRecorder(store, { pseudonymKey: 'clef-de-test-0123456789abcdef', logger }));
+  const recorder = new TranscriptRecorder(store, { pseudonymKey: 'clef-de-test-0123456789abcdef', logger });
+  adapter.use(recorder);
   let port = 0;
   const tokens = new LocalTokens();
   const server = createServer({
@@ -76,6 +84,7 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
   return {
     url: `http://127.0.0.1:${port}`,
     store,
+    recorder,
     accounts,
     live,
     stop: async () => {
@@ -83,7 +92,8 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
       await new Promise<void>((r) => {
         server.close(() => r());
       });
-      store.close();
+      await recorder.idle();
+      await store.close();
       accounts.close();
     },
   };

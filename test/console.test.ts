@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, sessionCookie, signIn, startConsoleApp, type ConsoleApp } from './console-app.ts';
 import { StandInConnector } from './server-process.ts';
 import { evalInChildProcess } from '../src/console/retraining.ts';
+import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
 
 const XSS = '<img src=x onerror=alert(1)> quelle heure est-il a Tokyo ?';
 
@@ -16,15 +17,23 @@ describe('staff console, closed until an account exists', () => {
   });
 });
 
-describe('staff console', () => {
+const postgres = postgresForThisFile();
+
+// The console over each transcript back-end: SQLite (TRANSCRIPTS_FILE) and PostgreSQL (DATABASE_URL).
+describe.each(postgresMissing ? ['SQLite'] : ['SQLite', 'PostgreSQL'])('staff console, transcripts in %s', (backend) => {
   let app: ConsoleApp;
   let cookie: string;
   const connector = new StandInConnector();
   let n = 0;
-  const say = (conversation: string, text: string, channelId = 'emulator', learner = 'learner-7') => fetch(`${app.url}/api/messages`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'message', channelId, serviceUrl: connector.url, id: `m${++n}`, from: { id: learner }, recipient: { id: 'bot' }, conversation: { id: conversation }, text }),
-  });
+  const say = async (conversation: string, text: string, channelId = 'emulator', learner = 'learner-7') => {
+    const r = await fetch(`${app.url}/api/messages`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', channelId, serviceUrl: connector.url, id: `m${++n}`, from: { id: learner }, recipient: { id: 'bot' }, conversation: { id: conversation }, text }),
+    });
+    // The recorder writes after the reply (never holding the turn): read once it has.
+    await app.recorder.idle();
+    return r;
+  };
   const get = async (path: string) => (await fetch(`${app.url}${path}`, { headers: { cookie } })).text();
   const post = (path: string, body: Record<string, string>, as = cookie) => fetch(`${app.url}${path}`, {
     method: 'POST', redirect: 'manual', headers: { cookie: as, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString(),
@@ -40,7 +49,10 @@ describe('staff console', () => {
   beforeAll(async () => {
     await connector.start();
     // « Réentraîner » measures with the real `npm run eval`, on one small development family.
-    app = await startConsoleApp({ staff: { claire: PASSWORD, paul: `${PASSWORD}-bis` }, evaluate: evalInChildProcess(['--set', 'dev', '--family', 'yesno']) });
+    app = await startConsoleApp({
+      staff: { claire: PASSWORD, paul: `${PASSWORD}-bis` }, evaluate: evalInChildProcess(['--set', 'dev', '--family', 'yesno']),
+      ...(backend === 'PostgreSQL' ? { transcriptsPool: await postgres.pool() } : {}),
+    });
     // An answered question, then a question with script injection the assistant does not understand.
     await say('console-conv', "combien dure l'épreuve ?");
     await say('console-conv', XSS);

@@ -41,8 +41,9 @@ describe('the transcript store refuses writes', () => {
     const { store, recorder } = b.transcripts!;
     const conv = 'store-down';
     await postMessage(b.url, connector.url, conv, "combien coûte l'inscription ?");
-    const conversationId = store.conversations()[0]!.conversationId;
-    const before = store.activities(conversationId).length;
+    await recorder.idle();
+    const conversationId = (await store.conversations())[0]!.conversationId;
+    const before = (await store.activities(conversationId)).length;
     expect(before).toBeGreaterThanOrEqual(2);
 
     readOnly(store, true);
@@ -52,7 +53,8 @@ describe('the transcript store refuses writes', () => {
     expect(texts(conv).slice(1).join('\n')).toMatch(/juin/);
     expect(texts(conv)).toHaveLength(3);
     // …and nothing of it in the store yet: it waits in the journal, on disk, not in memory.
-    expect(store.activities(conversationId)).toHaveLength(before);
+    await recorder.idle();
+    expect(await store.activities(conversationId)).toHaveLength(before);
     expect(existsSync(`${file}.journal`)).toBe(true);
     const waiting = recorder.waiting();
     expect(waiting).toBeGreaterThanOrEqual(4);
@@ -61,9 +63,10 @@ describe('the transcript store refuses writes', () => {
     // Back: the store is left alone a few seconds after a refusal (a locked database would make every
     // attempt wait); the periodic flush — or the first write after that rest — writes everything.
     readOnly(store, false);
-    expect(recorder.flush()).toBe(true);
+    expect(await recorder.flush()).toBe(true);
     await postMessage(b.url, connector.url, conv, "et ça dure combien de temps l'épreuve ?");
-    const all = store.activities(conversationId);
+    await recorder.idle();
+    const all = await store.activities(conversationId);
     expect(all.length).toBeGreaterThanOrEqual(before + waiting + 2);
     expect(b.logs.messages()).toContain('transcript store writable again: spooled entries written');
     expect(recorder.waiting()).toBe(0);
@@ -96,9 +99,9 @@ describe('the transcript store refuses writes', () => {
     cli.exec('COMMIT');
     cli.close();
     const { store, recorder } = b.transcripts!;
-    expect(recorder.flush()).toBe(true);
-    const [summary] = store.conversations();
-    expect(store.activities(summary!.conversationId).filter((e) => e.direction === 'in')).toHaveLength(4);
+    expect(await recorder.flush()).toBe(true);
+    const [summary] = await store.conversations();
+    expect((await store.activities(summary!.conversationId)).filter((e) => e.direction === 'in')).toHaveLength(4);
   });
 
   it('entries still in the journal at shutdown are written at the next start', async () => {
@@ -112,8 +115,8 @@ describe('the transcript store refuses writes', () => {
     const again = await startInProcessBot({ transcriptsFile: file });
     bots.push(again);
     expect(existsSync(`${file}.journal`)).toBe(false);
-    const [summary] = again.transcripts!.store.conversations();
-    expect(again.transcripts!.store.activities(summary!.conversationId).map((e) => e.direction)).toEqual(['in', 'out']);
+    const [summary] = await again.transcripts!.store.conversations();
+    expect((await again.transcripts!.store.activities(summary!.conversationId)).map((e) => e.direction)).toEqual(['in', 'out']);
   });
 });
 
@@ -171,14 +174,15 @@ describe('the connector fails', () => {
       expect(Date.now() - started).toBeLessThan(20_000);
       expect(broken.hits()).toBeGreaterThanOrEqual(3);
       const { store, recorder } = b.transcripts!;
-      for (const summary of store.conversations()) {
-        const entries = store.activities(summary.conversationId);
+      await recorder.idle();
+      for (const summary of await store.conversations()) {
+        const entries = await store.activities(summary.conversationId);
         expect(entries[0]!.direction).toBe('in');
         // The answer the learner never got is kept, and the turn's error with it.
         expect(entries.some((e) => e.direction === 'out' && /5,00 €/.test(e.text))).toBe(true);
         expect(entries.some((e) => e.type === 'error' && /\w/.test(e.error ?? ''))).toBe(true);
       }
-      expect(store.conversations()).toHaveLength(3);
+      expect(await store.conversations()).toHaveLength(3);
       // Nothing waits: no turn, no conversation queue, no transcript entry.
       expect(b.turns.activeConversations).toBe(0);
       expect(recorder.waiting()).toBe(0);

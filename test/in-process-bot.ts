@@ -8,8 +8,8 @@ import { TurnRunner, type TurnLogic } from '../src/turns/turn-runner.ts';
 import type { Assistant } from '../src/assistant.ts';
 import { testAssistant } from './helpers.ts';
 import { setUpTranscripts } from '../src/transcripts/setup.ts';
-import type { TranscriptRecorder } from '../src/transcripts/recorder.ts';
-import type { TranscriptStore } from '../src/transcripts/store.ts';
+import type pg from 'pg';
+import type { TranscriptsSetUp } from '../src/transcripts/setup.ts';
 
 /** Log lines a test can read (pino writes JSON lines to this stream). */
 export class LogLines {
@@ -25,20 +25,26 @@ export class LogLines {
 export interface InProcessBot {
   url: string; assistant: Assistant; turns: TurnRunner; logs: LogLines; stop: () => Promise<void>;
   /** With `transcriptsFile`: the recorder in the adapter, as npm start has it. */
-  transcripts?: { store: TranscriptStore; recorder: TranscriptRecorder; stop: () => boolean };
+  transcripts?: TranscriptsSetUp;
 }
 
 /**
  * The real server (restify, CloudAdapter in local mode, the /api/messages route, the turn runner) in
  * this process, on a loopback port: for tests about turns rather than about the process.
  */
-export async function startInProcessBot(o: { storage?: Storage; logic?: (bot: TurnLogic) => TurnLogic; env?: Record<string, string>; transcriptsFile?: string } = {}): Promise<InProcessBot> {
+export async function startInProcessBot(o: {
+  storage?: Storage; logic?: (bot: TurnLogic) => TurnLogic; env?: Record<string, string>;
+  /** Records transcripts as npm start does: in this SQLite file, or with `transcriptsPool` in PostgreSQL (the journal beside this file). */
+  transcriptsFile?: string; transcriptsPool?: pg.Pool;
+} = {}): Promise<InProcessBot> {
   const config = loadConfig({ ASSISTANT_TODAY: '2026-11-26', REPLY_TIMEOUT_MS: '2000', ...o.env });
   const logs = new LogLines();
   const logger = pino({ level: 'info' }, logs);
   const assistant = testAssistant(o.storage ? { storage: o.storage } : {});
   const adapter = createAdapter(config, assistant, logger);
-  const transcripts = o.transcriptsFile ? setUpTranscripts({ file: o.transcriptsFile, retentionDays: 180, pseudonymKey: 'k'.repeat(32) }, logger) : undefined;
+  const transcripts = o.transcriptsFile
+    ? await setUpTranscripts({ file: o.transcriptsFile, retentionDays: 180, pseudonymKey: 'k'.repeat(32), ...(o.transcriptsPool ? { pool: o.transcriptsPool } : {}) }, logger)
+    : undefined;
   if (transcripts) adapter.use(transcripts.recorder);
   const turns = new TurnRunner(o.logic ? o.logic(assistant.bot) : assistant.bot, { logger });
   const server = createServer({ adapter, assistant, logger, maxBodyBytes: config.MAX_BODY_BYTES, turns });
@@ -52,10 +58,13 @@ export async function startInProcessBot(o: { storage?: Storage; logic?: (bot: Tu
     turns,
     logs,
     ...(transcripts ? { transcripts } : {}),
-    stop: () => new Promise<void>((resolve) => {
+    stop: async () => {
       server.server.closeAllConnections();
-      server.close(() => { transcripts?.stop(); resolve(); });
-    }),
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
+      await transcripts?.stop();
+    },
   };
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
 import { postMessage } from './in-process-bot.ts';
 import { Conversation, folded } from './helpers.ts';
-import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
+import { ownPostgresForThisFile, postgresMissing } from './postgres-server.ts';
 import { PASSWORD, sessionCookie, signIn } from './console-app.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
 import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
@@ -12,7 +12,8 @@ import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
  * learner's messages reach either instance, sometimes both at once.
  */
 const connector = new StandInConnector();
-const { server } = postgresForThisFile();
+// A server of this file's own: a test stops it (the run's server is shared by the files running beside).
+const { server } = ownPostgresForThisFile();
 const bots: RunningBot[] = [];
 let databaseUrl = '';
 
@@ -105,6 +106,35 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
     expect((await page(a.url)).headers.get('location')).toBe('/admin/login');
   });
 
+  it("transcripts are shared: each instance's console lists and shows what the other recorded, a conversation spread over both in order", async () => {
+    const [a, b] = [bots[0]!, bots[1]!];
+    await postMessage(a.url, connector.url, 'transcript-on-a', "combien dure l'épreuve ?");
+    await postMessage(b.url, connector.url, 'transcript-on-b', 'quelle est la capitale du Pérou ?');
+    const cookie = await sessionCookie(b.url);
+    const page = async (url: string, path: string) => (await fetch(`${url}${path}`, { headers: { cookie } })).text();
+    // The recorder writes after the reply: wait (briefly) until the other instance's rows are there.
+    const eventually = async (read: () => Promise<string>, expected: string) => {
+      const deadline = Date.now() + 10_000;
+      let last = await read();
+      while (!last.includes(expected) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        last = await read();
+      }
+      return last;
+    };
+    for (const bot of [a, b]) {
+      const list = await eventually(() => page(bot.url, '/admin'), '/admin/conversations/transcript-on-b');
+      for (const id of ['transcript-on-a', 'transcript-on-b', 'across-instances']) expect(list).toContain(`/admin/conversations/${id}`);
+    }
+    // The first test's dialog: its three messages went to a, b, a; each console shows them in that order.
+    for (const bot of [a, b]) {
+      const shown = await page(bot.url, '/admin/conversations/across-instances');
+      const at = ['je veux m&#39;inscrire', '>oui<', 'en juin 2026'].map((t) => shown.indexOf(t));
+      expect(at.every((i) => i > 0), JSON.stringify(at)).toBe(true);
+      expect([...at].sort((x, y) => x - y)).toEqual(at);
+    }
+  });
+
   it('sign-in failures are counted across instances: 5 wrong passwords spread over both lock the pair on both', async () => {
     const [a, b] = [bots[0]!, bots[1]!];
     const statuses: number[] = [];
@@ -114,6 +144,29 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
       const refused = await signIn(bot.url, 'claire', PASSWORD);
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+  });
+
+  it('the database down while an instance answers: its transcript entries wait in its journal, and SIGTERM writes them once the database is back', async () => {
+    const a = bots[0]!;
+    await server().halt();
+    try {
+      // The conversation state is in the database too: the turn fails (and its apology with it: sending
+      // reads the state), and is recorded all the same.
+      const r = await postMessage(a.url, connector.url, 'database-down', "combien dure l'épreuve ?");
+      expect(r.status).toBeLessThan(500);
+    } finally {
+      await server().resume();
+    }
+    await a.stop();
+    expect(await a.exited).toBe(0);
+    const pool = await openPostgres(databaseUrl);
+    try {
+      const { rows } = await pool.query<{ direction: string; type: string; text: string }>("SELECT direction, type, text FROM transcript_activities WHERE conversation_id = 'database-down' ORDER BY seq");
+      expect(rows.slice(0, 2).map((row) => `${row.direction}:${row.type}`)).toEqual(['in:message', 'out:error']);
+      expect(rows[0]!.text).toBe("combien dure l'épreuve ?");
+    } finally {
+      await pool.end();
     }
   });
 });

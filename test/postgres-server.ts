@@ -51,6 +51,10 @@ export interface TestPostgres {
   createDatabase: () => Promise<string>;
   /** Fast shutdown by PID (SIGINT), then the folder is removed. */
   stop: () => Promise<void>;
+  /** Fast shutdown by PID, the data kept: the database is down until resume(). */
+  halt: () => Promise<void>;
+  /** Starts the halted server again, on the same port and data. */
+  resume: () => Promise<void>;
 }
 
 /** Until a client can connect to `url` (the server starting), or `deadline` passes. */
@@ -87,7 +91,10 @@ async function createDatabaseOn(url: string): Promise<string> {
   return url.replace(/\/postgres$/, `/${name}`);
 }
 
-/** Starts a PostgreSQL server of its own (about a second) on `port`: one per test run (test/postgres-global.ts). */
+/**
+ * Starts a PostgreSQL server of its own (about a second) on `port`: one per test run
+ * (test/postgres-global.ts), or one for a file that stops its database (ownPostgresForThisFile).
+ */
 export async function startPostgres(port?: number): Promise<TestPostgres> {
   if (postgresMissing) throw new Error(postgresMissing);
   const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
@@ -96,39 +103,53 @@ export async function startPostgres(port?: number): Promise<TestPostgres> {
   if (USER) chownSync(dir, USER.uid, USER.gid);
   chmodSync(dir, 0o700);
   await promisify(execFile)(`${BIN}/initdb`, ['-D', data, '-U', 'assistant', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...ids, cwd: dir });
-  port ??= await freePort();
-  // Durability is not under test: no fsync, so the tests do not wait for the disk.
-  const server: ChildProcess = spawn(`${BIN}/postgres`, ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'], { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  server.stderr!.on('data', (d) => { log += d; });
-  const exited = once(server, 'exit');
-  const url = `postgres://assistant@127.0.0.1:${port}/postgres`;
-  try {
-    await untilAccepting(url, Date.now() + 20_000, () => (server.exitCode !== null ? `PostgreSQL exited with ${server.exitCode}: ${log}` : undefined));
-  } catch (err) {
-    if (server.exitCode === null) process.kill(server.pid!, 'SIGKILL');
-    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
-  }
+  const at = port ?? await freePort();
+  const url = `postgres://assistant@127.0.0.1:${at}/postgres`;
+  let server = await launch(data, dir, at, ids, url);
   // A test run interrupted (a failed setup, Ctrl+C on vitest) must not leave the server running.
-  const orphan = () => { try { process.kill(server.pid!, 'SIGINT'); } catch { /* already gone */ } };
+  const orphan = () => { try { process.kill(server.child.pid!, 'SIGINT'); } catch { /* already gone */ } };
   process.once('exit', orphan);
+  /** SIGINT is PostgreSQL's fast shutdown: open connections are closed, not waited for. */
+  const halt = async () => {
+    const { child, exited } = server;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    process.kill(child.pid!, 'SIGINT');
+    const late = setTimeout(() => { if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL'); }, 10_000);
+    await exited;
+    clearTimeout(late);
+  };
   return {
     url,
-    pid: server.pid!,
+    get pid() { return server.child.pid!; },
     createDatabase: () => createDatabaseOn(url),
+    halt,
+    resume: async () => {
+      if (server.child.exitCode === null && server.child.signalCode === null) return;
+      server = await launch(data, dir, at, ids, url);
+    },
     stop: async () => {
-      if (server.exitCode === null && server.signalCode === null) {
-        // SIGINT is PostgreSQL's fast shutdown: open connections are closed, not waited for.
-        process.kill(server.pid!, 'SIGINT');
-        const late = setTimeout(() => { if (server.exitCode === null) process.kill(server.pid!, 'SIGKILL'); }, 10_000);
-        await exited;
-        clearTimeout(late);
-      }
+      await halt();
       process.off('exit', orphan);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs the server on its folder and port; resolves once it accepts connections. */
+async function launch(data: string, dir: string, port: number, ids: { uid?: number; gid?: number }, url: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
+  // Durability is not under test: no fsync, so the tests do not wait for the disk.
+  const child: ChildProcess = spawn(`${BIN}/postgres`, ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
+    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'], { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr!.on('data', (d) => { log += d; });
+  const exited = once(child, 'exit');
+  try {
+    await untilAccepting(url, Date.now() + 20_000, () => (child.exitCode !== null ? `PostgreSQL exited with ${child.exitCode}: ${log}` : undefined));
+  } catch (err) {
+    if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
+  }
+  return { child, exited };
 }
 
 declare module 'vitest' {
@@ -162,6 +183,32 @@ export function postgresForThisFile(): { server: () => SharedPostgres; pool: (ur
   }, 90_000);
   afterAll(async () => {
     for (const p of pools.splice(0)) await p.end();
+  });
+  return {
+    server: () => server!,
+    pools,
+    pool: async (url) => {
+      const p = await openPostgres(url ?? await server!.createDatabase());
+      pools.push(p);
+      return p;
+    },
+  };
+}
+
+/**
+ * A PostgreSQL server of the calling file's own (about a second more), for the tests that stop the
+ * database (halt/resume): halting the run's server would fail the files running beside them. Started
+ * before the file's tests, stopped after them, its pools closed first.
+ */
+export function ownPostgresForThisFile(): { server: () => TestPostgres; pool: (url?: string) => Promise<pg.Pool>; pools: pg.Pool[] } {
+  let server: TestPostgres | undefined;
+  const pools: pg.Pool[] = [];
+  if (postgresMissing) console.warn(postgresMissing);
+  // Generous: initdb and a start take a second alone, many times that on a machine shared with other runs.
+  beforeAll(async () => { if (!postgresMissing) server = await startPostgres(); }, 60_000);
+  afterAll(async () => {
+    for (const p of pools.splice(0)) await p.end();
+    await server?.stop();
   });
   return {
     server: () => server!,

@@ -75,7 +75,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
     url,
     output: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(child.pid!, 'SIGTERM');
       await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5000))]);
       if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,33 +6,42 @@ import { describe, expect, it } from 'vitest';
 import { pseudonymize } from '../src/privacy/pseudonym.ts';
 import { toCsv, writeCsv } from '../src/transcripts/export.ts';
 import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
-import type { TranscriptEntry } from '../src/transcripts/store.ts';
+import { PostgresTranscriptStore } from '../src/transcripts/postgres-store.ts';
+import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
+import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const KEY = 'cli-test-key-0123456789abcdef';
 
-function seed(file: string): void {
-  const store = new SqliteTranscriptStore(file);
+async function seed(store: TranscriptStore): Promise<void> {
   const user = pseudonymize('learner-42', KEY);
   const e = (direction: 'in' | 'out', text: string, extra: Partial<TranscriptEntry> = {}): TranscriptEntry => ({
     conversationId: 'conv-cli', channelId: 'webchat', userId: user, direction, type: 'message', text, at: new Date(), ...extra,
     activity: { type: 'message', text, from: { id: direction === 'in' ? user : 'bot' } },
   });
-  store.record([e('in', "combien dure l'épreuve ?"), e('out', "L'épreuve dure 2 h 30.", { intent: 'duree_epreuve', confidence: 0.97, status: 'answered' })]);
-  store.close();
+  await store.record([e('in', "combien dure l'épreuve ?"), e('out', "L'épreuve dure 2 h 30.", { intent: 'duree_epreuve', confidence: 0.97, status: 'answered' })]);
+  await store.close();
 }
 
+/** The CLI on this SQLite file, or with `databaseUrl` on PostgreSQL (as npm start with DATABASE_URL). */
 function cli(file: string, ...args: string[]): string {
+  return cliWith({ TRANSCRIPTS_FILE: file }, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]): string {
   return execFileSync(process.execPath, ['--import', 'tsx', 'src/transcripts/cli.ts', ...args], {
-    cwd: ROOT, env: { ...process.env, TRANSCRIPTS_FILE: file, TRANSCRIPT_PSEUDONYM_KEY: KEY }, encoding: 'utf8',
+    cwd: ROOT, env: { ...process.env, DATABASE_URL: '', TRANSCRIPT_PSEUDONYM_KEY: KEY, ...env }, encoding: 'utf8',
   });
 }
 
+const postgres = postgresForThisFile();
+
 describe('npm run transcripts', () => {
-  it('lists, shows, exports a .transcript that is a JSON array of activities, and erases a learner', () => {
+  // Each call starts a process (seconds on a busy machine).
+  it('lists, shows, exports a .transcript that is a JSON array of activities, and erases a learner', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-'));
     const file = join(dir, 'transcripts.sqlite');
-    seed(file);
+    await seed(new SqliteTranscriptStore(file));
     expect(cli(file, 'list')).toMatch(/webchat .*conv-cli/);
     expect(cli(file, 'show', 'conv-cli')).toContain('[duree_epreuve 0.97 answered]');
     const out = join(dir, 'conv.transcript');
@@ -46,17 +55,38 @@ describe('npm run transcripts', () => {
     expect(cli(file, 'list')).toContain('0 conversation(s)');
   });
 
+  it.skipIf(postgresMissing)('with DATABASE_URL: lists, shows, exports and erases in PostgreSQL (every instance\'s transcripts)', { timeout: 120_000 }, async () => {
+    const url = await postgres.server().createDatabase();
+    await seed(new PostgresTranscriptStore(await postgres.pool(url)));
+    const env = { DATABASE_URL: url, TRANSCRIPTS_FILE: join(mkdtempSync(join(tmpdir(), 'cli-pg-')), 'unused.sqlite') };
+    expect(cliWith(env, 'list')).toMatch(/webchat .*conv-cli/);
+    expect(cliWith(env, 'show', 'conv-cli')).toContain('[duree_epreuve 0.97 answered]');
+    const out = join(mkdtempSync(join(tmpdir(), 'cli-pg-')), 'conv.transcript');
+    cliWith(env, 'export', 'conv-cli', out);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { text: string }[]).map((a) => a.text)).toEqual(["combien dure l'épreuve ?", "L'épreuve dure 2 h 30."]);
+    expect(cliWith(env, 'erase', 'learner-42')).toMatch(/^2 activit/);
+    expect(await new PostgresTranscriptStore(postgres.pools.at(-1)!).conversations()).toEqual([]);
+    // An unreachable database: one line, no stack trace.
+    const refused = spawnSync(process.execPath, ['--import', 'tsx', 'src/transcripts/cli.ts', 'list'], {
+      cwd: ROOT, env: { ...process.env, DATABASE_URL: 'postgres://assistant:secret@127.0.0.1:1/none' }, encoding: 'utf8',
+    });
+    expect(refused.status).toBe(2);
+    expect(refused.stderr.trim()).toMatch(/^DATABASE_URL=postgres:\/\/assistant:\*\*\*@127\.0\.0\.1:1\/none: cannot use it \(connection refused/);
+    expect(refused.stderr).not.toContain('secret');
+  });
+
+
   it('refuses an option it does not have, with the usage, before opening the store', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-opt-')), 't.sqlite');
     expect(() => cli(file, 'purge', '--all')).toThrow(/Unknown option '--all'[\s\S]*usage: npm run transcripts/);
     expect(existsSync(file)).toBe(false);
   });
 
-  it('shows learners\' text without letting escape sequences act on the terminal', () => {
+  it('shows learners\' text without letting escape sequences act on the terminal', { timeout: 60_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cli-esc-')), 't.sqlite');
     const store = new SqliteTranscriptStore(file);
-    store.record([{ conversationId: 'esc', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text: 'bonjour\u001b[2J\u001b]0;pwned\u0007', at: new Date(), activity: {} }]);
-    store.close();
+    await store.record([{ conversationId: 'esc', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text: 'bonjour\u001b[2J\u001b]0;pwned\u0007', at: new Date(), activity: {} }]);
+    await store.close();
     const out = cli(file, 'show', 'esc');
     expect(out).not.toContain('\u001b');
     expect(out).not.toContain('\u0007');
@@ -94,7 +124,7 @@ describe('the CSV export is written conversation by conversation', () => {
     const out = sink();
     let turns = 0;
     const tick = setInterval(() => { turns += 1; }, 0);
-    await writeCsv(out, Array.from({ length: 50 }, (_, i) => `c${i}`), (id) => [entry(id), entry(id)]);
+    await writeCsv(out, Array.from({ length: 50 }, (_, i) => `c${i}`), async (id) => [entry(id), entry(id)]);
     clearInterval(tick);
     expect(out.ended).toBe(true);
     expect(out.chunks.join('').trim().split('\n')).toHaveLength(1 + 100);
@@ -104,7 +134,7 @@ describe('the CSV export is written conversation by conversation', () => {
   it('waits while the client reads slowly, and stops when it goes away', async () => {
     const out = sink(true);
     const read: string[] = [];
-    const done = writeCsv(out, ['a', 'b', 'c'], (id) => { read.push(id); return [entry(id)]; });
+    const done = writeCsv(out, ['a', 'b', 'c'], async (id) => { read.push(id); return [entry(id)]; });
     await new Promise((r) => setTimeout(r, 20));
     // Header and the first conversation written; nothing more read from the store until a drain.
     expect(read).toEqual(['a']);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { inTransaction } from '../storage/postgres.ts';
 import { AccountError, StaffAccounts, hashPassword, passwordMatches, type StaffAccount, type StaffAccountStore } from './staff-accounts.ts';
 import { DEFAULT_LIMITS, SignInThrottle, newSession, type Session, type SessionStore, type ThrottleStore, type ThrottleLimits } from './sessions.ts';
 
@@ -112,9 +113,7 @@ export class PostgresSignInThrottle implements ThrottleStore {
     const keys = PostgresSignInThrottle.keys(login, address);
     const at = this.now();
     const cutoff = at - this.windowMs;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       for (const key of keys.map((k) => k.key).sort()) await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
       await client.query('DELETE FROM sign_in_attempts WHERE at <= $1', [cutoff]);
       let wait = 0;
@@ -123,19 +122,10 @@ export class PostgresSignInThrottle implements ThrottleStore {
         const r = (await client.query<{ at: string }>('SELECT at FROM sign_in_attempts WHERE key = $1 ORDER BY at DESC OFFSET $2 LIMIT 1', [key, this.limits[limit] - 1])).rows[0];
         if (r) wait = Math.max(wait, Math.ceil((Number(r.at) + this.windowMs - at) / 1000));
       }
-      if (wait > 0) {
-        await client.query('COMMIT');
-        return { wait, at: 0 };
-      }
+      if (wait > 0) return { wait, at: 0 };
       await client.query('INSERT INTO sign_in_attempts (key, at) SELECT unnest($1::text[]), $2', [keys.map((k) => k.key), at]);
-      await client.query('COMMIT');
       return { wait: 0, at };
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async succeed(login: string, address: string, at: number): Promise<void> {

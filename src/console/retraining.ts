@@ -59,7 +59,7 @@ export function evalInChildProcess(evalArgs: string[] = ['--set', 'heldout'], ti
 export interface RetrainingOptions {
   live: LiveUnderstander;
   /** The sentences staff assigned (the store). */
-  corrections: () => Correction[];
+  corrections: () => Promise<Correction[]>;
   /** Sentences the model in service was trained with, besides the training files. */
   trained: readonly Example[];
   train: (sentences: readonly Example[]) => Understander;
@@ -87,15 +87,18 @@ export class Retraining {
   }
 
   /** Sentences assigned since the model in service was trained (or whose intent changed since). */
-  pending(): Correction[] {
+  async pending(): Promise<Correction[]> {
     const done = new Set(this.trained.map(key));
-    return this.o.corrections().filter((c) => !done.has(key(c)));
+    return (await this.o.corrections()).filter((c) => !done.has(key(c)));
   }
 
   /** Starts measuring the model with every assigned sentence; false when one is already running. */
-  measure(): boolean {
+  async measure(): Promise<boolean> {
     if (this.state.phase === 'measuring') return false;
-    const sentences = this.o.corrections().map(({ text, intent }) => ({ text, intent }));
+    const corrections = await this.o.corrections();
+    // Asked twice while the store answered: one measurement.
+    if ((this.state as RetrainingState).phase === 'measuring') return false;
+    const sentences = corrections.map(({ text, intent }) => ({ text, intent }));
     const candidate = sentences.filter((s) => !this.trained.some((t) => key(t) === key(s)));
     this.state = { phase: 'measuring', sentences: candidate.length };
     this.o.evaluate(this.trained, candidate).then(

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import type { IntentInfo } from '../../intents/nlu/training-data.ts';
 import { clientAddress } from '../guards/client-address.ts';
 import { HttpInputError, routeParam } from '../http-input.ts';
+import { isDatabaseUnreachable } from '../storage/postgres.ts';
 import type { Logger } from '../logger.ts';
 import { toTranscriptFile, writeCsv } from '../transcripts/export.ts';
 import type { ConversationFilter, TranscriptStore } from '../transcripts/store.ts';
@@ -100,13 +101,21 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
         if (res.headersSent) return void o.logger.error({ err }, 'console: failed after answering');
         if (err instanceof ConsoleError) return render(res, err.status, errorView(err.status === 404 ? 'Introuvable' : 'Refusé', err.message, err.back), session);
         if (err instanceof HttpInputError) return render(res, err.status, errorView('Refusé', 'Requête invalide.'), session);
+        if (isDatabaseUnreachable(err)) {
+          // The shared database is down or restarting: nothing is wrong with the request, try again.
+          o.logger.error({ err, path: req.path() }, 'console: the database does not answer');
+          return render(res, 503, errorView('Indisponible', 'La base de données ne répond pas pour l’instant : réessayez dans un instant.'), session);
+        }
         o.logger.error({ err, path: req.path() }, 'console: request failed');
         render(res, 500, errorView('Erreur', 'Erreur interne : réessayez ; si elle se répète, les journaux du serveur disent pourquoi.'), session);
       }
     };
 
   /** The « À relire » queue over everything kept (retention bounds it). */
-  const queue = () => reviewQueue(o.store.learnerMessages({ from: new Date(0), to: clock() }), o.store.corrections());
+  const queue = async () => {
+    const [messages, corrections] = await Promise.all([o.store.learnerMessages({ from: new Date(0), to: clock() }), o.store.corrections()]);
+    return reviewQueue(messages, corrections);
+  };
 
   server.get('/admin/console.css', async (_req: restify.Request, res: restify.Response) => {
     res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
@@ -152,23 +161,23 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
 
   // --- Conversations -------------------------------------------------------------------------
 
-  server.get('/admin', requireStaff, page((req, res) => {
+  server.get('/admin', requireStaff, page(async (req, res) => {
     const q = query(req);
     // Bounded: a page far past the end shows the last one (SQLite cannot take an offset beyond 2^63).
     const asked = Math.max(1, Math.min(1_000_000, Number.parseInt(q.get('page') ?? '1', 10) || 1));
     const filter = filterFrom(q);
-    const totals = o.store.totals(filter);
+    const totals = await o.store.totals(filter);
     const pages = Math.max(1, Math.ceil(totals.conversations / PAGE_SIZE));
     const pageNumber = Math.min(asked, pages);
-    const rows = o.store.conversations({ ...filter, limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE });
-    render(res, 200, conversationsView({ rows, totals, page: pageNumber, pages, pageSize: PAGE_SIZE, query: q, channels: o.store.channels(), intents }), staffOf(req), '/admin');
+    const [rows, channels] = await Promise.all([o.store.conversations({ ...filter, limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE }), o.store.channels()]);
+    render(res, 200, conversationsView({ rows, totals, page: pageNumber, pages, pageSize: PAGE_SIZE, query: q, channels, intents }), staffOf(req), '/admin');
   }));
 
-  server.get('/admin/conversations/:id', requireStaff, page((req, res) => {
+  server.get('/admin/conversations/:id', requireStaff, page(async (req, res) => {
     const id = routeParam(req, 'id');
-    const entries = o.store.activities(id);
+    const entries = await o.store.activities(id);
     if (entries.length === 0) throw new ConsoleError(404, 'Conversation introuvable (effacée à la demande de l’apprenant, ou plus ancienne que la durée de conservation).', { href: '/admin', label: 'Revenir à la liste des conversations' });
-    const items = queue();
+    const items = await queue();
     const reasons = new Map<number, ReviewReason[]>();
     for (const item of items) if (item.message.conversationId === id && !item.correction) reasons.set(item.message.seq, item.reasons);
     // Conversations with something still to review, newest first: previous / next around this one.
@@ -176,55 +185,56 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     const here = open.indexOf(id);
     const previous = here > 0 ? open[here - 1] : undefined;
     const next = here >= 0 ? open[here + 1] : open[0] !== id ? open[0] : undefined;
-    const review = o.store.reviewOf(id);
+    const review = await o.store.reviewOf(id);
     const session = staffOf(req);
     render(res, 200, conversationView({
-      id, entries, corrections: new Map(o.store.corrections().map((c) => [c.text, c])), reasons, intents, csrf: session.csrf,
+      id, entries, corrections: new Map((await o.store.corrections()).map((c) => [c.text, c])), reasons, intents, csrf: session.csrf,
       ...(review ? { review } : {}), ...(previous ? { previous } : {}), ...(next ? { next } : {}),
     }), session);
   }));
 
-  server.post('/admin/conversations/:id/revue', requireStaff, requireForm, page((req, res) => {
+  server.post('/admin/conversations/:id/revue', requireStaff, requireForm, page(async (req, res) => {
     const id = routeParam(req, 'id');
     const f = formOf(req);
-    o.store.review(id, f.get('revue') === '1', (f.get('note') ?? '').slice(0, 2000), staffOf(req).login);
+    await o.store.review(id, f.get('revue') === '1', (f.get('note') ?? '').slice(0, 2000), staffOf(req).login);
     redirect(res, `/admin/conversations/${encodeURIComponent(id)}`);
   }));
 
   /** « Mauvaise réponse » / « Attribuer »: the intent a learner message should have had. */
-  server.post('/admin/messages/:seq/correction', requireStaff, requireForm, page((req, res) => {
+  server.post('/admin/messages/:seq/correction', requireStaff, requireForm, page(async (req, res) => {
     const f = formOf(req);
     const intent = f.get('intent') ?? '';
     const seq = Number.parseInt(routeParam(req, 'seq'), 10);
     const back = backTo(f.get('retour'), '/admin/a-relire');
     if (!intents.has(intent)) throw new ConsoleError(400, 'Intention inconnue : choisissez-en une dans la liste.', { href: back, label: 'Revenir à la page précédente' });
-    const message = Number.isSafeInteger(seq) ? o.store.learnerMessage(seq) : undefined;
+    const message = Number.isSafeInteger(seq) ? await o.store.learnerMessage(seq) : undefined;
     if (!message || message.text.trim() === '') throw new ConsoleError(404, 'Message introuvable (effacé entre-temps ?).', { href: '/admin/a-relire', label: 'Revenir à « À relire »' });
-    o.store.correct({ text: message.text, intent, by: staffOf(req).login, conversationId: message.conversationId, seq });
+    await o.store.correct({ text: message.text, intent, by: staffOf(req).login, conversationId: message.conversationId, seq });
     redirect(res, back);
   }));
 
-  server.get('/admin/conversations/:id/transcript', requireStaff, page((req, res) => {
+  server.get('/admin/conversations/:id/transcript', requireStaff, page(async (req, res) => {
     const id = routeParam(req, 'id');
+    const entries = await o.store.activities(id);
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',
       'content-disposition': `attachment; filename="${id.replace(/[^A-Za-z0-9_-]+/g, '_')}.transcript"`,
       'cache-control': 'no-store',
     });
-    res.end(toTranscriptFile(o.store.activities(id)));
+    res.end(toTranscriptFile(entries));
   }));
 
   server.get('/admin/export.csv', requireStaff, page(async (req, res) => {
-    const ids = o.store.conversations(filterFrom(query(req))).map((c) => c.conversationId);
+    const ids = (await o.store.conversations(filterFrom(query(req)))).map((c) => c.conversationId);
     res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="transcripts.csv"', 'cache-control': 'no-store' });
     await writeCsv(res, ids, (id) => o.store.activities(id));
   }));
 
   // --- À relire ------------------------------------------------------------------------------
 
-  server.get('/admin/a-relire', requireStaff, page((req, res) => {
+  server.get('/admin/a-relire', requireStaff, page(async (req, res) => {
     const tab = query(req).get('etat') === 'corrigees' ? 'corrected' : 'open';
-    const items = queue();
+    const items = await queue();
     const open = items.filter((i) => !i.correction);
     const corrected = items.filter((i) => i.correction);
     const session = staffOf(req);
@@ -236,14 +246,14 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
 
   // --- Statistiques --------------------------------------------------------------------------
 
-  server.get('/admin/statistiques', requireStaff, page((req, res) => {
+  server.get('/admin/statistiques', requireStaff, page(async (req, res) => {
     const q = query(req);
     const now = clock();
     const to = dateField(q.get('au'), true) ?? new Date(new Date(now).setHours(23, 59, 59, 999));
     const asked = dateField(q.get('du')) ?? new Date(new Date(to.getTime() - 29 * DAY).setHours(0, 0, 0, 0));
     // At most two years at once, and never a window that ends before it starts.
     const from = new Date(Math.max(Math.min(asked.getTime(), to.getTime()), to.getTime() - 731 * DAY));
-    const stats = statistics(o.store.learnerMessages({ from, to }), o.stopwords);
+    const stats = statistics(await o.store.learnerMessages({ from, to }), o.stopwords);
     render(res, 200, statisticsView({ stats, from, to, intents }), staffOf(req), '/admin/statistiques');
   }));
 
@@ -251,16 +261,17 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
 
   const pending = () => o.retraining?.pending() ?? o.store.corrections();
 
-  server.get('/admin/entrainement', requireStaff, page((req, res) => {
+  server.get('/admin/entrainement', requireStaff, page(async (req, res) => {
     const session = staffOf(req);
-    const v = trainingView({ pending: pending(), all: o.store.corrections().length, state: o.retraining?.status, intents, csrf: session.csrf, done: query(req).get('fait') === '1' });
+    const [waiting, all] = await Promise.all([pending(), o.store.corrections()]);
+    const v = trainingView({ pending: waiting, all: all.length, state: o.retraining?.status, intents, csrf: session.csrf, done: query(req).get('fait') === '1' });
     // Refreshes itself while measuring: no script is allowed by the CSP, a meta refresh is no script.
     render(res, 200, v, session, '/admin/entrainement', v.refresh ? raw('<meta http-equiv="refresh" content="3">') : undefined);
   }));
 
-  server.post('/admin/entrainement/mesurer', requireStaff, requireForm, page((_req, res) => {
+  server.post('/admin/entrainement/mesurer', requireStaff, requireForm, page(async (_req, res) => {
     if (!o.retraining) throw new ConsoleError(404, 'Le réentraînement n’est pas disponible sur ce serveur.');
-    o.retraining.measure();
+    await o.retraining.measure();
     redirect(res, '/admin/entrainement');
   }));
 
@@ -270,9 +281,9 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
     redirect(res, '/admin/entrainement?fait=1');
   }));
 
-  const exportYaml = page((_req, res) => {
+  const exportYaml = page(async (_req, res) => {
     const byIntent = new Map<string, string[]>();
-    for (const a of o.store.corrections()) byIntent.set(a.intent, [...(byIntent.get(a.intent) ?? []), a.text]);
+    for (const a of await o.store.corrections()) byIntent.set(a.intent, [...(byIntent.get(a.intent) ?? []), a.text]);
     const yaml = [...byIntent].map(([intent, texts]) => stringify({ intent, utterances: texts })).join('---\n');
     res.writeHead(200, { 'content-type': 'text/yaml; charset=utf-8', 'content-disposition': 'attachment; filename="phrases-a-ajouter.yaml"', 'cache-control': 'no-store' });
     res.end(`# Questions réelles des apprenants (déjà anonymisées), à relire puis ajouter aux fichiers intents/training/<intention>.yaml.\n${yaml}`);

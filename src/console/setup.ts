@@ -30,8 +30,8 @@ export interface ConsoleSetup {
 }
 
 /** The sentences staff assigned, as training examples (what the assistant learns at start and on retraining). */
-export function assignedSentences(store: TranscriptStore): Example[] {
-  return store.corrections().map(({ text, intent }) => ({ text, intent }));
+export async function assignedSentences(store: TranscriptStore): Promise<Example[]> {
+  return (await store.corrections()).map(({ text, intent }) => ({ text, intent }));
 }
 
 /** The console's options from the server's parts: the same wiring for `npm start` and the tests. */

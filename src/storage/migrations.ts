@@ -66,4 +66,43 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX sign_in_attempts_at ON sign_in_attempts (at);
     `,
   },
+  {
+    version: 4,
+    name: 'transcripts',
+    // The SQLite transcript store's tables (src/transcripts/sqlite-store.ts), shared by instances. Text as
+    // text (the activity as JSON text: jsonb refuses « \u0000 »), times in epoch milliseconds.
+    sql: `
+      CREATE TABLE transcript_activities (
+        seq bigserial PRIMARY KEY,
+        conversation_id text NOT NULL,
+        channel_id text NOT NULL,
+        user_id text NOT NULL,
+        direction text NOT NULL CHECK (direction IN ('in', 'out')),
+        type text NOT NULL,
+        text text NOT NULL,
+        at bigint NOT NULL,
+        intent text, confidence double precision, status text, entry_id text, dialog text, error text,
+        activity text NOT NULL,
+        feedback text, kind text, entities text, dialog_started text, prompt text
+      );
+      CREATE INDEX transcript_activities_conversation ON transcript_activities (conversation_id, seq);
+      CREATE INDEX transcript_activities_user ON transcript_activities (user_id);
+      CREATE INDEX transcript_activities_at ON transcript_activities (at);
+      CREATE TABLE transcript_reviews (
+        conversation_id text PRIMARY KEY,
+        reviewed boolean NOT NULL,
+        note text NOT NULL,
+        by text NOT NULL,
+        at bigint NOT NULL
+      );
+      CREATE TABLE transcript_assignments (
+        text text PRIMARY KEY,
+        intent text NOT NULL,
+        by text NOT NULL,
+        at bigint NOT NULL,
+        conversation_id text,
+        seq bigint
+      );
+    `,
+  },
 ];

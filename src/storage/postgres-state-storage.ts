@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder-core';
 import { NOT_STORED_ETAG } from '../../dialogs/learner-state.ts';
+import { inTransaction } from './postgres.ts';
 import { StateConflictError, type SqliteStateStorageOptions } from './sqlite-state-storage.ts';
 
 /**
@@ -48,9 +49,7 @@ export class PostgresStateStorage implements Storage {
     if (entries.length === 0) return;
     const at = this.clock().getTime();
     const cutoff = at - this.o.ttlMs;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       for (const [key, item] of entries) {
         const { eTag, ...rest } = (item ?? {}) as { eTag?: string } & Record<string, unknown>;
         const row = [hash(key), JSON.stringify(rest), randomBytes(9).toString('base64url'), at];
@@ -69,13 +68,7 @@ export class PostgresStateStorage implements Storage {
         }
         if (written !== 1) throw new StateConflictError(key);
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -29,6 +29,45 @@ function reason(err: unknown): string {
   }
 }
 
+/** SQLSTATE classes and node errors that say the server is not there (rather than the query is wrong). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+
+/**
+ * The database did not answer (stopped, restarting, unreachable, over its timeouts), as opposed to a
+ * query it refused: what a page reports as « indisponible » (503) rather than as a fault (500).
+ */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  if (typeof e?.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
+  return typeof e?.message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/.test(e.message);
+}
+
+/**
+ * Runs `work` in a transaction on a client of the pool. While a client is checked out, node-postgres
+ * leaves its « error » event without a listener: a server that stops (restart, failover, « terminating
+ * connection due to administrator command ») would then crash the process instead of failing the
+ * query. Here the query under way fails, and the broken client is dropped from the pool, not reused.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (err: Error) => { broken = err; };
+  client.on('error', onError);
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    if (!broken) await client.query('ROLLBACK').catch(() => {});
+    if (!broken && isDatabaseUnreachable(err)) broken = err as Error;
+    throw err;
+  } finally {
+    client.off('error', onError);
+    client.release(broken);
+  }
+}
+
 /** Arbitrary, fixed: instances starting together migrate one after the other. */
 const MIGRATION_LOCK = 7_311_011;
 

@@ -11,7 +11,7 @@ import { PostgresWelcomeClaims } from './postgres-welcome-claims.ts';
 import { SqliteStateStorage } from './sqlite-state-storage.ts';
 import { SqliteWelcomeClaims } from './welcome-claims.ts';
 
-/** Conversation state and welcome claims, in SQLite (STATE_FILE) or PostgreSQL (DATABASE_URL), with staff accounts, sessions and sign-in counters in PostgreSQL. */
+/** Conversation state and welcome claims, in SQLite (STATE_FILE) or PostgreSQL (DATABASE_URL), with staff accounts, sessions, sign-in counters (and, through the pool, transcripts) in PostgreSQL. */
 export interface StateStores {
   backend: 'sqlite' | 'postgres';
   storage: Storage;
@@ -22,6 +22,8 @@ export interface StateStores {
   forgetWelcomes: (before: Date) => Promise<number>;
   /** With PostgreSQL: staff accounts and sessions shared by every instance (SQLite: STAFF_FILE, memory). */
   staff?: { accounts: StaffAccountStore; sessions: SessionStore; throttle: ThrottleStore };
+  /** With PostgreSQL: the pool, which the transcripts share (closed by close()). */
+  pool?: pg.Pool;
   close: () => Promise<void>;
 }
 
@@ -43,6 +45,7 @@ export async function openStateStores(s: StateSettings): Promise<StateStores> {
       purgeIdleState: () => storage.purgeExpired(),
       forgetWelcomes: (before) => welcomes.forgetBefore(before),
       staff: { accounts: new PostgresStaffAccounts(pool), sessions: new PostgresSessions(pool), throttle: new PostgresSignInThrottle(pool) },
+      pool,
       close: () => pool.end(),
     };
   }

@@ -1,14 +1,18 @@
 /**
  * npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <user>
  *
- * The transcripts from a terminal (same database as the server: TRANSCRIPTS_FILE). `erase` takes the
- * learner's channel id (it is pseudonymised the same way) or a pseudonymous id (u_…).
+ * The transcripts from a terminal, in the server's database: PostgreSQL with DATABASE_URL (every
+ * instance's), else TRANSCRIPTS_FILE. `erase` takes the learner's channel id (it is pseudonymised the
+ * same way) or a pseudonymous id (u_…).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, loadDotEnv } from '../config.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
+import { openPostgres } from '../storage/postgres.ts';
+import { PostgresTranscriptStore } from './postgres-store.ts';
 import { SqliteTranscriptStore } from './sqlite-store.ts';
+import type { TranscriptStore } from './store.ts';
 import { resolvePseudonymKey } from './setup.ts';
 import { toTranscriptFile } from './export.ts';
 
@@ -25,7 +29,7 @@ function printable(text: string): string {
 
 const USAGE = 'usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>';
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let positionals: string[];
   try {
     ({ positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} }));
@@ -36,12 +40,20 @@ function main(argv: string[]): number {
   }
   loadDotEnv();
   const config = loadConfig();
-  const store = new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
+  let store: TranscriptStore;
+  try {
+    store = config.DATABASE_URL
+      ? new PostgresTranscriptStore(await openPostgres(config.DATABASE_URL, { max: 1 }), { ownsPool: true })
+      : new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
   const [command, arg, extra] = positionals;
   try {
     switch (command) {
       case 'list': {
-        const rows = store.conversations();
+        const rows = await store.conversations();
         for (const c of rows) {
           console.log(printable(`${c.lastAt.toISOString()}  ${c.channelId.padEnd(10)} ${String(c.questions).padStart(3)} questions  ${String(c.unanswered).padStart(2)} sans réponse  ${c.conversationId}`));
         }
@@ -50,7 +62,7 @@ function main(argv: string[]): number {
       }
       case 'show': {
         if (!arg) throw new Error('usage: show <conversation>');
-        for (const e of store.activities(arg)) {
+        for (const e of await store.activities(arg)) {
           const who = e.direction === 'in' ? 'apprenant' : 'assistant';
           const how = e.intent ? `  [${e.intent} ${e.confidence?.toFixed(2) ?? ''} ${e.status ?? ''}]` : '';
           console.log(printable(`${e.at.toISOString()} ${who}: ${e.error ? `ERREUR ${e.error}` : e.text}${how}`));
@@ -60,21 +72,21 @@ function main(argv: string[]): number {
       case 'export': {
         if (!arg) throw new Error('usage: export <conversation> [file]');
         const file = extra ?? `${arg.replace(/[^A-Za-z0-9_-]+/g, '_')}.transcript`;
-        writeFileSync(file, toTranscriptFile(store.activities(arg)));
+        writeFileSync(file, toTranscriptFile(await store.activities(arg)));
         console.log(`written: ${file}`);
         return 0;
       }
       case 'purge': {
         const days = arg ? Number(arg) : config.TRANSCRIPT_RETENTION_DAYS;
         if (!Number.isInteger(days) || days < 0) throw new Error('usage: purge [days]');
-        const removed = store.purgeBefore(new Date(Date.now() - days * 86_400_000));
+        const removed = await store.purgeBefore(new Date(Date.now() - days * 86_400_000));
         console.log(`${removed} activit(y/ies) older than ${days} days removed`);
         return 0;
       }
       case 'erase': {
         if (!arg) throw new Error('usage: erase <learner id>');
         const id = arg.startsWith('u_') ? arg : pseudonymize(arg, resolvePseudonymKey(config.TRANSCRIPTS_FILE, config.TRANSCRIPT_PSEUDONYM_KEY));
-        console.log(`${store.eraseUser(id)} activit(y/ies) of ${id} erased`);
+        console.log(`${await store.eraseUser(id)} activit(y/ies) of ${id} erased`);
         return 0;
       }
       default:
@@ -84,8 +96,11 @@ function main(argv: string[]): number {
     console.error((err as Error).message);
     return 2;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
-process.exit(main(process.argv.slice(2)));
+main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
+  console.error((err as Error).message);
+  process.exit(2);
+});

@@ -55,19 +55,21 @@ export interface CsvSink {
 }
 
 /**
- * Writes the CSV conversation by conversation. The store reads synchronously (SQLite): one export
- * of every activity in one go held the whole server (290 000 activities: /healthz waited 8.5 s).
- * Between conversations the event loop turns, so other learners and staff are served; when the
- * client reads slowly the export waits for it instead of piling the file up in memory; when the
- * client goes away the export stops.
+ * Writes the CSV conversation by conversation. SQLite reads synchronously: one export of every
+ * activity in one go held the whole server (290 000 activities: /healthz waited 8.5 s); PostgreSQL
+ * would hold them all in memory. Between conversations the event loop turns, so other learners and
+ * staff are served; when the client reads slowly the export waits for it instead of piling the file
+ * up in memory; when the client goes away the export stops.
  */
-export async function writeCsv(out: CsvSink, conversationIds: Iterable<string>, activitiesOf: (conversationId: string) => TranscriptEntry[]): Promise<void> {
+export async function writeCsv(out: CsvSink, conversationIds: Iterable<string>, activitiesOf: (conversationId: string) => Promise<TranscriptEntry[]>): Promise<void> {
   let gone = false;
   out.once('close', () => { gone = true; });
   out.write(CSV_HEADER);
   for (const id of conversationIds) {
     if (gone) return;
-    const written = out.write(csvRows(activitiesOf(id)));
+    const rows = csvRows(await activitiesOf(id));
+    if (gone) return;
+    const written = out.write(rows);
     if (!written) await new Promise<void>((resolve) => { out.once('drain', resolve); out.once('close', resolve); });
     else await new Promise<void>((resolve) => setImmediate(resolve));
   }

@@ -102,11 +102,21 @@ function scrub(value: unknown, ids: Map<string, string>, key = '', depth = 0): u
  * botbuilder's TranscriptLoggerMiddleware it writes the incoming activity before the turn runs, each
  * reply as it is sent, and an error entry when the turn throws — so a failing turn is still recorded —
  * and it retries failed writes instead of only logging them.
+ *
+ * Writes go through one promise chain, in the order they were asked for, and the turn never waits for
+ * them (a store over the network that is slow or down must not hold a learner's answer): a write the
+ * store refuses spools to the journal. With SQLite each write is done before the next event, as before.
  */
 export class TranscriptRecorder implements Middleware {
   private pending: TranscriptEntry[] = [];
   /** Until when the store is left alone after a refusal (journal mode only). */
   private storeRestingUntil = 0;
+  /** The last write, erasure or annotation asked for: the next one runs after it. */
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Entries handed to the chain and not yet stored nor journaled, by write. */
+  private readonly unwritten = new Set<TranscriptEntry[]>();
+  /** abandon() was called: the process is stopping and no longer waits for the store. */
+  private abandoned = false;
 
   constructor(private readonly store: TranscriptStore, private readonly o: RecorderOptions) {}
 
@@ -146,7 +156,7 @@ export class TranscriptRecorder implements Middleware {
     };
 
     const received = entry(inbound, 'in');
-    const seq = this.write([received])?.[0];
+    const written = this.write([received]);
     // Replies held until the turn's state is saved (dialogs/reply-hold.ts) are recorded when they
     // leave, and not at all when the turn is discarded (run again after a conflict, or failed).
     const held: Promise<void>[] = [];
@@ -158,79 +168,129 @@ export class TranscriptRecorder implements Middleware {
       } finally {
         const entries = activities.map((a) => entry(a, 'out'));
         const fate = ReplyHold.of(context)?.fateOf(activities);
-        if (fate) held.push(fate.then((f) => { if (f !== 'discarded') this.write(entries); }));
-        else this.write(entries);
+        if (fate) held.push(fate.then((f) => { if (f !== 'discarded') void this.write(entries); }));
+        else void this.write(entries);
       }
     });
     try {
       await next();
       await Promise.all(held);
       // « supprimer mes données »: everything this learner said and was told goes, this turn included.
-      if (context.turnState.get(ERASE_LEARNER_DATA)) this.erase(pseudo);
-      else this.annotate(received, seq, context.turnState.get<MessageReading | undefined>(MESSAGE_READING));
+      // The one write the turn waits for: the learner is told their data is erased.
+      if (context.turnState.get(ERASE_LEARNER_DATA)) await this.erase(pseudo);
+      else this.annotate(received, written, context.turnState.get<MessageReading | undefined>(MESSAGE_READING));
     } catch (err) {
       await Promise.all(held);
       const e = err as Error;
-      this.write([{ ...entry({ type: 'error', text: '' }, 'out'), error: `${e.name}: ${redact(e.message)}` }]);
+      void this.write([{ ...entry({ type: 'error', text: '' }, 'out'), error: `${e.name}: ${redact(e.message)}` }]);
       throw err;
     }
   }
 
-  /** Erases a learner's activities, and those still waiting to be written. */
-  private erase(pseudo: string): void {
-    this.pending = this.pending.filter((e) => e.userId !== pseudo);
-    try {
-      this.o.journal?.removeUser(pseudo);
-      const erased = this.store.eraseUser(pseudo);
-      this.o.logger.info({ erased }, 'learner asked to erase their data');
-    } catch (err) {
-      this.o.logger.error({ err }, 'erasure requested by a learner failed');
-      throw err;
-    }
+  /** Runs `work` after every write, erasure and annotation asked for before it. */
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work);
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  /** Erases a learner's activities: those stored, those in the journal and those still in memory. */
+  private erase(pseudo: string): Promise<void> {
+    return this.enqueue(async () => {
+      this.pending = this.pending.filter((e) => e.userId !== pseudo);
+      try {
+        this.o.journal?.removeUser(pseudo);
+        const erased = await this.store.eraseUser(pseudo);
+        this.o.logger.info({ erased }, 'learner asked to erase their data');
+      } catch (err) {
+        this.o.logger.error({ err }, 'erasure requested by a learner failed');
+        throw err;
+      }
+    });
   }
 
   /**
-   * How the learner's message was read, known once the turn is over: written on its row, or on the
-   * entry itself while it still waits to be written. The reading holds no learner text (intent,
-   * figures, entity values), so nothing more needs redacting.
+   * How the learner's message was read, known once the turn is over: written on its row once the row
+   * is written, or on the entry itself while it still waits to be written (in memory or in the
+   * journal). The reading holds no learner text (intent, figures, entity values), so nothing more
+   * needs redacting.
    */
-  private annotate(received: TranscriptEntry, seq: number | undefined, reading: MessageReading | undefined): void {
+  private annotate(received: TranscriptEntry, written: Promise<number[] | null>, reading: MessageReading | undefined): void {
     if (!reading || received.type !== 'message') return;
     // Typed « oui » / « non » after an answer counts as the 👍 / 👎 it stands for (statistics, « À relire »).
     const feedback = reading.kind !== 'command' ? undefined : reading.status === 'feedback_up' ? 'up' : reading.status === 'feedback_down' ? 'down' : undefined;
     const r: EntryReading = { ...reading, ...(feedback ? { feedback } : {}) };
-    if (seq === undefined) {
+    void this.enqueue(async () => {
+      const seq = (await written)?.[0];
+      if (seq !== undefined) return this.store.annotate(seq, r);
       Object.assign(received, r);
-      return;
-    }
-    try {
-      this.store.annotate(seq, r);
-    } catch (err) {
+      this.o.journal?.annotate(received, r);
+    }).catch((err: unknown) => {
       // The message itself is stored; only how it was read is missing (the console shows it unread).
       this.o.logger.error({ err }, 'recording how a message was read failed');
-    }
+    });
   }
 
-  /** Entries not yet in the store (spooled to the journal, or in memory when the journal failed too). */
+  /** Entries not yet in the store (queued, spooled to the journal, or in memory when the journal failed too). */
   waiting(): number {
-    return this.pending.length + (this.o.journal?.read().length ?? 0);
+    let unwritten = 0;
+    for (const entries of this.unwritten) unwritten += entries.length;
+    return unwritten + this.pending.length + (this.o.journal?.read().length ?? 0);
   }
 
   /**
-   * Writes what waits (the journal, then memory) to the store; true when nothing waits any more.
-   * Called on every write, periodically, and at shutdown.
+   * The process is stopping and the store has not answered in time (a database that hangs): every
+   * entry still only in memory — queued, or in the write under way — is appended to the journal now,
+   * for the next start; later writes do nothing. If the write under way succeeds after all, its
+   * entries are written twice at the next start rather than never. Returns how many were appended.
    */
-  flush(): boolean {
-    return this.write([], true) !== null;
+  abandon(): number {
+    this.abandoned = true;
+    const entries = [...this.pending, ...[...this.unwritten].flat()];
+    if (!this.o.journal || entries.length === 0) return 0;
+    try {
+      this.o.journal.append(entries);
+      this.pending = [];
+      this.unwritten.clear();
+      return entries.length;
+    } catch (err) {
+      this.o.logger.error({ err, lost: entries.length }, 'transcript journal refuses writes at stop: entries lost');
+      return 0;
+    }
+  }
+
+  /** Settles once every write, erasure and annotation asked for so far has run (stored or spooled). */
+  async idle(): Promise<void> {
+    await this.chain;
+  }
+
+  /**
+   * Writes what waits (the journal, then memory) to the store, after the writes already asked for;
+   * true when nothing waits any more. Called periodically and at shutdown.
+   */
+  async flush(): Promise<boolean> {
+    return (await this.write([], true)) !== null;
   }
 
   /**
    * Writes with retries, after whatever waits, in one transaction (order kept). When the store keeps
    * refusing, the batch goes to the journal; only if the journal refuses too does it stay in memory
    * (bounded), and the next write tries again — nothing is silently dropped.
-   * Returns the row numbers of `entries` once written, null while they wait.
+   * Resolves with the row numbers of `entries` once written, null while they wait; never rejects.
    */
-  private write(entries: TranscriptEntry[], force = false): number[] | null {
+  private write(entries: TranscriptEntry[], force = false): Promise<number[] | null> {
+    this.unwritten.add(entries);
+    return this.enqueue(async () => {
+      if (this.abandoned) return null;
+      try {
+        return await this.writeNow(entries, force);
+      } finally {
+        this.unwritten.delete(entries);
+      }
+    });
+  }
+
+  private async writeNow(entries: TranscriptEntry[], force: boolean): Promise<number[] | null> {
     const journal = this.o.journal;
     const now = (this.o.clock?.() ?? new Date()).getTime();
     if (journal && !force && now < this.storeRestingUntil) {
@@ -240,7 +300,12 @@ export class TranscriptRecorder implements Middleware {
         return null;
       } catch { /* the journal refuses too: try the store below */ }
     }
-    const spooled = journal?.read() ?? [];
+    let spooled: TranscriptEntry[] = [];
+    try {
+      spooled = journal?.read() ?? [];
+    } catch (err) {
+      this.o.logger.error({ err }, 'transcript journal unreadable; its entries stay in it');
+    }
     const batch = [...spooled, ...this.pending, ...entries];
     if (batch.length === 0) return [];
     // With a journal, the journal is the retry: one attempt, then rest the store a while.
@@ -248,18 +313,20 @@ export class TranscriptRecorder implements Middleware {
     let failure: unknown;
     for (let i = 1; i <= attempts; i++) {
       try {
-        const seqs = this.store.record(batch);
+        const seqs = await this.store.record(batch);
         this.pending = [];
         this.storeRestingUntil = 0;
         if (spooled.length > 0) {
           journal!.clear();
           this.o.logger.info({ written: spooled.length }, 'transcript store writable again: spooled entries written');
         }
-        return Array.isArray(seqs) ? seqs.slice(seqs.length - entries.length) : [];
+        return seqs.slice(seqs.length - entries.length);
       } catch (err) {
         failure = err;
       }
     }
+    // Given up at stop: abandon() journaled this batch already.
+    if (this.abandoned) return null;
     const fresh = [...this.pending, ...entries];
     this.storeRestingUntil = now + (this.o.retryAfterMs ?? 5_000);
     try {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/sqlite.ts';
 import type {
-  ConversationFilter, ConversationSummary, Correction, EntryReading, LearnerMessage, ListTotals, TranscriptEntry, TranscriptStore, Window,
+  ConversationFilter, ConversationSummary, Correction, EntryReading, LearnerMessage, ListTotals, Review, TranscriptEntry, TranscriptStore, Window,
 } from './store.ts';
 
 const SCHEMA = `
@@ -89,7 +89,10 @@ function toMessage(r: MessageRow): LearnerMessage {
   };
 }
 
-/** Transcripts in one SQLite file (WAL mode): embedded, nothing to install. */
+/**
+ * Transcripts in one SQLite file (WAL mode): embedded, nothing to install, one per instance. Its calls
+ * run synchronously and answer settled promises (the TranscriptStore contract PostgreSQL shares).
+ */
 export class SqliteTranscriptStore implements TranscriptStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
@@ -105,7 +108,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
       VALUES (@conversationId, @channelId, @userId, @direction, @type, @text, @at, @intent, @confidence, @status, @entryId, @dialog, @error, @activity, @feedback, @kind, @entities, @dialogStarted, @prompt)`);
   }
 
-  record(entries: TranscriptEntry[]): number[] {
+  async record(entries: TranscriptEntry[]): Promise<number[]> {
     const write = this.db.transaction((list: TranscriptEntry[]) => list.map((e) => Number(this.insert.run({
       conversationId: e.conversationId, channelId: e.channelId, userId: e.userId, direction: e.direction, type: e.type, text: e.text,
       at: e.at.getTime(),
@@ -125,7 +128,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     return write(entries);
   }
 
-  annotate(seq: number, r: EntryReading): void {
+  async annotate(seq: number, r: EntryReading): Promise<void> {
     this.db.prepare(`UPDATE activities SET kind = ?, intent = ?, confidence = ?, status = ?, entities = ?, dialog_started = ?, prompt = ?,
       feedback = COALESCE(?, feedback) WHERE seq = ? AND direction = 'in'`).run(
       r.kind, r.intent ?? null, r.confidence ?? null, r.status ?? null, r.entities ? JSON.stringify(r.entities) : null, r.dialogStarted ?? null, r.prompt ?? null, r.feedback ?? null, seq);
@@ -160,11 +163,11 @@ export class SqliteTranscriptStore implements TranscriptStore {
     return { sql, params: [...params, ...havingParams] };
   }
 
-  conversations(filter: ConversationFilter = {}): ConversationSummary[] {
+  async conversations(filter: ConversationFilter = {}): Promise<ConversationSummary[]> {
     const { sql, params } = this.filtered(filter);
     const rows = this.db.prepare(`SELECT c.*, (SELECT text FROM activities p WHERE p.conversation_id = c.conversation_id AND p.direction = 'in' AND p.type = 'message' AND p.text <> ''
           ORDER BY COALESCE(p.kind, 'question') <> 'question', p.seq LIMIT 1) AS preview
-        FROM (${sql}) c ORDER BY last DESC LIMIT ? OFFSET ?`).all(...params, filter.limit ?? -1, filter.offset ?? 0) as {
+        FROM (${sql}) c ORDER BY last DESC, conversation_id LIMIT ? OFFSET ?`).all(...params, filter.limit ?? -1, filter.offset ?? 0) as {
       conversation_id: string; channel_id: string; user_id: string; started: number; last: number; questions: number; unanswered: number; negative: number; reviewed: number; preview: string | null;
     }[];
     return rows.map((r) => ({
@@ -173,32 +176,32 @@ export class SqliteTranscriptStore implements TranscriptStore {
     }));
   }
 
-  countConversations(filter: ConversationFilter = {}): number {
-    return this.totals(filter).conversations;
+  async countConversations(filter: ConversationFilter = {}): Promise<number> {
+    return (await this.totals(filter)).conversations;
   }
 
-  totals(filter: ConversationFilter = {}): ListTotals {
+  async totals(filter: ConversationFilter = {}): Promise<ListTotals> {
     const { sql, params } = this.filtered({ ...filter, limit: undefined, offset: undefined });
     const r = this.db.prepare(`SELECT COUNT(*) AS n, SUM(questions) AS q, SUM(unanswered) AS u, SUM(negative) AS d, SUM(reviewed) AS r FROM (${sql})`).get(...params) as
       { n: number; q: number | null; u: number | null; d: number | null; r: number | null };
     return { conversations: r.n, questions: r.q ?? 0, unanswered: r.u ?? 0, negativeFeedback: r.d ?? 0, reviewed: r.r ?? 0 };
   }
 
-  channels(): string[] {
+  async channels(): Promise<string[]> {
     return (this.db.prepare('SELECT DISTINCT channel_id FROM activities ORDER BY channel_id').all() as { channel_id: string }[]).map((r) => r.channel_id);
   }
 
-  learnerMessages(window: Window): LearnerMessage[] {
+  async learnerMessages(window: Window): Promise<LearnerMessage[]> {
     const [from, to] = [window.from.getTime(), window.to.getTime()];
     return (this.db.prepare(`${learnerMessagesWhere('q.at >= ? AND q.at <= ?')} ORDER BY seq`).all(from, to, from, to) as MessageRow[]).map(toMessage);
   }
 
-  learnerMessage(seq: number): LearnerMessage | undefined {
+  async learnerMessage(seq: number): Promise<LearnerMessage | undefined> {
     const r = this.db.prepare(learnerMessagesWhere('q.seq = ?')).get(seq, seq) as MessageRow | undefined;
     return r ? toMessage(r) : undefined;
   }
 
-  activities(conversationId: string): TranscriptEntry[] {
+  async activities(conversationId: string): Promise<TranscriptEntry[]> {
     const rows = this.db.prepare('SELECT * FROM activities WHERE conversation_id = ? ORDER BY seq').all(conversationId) as Row[];
     return rows.map((r) => ({
       seq: r.seq, conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id, direction: r.direction, type: r.type, text: r.text,
@@ -218,37 +221,37 @@ export class SqliteTranscriptStore implements TranscriptStore {
     }));
   }
 
-  correct(c: Omit<Correction, 'at'>): void {
+  async correct(c: Omit<Correction, 'at'>): Promise<void> {
     this.db.prepare(`INSERT INTO assignments (text, intent, by, at, conversation_id, seq) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT(text) DO UPDATE SET intent = excluded.intent, by = excluded.by, at = excluded.at, conversation_id = excluded.conversation_id, seq = excluded.seq`)
       .run(c.text, c.intent, c.by, Date.now(), c.conversationId ?? null, c.seq ?? null);
   }
 
-  corrections(): Correction[] {
+  async corrections(): Promise<Correction[]> {
     return (this.db.prepare('SELECT text, intent, by, at, conversation_id, seq FROM assignments ORDER BY intent, text').all() as
       { text: string; intent: string; by: string; at: number; conversation_id: string | null; seq: number | null }[])
       .map((r) => ({ text: r.text, intent: r.intent, by: r.by, at: new Date(r.at), ...(r.conversation_id ? { conversationId: r.conversation_id } : {}), ...(r.seq !== null ? { seq: r.seq } : {}) }));
   }
 
-  review(conversationId: string, reviewed: boolean, note: string, by: string): void {
+  async review(conversationId: string, reviewed: boolean, note: string, by: string): Promise<void> {
     this.db.prepare(`INSERT INTO reviews (conversation_id, reviewed, note, by, at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT(conversation_id) DO UPDATE SET reviewed = excluded.reviewed, note = excluded.note, by = excluded.by, at = excluded.at`)
       .run(conversationId, reviewed ? 1 : 0, note, by, Date.now());
   }
 
-  reviewOf(conversationId: string): { reviewed: boolean; note: string; by: string; at: Date } | undefined {
+  async reviewOf(conversationId: string): Promise<Review | undefined> {
     const r = this.db.prepare('SELECT reviewed, note, by, at FROM reviews WHERE conversation_id = ?').get(conversationId) as { reviewed: number; note: string; by: string; at: number } | undefined;
     return r ? { reviewed: r.reviewed === 1, note: r.note, by: r.by, at: new Date(r.at) } : undefined;
   }
 
-  purgeBefore(before: Date): number {
+  async purgeBefore(before: Date): Promise<number> {
     const result = this.db.prepare(`DELETE FROM activities WHERE conversation_id IN (
       SELECT conversation_id FROM activities GROUP BY conversation_id HAVING MAX(at) < ?)`).run(before.getTime());
     this.dropOrphans();
     return result.changes;
   }
 
-  eraseUser(userId: string): number {
+  async eraseUser(userId: string): Promise<number> {
     const changes = this.db.prepare('DELETE FROM activities WHERE user_id = ?').run(userId).changes;
     this.dropOrphans();
     return changes;
@@ -263,7 +266,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     this.db.prepare("DELETE FROM assignments WHERE text NOT IN (SELECT text FROM activities WHERE direction = 'in')").run();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

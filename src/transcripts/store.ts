@@ -111,40 +111,48 @@ export interface Correction {
 
 export interface Window { from: Date; to: Date }
 
-/** The log: what was said, written by the recorder, erased on request or after retention. */
+/**
+ * The log: what was said, written by the recorder, erased on request or after retention. Every call
+ * answers a promise: PostgreSQL answers over the network; SQLite answers at once (already settled).
+ */
 export interface TranscriptLog {
-  /** Stores the entries; returns their row numbers in order. */
-  record(entries: TranscriptEntry[]): number[];
+  /** Stores the entries (one transaction, in order); returns their row numbers in order. */
+  record(entries: TranscriptEntry[]): Promise<number[]>;
   /** How a stored learner message was read (known once its turn is over). */
-  annotate(seq: number, reading: EntryReading): void;
-  activities(conversationId: string): TranscriptEntry[];
-  /** Deletes conversations whose last activity is older than `before`; returns how many. */
-  purgeBefore(before: Date): number;
+  annotate(seq: number, reading: EntryReading): Promise<void>;
+  activities(conversationId: string): Promise<TranscriptEntry[]>;
+  /** Deletes conversations whose last activity is older than `before`; returns how many activities. */
+  purgeBefore(before: Date): Promise<number>;
   /** Deletes everything of one learner (by pseudonymous id); returns how many activities. */
-  eraseUser(userId: string): number;
-  close(): void;
+  eraseUser(userId: string): Promise<number>;
+  close(): Promise<void>;
 }
 
 /** What the console reads: lists, learner messages, channels. */
 export interface TranscriptQueries {
-  conversations(filter?: ConversationFilter): ConversationSummary[];
-  countConversations(filter?: ConversationFilter): number;
-  totals(filter?: ConversationFilter): ListTotals;
-  channels(): string[];
+  conversations(filter?: ConversationFilter): Promise<ConversationSummary[]>;
+  countConversations(filter?: ConversationFilter): Promise<number>;
+  totals(filter?: ConversationFilter): Promise<ListTotals>;
+  channels(): Promise<string[]>;
   /** Learner messages of the window (all conversations), oldest first. */
-  learnerMessages(window: Window): LearnerMessage[];
+  learnerMessages(window: Window): Promise<LearnerMessage[]>;
   /** One learner message. */
-  learnerMessage(seq: number): LearnerMessage | undefined;
+  learnerMessage(seq: number): Promise<LearnerMessage | undefined>;
 }
+
+export interface Review { reviewed: boolean; note: string; by: string; at: Date }
 
 /** What staff decide: conversation reviews and corrected intents. */
 export interface StaffReviews {
-  review(conversationId: string, reviewed: boolean, note: string, by: string): void;
-  reviewOf(conversationId: string): { reviewed: boolean; note: string; by: string; at: Date } | undefined;
+  review(conversationId: string, reviewed: boolean, note: string, by: string): Promise<void>;
+  reviewOf(conversationId: string): Promise<Review | undefined>;
   /** The intent a learner's message should have had (one per sentence: the last decision wins). */
-  correct(correction: Omit<Correction, 'at'>): void;
-  corrections(): Correction[];
+  correct(correction: Omit<Correction, 'at'>): Promise<void>;
+  corrections(): Promise<Correction[]>;
 }
 
-/** Where transcripts live. SQLite by default; another engine implements the same interfaces. */
+/**
+ * Where transcripts live: SQLite (TRANSCRIPTS_FILE, the default) or PostgreSQL (DATABASE_URL, shared by
+ * instances). Both pass the same tests (test/transcripts-store.test.ts).
+ */
 export interface TranscriptStore extends TranscriptLog, TranscriptQueries, StaffReviews {}

@@ -57,16 +57,49 @@ const TURN_TIMEOUT_MS = 30_000;
 
 /** Questions learners ask (README, development sets' style), answers to the guided dialogs, commands. */
 const QUESTIONS = [
-  "c'est quand l'exam ?", 'combien ça coûte ?', "j'habite à Lille, quel rectorat ?", "J'ai eu 14/20 en juin 2026, c'est valable jusqu'à quand ?",
-  "je veux m'inscrire", 'aide', 'menu', 'annuler', "combien dure l'épreuve ?", "c'est un oral ou un écrit ?", 'il faut quelle note pour valider ?',
-  "est-ce que je peux passer seulement le bloc 4 ?", "on reçoit quoi après l'examen ?", 'je suis salarié, je peux le passer ?', 'bonjour',
-  "c kan les inscriptions", 'ou s inscrire a l examen', 'je termine ma formation en mars', 'Plus de détails', 'merci beaucoup', 'oui', 'non',
-  "qui délivre l'attestation ?", 'et à Marseille ?', "j'ai eu 9 en juin 2025", 'recommencer', 'je veux parler à un conseiller',
-  "c'est gratuit ?", 'Comment faire un gâteau au chocolat ?', "l'attestation est valable combien de temps ?",
+  "c'est quand l'exam ?",
+  'combien ça coûte ?',
+  "j'habite à Lille, quel rectorat ?",
+  "J'ai eu 14/20 en juin 2026, c'est valable jusqu'à quand ?",
+  "je veux m'inscrire",
+  'aide',
+  'menu',
+  'annuler',
+  "combien dure l'épreuve ?",
+  "c'est un oral ou un écrit ?",
+  'il faut quelle note pour valider ?',
+  'est-ce que je peux passer seulement le bloc 4 ?',
+  "on reçoit quoi après l'examen ?",
+  'je suis salarié, je peux le passer ?',
+  'bonjour',
+  'c kan les inscriptions',
+  'ou s inscrire a l examen',
+  'je termine ma formation en mars',
+  'Plus de détails',
+  'merci beaucoup',
+  'oui',
+  'non',
+  "qui délivre l'attestation ?",
+  'et à Marseille ?',
+  "j'ai eu 9 en juin 2025",
+  'recommencer',
+  'je veux parler à un conseiller',
+  "c'est gratuit ?",
+  'Comment faire un gâteau au chocolat ?',
+  "l'attestation est valable combien de temps ?",
 ];
 
 /** `load1`: the machine's one-minute load average, since a shared machine slows every figure. */
-interface Sample { atS: number; turns: number; errors: number; p50Ms: number; p99Ms: number; rssMb: number | null; turnsPerS: number; load1: number }
+interface Sample {
+  atS: number;
+  turns: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  rssMb: number | null;
+  turnsPerS: number;
+  load1: number;
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -83,7 +116,11 @@ function rssMb(pid: number | undefined): number | null {
 }
 
 /** The channel's connector: counts the messages the bot sends to each conversation, keeps nothing else. */
-async function startConnector(): Promise<{ url: string; replies: Map<string, { messages: number; apologies: number }>; stop: () => Promise<void> }> {
+async function startConnector(): Promise<{
+  url: string;
+  replies: Map<string, { messages: number; apologies: number }>;
+  stop: () => Promise<void>;
+}> {
   const replies = new Map<string, { messages: number; apologies: number }>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -108,13 +145,22 @@ async function startConnector(): Promise<{ url: string; replies: Map<string, { m
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     replies,
-    stop: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-interface Server { url: string; pid: number; output: () => string; stop: () => Promise<void> }
+interface Server {
+  url: string;
+  pid: number;
+  output: () => string;
+  stop: () => Promise<void>;
+}
 
 /**
  * `tsx src/main.ts` on a free loopback port with a temporary data folder, as a learner-facing server
@@ -129,23 +175,37 @@ async function startServer(): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env, PORT: String(port), HOST: '127.0.0.1', MicrosoftAppId: '', MicrosoftAppPassword: '', LOG_LEVEL: 'warn', ASSISTANT_TODAY: '2026-11-26',
-      TRANSCRIPTS_FILE: join(data, 'transcripts.sqlite'), STAFF_FILE: join(data, 'staff.sqlite'), STATE_FILE: join(data, 'state.sqlite'),
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      LOG_LEVEL: 'warn',
+      ASSISTANT_TODAY: '2026-11-26',
+      TRANSCRIPTS_FILE: join(data, 'transcripts.sqlite'),
+      STAFF_FILE: join(data, 'staff.sqlite'),
+      STATE_FILE: join(data, 'state.sqlite'),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: a Ctrl+C in the terminal ends the soak, which then stops the server itself.
     detached: true,
   });
   let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
+  child.stdout.on('data', (d) => {
+    output += d;
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}: ${output}`);
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the server did not start within 60 s: ${output}`);
@@ -153,7 +213,9 @@ async function startServer(): Promise<Server> {
     await new Promise((r) => setTimeout(r, 200));
   }
   return {
-    url, pid: child.pid!, output: () => output,
+    url,
+    pid: child.pid!,
+    output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -183,16 +245,28 @@ async function main(): Promise<void> {
   const agent = new Agent({ keepAlive: THINK_MS < 2000, maxSockets: CONVERSATIONS + 10 });
   const run = Date.now().toString(36);
 
-  const post = (body: string) => new Promise<number>((resolve, reject) => {
-    const req = request({ host: base.hostname, port: base.port, path: '/api/messages', method: 'POST', agent, timeout: TURN_TIMEOUT_MS, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
+  const post = (body: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: base.hostname,
+          port: base.port,
+          path: '/api/messages',
+          method: 'POST',
+          agent,
+          timeout: TURN_TIMEOUT_MS,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${TURN_TIMEOUT_MS / 1000} s`)));
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${TURN_TIMEOUT_MS / 1000} s`)));
-    req.on('error', reject);
-    req.end(body);
-  });
 
   const errors = new Map<string, number>();
   const error = (kind: string) => errors.set(kind, (errors.get(kind) ?? 0) + 1);
@@ -205,13 +279,18 @@ async function main(): Promise<void> {
   const started = Date.now();
   let deadline = started + DURATION_MS;
   // Ctrl+C: the learners stop after their current turn, and the summary is printed as at the end.
-  process.once('SIGINT', () => { deadline = Date.now(); });
+  process.once('SIGINT', () => {
+    deadline = Date.now();
+  });
   let serverErrorLines = 0;
   /** The first error lines the server logged (message and error only: they hold no learner text). */
   const serverErrorsSeen: string[] = [];
   const countServerErrors = () => {
     if (!bot) return 0;
-    const lines = bot.output().split('\n').filter((l) => /"level":(50|60)/.test(l));
+    const lines = bot
+      .output()
+      .split('\n')
+      .filter((l) => /"level":(50|60)/.test(l));
     for (const line of lines.slice(serverErrorLines, 20)) {
       try {
         const { msg, err } = JSON.parse(line) as { msg?: string; err?: { message?: string } };
@@ -225,10 +304,18 @@ async function main(): Promise<void> {
     return fresh;
   };
 
-  const activity = (conversationId: string, learner: string, n: number, extra: Record<string, unknown>) => JSON.stringify({
-    channelId: 'emulator', serviceUrl: connector.url, id: `${conversationId}-${n}`, timestamp: new Date().toISOString(), locale: 'fr-FR',
-    from: { id: learner, role: 'user' }, recipient: { id: 'assistant', role: 'bot' }, conversation: { id: conversationId }, ...extra,
-  });
+  const activity = (conversationId: string, learner: string, n: number, extra: Record<string, unknown>) =>
+    JSON.stringify({
+      channelId: 'emulator',
+      serviceUrl: connector.url,
+      id: `${conversationId}-${n}`,
+      timestamp: new Date().toISOString(),
+      locale: 'fr-FR',
+      from: { id: learner, role: 'user' },
+      recipient: { id: 'assistant', role: 'bot' },
+      conversation: { id: conversationId },
+      ...extra,
+    });
 
   /** One learner after another in this slot, until the deadline. */
   async function slot(index: number): Promise<void> {
@@ -243,9 +330,13 @@ async function main(): Promise<void> {
       let question = Math.floor(Math.random() * QUESTIONS.length);
       for (let n = 0; n <= length && Date.now() < deadline; n++) {
         // The channel opens the conversation first (the bot greets), then the learner writes.
-        const body = n === 0
-          ? activity(conversationId, learner, n, { type: 'conversationUpdate', membersAdded: [{ id: 'assistant' }, { id: learner }] })
-          : activity(conversationId, learner, n, { type: 'message', text: QUESTIONS[question++ % QUESTIONS.length] });
+        const body =
+          n === 0
+            ? activity(conversationId, learner, n, {
+                type: 'conversationUpdate',
+                membersAdded: [{ id: 'assistant' }, { id: learner }],
+              })
+            : activity(conversationId, learner, n, { type: 'message', text: QUESTIONS[question++ % QUESTIONS.length] });
         const before = { ...seen };
         const t0 = performance.now();
         try {
@@ -254,15 +345,24 @@ async function main(): Promise<void> {
           all.push(ms);
           window.push(ms);
           turns++;
-          if (status !== 200) { error(`status ${status}`); windowErrors++; }
-          else if (n > 0 && seen.messages === before.messages) { error('no reply'); windowErrors++; }
-          else if (seen.apologies > before.apologies) { error('failed turn (apology)'); windowErrors++; }
+          if (status !== 200) {
+            error(`status ${status}`);
+            windowErrors++;
+          } else if (n > 0 && seen.messages === before.messages) {
+            error('no reply');
+            windowErrors++;
+          } else if (seen.apologies > before.apologies) {
+            error('failed turn (apology)');
+            windowErrors++;
+          }
         } catch (err) {
           error((err as Error).message.slice(0, 80));
           windowErrors++;
         }
         // The pause, cut at the end of the run: nobody waits past it.
-        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(THINK_MS * (0.5 + Math.random()), deadline - Date.now()))));
+        await new Promise((r) =>
+          setTimeout(r, Math.max(0, Math.min(THINK_MS * (0.5 + Math.random()), deadline - Date.now()))),
+        );
       }
       connector.replies.delete(conversationId);
     }
@@ -271,22 +371,33 @@ async function main(): Promise<void> {
   const report = () => {
     const sorted = window.sort((a, b) => a - b);
     const serverErrors = countServerErrors();
-    if (serverErrors > 0) { errors.set('server logged an error', (errors.get('server logged an error') ?? 0) + serverErrors); windowErrors += serverErrors; }
+    if (serverErrors > 0) {
+      errors.set('server logged an error', (errors.get('server logged an error') ?? 0) + serverErrors);
+      windowErrors += serverErrors;
+    }
     const s: Sample = {
-      atS: Math.round((Date.now() - started) / 1000), turns: sorted.length, errors: windowErrors,
-      p50Ms: Math.round(percentile(sorted, 0.5)), p99Ms: Math.round(percentile(sorted, 0.99)), rssMb: rssMb(pid),
+      atS: Math.round((Date.now() - started) / 1000),
+      turns: sorted.length,
+      errors: windowErrors,
+      p50Ms: Math.round(percentile(sorted, 0.5)),
+      p99Ms: Math.round(percentile(sorted, 0.99)),
+      rssMb: rssMb(pid),
       turnsPerS: Math.round((sorted.length / Math.max(0.001, (Date.now() - windowStarted) / 1000)) * 10) / 10,
       load1: Math.round(loadavg()[0]! * 10) / 10,
     };
     samples.push(s);
-    console.log(`${String(s.atS).padStart(5)} s  turns ${String(s.turns).padStart(6)} (${s.turnsPerS}/s)  errors ${s.errors}  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  RSS ${s.rssMb ?? 'n/a'} MB  load ${s.load1}`);
+    console.log(
+      `${String(s.atS).padStart(5)} s  turns ${String(s.turns).padStart(6)} (${s.turnsPerS}/s)  errors ${s.errors}  p50 ${s.p50Ms} ms  p99 ${s.p99Ms} ms  RSS ${s.rssMb ?? 'n/a'} MB  load ${s.load1}`,
+    );
     window = [];
     windowErrors = 0;
     windowStarted = Date.now();
   };
 
   const rssAtStart = rssMb(pid);
-  console.log(`soak: ${CONVERSATIONS} conversations for ${DURATION_MS / 60_000} min against ${target}, think time ${THINK_MS} ms ± half, arriving over ${RAMP_MS / 1000} s, RSS at start ${rssAtStart ?? 'n/a'} MB`);
+  console.log(
+    `soak: ${CONVERSATIONS} conversations for ${DURATION_MS / 60_000} min against ${target}, think time ${THINK_MS} ms ± half, arriving over ${RAMP_MS / 1000} s, RSS at start ${rssAtStart ?? 'n/a'} MB`,
+  );
   const timer = setInterval(report, REPORT_MS);
   await Promise.all(Array.from({ length: CONVERSATIONS }, (_, i) => slot(i)));
   clearInterval(timer);
@@ -300,23 +411,47 @@ async function main(): Promise<void> {
   const third = Math.max(1, Math.floor(rss.length / 3));
   const firstThird = rss.slice(0, third);
   const lastThird = rss.slice(-third);
-  const flat = rss.length >= 3 ? Math.min(...lastThird) <= Math.min(...firstThird) * 1.1 && Math.max(...lastThird) <= Math.max(...firstThird) * 1.1 : null;
+  const flat =
+    rss.length >= 3
+      ? Math.min(...lastThird) <= Math.min(...firstThird) * 1.1 &&
+        Math.max(...lastThird) <= Math.max(...firstThird) * 1.1
+      : null;
   const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
   const summary = {
-    conversations: CONVERSATIONS, minutes: DURATION_MS / 60_000, thinkMs: THINK_MS, rampS: RAMP_MS / 1000, target, turns, errors: errorCount, errorsByKind: Object.fromEntries(errors),
+    conversations: CONVERSATIONS,
+    minutes: DURATION_MS / 60_000,
+    thinkMs: THINK_MS,
+    rampS: RAMP_MS / 1000,
+    target,
+    turns,
+    errors: errorCount,
+    errorsByKind: Object.fromEntries(errors),
     turnsPerSecond: Math.round((turns / ((Date.now() - started) / 1000)) * 10) / 10,
-    latencyMs: { p50: Math.round(percentile(sorted, 0.5)), p95: Math.round(percentile(sorted, 0.95)), p99: Math.round(percentile(sorted, 0.99)), max: Math.round(sorted.at(-1) ?? 0) },
+    latencyMs: {
+      p50: Math.round(percentile(sorted, 0.5)),
+      p95: Math.round(percentile(sorted, 0.95)),
+      p99: Math.round(percentile(sorted, 0.99)),
+      max: Math.round(sorted.at(-1) ?? 0),
+    },
     rssMb: { start: rssAtStart, end: rss.at(-1) ?? null, max: rss.length ? Math.max(...rss) : null, flat },
     serverErrors: serverErrorsSeen,
     samples,
   };
   console.log('\nsummary');
-  console.log(`  turns ${turns} (${summary.turnsPerSecond}/s), errors ${errorCount}${errorCount ? ` ${JSON.stringify(summary.errorsByKind)}` : ''}`);
+  console.log(
+    `  turns ${turns} (${summary.turnsPerSecond}/s), errors ${errorCount}${errorCount ? ` ${JSON.stringify(summary.errorsByKind)}` : ''}`,
+  );
   for (const line of serverErrorsSeen) console.log(`  server: ${line}`);
-  console.log(`  latency p50 ${summary.latencyMs.p50} ms, p95 ${summary.latencyMs.p95} ms, p99 ${summary.latencyMs.p99} ms, max ${summary.latencyMs.max} ms`);
-  console.log(`  memory over time (RSS MB, every ${REPORT_MS / 1000} s): ${rssAtStart ?? 'n/a'} | ${rss.join(' ') || 'n/a'}`);
+  console.log(
+    `  latency p50 ${summary.latencyMs.p50} ms, p95 ${summary.latencyMs.p95} ms, p99 ${summary.latencyMs.p99} ms, max ${summary.latencyMs.max} ms`,
+  );
+  console.log(
+    `  memory over time (RSS MB, every ${REPORT_MS / 1000} s): ${rssAtStart ?? 'n/a'} | ${rss.join(' ') || 'n/a'}`,
+  );
   const range = (xs: number[]) => (xs.length ? `${Math.min(...xs)}–${Math.max(...xs)} MB` : 'n/a');
-  console.log(`  memory ${flat === null ? 'not judged (fewer than 3 samples or no PID)' : flat ? 'flat' : 'GROWING'}: first third ${range(firstThird)}, last third ${range(lastThird)}`);
+  console.log(
+    `  memory ${flat === null ? 'not judged (fewer than 3 samples or no PID)' : flat ? 'flat' : 'GROWING'}: first third ${range(firstThird)}, last third ${range(lastThird)}`,
+  );
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(`  written to ${args.out}`);

@@ -20,7 +20,13 @@ export class AcademyDialog extends ComponentDialog {
     const entry = answerer.entryFor('academie');
     // It answers « de quelle académie je dépends ? » and asks: no buttons under a question (no feedback
     // control, no « Menu »; « menu » typed still works).
-    const prompt = entry ? { ...renderAnswer(answerer.entryAnswer(entry), answerer), suggestedActions: undefined, inputHint: 'expectingInput' } : renderPrompt(p.place);
+    const prompt = entry
+      ? {
+          ...renderAnswer(answerer.entryAnswer(entry), answerer),
+          suggestedActions: undefined,
+          inputHint: 'expectingInput',
+        }
+      : renderPrompt(p.place);
     return step.prompt('prompt-place', { prompt, retryPrompt: renderPrompt(p.place_retry) });
   }
 
@@ -34,7 +40,9 @@ export class AcademyDialog extends ComponentDialog {
       const where = answerer.entryFor('lieu_inscription');
       if (where) {
         const answer = answerer.entryAnswer(where);
-        await step.context.sendActivity(renderAnswer({ ...answer, text: `${answerer.conversation.prompts.place_skipped} ${answer.text}` }, answerer));
+        await step.context.sendActivity(
+          renderAnswer({ ...answer, text: `${answerer.conversation.prompts.place_skipped} ${answer.text}` }, answerer),
+        );
         const memory = await this.s.memory.get(step.context, {});
         memory.lastEntryId = where.id;
       }

@@ -8,7 +8,10 @@ import type { DialogServices } from './services.ts';
 
 export const AFTER_EXAM_DIALOG = 'after_exam';
 
-interface AfterExamState { grade?: NonNullable<DialogOptions['grade']>; date?: DateSpec | null }
+interface AfterExamState {
+  grade?: NonNullable<DialogOptions['grade']>;
+  date?: DateSpec | null;
+}
 
 /** The dialog's own options: a date that cannot be a result's (still to come) is asked once more. */
 interface AfterExamOptions extends DialogOptions {
@@ -24,11 +27,13 @@ export class AfterExamDialog extends ComponentDialog {
   constructor(private readonly s: DialogServices) {
     super(AFTER_EXAM_DIALOG);
     for (const p of s.acceptors.createPrompts()) this.addDialog(p);
-    this.addDialog(new WaterfallDialog('after-exam-steps', [
-      this.askGrade.bind(this),
-      this.askDateIfPassed.bind(this),
-      this.conclude.bind(this),
-    ]));
+    this.addDialog(
+      new WaterfallDialog('after-exam-steps', [
+        this.askGrade.bind(this),
+        this.askDateIfPassed.bind(this),
+        this.conclude.bind(this),
+      ]),
+    );
     this.initialDialogId = 'after-exam-steps';
   }
 
@@ -41,7 +46,10 @@ export class AfterExamDialog extends ComponentDialog {
     const state = step.values as AfterExamState;
     if (options.date) state.date = options.date;
     if (options.grade) return step.next(options.grade);
-    return step.prompt('prompt-grade', { prompt: renderPrompt(this.prompts.grade), retryPrompt: renderPrompt(this.prompts.grade_retry) });
+    return step.prompt('prompt-grade', {
+      prompt: renderPrompt(this.prompts.grade),
+      retryPrompt: renderPrompt(this.prompts.grade_retry),
+    });
   }
 
   private async askDateIfPassed(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -69,9 +77,16 @@ export class AfterExamDialog extends ComponentDialog {
     state.grade = grade;
     const pass = answerer.numberValue('pass_grade');
     const passed = grade.valid && pass !== undefined && grade.value >= pass;
-    if (options.askDateAgain) return step.prompt('prompt-result-date', { prompt: renderPrompt(options.askDateAgain, [this.prompts.skip_words[0]!]), retryPrompt: renderPrompt(this.prompts.result_date_retry) });
+    if (options.askDateAgain)
+      return step.prompt('prompt-result-date', {
+        prompt: renderPrompt(options.askDateAgain, [this.prompts.skip_words[0]!]),
+        retryPrompt: renderPrompt(this.prompts.result_date_retry),
+      });
     if (!passed || state.date) return step.next();
-    return step.prompt('prompt-result-date', { prompt: renderPrompt(this.prompts.result_date, [this.prompts.skip_words[0]!]), retryPrompt: renderPrompt(this.prompts.result_date_retry) });
+    return step.prompt('prompt-result-date', {
+      prompt: renderPrompt(this.prompts.result_date, [this.prompts.skip_words[0]!]),
+      retryPrompt: renderPrompt(this.prompts.result_date_retry),
+    });
   }
 
   private async conclude(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -87,7 +102,11 @@ export class AfterExamDialog extends ComponentDialog {
     // A result « obtenu » on a date still to come: asked once more, not computed.
     if (state.grade && state.date && !options.askedAgain && compareToToday(state.date, today) > 0) {
       const again = fill(this.prompts.result_date_future, { date: formatWhen(state.date) });
-      return step.replaceDialog('after-exam-steps', { grade: state.grade, askDateAgain: again, askedAgain: true } satisfies AfterExamOptions);
+      return step.replaceDialog('after-exam-steps', {
+        grade: state.grade,
+        askDateAgain: again,
+        askedAgain: true,
+      } satisfies AfterExamOptions);
     }
     const entry = answerer.entryFor('resultat_examen');
     if (entry && state.grade) {
@@ -96,7 +115,8 @@ export class AfterExamDialog extends ComponentDialog {
       const memory = await this.s.memory.get(step.context, {});
       memory.lastEntryId = entry.id;
       // An impossible grade ("25/20"): ask again rather than conclude.
-      if (answer.kind === 'prompt') return step.replaceDialog(this.initialDialogId, { ...(state.date ? { date: state.date } : {}) });
+      if (answer.kind === 'prompt')
+        return step.replaceDialog(this.initialDialogId, { ...(state.date ? { date: state.date } : {}) });
     }
     return step.endDialog();
   }

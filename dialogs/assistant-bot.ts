@@ -9,7 +9,10 @@ import { ReplyHold } from './reply-hold.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
 import { welcomeEvent, welcomeKey, type WelcomeClaims } from './welcome.ts';
 
-interface StackEntry { id: string; state?: { dialogs?: { dialogStack?: StackEntry[] }; stepIndex?: number } }
+interface StackEntry {
+  id: string;
+  state?: { dialogs?: { dialogStack?: StackEntry[] }; stepIndex?: number };
+}
 
 /**
  * The active dialogs, outermost first, with waterfall steps ("registration › registration-steps#2 ›
@@ -64,7 +67,7 @@ export class AssistantBot extends ActivityHandler {
       const event = welcomeEvent(context.activity);
       const key = welcomeKey(context.activity);
       if (event === 'removed') await welcomes.release(key);
-      if (event === 'added' && await welcomes.claim(key)) await this.welcome(context, s);
+      if (event === 'added' && (await welcomes.claim(key))) await this.welcome(context, s);
       await next();
     });
 
@@ -104,10 +107,14 @@ export class AssistantBot extends ActivityHandler {
         // Which dialog and step said it, for transcripts ("registration › step 2 › prompt-place").
         const where = dialogPath(await this.dialogState.get(ctx));
         // It goes with the reply trace, which stays in the server (see reply-trace.ts).
-        activities.splice(0, activities.length, ...activities.map((a) => {
-          const adapted = adaptForChannel(ctx.activity.channelId, a);
-          return where ? withReplyTrace(adapted, { dialog: where }) : adapted;
-        }));
+        activities.splice(
+          0,
+          activities.length,
+          ...activities.map((a) => {
+            const adapted = adaptForChannel(ctx.activity.channelId, a);
+            return where ? withReplyTrace(adapted, { dialog: where }) : adapted;
+          }),
+        );
         // Whether the learner's next « oui » / « non » may be feedback: the last message sent decides
         // (an answer with the 👍 / 👎 control, not a question of a dialog asked after it). Written to the
         // state before it is saved: held replies leave only after the save.

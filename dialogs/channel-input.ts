@@ -6,13 +6,42 @@ import type { Activity } from 'botbuilder-core';
  * Numeric entities (&#39; &#x27;) are decoded whatever the character.
  */
 const NAMED: Record<string, string> = {
-  nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", laquo: '«', raquo: '»', lsquo: '‘', rsquo: '’',
-  ldquo: '“', rdquo: '”', hellip: '…', ndash: '–', mdash: '—', euro: '€', deg: '°', shy: '', zwnj: '', zwj: '',
+  nbsp: ' ',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  laquo: '«',
+  raquo: '»',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  hellip: '…',
+  ndash: '–',
+  mdash: '—',
+  euro: '€',
+  deg: '°',
+  shy: '',
+  zwnj: '',
+  zwj: '',
 };
-for (const [letters, accents] of Object.entries({ a: ['grave', 'acute', 'circ', 'uml'], e: ['grave', 'acute', 'circ', 'uml'], i: ['circ', 'uml'], o: ['circ', 'uml'], u: ['grave', 'circ', 'uml'], y: ['uml'], c: ['cedil'] })) {
+for (const [letters, accents] of Object.entries({
+  a: ['grave', 'acute', 'circ', 'uml'],
+  e: ['grave', 'acute', 'circ', 'uml'],
+  i: ['circ', 'uml'],
+  o: ['circ', 'uml'],
+  u: ['grave', 'circ', 'uml'],
+  y: ['uml'],
+  c: ['cedil'],
+})) {
   for (const accent of accents) {
     const lower = `${letters}${accent}`;
-    NAMED[lower] = `${letters}${{ grave: '\u0300', acute: '\u0301', circ: '\u0302', uml: '\u0308', cedil: '\u0327' }[accent]}`.normalize('NFC');
+    NAMED[lower] =
+      `${letters}${{ grave: '\u0300', acute: '\u0301', circ: '\u0302', uml: '\u0308', cedil: '\u0327' }[accent]}`.normalize(
+        'NFC',
+      );
     NAMED[lower[0]!.toUpperCase() + lower.slice(1)] = NAMED[lower].toUpperCase();
   }
 }
@@ -43,8 +72,8 @@ export function learnerText(activity: Partial<Activity>): string {
     if (typeof candidate === 'string') text = candidate;
   }
   return decodeEntities(
-    text
-      .replace(/<at\b[^>]*>[^<]*<\/at>/gi, ' ')
-      .replace(/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi, ' '),
-  ).replace(/\s+/g, ' ').trim();
+    text.replace(/<at\b[^>]*>[^<]*<\/at>/gi, ' ').replace(/<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi, ' '),
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
 }

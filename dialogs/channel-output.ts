@@ -33,7 +33,17 @@ export function adaptForChannel(channelId: string | undefined, activity: Partial
     const content = card.content as { actions?: unknown[] };
     const withActions: Attachment = {
       ...card,
-      content: { ...content, actions: [...(content.actions ?? []), ...titles.map((t) => ({ type: 'Action.Submit', title: t.title, data: { msteams: { type: 'imBack', value: t.value } } }))] },
+      content: {
+        ...content,
+        actions: [
+          ...(content.actions ?? []),
+          ...titles.map((t) => ({
+            type: 'Action.Submit',
+            title: t.title,
+            data: { msteams: { type: 'imBack', value: t.value } },
+          })),
+        ],
+      },
     };
     return { ...rest, attachments: rest.attachments!.map((a) => (a === card ? withActions : a)) };
   }

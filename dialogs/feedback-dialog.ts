@@ -16,7 +16,12 @@ export class FeedbackDialog extends ComponentDialog {
   private async askComment(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const a = this.s.answerer;
     const memory = await this.s.memory.get(step.context, {});
-    const prompt = { ...a.message(a.conversation.feedback_comment, 'prompt', [a.conversation.prompts.skip_words.find((w) => w === 'passer') ?? 'passer']), feedback: 'down' as const };
+    const prompt = {
+      ...a.message(a.conversation.feedback_comment, 'prompt', [
+        a.conversation.prompts.skip_words.find((w) => w === 'passer') ?? 'passer',
+      ]),
+      feedback: 'down' as const,
+    };
     if (memory.lastEntryId) prompt.entryId = memory.lastEntryId;
     return step.prompt('prompt-comment', { prompt: renderAnswer(prompt, a), retryPrompt: renderAnswer(prompt, a) });
   }
@@ -24,7 +29,16 @@ export class FeedbackDialog extends ComponentDialog {
   private async thank(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const a = this.s.answerer;
     const skipped = this.s.acceptors.isSkip(String(step.result));
-    await step.context.sendActivity(renderAnswer(a.message(skipped ? a.conversation.feedback_thanks : a.conversation.feedback_comment_thanks, 'info', a.menuLabels()), a));
+    await step.context.sendActivity(
+      renderAnswer(
+        a.message(
+          skipped ? a.conversation.feedback_thanks : a.conversation.feedback_comment_thanks,
+          'info',
+          a.menuLabels(),
+        ),
+        a,
+      ),
+    );
     return step.endDialog();
   }
 }

@@ -1,4 +1,11 @@
-import { BotState, calculateChangeHash, type Activity, type Storage, type StoreItem, type TurnContext } from 'botbuilder-core';
+import {
+  BotState,
+  calculateChangeHash,
+  type Activity,
+  type Storage,
+  type StoreItem,
+  type TurnContext,
+} from 'botbuilder-core';
 
 /** A group chat or a Teams channel: several people write in the same conversation. */
 export function isShared(activity: Partial<Activity>): boolean {
@@ -32,15 +39,20 @@ export class LearnerState extends BotState {
   constructor(storage: Storage) {
     super(storage, async (context) => {
       const a = context.activity;
-      if (!a.channelId || !a.conversation?.id) throw new Error('LearnerState: activity without channelId or conversation.id');
+      if (!a.channelId || !a.conversation?.id)
+        throw new Error('LearnerState: activity without channelId or conversation.id');
       const conversation = `${a.channelId}/conversations/${a.conversation.id}`;
       return isShared(a) && a.from?.id ? `${conversation}/learners/${a.from.id}` : conversation;
     });
   }
 
   override async load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
-    const state = await super.load(context, force) as StoreItem;
-    if (!this.readAs.has(state)) this.readAs.set(state, { eTag: typeof state.eTag === 'string' ? state.eTag : undefined, hash: calculateChangeHash(state) });
+    const state = (await super.load(context, force)) as StoreItem;
+    if (!this.readAs.has(state))
+      this.readAs.set(state, {
+        eTag: typeof state.eTag === 'string' ? state.eTag : undefined,
+        hash: calculateChangeHash(state),
+      });
     return state;
   }
 

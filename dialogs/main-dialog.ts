@@ -94,7 +94,15 @@ export class MainDialog extends ComponentDialog {
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const memory = await this.s.memory.get(step.context, {});
-    const topic = { ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}), ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}), ...(memory.grade ? { grade: memory.grade } : {}), ...(memory.date ? { date: memory.date } : {}), ...(memory.place ? { place: memory.place } : {}), ...(memory.subjects ? { subjects: memory.subjects } : {}), ...(memory.clarify ? { clarify: memory.clarify } : {}) };
+    const topic = {
+      ...(memory.lastEntryId ? { entryId: memory.lastEntryId } : {}),
+      ...(memory.lastEntryIds ? { entryIds: memory.lastEntryIds } : {}),
+      ...(memory.grade ? { grade: memory.grade } : {}),
+      ...(memory.date ? { date: memory.date } : {}),
+      ...(memory.place ? { place: memory.place } : {}),
+      ...(memory.subjects ? { subjects: memory.subjects } : {}),
+      ...(memory.clarify ? { clarify: memory.clarify } : {}),
+    };
     // A « Vouliez-vous dire… » is answered by the next message only.
     delete memory.clarify;
     const text = this.text(step.context);
@@ -133,7 +141,11 @@ export class MainDialog extends ComponentDialog {
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog('main-steps');
     }
-    if (waitingFor && (PROMPTS as readonly string[]).includes(waitingFor) && !this.s.acceptors.accepts(waitingFor as PromptId, text)) {
+    if (
+      waitingFor &&
+      (PROMPTS as readonly string[]).includes(waitingFor) &&
+      !this.s.acceptors.accepts(waitingFor as PromptId, text)
+    ) {
       // Not an answer to the question asked: maybe a question of the learner's own (answered, even
       // when the sheet does not cover it), then the dialog resumes.
       let route: Route = this.s.router.route(text, this.s.clock());
@@ -166,19 +178,28 @@ export class MainDialog extends ComponentDialog {
       if (memory.unreadable) {
         delete memory.unreadable;
         await innerDc.cancelAllDialogs();
-        await this.send(innerDc.context, this.s.answerer.message(this.s.answerer.conversation.prompt_abandoned, 'info', this.s.answerer.menuLabels()), false);
+        await this.send(
+          innerDc.context,
+          this.s.answerer.message(this.s.answerer.conversation.prompt_abandoned, 'info', this.s.answerer.menuLabels()),
+          false,
+        );
         return { status: DialogTurnStatus.cancelled };
       }
       memory.unreadable = true;
     } else {
       delete memory.unreadable;
-      if (waitingFor && (PROMPTS as readonly string[]).includes(waitingFor)) this.noteReading(innerDc.context, { kind: 'prompt_answer', prompt: waitingFor });
+      if (waitingFor && (PROMPTS as readonly string[]).includes(waitingFor))
+        this.noteReading(innerDc.context, { kind: 'prompt_answer', prompt: waitingFor });
     }
     return super.onContinueDialog(innerDc);
   }
 
   /** Global commands. `innerDc` is the running dialog, or null when nothing runs. */
-  private async command(context: TurnContext, command: Command, innerDc: DialogContext | null): Promise<DialogTurnResult> {
+  private async command(
+    context: TurnContext,
+    command: Command,
+    innerDc: DialogContext | null,
+  ): Promise<DialogTurnResult> {
     const { answerer } = this.s;
     const conv = answerer.conversation;
     const running = !!innerDc?.activeDialog && innerDc.activeDialog.id !== 'main-steps';
@@ -193,7 +214,11 @@ export class MainDialog extends ComponentDialog {
       case 'details': {
         const memory = await this.s.memory.get(context, {});
         const entry = memory.lastEntryId ? answerer.entry(memory.lastEntryId) : undefined;
-        await this.send(context, entry ? answerer.details(entry) : answerer.message(conv.details_none, 'info'), !running);
+        await this.send(
+          context,
+          entry ? answerer.details(entry) : answerer.message(conv.details_none, 'info'),
+          !running,
+        );
         if (running) {
           await innerDc.repromptDialog();
           return Dialog.EndOfTurn;
@@ -205,7 +230,10 @@ export class MainDialog extends ComponentDialog {
         // 👎 outside a dialog opens the comment question (see routeStep); inside one, it is noted and
         // the dialog goes on.
         const memory = await this.s.memory.get(context, {});
-        const ack = { ...answerer.message(conv.feedback_thanks, 'info'), feedback: command === 'feedback_up' ? ('up' as const) : ('down' as const) };
+        const ack = {
+          ...answerer.message(conv.feedback_thanks, 'info'),
+          feedback: command === 'feedback_up' ? ('up' as const) : ('down' as const),
+        };
         if (memory.lastEntryId) ack.entryId = memory.lastEntryId;
         await this.send(context, ack, false);
         if (running) {
@@ -215,13 +243,23 @@ export class MainDialog extends ComponentDialog {
         return { status: DialogTurnStatus.complete };
       }
       case 'cancel':
-        await this.send(context, answerer.message(running ? conv.cancelled : conv.nothing_to_cancel, 'info', answerer.menuLabels()));
+        await this.send(
+          context,
+          answerer.message(running ? conv.cancelled : conv.nothing_to_cancel, 'info', answerer.menuLabels()),
+        );
         break;
       case 'menu': {
         // Typed or pressed during a guided dialog, the menu leaves it: said, so the learner knows its
         // question no longer waits for an answer.
         const guided = running ? guidedName(innerDc, conv.dialog_names) : undefined;
-        await this.send(context, answerer.message(guided ? fill(conv.menu_left, { dialog: guided }) : conv.menu_intro, 'info', answerer.menuLabels()));
+        await this.send(
+          context,
+          answerer.message(
+            guided ? fill(conv.menu_left, { dialog: guided }) : conv.menu_intro,
+            'info',
+            answerer.menuLabels(),
+          ),
+        );
         break;
       }
       case 'human':
@@ -273,9 +311,15 @@ export class MainDialog extends ComponentDialog {
       // The parts of a combined answer, in order: « et ça dure combien ? » may continue the first.
       if (answer.entryIds && answer.focusEntryId) memory.lastEntryIds = answer.entryIds;
       else delete memory.lastEntryIds;
-      if (answer.remember?.place) memory.place = { departement: answer.remember.place.departement, text: answer.remember.place.text, ...(answer.remember.place.kind ? { kind: answer.remember.place.kind } : {}) };
+      if (answer.remember?.place)
+        memory.place = {
+          departement: answer.remember.place.departement,
+          text: answer.remember.place.text,
+          ...(answer.remember.place.kind ? { kind: answer.remember.place.kind } : {}),
+        };
       if (answer.remember?.grade) memory.grade = answer.remember.grade;
-      if (answer.remember?.date) memory.date = { iso: answer.remember.date.date.toISOString(), precision: answer.remember.date.precision };
+      if (answer.remember?.date)
+        memory.date = { iso: answer.remember.date.date.toISOString(), precision: answer.remember.date.precision };
     }
   }
 }

@@ -7,7 +7,14 @@ import type { Conversation } from '../knowledge/conversation.ts';
 import { simplify } from './router.ts';
 
 /** The kinds of answers guided dialogs wait for. Each prompt's dialog id is its kind. */
-export const PROMPTS = ['prompt-yesno', 'prompt-training-end', 'prompt-place', 'prompt-grade', 'prompt-result-date', 'prompt-comment'] as const;
+export const PROMPTS = [
+  'prompt-yesno',
+  'prompt-training-end',
+  'prompt-place',
+  'prompt-grade',
+  'prompt-result-date',
+  'prompt-comment',
+] as const;
 export type PromptId = (typeof PROMPTS)[number];
 
 /**
@@ -57,7 +64,10 @@ export class Acceptors {
     if (whole) return { grade: whole, date };
     if (!date) return null;
     // The date taken out, what is left is the bare grade (« 12 en » → « 12 »).
-    const rest = fold(text).replace(date.text, ' ').replace(/\b(en|le|au mois de|obtenu|obtenue)\s*$/, '').trim();
+    const rest = fold(text)
+      .replace(date.text, ' ')
+      .replace(/\b(en|le|au mois de|obtenu|obtenue)\s*$/, '')
+      .trim();
     const grade = extractGrade(rest, { bare: true });
     return grade ? { grade, date } : null;
   }
@@ -84,6 +94,13 @@ export class Acceptors {
 
   /** The prompts of the guided dialogs, validated by these acceptors. */
   createPrompts(): TextPrompt[] {
-    return PROMPTS.map((id) => new TextPrompt(id, async (pc: PromptValidatorContext<string>) => pc.recognized.succeeded && this.accepts(id, pc.recognized.value ?? '')));
+    return PROMPTS.map(
+      (id) =>
+        new TextPrompt(
+          id,
+          async (pc: PromptValidatorContext<string>) =>
+            pc.recognized.succeeded && this.accepts(id, pc.recognized.value ?? ''),
+        ),
+    );
   }
 }

@@ -9,7 +9,10 @@ import type { DialogOptions } from './router.ts';
 
 export const REGISTRATION_DIALOG = 'registration';
 
-interface RegistrationState { finished?: boolean; date?: DateSpec | null }
+interface RegistrationState {
+  finished?: boolean;
+  date?: DateSpec | null;
+}
 
 /** The dialog's options (see router.ts): a date that contradicted « finished » / « not yet » is asked once more. */
 type RegistrationOptions = DialogOptions;
@@ -23,12 +26,14 @@ export class RegistrationDialog extends ComponentDialog {
   constructor(private readonly s: DialogServices) {
     super(REGISTRATION_DIALOG);
     for (const p of s.acceptors.createPrompts()) this.addDialog(p);
-    this.addDialog(new WaterfallDialog('registration-steps', [
-      this.askFinished.bind(this),
-      this.askEndDate.bind(this),
-      this.askPlace.bind(this),
-      this.summarize.bind(this),
-    ]));
+    this.addDialog(
+      new WaterfallDialog('registration-steps', [
+        this.askFinished.bind(this),
+        this.askEndDate.bind(this),
+        this.askPlace.bind(this),
+        this.summarize.bind(this),
+      ]),
+    );
     this.initialDialogId = 'registration-steps';
   }
 
@@ -60,7 +65,11 @@ export class RegistrationDialog extends ComponentDialog {
     // Already said when it ended.
     if (step.result === null) return step.next(null);
     const again = (step.result as { askAgain?: string }).askAgain;
-    if (again) return step.prompt('prompt-training-end', { prompt: renderPrompt(again), retryPrompt: renderPrompt(this.prompts.training_end_retry) });
+    if (again)
+      return step.prompt('prompt-training-end', {
+        prompt: renderPrompt(again),
+        retryPrompt: renderPrompt(this.prompts.training_end_retry),
+      });
     const answer = String(step.result);
     const finished = this.s.acceptors.yesNo(answer) ?? false;
     (step.values as RegistrationState).finished = finished;
@@ -81,12 +90,20 @@ export class RegistrationDialog extends ComponentDialog {
       const text = String(step.result);
       // A finished training ended in the past: « en septembre » is the last September, not the next one.
       // « je ne sais pas »: no date, and none made up (the plan then says what holds whatever the date).
-      state.date = this.s.acceptors.isSkip(text) ? null : extractDate(text, today, state.finished === undefined ? {} : { past: state.finished });
+      state.date = this.s.acceptors.isSkip(text)
+        ? null
+        : extractDate(text, today, state.finished === undefined ? {} : { past: state.finished });
     }
     // « Oui » (finished) then « le 15 décembre 2026 » when that is still to come, or « pas encore » then a
     // past month: asked once more, not silently computed.
-    const contradiction = state.date && !options.askedAgain ? this.contradiction(state.finished, state.date, today) : null;
-    if (contradiction) return step.replaceDialog('registration-steps', { finished: state.finished, askAgain: contradiction, askedAgain: true } satisfies RegistrationOptions);
+    const contradiction =
+      state.date && !options.askedAgain ? this.contradiction(state.finished, state.date, today) : null;
+    if (contradiction)
+      return step.replaceDialog('registration-steps', {
+        finished: state.finished,
+        askAgain: contradiction,
+        askedAgain: true,
+      } satisfies RegistrationOptions);
     return step.prompt('prompt-place', {
       prompt: renderPrompt(this.prompts.place),
       retryPrompt: renderPrompt(this.prompts.place_retry),
@@ -130,14 +147,26 @@ export class RegistrationDialog extends ComponentDialog {
         parts.push({ title: t.where, answer: { ...answer, text: `${this.prompts.place_skipped} ${answer.text}` } });
       }
     }
-    for (const [intent, title] of [['cout_inscription', t.cost], ['statut_candidat', t.status], ['inscription_responsable', t.who]] as const) {
+    for (const [intent, title] of [
+      ['cout_inscription', t.cost],
+      ['statut_candidat', t.status],
+      ['inscription_responsable', t.who],
+    ] as const) {
       const entry = answerer.entryFor(intent);
       if (entry) parts.push({ title, answer: answerer.entryAnswer(entry) });
     }
     // Last, what every learner should know: only block 4, and distance learners may register too.
-    const block = [answerer.entryFor('bloc_seul'), answerer.entryFor('formation_distance')].filter((e): e is NonNullable<typeof e> => !!e).map((e) => answerer.entryAnswer(e));
-    if (block.length > 0) parts.push({ title: t.block, answer: { ...block[0]!, text: block.map((b) => b.text).join(' '), sources: block.flatMap((b) => b.sources) } });
-    const next = [answerer.entryFor('tutoriel_cyclades'), answerer.entryFor('session_examen')].flatMap((e) => (e ? [e.question] : []));
+    const block = [answerer.entryFor('bloc_seul'), answerer.entryFor('formation_distance')]
+      .filter((e): e is NonNullable<typeof e> => !!e)
+      .map((e) => answerer.entryAnswer(e));
+    if (block.length > 0)
+      parts.push({
+        title: t.block,
+        answer: { ...block[0]!, text: block.map((b) => b.text).join(' '), sources: block.flatMap((b) => b.sources) },
+      });
+    const next = [answerer.entryFor('tutoriel_cyclades'), answerer.entryFor('session_examen')].flatMap((e) =>
+      e ? [e.question] : [],
+    );
     const summary = answerer.summary(t.registration_title, parts, [...next, answerer.conversation.details_button]);
     await step.context.sendActivity(renderAnswer(summary, answerer));
     const memory = await this.s.memory.get(step.context, {});
@@ -145,7 +174,8 @@ export class RegistrationDialog extends ComponentDialog {
     if (period) memory.lastEntryId = period.id;
     if (summary.entryIds) memory.lastEntryIds = summary.entryIds;
     delete memory.subjects;
-    if (place && academy?.kind !== 'prompt') memory.place = { departement: place.departement, text: place.text, ...(place.kind ? { kind: place.kind } : {}) };
+    if (place && academy?.kind !== 'prompt')
+      memory.place = { departement: place.departement, text: place.text, ...(place.kind ? { kind: place.kind } : {}) };
     return step.endDialog();
   }
 }

@@ -1,4 +1,11 @@
-import { ActionTypes, CardFactory, MessageFactory, type Activity, type Attachment, type CardAction } from 'botbuilder-core';
+import {
+  ActionTypes,
+  CardFactory,
+  MessageFactory,
+  type Activity,
+  type Attachment,
+  type CardAction,
+} from 'botbuilder-core';
 import type { Answer, Answerer } from '../knowledge/answers.ts';
 import { answerTrace, withReplyTrace } from './reply-trace.ts';
 
@@ -35,7 +42,11 @@ export function renderAnswer(answer: Answer, answerer: Answerer): Partial<Activi
   const showsMenu = answer.buttons.some((b) => menu.includes(b));
   // After every answer the topics stay one button away (« menu » typed works too).
   const buttons = isAnswer
-    ? [...capFollowUps(answer.buttons, conv.details_button), ...(showsMenu ? [] : [conv.menu_button]), ...(feedback ? [conv.feedback_yes, conv.feedback_no] : [])]
+    ? [
+        ...capFollowUps(answer.buttons, conv.details_button),
+        ...(showsMenu ? [] : [conv.menu_button]),
+        ...(feedback ? [conv.feedback_yes, conv.feedback_no] : []),
+      ]
     : answer.buttons;
   // A summary says its sources part by part, in its text and its card.
   const text = answer.sections ? answer.text : [answer.text, answerer.sourceLine(answer)].filter(Boolean).join('\n\n');

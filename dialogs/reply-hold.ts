@@ -1,9 +1,19 @@
-import { ActivityTypes, DeliveryModes, INVOKE_RESPONSE_KEY, type Activity, type ResourceResponse, type TurnContext } from 'botbuilder-core';
+import {
+  ActivityTypes,
+  DeliveryModes,
+  INVOKE_RESPONSE_KEY,
+  type Activity,
+  type ResourceResponse,
+  type TurnContext,
+} from 'botbuilder-core';
 
 /** What became of replies said during a turn: sent, failed to send, or discarded with the turn. */
 export type ReplyFate = 'sent' | 'failed' | 'discarded';
 
-interface Batch { activities: Partial<Activity>[]; settle: (fate: ReplyFate) => void }
+interface Batch {
+  activities: Partial<Activity>[];
+  settle: (fate: ReplyFate) => void;
+}
 
 const HOLD = Symbol('reply hold');
 
@@ -55,7 +65,12 @@ export class ReplyHold {
 
   private capture(context: TurnContext, activities: Partial<Activity>[]): ResourceResponse[] {
     let settle!: (fate: ReplyFate) => void;
-    this.fates.set(activities, new Promise<ReplyFate>((resolve) => { settle = resolve; }));
+    this.fates.set(
+      activities,
+      new Promise<ReplyFate>((resolve) => {
+        settle = resolve;
+      }),
+    );
     this.held.push({ activities, settle });
     if (activities.some((a) => a.type !== ActivityTypes.Trace)) context.responded = true;
     // The channel gives ids when the replies leave; nothing in the assistant refers to them meanwhile.
@@ -90,11 +105,14 @@ export class ReplyHold {
 async function send(context: TurnContext, activities: Partial<Activity>[]): Promise<void> {
   if (context.activity.deliveryMode === DeliveryModes.ExpectReplies) {
     context.bufferedReplyActivities.push(...activities);
-    for (const a of activities) if (a.type === ActivityTypes.InvokeResponse) context.turnState.set(INVOKE_RESPONSE_KEY, a);
+    for (const a of activities)
+      if (a.type === ActivityTypes.InvokeResponse) context.turnState.set(INVOKE_RESPONSE_KEY, a);
     return;
   }
   const responses = await context.adapter.sendActivities(context, activities);
-  responses?.forEach((r, i) => { if (activities[i]) activities[i].id = r.id; });
+  responses?.forEach((r, i) => {
+    if (activities[i]) activities[i].id = r.id;
+  });
 }
 
 /**
@@ -104,6 +122,7 @@ async function send(context: TurnContext, activities: Partial<Activity>[]): Prom
  */
 function forgetResponded(context: TurnContext): void {
   const ref = (context as unknown as { _respondedRef?: { responded?: unknown } })._respondedRef;
-  if (!ref || typeof ref.responded !== 'boolean') throw new Error('TurnContext has no _respondedRef: cannot run a turn again');
+  if (!ref || typeof ref.responded !== 'boolean')
+    throw new Error('TurnContext has no _respondedRef: cannot run a turn again');
   ref.responded = false;
 }

@@ -55,9 +55,10 @@ export function withReplyTrace<T extends Partial<Activity>>(activity: T, trace: 
  * about a known entry, chosen by the learner: that entry's intent, answered, with full confidence.
  */
 export function answerTrace(answer: Answer, answerer: Answerer): ReplyTrace {
-  const chosen = !answer.trace && answer.entryId && (answer.kind === 'answer' || answer.kind === 'details')
-    ? { intent: answerer.entry(answer.entryId)?.intents[0] ?? null, confidence: 1, status: 'answered' }
-    : undefined;
+  const chosen =
+    !answer.trace && answer.entryId && (answer.kind === 'answer' || answer.kind === 'details')
+      ? { intent: answerer.entry(answer.entryId)?.intents[0] ?? null, confidence: 1, status: 'answered' }
+      : undefined;
   return {
     kind: answer.kind,
     ...(answer.entryId ? { entryId: answer.entryId } : {}),
@@ -97,7 +98,12 @@ export function entityValues(entities: Entities | undefined): Record<string, str
   if (entities.date) {
     const d = entities.date.date;
     const two = (n: number) => String(n).padStart(2, '0');
-    out.date = entities.date.precision === 'year' ? `${d.getFullYear()}` : entities.date.precision === 'month' ? `${d.getFullYear()}-${two(d.getMonth() + 1)}` : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+    out.date =
+      entities.date.precision === 'year'
+        ? `${d.getFullYear()}`
+        : entities.date.precision === 'month'
+          ? `${d.getFullYear()}-${two(d.getMonth() + 1)}`
+          : `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`;
   }
   if (entities.dateRole) out.date_role = entities.dateRole;
   if (entities.place) out.departement = entities.place.departement;
@@ -112,7 +118,13 @@ export function readingOfRoute(route: Route): MessageReading {
   const entities = entityValues(u?.entities);
   return {
     kind: u ? 'question' : 'button',
-    ...(u ? { intent: trace?.intent ?? u.intent, confidence: Math.round((trace?.confidence ?? u.confidence) * 1000) / 1000, status: trace?.status ?? u.status } : {}),
+    ...(u
+      ? {
+          intent: trace?.intent ?? u.intent,
+          confidence: Math.round((trace?.confidence ?? u.confidence) * 1000) / 1000,
+          status: trace?.status ?? u.status,
+        }
+      : {}),
     ...(entities ? { entities } : {}),
     ...(route.type === 'dialog' ? { dialogStarted: route.dialog } : {}),
   };

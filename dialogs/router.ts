@@ -16,7 +16,8 @@ import { feedbackOf } from './reply-trace.ts';
 
 export const GUIDED_DIALOGS = ['registration', 'exam', 'after_exam', 'academy'] as const;
 export type GuidedDialog = (typeof GUIDED_DIALOGS)[number];
-export type Command = 'help' | 'menu' | 'cancel' | 'restart' | 'details' | 'human' | 'erase' | 'feedback_up' | 'feedback_down';
+export type Command =
+  'help' | 'menu' | 'cancel' | 'restart' | 'details' | 'human' | 'erase' | 'feedback_up' | 'feedback_down';
 
 export interface DialogOptions {
   /** The learner already said their training is over (« j'ai fini la formation, … »). */
@@ -36,22 +37,31 @@ export type Route =
   | { type: 'command'; command: Command };
 
 /** A menu item's action (« dialog:registration », « entry:training-documents »), read once; `null` when it names no guided dialog. */
-export function parseMenuAction(action: string): { kind: 'dialog'; dialog: GuidedDialog } | { kind: 'entry'; entry: string } | null {
+export function parseMenuAction(
+  action: string,
+): { kind: 'dialog'; dialog: GuidedDialog } | { kind: 'entry'; entry: string } | null {
   const [kind, target = ''] = action.split(':');
-  if (kind === 'dialog') return (GUIDED_DIALOGS as readonly string[]).includes(target) ? { kind: 'dialog', dialog: target as GuidedDialog } : null;
+  if (kind === 'dialog')
+    return (GUIDED_DIALOGS as readonly string[]).includes(target)
+      ? { kind: 'dialog', dialog: target as GuidedDialog }
+      : null;
   return kind === 'entry' ? { kind: 'entry', entry: target } : null;
 }
 
 /** A text of conversation.fr.yaml by its key (a smalltalk intent's `reply`, checked at start to be one). */
 export function conversationText(conversation: Answerer['conversation'], key: string): string {
   const text: unknown = (conversation as Record<string, unknown>)[key];
-  if (typeof text !== 'string') throw new Error(`knowledge/conversation.fr.yaml: ${key}: not a text of the assistant's wording`);
+  if (typeof text !== 'string')
+    throw new Error(`knowledge/conversation.fr.yaml: ${key}: not a text of the assistant's wording`);
   return text;
 }
 
 /** Compares messages the way learners type them: no accents, case, punctuation or extra spaces. */
 export function simplify(text: string): string {
-  return fold(text).replace(/[^a-z0-9?+' ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return fold(text)
+    .replace(/[^a-z0-9?+' ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** What the conversation is about, kept between turns for elliptical follow-ups. */
@@ -81,9 +91,22 @@ export type ComputedAnswer = (typeof COMPUTED_ANSWERS)[number];
  * test/wiring.test.ts checks that this list holds every intent named in dialogs/ and knowledge/.
  */
 export const INTENTS_NAMED_IN_CODE = [
-  'resultat_examen', 'note_requise', 'attestation_reussite', 'validite_resultats', 'academie', 'cout_inscription',
-  'lieu_inscription', 'inscription_moment', 'periode_inscription', 'session_examen', 'statut_candidat',
-  'inscription_responsable', 'bloc_seul', 'formation_distance', 'tutoriel_cyclades', 'format_epreuve',
+  'resultat_examen',
+  'note_requise',
+  'attestation_reussite',
+  'validite_resultats',
+  'academie',
+  'cout_inscription',
+  'lieu_inscription',
+  'inscription_moment',
+  'periode_inscription',
+  'session_examen',
+  'statut_candidat',
+  'inscription_responsable',
+  'bloc_seul',
+  'formation_distance',
+  'tutoriel_cyclades',
+  'format_epreuve',
 ] as const;
 
 interface ComputeInput {
@@ -133,13 +156,19 @@ export class Router {
         try {
           this.commandPatterns.push([new RegExp(p), command]);
         } catch (err) {
-          throw new Error(`knowledge/conversation.fr.yaml: command_patterns.${command}[${i}]: not a valid regular expression: ${(err as Error).message}`, { cause: err });
+          throw new Error(
+            `knowledge/conversation.fr.yaml: command_patterns.${command}[${i}]: not a valid regular expression: ${(err as Error).message}`,
+            { cause: err },
+          );
         }
       });
     }
     this.commands.set(simplify(answerer.conversation.details_button), 'details');
     for (const item of answerer.conversation.menu) this.menu.set(simplify(item.label), item.action);
-    for (const [word, direction] of [...answerer.conversation.feedback_words.up.map((w) => [w, 'up'] as const), ...answerer.conversation.feedback_words.down.map((w) => [w, 'down'] as const)]) {
+    for (const [word, direction] of [
+      ...answerer.conversation.feedback_words.up.map((w) => [w, 'up'] as const),
+      ...answerer.conversation.feedback_words.down.map((w) => [w, 'down'] as const),
+    ]) {
       this.feedbackWords.set(simplify(word), direction);
     }
   }
@@ -174,7 +203,9 @@ export class Router {
    */
   aboutDialog(dialog: GuidedDialog): Answer | null {
     const a = this.answerer;
-    const guided = this.understander.catalog.find((i) => i.kind === 'guided' && i.dialog === dialog && (i.when_asked ?? []).length > 0);
+    const guided = this.understander.catalog.find(
+      (i) => i.kind === 'guided' && i.dialog === dialog && (i.when_asked ?? []).length > 0,
+    );
     // The dialogs without a guided intent (académie, exam, after the exam): conversation.fr.yaml `dialog_asked_about`.
     const intents = guided?.when_asked ?? a.conversation.dialog_asked_about[dialog] ?? [];
     const entries = intents.map((i) => a.entryFor(i)).filter((e): e is NonNullable<typeof e> => !!e);
@@ -189,7 +220,10 @@ export class Router {
     if (menuAction) return this.menuRoute(menuAction);
     // A follow-up button sends an entry's question: answer that entry, no guessing needed.
     if (simplify(text) === simplify(this.answerer.conversation.clarify_other)) {
-      return { type: 'answer', answer: this.answerer.message(this.answerer.conversation.fallback, 'fallback', this.answerer.menuLabels()) };
+      return {
+        type: 'answer',
+        answer: this.answerer.message(this.answerer.conversation.fallback, 'fallback', this.answerer.menuLabels()),
+      };
     }
     // An option of the « Vouliez-vous dire… » just asked: that reading of the learner's message, with
     // what it said (« fin de formation en mai 2027, inscription ? » → the period computed from May 2027).
@@ -204,7 +238,11 @@ export class Router {
     const intentOf = (id: string) => this.answerer.entry(id)?.intents[0];
     const contextIntent = topic.entryId ? intentOf(topic.entryId) : undefined;
     const others = (topic.entryIds ?? []).map(intentOf).filter((i): i is string => !!i);
-    const context = contextIntent ? { intent: contextIntent, intents: others } : topic.subjects?.length ? { subjects: topic.subjects } : {};
+    const context = contextIntent
+      ? { intent: contextIntent, intents: others }
+      : topic.subjects?.length
+        ? { subjects: topic.subjects }
+        : {};
     return this.routeReading(this.understander.read(text, today, context), today, topic);
   }
 
@@ -225,14 +263,24 @@ export class Router {
     const traced = (answer: Answer, frame: Frame, status?: string): Route => ({
       type: 'answer',
       understanding: frame,
-      answer: { ...answer, trace: { intent: frame.intent, confidence: Math.round(frame.confidence * 1000) / 1000, status: status ?? frame.status } },
+      answer: {
+        ...answer,
+        trace: {
+          intent: frame.intent,
+          confidence: Math.round(frame.confidence * 1000) / 1000,
+          status: status ?? frame.status,
+        },
+      },
     });
 
     // Conversation: greetings, thanks, goodbyes, "what can you do".
     // Each says its `reply` (catalog.yaml), a text of conversation.fr.yaml checked at start.
     const chat = first.intent ? this.understander.infoOf(first.intent) : undefined;
     if (reading.frames.length === 1 && first.status === 'answered' && chat?.kind === 'smalltalk') {
-      return traced(a.message(conversationText(conv, chat.reply ?? 'help'), 'smalltalk', chat.with_menu ? a.menuLabels() : []), first);
+      return traced(
+        a.message(conversationText(conv, chat.reply ?? 'help'), 'smalltalk', chat.with_menu ? a.menuLabels() : []),
+        first,
+      );
     }
 
     // A grade or a date that completes the conversation's question (« 12 » after « quelle note ? »,
@@ -250,19 +298,32 @@ export class Router {
       }
       this.settle(frame, reading);
       if (frame.status === 'ambiguous' && frame.intent) parts.push({ kind: 'clarify', frame });
-      if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? '')) continue;
+      if (frame.status !== 'answered' || !frame.intent || !ANSWERABLE.has(this.understander.kindOf(frame.intent) ?? ''))
+        continue;
       // A statement (« je termine en mars ») is context for the questions around it, not a question;
       // one's own grade (« j'ai eu 9 en juin, je peux contester ? ») is worth its answer.
-      if (!frame.question && !reading.entities.grade?.personal && reading.frames.some((f) => f !== frame && f.question && (f.status === 'answered' || coverage[reading.frames.indexOf(f)]))) continue;
+      if (
+        !frame.question &&
+        !reading.entities.grade?.personal &&
+        reading.frames.some(
+          (f) => f !== frame && f.question && (f.status === 'answered' || coverage[reading.frames.indexOf(f)]),
+        )
+      )
+        continue;
       for (const intent of [frame.intent, ...frame.also]) {
         const route = this.answerIntent(intent, frame, reading, today, topic);
         if (route.type !== 'answer') {
           // A guided dialog only when it is what the whole message asks for.
           // Statements around it (« j'ai fini en septembre, je veux m'inscrire ») are what the dialog is told.
-          if (reading.frames.filter((f) => f.status === 'answered' && (f.question || f === frame)).length === 1 && intent === frame.intent) return route.type === 'dialog' ? { ...route, understanding: frame } : route;
+          if (
+            reading.frames.filter((f) => f.status === 'answered' && (f.question || f === frame)).length === 1 &&
+            intent === frame.intent
+          )
+            return route.type === 'dialog' ? { ...route, understanding: frame } : route;
           continue;
         }
-        if (!parts.some((p) => p.kind === 'answer' && p.answer.entryId === route.answer.entryId)) parts.push({ kind: 'answer', answer: route.answer, frame });
+        if (!parts.some((p) => p.kind === 'answer' && p.answer.entryId === route.answer.entryId))
+          parts.push({ kind: 'answer', answer: route.answer, frame });
       }
     }
 
@@ -276,8 +337,16 @@ export class Router {
     }
     if (uncovered.length > 0) {
       const u = uncovered[0]!;
-      const refusal = a.message(fill(conv.not_covered, { about: u.topic.about, who: u.topic.ask }), 'fallback', a.menuLabels());
-      return traced({ ...refusal, remember: { ...refusal.remember, subjects: [...u.frame.cues.subjects] } }, u.frame, 'not_covered');
+      const refusal = a.message(
+        fill(conv.not_covered, { about: u.topic.about, who: u.topic.ask }),
+        'fallback',
+        a.menuLabels(),
+      );
+      return traced(
+        { ...refusal, remember: { ...refusal.remember, subjects: [...u.frame.cues.subjects] } },
+        u.frame,
+        'not_covered',
+      );
     }
     const clarify = parts.find((p): p is Extract<Part, { kind: 'clarify' }> => p.kind === 'clarify');
     if (clarify) {
@@ -287,9 +356,20 @@ export class Router {
         .map((alt) => a.entryFor(alt.intent)?.question)
         .filter((q): q is string => !!q);
       if (options.length === 2) {
-        const intents = clarify.frame.alternatives.filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? '') && a.entryFor(alt.intent)).slice(0, 2);
-        const clarification = { text: reading.text, options: Object.fromEntries(intents.map((alt) => [simplify(a.entryFor(alt.intent)!.question), alt.intent])) };
-        return traced({ ...a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]), remember: { clarify: clarification } }, clarify.frame);
+        const intents = clarify.frame.alternatives
+          .filter((alt) => ANSWERABLE.has(this.understander.kindOf(alt.intent) ?? '') && a.entryFor(alt.intent))
+          .slice(0, 2);
+        const clarification = {
+          text: reading.text,
+          options: Object.fromEntries(intents.map((alt) => [simplify(a.entryFor(alt.intent)!.question), alt.intent])),
+        };
+        return traced(
+          {
+            ...a.message(conv.clarify, 'clarify', [...options, conv.clarify_other]),
+            remember: { clarify: clarification },
+          },
+          clarify.frame,
+        );
       }
     }
     const fallback = reading.frames.find((f) => f.status !== 'answered') ?? first;
@@ -306,17 +386,23 @@ export class Router {
     const coverage = reading.frames.map((f, i) => {
       // As typed first; then as heard (« kes kil fo amené le jour de l'egzamin »): a typo must not hide
       // what the sheet does not cover.
-      const topic = this.answerer.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects)
-        ?? (f.heard !== f.literal ? this.answerer.uncovered(f.heard, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects) : null);
+      const topic =
+        this.answerer.uncovered(f.literal, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects) ??
+        (f.heard !== f.literal
+          ? this.answerer.uncovered(f.heard, f.intent, f.cues.yesNo || f.cues.choice, f.cues.subjects)
+          : null);
       // « c'est bien le bloc 3 qu'on valide ? », « l'exam dure 4h comme les autres épreuves du BTS »: a
       // closed question or a claim that the sheet contradicts is answered (« Non : … »), though it names
       // something the sheet does not cover — by the question's own intent first, then the topic's others.
       if (!topic?.settledBy || !(f.cues.yesNo || f.cues.choice || f.cues.claim)) return topic;
       const candidates = [...topic.settledBy].sort((x, y) => Number(y === f.intent) - Number(x === f.intent));
       // Only a contradiction settles it: a « oui » would confirm what the sheet does not say.
-      const settler = candidates.find((intent) => this.matchingClaims(this.answerer.entryFor(intent), f).some((c) => c.answer === 'non'));
+      const settler = candidates.find((intent) =>
+        this.matchingClaims(this.answerer.entryFor(intent), f).some((c) => c.answer === 'non'),
+      );
       // …and only when nothing else the sheet does not cover is asked (« le BTS entier par la VAE ? »).
-      if (!settler || this.answerer.uncovered(f.literal, f.intent, true, f.cues.subjects, new Set([topic.id]))) return topic;
+      if (!settler || this.answerer.uncovered(f.literal, f.intent, true, f.cues.subjects, new Set([topic.id])))
+        return topic;
       f.intent = settler;
       f.status = 'answered';
       settled.add(i);
@@ -336,18 +422,28 @@ export class Router {
       // A whole clause (« et c'est écrit ou oral ? » after « on a droit à la calculette ? ») that asks
       // something precise its intent answers is a question of its own; a fragment (« et en combien de
       // temps ? ») continues the one before.
-      const wholeClause = /^(et |mais |sinon |puis )?(est ce (que|qu) |est ce qu )?(elle|il|ils|elles|ca|cela|c est|c|ces|cest|il faut|faut il|y a|ya|il y a|(la|le|les|l) (duree|prix|cout|note|format|forme|statut|date|tarif)\w*)\b/.test(frame.normal);
+      const wholeClause =
+        /^(et |mais |sinon |puis )?(est ce (que|qu) |est ce qu )?(elle|il|ils|elles|ca|cela|c est|c|ces|cest|il faut|faut il|y a|ya|il y a|(la|le|les|l) (duree|prix|cout|note|format|forme|statut|date|tarif)\w*)\b/.test(
+          frame.normal,
+        );
       // …a precise ask that the clause's own intent answers.
       const answers = this.understander.infoOf(frame.intent ?? '')?.asks ?? [];
       // « quand » counts when asked in words (« et c'est en quel mois ? »), not for a month told.
-      const askedWhen = frame.cues.asks.has('quand') && answers.includes('quand') && /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(frame.normal);
+      const askedWhen =
+        frame.cues.asks.has('quand') &&
+        answers.includes('quand') &&
+        /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(frame.normal);
       const preciseAsk = askedWhen || [...frame.cues.asks].some((x) => OWN_QUESTION_ASKS.has(x) && answers.includes(x));
       // « c'est quoi le code ? » after « il est au RNCP ? » asks nothing of its own: it continues.
       const asksSomething = [...frame.cues.asks].some((x) => x !== 'quoi');
-      const takesUpSubject = wholeClause && frame.status === 'answered' && ((reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext && asksSomething) || preciseAsk);
+      const takesUpSubject =
+        wholeClause &&
+        frame.status === 'answered' &&
+        ((reading.frames[i - 1]!.cues.subjects.size > 0 && frame.fromContext && asksSomething) || preciseAsk);
       if (!takesUpSubject && !settled.has(i)) coverage[i] ??= coverage[i - 1]!;
       // A tag that asks nothing itself (« par courrier, par mail ? ») says what the previous clause asked.
-      if (cues.asks.size === 0 && !cues.yesNo && !this.understander.asksOpenly(frame.normal) && !settled.has(i - 1)) coverage[i - 1] ??= coverage[i]!;
+      if (cues.asks.size === 0 && !cues.yesNo && !this.understander.asksOpenly(frame.normal) && !settled.has(i - 1))
+        coverage[i - 1] ??= coverage[i]!;
     }
     return coverage;
   }
@@ -357,22 +453,31 @@ export class Router {
     const personalGrade = !!reading.entities.grade?.personal;
     // « avec 8 sur 20 je peux avoir l'attestation ? »: a grade of one's own settles a hesitation about
     // results, and a yes/no or threshold question with it is about that grade (« 12/20, c'est bon ? »).
-    const aboutResults = RESULT_INTENTS.includes(frame.intent ?? '') || ['note', 'resultat', 'attestation'].some((x) => frame.cues.subjects.has(x));
+    const aboutResults =
+      RESULT_INTENTS.includes(frame.intent ?? '') ||
+      ['note', 'resultat', 'attestation'].some((x) => frame.cues.subjects.has(x));
     // …unless the clause asks something else of its own (« g eu 9, je repasse quand ? et faut repayer ? »).
     const asksOther = ['prix', 'duree', 'statut', 'ou'].some((x) => frame.cues.asks.has(x));
-    const gradeQuestion = personalGrade && (frame.cues.yesNo || frame.cues.asks.has('seuil')) && frame.intent !== 'validite_resultats' && !asksOther;
+    const gradeQuestion =
+      personalGrade &&
+      (frame.cues.yesNo || frame.cues.asks.has('seuil')) &&
+      frame.intent !== 'validite_resultats' &&
+      !asksOther;
     if ((frame.status !== 'answered' && personalGrade && aboutResults) || gradeQuestion) {
       frame.status = 'answered';
       frame.intent = 'resultat_examen';
     }
     // Hesitating between starting a guided dialog and answering: answer (« je m'inscris comment ? ») —
     // with the guided intent's steps when the answer is one of them and the learner asks how it goes.
-    const [first, second] = frame.alternatives.filter((x) => ['faq', 'guided'].includes(this.understander.kindOf(x.intent) ?? ''));
+    const [first, second] = frame.alternatives.filter((x) =>
+      ['faq', 'guided'].includes(this.understander.kindOf(x.intent) ?? ''),
+    );
     const kinds = [first, second].map((x) => (x ? this.understander.infoOf(x.intent) : undefined));
     const guided = kinds.find((k) => k?.kind === 'guided');
     const faq = kinds.find((k) => k?.kind === 'faq');
     if (frame.status === 'ambiguous' && guided && faq) {
-      const steps = guided.when_asked?.includes(faq.id) && frame.question && !this.understander.wantsGuidance(frame.normal);
+      const steps =
+        guided.when_asked?.includes(faq.id) && frame.question && !this.understander.wantsGuidance(frame.normal);
       frame.status = 'answered';
       frame.intent = steps ? guided.id : faq.id;
     }
@@ -384,12 +489,30 @@ export class Router {
     const a = this.answerer;
     // Two intents may compute the same text (the exam plan of the timing and of the period): said once.
     const said = new Set<string>();
-    const text = answers.filter((x, i) => answers.findIndex((y) => y.text === x.text) === i).map((x) => `${this.verdictOnce(x.text, said)} (${x.sources.map((s) => s.label).join(', ')})`).join('\n\n');
+    const text = answers
+      .filter((x, i) => answers.findIndex((y) => y.text === x.text) === i)
+      .map((x) => `${this.verdictOnce(x.text, said)} (${x.sources.map((s) => s.label).join(', ')})`)
+      .join('\n\n');
     const links = answers.flatMap((x) => x.links).filter((l, i, all) => all.findIndex((m) => m.url === l.url) === i);
-    const sources = answers.flatMap((x) => x.sources).filter((s, i, all) => all.findIndex((m) => m.section === s.section && m.quotes.join() === s.quotes.join()) === i);
+    const sources = answers
+      .flatMap((x) => x.sources)
+      .filter(
+        (s, i, all) => all.findIndex((m) => m.section === s.section && m.quotes.join() === s.quotes.join()) === i,
+      );
     const entryIds = answers.map((x) => x.entryId).filter((id): id is string => !!id);
-    const buttons = [...new Set(answers.flatMap((x) => x.buttons.slice(0, 1))), a.conversation.details_button].slice(0, 4);
-    return { ...answers[0]!, text, links, sources, entryIds, buttons, focusEntryId: answers[answers.length - 1]!.entryId };
+    const buttons = [...new Set(answers.flatMap((x) => x.buttons.slice(0, 1))), a.conversation.details_button].slice(
+      0,
+      4,
+    );
+    return {
+      ...answers[0]!,
+      text,
+      links,
+      sources,
+      entryIds,
+      buttons,
+      focusEntryId: answers[answers.length - 1]!.entryId,
+    };
   }
 
   /**
@@ -420,14 +543,23 @@ export class Router {
     // A computed verdict (the learner's grade, their result's date) answers whether they passed or it is
     // still valid — not another yes/no question (« j'ai eu 7, je dois refaire toute la formation ? »).
     const question = fold(frame.text.split(/[,;:]/).pop() ?? '').replace(/'/g, ' ');
-    const aboutOutcome = /\b(bon|bonne|ok|valid\w*|valables?|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|recale\w*|foutu|mort|avoir|tient|compte\w*|expire\w*|perime\w*|manque\w*|recu|depend\w*|rattache\w*|releve\w*|academie|rectorat|mon bloc|le bloc|j ai (mon|le|l|la|une|un))\b/.test(question) && !/\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(question);
+    const aboutOutcome =
+      /\b(bon|bonne|ok|valid\w*|valables?|reussi|admis|attestation|l ai|eu|obtenu|suffi\w*|assez|passe|rate|loupe|recale\w*|foutu|mort|avoir|tient|compte\w*|expire\w*|perime\w*|manque\w*|recu|depend\w*|rattache\w*|releve\w*|academie|rectorat|mon bloc|le bloc|j ai (mon|le|l|la|une|un))\b/.test(
+        question,
+      ) && !/\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(question);
     // « j'ai eu 10,5, j'ai besoin de repasser ? »: whether to take it again is the opposite of having passed.
-    const asksRetake = /\b(besoin de|dois|doit|faut|faudra|oblige de|obligee de) (je |il )?(repasser|retenter|me reinscrire|(refaire|recommencer) (l |le )?(examen|epreuve|exam|bloc))\b(?! (toute |la |ma )?formation)/.test(question);
+    const asksRetake =
+      /\b(besoin de|dois|doit|faut|faudra|oblige de|obligee de) (je |il )?(repasser|retenter|me reinscrire|(refaire|recommencer) (l |le )?(examen|epreuve|exam|bloc))\b(?! (toute |la |ma )?formation)/.test(
+        question,
+      );
     if (asksRetake && answer.verdict && !claimOnly) {
       const word = answer.verdict === 'oui' ? 'Non' : 'Oui';
       return { ...answer, text: `${word}. ${answer.text}` };
     }
-    const claimsOutcome = /\b(valid\w*|valable|toujours bon|encore bon|passe|suffi\w*|expire\w*|perime\w*|recale\w*|rate|echoue|loupe)\b/.test(question);
+    const claimsOutcome =
+      /\b(valid\w*|valable|toujours bon|encore bon|passe|suffi\w*|expire\w*|perime\w*|recale\w*|rate|echoue|loupe)\b/.test(
+        question,
+      );
     let verdict: 'oui' | 'non' | undefined = aboutOutcome && (!claimOnly || claimsOutcome) ? answer.verdict : undefined;
     let fromDefault = false;
     let contradictsNegative = false;
@@ -441,14 +573,24 @@ export class Router {
       fromDefault = claims.length === 0;
       // « ça permet quand même de s'inscrire », « il faut l'utiliser aussi »: a question said without
       // its question mark (a modal) gets the plain answer; a bare claim needs the sheet to settle it.
-      const modal = /\b(je peux|on peut|peut on|puis je|je dois|on doit|il faut|faut il|ca permet|j ai le droit|on a le droit|est ce (que|qu)|je suis obligee?|on est oblige|y a|il y a|ya|il existe)\b/.test(frame.normal);
+      const modal =
+        /\b(je peux|on peut|peut on|puis je|je dois|on doit|il faut|faut il|ca permet|j ai le droit|on a le droit|est ce (que|qu)|je suis obligee?|on est oblige|y a|il y a|ya|il existe)\b/.test(
+          frame.normal,
+        );
       if (claimOnly && fromDefault && !modal) return answer;
       // « on n'a pas besoin de passer par MonCompteFormation ? »: the sheet contradicts a negative claim
       // asked negatively; French answers that with « Si ».
-      contradictsNegative = verdict === 'non' && frame.cues.negated && claims.some((c) => c.answer === 'non' && c.when.some((p) => {
-        const m = this.pattern(p).exec(frame.normal) ?? this.pattern(p).exec(frame.literal);
-        return !!m && /\b(pas|jamais|aucune?|plus)\b/.test(m[0]);
-      }));
+      contradictsNegative =
+        verdict === 'non' &&
+        frame.cues.negated &&
+        claims.some(
+          (c) =>
+            c.answer === 'non' &&
+            c.when.some((p) => {
+              const m = this.pattern(p).exec(frame.normal) ?? this.pattern(p).exec(frame.literal);
+              return !!m && /\b(pas|jamais|aucune?|plus)\b/.test(m[0]);
+            }),
+        );
     }
     if (!verdict) return answer;
     const text = `${frame.normal} ${frame.literal}`;
@@ -457,11 +599,18 @@ export class Router {
     // passing.
     // « les gens à distance ils peuvent pas s'inscrire c'est ça ? »: a statement with a tag asking to
     // confirm it is a belief too.
-    const reported = /\b(on m a dit|il parait|dit que|disent que|pense que|affirme|pretend|a raison|ont raison)\b|\b(c est ca|c est bien ca|c est vrai|n est ce pas|hein)$/.test(text.trim()) || /\b(c est ca|c est bien ca|c est vrai|n est ce pas|hein)\b/.test(frame.normal.split(' ').slice(-4).join(' '));
+    const reported =
+      /\b(on m a dit|il parait|dit que|disent que|pense que|affirme|pretend|a raison|ont raison)\b|\b(c est ca|c est bien ca|c est vrai|n est ce pas|hein)$/.test(
+        text.trim(),
+      ) ||
+      /\b(c est ca|c est bien ca|c est vrai|n est ce pas|hein)\b/.test(frame.normal.split(' ').slice(-4).join(' '));
     const negativeBelief = /\b(peu\w* pas|pas le droit|ne \w+ pas|n \w+ pas|aucune?|jamais|pas de)\b/.test(text);
-    const asksFailure = /\b(rate|loupe|echoue|recale|perdu|mort|foutu|expire|perime|trop tard|manque\w*)\b/.test(frame.normal.split(' ').slice(-6).join(' '));
+    const asksFailure = /\b(rate|loupe|echoue|recale|perdu|mort|foutu|expire|perime|trop tard|manque\w*)\b/.test(
+      frame.normal.split(' ').slice(-6).join(' '),
+    );
     // A claim already reads the belief; only the entry's default is turned round by a negative belief.
-    if ((reported && negativeBelief && fromDefault) || (asksFailure && answer.verdict)) verdict = verdict === 'oui' ? 'non' : 'oui';
+    if ((reported && negativeBelief && fromDefault) || (asksFailure && answer.verdict))
+      verdict = verdict === 'oui' ? 'non' : 'oui';
     // « obtenu en juin 2022, ça tient jusqu'en 2030 ? »: valid until June 2027, so no.
     const years = [...`${frame.text}`.matchAll(/\b(20\d{2})\b/g)].map((m) => Number(m[1]));
     const until = answer.validUntilYear;
@@ -470,7 +619,13 @@ export class Router {
       if (asked > until) verdict = 'non';
       else if (asked < until) verdict = 'oui';
     }
-    const word = contradictsNegative ? 'Si' : verdict === 'oui' ? (frame.cues.negated && !reported ? 'Si' : 'Oui') : 'Non';
+    const word = contradictsNegative
+      ? 'Si'
+      : verdict === 'oui'
+        ? frame.cues.negated && !reported
+          ? 'Si'
+          : 'Oui'
+        : 'Non';
     return { ...answer, text: `${word}. ${answer.text}` };
   }
 
@@ -479,10 +634,12 @@ export class Router {
    * may change « version » into another word).
    */
   private matchingClaims(entry: Entry | undefined, frame: Frame): NonNullable<Entry['yes_no']>['claims'] {
-    return (entry?.yes_no?.claims ?? []).filter((c) => c.when.some((p) => {
-      const re = this.pattern(p);
-      return re.test(frame.normal) || re.test(frame.literal);
-    }));
+    return (entry?.yes_no?.claims ?? []).filter((c) =>
+      c.when.some((p) => {
+        const re = this.pattern(p);
+        return re.test(frame.normal) || re.test(frame.literal);
+      }),
+    );
   }
 
   /** The knowledge base's yes/no patterns, compiled once (they are checked at load). */
@@ -502,42 +659,81 @@ export class Router {
     const a = this.answerer;
     const entry = topic.entryId ? a.entry(topic.entryId) : undefined;
     if (!entry) return null;
-    const asksSomethingElse = reading.frames.some((f) => f.status === 'answered' && f.question && f.cues.asks.size > 0 && !f.fromContext && !RESULT_INTENTS.includes(f.intent ?? ''));
+    const asksSomethingElse = reading.frames.some(
+      (f) =>
+        f.status === 'answered' &&
+        f.question &&
+        f.cues.asks.size > 0 &&
+        !f.fromContext &&
+        !RESULT_INTENTS.includes(f.intent ?? ''),
+    );
     if (asksSomethingElse) return null;
     const resultEntry = a.entryFor('resultat_examen');
     const validityEntry = a.entryFor('validite_resultats');
-    const aboutResult = RESULT_INTENTS.some((i) => entry.intents.includes(i))
-    const grade = reading.entities.grade ?? (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
+    const aboutResult = RESULT_INTENTS.some((i) => entry.intents.includes(i));
+    const grade =
+      reading.entities.grade ??
+      (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
     const date = reading.entities.date;
     if (aboutResult && grade && resultEntry) {
-      const obtained = date ?? (topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null);
-      return { ...a.grade(resultEntry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } };
+      const obtained =
+        date ?? (topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null);
+      return {
+        ...a.grade(resultEntry, grade, obtained, today),
+        remember: { grade, ...(obtained ? { date: obtained } : {}) },
+      };
     }
     // « donc c'est encore bon ? », « valable jusqu'à quand ? » once the date was said.
-    const stillValid = reading.frames.some((f) => (f.cues.yesNo && /\b(encore|toujours|plus) (bon|valable|valide)\b|\bexpire\b/.test(f.normal)) || (f.status === 'answered' && f.intent === 'validite_resultats'));
+    const stillValid = reading.frames.some(
+      (f) =>
+        (f.cues.yesNo && /\b(encore|toujours|plus) (bon|valable|valide)\b|\bexpire\b/.test(f.normal)) ||
+        (f.status === 'answered' && f.intent === 'validite_resultats'),
+    );
     if (aboutResult && !date && !grade && topic.date && stillValid && validityEntry) {
       return a.validity(validityEntry, { date: new Date(topic.date.iso), precision: topic.date.precision }, today);
     }
     // « et à Paris ? », « et 38000 ? » after a cost, place or académie answer: the same question there.
     const aboutPlace = ['cout_inscription', 'lieu_inscription', 'academie'].find((i) => entry.intents.includes(i));
     const place = reading.entities.place ?? this.understander.extractPlace(reading.text, true);
-    const onlyPlace = reading.text.split(/\s+/).length <= 10 && reading.frames.every((f) => [...f.cues.subjects].every((x) => x === 'academie') && [...f.cues.asks].every((x) => ['ou', 'quoi', 'qui', 'prix', 'quand'].includes(x)));
+    const onlyPlace =
+      reading.text.split(/\s+/).length <= 10 &&
+      reading.frames.every(
+        (f) =>
+          [...f.cues.subjects].every((x) => x === 'academie') &&
+          [...f.cues.asks].every((x) => ['ou', 'quoi', 'qui', 'prix', 'quand'].includes(x)),
+      );
     if (aboutPlace && place && onlyPlace) {
-      const route = this.answerIntent(aboutPlace, reading.frames[0]!, { ...reading, entities: { ...reading.entities, place } }, today, topic);
+      const route = this.answerIntent(
+        aboutPlace,
+        reading.frames[0]!,
+        { ...reading, entities: { ...reading.entities, place } },
+        today,
+        topic,
+      );
       if (route.type === 'answer') return route.answer;
     }
     // « et si j'ai fini la formation en juillet ? » after a registration answer: the plan for that date.
-    const aboutRegistration = ['inscription_moment', 'periode_inscription', 'session_examen'].some((i) => entry.intents.includes(i));
-    if (aboutRegistration && date && reading.entities.dateRole === 'training_end') return a.examPlan(entry, date, today);
+    const aboutRegistration = ['inscription_moment', 'periode_inscription', 'session_examen'].some((i) =>
+      entry.intents.includes(i),
+    );
+    if (aboutRegistration && date && reading.entities.dateRole === 'training_end')
+      return a.examPlan(entry, date, today);
     // « c'est bon du coup ? » after the grade: the grade's verdict.
     if (aboutResult && !date && !grade && topic.grade && resultEntry && reading.frames.some((f) => f.cues.yesNo)) {
-      return a.grade(resultEntry, topic.grade, topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null, today);
+      return a.grade(
+        resultEntry,
+        topic.grade,
+        topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null,
+        today,
+      );
     }
     if (aboutResult && date && !grade) {
       // The grade was answered already: its date brings how long it stays valid.
       const pass = a.numberValue('pass_grade');
-      if (topic.grade && validityEntry && pass !== undefined && topic.grade.value >= pass) return { ...a.validity(validityEntry, date, today), remember: { grade: topic.grade, date } };
-      if (topic.grade && resultEntry) return { ...a.grade(resultEntry, topic.grade, date, today), remember: { grade: topic.grade, date } };
+      if (topic.grade && validityEntry && pass !== undefined && topic.grade.value >= pass)
+        return { ...a.validity(validityEntry, date, today), remember: { grade: topic.grade, date } };
+      if (topic.grade && resultEntry)
+        return { ...a.grade(resultEntry, topic.grade, date, today), remember: { grade: topic.grade, date } };
       if (validityEntry) return { ...a.validity(validityEntry, date, today), remember: { date } };
     }
     return null;
@@ -562,7 +758,10 @@ export class Router {
     if (!entry) return { type: 'answer', answer: a.message(a.conversation.fallback, 'fallback', a.menuLabels()) };
     const { place, date, dateRole } = reading.entities;
     // Whatever the question, a place the learner gives is remembered (« et mon académie ? » later).
-    const answer = (x: Answer): Route => ({ type: 'answer', answer: place && !x.remember?.place ? { ...x, remember: { ...x.remember, place } } : x });
+    const answer = (x: Answer): Route => ({
+      type: 'answer',
+      answer: place && !x.remember?.place ? { ...x, remember: { ...x.remember, place } } : x,
+    });
     const compute = info?.compute as ComputedAnswer | undefined;
     if (!compute) return answer(a.entryAnswer(entry));
     const obtained = date && dateRole !== 'training_end' ? this.sessionDate(date) : null;
@@ -585,8 +784,13 @@ export class Router {
     // « la moyenne c'est 10 ? »: a grade that is not the learner's own, or a yes/no question without
     // any grade, asks about the threshold.
     const threshold = intent === 'resultat_examen' ? a.entryFor('note_requise') : undefined;
-    if (threshold && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil'))) return answer(a.entryAnswer(threshold));
-    if (grade?.personal || (intent === 'resultat_examen' && grade)) return answer({ ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
+    if (threshold && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil')))
+      return answer(a.entryAnswer(threshold));
+    if (grade?.personal || (intent === 'resultat_examen' && grade))
+      return answer({
+        ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today),
+        remember: { grade, ...(obtained ? { date: obtained } : {}) },
+      });
     if (intent === 'resultat_examen' && topic.grade) return answer(a.grade(entry, topic.grade, obtained, today));
     if (threshold && frame.cues.yesNo) return answer(a.entryAnswer(threshold));
     return answer(a.entryAnswer(entry));
@@ -597,7 +801,11 @@ export class Router {
     const a = this.answerer;
     const { grade } = reading.entities;
     // The date goes with the grade: « et c'est valable jusqu'à quand ? » next computes from it.
-    if (grade?.personal) return answer({ ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today), remember: { grade, ...(obtained ? { date: obtained } : {}) } });
+    if (grade?.personal)
+      return answer({
+        ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today),
+        remember: { grade, ...(obtained ? { date: obtained } : {}) },
+      });
     if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
     return answer(a.entryAnswer(entry));
   }
@@ -651,7 +859,10 @@ export class Router {
     const end = date && dateRole === 'training_end' ? date : null;
     // « je n'ai pas encore fini, ça se termine en juin 2025 » in November 2026: no plan computed from
     // a date the learner's own words contradict — the guided registration asks it back once.
-    const stillTraining = /\b(pas (encore |tout a fait )?(fini|finie|termine|terminee)|toujours en formation|en cours de formation|se termine(ra)?|finira|terminera|je (finis|termine))\b/.test(fold(reading.text));
+    const stillTraining =
+      /\b(pas (encore |tout a fait )?(fini|finie|termine|terminee)|toujours en formation|en cours de formation|se termine(ra)?|finira|terminera|je (finis|termine))\b/.test(
+        fold(reading.text),
+      );
     if (end && stillTraining && compareToToday(end, today) < 0) {
       // Asked back by the guided registration when it is the message's only question; beside other
       // questions, they are answered without that date.
@@ -675,11 +886,18 @@ export class Router {
     if (entries.length > 0 && frame.question && !this.understander.wantsGuidance(frame.normal)) {
       const guide = a.conversation.menu.find((m) => m.action === `dialog:${dialog}`)?.label;
       const answer = this.combine(entries.map((e) => a.entryAnswer(e)));
-      return { type: 'answer', answer: { ...answer, buttons: [...(guide ? [guide] : []), ...answer.buttons].slice(0, 4) } };
+      return {
+        type: 'answer',
+        answer: { ...answer, buttons: [...(guide ? [guide] : []), ...answer.buttons].slice(0, 4) },
+      };
     }
     const { date, dateRole } = reading.entities;
     const finished = this.understander.saysTrainingFinished(reading.frames.map((f) => f.normal).join(' '));
-    return { type: 'dialog', dialog, options: { ...(finished ? { finished } : {}), ...(date && dateRole === 'training_end' ? { date } : {}) } };
+    return {
+      type: 'dialog',
+      dialog,
+      options: { ...(finished ? { finished } : {}), ...(date && dateRole === 'training_end' ? { date } : {}) },
+    };
   }
 
   /** A menu button: its dialog or its entry (both checked at start, dialogs/wiring.ts). */

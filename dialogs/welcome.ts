@@ -43,7 +43,8 @@ export function welcomeKey(activity: Partial<Activity>): string {
  */
 export function welcomeEvent(activity: Partial<Activity>): 'added' | 'removed' | undefined {
   const bot = activity.recipient?.id;
-  const has = (members: { id: string }[] | undefined, isBot: boolean) => (members ?? []).some((m) => (m.id === bot) === isBot);
+  const has = (members: { id: string }[] | undefined, isBot: boolean) =>
+    (members ?? []).some((m) => (m.id === bot) === isBot);
   if (activity.type === 'installationUpdate') {
     // "add-upgrade" / "remove-upgrade": a new version of an app that stays installed.
     if (activity.action === 'add') return 'added';

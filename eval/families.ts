@@ -26,11 +26,11 @@ const Turn = z.object({
 });
 export type Turn = z.infer<typeof Turn>;
 
-const Case = z.union([
-  Turn.extend({ id: z.string() }),
-  z.object({ id: z.string(), turns: z.array(Turn).min(1) }),
-]);
-export interface Case { id: string; turns: Turn[] }
+const Case = z.union([Turn.extend({ id: z.string() }), z.object({ id: z.string(), turns: z.array(Turn).min(1) })]);
+export interface Case {
+  id: string;
+  turns: Turn[];
+}
 
 export function loadCases(file: string): Case[] {
   if (!existsSync(file)) return [];
@@ -40,7 +40,10 @@ export function loadCases(file: string): Case[] {
     .filter(([line]) => line.length > 0)
     .map(([line, n]) => {
       const parsed = Case.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(
+          `${file}:${n}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       const c = parsed.data;
       return 'turns' in c ? { id: c.id, turns: c.turns } : { id: c.id, turns: [c] };
     });
@@ -58,11 +61,18 @@ export interface Reply {
 }
 
 export function fold(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[\u00a0\u202f]/g, ' ').replace(/[’‘]/g, "'").toLowerCase().replace(/\s+/g, ' ');
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u00a0\u202f]/g, ' ')
+    .replace(/[’‘]/g, "'")
+    .toLowerCase()
+    .replace(/\s+/g, ' ');
 }
 
 /** Facts of the sheet a reply to a question the sheet does not answer must not state (as converse.mjs). */
-const FACTS = /2 ?h ?30|2 heures|rectorat|\bjuin\b|automne|5 ans|cinq ans|\bjury\b|5,00|5 ?€|candidat (libre|individuel)|10 ?\/ ?20|\becrite?\b/;
+const FACTS =
+  /2 ?h ?30|2 heures|rectorat|\bjuin\b|automne|5 ans|cinq ans|\bjury\b|5,00|5 ?€|candidat (libre|individuel)|10 ?\/ ?20|\becrite?\b/;
 
 /** Why a reply is wrong for a turn ([] = right). */
 export function judge(turn: Turn, reply: Reply): string[] {
@@ -78,13 +88,17 @@ export function judge(turn: Turn, reply: Reply): string[] {
     return why;
   }
   const missing = turn.expect.filter((e) => !reply.entries.includes(e));
-  if (missing.length) why.push(`missing ${missing.join('+')}${reply.entries.length ? ` (gave ${reply.entries.join('+')})` : ' (no answer)'}`);
+  if (missing.length)
+    why.push(
+      `missing ${missing.join('+')}${reply.entries.length ? ` (gave ${reply.entries.join('+')})` : ' (no answer)'}`,
+    );
   const allowed = new Set([...turn.expect, ...(turn.ok ?? [])]);
   const extra = reply.entries.filter((e) => !allowed.has(e));
   // One neighbouring entry more is tolerated (a broad answer); a dump of several is not.
   if (extra.length > 1) why.push(`also gave ${extra.join('+')}`);
   if (turn.yesno !== undefined) {
-    if (turn.yesno === null && (opening === 'oui' || opening === 'non')) why.push(`opens with ${opening}, the sheet does not settle it`);
+    if (turn.yesno === null && (opening === 'oui' || opening === 'non'))
+      why.push(`opens with ${opening}, the sheet does not settle it`);
     // « Si » is the yes to a negative question (« je ne peux pas… ? »): right for either labelling.
     if (turn.yesno === 'oui' && opening !== 'oui' && opening !== 'si') why.push('should open with Oui');
     if (turn.yesno === 'non' && opening !== 'non' && opening !== 'si') why.push('should open with Non');

@@ -26,7 +26,8 @@ import { loadTrainingSet, type Example } from '../intents/nlu/training-data.ts';
 import { trainUnderstander } from '../src/retraining.ts';
 import { FAMILIES, familyFile, judge, loadCases, type Case, type Family, type Reply } from './families.ts';
 
-const USAGE = 'usage: npm run eval -- [--set heldout|dev|dev2…] [--errors] [--family NAME] [--corpus FILE] [--extra FILE] [--candidate FILE] [--json]';
+const USAGE =
+  'usage: npm run eval -- [--set heldout|dev|dev2…] [--errors] [--family NAME] [--corpus FILE] [--extra FILE] [--candidate FILE] [--json]';
 let options;
 try {
   options = parseArgs({
@@ -50,7 +51,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 if (options.corpus) {
   // The classifier-only benchmark (no dialogs): intents/eval/run-eval.ts.
   const corpusArgs = ['--corpus', options.corpus, ...(options.errors ? ['--errors'] : [])];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'intents/eval/run-eval.ts'), ...corpusArgs], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'intents/eval/run-eval.ts'), ...corpusArgs], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -66,8 +69,14 @@ type Answered = { kind?: string; entryId?: string; entryIds?: string[] };
 /** One conversation with the assistant through botbuilder's TestAdapter. */
 class Chat {
   private readonly adapter: TestAdapter;
-  constructor(assistant: Assistant, private readonly prompts: Map<string, string>) {
-    this.adapter = new TestAdapter(async (context) => assistant.bot.run(context), { channelId: 'eval', conversation: { id: `eval-${Math.random()}` } } as never);
+  constructor(
+    assistant: Assistant,
+    private readonly prompts: Map<string, string>,
+  ) {
+    this.adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
+      channelId: 'eval',
+      conversation: { id: `eval-${Math.random()}` },
+    } as never);
     this.adapter.locale = 'fr-FR';
   }
 
@@ -88,7 +97,10 @@ class Chat {
 
 function ours(assistant: Assistant): (c: Case) => Promise<Reply[]> {
   const p = assistant.answerer.conversation.prompts;
-  const prompts = new Map([[p.place.trim(), 'academy'], [p.grade.trim(), 'exam-result']]);
+  const prompts = new Map([
+    [p.place.trim(), 'academy'],
+    [p.grade.trim(), 'exam-result'],
+  ]);
   return async (c) => {
     const chat = new Chat(assistant, prompts);
     const replies: Reply[] = [];
@@ -104,14 +116,21 @@ function baseline(assistant: Assistant): (c: Case) => Promise<Reply[]> {
   for (const ex of training.examples) classifier.addDocument(ex.text, ex.intent);
   classifier.train();
   const kb = assistant.kb;
-  return async (c) => c.turns.map((t) => {
-    const entry = kb.entryForIntent(classifier.classify(t.text));
-    // The same facts recorded as for ours: the entry and those its short answer states too.
-    return entry ? { text: entry.short, entries: [entry.id, ...entry.also_states] } : { text: assistant.answerer.conversation.fallback, entries: [] };
-  });
+  return async (c) =>
+    c.turns.map((t) => {
+      const entry = kb.entryForIntent(classifier.classify(t.text));
+      // The same facts recorded as for ours: the entry and those its short answer states too.
+      return entry
+        ? { text: entry.short, entries: [entry.id, ...entry.also_states] }
+        : { text: assistant.answerer.conversation.fallback, entries: [] };
+    });
 }
 
-interface Score { right: number; total: number; misses: string[] }
+interface Score {
+  right: number;
+  total: number;
+  misses: string[];
+}
 
 async function score(cases: Case[], system: (c: Case) => Promise<Reply[]>): Promise<Score> {
   const s: Score = { right: 0, total: 0, misses: [] };
@@ -122,14 +141,18 @@ async function score(cases: Case[], system: (c: Case) => Promise<Reply[]>): Prom
       const why = judge(t, reply);
       s.total += 1;
       if (why.length === 0) s.right += 1;
-      else s.misses.push(`  ✗ ${c.id}#${i + 1} « ${t.text} » → ${why.join('; ')}\n      ${reply.text.replace(/\n+/g, ' / ').slice(0, 220)}`);
+      else
+        s.misses.push(
+          `  ✗ ${c.id}#${i + 1} « ${t.text} » → ${why.join('; ')}\n      ${reply.text.replace(/\n+/g, ' / ').slice(0, 220)}`,
+        );
     });
   }
   return s;
 }
 
 const pct = (s: Score) => (s.total ? `${((100 * s.right) / s.total).toFixed(1)} %` : '-');
-const sentences = (file: string | undefined): Example[] => (file ? (JSON.parse(readFileSync(file, 'utf8')) as Example[]) : []);
+const sentences = (file: string | undefined): Example[] =>
+  file ? (JSON.parse(readFileSync(file, 'utf8')) as Example[]) : [];
 const extra = sentences(options.extra);
 
 if (options.candidate || options.json) {
@@ -152,7 +175,10 @@ if (options.candidate || options.json) {
   process.exit(0);
 }
 
-const assistant = createAssistant({ clock: () => TODAY, ...(extra.length ? { understander: trainUnderstander(extra) } : {}) });
+const assistant = createAssistant({
+  clock: () => TODAY,
+  ...(extra.length ? { understander: trainUnderstander(extra) } : {}),
+});
 const ourSystem = ours(assistant);
 const baseSystem = baseline(assistant);
 console.log(`# ${set}: ${dir}  (today = ${TODAY.toISOString().slice(0, 10)})\n`);
@@ -166,10 +192,14 @@ for (const family of FAMILIES as readonly Family[]) {
   if (cases.length === 0) continue;
   const a = await score(cases, ourSystem);
   const b = await score(cases, baseSystem);
-  totals.ours.right += a.right; totals.ours.total += a.total;
-  totals.base.right += b.right; totals.base.total += b.total;
+  totals.ours.right += a.right;
+  totals.ours.total += a.total;
+  totals.base.right += b.right;
+  totals.base.total += b.total;
   console.log(`| ${family} | ${a.total} | ${pct(a)} (${a.right}) | ${pct(b)} (${b.right}) |`);
   if (showErrors && a.misses.length) errors.push(`\n## ${family}: ${a.misses.length} misses`, ...a.misses);
 }
-console.log(`| all | ${totals.ours.total} | ${pct({ ...totals.ours, misses: [] })} | ${pct({ ...totals.base, misses: [] })} |`);
+console.log(
+  `| all | ${totals.ours.total} | ${pct({ ...totals.ours, misses: [] })} | ${pct({ ...totals.base, misses: [] })} |`,
+);
 if (errors.length) console.log(errors.join('\n'));

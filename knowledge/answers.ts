@@ -1,5 +1,13 @@
 import { fill, type Conversation } from './conversation.ts';
-import { compareToToday, computeValidity, formatFrench, formatUntil, formatWhen, planExam, type DateSpec } from './calendar.ts';
+import {
+  compareToToday,
+  computeValidity,
+  formatFrench,
+  formatUntil,
+  formatWhen,
+  planExam,
+  type DateSpec,
+} from './calendar.ts';
 import type { AcademyDirectory } from './academies.ts';
 import type { KnowledgeBase } from './knowledge-base.ts';
 import type { Entry } from './schema.ts';
@@ -9,10 +17,19 @@ import type { Entry } from './schema.ts';
  * does not hold (which académie a town belongs to, where its rectorat is), the document it comes from
  * (`document`: the académie directory), never labelled as the sheet.
  */
-export interface SourceRef { section: string; label: string; quotes: string[]; document?: string }
+export interface SourceRef {
+  section: string;
+  label: string;
+  quotes: string[];
+  document?: string;
+}
 
 /** One part of a summary (the end of a guided dialog): its title, what it says, where that comes from. */
-export interface SummarySection { title: string; text: string; sources: SourceRef[] }
+export interface SummarySection {
+  title: string;
+  text: string;
+  sources: SourceRef[];
+}
 
 export type AnswerKind = 'answer' | 'details' | 'smalltalk' | 'fallback' | 'clarify' | 'prompt' | 'info';
 
@@ -53,14 +70,29 @@ export interface Answer {
  * A « Vouliez-vous dire… » asked: the learner's message and the intent behind each option, so the
  * option chosen is answered with what the message said (its grade, date, place).
  */
-export interface Clarification { text: string; options: Record<string, string> }
+export interface Clarification {
+  text: string;
+  options: Record<string, string>;
+}
 
 /** A learner's place: its département, what names it, and (when known) what kind of name that is. */
-export interface Place { departement: string; text: string; kind?: 'postal_code' | 'departement' | 'city' | 'academy' }
+export interface Place {
+  departement: string;
+  text: string;
+  kind?: 'postal_code' | 'departement' | 'city' | 'academy';
+}
 /** The training centre's contact details (CONTACT_EMAIL, CONTACT_PHONE, CONTACT_URL). */
-export interface Contact { email?: string; phone?: string; url?: string }
+export interface Contact {
+  email?: string;
+  phone?: string;
+  url?: string;
+}
 
-export interface GradeInput { value: number; valid: boolean; text: string }
+export interface GradeInput {
+  value: number;
+  valid: boolean;
+  text: string;
+}
 
 /**
  * Composes answers from the knowledge base: short answers with their source, details with the quoted
@@ -102,14 +134,19 @@ export class Answerer {
   }
 
   /** What the sheet does not cover that a question asks (knowledge/not-covered.yaml), if anything. */
-  uncovered(...question: Parameters<KnowledgeBase['coverage']['uncovered']>): ReturnType<KnowledgeBase['coverage']['uncovered']> {
+  uncovered(
+    ...question: Parameters<KnowledgeBase['coverage']['uncovered']>
+  ): ReturnType<KnowledgeBase['coverage']['uncovered']> {
     return this.kb.coverage.uncovered(...question);
   }
 
   /** « Je veux parler à un conseiller »: who to contact, from configuration only (never invented). */
   human(): Answer {
     const c = this.conversation.contact;
-    const ways = [this.contact.email && fill(c.email, { email: this.contact.email }), this.contact.phone && fill(c.phone, { phone: this.contact.phone })].filter((w): w is string => !!w);
+    const ways = [
+      this.contact.email && fill(c.email, { email: this.contact.email }),
+      this.contact.phone && fill(c.phone, { phone: this.contact.phone }),
+    ].filter((w): w is string => !!w);
     const who = ways.length > 0 ? ways.join(c.or) : this.contact.url ? c.page : c.default;
     const answer = this.message(fill(c.text, { contact: who }), 'info', this.menuLabels());
     return { ...answer, links: this.contact.url ? [{ label: c.page_button, url: this.contact.url }] : [] };
@@ -117,7 +154,11 @@ export class Answerer {
 
   private sourceOf(entry: Entry): SourceRef {
     const section = this.kb.section(entry.source.section);
-    return { section: entry.source.section, label: section?.label ?? entry.source.section, quotes: entry.source.quotes };
+    return {
+      section: entry.source.section,
+      label: section?.label ?? entry.source.section,
+      quotes: entry.source.quotes,
+    };
   }
 
   links(entry: Entry): { label: string; url: string }[] {
@@ -130,14 +171,26 @@ export class Answerer {
 
   /** The questions of an entry's follow-ups, then "Plus de détails": three buttons at most (then « Menu »). */
   followUps(entry: Entry, limit = 2): string[] {
-    const questions = entry.follow_ups.map((id) => this.kb.entry(id)?.question).filter((q): q is string => !!q).slice(0, limit);
+    const questions = entry.follow_ups
+      .map((id) => this.kb.entry(id)?.question)
+      .filter((q): q is string => !!q)
+      .slice(0, limit);
     return [...questions, this.conversation.details_button];
   }
 
   private vars(extra: Record<string, string | number> = {}): Record<string, string | number> {
     const privacy = this.conversation.privacy;
-    const retention = this.privacyUrl ? fill(privacy.line_with_link, { retention_days: this.retentionDays, url: this.privacyUrl }) : fill(privacy.line, { retention_days: this.retentionDays });
-    return { ...this.kb.allValues(), title: this.kb.title, training: this.kb.data.document.training, retention_days: this.retentionDays, retention, ...extra };
+    const retention = this.privacyUrl
+      ? fill(privacy.line_with_link, { retention_days: this.retentionDays, url: this.privacyUrl })
+      : fill(privacy.line, { retention_days: this.retentionDays });
+    return {
+      ...this.kb.allValues(),
+      title: this.kb.title,
+      training: this.kb.data.document.training,
+      retention_days: this.retentionDays,
+      retention,
+      ...extra,
+    };
   }
 
   private compose(entry: Entry, text: string, extraSources: Entry[] = []): Answer {
@@ -154,7 +207,8 @@ export class Answerer {
   /** The short answer of an entry (with the other entries whose facts it states). */
   entryAnswer(entry: Entry): Answer {
     let text = fill(entry.short, this.vars());
-    if (entry.links.length > 0 && this.links(entry).length === 0 && entry.templates.no_link) text += ` ${fill(entry.templates.no_link, this.vars())}`;
+    if (entry.links.length > 0 && this.links(entry).length === 0 && entry.templates.no_link)
+      text += ` ${fill(entry.templates.no_link, this.vars())}`;
     const answer = this.compose(entry, text);
     return entry.also_states.length > 0 ? { ...answer, entryIds: [entry.id, ...entry.also_states] } : answer;
   }
@@ -165,7 +219,13 @@ export class Answerer {
     // The sheet's links are placeholders (« [ce lien](#) »): the words are quoted without a link that goes
     // nowhere; the configured address is a button (compose → links), else the learner is told whom to ask.
     let placeholders = false;
-    const quoted = source.quotes.map((q) => `« ${q.replace(/\*\*/g, '').replace(/\[([^\]]+)\]\((#?|[^)]*#)\)/g, (_all, words: string) => { placeholders = true; return words; })} »`);
+    const quoted = source.quotes.map(
+      (q) =>
+        `« ${q.replace(/\*\*/g, '').replace(/\[([^\]]+)\]\((#?|[^)]*#)\)/g, (_all, words: string) => {
+          placeholders = true;
+          return words;
+        })} »`,
+    );
     const unlinked = placeholders && this.links(entry).length === 0 ? `\n${this.conversation.no_link}` : '';
     const quote = `${fill(this.conversation.quote_prefix, { section: source.label })}\n${quoted.join('\n')}${unlinked}`;
     const text = `${this.conversation.details_prefix} ${fill(entry.detailed, this.vars())}\n\n${quote}`;
@@ -179,14 +239,17 @@ export class Answerer {
     if (!template || !calendar) return this.entryAnswer(entry);
     const plan = planExam(trainingEnd, today, calendar, this.examMonthName());
     const nextJuneYear = today.getMonth() < this.examMonthIndex() ? today.getFullYear() : today.getFullYear() + 1;
-    const text = fill(template, this.vars({
-      training_end: trainingEnd ? formatWhen(trainingEnd) : '',
-      registration: plan.registrationText,
-      exam: plan.examText,
-      today: formatFrench({ date: today, precision: 'day' }),
-      next_session: `${this.examMonthName()} ${nextJuneYear}`,
-      next_session_registration_year: nextJuneYear - 1,
-    }));
+    const text = fill(
+      template,
+      this.vars({
+        training_end: trainingEnd ? formatWhen(trainingEnd) : '',
+        registration: plan.registrationText,
+        exam: plan.examText,
+        today: formatFrench({ date: today, precision: 'day' }),
+        next_session: `${this.examMonthName()} ${nextJuneYear}`,
+        next_session_registration_year: nextJuneYear - 1,
+      }),
+    );
     const base = trainingEnd ? text : `${fill(entry.short, this.vars())} ${text}`;
     return this.compose(entry, base);
   }
@@ -198,11 +261,21 @@ export class Answerer {
     const calendar = this.kb.calendar;
     if (years === undefined || !template || !calendar) return this.entryAnswer(entry);
     const v = computeValidity(obtained, years, today, calendar);
-    return { ...this.compose(entry, fill(template, this.vars({
-      obtained: formatWhen(obtained),
-      valid_until: formatUntil(v.validUntil),
-      validity_status: v.statusText,
-    }))), verdict: v.stillValid ? 'oui' : 'non', validUntilYear: v.validUntil.date.getFullYear() };
+    return {
+      ...this.compose(
+        entry,
+        fill(
+          template,
+          this.vars({
+            obtained: formatWhen(obtained),
+            valid_until: formatUntil(v.validUntil),
+            validity_status: v.statusText,
+          }),
+        ),
+      ),
+      verdict: v.stillValid ? 'oui' : 'non',
+      validUntilYear: v.validUntil.date.getFullYear(),
+    };
   }
 
   /** What a grade means: pass (attestation, validity) or not (threshold, next registration). */
@@ -210,25 +283,56 @@ export class Answerer {
     const pass = this.kb.numberValue('pass_grade');
     const t = entry.templates;
     const gradeText = String(grade.value).replace('.', ',');
-    if (!grade.valid && t.out_of_range) return { ...this.compose(entry, fill(t.out_of_range, this.vars({ grade: grade.text }))), kind: 'prompt' };
+    if (!grade.valid && t.out_of_range)
+      return { ...this.compose(entry, fill(t.out_of_range, this.vars({ grade: grade.text }))), kind: 'prompt' };
     const calendar = this.kb.calendar;
     if (pass === undefined || !t.passed || !t.failed || !calendar) return this.entryAnswer(entry);
     if (grade.value >= pass) {
       const years = this.kb.numberValue('validity_years');
-      if (obtained && compareToToday(obtained, today) > 0) return { ...this.futureResult(entry, obtained), remember: { grade } };
+      if (obtained && compareToToday(obtained, today) > 0)
+        return { ...this.futureResult(entry, obtained), remember: { grade } };
       if (obtained && years !== undefined && t.passed_dated) {
         const v = computeValidity(obtained, years, today, calendar);
         // An expired result is no occasion for congratulations.
         const template = !v.stillValid && t.passed_expired ? t.passed_expired : t.passed_dated;
-        return { ...this.compose(entry, fill(template, this.vars({
-          grade: gradeText, obtained: formatWhen(obtained), valid_until: formatUntil(v.validUntil), validity_status: v.statusText,
-        }))), verdict: v.stillValid ? 'oui' : 'non', validUntilYear: v.validUntil.date.getFullYear(), entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
+        return {
+          ...this.compose(
+            entry,
+            fill(
+              template,
+              this.vars({
+                grade: gradeText,
+                obtained: formatWhen(obtained),
+                valid_until: formatUntil(v.validUntil),
+                validity_status: v.statusText,
+              }),
+            ),
+          ),
+          verdict: v.stillValid ? 'oui' : 'non',
+          validUntilYear: v.validUntil.date.getFullYear(),
+          entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']),
+        };
       }
-      return { ...this.compose(entry, fill(t.passed, this.vars({ grade: gradeText }))), verdict: 'oui', entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']) };
+      return {
+        ...this.compose(entry, fill(t.passed, this.vars({ grade: gradeText }))),
+        verdict: 'oui',
+        entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']),
+      };
     }
     const plan = planExam(null, today, calendar, this.examMonthName());
     const period = this.kb.entryForIntent('periode_inscription');
-    return { ...this.compose(entry, fill(t.failed, this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText })), period ? [period] : []), verdict: 'non', entryIds: this.idsOf(entry, ['note_requise', 'periode_inscription']) };
+    return {
+      ...this.compose(
+        entry,
+        fill(
+          t.failed,
+          this.vars({ grade: gradeText, next_registration: plan.registrationText, next_exam: plan.examText }),
+        ),
+        period ? [period] : [],
+      ),
+      verdict: 'non',
+      entryIds: this.idsOf(entry, ['note_requise', 'periode_inscription']),
+    };
   }
 
   /**
@@ -237,12 +341,20 @@ export class Answerer {
    * ma note tient jusqu'à quand ? » is a hypothesis, and computed.)
    */
   private futureResult(entry: Entry, obtained: DateSpec): Answer {
-    return { ...this.compose(entry, fill(this.conversation.prompts.result_date_future, { date: formatWhen(obtained) })), kind: 'prompt', sources: [], buttons: [] };
+    return {
+      ...this.compose(entry, fill(this.conversation.prompts.result_date_future, { date: formatWhen(obtained) })),
+      kind: 'prompt',
+      sources: [],
+      buttons: [],
+    };
   }
 
   /** The entry and the entries of these intents, whose facts a computed answer states too. */
   private idsOf(entry: Entry, intents: string[]): string[] {
-    return [entry.id, ...intents.map((i) => this.kb.entryForIntent(i)?.id).filter((id): id is string => !!id && id !== entry.id)];
+    return [
+      entry.id,
+      ...intents.map((i) => this.kb.entryForIntent(i)?.id).filter((id): id is string => !!id && id !== entry.id),
+    ];
   }
 
   /** The name of the académie of a département (for comparisons). */
@@ -255,21 +367,37 @@ export class Answerer {
     const academy = this.academies.academyOf(place.departement);
     const departement = this.academies.departement(place.departement);
     if (!academy || !departement || !entry.templates.found) {
-      if (entry.templates.unknown_place) return { ...this.compose(entry, fill(entry.templates.unknown_place, this.vars({ place: place.text }))), kind: 'prompt' };
+      if (entry.templates.unknown_place)
+        return {
+          ...this.compose(entry, fill(entry.templates.unknown_place, this.vars({ place: place.text }))),
+          kind: 'prompt',
+        };
       return this.entryAnswer(entry);
     }
     // « Seine-Saint-Denis (93) », « 69003 (Rhône, 69) », « Blagnac (Haute-Garonne) ».
-    const placeText = place.kind === 'departement'
-      ? `${departement.name} (${departement.code})`
-      : place.kind === 'postal_code' || place.text.length <= 3
-        ? `${place.text} (${departement.name}, ${departement.code})`
-        : `${place.text} (${departement.name})`;
+    const placeText =
+      place.kind === 'departement'
+        ? `${departement.name} (${departement.code})`
+        : place.kind === 'postal_code' || place.text.length <= 3
+          ? `${place.text} (${departement.name}, ${departement.code})`
+          : `${place.text} (${departement.name})`;
     const cost = this.kb.entryForIntent('cout_inscription');
     // French elision: "l'académie d'Aix-Marseille", "l'académie de Lyon".
     const academyOf = /^[aeiouyéèêàâîôûh]/i.test(academy.name) ? `d'${academy.name}` : `de ${academy.name}`;
     // Where a vice-rectorat plays the rectorat's part (Nouvelle-Calédonie…), the answer names it so.
-    const template = (academy.authority === 'vice-rectorat' ? entry.templates.found_vice_rectorat : undefined) ?? entry.templates.found;
-    const text = fill(template, this.vars({ place: placeText, academy: academy.name, academy_of: academyOf, rectorat_city: academy.rectoratCity, rectorat_at: atTown(academy.rectoratCity) }));
+    const template =
+      (academy.authority === 'vice-rectorat' ? entry.templates.found_vice_rectorat : undefined) ??
+      entry.templates.found;
+    const text = fill(
+      template,
+      this.vars({
+        place: placeText,
+        academy: academy.name,
+        academy_of: academyOf,
+        rectorat_city: academy.rectoratCity,
+        rectorat_at: atTown(academy.rectoratCity),
+      }),
+    );
     // The answer also says where to register (online or at this rectorat): the registration-where facts.
     const where = this.kb.entryForIntent('lieu_inscription');
     const composed = this.compose(entry, text);
@@ -294,8 +422,15 @@ export class Answerer {
    * text says each part with its source, for channels without cards.
    */
   summary(title: string, parts: { title: string; answer: Answer }[], buttons: string[]): Answer {
-    const sections: SummarySection[] = parts.map((p) => ({ title: p.title, text: p.answer.text, sources: p.answer.sources }));
-    const text = [title, ...sections.map((s) => `${s.title} — ${s.text} (${this.sourceLine({ sources: s.sources })})`)].join('\n\n');
+    const sections: SummarySection[] = parts.map((p) => ({
+      title: p.title,
+      text: p.answer.text,
+      sources: p.answer.sources,
+    }));
+    const text = [
+      title,
+      ...sections.map((s) => `${s.title} — ${s.text} (${this.sourceLine({ sources: s.sources })})`),
+    ].join('\n\n');
     const ids = [...new Set(parts.flatMap((p) => p.answer.entryIds ?? (p.answer.entryId ? [p.answer.entryId] : [])))];
     const first = parts.find((p) => p.answer.entryId)?.answer;
     return {
@@ -325,7 +460,8 @@ export class Answerer {
     if (answer.sources.length === 0) return '';
     const labels = [...new Set(answer.sources.filter((s) => !s.document).map((s) => s.label))];
     const documents = [...new Set(answer.sources.flatMap((s) => (s.document ? [s.document] : [])))];
-    const sections = labels.length <= 1 ? labels[0] ?? '' : `${labels.slice(0, -1).join(', ')} et ${labels[labels.length - 1]}`;
+    const sections =
+      labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} et ${labels[labels.length - 1]}`;
     // « Source : Modalités de sanction, §2 ; Annuaire des académies… »: the sheet first, then the other documents.
     const sheet = labels.length > 0 ? fill(this.conversation.source_line, { title: this.kb.title, sections }) : '';
     const others = documents.join(' ; ');

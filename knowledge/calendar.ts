@@ -16,7 +16,10 @@ import type { CalendarData } from './schema.ts';
  */
 
 export type Precision = 'day' | 'month' | 'year';
-export interface DateSpec { date: Date; precision: Precision }
+export interface DateSpec {
+  date: Date;
+  precision: Precision;
+}
 
 /** "09-22" → month index 8, day 22. */
 function monthDay(text: string): { month: number; day: number } {
@@ -50,7 +53,12 @@ export function formatWhen(d: DateSpec): string {
  * June 2026 is neither before nor after (-1 before, 0 the same day / month / year, 1 after).
  */
 export function compareToToday(d: DateSpec, today: Date): -1 | 0 | 1 {
-  const key = (x: Date) => (d.precision === 'year' ? x.getFullYear() : d.precision === 'month' ? x.getFullYear() * 12 + x.getMonth() : startOfDay(x).getTime());
+  const key = (x: Date) =>
+    d.precision === 'year'
+      ? x.getFullYear()
+      : d.precision === 'month'
+        ? x.getFullYear() * 12 + x.getMonth()
+        : startOfDay(x).getTime();
   const a = key(d.date);
   const b = key(today);
   return a < b ? -1 : a > b ? 1 : 0;
@@ -77,7 +85,12 @@ export interface ExamPlan {
  * Which registration window and which session follow the end of the training (or today, if the
  * training ended earlier: one registers as soon as the training ends, once a year, within the window).
  */
-export function planExam(trainingEnd: DateSpec | null, today: Date, calendar: CalendarData, examMonthName = 'juin'): ExamPlan {
+export function planExam(
+  trainingEnd: DateSpec | null,
+  today: Date,
+  calendar: CalendarData,
+  examMonthName = 'juin',
+): ExamPlan {
   const end = trainingEnd ? endOf(trainingEnd) : startOfDay(today);
   const reference = isAfter(end, today) ? end : startOfDay(today);
   const y = reference.getFullYear();
@@ -86,14 +99,33 @@ export function planExam(trainingEnd: DateSpec | null, today: Date, calendar: Ca
   const windowStart = new Date(y, from.month, from.day);
   const windowEnd = new Date(y, to.month, to.day);
   const t = calendar.texts;
-  const say = (text: string, year: number) => fill(text, { year, next_year: year + 1, exam_month: examMonthName, exam_year: year + 1, next_exam_year: year + 2 });
+  const say = (text: string, year: number) =>
+    fill(text, { year, next_year: year + 1, exam_month: examMonthName, exam_year: year + 1, next_exam_year: year + 2 });
   if (reference < windowStart) {
-    return { registrationYear: y, examYear: y + 1, inRegistrationSeason: false, registrationText: say(t.registration, y), examText: say(t.exam, y) };
+    return {
+      registrationYear: y,
+      examYear: y + 1,
+      inRegistrationSeason: false,
+      registrationText: say(t.registration, y),
+      examText: say(t.exam, y),
+    };
   }
   if (reference <= windowEnd) {
-    return { registrationYear: y, examYear: y + 1, inRegistrationSeason: true, registrationText: say(t.registration_open, y), examText: say(t.exam, y) };
+    return {
+      registrationYear: y,
+      examYear: y + 1,
+      inRegistrationSeason: true,
+      registrationText: say(t.registration_open, y),
+      examText: say(t.exam, y),
+    };
   }
-  return { registrationYear: y + 1, examYear: y + 2, inRegistrationSeason: false, registrationText: say(t.registration, y + 1), examText: say(t.exam, y + 1) };
+  return {
+    registrationYear: y + 1,
+    examYear: y + 2,
+    inRegistrationSeason: false,
+    registrationText: say(t.registration, y + 1),
+    examText: say(t.exam, y + 1),
+  };
 }
 
 export interface Validity {

@@ -92,7 +92,17 @@ export const ConversationSchema = z.object({
     place_skipped: Text,
   }),
   summary: z.object({
-    registration_title: Text, exam_title: Text, dates: Text, academy: Text, where: Text, cost: Text, status: Text, who: Text, block: Text, format: Text, session: Text,
+    registration_title: Text,
+    exam_title: Text,
+    dates: Text,
+    academy: Text,
+    where: Text,
+    cost: Text,
+    status: Text,
+    who: Text,
+    block: Text,
+    format: Text,
+    session: Text,
   }),
 });
 

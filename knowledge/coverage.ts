@@ -10,29 +10,31 @@ import { formatZodIssues } from './validation-error.ts';
  */
 
 const CoverageSchema = z.object({
-  topics: z.array(z.object({
-    id: z.string().regex(/^[a-z0-9-]+$/),
-    about: z.string().min(3),
-    ask: z.string().min(1),
-    patterns: z.array(z.string().min(1)).min(1),
-    /** Yes/no questions of these intents name the topic to check what the sheet says (« c'est le bloc 3 ? »). */
-    except_intents: z.array(z.string()).default([]),
-    /**
-     * Intents whose entry may settle a closed question (yes/no, choice, or a claim) that names the topic:
-     * when a claim of one of these entries matches (« je suis obligé de passer les autres épreuves du
-     * BTS ? », « c'est bien le bloc 3 qu'on valide ? », « l'examen dure 4h comme les autres épreuves ? »),
-     * that entry answers (« Non : … »); otherwise the topic stays uncovered (« je peux passer les autres
-     * blocs aussi ? »). The router checks the claims (see Router.settle).
-     */
-    settled_by: z.array(z.string()).default([]),
-    /** Questions about these subjects may mention the topic in passing (validity « si je fais les autres blocs »). */
-    never_with: z.array(z.string()).default([]),
-    /**
-     * A situation that changes every answer (living abroad, one's nationality): the whole message is
-     * refused even when it is said as context (« j'habite en Belgique, je dépends de quelle académie ? »).
-     */
-    condition: z.boolean().default(false),
-  })),
+  topics: z.array(
+    z.object({
+      id: z.string().regex(/^[a-z0-9-]+$/),
+      about: z.string().min(3),
+      ask: z.string().min(1),
+      patterns: z.array(z.string().min(1)).min(1),
+      /** Yes/no questions of these intents name the topic to check what the sheet says (« c'est le bloc 3 ? »). */
+      except_intents: z.array(z.string()).default([]),
+      /**
+       * Intents whose entry may settle a closed question (yes/no, choice, or a claim) that names the topic:
+       * when a claim of one of these entries matches (« je suis obligé de passer les autres épreuves du
+       * BTS ? », « c'est bien le bloc 3 qu'on valide ? », « l'examen dure 4h comme les autres épreuves ? »),
+       * that entry answers (« Non : … »); otherwise the topic stays uncovered (« je peux passer les autres
+       * blocs aussi ? »). The router checks the claims (see Router.settle).
+       */
+      settled_by: z.array(z.string()).default([]),
+      /** Questions about these subjects may mention the topic in passing (validity « si je fais les autres blocs »). */
+      never_with: z.array(z.string()).default([]),
+      /**
+       * A situation that changes every answer (living abroad, one's nationality): the whole message is
+       * refused even when it is said as context (« j'habite en Belgique, je dépends de quelle académie ? »).
+       */
+      condition: z.boolean().default(false),
+    }),
+  ),
   ask: z.record(z.string(), z.string().min(3)),
 });
 
@@ -49,7 +51,14 @@ export interface UncoveredTopic {
 }
 
 export class Coverage {
-  private constructor(private readonly topics: (UncoveredTopic & { patterns: RegExp[]; except: string[]; settledBy: string[]; never: string[] })[]) {}
+  private constructor(
+    private readonly topics: (UncoveredTopic & {
+      patterns: RegExp[];
+      except: string[];
+      settledBy: string[];
+      never: string[];
+    })[],
+  ) {}
 
   static empty(): Coverage {
     return new Coverage([]);
@@ -65,27 +74,55 @@ export class Coverage {
     const result = CoverageSchema.safeParse(raw);
     if (!result.success) throw new Error(formatZodIssues(file, result.error));
     const { topics, ask } = result.data;
-    return new Coverage(topics.map((t, i) => {
-      const who = ask[t.ask];
-      if (!who) throw new Error(`${file}: topics[${i}].ask: expected one of ${Object.keys(ask).join(', ')}, got "${t.ask}"`);
-      const patterns = t.patterns.map((p, j) => {
-        try {
-          return new RegExp(p);
-        } catch (err) {
-          throw new Error(`${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`, { cause: err });
-        }
-      });
-      return { id: t.id, about: t.about, ask: who, patterns, except: t.except_intents, settledBy: t.settled_by, never: t.never_with, ...(t.condition ? { condition: true } : {}) };
-    }));
+    return new Coverage(
+      topics.map((t, i) => {
+        const who = ask[t.ask];
+        if (!who)
+          throw new Error(`${file}: topics[${i}].ask: expected one of ${Object.keys(ask).join(', ')}, got "${t.ask}"`);
+        const patterns = t.patterns.map((p, j) => {
+          try {
+            return new RegExp(p);
+          } catch (err) {
+            throw new Error(
+              `${file}: topics[${i}].patterns[${j}]: not a valid regular expression: ${(err as Error).message}`,
+              { cause: err },
+            );
+          }
+        });
+        return {
+          id: t.id,
+          about: t.about,
+          ask: who,
+          patterns,
+          except: t.except_intents,
+          settledBy: t.settled_by,
+          never: t.never_with,
+          ...(t.condition ? { condition: true } : {}),
+        };
+      }),
+    );
   }
 
   /** The topic the sheet does not cover that a question (normalised words) is about, if any. */
-  uncovered(normal: string, intent?: string | null, closed = false, subjects: ReadonlySet<string> = new Set(), skip: ReadonlySet<string> = new Set()): UncoveredTopic | null {
+  uncovered(
+    normal: string,
+    intent?: string | null,
+    closed = false,
+    subjects: ReadonlySet<string> = new Set(),
+    skip: ReadonlySet<string> = new Set(),
+  ): UncoveredTopic | null {
     for (const t of this.topics) {
       if (skip.has(t.id)) continue;
       if (closed && intent && t.except.includes(intent)) continue;
       if (t.never.some((s) => subjects.has(s))) continue;
-      if (t.patterns.some((p) => p.test(normal))) return { id: t.id, about: t.about, ask: t.ask, ...(t.settledBy.length > 0 ? { settledBy: t.settledBy } : {}), ...(t.condition ? { condition: true } : {}) };
+      if (t.patterns.some((p) => p.test(normal)))
+        return {
+          id: t.id,
+          about: t.about,
+          ask: t.ask,
+          ...(t.settledBy.length > 0 ? { settledBy: t.settledBy } : {}),
+          ...(t.condition ? { condition: true } : {}),
+        };
     }
     return null;
   }

@@ -55,7 +55,9 @@ export class KnowledgeBase {
       throw new KnowledgeBaseError(`${file}: document.source_file: cannot read "${sourcePath}"`);
     }
     KnowledgeBase.check(file, data, sourceText);
-    const coverage = data.document.not_covered ? Coverage.load(resolve(dirname(file), data.document.not_covered)) : Coverage.empty();
+    const coverage = data.document.not_covered
+      ? Coverage.load(resolve(dirname(file), data.document.not_covered))
+      : Coverage.empty();
     return new KnowledgeBase(file, data, sourceText, coverage);
   }
 
@@ -71,23 +73,41 @@ export class KnowledgeBase {
     data.entries.forEach((e, i) => {
       if (ids.has(e.id)) fail(`entries[${i}].id`, `duplicate id "${e.id}"`);
       ids.add(e.id);
-      if (!sections.has(e.source.section)) fail(`entries[${i}].source.section`, `expected one of ${[...sections].join(', ')}, got "${e.source.section}"`);
+      if (!sections.has(e.source.section))
+        fail(`entries[${i}].source.section`, `expected one of ${[...sections].join(', ')}, got "${e.source.section}"`);
       e.source.quotes.forEach((q, j) => {
-        if (!source.includes(normalizeSpaces(q))) fail(`entries[${i}].source.quotes[${j}]`, `not found word for word in ${data.document.source_file}: "${q.slice(0, 80)}…"`);
+        if (!source.includes(normalizeSpaces(q)))
+          fail(
+            `entries[${i}].source.quotes[${j}]`,
+            `not found word for word in ${data.document.source_file}: "${q.slice(0, 80)}…"`,
+          );
       });
       e.links.forEach((l, j) => {
-        if (!data.links[l]) fail(`entries[${i}].links[${j}]`, `expected one of ${Object.keys(data.links).join(', ') || '(no links declared)'}, got "${l}"`);
+        if (!data.links[l])
+          fail(
+            `entries[${i}].links[${j}]`,
+            `expected one of ${Object.keys(data.links).join(', ') || '(no links declared)'}, got "${l}"`,
+          );
       });
-      e.yes_no?.claims.forEach((c, j) => c.when.forEach((p, k) => {
-        try {
-          new RegExp(p);
-        } catch (err) {
-          fail(`entries[${i}].yes_no.claims[${j}].when[${k}]`, `not a valid regular expression: ${(err as Error).message}`);
-        }
-      }));
+      e.yes_no?.claims.forEach((c, j) =>
+        c.when.forEach((p, k) => {
+          try {
+            new RegExp(p);
+          } catch (err) {
+            fail(
+              `entries[${i}].yes_no.claims[${j}].when[${k}]`,
+              `not a valid regular expression: ${(err as Error).message}`,
+            );
+          }
+        }),
+      );
       for (const [k, v] of Object.entries(e.values)) {
         const previous = valueKeys.get(k);
-        if (previous && previous.value !== v) fail(`entries[${i}].values.${k}`, `${JSON.stringify(v)} contradicts ${JSON.stringify(previous.value)} given by entry "${previous.entry}" (a value name means one fact)`);
+        if (previous && previous.value !== v)
+          fail(
+            `entries[${i}].values.${k}`,
+            `${JSON.stringify(v)} contradicts ${JSON.stringify(previous.value)} given by entry "${previous.entry}" (a value name means one fact)`,
+          );
         valueKeys.set(k, { entry: e.id, value: v });
       }
     });
@@ -95,14 +115,23 @@ export class KnowledgeBase {
     const dated = ['plan', 'today', 'dated', 'passed_dated', 'passed_expired', 'failed'];
     data.entries.forEach((e, i) => {
       const name = dated.find((t) => e.templates[t] !== undefined);
-      if (name && !data.calendar) fail(`entries[${i}].templates.${name}`, 'a computed date needs the knowledge base\'s `calendar` (registration window and its sentences)');
+      if (name && !data.calendar)
+        fail(
+          `entries[${i}].templates.${name}`,
+          "a computed date needs the knowledge base's `calendar` (registration window and its sentences)",
+        );
     });
     if (data.calendar) {
       const { from, to } = data.calendar.registration_window;
-      if (from >= to) fail('calendar.registration_window', `from (${from}) must come before to (${to}) within one year`);
+      if (from >= to)
+        fail('calendar.registration_window', `from (${from}) must come before to (${to}) within one year`);
       for (const [key, text] of Object.entries(data.calendar.texts)) {
         for (const [, name] of text.matchAll(/\{([a-z_]+)\}/g)) {
-          if (!(CALENDAR_PLACEHOLDERS as readonly string[]).includes(name!)) fail(`calendar.texts.${key}`, `unknown placeholder {${name}} (expected ${CALENDAR_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`);
+          if (!(CALENDAR_PLACEHOLDERS as readonly string[]).includes(name!))
+            fail(
+              `calendar.texts.${key}`,
+              `unknown placeholder {${name}} (expected ${CALENDAR_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')})`,
+            );
         }
       }
     }

@@ -76,10 +76,14 @@ export const EntrySchema = z.object({
    * (patterns over the folded question) that the sheet confirms (oui) or contradicts (non).
    * Without a verdict the answer opens with neither.
    */
-  yes_no: z.object({
-    default: z.enum(['oui', 'non']).optional(),
-    claims: z.array(z.object({ when: z.array(z.string().min(1)).min(1), answer: z.enum(['oui', 'non']) })).default([]),
-  }).optional(),
+  yes_no: z
+    .object({
+      default: z.enum(['oui', 'non']).optional(),
+      claims: z
+        .array(z.object({ when: z.array(z.string().min(1)).min(1), answer: z.enum(['oui', 'non']) }))
+        .default([]),
+    })
+    .optional(),
 });
 
 export const KnowledgeFileSchema = z.object({

@@ -62,10 +62,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   // The data and its wiring are checked first, before stores open and understanding trains: a broken
   // reference stops the start at once, in one line.
   const data = loadAssistantData(config.KNOWLEDGE_FILE);
-  const state = await openStateStores({ databaseUrl: config.DATABASE_URL, stateFile: config.STATE_FILE, ttlMs: config.STATE_TTL_HOURS * 3_600_000 });
+  const state = await openStateStores({
+    databaseUrl: config.DATABASE_URL,
+    stateFile: config.STATE_FILE,
+    ttlMs: config.STATE_TTL_HOURS * 3_600_000,
+  });
   const { storage, welcomes } = state;
   if (state.backend === 'postgres') {
-    logger.info('DATABASE_URL: conversation state, welcome claims, transcripts, staff accounts, sessions and sign-in counters in PostgreSQL, shared by every instance');
+    logger.info(
+      'DATABASE_URL: conversation state, welcome claims, transcripts, staff accounts, sessions and sign-in counters in PostgreSQL, shared by every instance',
+    );
   }
   // The periodic clean-ups log a failure (database briefly unavailable) and try again next time.
   const timers: NodeJS.Timeout[] = [];
@@ -75,19 +81,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     timers.push(setInterval(() => void once(), ms).unref());
   };
   // Claims live as long as transcripts do, so the table does not grow with every Web Chat visit.
-  every('forgetting old welcome claims', 86_400_000, async () => { await state.forgetWelcomes(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000)); });
+  every('forgetting old welcome claims', 86_400_000, async () => {
+    await state.forgetWelcomes(new Date(Date.now() - config.TRANSCRIPT_RETENTION_DAYS * 86_400_000));
+  });
   every('purging idle conversation state', Math.min(3_600_000, config.STATE_TTL_HOURS * 3_600_000), async () => {
     const removed = await state.purgeIdleState();
     if (removed > 0) logger.info({ removed, ttlHours: config.STATE_TTL_HOURS }, 'idle conversation state purged');
   });
   // With DATABASE_URL transcripts are in PostgreSQL too; TRANSCRIPTS_FILE's folder keeps this instance's
   // journal (entries waiting while the database is unreachable) and, when not configured, the pseudonym key.
-  const transcripts = await openingAsync('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () => setUpTranscripts({
-    file: config.TRANSCRIPTS_FILE,
-    retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
-    ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
-    ...(state.pool ? { pool: state.pool } : {}),
-  }, logger));
+  const transcripts = await openingAsync('TRANSCRIPTS_FILE', config.TRANSCRIPTS_FILE, () =>
+    setUpTranscripts(
+      {
+        file: config.TRANSCRIPTS_FILE,
+        retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
+        ...(config.TRANSCRIPT_PSEUDONYM_KEY ? { pseudonymKey: config.TRANSCRIPT_PSEUDONYM_KEY } : {}),
+        ...(state.pool ? { pool: state.pool } : {}),
+      },
+      logger,
+    ),
+  );
   // Understanding learns the sentences staff assigned in the console too, and can be retrained live.
   const learnt = await assignedSentences(transcripts.store);
   // The sheet served may bring intents of its own (document.intents): understanding learns them too.
@@ -110,7 +123,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   adapter.use(transcripts.recorder);
   let port = config.PORT;
   const tokens = new LocalTokens();
-  const staffAccounts = state.staff ?? { accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)) };
+  const staffAccounts = state.staff ?? {
+    accounts: opening('STAFF_FILE', config.STAFF_FILE, () => new StaffAccounts(config.STAFF_FILE)),
+  };
   const server = createServer({
     adapter,
     assistant,
@@ -119,7 +134,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     turns,
     ...(config.localMode ? { serviceUrls: serviceUrlPolicy(config.ALLOWED_SERVICE_URLS) } : {}),
     web: {
-      page: { title: config.WIDGET_TITLE, accentColor: config.WIDGET_ACCENT_COLOR, ...(config.WIDGET_LOGO_URL ? { logoUrl: config.WIDGET_LOGO_URL } : {}) },
+      page: {
+        title: config.WIDGET_TITLE,
+        accentColor: config.WIDGET_ACCENT_COLOR,
+        ...(config.WIDGET_LOGO_URL ? { logoUrl: config.WIDGET_LOGO_URL } : {}),
+      },
       ...(config.DIRECT_LINE_SECRET ? { directLineSecret: config.DIRECT_LINE_SECRET } : {}),
       directLineDomain: config.DIRECT_LINE_DOMAIN,
       trustProxy: config.TRUST_PROXY,
@@ -130,13 +149,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     console: consoleOptions({
       store: transcripts.store,
       ...staffAccounts,
-      logger, live, learnt, trustProxy: config.TRUST_PROXY, ...(sheetIntents ? { sheetIntents } : {}),
+      logger,
+      live,
+      learnt,
+      trustProxy: config.TRUST_PROXY,
+      ...(sheetIntents ? { sheetIntents } : {}),
       ...(deps.evaluate ? { evaluate: deps.evaluate } : {}),
     }),
   });
   if (!config.localMode && !config.DIRECT_LINE_SECRET) {
     // The local Direct Line posts unauthenticated activities, which a registered bot refuses.
-    logger.warn('website widget: set DIRECT_LINE_SECRET (Azure Bot > Channels > Direct Line) when MicrosoftAppId is set');
+    logger.warn(
+      'website widget: set DIRECT_LINE_SECRET (Azure Bot > Channels > Direct Line) when MicrosoftAppId is set',
+    );
   }
 
   let closing: Promise<{ transcriptsFlushed: boolean }> | undefined;
@@ -148,9 +173,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     });
     // Keep-alive sockets would hold close() open; streams of the local Direct Line may never end.
     server.server.closeIdleConnections();
-    const late = setTimeout(() => logger.warn({ turnsInFlight: turns.inFlightCount }, 'turns still running after 10 s: stopping anyway'), 10_000);
+    const late = setTimeout(
+      () => logger.warn({ turnsInFlight: turns.inFlightCount }, 'turns still running after 10 s: stopping anyway'),
+      10_000,
+    );
     const bounds: NodeJS.Timeout[] = [];
-    const after = (ms: number) => new Promise((r) => { bounds.push(setTimeout(r, ms)); });
+    const after = (ms: number) =>
+      new Promise((r) => {
+        bounds.push(setTimeout(r, ms));
+      });
     await Promise.race([
       // Every turn over, and the HTTP answers written (the adapter answers right after the turn).
       turns.idle().then(() => Promise.race([closed, after(1000)])),
@@ -168,15 +199,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   };
 
   return {
-    server, assistant, turns, state, transcripts, live,
-    listen: (at = config.PORT) => new Promise<number>((resolve, reject) => {
-      // restify re-emits the HTTP server's errors on itself (unhandled, they would crash with a stack trace).
-      server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, at, config.host)));
-      server.listen(at, config.host, () => {
-        port = server.address().port;
-        resolve(port);
-      });
-    }),
+    server,
+    assistant,
+    turns,
+    state,
+    transcripts,
+    live,
+    listen: (at = config.PORT) =>
+      new Promise<number>((resolve, reject) => {
+        // restify re-emits the HTTP server's errors on itself (unhandled, they would crash with a stack trace).
+        server.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, at, config.host)));
+        server.listen(at, config.host, () => {
+          port = server.address().port;
+          resolve(port);
+        });
+      }),
     close: () => (closing ??= close()),
   };
 }
@@ -200,9 +237,12 @@ async function openingAsync<T>(key: string, file: string, open: () => Promise<T>
 }
 
 function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
-  if (err.code === 'EADDRINUSE') return new ConfigError(`PORT=${port}: already in use on ${host} (another assistant running?)`);
-  if (err.code === 'EACCES') return new ConfigError(`PORT=${port}: not allowed for this user (ports below 1024 need privileges)`);
-  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') return new ConfigError(`HOST=${host}: not an address of this machine`);
+  if (err.code === 'EADDRINUSE')
+    return new ConfigError(`PORT=${port}: already in use on ${host} (another assistant running?)`);
+  if (err.code === 'EACCES')
+    return new ConfigError(`PORT=${port}: not allowed for this user (ports below 1024 need privileges)`);
+  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+    return new ConfigError(`HOST=${host}: not an address of this machine`);
   return err;
 }
 

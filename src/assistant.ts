@@ -70,7 +70,10 @@ export interface AssistantData {
  * one line. `understood`: the catalogue of an understander trained already (most tests), which spares
  * reading the training files when the sheet has no intents of its own.
  */
-export function loadAssistantData(knowledgeFile = DEFAULT_KNOWLEDGE_FILE, understood?: readonly IntentInfo[]): AssistantData {
+export function loadAssistantData(
+  knowledgeFile = DEFAULT_KNOWLEDGE_FILE,
+  understood?: readonly IntentInfo[],
+): AssistantData {
   const kb = KnowledgeBase.load(knowledgeFile);
   const academies = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml'));
   const conversationFile = join(KNOWLEDGE_DIR, 'conversation.fr.yaml');
@@ -82,7 +85,10 @@ export function loadAssistantData(knowledgeFile = DEFAULT_KNOWLEDGE_FILE, unders
   const own = new Set(sheet?.intents.map((i) => i.id));
   checkWiring({
     catalogs: [
-      { file: join(INTENTS_DIR, 'catalog.yaml'), intents: (training?.catalog ?? understood ?? []).filter((i) => !own.has(i.id)) },
+      {
+        file: join(INTENTS_DIR, 'catalog.yaml'),
+        intents: (training?.catalog ?? understood ?? []).filter((i) => !own.has(i.id)),
+      },
       ...(sheet ? [{ file: sheet.catalogFile, intents: sheet.intents }] : []),
     ],
     conversation,
@@ -97,14 +103,36 @@ export function loadAssistantData(knowledgeFile = DEFAULT_KNOWLEDGE_FILE, unders
 export function createAssistant(options: AssistantOptions = {}): Assistant {
   const data = options.data ?? loadAssistantData(options.knowledgeFile, options.understander?.catalog);
   const { kb, academies, conversation, sheet } = data;
-  const understander = options.understander ?? loadUnderstander({ gazetteer: academies.gazetteer(), training: data.training ?? trainingSetFor(kb.intentsDir).training });
-  const missing = (sheet?.intents ?? []).filter((i) => !understander.catalog.some((c) => c.id === i.id)).map((i) => i.id);
-  if (missing.length > 0) throw new Error(`${kb.file}: document.intents: the understanding given was trained without this sheet's intents (${missing.join(', ')}): train it with trainUnderstander(…, kb.intentsDir)`);
+  const understander =
+    options.understander ??
+    loadUnderstander({
+      gazetteer: academies.gazetteer(),
+      training: data.training ?? trainingSetFor(kb.intentsDir).training,
+    });
+  const missing = (sheet?.intents ?? [])
+    .filter((i) => !understander.catalog.some((c) => c.id === i.id))
+    .map((i) => i.id);
+  if (missing.length > 0)
+    throw new Error(
+      `${kb.file}: document.intents: the understanding given was trained without this sheet's intents (${missing.join(', ')}): train it with trainUnderstander(…, kb.intentsDir)`,
+    );
   const clock = options.clock ?? (() => new Date());
-  const answerer = new Answerer(kb, conversation, academies, options.links ?? {}, options.contact ?? {}, options.retentionDays, options.privacyUrl);
+  const answerer = new Answerer(
+    kb,
+    conversation,
+    academies,
+    options.links ?? {},
+    options.contact ?? {},
+    options.retentionDays,
+    options.privacyUrl,
+  );
   const router = new Router(understander, answerer);
   const acceptors = new Acceptors(understander, conversation, clock);
   const conversationState = new LearnerState(options.storage ?? new MemoryStorage());
-  const bot = new AssistantBot(conversationState, { router, answerer, understander, acceptors, clock }, options.welcomes ?? new MemoryWelcomeClaims());
+  const bot = new AssistantBot(
+    conversationState,
+    { router, answerer, understander, acceptors, clock },
+    options.welcomes ?? new MemoryWelcomeClaims(),
+  );
   return { bot, router, answerer, understander, kb, conversationState };
 }

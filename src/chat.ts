@@ -10,7 +10,7 @@ import { turnErrorHandler } from './turn-error.ts';
  * leave; a button is picked by its number. Questions piped in (`… | npm run chat`) are echoed, so the
  * output reads as a conversation.
  */
-const HELP = 'Posez votre question, ou tapez le numéro d\'un bouton. Pour quitter : « quit » ou Ctrl+D.';
+const HELP = "Posez votre question, ou tapez le numéro d'un bouton. Pour quitter : « quit » ou Ctrl+D.";
 
 async function main(): Promise<void> {
   loadDotEnv();

@@ -1,4 +1,11 @@
-import { ActivityTypes, BotAdapter, TurnContext, type Activity, type ConversationReference, type ResourceResponse } from 'botbuilder-core';
+import {
+  ActivityTypes,
+  BotAdapter,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+  type ResourceResponse,
+} from 'botbuilder-core';
 
 /**
  * A minimal adapter for the terminal: turns typed lines into message activities and prints the
@@ -21,7 +28,11 @@ export class ConsoleAdapter extends BotAdapter {
   }
 
   private activity(partial: Partial<Activity>): Partial<Activity> {
-    return TurnContext.applyConversationReference({ id: String(++this.seq), timestamp: new Date(), locale: 'fr-FR', ...partial }, this.reference, true);
+    return TurnContext.applyConversationReference(
+      { id: String(++this.seq), timestamp: new Date(), locale: 'fr-FR', ...partial },
+      this.reference,
+      true,
+    );
   }
 
   async join(logic: (context: TurnContext) => Promise<void>): Promise<void> {

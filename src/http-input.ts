@@ -7,7 +7,10 @@ import { z } from 'zod';
  */
 
 export class HttpInputError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -43,8 +46,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => { if (!failed) resolve(Buffer.concat(chunks).toString('utf8')); });
-    req.on('error', (err) => { if (!failed) reject(new HttpInputError(400, `could not read the body: ${err.message}`)); });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(new HttpInputError(400, `could not read the body: ${err.message}`));
+    });
   });
 }
 
@@ -64,47 +71,65 @@ const Account = z.looseObject({ id: Id, name: Text, role: Text, aadObjectId: Tex
  */
 const ConversationAccount = Account.extend({
   id: Id.regex(/^[\x20-\x7e]+$/, 'printable ASCII only'),
-  isGroup: z.boolean().nullish(), conversationType: Text, tenantId: Text,
+  isGroup: z.boolean().nullish(),
+  conversationType: Text,
+  tenantId: Text,
 });
 
 /** The parts of a Bot Framework activity the assistant relies on. Every channel sends all of them. */
-export const IncomingActivitySchema = z.looseObject({
-  type: z.string().min(1).max(64),
-  // The reply's replyToId and locale.
-  id: Text,
-  locale: z.string().max(64).nullish(),
-  channelId: z.string().min(1).max(64),
-  serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
-  conversation: ConversationAccount,
-  from: Account,
-  recipient: Account,
-  text: z.string().optional(),
-  membersAdded: z.array(Account).max(100).optional(),
-  membersRemoved: z.array(Account).max(100).optional(),
-  // botbuilder looks for mentions (`entity.type.toLowerCase()`) in every message before the bot reads it.
-  entities: z.array(z.looseObject({ type: z.string().min(1).max(128) })).max(100).optional(),
-  // Read by the transcript recorder (a card's words) and the bot (files, cards), one object each.
-  attachments: z.array(z.looseObject({ contentType: z.string().max(256).nullish() })).max(50).nullish(),
-}).superRefine((a, ctx) => {
-  (a.entities ?? []).forEach((entity, i) => {
-    if (entity.type.toLowerCase() !== 'mention') return;
-    // Removing the bot's mention compares `mentioned.id` and cuts the mention's text out of the message's.
-    const mentioned = entity.mentioned as { id?: unknown } | undefined;
-    if (!isObject(mentioned) || typeof mentioned.id !== 'string') {
-      ctx.addIssue({ code: 'custom', path: ['entities', i, 'mentioned'], message: 'a mention names who is mentioned ({ id: string })' });
-    } else if (mentioned.id === a.recipient.id && typeof a.text !== 'string') {
-      ctx.addIssue({ code: 'custom', path: ['text'], message: 'a message that mentions the bot has a text' });
+export const IncomingActivitySchema = z
+  .looseObject({
+    type: z.string().min(1).max(64),
+    // The reply's replyToId and locale.
+    id: Text,
+    locale: z.string().max(64).nullish(),
+    channelId: z.string().min(1).max(64),
+    serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
+    conversation: ConversationAccount,
+    from: Account,
+    recipient: Account,
+    text: z.string().optional(),
+    membersAdded: z.array(Account).max(100).optional(),
+    membersRemoved: z.array(Account).max(100).optional(),
+    // botbuilder looks for mentions (`entity.type.toLowerCase()`) in every message before the bot reads it.
+    entities: z
+      .array(z.looseObject({ type: z.string().min(1).max(128) }))
+      .max(100)
+      .optional(),
+    // Read by the transcript recorder (a card's words) and the bot (files, cards), one object each.
+    attachments: z
+      .array(z.looseObject({ contentType: z.string().max(256).nullish() }))
+      .max(50)
+      .nullish(),
+  })
+  .superRefine((a, ctx) => {
+    (a.entities ?? []).forEach((entity, i) => {
+      if (entity.type.toLowerCase() !== 'mention') return;
+      // Removing the bot's mention compares `mentioned.id` and cuts the mention's text out of the message's.
+      const mentioned = entity.mentioned as { id?: unknown } | undefined;
+      if (!isObject(mentioned) || typeof mentioned.id !== 'string') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entities', i, 'mentioned'],
+          message: 'a mention names who is mentioned ({ id: string })',
+        });
+      } else if (mentioned.id === a.recipient.id && typeof a.text !== 'string') {
+        ctx.addIssue({ code: 'custom', path: ['text'], message: 'a message that mentions the bot has a text' });
+      }
+    });
+    // botbuilder reads an invoke's value as an object (`value.action.type` for a card action) and throws
+    // a TypeError on anything else; every channel sends an object.
+    if (a.type !== 'invoke' || a.value === undefined || a.value === null) return;
+    if (typeof a.value !== 'object' || Array.isArray(a.value)) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: "an invoke's value must be an object" });
+    } else if (a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown }).action)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value', 'action'],
+        message: 'an adaptiveCard/action invoke needs its action (an object)',
+      });
     }
   });
-  // botbuilder reads an invoke's value as an object (`value.action.type` for a card action) and throws
-  // a TypeError on anything else; every channel sends an object.
-  if (a.type !== 'invoke' || a.value === undefined || a.value === null) return;
-  if (typeof a.value !== 'object' || Array.isArray(a.value)) {
-    ctx.addIssue({ code: 'custom', path: ['value'], message: 'an invoke\'s value must be an object' });
-  } else if (a.name === 'adaptiveCard/action' && !isObject((a.value as { action?: unknown }).action)) {
-    ctx.addIssue({ code: 'custom', path: ['value', 'action'], message: 'an adaptiveCard/action invoke needs its action (an object)' });
-  }
-});
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -119,7 +144,8 @@ function tooDeep(raw: string): boolean {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
+      if (c === 92)
+        i++; // backslash: skip the escaped character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {

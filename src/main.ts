@@ -14,12 +14,17 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) logger.warn(warning);
   const app = await buildApp(config, { logger });
   const port = await app.listen();
-  logger.info({
-    url: `http://${config.host}:${port}/api/messages`,
-    widget: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/`,
-    mode: config.localMode ? 'local (no MicrosoftAppId: Bot Framework Emulator, no authentication)' : `Azure Bot (${config.MicrosoftAppType})`,
-    startupMs: Math.round(performance.now() - started),
-  }, 'assistant ready');
+  logger.info(
+    {
+      url: `http://${config.host}:${port}/api/messages`,
+      widget: `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/`,
+      mode: config.localMode
+        ? 'local (no MicrosoftAppId: Bot Framework Emulator, no authentication)'
+        : `Azure Bot (${config.MicrosoftAppType})`,
+      startupMs: Math.round(performance.now() - started),
+    },
+    'assistant ready',
+  );
 
   // SIGTERM (systemd, Docker, Kubernetes) or Ctrl+C: stop accepting, let the turns in flight finish
   // and their replies leave, write what the transcripts hold, close the stores, exit 0.
@@ -27,7 +32,10 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal, turnsInFlight: app.turns.inFlightCount }, 'stopping: no new requests, finishing the turns in flight');
+    logger.info(
+      { signal, turnsInFlight: app.turns.inFlightCount },
+      'stopping: no new requests, finishing the turns in flight',
+    );
     const { transcriptsFlushed } = await app.close();
     logger.info({ transcriptsFlushed }, 'stopped');
     process.exit(0);

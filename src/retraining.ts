@@ -15,7 +15,9 @@ import type { Understander } from '../intents/nlu/understand.ts';
 export function trainingWith(base: TrainingSet, assigned: readonly Example[]): TrainingSet {
   const known = new Set(base.catalog.map((i) => i.id));
   const present = new Set(base.examples.map((e) => e.text.trim().toLowerCase()));
-  const added = assigned.filter((e) => known.has(e.intent) && e.text.trim() !== '' && !present.has(e.text.trim().toLowerCase()));
+  const added = assigned.filter(
+    (e) => known.has(e.intent) && e.text.trim() !== '' && !present.has(e.text.trim().toLowerCase()),
+  );
   return { ...base, examples: [...base.examples, ...added.map((e) => ({ text: e.text, intent: e.intent }))] };
 }
 
@@ -52,7 +54,8 @@ export class LiveUnderstander {
 
   switchTo(next: Understander): void {
     const ids = (u: Understander) => u.catalog.map((i) => `${i.id}:${i.kind}`).join(',');
-    if (ids(next) !== ids(this.current)) throw new Error('the new model has another catalogue: restart the assistant instead');
+    if (ids(next) !== ids(this.current))
+      throw new Error('the new model has another catalogue: restart the assistant instead');
     this.current = next;
   }
 }

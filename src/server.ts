@@ -32,7 +32,16 @@ export function stopAccepting(server: restify.Server): void {
 }
 
 /** restify server: POST /api/messages (Bot Framework protocol) and GET /healthz. */
-export function createServer({ adapter, assistant, logger, maxBodyBytes, serviceUrls, web, console: staffConsole, turns = new TurnRunner(assistant.bot, { logger }) }: ServerDeps): restify.Server {
+export function createServer({
+  adapter,
+  assistant,
+  logger,
+  maxBodyBytes,
+  serviceUrls,
+  web,
+  console: staffConsole,
+  turns = new TurnRunner(assistant.bot, { logger }),
+}: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'learner-assistant', handleUncaughtExceptions: false });
   refuseUpgrades(server.server);
   // Once stopping, a request arriving on a kept-alive connection is refused, and the connection closed.
@@ -49,7 +58,10 @@ export function createServer({ adapter, assistant, logger, maxBodyBytes, service
       const raw = await readBody(req, maxBodyBytes);
       const activity = parseActivity(req.header('content-type'), raw);
       if (serviceUrls && !serviceUrls.allows(activity.serviceUrl)) {
-        throw new HttpInputError(403, 'serviceUrl not allowed: without MicrosoftAppId the bot replies only to loopback or ALLOWED_SERVICE_URLS');
+        throw new HttpInputError(
+          403,
+          'serviceUrl not allowed: without MicrosoftAppId the bot replies only to loopback or ALLOWED_SERVICE_URLS',
+        );
       }
       (req as unknown as { body: unknown }).body = activity;
     } catch (err) {

@@ -10,10 +10,18 @@ import { ConversationBusyError } from './turns/turn-runner.ts';
  */
 export function turnErrorHandler(assistant: Assistant, logger: Logger) {
   return async (context: TurnContext, error: Error): Promise<void> => {
-    logger.error({ err: error, conversation: context.activity.conversation?.id, channel: context.activity.channelId }, 'turn failed');
+    logger.error(
+      { err: error, conversation: context.activity.conversation?.id, channel: context.activity.channelId },
+      'turn failed',
+    );
     try {
       await context.sendActivity(assistant.answerer.conversation.error);
-      await context.sendTraceActivity('OnTurnError', `${error}`, 'https://www.botframework.com/schemas/error', 'TurnError');
+      await context.sendTraceActivity(
+        'OnTurnError',
+        `${error}`,
+        'https://www.botframework.com/schemas/error',
+        'TurnError',
+      );
     } catch (sendError) {
       logger.error({ err: sendError }, 'could not send the apology');
     }

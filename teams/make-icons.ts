@@ -17,7 +17,10 @@ function shape(u: number, v: number): 'bubble' | 'check' | null {
     return (u - cx) ** 2 + (v - cy) ** 2 <= r * r && u >= x0 && u <= x1 && v >= y0 && v <= y1;
   };
   const distToSegment = (ax: number, ay: number, bx: number, by: number) => {
-    const t = Math.max(0, Math.min(1, ((u - ax) * (bx - ax) + (v - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+    const t = Math.max(
+      0,
+      Math.min(1, ((u - ax) * (bx - ax) + (v - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)),
+    );
     return Math.hypot(u - (ax + t * (bx - ax)), v - (ay + t * (by - ay)));
   };
   const check = Math.min(distToSegment(0.32, 0.44, 0.45, 0.57), distToSegment(0.45, 0.57, 0.7, 0.32)) < 0.06;
@@ -28,13 +31,19 @@ function shape(u: number, v: number): 'bubble' | 'check' | null {
 }
 
 const accent: [number, number, number] = [0x1f, 0x4e, 0x8c];
-writeFileSync(`${dir}color.png`, encodePng(192, 192, (x, y) => {
-  const s = shape((x + 0.5) / 192, (y + 0.5) / 192);
-  if (s === 'bubble') return [255, 255, 255, 255];
-  return [...accent, 255];
-}));
-writeFileSync(`${dir}outline.png`, encodePng(32, 32, (x, y) => {
-  const s = shape((x + 0.5) / 32, (y + 0.5) / 32);
-  return s === 'bubble' ? [255, 255, 255, 255] : [255, 255, 255, 0];
-}));
+writeFileSync(
+  `${dir}color.png`,
+  encodePng(192, 192, (x, y) => {
+    const s = shape((x + 0.5) / 192, (y + 0.5) / 192);
+    if (s === 'bubble') return [255, 255, 255, 255];
+    return [...accent, 255];
+  }),
+);
+writeFileSync(
+  `${dir}outline.png`,
+  encodePng(32, 32, (x, y) => {
+    const s = shape((x + 0.5) / 32, (y + 0.5) / 32);
+    return s === 'bubble' ? [255, 255, 255, 255] : [255, 255, 255, 0];
+  }),
+);
 console.log('teams/color.png (192×192) and teams/outline.png (32×32) written');

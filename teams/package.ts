@@ -18,30 +18,50 @@ const ZIP_EPOCH = new Date(1980, 0, 1);
 
 /** The parts of the Teams manifest schema (v1.22) this app uses, with Teams' own limits. */
 export const ManifestSchema = z.object({
-  $schema: z.string().regex(/^https:\/\/developer\.microsoft\.com\/json-schemas\/teams\/v1\.\d+\/MicrosoftTeams\.schema\.json$/),
+  $schema: z
+    .string()
+    .regex(/^https:\/\/developer\.microsoft\.com\/json-schemas\/teams\/v1\.\d+\/MicrosoftTeams\.schema\.json$/),
   manifestVersion: z.string().regex(/^1\.\d+$/),
   version: z.string().regex(/^\d+\.\d+\.\d+$/, 'a semantic version such as 1.0.0'),
   id: z.string().regex(GUID, 'a GUID'),
-  developer: z.object({ name: z.string().min(1).max(32), websiteUrl: httpsUrl, privacyUrl: httpsUrl, termsOfUseUrl: httpsUrl }),
+  developer: z.object({
+    name: z.string().min(1).max(32),
+    websiteUrl: httpsUrl,
+    privacyUrl: httpsUrl,
+    termsOfUseUrl: httpsUrl,
+  }),
   name: z.object({ short: z.string().min(1).max(30), full: z.string().max(100) }),
   description: z.object({ short: z.string().min(1).max(80), full: z.string().min(1).max(4000) }),
   icons: z.object({ color: z.literal('color.png'), outline: z.literal('outline.png') }),
   accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #1F4E8C'),
-  bots: z.array(z.object({
-    botId: z.string().regex(GUID, 'the bot\'s MicrosoftAppId (a GUID)'),
-    scopes: z.array(z.enum(['personal', 'team', 'groupChat', 'copilot'])).min(1),
-    supportsFiles: z.boolean().optional(),
-    isNotificationOnly: z.boolean().optional(),
-    commandLists: z.array(z.object({
-      scopes: z.array(z.enum(['personal', 'team', 'groupChat', 'copilot'])),
-      commands: z.array(z.object({ title: z.string().min(1).max(32), description: z.string().min(1).max(128) })).max(10),
-    })).optional(),
-  })).length(1),
+  bots: z
+    .array(
+      z.object({
+        botId: z.string().regex(GUID, "the bot's MicrosoftAppId (a GUID)"),
+        scopes: z.array(z.enum(['personal', 'team', 'groupChat', 'copilot'])).min(1),
+        supportsFiles: z.boolean().optional(),
+        isNotificationOnly: z.boolean().optional(),
+        commandLists: z
+          .array(
+            z.object({
+              scopes: z.array(z.enum(['personal', 'team', 'groupChat', 'copilot'])),
+              commands: z
+                .array(z.object({ title: z.string().min(1).max(32), description: z.string().min(1).max(128) }))
+                .max(10),
+            }),
+          )
+          .optional(),
+      }),
+    )
+    .length(1),
   permissions: z.array(z.enum(['identity', 'messageTeamMembers'])).optional(),
   validDomains: z.array(z.string()).optional(),
 });
 
-export interface PackageResult { file: string; manifest: z.infer<typeof ManifestSchema> }
+export interface PackageResult {
+  file: string;
+  manifest: z.infer<typeof ManifestSchema>;
+}
 
 /** Fills, validates and zips. `env` holds the configuration; throws with every problem listed. */
 export function buildPackage(env: Record<string, string | undefined>, outDir = `${DIR}build`): PackageResult {
@@ -65,7 +85,9 @@ export function buildPackage(env: Record<string, string | undefined>, outDir = `
   if (problems.length) throw new Error(`Cannot build the Teams package:\n  ${problems.join('\n  ')}`);
   const result = ManifestSchema.safeParse(JSON.parse(filled));
   if (!result.success) {
-    throw new Error(`Cannot build the Teams package: manifest.json:\n  ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`);
+    throw new Error(
+      `Cannot build the Teams package: manifest.json:\n  ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ')}`,
+    );
   }
   const color = readFileSync(`${DIR}color.png`);
   const outline = readFileSync(`${DIR}outline.png`);
@@ -74,7 +96,10 @@ export function buildPackage(env: Record<string, string | undefined>, outDir = `
   mkdirSync(outDir, { recursive: true });
   const file = `${outDir}/${result.data.name.short.replace(/[^A-Za-z0-9]+/g, '-')}-${result.data.version}.zip`;
   const manifest = Buffer.from(JSON.stringify(result.data, null, 2));
-  writeFileSync(file, zipSync({ 'manifest.json': manifest, 'color.png': color, 'outline.png': outline }, { mtime: ZIP_EPOCH }));
+  writeFileSync(
+    file,
+    zipSync({ 'manifest.json': manifest, 'color.png': color, 'outline.png': outline }, { mtime: ZIP_EPOCH }),
+  );
   return { file, manifest: result.data };
 }
 
@@ -94,7 +119,8 @@ export function iconProblems(color: Buffer, outline: Buffer): string[] {
   };
   const c = decode('color.png', color);
   const o = decode('outline.png', outline);
-  if (c && (c.width !== 192 || c.height !== 192)) problems.push(`color.png: ${c.width}×${c.height}, Teams requires 192×192`);
+  if (c && (c.width !== 192 || c.height !== 192))
+    problems.push(`color.png: ${c.width}×${c.height}, Teams requires 192×192`);
   if (!o) return problems;
   if (o.width !== 32 || o.height !== 32) problems.push(`outline.png: ${o.width}×${o.height}, Teams requires 32×32`);
   if (!o.transparent) problems.push('outline.png: must have transparency (an alpha channel)');

@@ -18,7 +18,9 @@ const ROOT = new URL('..', import.meta.url).pathname;
 
 describe('bench results', () => {
   it('bench/results.json has a number for every key the issue names, and BENCHMARKS.md shows that run', () => {
-    const results = JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as { machine: { commit: string; date: string } } & Record<string, unknown>;
+    const results = JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as {
+      machine: { commit: string; date: string };
+    } & Record<string, unknown>;
     expect(missingKeys(results)).toEqual([]);
     expect(RESULT_KEYS).toContain('http.project.c10.rps');
     const md = readFileSync(join(ROOT, 'BENCHMARKS.md'), 'utf8');
@@ -39,20 +41,37 @@ describe('closed loop', () => {
     // A bot in miniature: one reply to the activity's serviceUrl, then 200.
     const bot = createServer((req, res) => {
       let body = '';
-      req.on('data', (c) => { body += c; });
+      req.on('data', (c) => {
+        body += c;
+      });
       req.on('end', () => {
         const a = JSON.parse(body) as { serviceUrl: string; conversation: { id: string } };
-        const r = request(`${a.serviceUrl}v3/conversations/${encodeURIComponent(a.conversation.id)}/activities`, { method: 'POST' }, (reply) => {
-          reply.resume();
-          reply.on('end', () => { res.writeHead(200); res.end(); });
-        });
+        const r = request(
+          `${a.serviceUrl}v3/conversations/${encodeURIComponent(a.conversation.id)}/activities`,
+          { method: 'POST' },
+          (reply) => {
+            reply.resume();
+            reply.on('end', () => {
+              res.writeHead(200);
+              res.end();
+            });
+          },
+        );
         r.end('{}');
       });
     });
     bot.listen(0, '127.0.0.1');
     await once(bot, 'listening');
     try {
-      const sample = await closedLoop((bot.address() as AddressInfo).port, connector.url, ['bonjour'], 4, 0.3, 0.1, 't');
+      const sample = await closedLoop(
+        (bot.address() as AddressInfo).port,
+        connector.url,
+        ['bonjour'],
+        4,
+        0.3,
+        0.1,
+        't',
+      );
       const r = combine([sample]);
       expect(r.turns).toBeGreaterThan(4);
       expect(r.errors).toBe(0);
@@ -71,11 +90,22 @@ describe('closed loop', () => {
 describe('profile reader', () => {
   it('adds self time per function and part, within the window asked', () => {
     const profile = {
-      startTime: 1_000, endTime: 5_000,
+      startTime: 1_000,
+      endTime: 5_000,
       nodes: [
         { id: 1, callFrame: { functionName: '(root)', url: '', lineNumber: -1 }, children: [2, 3] },
-        { id: 2, callFrame: { functionName: 'classify', url: `file://${ROOT}intents/nlu/classifier.ts`, lineNumber: 9 } },
-        { id: 3, callFrame: { functionName: 'send', url: `file://${ROOT}node_modules/botbuilder-core/lib/turnContext.js`, lineNumber: 99 } },
+        {
+          id: 2,
+          callFrame: { functionName: 'classify', url: `file://${ROOT}intents/nlu/classifier.ts`, lineNumber: 9 },
+        },
+        {
+          id: 3,
+          callFrame: {
+            functionName: 'send',
+            url: `file://${ROOT}node_modules/botbuilder-core/lib/turnContext.js`,
+            lineNumber: 99,
+          },
+        },
       ],
       // Samples at 1 000, 2 000, 3 000, 4 000 µs: classify, classify, send, classify.
       samples: [2, 2, 3, 2],
@@ -85,7 +115,10 @@ describe('profile reader', () => {
     writeFileSync(file, JSON.stringify(profile));
     const all = summarize(file, ROOT);
     expect(all.functions[0]).toMatchObject({ name: 'classify intents/nlu/classifier.ts:10', ms: 2 });
-    expect(all.parts.map((p) => p.name)).toEqual(['understanding (intents/nlu, natural)', 'Bot Framework SDK (botbuilder, connector client, zod)']);
+    expect(all.parts.map((p) => p.name)).toEqual([
+      'understanding (intents/nlu, natural)',
+      'Bot Framework SDK (botbuilder, connector client, zod)',
+    ]);
     const window = summarize(file, ROOT, 15, [2_500, 3_500]);
     expect(window.totalMs).toBe(1);
     expect(window.functions[0]!.name).toBe('send botbuilder-core/lib/turnContext.js:100');

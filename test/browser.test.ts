@@ -11,7 +11,9 @@ const SUGGESTED = '.webchat__suggested-actions__button';
 
 /** A box's place in the window: [top, bottom, height], CSS px. */
 async function box(page: Page, selector: string): Promise<[number, number, number]> {
-  return page.evaluate<[number, number, number]>(`(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return [r.top, r.bottom, r.height]; })()`);
+  return page.evaluate<[number, number, number]>(
+    `(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return [r.top, r.bottom, r.height]; })()`,
+  );
 }
 
 /** Fails with axe's list when the page has any WCAG 2.1 A/AA violation. */
@@ -38,7 +40,10 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
     const page = await browser.newPage({ locale: 'fr-FR', viewport: { width: 480, height: 800 } });
     await page.goto(`${bot.url}/`);
     // Web Chat renders Markdown with typographic apostrophes: match both kinds.
-    await page.getByText(/Je suis l[’']assistant des apprenants/).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(/Je suis l[’']assistant des apprenants/)
+      .first()
+      .waitFor({ timeout: 30_000 });
 
     const input = page.locator('[data-id="webchat-sendbox-input"]');
     await input.fill("Combien coûte l'inscription ?");
@@ -51,7 +56,12 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
     const text = (await page.locator('#webchat').innerText()).replace(/’/g, "'");
     expect(text).toContain("Selon l'académie, l'inscription peut être gratuite ou bien payante");
     // Welcomed exactly once (counting message bubbles: the text also exists for screen readers).
-    expect(await page.locator('.webchat__bubble__content').filter({ hasText: /Je suis l[’']assistant des apprenants/ }).count()).toBe(1);
+    expect(
+      await page
+        .locator('.webchat__bubble__content')
+        .filter({ hasText: /Je suis l[’']assistant des apprenants/ })
+        .count(),
+    ).toBe(1);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}webchat.png`, fullPage: true });
@@ -61,29 +71,35 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
   it.each([
     ['desktop', { viewport: { width: 1280, height: 800 } }],
     ['mobile', { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }],
-  ] as const)('no WCAG 2.1 AA violation (axe) on load, after an answer, with details open: %s', async (_name, device) => {
-    const context = await browser.newContext({ locale: 'fr-FR', ...device });
-    const page = await context.newPage();
-    await page.goto(`${bot.url}/`);
-    await page.getByText(WELCOME).first().waitFor({ timeout: 30_000 });
-    await page.locator(SUGGESTED).first().waitFor();
-    // Landmarks: a banner, one main (the chat), nothing announced as complementary content.
-    expect(await page.evaluate(`[document.querySelectorAll('main, [role=main]').length, document.querySelectorAll('aside, [role=complementary]').length,
-      !!document.querySelector('[role=main] [data-id="webchat-sendbox-input"]'), document.querySelectorAll('body > header').length]`)).toEqual([1, 0, true, 1]);
-    await expectNoAxeViolation(page, 'on load');
+  ] as const)(
+    'no WCAG 2.1 AA violation (axe) on load, after an answer, with details open: %s',
+    async (_name, device) => {
+      const context = await browser.newContext({ locale: 'fr-FR', ...device });
+      const page = await context.newPage();
+      await page.goto(`${bot.url}/`);
+      await page.getByText(WELCOME).first().waitFor({ timeout: 30_000 });
+      await page.locator(SUGGESTED).first().waitFor();
+      // Landmarks: a banner, one main (the chat), nothing announced as complementary content.
+      expect(
+        await page.evaluate(`[document.querySelectorAll('main, [role=main]').length, document.querySelectorAll('aside, [role=complementary]').length,
+      !!document.querySelector('[role=main] [data-id="webchat-sendbox-input"]'), document.querySelectorAll('body > header').length]`),
+      ).toEqual([1, 0, true, 1]);
+      await expectNoAxeViolation(page, 'on load');
 
-    const input = page.locator(INPUT);
-    await input.fill("Combien coûte l'inscription ?");
-    await input.press('Enter');
-    await page.getByText('5,00 €', { exact: false }).first().waitFor({ timeout: 15_000 });
-    await page.getByRole('button', { name: 'Plus de détails' }).last().waitFor();
-    await expectNoAxeViolation(page, 'after an answer');
+      const input = page.locator(INPUT);
+      await input.fill("Combien coûte l'inscription ?");
+      await input.press('Enter');
+      await page.getByText('5,00 €', { exact: false }).first().waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Plus de détails' }).last().waitFor();
+      await expectNoAxeViolation(page, 'after an answer');
 
-    await page.getByRole('button', { name: 'Plus de détails' }).last().click();
-    await page.getByText('Extrait de la fiche', { exact: false }).first().waitFor({ timeout: 15_000 });
-    await expectNoAxeViolation(page, 'with details open');
-    await context.close();
-  }, 90_000);
+      await page.getByRole('button', { name: 'Plus de détails' }).last().click();
+      await page.getByText('Extrait de la fiche', { exact: false }).first().waitFor({ timeout: 15_000 });
+      await expectNoAxeViolation(page, 'with details open');
+      await context.close();
+    },
+    90_000,
+  );
 
   it('at 400 % zoom (320 × 256 CSS px) with suggested buttons, the history keeps its height and the text field stays in view (WCAG 1.4.10)', async () => {
     // 400 % of a 1280 × 1024 window: what a learner who zooms in sees.
@@ -112,7 +128,11 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
     expect(last[1]).toBeGreaterThan(history[0]);
     expect(last[1]).toBeLessThanOrEqual(history[1] + 1);
     // The suggested buttons can all be reached: their area scrolls.
-    expect(await page.evaluate(`(() => { const s = document.querySelector('.webchat__suggested-actions'); return s.scrollHeight > s.clientHeight && getComputedStyle(s).overflowY === 'auto'; })()`)).toBe(true);
+    expect(
+      await page.evaluate(
+        `(() => { const s = document.querySelector('.webchat__suggested-actions'); return s.scrollHeight > s.clientHeight && getComputedStyle(s).overflowY === 'auto'; })()`,
+      ),
+    ).toBe(true);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}webchat-400-percent.png` });
@@ -140,12 +160,17 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
       await tabTo(page, INPUT);
       await tabTo(page, SUGGESTED, { back: true });
       await page.keyboard.press('Home');
-      for (let i = 0; i < 10 && (await page.evaluate('document.activeElement.textContent')) !== name; i++) await page.keyboard.press('ArrowRight');
+      for (let i = 0; i < 10 && (await page.evaluate('document.activeElement.textContent')) !== name; i++)
+        await page.keyboard.press('ArrowRight');
       expect(await page.evaluate('document.activeElement.textContent')).toBe(name);
       await page.keyboard.press('Enter');
     };
     await pick("Où s'inscrire ?");
-    await page.locator('.webchat__bubble--from-user').filter({ hasText: "Où s'inscrire ?" }).first().waitFor({ timeout: 15_000 });
+    await page
+      .locator('.webchat__bubble--from-user')
+      .filter({ hasText: "Où s'inscrire ?" })
+      .first()
+      .waitFor({ timeout: 15_000 });
     await page.getByText('auprès du rectorat de l', { exact: false }).first().waitFor({ timeout: 15_000 });
     await page.getByRole('button', { name: 'Plus de détails' }).last().waitFor();
     await pick('Plus de détails');
@@ -155,7 +180,13 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
   }, 90_000);
 
   it('on a phone (375 × 667): a guided registration ends in ONE summary card with one feedback control, and the buttons never cover more than a third of the screen', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const context = await browser.newContext({
+      locale: 'fr-FR',
+      viewport: { width: 375, height: 667 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     const page = await context.newPage();
     await page.goto(`${bot.url}/`);
     await page.getByText(WELCOME).first().waitFor({ timeout: 30_000 });
@@ -172,16 +203,23 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
       await page.getByText(expected).last().waitFor({ timeout: 15_000 });
     };
     await send("Combien coûte l'inscription ?", /5,00 €/);
-    await button(/^Menu$/).last().waitFor();
+    await button(/^Menu$/)
+      .last()
+      .waitFor();
     expect(await buttonsHeight()).toBeLessThanOrEqual(667 / 3);
 
     // « Menu » brings the topics back.
-    await button(/^Menu$/).last().click();
+    await button(/^Menu$/)
+      .last()
+      .click();
     await page.getByText('Que voulez-vous savoir ?').last().waitFor({ timeout: 15_000 });
     await button("M'inscrire à l'examen").last().click();
     await page.getByText('Avez-vous terminé votre formation ?').last().waitFor({ timeout: 15_000 });
     await button(/^Oui$/).last().click();
-    await page.getByText(/Quand l[’']avez-vous terminée/).last().waitFor({ timeout: 15_000 });
+    await page
+      .getByText(/Quand l[’']avez-vous terminée/)
+      .last()
+      .waitFor({ timeout: 15_000 });
     await send('juin 2026', 'Dans quel département habitez-vous ?');
     const before = await page.locator('.webchat__basic-transcript__activity').count();
     await send('Saint-Étienne', 'Votre inscription, en résumé');
@@ -193,7 +231,19 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
     const cards = page.locator('.ac-adaptiveCard');
     expect(await cards.count()).toBe(1);
     const card = (await cards.first().innerText()).replace(/’/g, "'");
-    for (const part of ['Vos dates', 'juin 2027', 'Votre académie', 'Saint-Étienne (Loire)', 'Annuaire des académies', 'Le coût', '5,00 €', 'Votre statut', "Qui fait l'inscription", 'Source : Modalités de sanction, §2']) expect(card).toContain(part);
+    for (const part of [
+      'Vos dates',
+      'juin 2027',
+      'Votre académie',
+      'Saint-Étienne (Loire)',
+      'Annuaire des académies',
+      'Le coût',
+      '5,00 €',
+      'Votre statut',
+      "Qui fait l'inscription",
+      'Source : Modalités de sanction, §2',
+    ])
+      expect(card).toContain(part);
     expect(card).not.toContain('Cette réponse vous a-t-elle aidé');
     expect(await button('👍 Utile').count()).toBe(1);
     expect(await buttonsHeight()).toBeLessThanOrEqual(667 / 3);

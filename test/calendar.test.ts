@@ -1,18 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { computeValidity, formatFrench, formatUntil, formatWhen, planExam as planWith, type DateSpec } from '../knowledge/calendar.ts';
+import {
+  computeValidity,
+  formatFrench,
+  formatUntil,
+  formatWhen,
+  planExam as planWith,
+  type DateSpec,
+} from '../knowledge/calendar.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 
 /** The project's sheet's calendar (knowledge base `calendar`): registration window and sentences. */
 const CALENDAR = KnowledgeBase.load(join(KNOWLEDGE_DIR, 'bts-mco-bloc4.yaml')).calendar!;
-const planExam = (end: DateSpec | null, today: Date, examMonthName?: string) => planWith(end, today, CALENDAR, examMonthName);
+const planExam = (end: DateSpec | null, today: Date, examMonthName?: string) =>
+  planWith(end, today, CALENDAR, examMonthName);
 
 /** 26 November 2026: inside the autumn registration season (22 September – 21 December). */
 const TODAY = new Date(2026, 10, 26, 12);
 
-const month = (year: number, monthIndex: number): DateSpec => ({ date: new Date(year, monthIndex, 1), precision: 'month' });
-const day = (year: number, monthIndex: number, d: number): DateSpec => ({ date: new Date(year, monthIndex, d), precision: 'day' });
+const month = (year: number, monthIndex: number): DateSpec => ({
+  date: new Date(year, monthIndex, 1),
+  precision: 'month',
+});
+const day = (year: number, monthIndex: number, d: number): DateSpec => ({
+  date: new Date(year, monthIndex, d),
+  precision: 'day',
+});
 
 describe('planExam', () => {
   it('training ending in May 2027 → register in autumn 2027, exam in June 2028', () => {
@@ -58,10 +72,26 @@ describe('planExam', () => {
   });
 
   it('season boundaries: 21 September is before autumn, 22 September and 21 December inside, 22 December after', () => {
-    expect(planExam(day(2027, 8, 21), TODAY)).toMatchObject({ registrationYear: 2027, examYear: 2028, inRegistrationSeason: false });
-    expect(planExam(day(2027, 8, 22), TODAY)).toMatchObject({ registrationYear: 2027, examYear: 2028, inRegistrationSeason: true });
-    expect(planExam(day(2027, 11, 21), TODAY)).toMatchObject({ registrationYear: 2027, examYear: 2028, inRegistrationSeason: true });
-    expect(planExam(day(2027, 11, 22), TODAY)).toMatchObject({ registrationYear: 2028, examYear: 2029, inRegistrationSeason: false });
+    expect(planExam(day(2027, 8, 21), TODAY)).toMatchObject({
+      registrationYear: 2027,
+      examYear: 2028,
+      inRegistrationSeason: false,
+    });
+    expect(planExam(day(2027, 8, 22), TODAY)).toMatchObject({
+      registrationYear: 2027,
+      examYear: 2028,
+      inRegistrationSeason: true,
+    });
+    expect(planExam(day(2027, 11, 21), TODAY)).toMatchObject({
+      registrationYear: 2027,
+      examYear: 2028,
+      inRegistrationSeason: true,
+    });
+    expect(planExam(day(2027, 11, 22), TODAY)).toMatchObject({
+      registrationYear: 2028,
+      examYear: 2029,
+      inRegistrationSeason: false,
+    });
   });
 
   it('names the exam month it is given', () => {
@@ -119,11 +149,31 @@ describe('formatFrench', () => {
   });
 });
 
-describe('the calendar is the knowledge base\'s: another sheet\'s window and sentences need no code', () => {
-  const spring = { registration_window: { from: '03-01', to: '04-30' }, texts: { ...CALENDAR.texts, registration: 'au printemps {year}', registration_open: 'dès maintenant (printemps {year})', exam: 'en {exam_month} {exam_year}' } };
+describe("the calendar is the knowledge base's: another sheet's window and sentences need no code", () => {
+  const spring = {
+    registration_window: { from: '03-01', to: '04-30' },
+    texts: {
+      ...CALENDAR.texts,
+      registration: 'au printemps {year}',
+      registration_open: 'dès maintenant (printemps {year})',
+      exam: 'en {exam_month} {exam_year}',
+    },
+  };
   it('a spring window: before it, that spring; within it, now; after it, the next spring', () => {
-    expect(planWith(null, new Date(2027, 1, 10), spring, 'octobre')).toMatchObject({ registrationYear: 2027, inRegistrationSeason: false, registrationText: 'au printemps 2027', examText: 'en octobre 2028' });
-    expect(planWith(null, new Date(2027, 3, 10), spring, 'octobre')).toMatchObject({ inRegistrationSeason: true, registrationText: 'dès maintenant (printemps 2027)' });
-    expect(planWith(null, TODAY, spring, 'octobre')).toMatchObject({ registrationYear: 2027, registrationText: 'au printemps 2027', examText: 'en octobre 2028' });
+    expect(planWith(null, new Date(2027, 1, 10), spring, 'octobre')).toMatchObject({
+      registrationYear: 2027,
+      inRegistrationSeason: false,
+      registrationText: 'au printemps 2027',
+      examText: 'en octobre 2028',
+    });
+    expect(planWith(null, new Date(2027, 3, 10), spring, 'octobre')).toMatchObject({
+      inRegistrationSeason: true,
+      registrationText: 'dès maintenant (printemps 2027)',
+    });
+    expect(planWith(null, TODAY, spring, 'octobre')).toMatchObject({
+      registrationYear: 2027,
+      registrationText: 'au printemps 2027',
+      examText: 'en octobre 2028',
+    });
   });
 });

@@ -56,11 +56,19 @@ export interface ConsoleAppOptions {
  */
 export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<ConsoleApp> {
   const dir = mkdtempSync(join(tmpdir(), 'console-app-'));
-  const config = loadConfig({ MicrosoftAppId: '', LOG_LEVEL: 'silent', TRANSCRIPTS_FILE: join(dir, 't.sqlite'), STAFF_FILE: join(dir, 's.sqlite'), STATE_FILE: join(dir, 'state.sqlite') });
+  const config = loadConfig({
+    MicrosoftAppId: '',
+    LOG_LEVEL: 'silent',
+    TRANSCRIPTS_FILE: join(dir, 't.sqlite'),
+    STAFF_FILE: join(dir, 's.sqlite'),
+    STATE_FILE: join(dir, 'state.sqlite'),
+  });
   const logger = o.logger ?? createLogger('silent');
   const accounts = new StaffAccounts(config.STAFF_FILE);
   for (const [login, password] of Object.entries(o.staff ?? {})) await accounts.add(login, password);
-  const store: TranscriptStore = o.transcriptsPool ? new PostgresTranscriptStore(o.transcriptsPool) : new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
+  const store: TranscriptStore = o.transcriptsPool
+    ? new PostgresTranscriptStore(o.transcriptsPool)
+    : new SqliteTranscriptStore(config.TRANSCRIPTS_FILE);
   const learnt = await assignedSentences(store);
   const live = new LiveUnderstander(o.understander ?? sharedUnderstander());
   const assistant = createAssistant({ clock: () => TODAY, understander: live.understander, data: sharedData() });
@@ -70,10 +78,28 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
   let port = 0;
   const tokens = new LocalTokens();
   const server = createServer({
-    adapter, assistant, logger, maxBodyBytes: config.MAX_BODY_BYTES, serviceUrls: serviceUrlPolicy(config.ALLOWED_SERVICE_URLS),
-    web: { page: { title: 'Test', accentColor: '#1F4E8C' }, directLineDomain: config.DIRECT_LINE_DOMAIN, trustProxy: false, tokens, localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`) },
+    adapter,
+    assistant,
+    logger,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    serviceUrls: serviceUrlPolicy(config.ALLOWED_SERVICE_URLS),
+    web: {
+      page: { title: 'Test', accentColor: '#1F4E8C' },
+      directLineDomain: config.DIRECT_LINE_DOMAIN,
+      trustProxy: false,
+      tokens,
+      localDirectLine: new LocalDirectLine(tokens, () => `http://127.0.0.1:${port}`),
+    },
     console: {
-      ...consoleOptions({ store, accounts, logger, live, learnt, trustProxy: o.trustProxy ?? false, ...(o.evaluate ? { evaluate: o.evaluate } : {}) }),
+      ...consoleOptions({
+        store,
+        accounts,
+        logger,
+        live,
+        learnt,
+        trustProxy: o.trustProxy ?? false,
+        ...(o.evaluate ? { evaluate: o.evaluate } : {}),
+      }),
       sessions: new Sessions(),
       ...(o.throttle ? { throttle: o.throttle } : {}),
     },
@@ -100,12 +126,18 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
 }
 
 /** Signs in as a browser would: the form (and its token cookie) first, then the post. */
-export async function signIn(url: string, login = 'claire', password = PASSWORD, headers: Record<string, string> = {}): Promise<Response> {
+export async function signIn(
+  url: string,
+  login = 'claire',
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const form = await fetch(`${url}/admin/login`, { headers });
   const token = form.headers.get('set-cookie')?.match(/staff_signin=([^;]+)/)?.[1] ?? '';
   const csrf = (await form.text()).match(/name="csrf" value="([^"]+)"/)?.[1] ?? '';
   return fetch(`${url}/admin/login`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `staff_signin=${token}`, ...headers },
     body: new URLSearchParams({ login, password, csrf }).toString(),
   });

@@ -11,23 +11,42 @@ import { StandInConnector } from './server-process.ts';
 const XSS = '<img src=x onerror=alert(1)> bonjour quelle heure est-il a Tokyo ?';
 
 /** The page's focused element, as a selector would see it. */
-const focused = (page: Page, selector: string) => page.evaluate(`!!document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`);
+const focused = (page: Page, selector: string) =>
+  page.evaluate(`!!document.activeElement && document.activeElement.matches(${JSON.stringify(selector)})`);
 
 describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
   let bot: ConsoleApp;
   let browser: Browser;
   const connector = new StandInConnector();
   let n = 0;
-  const say = (conversation: string, text: string, channelId = 'emulator') => fetch(`${bot.url}/api/messages`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'message', channelId, serviceUrl: connector.url, id: `a${++n}`, from: { id: `l-${conversation}` }, recipient: { id: 'bot' }, conversation: { id: conversation }, text }),
-  });
+  const say = (conversation: string, text: string, channelId = 'emulator') =>
+    fetch(`${bot.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        channelId,
+        serviceUrl: connector.url,
+        id: `a${++n}`,
+        from: { id: `l-${conversation}` },
+        recipient: { id: 'bot' },
+        conversation: { id: conversation },
+        text,
+      }),
+    });
 
   beforeAll(async () => {
     await connector.start();
     // « Réentraîner » measures with the real `npm run eval`, on one development family to stay quick.
-    bot = await startConsoleApp({ staff: { claire: PASSWORD }, evaluate: evalInChildProcess(['--set', 'dev', '--family', 'single']) });
-    for (const [conv, text] of [['c-answered', 'combien coute l inscription'], ['c-xss', XSS]] as const) await say(conv, text);
+    bot = await startConsoleApp({
+      staff: { claire: PASSWORD },
+      evaluate: evalInChildProcess(['--set', 'dev', '--family', 'single']),
+    });
+    for (const [conv, text] of [
+      ['c-answered', 'combien coute l inscription'],
+      ['c-xss', XSS],
+    ] as const)
+      await say(conv, text);
     browser = await launchChromium();
   }, 60_000);
 
@@ -41,7 +60,10 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     const dialogs: string[] = [];
-    page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
 
     await page.goto(`${bot.url}/admin`);
     expect(page.url()).toContain('/admin/login');
@@ -63,7 +85,10 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}console-conversation.png`, fullPage: true });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Exporter cette conversation (.transcript)' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Exporter cette conversation (.transcript)' }).click(),
+    ]);
     const file = join(ARTIFACTS, 'conversation.transcript');
     await download.saveAs(file);
     const activities = JSON.parse(readFileSync(file, 'utf8')) as { type: string }[];
@@ -79,7 +104,9 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     expect(response?.headers()['content-security-policy']).toMatch(/^default-src 'none'; style-src 'self';/);
     expect(await axeViolations(page)).toEqual([]);
     // A dropdown without a label, as the unanswered page had: axe names it.
-    await page.evaluate(`document.querySelector('main').insertAdjacentHTML('beforeend', '<select name="x"><option>a</option></select>')`);
+    await page.evaluate(
+      `document.querySelector('main').insertAdjacentHTML('beforeend', '<select name="x"><option>a</option></select>')`,
+    );
     expect((await axeViolations(page)).join('\n')).toMatch(/^select-name \(critical\)/m);
     await page.close();
   });
@@ -91,8 +118,12 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     const check = async (name: string) => {
       // Every page: a title naming the site, a skip link to main, the header's navigation, a viewport.
       expect(await page.title(), name).toMatch(/ — Console de l'assistant$/);
-      expect(await page.evaluate(`[document.querySelector('body > a.skip')?.getAttribute('href'), !!document.querySelector('main#contenu'), !!document.querySelector('header nav ul a'), !!document.querySelector('meta[name=viewport]'), document.querySelectorAll('h1').length]`), name)
-        .toEqual(['#contenu', true, true, true, 1]);
+      expect(
+        await page.evaluate(
+          `[document.querySelector('body > a.skip')?.getAttribute('href'), !!document.querySelector('main#contenu'), !!document.querySelector('header nav ul a'), !!document.querySelector('meta[name=viewport]'), document.querySelectorAll('h1').length]`,
+        ),
+        name,
+      ).toEqual(['#contenu', true, true, true, 1]);
       found.push(...(await axeViolations(page)).map((v) => `${name}: ${v}`));
     };
     await page.goto(`${bot.url}/admin/login`);
@@ -124,7 +155,9 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
 
     await page.goto(`${bot.url}/admin/a-relire`);
     await check('to review');
-    expect(await page.evaluate(`document.querySelector('select[name=intent]').labels[0].textContent`)).toContain('quelle heure est-il a Tokyo');
+    expect(await page.evaluate(`document.querySelector('select[name=intent]').labels[0].textContent`)).toContain(
+      'quelle heure est-il a Tokyo',
+    );
     expect(await page.getByRole('button', { name: /^Attribuer l'intention à « <img src=x/ }).count()).toBe(1);
 
     await page.goto(`${bot.url}/admin/statistiques`);
@@ -226,11 +259,16 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     await page.getByText("intention attendue : Coût de l'inscription", { exact: false }).waitFor();
 
     // Retrain: measured with npm run eval beside the model in service, then put in service.
-    await page.getByRole('navigation', { name: 'Pages de la console' }).getByRole('link', { name: 'Entraînement' }).click();
+    await page
+      .getByRole('navigation', { name: 'Pages de la console' })
+      .getByRole('link', { name: 'Entraînement' })
+      .click();
     expect(await page.locator('tbody tr', { hasText: QUESTION }).count()).toBe(1);
     await page.getByRole('button', { name: 'Réentraîner' }).click();
     await page.getByRole('heading', { name: 'Résultats de la mesure' }).waitFor({ timeout: 120_000 });
-    expect(await page.locator('table', { hasText: 'En service' }).locator('tbody tr').last().innerText()).toMatch(/Toutes\s+144\s+\d+\.\d %/);
+    expect(await page.locator('table', { hasText: 'En service' }).locator('tbody tr').last().innerText()).toMatch(
+      /Toutes\s+144\s+\d+\.\d %/,
+    );
     await page.screenshot({ path: `${ARTIFACTS}console-reentrainement.png`, fullPage: true });
     await page.getByRole('button', { name: 'Mettre en service' }).click();
     await page.getByText('Nouveau modèle en service').waitFor();

@@ -8,8 +8,15 @@ import type { LearnerMessage } from '../src/transcripts/store.ts';
 
 let seq = 0;
 const at = (h: number) => new Date(2026, 10, 26, h);
-const msg = (conversationId: string, text: string, m: Partial<LearnerMessage>): LearnerMessage =>
-  ({ seq: ++seq, conversationId, channelId: 'webchat', text, at: at(10 + (seq % 10)), kind: 'question', ...m });
+const msg = (conversationId: string, text: string, m: Partial<LearnerMessage>): LearnerMessage => ({
+  seq: ++seq,
+  conversationId,
+  channelId: 'webchat',
+  text,
+  at: at(10 + (seq % 10)),
+  kind: 'question',
+  ...m,
+});
 
 describe('the « À relire » queue (a pure function of the learner messages)', () => {
   const messages = [
@@ -18,10 +25,20 @@ describe('the « À relire » queue (a pure function of the learner messages)', 
     msg('b', 'c quoi le truc', { intent: 'format_epreuve', confidence: 0.3, status: 'answered' }),
     msg('b', 'la douloureuse elle monte à combien', { intent: 'note_requise', confidence: 0.75, status: 'answered' }),
     msg('b', '👎 Non', { kind: 'command', status: 'feedback_down', feedback: 'down' }),
-    msg('c', 'je veux m inscrire', { intent: 'inscription_accompagnee', confidence: 0.96, status: 'answered', dialogStarted: 'registration' }),
+    msg('c', 'je veux m inscrire', {
+      intent: 'inscription_accompagnee',
+      confidence: 0.96,
+      status: 'answered',
+      dialogStarted: 'registration',
+    }),
     msg('c', 'oui', { kind: 'prompt_answer', prompt: 'prompt-yesno' }),
     msg('c', 'annuler', { kind: 'command', status: 'cancel' }),
-    msg('d', 'je veux m inscrire', { intent: 'inscription_accompagnee', confidence: 0.96, status: 'answered', dialogStarted: 'registration' }),
+    msg('d', 'je veux m inscrire', {
+      intent: 'inscription_accompagnee',
+      confidence: 0.96,
+      status: 'answered',
+      dialogStarted: 'registration',
+    }),
     msg('d', 'oui', { kind: 'prompt_answer', prompt: 'prompt-yesno' }),
     msg('e', 'vous pouvez préciser ?', { intent: 'format_epreuve', confidence: 0.5, status: 'ambiguous' }),
   ];
@@ -38,7 +55,9 @@ describe('the « À relire » queue (a pure function of the learner messages)', 
   });
 
   it('a corrected sentence leaves the queue, with its correction, wherever it was said', () => {
-    const items = reviewQueue(messages, [{ text: 'quelle heure à Tokyo', intent: 'hors_sujet', by: 'claire', at: at(12) }]);
+    const items = reviewQueue(messages, [
+      { text: 'quelle heure à Tokyo', intent: 'hors_sujet', by: 'claire', at: at(12) },
+    ]);
     const tokyo = items.find((i) => i.message.text === 'quelle heure à Tokyo')!;
     expect(tokyo.correction?.intent).toBe('hors_sujet');
     expect(items.filter((i) => !i.correction)).toHaveLength(4);
@@ -61,8 +80,26 @@ describe('the conversation view (a pure function of data)', () => {
   it('escapes learner text everywhere it appears, the correction form included', () => {
     const text = '<script>alert(1)</script>';
     const view = conversationView({
-      id: 'c1', intents: new IntentNames([{ id: 'hors_sujet', label: 'Hors sujet' }]), csrf: 't', corrections: new Map(), reasons: new Map([[1, ['fallback']]]),
-      entries: [{ seq: 1, conversationId: 'c1', channelId: 'msteams', userId: 'u', direction: 'in', type: 'message', text, at: at(10), kind: 'question', status: 'fallback', activity: {} }],
+      id: 'c1',
+      intents: new IntentNames([{ id: 'hors_sujet', label: 'Hors sujet' }]),
+      csrf: 't',
+      corrections: new Map(),
+      reasons: new Map([[1, ['fallback']]]),
+      entries: [
+        {
+          seq: 1,
+          conversationId: 'c1',
+          channelId: 'msteams',
+          userId: 'u',
+          direction: 'in',
+          type: 'message',
+          text,
+          at: at(10),
+          kind: 'question',
+          status: 'fallback',
+          activity: {},
+        },
+      ],
     });
     expect(view.body.value).not.toContain('<script>');
     expect(view.body.value).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -74,7 +111,10 @@ describe('the conversation view (a pure function of data)', () => {
 
 describe('training with the sentences staff assigned', () => {
   it('adds them to the training files, without duplicates and without intents the catalogue lost', () => {
-    const base = { catalog: [{ id: 'cout_inscription', kind: 'faq' as const, covers: 'x' }], examples: [{ text: 'combien ça coûte', intent: 'cout_inscription' }] };
+    const base = {
+      catalog: [{ id: 'cout_inscription', kind: 'faq' as const, covers: 'x' }],
+      examples: [{ text: 'combien ça coûte', intent: 'cout_inscription' }],
+    };
     const t = trainingWith(base, [
       { text: 'la douloureuse elle monte à combien', intent: 'cout_inscription' },
       { text: 'Combien ça coûte ', intent: 'cout_inscription' },

@@ -40,7 +40,7 @@ describe('free questions', () => {
     const c = new Conversation();
     await c.say('c koi le prix de l inscription');
     const details = await c.ask('Plus de détails');
-    expect(details).toContain('selon l\'academie, l\'inscription peut etre gratuite ou bien payante');
+    expect(details).toContain("selon l'academie, l'inscription peut etre gratuite ou bien payante");
     expect(details).toContain('§2');
   });
 
@@ -92,8 +92,16 @@ describe('free questions', () => {
   it('asks "Vouliez-vous dire" with both readings when two intents are close', () => {
     const { router } = testAssistant();
     const u: Understanding = {
-      text: 'examen', intent: 'duree_epreuve', confidence: 0.45, status: 'ambiguous', corrections: [], entities: {},
-      alternatives: [{ intent: 'duree_epreuve', probability: 0.45 }, { intent: 'session_examen', probability: 0.4 }],
+      text: 'examen',
+      intent: 'duree_epreuve',
+      confidence: 0.45,
+      status: 'ambiguous',
+      corrections: [],
+      entities: {},
+      alternatives: [
+        { intent: 'duree_epreuve', probability: 0.45 },
+        { intent: 'session_examen', probability: 0.4 },
+      ],
     };
     const route = router.routeUnderstanding(u, TODAY);
     expect(route.type).toBe('answer');
@@ -101,7 +109,11 @@ describe('free questions', () => {
     expect(route.answer.kind).toBe('clarify');
     expect(route.answer.text).toContain('Vouliez-vous dire');
     // Both readings, and a way out when neither is right.
-    expect(route.answer.buttons).toEqual(["Combien de temps dure l'épreuve ?", 'Quand ont lieu les examens ?', 'Autre chose']);
+    expect(route.answer.buttons).toEqual([
+      "Combien de temps dure l'épreuve ?",
+      'Quand ont lieu les examens ?',
+      'Autre chose',
+    ]);
   });
 });
 
@@ -109,13 +121,13 @@ describe('registration dialog', () => {
   it('guides from the end of training to the académie, answering a question on the way', async () => {
     const c = new Conversation();
     expect(await c.ask("Je veux m'inscrire à l'examen")).toContain('avez-vous termine votre formation');
-    expect(await c.ask('oui')).toContain('quand l\'avez-vous terminee');
+    expect(await c.ask('oui')).toContain("quand l'avez-vous terminee");
 
     // A factual question in the middle: answered, then the dialog asks again where it was.
     const interruption = await c.ask("Combien de temps dure l'épreuve ?");
     expect(interruption).toContain('2 h 30');
     expect(interruption).toContain('reprenons');
-    expect(interruption).toContain('quand l\'avez-vous terminee');
+    expect(interruption).toContain("quand l'avez-vous terminee");
 
     expect(await c.ask('juin 2026')).toContain('dans quel departement');
 
@@ -123,7 +135,8 @@ describe('registration dialog', () => {
     const summary = await c.say('59000');
     expect(summary).toHaveLength(1);
     const text = folded(visible(summary[0]!));
-    for (const fact of ['juin 2027', 'lille', '5,00', 'candidat libre', 'moncompteformation', 'forme progressive']) expect(text).toContain(fact);
+    for (const fact of ['juin 2027', 'lille', '5,00', 'candidat libre', 'moncompteformation', 'forme progressive'])
+      expect(text).toContain(fact);
   });
 
   it('re-asks when the date is not understood, and "annuler" leaves the dialog', async () => {
@@ -145,7 +158,11 @@ describe('registration dialog', () => {
   });
 
   it('asked how to register, answers the steps with their sources and offers to guide', async () => {
-    for (const q of ['comment je fais pour m\'inscrire ?', 'quelles sont les étapes pour s\'inscrire ?', 'cmt on s\'inscrit']) {
+    for (const q of [
+      "comment je fais pour m'inscrire ?",
+      "quelles sont les étapes pour s'inscrire ?",
+      "cmt on s'inscrit",
+    ]) {
       const c = new Conversation();
       const [reply] = await c.say(q);
       const text = folded(reply!.text!);
@@ -158,7 +175,9 @@ describe('registration dialog', () => {
   });
 
   it('asked to be guided, starts the dialog without asking again what the learner said', async () => {
-    expect(await new Conversation().ask('aidez-moi à faire mon inscription')).toContain('avez-vous termine votre formation');
+    expect(await new Conversation().ask('aidez-moi à faire mon inscription')).toContain(
+      'avez-vous termine votre formation',
+    );
     const c = new Conversation();
     const asked = await c.ask("g fini la formation, je veux m'inscrire");
     expect(asked).not.toContain('avez-vous termine votre formation');
@@ -173,8 +192,8 @@ describe('registration dialog', () => {
 describe('after-exam dialog', () => {
   it('asks the grade, then the date, then computes the validity', async () => {
     const c = new Conversation();
-    await c.say('Après l\'examen');
-    expect((await c.ask('Après l\'examen'))).toContain('quelle note');
+    await c.say("Après l'examen");
+    expect(await c.ask("Après l'examen")).toContain('quelle note');
     expect(await c.ask('12,5')).toContain('quelle date');
     const result = await c.ask('3 juillet 2024');
     expect(result).toContain('felicitations');
@@ -215,12 +234,14 @@ describe('links', () => {
     expect(r1[0]!.attachments ?? []).toHaveLength(0);
     expect(folded(r1[0]!.text!)).toContain("n'est pas configure");
 
-    const withLink = new Conversation(testAssistant({ links: { LINK_CYCLADES_TUTORIAL_URL: 'https://example.org/tuto' } }));
+    const withLink = new Conversation(
+      testAssistant({ links: { LINK_CYCLADES_TUTORIAL_URL: 'https://example.org/tuto' } }),
+    );
     const r2 = await withLink.say('Avez-vous un tutoriel pour Cyclades ?');
     expect(visible(r2[0]!)).toContain('<Voir le tutoriel Cyclades|https://example.org/tuto>');
   });
 
-  it('quotes the sheet\'s placeholder links as words, never as a link that goes nowhere', async () => {
+  it("quotes the sheet's placeholder links as words, never as a link that goes nowhere", async () => {
     for (const q of ["où s'inscrire ?", 'Avez-vous un tutoriel pour Cyclades ?']) {
       const c = new Conversation();
       await c.say(q);
@@ -238,7 +259,12 @@ describe('links', () => {
 });
 
 describe('a way to a person', () => {
-  it.each(['je veux parler à un humain', 'comment contacter mon formateur ?', "je peux parler avec un conseiller pour l'examen ?", 'contact'])('« %s » → the training centre, never an address of its own', async (text) => {
+  it.each([
+    'je veux parler à un humain',
+    'comment contacter mon formateur ?',
+    "je peux parler avec un conseiller pour l'examen ?",
+    'contact',
+  ])('« %s » → the training centre, never an address of its own', async (text) => {
     const r = await new Conversation().say(text);
     expect(r).toHaveLength(1);
     expect(folded(r[0]!.text!)).toContain('votre organisme de formation');
@@ -247,7 +273,11 @@ describe('a way to a person', () => {
   });
 
   it('gives the configured e-mail, phone and page', async () => {
-    const c = new Conversation(testAssistant({ contact: { email: 'examens@centre.example', phone: '01 23 45 67 89', url: 'https://centre.example/contact' } }));
+    const c = new Conversation(
+      testAssistant({
+        contact: { email: 'examens@centre.example', phone: '01 23 45 67 89', url: 'https://centre.example/contact' },
+      }),
+    );
     const r = await c.say('je voudrais parler à une personne svp');
     expect(visible(r[0]!)).toContain('examens@centre.example');
     expect(visible(r[0]!)).toContain('01 23 45 67 89');
@@ -287,10 +317,14 @@ describe('« supprimer mes données »', () => {
   });
 
   it('with ORG_PRIVACY_URL, the same line links to the privacy page', async () => {
-    const c = new Conversation(testAssistant({ retentionDays: 90, privacyUrl: 'https://centre.example/confidentialite' }));
+    const c = new Conversation(
+      testAssistant({ retentionDays: 90, privacyUrl: 'https://centre.example/confidentialite' }),
+    );
     const [w] = await c.join();
     const line = w!.text!.split(/(?<=\.) /).find((s) => s.includes('90 jours'))!;
-    expect(line).toMatch(/conservés 90 jours pour améliorer les réponses \(\[[^\]]+\]\(https:\/\/centre\.example\/confidentialite\)\) ; écrivez « supprimer mes données »/);
+    expect(line).toMatch(
+      /conservés 90 jours pour améliorer les réponses \(\[[^\]]+\]\(https:\/\/centre\.example\/confidentialite\)\) ; écrivez « supprimer mes données »/,
+    );
   });
 });
 
@@ -304,7 +338,9 @@ describe('robustness', () => {
     adapter.onTurnError = turnErrorHandler(assistant, pino({ level: 'silent' }));
     await adapter.send("Après l'examen").startTest(); // now waiting for a grade
     const original = assistant.answerer.grade.bind(assistant.answerer);
-    assistant.answerer.grade = () => { throw new Error('boom'); };
+    assistant.answerer.grade = () => {
+      throw new Error('boom');
+    };
     adapter.activeQueue.splice(0);
     await adapter.processActivity('8');
     const apology = adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
@@ -350,8 +386,10 @@ describe('answers enriched by a place', () => {
     expect(reply).toContain('5,00');
     expect(reply).toContain("academie d'aix-marseille");
   });
-  it('« mon adresse » tells where the learner lives: the académie is answered, not refused as the rectorat\'s address', async () => {
-    const reply = await new Conversation().ask("voici mon adresse : 4 rue Victor Hugo 31000 Toulouse, je dépends de quel rectorat ?");
+  it("« mon adresse » tells where the learner lives: the académie is answered, not refused as the rectorat's address", async () => {
+    const reply = await new Conversation().ask(
+      'voici mon adresse : 4 rue Victor Hugo 31000 Toulouse, je dépends de quel rectorat ?',
+    );
     expect(reply).toContain('academie de toulouse');
     expect(reply).not.toContain('ne precise pas');
   });
@@ -380,7 +418,9 @@ describe('feedback after an answer', () => {
     const c = new Conversation();
     const answer = (await c.say('combien coute l inscription'))[0]!;
     expect(answer.text).not.toMatch(/aidé \?/);
-    expect(answer.suggestedActions!.actions.map((a) => a.title)).toEqual(expect.arrayContaining(['👍 Utile', '👎 Pas utile']));
+    expect(answer.suggestedActions!.actions.map((a) => a.title)).toEqual(
+      expect.arrayContaining(['👍 Utile', '👎 Pas utile']),
+    );
     const up = (await c.say('👍 Utile'))[0]!;
     expect(up.text).toContain('Merci pour votre retour');
     expect(replyTraceOf(up)).toMatchObject({ feedback: 'up', entryId: 'registration-cost' });
@@ -453,7 +493,13 @@ describe('past months in guided dialogs', () => {
 
 describe('one clear answer at a time', () => {
   it('at most 3 follow-up buttons, then « Menu » and the feedback control, after every answer', async () => {
-    for (const q of ["Combien de temps dure l'épreuve ?", 'quand s\'inscrire ?', "j'habite à Lille, quel rectorat ?", "j'ai eu 14/20 en juin 2026, c'est valable jusqu'à quand ?", 'combien ça coûte et c\'est quand ?']) {
+    for (const q of [
+      "Combien de temps dure l'épreuve ?",
+      "quand s'inscrire ?",
+      "j'habite à Lille, quel rectorat ?",
+      "j'ai eu 14/20 en juin 2026, c'est valable jusqu'à quand ?",
+      "combien ça coûte et c'est quand ?",
+    ]) {
       const replies = await new Conversation().say(q);
       expect(replies, q).toHaveLength(1);
       const titles = replies[0]!.suggestedActions!.actions.map((a) => a.title);
@@ -465,10 +511,18 @@ describe('one clear answer at a time', () => {
 
   it('« menu » typed after an answer gives the topics', async () => {
     const c = new Conversation();
-    for (const q of ["Combien de temps dure l'épreuve ?", 'Plus de détails', 'je veux parler à un conseiller', 'blabla xyz']) {
+    for (const q of [
+      "Combien de temps dure l'épreuve ?",
+      'Plus de détails',
+      'je veux parler à un conseiller',
+      'blabla xyz',
+    ]) {
       await c.say(q);
       const [menu] = await c.say('menu');
-      expect(menu!.suggestedActions!.actions.map((a) => a.title), q).toContain("M'inscrire à l'examen");
+      expect(
+        menu!.suggestedActions!.actions.map((a) => a.title),
+        q,
+      ).toContain("M'inscrire à l'examen");
     }
   });
 
@@ -485,7 +539,7 @@ describe('one clear answer at a time', () => {
     const c = new Conversation();
     await c.say("Après l'examen");
     const side = await c.ask("c'est quoi le rectorat ?");
-    expect(side).toContain('rectorat de l\'academie dont vous dependez');
+    expect(side).toContain("rectorat de l'academie dont vous dependez");
     expect(side).toContain('reprenons');
     expect(side).toContain('quelle note');
     expect(await c.ask('12 en juin 2025')).toContain('juin 2030');
@@ -530,11 +584,17 @@ describe('the summary on each channel', () => {
     const [a] = await register('msteams');
     expect(a!.suggestedActions).toBeUndefined();
     expect(a!.attachments).toHaveLength(1);
-    const card = a!.attachments![0]!.content as { actions: { type: string; title: string; data: { msteams: { type: string; value: string } } }[] };
+    const card = a!.attachments![0]!.content as {
+      actions: { type: string; title: string; data: { msteams: { type: string; value: string } } }[];
+    };
     const titles = card.actions.map((x) => x.title);
     expect(titles.filter((t) => t.startsWith('👍'))).toHaveLength(1);
     expect(titles).toContain('Menu');
-    expect(card.actions.every((x) => x.type === 'Action.Submit' && x.data.msteams.type === 'imBack' && x.data.msteams.value === x.title)).toBe(true);
+    expect(
+      card.actions.every(
+        (x) => x.type === 'Action.Submit' && x.data.msteams.type === 'imBack' && x.data.msteams.value === x.title,
+      ),
+    ).toBe(true);
   });
 
   it('other channels: the plain text, each part with its source', async () => {
@@ -574,13 +634,16 @@ describe('yes/no answers', () => {
 });
 
 describe('a result « obtained » on a date still to come', () => {
-  it.each(["j'ai eu 12 en juin 2027, c'est valable jusqu'à quand ?", "12/20 en juin 2027, valable jusqu'à quand ?"])('« %s » is asked back, not computed', async (q) => {
-    const c = new Conversation();
-    const asked = await c.ask(q);
-    expect(asked).toContain('obtenu en juin 2027, ce serait encore a venir');
-    expect(asked).not.toMatch(/toujours valable|felicitations|2032/);
-    expect(await c.ask('juin 2026')).toContain('juin 2031');
-  });
+  it.each(["j'ai eu 12 en juin 2027, c'est valable jusqu'à quand ?", "12/20 en juin 2027, valable jusqu'à quand ?"])(
+    '« %s » is asked back, not computed',
+    async (q) => {
+      const c = new Conversation();
+      const asked = await c.ask(q);
+      expect(asked).toContain('obtenu en juin 2027, ce serait encore a venir');
+      expect(asked).not.toMatch(/toujours valable|felicitations|2032/);
+      expect(await c.ask('juin 2026')).toContain('juin 2031');
+    },
+  );
 
   it('a hypothesis without a grade is computed (« si je passe en juin 2027… »)', async () => {
     expect(await new Conversation().ask("si je passe en juin 2027, ma note tient jusqu'à quand ?")).toContain('2032');

@@ -21,13 +21,21 @@ async function call(url: string, init: RequestInit = {}): Promise<{ status: numb
 
 describe('local Direct Line (website widget without Azure)', () => {
   let bot: RunningApp;
-  beforeAll(async () => { bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' }); });
-  afterAll(async () => { await bot?.stop(); });
+  beforeAll(async () => {
+    bot = await startApp({ ASSISTANT_TODAY: '2026-11-26' });
+  });
+  afterAll(async () => {
+    await bot?.stop();
+  });
 
   async function conversation() {
     const { body: t } = await call(`${bot.url}/api/directline/token`, { method: 'POST' });
     const auth = { authorization: `Bearer ${t.token}` };
-    const { status, body: c } = await call(`${bot.url}/v3/directline/conversations`, { method: 'POST', headers: auth, body: '{}' });
+    const { status, body: c } = await call(`${bot.url}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: auth,
+      body: '{}',
+    });
     expect(status).toBe(201);
     return { token: t.token, userId: t.userId, id: c.conversationId, auth };
   }
@@ -44,22 +52,29 @@ describe('local Direct Line (website widget without Azure)', () => {
     expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
   });
 
-  it('welcomes once, answers, and speaks as the token\'s user whatever the page claims', async () => {
+  it("welcomes once, answers, and speaks as the token's user whatever the page claims", async () => {
     const c = await conversation();
     const sent = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities`, {
-      method: 'POST', headers: c.auth, body: JSON.stringify({ type: 'message', text: "combien dure l'épreuve ?", from: { id: 'someone-else' } }),
+      method: 'POST',
+      headers: c.auth,
+      body: JSON.stringify({ type: 'message', text: "combien dure l'épreuve ?", from: { id: 'someone-else' } }),
     });
     expect(sent.status).toBe(200);
-    const { body } = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=0`, { headers: c.auth });
+    const { body } = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=0`, {
+      headers: c.auth,
+    });
     const texts = body.activities.map((a) => `${a.from.id}: ${a.text ?? ''}`);
     expect(texts.filter((t) => t.includes("Je suis l'assistant"))).toHaveLength(1);
     expect(texts.some((t) => t.startsWith(`${c.userId}: combien dure`))).toBe(true);
     expect(texts.some((t) => t.includes('2 h 30'))).toBe(true);
     expect(texts.some((t) => t.startsWith('someone-else'))).toBe(false);
     // The browser gets the replies, not how the server understood the question (issue 14, point 7).
-    for (const a of body.activities) expect(JSON.stringify(a.channelData ?? {})).not.toMatch(/"(answer|dialog|intent|entryId)"/);
+    for (const a of body.activities)
+      expect(JSON.stringify(a.channelData ?? {})).not.toMatch(/"(answer|dialog|intent|entryId)"/);
     // The watermark only returns what is new.
-    const again = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=${body.watermark}`, { headers: c.auth });
+    const again = await call(`${bot.url}/v3/directline/conversations/${c.id}/activities?watermark=${body.watermark}`, {
+      headers: c.auth,
+    });
     expect(again.body.activities).toHaveLength(0);
   });
 
@@ -70,7 +85,9 @@ describe('local Direct Line (website widget without Azure)', () => {
     expect((await call(url)).status).toBe(403);
     expect((await call(url, { headers: { authorization: `Bearer ${c.token}x` } })).status).toBe(403);
     expect((await call(url, { headers: other.auth })).status).toBe(403);
-    expect((await call(`${bot.url}/v3/directline/conversations/nope/activities`, { headers: c.auth })).status).toBe(404);
+    expect((await call(`${bot.url}/v3/directline/conversations/nope/activities`, { headers: c.auth })).status).toBe(
+      404,
+    );
     const refreshed = await call(`${bot.url}/v3/directline/tokens/refresh`, { method: 'POST', headers: c.auth });
     expect(refreshed.status).toBe(200);
     expect((await call(url, { headers: { authorization: `Bearer ${refreshed.body.token}` } })).status).toBe(200);
@@ -78,7 +95,11 @@ describe('local Direct Line (website widget without Azure)', () => {
 
   it('answers bad input with a 4xx', async () => {
     const c = await conversation();
-    const r = await fetch(`${bot.url}/v3/directline/conversations/${c.id}/activities`, { method: 'POST', headers: { ...c.auth, 'content-type': 'application/json' }, body: '{not json' });
+    const r = await fetch(`${bot.url}/v3/directline/conversations/${c.id}/activities`, {
+      method: 'POST',
+      headers: { ...c.auth, 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect(r.status).toBe(400);
   });
 });
@@ -94,11 +115,22 @@ describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
     standIn = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8');
-      req.on('data', (c: string) => { body += c; });
+      req.on('data', (c: string) => {
+        body += c;
+      });
       req.on('end', () => {
-        seen.push({ auth: req.headers.authorization, body: body ? (JSON.parse(body) as { user: { id: string } }) : undefined });
+        seen.push({
+          auth: req.headers.authorization,
+          body: body ? (JSON.parse(body) as { user: { id: string } }) : undefined,
+        });
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ token: req.url?.endsWith('/refresh') ? 'refreshed-token' : 'azure-token', conversationId: 'c1', expires_in: 1800 }));
+        res.end(
+          JSON.stringify({
+            token: req.url?.endsWith('/refresh') ? 'refreshed-token' : 'azure-token',
+            conversationId: 'c1',
+            expires_in: 1800,
+          }),
+        );
       });
     });
     standIn.listen(0, '127.0.0.1');
@@ -122,7 +154,10 @@ describe('Azure Direct Line token exchange (DIRECT_LINE_SECRET)', () => {
     const html = await (await fetch(`${bot.url}/`)).text();
     const js = await (await fetch(`${bot.url}/webchat/app.js`)).text();
     expect(html + js).not.toContain('secret-never-in-browser');
-    const refreshed = await call(`${bot.url}/api/directline/token/refresh`, { method: 'POST', headers: { authorization: 'Bearer azure-token' } });
+    const refreshed = await call(`${bot.url}/api/directline/token/refresh`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer azure-token' },
+    });
     expect(refreshed.body.token).toBe('refreshed-token');
     // The local Direct Line is off when Azure's is configured.
     expect((await call(`${bot.url}/v3/directline/conversations`, { method: 'POST' })).status).toBe(404);

@@ -43,30 +43,46 @@ describe('extractGrade', () => {
     expect(extractGrade('12,5', { bare: true })).toMatchObject({ value: 12.5 });
   });
 
-  it.each(["j'ai deux enfants et un boulot, je peux passer seulement l'épreuve ?", 'avec 2 collègues on se demande quand s\'inscrire', "j'ai 3 enfants", 'g 2 enfants, je peux passer juste le bloc ?'])(
-    'a number counting things after « j\'ai » / « avec » is no grade: "%s"',
+  it.each([
+    "j'ai deux enfants et un boulot, je peux passer seulement l'épreuve ?",
+    "avec 2 collègues on se demande quand s'inscrire",
+    "j'ai 3 enfants",
+    'g 2 enfants, je peux passer juste le bloc ?',
+  ])('a number counting things after « j\'ai » / « avec » is no grade: "%s"', (text) => {
+    expect(extractGrade(text)).toBeNull();
+  });
+
+  it.each(['12 sur 20 ça suffit pour avoir le bloc ?', '9,5/20 c’est assez ?'])(
+    'a grade asked about as enough, without « j’ai »…, is the threshold: "%s"',
     (text) => {
-      expect(extractGrade(text)).toBeNull();
+      expect(extractGrade(text)).toMatchObject({ personal: false });
+      expect(extractGrade(`j'ai eu ${text}`)).toMatchObject({ personal: true });
     },
   );
 
-  it.each(['12 sur 20 ça suffit pour avoir le bloc ?', '9,5/20 c’est assez ?'])('a grade asked about as enough, without « j’ai »…, is the threshold: "%s"', (text) => {
-    expect(extractGrade(text)).toMatchObject({ personal: false });
-    expect(extractGrade(`j'ai eu ${text}`)).toMatchObject({ personal: true });
-  });
-
-  it.each(['bonjour, 3 questions : la durée, la note pour valider le bloc, le jury', '2 petites questions pour valider mon inscription svp', 'trois questions : la note pour valider, la durée'])('a number opening a message before a noun counts things: "%s"', (text) => {
+  it.each([
+    'bonjour, 3 questions : la durée, la note pour valider le bloc, le jury',
+    '2 petites questions pour valider mon inscription svp',
+    'trois questions : la note pour valider, la durée',
+  ])('a number opening a message before a noun counts things: "%s"', (text) => {
     expect(extractGrade(text)).toBeNull();
   });
 
-  it.each([["j'ai 12 au bloc 4", 12], ["j'ai quinze au bloc", 15], ["j'ai 11 donc c'est bon ?", 11]] as const)('"%s" → %d (a word that may follow a grade)', (text, value) => {
+  it.each([
+    ["j'ai 12 au bloc 4", 12],
+    ["j'ai quinze au bloc", 15],
+    ["j'ai 11 donc c'est bon ?", 11],
+  ] as const)('"%s" → %d (a word that may follow a grade)', (text, value) => {
     expect(extractGrade(text)).toMatchObject({ value, personal: true });
   });
 
-  it.each(["l'épreuve dure 2h30", 'valable 5 ans', 'le 15 juin 2025', 'code postal 69003'])('no grade in "%s"', (text) => {
-    expect(extractGrade(text)).toBeNull();
-    expect(extractGrade(text, { bare: true })).toBeNull();
-  });
+  it.each(["l'épreuve dure 2h30", 'valable 5 ans', 'le 15 juin 2025', 'code postal 69003'])(
+    'no grade in "%s"',
+    (text) => {
+      expect(extractGrade(text)).toBeNull();
+      expect(extractGrade(text, { bare: true })).toBeNull();
+    },
+  );
 });
 
 describe('extractDate (today = 26 November 2026)', () => {
@@ -162,7 +178,11 @@ describe('AcademyDirectory', () => {
     const academies = directory.academies.filter((a) => a.authority === 'rectorat');
     expect(academies).toHaveLength(30);
     expect(academies.flatMap((a) => a.departements).filter((c) => !/^97[78]$/.test(c))).toHaveLength(101);
-    expect(directory.academies.filter((a) => a.authority === 'vice-rectorat').map((a) => a.departements)).toEqual([['988'], ['987'], ['986']]);
+    expect(directory.academies.filter((a) => a.authority === 'vice-rectorat').map((a) => a.departements)).toEqual([
+      ['988'],
+      ['987'],
+      ['986'],
+    ]);
     // 101 départements, Saint-Barthélemy and Saint-Martin (Guadeloupe) and the three collectivities of the vice-rectorats.
     const codes = directory.academies.flatMap((a) => a.departements);
     expect(codes).toHaveLength(106);
@@ -177,7 +197,11 @@ describe('AcademyDirectory', () => {
     expect(directory.academyOf('2a')?.name).toBe('Corse');
     expect(directory.academyOf('00')).toBeUndefined();
     expect(directory.academyOf('978')?.name).toBe('Guadeloupe');
-    expect(directory.academyOf('988')).toMatchObject({ name: 'Nouvelle-Calédonie', authority: 'vice-rectorat', rectoratCity: 'Nouméa' });
+    expect(directory.academyOf('988')).toMatchObject({
+      name: 'Nouvelle-Calédonie',
+      authority: 'vice-rectorat',
+      rectoratCity: 'Nouméa',
+    });
   });
 });
 
@@ -211,7 +235,14 @@ describe('towns of communes.fr.tsv (every commune of 2 000 inhabitants or more)'
   });
 
   // …and not in the phrases its name is made of.
-  it.each(["c'est en ligne ?", 'il a eu 12', 'au plaisir', "c'est entre deux sessions ?", 'on est en cours', "l'accès aux salles d'examen"])('no place in "%s"', (text) => {
+  it.each([
+    "c'est en ligne ?",
+    'il a eu 12',
+    'au plaisir',
+    "c'est entre deux sessions ?",
+    'on est en cours',
+    "l'accès aux salles d'examen",
+  ])('no place in "%s"', (text) => {
     expect(places.extract(text)).toBeNull();
   });
 
@@ -223,7 +254,9 @@ describe('towns of communes.fr.tsv (every commune of 2 000 inhabitants or more)'
   });
 
   it('« l’académie de Clermont » is Clermont-Ferrand’s, not the town of the Oise', () => {
-    expect(places.extractWithClaim("j'habite à Vichy, je dépends de l'académie de Clermont ?").claimed?.departement).toBe('63');
+    expect(
+      places.extractWithClaim("j'habite à Vichy, je dépends de l'académie de Clermont ?").claimed?.departement,
+    ).toBe('63');
   });
 
   it('a line that does not fit stops the start with the file and the line number', () => {

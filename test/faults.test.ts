@@ -27,7 +27,9 @@ const bots: InProcessBot[] = [];
 const texts = (conversationId: string) => connector.messagesFor(conversationId).map((a) => folded(String(a.text)));
 const tmp = () => mkdtempSync(join(tmpdir(), 'faults-'));
 
-beforeAll(async () => { await connector.start(); });
+beforeAll(async () => {
+  await connector.start();
+});
 afterAll(async () => {
   for (const b of bots) await b.stop();
   await connector.stop();
@@ -73,7 +75,12 @@ describe('the transcript store refuses writes', () => {
     expect(existsSync(`${file}.journal`)).toBe(false);
     // In the order they happened: each learner message before the replies to it.
     const ins = all.filter((e) => e.direction === 'in').map((e) => e.text);
-    expect(ins).toEqual(["combien coûte l'inscription ?", "c'est quand l'examen ?", 'merci', "et ça dure combien de temps l'épreuve ?"]);
+    expect(ins).toEqual([
+      "combien coûte l'inscription ?",
+      "c'est quand l'examen ?",
+      'merci',
+      "et ça dure combien de temps l'épreuve ?",
+    ]);
     const times = all.map((e) => e.at.getTime());
     expect([...times].sort((x, y) => x - y)).toEqual(times);
   });
@@ -116,7 +123,10 @@ describe('the transcript store refuses writes', () => {
     bots.push(again);
     expect(existsSync(`${file}.journal`)).toBe(false);
     const [summary] = await again.transcripts!.store.conversations();
-    expect((await again.transcripts!.store.activities(summary!.conversationId)).map((e) => e.direction)).toEqual(['in', 'out']);
+    expect((await again.transcripts!.store.activities(summary!.conversationId)).map((e) => e.direction)).toEqual([
+      'in',
+      'out',
+    ]);
   });
 });
 
@@ -143,21 +153,33 @@ describe('the state store refuses writes', () => {
 });
 
 /** A connector that answers every reply with 500, or never answers; counts the requests it got. */
-async function brokenConnector(mode: 'error' | 'hang'): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+async function brokenConnector(
+  mode: 'error' | 'hang',
+): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
   let hits = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     hits++;
     req.resume();
-    if (mode === 'error') req.on('end', () => { res.writeHead(500, { 'content-type': 'application/json' }); res.end('{"error":{"code":"ServiceError","message":"down"}}'); });
+    if (mode === 'error')
+      req.on('end', () => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"ServiceError","message":"down"}}');
+      });
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     hits: () => hits,
-    close: async () => { for (const s of sockets) s.destroy(); await new Promise((r) => server.close(r)); },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
   };
 }
 
@@ -165,10 +187,15 @@ describe('the connector fails', () => {
   for (const mode of ['error', 'hang'] as const) {
     it(`${mode === 'error' ? 'answers 500' : 'never answers'}: the turn ends, the failure is recorded, nothing piles up`, async () => {
       const broken = await brokenConnector(mode);
-      const b = await startInProcessBot({ transcriptsFile: join(tmp(), 'transcripts.sqlite'), env: { REPLY_TIMEOUT_MS: '300' } });
+      const b = await startInProcessBot({
+        transcriptsFile: join(tmp(), 'transcripts.sqlite'),
+        env: { REPLY_TIMEOUT_MS: '300' },
+      });
       bots.push(b);
       const started = Date.now();
-      const responses = await Promise.all([1, 2, 3].map((i) => postMessage(b.url, broken.url, `broken-${mode}-${i}`, "combien coûte l'inscription ?")));
+      const responses = await Promise.all(
+        [1, 2, 3].map((i) => postMessage(b.url, broken.url, `broken-${mode}-${i}`, "combien coûte l'inscription ?")),
+      );
       // Each turn ended, with no 5xx to the channel and within a bounded time.
       for (const r of responses) expect(r.status).toBeLessThan(500);
       expect(Date.now() - started).toBeLessThan(20_000);

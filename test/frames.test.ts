@@ -26,24 +26,48 @@ async function entries(c: Conversation, text: string): Promise<{ ids: string[]; 
 describe('frames: several questions in one message', () => {
   it.each([
     ["L'épreuve c'est à l'écrit ou à l'oral, et il faut combien pour l'avoir ?", ['exam-format', 'pass-grade']],
-    ['combien de temps dure l epreuve et mon resultat reste valable combien d annees', ['exam-duration', 'results-validity']],
+    [
+      'combien de temps dure l epreuve et mon resultat reste valable combien d annees',
+      ['exam-duration', 'results-validity'],
+    ],
     // A list of questions separated by commas.
-    ["l'épreuve c'est quoi exactement, combien de temps, et quelle note faut-il ?", ['exam-format', 'exam-duration', 'pass-grade']],
+    [
+      "l'épreuve c'est quoi exactement, combien de temps, et quelle note faut-il ?",
+      ['exam-format', 'exam-duration', 'pass-grade'],
+    ],
     ['quel ministère certifie ? quelle certification ?', ['certifier', 'certification']],
     // « de quelle certification s'agit-il » asks which diploma, not who certifies it.
-    ["Bonjour, quel est le certificateur ? Et de quelle certification s'agit-il précisément ?", ['certifier', 'certification']],
+    [
+      "Bonjour, quel est le certificateur ? Et de quelle certification s'agit-il précisément ?",
+      ['certifier', 'certification'],
+    ],
     ["c'est quoi la certification, qui la délivre, et c'est quel bloc ?", ['certification', 'certifier', 'block']],
     // « par ailleurs, » between two questions asks nothing and does not glue them; « puis-je » is no « puis ».
-    ['Existe-t-il un tutoriel Cyclades ? Par ailleurs, puis-je aller au rectorat pour m inscrire ?', ['cyclades-tutorial', 'registration-where']],
+    [
+      'Existe-t-il un tutoriel Cyclades ? Par ailleurs, puis-je aller au rectorat pour m inscrire ?',
+      ['cyclades-tutorial', 'registration-where'],
+    ],
     ["ça dure combien l'épreuve / il y a un jury ?", ['exam-duration', 'exam-format']],
 
-    ["Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?", ['only-block', 'registration-status']],
+    [
+      "Est-ce que je peux passer juste le bloc 4, et sous quel statut je m'inscris ?",
+      ['only-block', 'registration-status'],
+    ],
     // A list of noun phrases, each asking something precise of its own.
-    ['trois questions svp : la durée de l épreuve, la note à avoir pour valider, le statut pour s inscrire', ['exam-duration', 'pass-grade', 'registration-status']],
+    [
+      'trois questions svp : la durée de l épreuve, la note à avoir pour valider, le statut pour s inscrire',
+      ['exam-duration', 'pass-grade', 'registration-status'],
+    ],
     // The later clause takes up the subject its ask fits (the épreuve's date), not the jury it also named.
-    ["l'épreuve se fait face à des examinateurs ? et elle tombe à quelle période de l'année ?", ['exam-format', 'exam-session']],
+    [
+      "l'épreuve se fait face à des examinateurs ? et elle tombe à quelle période de l'année ?",
+      ['exam-format', 'exam-session'],
+    ],
     // « à quel moment » after a comma is a question of its own.
-    ["Bonjour, où dois-je m'inscrire, à quel moment, et combien cela coûte-t-il ?", ['registration-where', 'registration-period', 'registration-cost']],
+    [
+      "Bonjour, où dois-je m'inscrire, à quel moment, et combien cela coûte-t-il ?",
+      ['registration-where', 'registration-period', 'registration-cost'],
+    ],
   ])('« %s » → %j, each with its section', async (text, expected) => {
     const r = await entries(new Conversation(), text);
     for (const id of expected) expect(r.ids).toContain(id);
@@ -61,7 +85,7 @@ describe('frames: several questions in one message', () => {
     expect(r.ids).toEqual(expect.arrayContaining(['moncompteformation']));
   });
 
-  it('one\'s own grade in the message does not turn a clause asking the price into a grade question', async () => {
+  it("one's own grade in the message does not turn a clause asking the price into a grade question", async () => {
     const r = await entries(new Conversation(), 'g eu 8... je repasse quand ? et faut repayer ?');
     expect(r.text).toMatch(/Avec 8\/20/);
     expect(r.ids).toContain('registration-cost');
@@ -96,7 +120,10 @@ describe('frames: several questions in one message', () => {
     const r = await entries(new Conversation(), "quel est le coefficient de l'épreuve et elle dure combien ?");
     expect(r.ids).toContain('exam-duration');
     expect(r.text).toMatch(/ne précise pas le règlement/);
-    const tail = await entries(new Conversation(), 'qui corrige les copies, vous savez ? et tu sais en combien de temps ?');
+    const tail = await entries(
+      new Conversation(),
+      'qui corrige les copies, vous savez ? et tu sais en combien de temps ?',
+    );
     expect(tail.ids).toEqual([]);
     expect(tail.text).not.toMatch(FACTS);
   });
@@ -105,12 +132,28 @@ describe('frames: several questions in one message', () => {
     // A whole clause with a precise ask is its own question after one the sheet does not answer.
     ["la calculatrice est autorisée ? et c'est un oral ou un écrit ?", 'exam-format', /ne précise pas le règlement/],
     // A question word asks, even about what the sheet does not cover: each half gets its own reply.
-    ["c'est quoi le salaire d'un manager, et il faut quelle note pour valider ?", 'pass-grade', /ne précise pas les débouchés/],
-    ['je dois passer par moncompteformation ? et combien il me reste dessus ?', 'moncompteformation', /ne précise pas le financement/],
+    [
+      "c'est quoi le salaire d'un manager, et il faut quelle note pour valider ?",
+      'pass-grade',
+      /ne précise pas les débouchés/,
+    ],
+    [
+      'je dois passer par moncompteformation ? et combien il me reste dessus ?',
+      'moncompteformation',
+      /ne précise pas le financement/,
+    ],
     ["j'ai droit au dictionnaire ? et est-ce que c'est bien un écrit ?", 'exam-format', /ne précise pas le règlement/],
-    ["le tiers-temps c'est possible ? et la durée normale c'est combien ?", 'exam-duration', /ne précise pas les aménagements/],
+    [
+      "le tiers-temps c'est possible ? et la durée normale c'est combien ?",
+      'exam-duration',
+      /ne précise pas les aménagements/,
+    ],
     // Keywords typed in a hurry ask; the exam room is a place the sheet does not give.
-    ["académie pour Albi (81) et la salle d'examen elle est où ?", 'academy', /ne précise pas la date précise, l'heure, le lieu/],
+    [
+      "académie pour Albi (81) et la salle d'examen elle est où ?",
+      'academy',
+      /ne précise pas la date précise, l'heure, le lieu/,
+    ],
   ])('« %s »: the covered half answered (%s), the other refused', async (text, id, refusal) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toContain(id);
@@ -128,15 +171,35 @@ describe('single questions as learners word them', () => {
     ['Bonjour, auprès de quel service dois-je effectuer mon inscription ?', 'registration-where', /en ligne/],
     ['inscription possible par internet ?', 'registration-where', /^Oui\./],
     // « quand » opens: the démarches are what is done, the épreuve why — the question is when.
-    ["euh quand est ce que je dois faire les démarches d'inscription pour passer l'épreuve", 'registration-timing', /Dès que vous terminez/],
+    [
+      "euh quand est ce que je dois faire les démarches d'inscription pour passer l'épreuve",
+      'registration-timing',
+      /Dès que vous terminez/,
+    ],
     // A courtesy after a comma does not make an open question closed.
-    ["Quel est le calendrier des inscriptions pour la certification, s'il vous plaît ?", 'registration-timing', /^(?!Oui|Non)/],
+    [
+      "Quel est le calendrier des inscriptions pour la certification, s'il vous plaît ?",
+      'registration-timing',
+      /^(?!Oui|Non)/,
+    ],
     // Unnamed, a tutorial is « quelque chose pour m'expliquer pas à pas »; the « pas » of what one tells is no negation.
-    ["je suis pas très douée avec l'ordinateur est ce qu'il existe quelque chose pour m'expliquer pas a pas comment on s'inscrit sur le site", 'cyclades-tutorial', /^Oui\./],
-    ["alors voilà moi j'ai pas le temps de faire tout le BTS MCO euh je veux juste passer la partie management d'équipe comment on fait", 'only-block', /uniquement/],
+    [
+      "je suis pas très douée avec l'ordinateur est ce qu'il existe quelque chose pour m'expliquer pas a pas comment on s'inscrit sur le site",
+      'cyclades-tutorial',
+      /^Oui\./,
+    ],
+    [
+      "alors voilà moi j'ai pas le temps de faire tout le BTS MCO euh je veux juste passer la partie management d'équipe comment on fait",
+      'only-block',
+      /uniquement/,
+    ],
     ["ça se passe comment l'épreuve est ce qu'on est devant des gens ou c'est sur papier", 'exam-format', /écrite/],
     // A « mode d'emploi » is no job.
-    ["est-ce qu'il existe quelque chose pour nous montrer les étapes, une vidéo ou un mode d'emploi ?", 'cyclades-tutorial', /tutoriel/],
+    [
+      "est-ce qu'il existe quelque chose pour nous montrer les étapes, une vidéo ou un mode d'emploi ?",
+      'cyclades-tutorial',
+      /tutoriel/,
+    ],
   ])('« %s » → %s', async (text, id, pattern) => {
     const r = await entries(new Conversation(), text);
     expect(r.ids).toContain(id);
@@ -181,7 +244,7 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     "c'est quoi le code RNCP du bloc ?",
     'une dérogation pour passer en septembre, ça existe ?',
     'je peux régler les frais par CB ?',
-    "toujours pas reçu mon attestation, je relance qui ?",
+    'toujours pas reçu mon attestation, je relance qui ?',
     'ma boîte doit me libérer une journée pour l exam ?',
     // « c'est quoi le code ? » continues the question before it.
     "le bloc il est au RNCP ? c'est quoi le code ?",
@@ -198,7 +261,7 @@ describe('coverage: what the sheet does not answer gets no fact', () => {
     "c'est un diplôme bac+2 ou bac+3 ?",
     "est-ce que ma note sera indiquée sur l'attestation ?",
     "je n'ai pas le bac, je peux quand même m'inscrire ?",
-    "comment savoir si mon inscription est bien enregistrée ?",
+    'comment savoir si mon inscription est bien enregistrée ?',
     // Another bloc taken as well, or the whole BTS by another way: not settled by what the sheet says of bloc 4.
     'je peux préparer le bloc 1 en même temps ?',
     'on peut avoir le BTS entier par la VAE ?',
@@ -297,7 +360,7 @@ describe('yes/no questions get the verdict of the sheet', () => {
     // A comparison with those who attended in person is not a requirement to have attended.
     ["les stagiaires en visio peuvent s'inscrire comme ceux en présentiel ?", 'Oui'],
     // A requirement the sheet contradicts, even when it names the other epreuves (a topic it does not cover).
-    ["je vais devoir passer les autres épreuves du BTS moi aussi ?", 'Non'],
+    ['je vais devoir passer les autres épreuves du BTS moi aussi ?', 'Non'],
     // « où » after a place noun and before a subject is a relative: the question stays yes/no.
     ["c'est le rectorat de la ville où se trouve mon entreprise qui compte ?", 'Non'],
     // A claim the sheet contradicts, though it names something the sheet does not cover (another bloc, the
@@ -338,7 +401,14 @@ describe('yes/no questions get the verdict of the sheet', () => {
   });
 
   // …but a statement about oneself or a claim the sheet does not settle gets no Oui/Non.
-  it.each(["j'ai eu 12", 'je termine la formation en mars', "je voudrais m'inscrire à l'examen", "j'habite à Lyon", "Madame, Monsieur, je souhaiterais connaître l'organisme certificateur. Cordialement", "je m'inscris où pour passer l'épreuve du bloc 4"])('« %s » → no Oui/Non', async (text) => {
+  it.each([
+    "j'ai eu 12",
+    'je termine la formation en mars',
+    "je voudrais m'inscrire à l'examen",
+    "j'habite à Lyon",
+    "Madame, Monsieur, je souhaiterais connaître l'organisme certificateur. Cordialement",
+    "je m'inscris où pour passer l'épreuve du bloc 4",
+  ])('« %s » → no Oui/Non', async (text) => {
     const r = await entries(new Conversation(), text);
     expect(r.text).not.toMatch(/^(Oui|Non|Si)\b/);
   });
@@ -349,7 +419,11 @@ describe('yes/no questions get the verdict of the sheet', () => {
   });
 
   it('a grade below 10 is never told it passes', async () => {
-    for (const text of ['Avec 9,5 j’ai quand même mon attestation ?', "j'ai eu 9.5/20 c'est bon ?", 'g eu 9 sur 20 je lai ?']) {
+    for (const text of [
+      'Avec 9,5 j’ai quand même mon attestation ?',
+      "j'ai eu 9.5/20 c'est bon ?",
+      'g eu 9 sur 20 je lai ?',
+    ]) {
       const r = await entries(new Conversation(), text);
       expect(r.text, text).not.toMatch(/félicitations|^oui/i);
       expect(r.text, text).toContain('10');
@@ -380,7 +454,7 @@ describe('conversation context', () => {
     expect(r.ids).not.toContain('results-validity');
   });
 
-  it('« sous quelle forme ? » after the documents of the training is their format, not the épreuve\'s', async () => {
+  it("« sous quelle forme ? » after the documents of the training is their format, not the épreuve's", async () => {
     const c = new Conversation();
     await entries(c, 'on reçoit quoi quand la formation est finie ?');
     const r = await entries(c, 'et ces documents, ils sont sous quelle forme ?');
@@ -408,7 +482,7 @@ describe('conversation context', () => {
     expect(r.ids.length).toBeGreaterThan(0);
   });
 
-  it('« aujourd\'hui » in a validity question is when it is checked, not when the result was obtained', async () => {
+  it("« aujourd'hui » in a validity question is when it is checked, not when the result was obtained", async () => {
     const c = new Conversation();
     await entries(c, "j'ai eu 10/20 à l'épreuve en juin 2023");
     const r = await entries(c, "c'est encore bon aujourd'hui ou c'est périmé ?");
@@ -416,14 +490,14 @@ describe('conversation context', () => {
     expect(r.text).not.toMatch(/^Non\./);
   });
 
-  it('« et si je l\'ai pas ? » after the grade to reach is the next registration period', async () => {
+  it("« et si je l'ai pas ? » after the grade to reach is the next registration period", async () => {
     const c = new Conversation();
     await entries(c, 'cb pour avoir le bloc ?');
     const failed = await entries(c, "et si je l'ai pas ?");
     expect(failed.ids).toContain('registration-period');
   });
 
-  it('after a question the sheet does not answer, « et c\'est quand ? » continues its subject', async () => {
+  it("after a question the sheet does not answer, « et c'est quand ? » continues its subject", async () => {
     const c = new Conversation();
     const where = await entries(c, "l'examen se passe où ?");
     expect(where.ids).toEqual([]);
@@ -449,7 +523,7 @@ describe('entities only when stated', () => {
     expect(extractDate("j'ai terminé en mars", TODAY)?.date).toEqual(new Date(2026, 2, 1));
   });
 
-  it('a training end the learner\'s own words contradict is asked back, not computed', async () => {
+  it("a training end the learner's own words contradict is asked back, not computed", async () => {
     const c = new Conversation();
     const r = await entries(c, "je n'ai pas encore fini, ma formation se termine en juin 2025, je m'inscris quand ?");
     expect(r.text).toMatch(/n'était pas terminée, mais juin 2025, c'est déjà passé/);
@@ -467,28 +541,43 @@ describe('entities only when stated', () => {
   });
 
   it('a grade and its year in words make one answer', async () => {
-    const r = await entries(new Conversation(), "alors voilà j'ai eu onze sur vingt a l'examen de juin deux mille vingt cinq euh qu'est ce qui se passe maintenant");
+    const r = await entries(
+      new Conversation(),
+      "alors voilà j'ai eu onze sur vingt a l'examen de juin deux mille vingt cinq euh qu'est ce qui se passe maintenant",
+    );
     expect(r.ids).toContain('exam-result');
     expect(r.text).toContain('juin 2030');
   });
 
   it('grades as learners write them', () => {
-    for (const [text, value] of [['avec 9,5', 9.5], ["j'ai eu 9.5/20", 9.5], ['9 sur 20', 9], ["j'ai eu neuf", 9], ['15,5 !! c bon jai le bloc ?', 15.5]] as const) {
+    for (const [text, value] of [
+      ['avec 9,5', 9.5],
+      ["j'ai eu 9.5/20", 9.5],
+      ['9 sur 20', 9],
+      ["j'ai eu neuf", 9],
+      ['15,5 !! c bon jai le bloc ?', 15.5],
+    ] as const) {
       expect(extractGrade(text)?.value, text).toBe(value);
     }
   });
 
-  it('no grade from an article, and a threshold asked about is not the learner\'s grade', async () => {
+  it("no grade from an article, and a threshold asked about is not the learner's grade", async () => {
     expect(extractGrade("Une fois l'épreuve réussie, est-ce qu'on reçoit un diplôme ?")).toBeNull();
     expect(extractGrade("j'ai entendu qu'il fallait 12 de moyenne pour valider le bloc")?.personal).toBe(false);
     expect(extractGrade("j'ai eu 12 de moyenne")?.personal).toBe(true);
-    const r = await entries(new Conversation(), "Bonjour, j'ai entendu qu'il fallait 12 de moyenne pour valider le bloc, c'est exact ?");
+    const r = await entries(
+      new Conversation(),
+      "Bonjour, j'ai entendu qu'il fallait 12 de moyenne pour valider le bloc, c'est exact ?",
+    );
     expect(r.text).not.toMatch(/félicitations|avec 12/i);
     expect(r.text.startsWith('Non.')).toBe(true);
   });
 
   it('a choice between two is answered without Oui/Non, and may name what it rules out', async () => {
-    const choice = await entries(new Conversation(), "Une fois l'épreuve réussie, on reçoit un diplôme ou juste une attestation ?");
+    const choice = await entries(
+      new Conversation(),
+      "Une fois l'épreuve réussie, on reçoit un diplôme ou juste une attestation ?",
+    );
     expect(choice.ids).toContain('exam-attestation');
     expect(choice.text).not.toMatch(/^(Oui|Non|Si)\./);
     const block = await entries(new Conversation(), "c'est le bloc 3 ou le 4 ?");
@@ -519,7 +608,9 @@ describe('wiring of the understanding data is checked at start', () => {
     const catalog = join(dir, 'catalog.yaml');
     writeFileSync(catalog, readFileSync(catalog, 'utf8').replace('subjects: [inscription]', 'subjects: [inscripton]'));
     const gazetteer = AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')).gazetteer();
-    expect(() => loadUnderstander({ intentsDir: dir, gazetteer })).toThrow(/catalog\.yaml: \w+\.subjects: "inscripton" is not a subject/);
+    expect(() => loadUnderstander({ intentsDir: dir, gazetteer })).toThrow(
+      /catalog\.yaml: \w+\.subjects: "inscripton" is not a subject/,
+    );
   });
 
   it('the shared understander reads a message as frames', () => {
@@ -535,7 +626,7 @@ describe('follow-ups and beliefs', () => {
     expect((await entries(c, 'et après ?')).ids).toContain('exam-attestation');
   });
 
-  it('« et si je l\'ai je reçois quoi ? » after the grade to reach is the next step too: the attestation', async () => {
+  it("« et si je l'ai je reçois quoi ? » after the grade to reach is the next step too: the attestation", async () => {
     const c = new Conversation();
     await entries(c, 'note mini pour réussir');
     expect((await entries(c, "et si je l'ai je reçois quoi ?")).ids).toContain('exam-attestation');
@@ -564,14 +655,23 @@ describe('follow-ups and beliefs', () => {
   });
 
   it('a reported negative belief is contradicted', async () => {
-    const r = await entries(new Conversation(), "on m'a dit que ceux qui ont fait la formation à distance peuvent pas s'inscrire, c'est vrai ?");
+    const r = await entries(
+      new Conversation(),
+      "on m'a dit que ceux qui ont fait la formation à distance peuvent pas s'inscrire, c'est vrai ?",
+    );
     expect(r.text.startsWith('Non.')).toBe(true);
     expect(r.ids).toContain('distance-learning');
   });
 
   it('checks the académie a learner believes they depend on', async () => {
-    expect((await entries(new Conversation(), "j'habite à Nanterre, je dépends de Créteil ?")).text).toMatch(/^Non\. .*Versailles/s);
-    expect((await entries(new Conversation(), 'Je réside à Tours : mon académie est-elle bien Orléans-Tours ?')).text.startsWith('Oui.')).toBe(true);
+    expect((await entries(new Conversation(), "j'habite à Nanterre, je dépends de Créteil ?")).text).toMatch(
+      /^Non\. .*Versailles/s,
+    );
+    expect(
+      (
+        await entries(new Conversation(), 'Je réside à Tours : mon académie est-elle bien Orléans-Tours ?')
+      ).text.startsWith('Oui.'),
+    ).toBe(true);
   });
 
   it('a grade verdict answers « did I pass », not another question', async () => {

@@ -39,7 +39,12 @@ async function turn(c: DialogTestClient, text: string): Promise<Partial<Activity
   return replies;
 }
 
-interface Step { says: string; shows?: RegExp[]; hides?: RegExp[]; replies?: number }
+interface Step {
+  says: string;
+  shows?: RegExp[];
+  hides?: RegExp[];
+  replies?: number;
+}
 
 /** Plays a table of turns; each reply is compared folded (lower case, no accents), buttons included. */
 async function play(c: DialogTestClient, steps: Step[]): Promise<Partial<Activity>[]> {
@@ -70,11 +75,17 @@ describe('registration dialog: one summary at the end', () => {
     const text = summary!.text!;
     expect(text).toMatch(/^Votre inscription, en résumé/);
     // Each part says where it comes from; the académie comes from the directory, not the sheet.
-    expect(text).toContain('Vos dates — Fin de votre formation : en juin 2026. Inscription : dès maintenant, à l\'automne 2026');
+    expect(text).toContain(
+      "Vos dates — Fin de votre formation : en juin 2026. Inscription : dès maintenant, à l'automne 2026",
+    );
     expect(text).toContain('Examen : en juin 2027');
-    expect(text).toMatch(/Votre académie — Pour Saint-Étienne \(Loire\), vous dépendez de l'académie de Lyon \(rectorat à Lyon\)[^\n]*\(Source : Modalités de sanction, §2 ; Annuaire des académies, ministère de l'Éducation nationale\)/);
+    expect(text).toMatch(
+      /Votre académie — Pour Saint-Étienne \(Loire\), vous dépendez de l'académie de Lyon \(rectorat à Lyon\)[^\n]*\(Source : Modalités de sanction, §2 ; Annuaire des académies, ministère de l'Éducation nationale\)/,
+    );
     expect(text).toMatch(/Le coût — [^\n]*5,00 €[^\n]*\(Source : Modalités de sanction, §2\)/);
-    expect(text).toMatch(/Qui fait l'inscription — [^\n]*MonCompteFormation[^\n]*\(Source : Modalités de sanction, introduction\)/);
+    expect(text).toMatch(
+      /Qui fait l'inscription — [^\n]*MonCompteFormation[^\n]*\(Source : Modalités de sanction, introduction\)/,
+    );
     expect(text).not.toContain('Cette réponse vous a-t-elle aidé');
     const buttons = summary!.suggestedActions!.actions.map((a) => a.title);
     // At most three follow-ups, then « Menu », then the one feedback control.
@@ -83,13 +94,31 @@ describe('registration dialog: one summary at the end', () => {
     // The card for Teams and Web Chat says the same, part by part.
     const card = summary!.attachments!.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')!;
     const body = JSON.stringify(card.content);
-    for (const part of ['Vos dates', 'Votre académie', 'Le coût', 'Votre statut', "Qui fait l'inscription", 'Annuaire des académies']) expect(body).toContain(part);
+    for (const part of [
+      'Vos dates',
+      'Votre académie',
+      'Le coût',
+      'Votre statut',
+      "Qui fait l'inscription",
+      'Annuaire des académies',
+    ])
+      expect(body).toContain(part);
     expect(c.dialogTurnResult.status).toBe('complete');
   });
 
-  it('echoes places in the directory\'s spelling, not as typed', async () => {
-    for (const [typed, echoed] of [['saint etienne', 'Pour Saint-Étienne (Loire)'], ['lyon', 'Pour Lyon (Rhône)'], ['971', 'rectorat aux Abymes'], ['72', 'Sarthe (72)']] as const) {
-      const [summary] = await play(registration(), [{ says: "je veux m'inscrire" }, { says: 'oui' }, { says: 'juin 2026' }, { says: typed }]);
+  it("echoes places in the directory's spelling, not as typed", async () => {
+    for (const [typed, echoed] of [
+      ['saint etienne', 'Pour Saint-Étienne (Loire)'],
+      ['lyon', 'Pour Lyon (Rhône)'],
+      ['971', 'rectorat aux Abymes'],
+      ['72', 'Sarthe (72)'],
+    ] as const) {
+      const [summary] = await play(registration(), [
+        { says: "je veux m'inscrire" },
+        { says: 'oui' },
+        { says: 'juin 2026' },
+        { says: typed },
+      ]);
       expect(summary!.text).toContain(echoed);
     }
   });
@@ -98,7 +127,11 @@ describe('registration dialog: one summary at the end', () => {
     await play(registration(), [
       { says: "je veux m'inscrire" },
       { says: 'pas encore' },
-      { says: 'juin 2025', shows: [/n'etait pas terminee, mais juin 2025, c'est deja passe/], hides: [/dans quel departement/] },
+      {
+        says: 'juin 2025',
+        shows: [/n'etait pas terminee, mais juin 2025, c'est deja passe/],
+        hides: [/dans quel departement/],
+      },
       { says: 'mars 2027', shows: [/dans quel departement/] },
       { says: '69', shows: [/fin de votre formation : en mars 2027/, /automne 2027/] },
     ]);
@@ -120,7 +153,12 @@ describe('registration dialog: one summary at the end', () => {
         replies: 1,
         // Not « Fin de votre formation : le 26 novembre 2026 » (today): no end date was given.
         hides: [/fin de votre formation/, /votre academie —/],
-        shows: [/votre inscription, en resume/, /une fois par an, a l'automne/, /sans votre departement, je ne peux pas nommer votre academie/, /5,00/],
+        shows: [
+          /votre inscription, en resume/,
+          /une fois par an, a l'automne/,
+          /sans votre departement, je ne peux pas nommer votre academie/,
+          /5,00/,
+        ],
       },
     ]);
   });
@@ -137,7 +175,10 @@ describe('after-exam dialog', () => {
     // « je ne sais pas »: what holds whatever the grade, without asking it again.
     ['je ne sais pas', [/superieure ou egale a 10/], [/quelle note/]],
   ])('at the grade question, « %s »', async (says, shows, hides) => {
-    await play(afterExam(), [{ says: "Après l'examen", shows: [/quelle note/] }, { says, shows, hides }]);
+    await play(afterExam(), [
+      { says: "Après l'examen", shows: [/quelle note/] },
+      { says, shows, hides },
+    ]);
   });
 
   it('a result « obtained » on a date still to come is asked again, once', async () => {
@@ -152,20 +193,33 @@ describe('after-exam dialog', () => {
 
 describe('académie dialog', () => {
   it('names the place as the directory writes it, with the directory as source; « je ne sais pas » says what still holds', async () => {
-    await play(client((s) => new AcademyDialog(s)), [
-      { says: 'Mon académie', shows: [/domicile/], hides: [/👍/, /\[menu\]/] },
-      { says: 'guadeloupe', shows: [/rectorat aux abymes/, /annuaire des academies/], hides: [/rectorat a les abymes/] },
-    ]);
-    await play(client((s) => new AcademyDialog(s)), [
-      { says: 'Mon académie' },
-      { says: 'je ne sais pas', shows: [/sans votre departement/, /en ligne, ou bien sur place/] },
-    ]);
+    await play(
+      client((s) => new AcademyDialog(s)),
+      [
+        { says: 'Mon académie', shows: [/domicile/], hides: [/👍/, /\[menu\]/] },
+        {
+          says: 'guadeloupe',
+          shows: [/rectorat aux abymes/, /annuaire des academies/],
+          hides: [/rectorat a les abymes/],
+        },
+      ],
+    );
+    await play(
+      client((s) => new AcademyDialog(s)),
+      [
+        { says: 'Mon académie' },
+        { says: 'je ne sais pas', shows: [/sans votre departement/, /en ligne, ou bien sur place/] },
+      ],
+    );
   });
 });
 
 describe('exam dialog', () => {
   it('gives the exam in one summary with its sources', async () => {
-    const [summary] = await play(client((s) => new ExamDialog(s)), [{ says: "L'épreuve", replies: 1, shows: [/2 h 30/, /juin 2027/, /§3/, /§2/] }]);
+    const [summary] = await play(
+      client((s) => new ExamDialog(s)),
+      [{ says: "L'épreuve", replies: 1, shows: [/2 h 30/, /juin 2027/, /§3/, /§2/] }],
+    );
     expect(summary!.suggestedActions!.actions.filter((a) => a.title.startsWith('👍'))).toHaveLength(1);
   });
 });

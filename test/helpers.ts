@@ -1,7 +1,13 @@
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder-core';
 import { loadUnderstander } from '../intents/nlu/load.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
-import { createAssistant, loadAssistantData, type Assistant, type AssistantData, type AssistantOptions } from '../src/assistant.ts';
+import {
+  createAssistant,
+  loadAssistantData,
+  type Assistant,
+  type AssistantData,
+  type AssistantOptions,
+} from '../src/assistant.ts';
 
 /** The date every test lives on: 26 November 2026 (inside the autumn registration period). */
 export const TODAY = new Date(2026, 10, 26, 12);
@@ -24,7 +30,12 @@ export function sharedUnderstander(): Understander {
 
 /** The assistant on the default data; with `knowledgeFile`, that file is read as npm start would. */
 export function testAssistant(options: AssistantOptions = {}): Assistant {
-  return createAssistant({ clock: () => TODAY, understander: sharedUnderstander(), ...(options.knowledgeFile ? {} : { data: sharedData() }), ...options });
+  return createAssistant({
+    clock: () => TODAY,
+    understander: sharedUnderstander(),
+    ...(options.knowledgeFile ? {} : { data: sharedData() }),
+    ...options,
+  });
 }
 
 /** Everything the learner sees in a reply: text, buttons, card buttons. */
@@ -32,22 +43,32 @@ export function visible(a: Partial<Activity>): string {
   const parts = [a.text ?? ''];
   for (const action of a.suggestedActions?.actions ?? []) parts.push(`[${action.title}]`);
   for (const att of a.attachments ?? []) {
-    for (const b of (att.content as { buttons?: { title: string; value: string }[] }).buttons ?? []) parts.push(`<${b.title}|${b.value}>`);
+    for (const b of (att.content as { buttons?: { title: string; value: string }[] }).buttons ?? [])
+      parts.push(`<${b.title}|${b.value}>`);
   }
   return parts.join(' ');
 }
 
 /** Lower case without accents, as the checks compare. */
 export function folded(s: string): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** A conversation with the bot through botbuilder's TestAdapter, one turn at a time. */
 export class Conversation {
   readonly adapter: TestAdapter;
 
-  constructor(readonly assistant: Assistant = testAssistant(), channelId = 'test') {
-    this.adapter = new TestAdapter(async (context) => assistant.bot.run(context), { channelId, conversation: { id: `conv-${Math.random()}` } } as never);
+  constructor(
+    readonly assistant: Assistant = testAssistant(),
+    channelId = 'test',
+  ) {
+    this.adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
+      channelId,
+      conversation: { id: `conv-${Math.random()}` },
+    } as never);
     this.adapter.locale = 'fr-FR';
   }
 
@@ -58,7 +79,10 @@ export class Conversation {
 
   async join(): Promise<Partial<Activity>[]> {
     const user = this.adapter.conversation.user;
-    await this.adapter.processActivity({ type: ActivityTypes.ConversationUpdate, membersAdded: [user] } as Partial<Activity>);
+    await this.adapter.processActivity({
+      type: ActivityTypes.ConversationUpdate,
+      membersAdded: [user],
+    } as Partial<Activity>);
     return this.drain();
   }
 

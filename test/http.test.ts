@@ -30,11 +30,15 @@ function activity(conversationId: string, extra: Record<string, unknown>) {
 }
 
 async function post(body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) {
-  return fetch(`${bot.url}/api/messages`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(`${bot.url}/api/messages`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 describe('POST /api/messages (Bot Framework protocol, local mode)', () => {
-  it('answers a question by posting the reply to the channel\'s serviceUrl', async () => {
+  it("answers a question by posting the reply to the channel's serviceUrl", async () => {
     const conv = 'http-conv-1';
     const r = await post(activity(conv, { type: 'message', text: "Combien coûte l'inscription ?" }));
     expect(r.status).toBeLessThan(300);
@@ -66,14 +70,36 @@ describe('bad input gets a 4xx with a short reason, never a 500', () => {
   const cases: [string, () => Promise<Response>, number][] = [
     ['not JSON', () => post('{not json'), 400],
     ['wrong content type', () => post('hello', { 'content-type': 'text/plain' }), 415],
-    ['missing conversation', () => post({ ...activity('x', { type: 'message', text: 'hi' }), conversation: undefined }), 400],
+    [
+      'missing conversation',
+      () => post({ ...activity('x', { type: 'message', text: 'hi' }), conversation: undefined }),
+      400,
+    ],
     ['missing from', () => post({ ...activity('x', { type: 'message', text: 'hi' }), from: undefined }), 400],
     ['wrong types', () => post(activity('x', { type: 42, text: ['a'] })), 400],
-    ['bad serviceUrl', () => post({ ...activity('x', { type: 'message', text: 'hi' }), serviceUrl: 'javascript:alert(1)' }), 400],
+    [
+      'bad serviceUrl',
+      () => post({ ...activity('x', { type: 'message', text: 'hi' }), serviceUrl: 'javascript:alert(1)' }),
+      400,
+    ],
     ['JSON array', () => post('[]'), 400],
     ['missing recipient', () => post({ ...activity('x', { type: 'message', text: 'hi' }), recipient: undefined }), 400],
-    ['200 000-character conversation id', () => post(activity('x'.repeat(200_000), { type: 'message', text: 'hi' })), 400],
-    ['channelData nested 20 000 deep', () => post(JSON.stringify(activity('x', { type: 'message', text: 'hi' })).replace(/}$/, `,"channelData":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`)), 400],
+    [
+      '200 000-character conversation id',
+      () => post(activity('x'.repeat(200_000), { type: 'message', text: 'hi' })),
+      400,
+    ],
+    [
+      'channelData nested 20 000 deep',
+      () =>
+        post(
+          JSON.stringify(activity('x', { type: 'message', text: 'hi' })).replace(
+            /}$/,
+            `,"channelData":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`,
+          ),
+        ),
+      400,
+    ],
     ['oversized body', () => post(activity('x', { type: 'message', text: 'a'.repeat(300 * 1024) })), 413],
   ];
   for (const [name, send, status] of cases) {

@@ -38,18 +38,31 @@ export function reuseTraining(assigned: readonly Example[]): Understander {
 export async function startApp(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<RunningApp> {
   const dir = mkdtempSync(join(tmpdir(), 'bot-data-'));
   const config = loadConfig({
-    HOST: '127.0.0.1', MicrosoftAppId: '', LOG_LEVEL: 'warn',
-    TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'), STAFF_FILE: join(dir, 'staff.sqlite'), STATE_FILE: join(dir, 'state.sqlite'),
+    HOST: '127.0.0.1',
+    MicrosoftAppId: '',
+    LOG_LEVEL: 'warn',
+    TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
+    STAFF_FILE: join(dir, 'staff.sqlite'),
+    STATE_FILE: join(dir, 'state.sqlite'),
     ...env,
   });
   const logs = new LogLines();
-  const app = await buildApp(config, { logger: pino({ level: config.LOG_LEVEL }, logs), train: reuseTraining, ...deps });
+  const app = await buildApp(config, {
+    logger: pino({ level: config.LOG_LEVEL }, logs),
+    train: reuseTraining,
+    ...deps,
+  });
   const port = await app.listen(0);
   let stopped: Promise<void> | undefined;
   return {
-    app, port, logs,
+    app,
+    port,
+    logs,
     url: `http://127.0.0.1:${port}`,
     output: () => logs.lines.map((l) => JSON.stringify(l)).join('\n'),
-    stop: () => (stopped ??= app.close().then(() => { app.server.server.closeAllConnections(); })),
+    stop: () =>
+      (stopped ??= app.close().then(() => {
+        app.server.server.closeAllConnections();
+      })),
   };
 }

@@ -41,7 +41,7 @@ describe('the real knowledge base (BTS MCO, bloc 4)', () => {
     expect(kb.data.document.certification).toContain('BTS Management Commercial Opérationnel');
     expect(kb.data.document.sections.map((s) => s.id)).toEqual(['intro', '1', '2', '3', '4']);
     expect(kb.entries.length).toBeGreaterThanOrEqual(20);
-    expect(kb.sourceText).toContain('Modalités de sanction de l\'action de formation');
+    expect(kb.sourceText).toContain("Modalités de sanction de l'action de formation");
   });
 
   it('reads the source sheet named by document.source_file', () => {
@@ -140,12 +140,32 @@ describe('broken knowledge bases give one clear error (file, field path, expecta
   });
 
   const cases: { file: string; path: string; expectation: RegExp }[] = [
-    { file: 'quotes-not-a-list.yaml', path: 'entries[0].source.quotes', expectation: /expected array, received string/ },
-    { file: 'quote-not-in-sheet.yaml', path: 'entries[0].source.quotes[0]', expectation: /not found word for word in sheet\.txt: "Une note supérieure ou égale à 12/ },
-    { file: 'unknown-follow-up.yaml', path: 'entries[1].follow_ups[0]', expectation: /unknown entry id "no-such-entry"/ },
+    {
+      file: 'quotes-not-a-list.yaml',
+      path: 'entries[0].source.quotes',
+      expectation: /expected array, received string/,
+    },
+    {
+      file: 'quote-not-in-sheet.yaml',
+      path: 'entries[0].source.quotes[0]',
+      expectation: /not found word for word in sheet\.txt: "Une note supérieure ou égale à 12/,
+    },
+    {
+      file: 'unknown-follow-up.yaml',
+      path: 'entries[1].follow_ups[0]',
+      expectation: /unknown entry id "no-such-entry"/,
+    },
     { file: 'unknown-section.yaml', path: 'entries[0].source.section', expectation: /expected one of 1, 2, got "9"/ },
-    { file: 'contradictory-value.yaml', path: 'entries[1].values.pass_grade', expectation: /12 contradicts 10 given by entry "pass-grade"/ },
-    { file: 'missing-source-file.yaml', path: 'document.source_file', expectation: /cannot read ".*no-such-sheet\.txt"/ },
+    {
+      file: 'contradictory-value.yaml',
+      path: 'entries[1].values.pass_grade',
+      expectation: /12 contradicts 10 given by entry "pass-grade"/,
+    },
+    {
+      file: 'missing-source-file.yaml',
+      path: 'document.source_file',
+      expectation: /cannot read ".*no-such-sheet\.txt"/,
+    },
     { file: 'bad-id.yaml', path: 'entries[1].id', expectation: /kebab-case id/ },
   ];
 
@@ -191,10 +211,11 @@ describe('a second training is a data change (fictional "BTS NDRC, bloc 2" sheet
     for (const e of second.entries) for (const q of e.source.quotes) expect(sheet).toContain(normalizeSpaces(q));
   });
 
-  it('answers the intents the assistant needs, with catalog intents only (the project\'s and its own)', () => {
+  it("answers the intents the assistant needs, with catalog intents only (the project's and its own)", () => {
     const own = withSheetIntents({ catalog, examples: [] }, second.intentsDir!).sheet.intents;
     const known = new Set([...catalog, ...own].map((i) => i.id));
-    for (const intent of ['duree_epreuve', 'note_requise', 'validite_resultats', 'resultat_examen']) expect(second.entryForIntent(intent)).toBeDefined();
+    for (const intent of ['duree_epreuve', 'note_requise', 'validite_resultats', 'resultat_examen'])
+      expect(second.entryForIntent(intent)).toBeDefined();
     for (const e of second.entries) for (const i of e.intents) expect(known.has(i), i).toBe(true);
   });
 
@@ -204,37 +225,51 @@ describe('a second training is a data change (fictional "BTS NDRC, bloc 2" sheet
     expect(answer.text).toContain('3 heures');
     expect(answer.text).toContain('orale');
     expect(answer.text).not.toMatch(/2 ?h ?30/);
-    expect(answer.sources).toEqual([{ section: 'art2', label: 'article 2', quotes: entryFor('duree_epreuve').source.quotes }]);
+    expect(answer.sources).toEqual([
+      { section: 'art2', label: 'article 2', quotes: entryFor('duree_epreuve').source.quotes },
+    ]);
     expect(answerer.sourceLine(answer)).toBe('Source : Fiche fictive NDRC bloc 2, article 2');
   });
 
   it('quotes that sheet in the details', () => {
     const details = answerer.details(entryFor('duree_epreuve'));
     expect(details.kind).toBe('details');
-    expect(details.text).toContain("« L'épreuve du bloc n°2 est une épreuve orale d'une durée de 3 heures devant une commission d'évaluation. »");
+    expect(details.text).toContain(
+      "« L'épreuve du bloc n°2 est une épreuve orale d'une durée de 3 heures devant une commission d'évaluation. »",
+    );
     expect(details.text).toContain('(article 2)');
   });
 
-  it('fills the placeholders of short answers with that base\'s values', () => {
-    expect(answerer.entryAnswer(entryFor('note_requise')).text).toBe("Il faut obtenir au moins 12 sur 20 pour recevoir l'attestation de l'organisme certificateur.");
+  it("fills the placeholders of short answers with that base's values", () => {
+    expect(answerer.entryAnswer(entryFor('note_requise')).text).toBe(
+      "Il faut obtenir au moins 12 sur 20 pour recevoir l'attestation de l'organisme certificateur.",
+    );
     expect(answerer.entryAnswer(entryFor('validite_resultats')).text).toContain('4 ans');
   });
 
   it('computes the validity end date with 4 years', () => {
-    const answer = answerer.validity(entryFor('validite_resultats'), { date: new Date(2025, 5, 15), precision: 'day' }, TODAY);
+    const answer = answerer.validity(
+      entryFor('validite_resultats'),
+      { date: new Date(2025, 5, 15), precision: 'day' },
+      TODAY,
+    );
     expect(answer.text).toContain('le 15 juin 2025');
     expect(answer.text).toContain("jusqu'au 15 juin 2029");
     expect(answer.text).toContain('toujours valable');
     expect(answer.sources[0]!.label).toBe('article 3');
     // June 2022 + 4 years = June 2026: past on 26 November 2026 (with 5 years it would still be valid).
-    const old = answerer.validity(entryFor('validite_resultats'), { date: new Date(2022, 5, 1), precision: 'month' }, TODAY);
+    const old = answerer.validity(
+      entryFor('validite_resultats'),
+      { date: new Date(2022, 5, 1), precision: 'month' },
+      TODAY,
+    );
     expect(old.text).toContain("jusqu'en juin 2026");
     expect(old.text).toContain('plus valable');
   });
 
   it('fails 11 against the pass grade 12 (11 would pass the real base)', () => {
     const answer = answerer.grade(entryFor('resultat_examen'), { value: 11, valid: true, text: '11' }, null, TODAY);
-    expect(answer.text).toContain('Avec 11/20, la note requise n\'est pas atteinte');
+    expect(answer.text).toContain("Avec 11/20, la note requise n'est pas atteinte");
     expect(answer.text).toContain('au moins 12 sur 20');
     expect(answer.text).not.toContain('Bravo');
     // The next session is that base's (May), and the registration period entry is cited too.
@@ -246,24 +281,49 @@ describe('a second training is a data change (fictional "BTS NDRC, bloc 2" sheet
     const pass = answerer.grade(entryFor('resultat_examen'), { value: 12, valid: true, text: '12' }, null, TODAY);
     expect(pass.text).toContain('Bravo ! Avec 12/20');
     expect(pass.text).toContain('valable 4 ans');
-    const dated = answerer.grade(entryFor('resultat_examen'), { value: 13.5, valid: true, text: '13,5' }, { date: new Date(2025, 5, 15), precision: 'day' }, TODAY);
+    const dated = answerer.grade(
+      entryFor('resultat_examen'),
+      { value: 13.5, valid: true, text: '13,5' },
+      { date: new Date(2025, 5, 15), precision: 'day' },
+      TODAY,
+    );
     expect(dated.text).toContain('13,5/20');
     expect(dated.text).toContain("jusqu'au 15 juin 2029");
   });
 
-  it('plans the exam with that base\'s exam month', () => {
-    const plan = answerer.examPlan(entryFor('session_examen'), { date: new Date(2027, 4, 1), precision: 'month' }, TODAY);
-    expect(plan.text).toBe("Fin de votre formation : en mai 2027. Inscription : à l'automne 2027. Examen : en mai 2028.");
+  it("plans the exam with that base's exam month", () => {
+    const plan = answerer.examPlan(
+      entryFor('session_examen'),
+      { date: new Date(2027, 4, 1), precision: 'month' },
+      TODAY,
+    );
+    expect(plan.text).toBe(
+      "Fin de votre formation : en mai 2027. Inscription : à l'automne 2027. Examen : en mai 2028.",
+    );
     const next = answerer.examPlan(entryFor('session_examen'), null, TODAY);
     expect(next.text).toContain('La prochaine session a lieu en mai 2027');
   });
 
-  it('the same code with the real base answers with the real sheet\'s facts', () => {
-    const real = new Answerer(kb, loadConversation(join(KNOWLEDGE_DIR, 'conversation.fr.yaml')), AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')), {});
+  it("the same code with the real base answers with the real sheet's facts", () => {
+    const real = new Answerer(
+      kb,
+      loadConversation(join(KNOWLEDGE_DIR, 'conversation.fr.yaml')),
+      AcademyDirectory.load(join(KNOWLEDGE_DIR, 'academies.yaml')),
+      {},
+    );
     expect(real.entryAnswer(kb.entryForIntent('duree_epreuve')!).text).toContain('2 h 30');
-    const eleven = real.grade(kb.entryForIntent('resultat_examen')!, { value: 11, valid: true, text: '11' }, null, TODAY);
+    const eleven = real.grade(
+      kb.entryForIntent('resultat_examen')!,
+      { value: 11, valid: true, text: '11' },
+      null,
+      TODAY,
+    );
     expect(eleven.text).toContain('Félicitations');
-    const validity = real.validity(kb.entryForIntent('validite_resultats')!, { date: new Date(2025, 5, 15), precision: 'day' }, TODAY);
+    const validity = real.validity(
+      kb.entryForIntent('validite_resultats')!,
+      { date: new Date(2025, 5, 15), precision: 'day' },
+      TODAY,
+    );
     expect(validity.text).toContain("jusqu'au 15 juin 2030");
   });
 });

@@ -17,8 +17,13 @@ import { freePort } from './server-process.ts';
  * and its folder is handed to that user.
  */
 function binDir(): string | undefined {
-  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
-  for (const v of versions) if (existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)) return `/usr/lib/postgresql/${v}/bin`;
+  const versions = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql')
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  for (const v of versions)
+    if (existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)) return `/usr/lib/postgresql/${v}/bin`;
   try {
     const initdb = execFileSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).trim();
     return initdb ? initdb.replace(/\/initdb$/, '') : undefined;
@@ -29,7 +34,9 @@ function binDir(): string | undefined {
 
 function runAs(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   if (!line) return undefined;
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
@@ -41,7 +48,9 @@ const USER = runAs();
 /** Why the PostgreSQL tests cannot run here, or undefined when they can. */
 export const postgresMissing: string | undefined = !BIN
   ? 'PostgreSQL binaries not found (apt-get install postgresql): PostgreSQL tests skipped'
-  : process.getuid?.() === 0 && !USER ? 'running as root without a postgres user: PostgreSQL tests skipped' : undefined;
+  : process.getuid?.() === 0 && !USER
+    ? 'running as root without a postgres user: PostgreSQL tests skipped'
+    : undefined;
 
 export interface TestPostgres {
   /** Address of the server's default database. */
@@ -69,7 +78,10 @@ async function untilAccepting(url: string, deadline: number, failed: () => strin
       return;
     } catch (err) {
       await client.end().catch(() => {});
-      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections in time at ${url}: ${(err as Error).message}`, { cause: err });
+      if (Date.now() > deadline)
+        throw new Error(`PostgreSQL did not accept connections in time at ${url}: ${(err as Error).message}`, {
+          cause: err,
+        });
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -102,25 +114,39 @@ export async function startPostgres(port?: number): Promise<TestPostgres> {
   const ids = USER ? { uid: USER.uid, gid: USER.gid } : {};
   if (USER) chownSync(dir, USER.uid, USER.gid);
   chmodSync(dir, 0o700);
-  await promisify(execFile)(`${BIN}/initdb`, ['-D', data, '-U', 'assistant', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'], { ...ids, cwd: dir });
-  const at = port ?? await freePort();
+  await promisify(execFile)(
+    `${BIN}/initdb`,
+    ['-D', data, '-U', 'assistant', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+    { ...ids, cwd: dir },
+  );
+  const at = port ?? (await freePort());
   const url = `postgres://assistant@127.0.0.1:${at}/postgres`;
   let server = await launch(data, dir, at, ids, url);
   // A test run interrupted (a failed setup, Ctrl+C on vitest) must not leave the server running.
-  const orphan = () => { try { process.kill(server.child.pid!, 'SIGINT'); } catch { /* already gone */ } };
+  const orphan = () => {
+    try {
+      process.kill(server.child.pid!, 'SIGINT');
+    } catch {
+      /* already gone */
+    }
+  };
   process.once('exit', orphan);
   /** SIGINT is PostgreSQL's fast shutdown: open connections are closed, not waited for. */
   const halt = async () => {
     const { child, exited } = server;
     if (child.exitCode !== null || child.signalCode !== null) return;
     process.kill(child.pid!, 'SIGINT');
-    const late = setTimeout(() => { if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL'); }, 10_000);
+    const late = setTimeout(() => {
+      if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
+    }, 10_000);
     await exited;
     clearTimeout(late);
   };
   return {
     url,
-    get pid() { return server.child.pid!; },
+    get pid() {
+      return server.child.pid!;
+    },
     createDatabase: () => createDatabaseOn(url),
     halt,
     resume: async () => {
@@ -136,15 +162,45 @@ export async function startPostgres(port?: number): Promise<TestPostgres> {
 }
 
 /** Runs the server on its folder and port; resolves once it accepts connections. */
-async function launch(data: string, dir: string, port: number, ids: { uid?: number; gid?: number }, url: string): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
+async function launch(
+  data: string,
+  dir: string,
+  port: number,
+  ids: { uid?: number; gid?: number },
+  url: string,
+): Promise<{ child: ChildProcess; exited: Promise<unknown> }> {
   // Durability is not under test: no fsync, so the tests do not wait for the disk.
-  const child: ChildProcess = spawn(`${BIN}/postgres`, ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir,
-    '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'], { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(
+    `${BIN}/postgres`,
+    [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-k',
+      dir,
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_connections=100',
+    ],
+    { ...ids, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let log = '';
-  child.stderr!.on('data', (d) => { log += d; });
+  child.stderr!.on('data', (d) => {
+    log += d;
+  });
   const exited = once(child, 'exit');
   try {
-    await untilAccepting(url, Date.now() + 20_000, () => (child.exitCode !== null ? `PostgreSQL exited with ${child.exitCode}: ${log}` : undefined));
+    await untilAccepting(url, Date.now() + 20_000, () =>
+      child.exitCode !== null ? `PostgreSQL exited with ${child.exitCode}: ${log}` : undefined,
+    );
   } catch (err) {
     if (child.exitCode === null) process.kill(child.pid!, 'SIGKILL');
     throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
@@ -169,14 +225,19 @@ export interface SharedPostgres {
  * The run's PostgreSQL server for the calling test file (each test takes fresh databases on it), with
  * the pools opened on it (each on a fresh database unless given an address) closed after the file.
  */
-export function postgresForThisFile(): { server: () => SharedPostgres; pool: (url?: string) => Promise<pg.Pool>; pools: pg.Pool[] } {
+export function postgresForThisFile(): {
+  server: () => SharedPostgres;
+  pool: (url?: string) => Promise<pg.Pool>;
+  pools: pg.Pool[];
+} {
   let server: SharedPostgres | undefined;
   const pools: pg.Pool[] = [];
   if (postgresMissing) console.warn(postgresMissing);
   beforeAll(async () => {
     if (postgresMissing) return;
     const url = inject('postgresUrl');
-    if (!url) throw new Error('no PostgreSQL for this run: test/postgres-global.ts is the globalSetup of vitest.config.ts');
+    if (!url)
+      throw new Error('no PostgreSQL for this run: test/postgres-global.ts is the globalSetup of vitest.config.ts');
     // The server may still be starting: it is started beside the workers, not before them.
     await untilAccepting(url, Date.now() + 60_000, () => undefined);
     server = { url, createDatabase: () => createDatabaseOn(url) };
@@ -188,7 +249,7 @@ export function postgresForThisFile(): { server: () => SharedPostgres; pool: (ur
     server: () => server!,
     pools,
     pool: async (url) => {
-      const p = await openPostgres(url ?? await server!.createDatabase());
+      const p = await openPostgres(url ?? (await server!.createDatabase()));
       pools.push(p);
       return p;
     },
@@ -200,12 +261,18 @@ export function postgresForThisFile(): { server: () => SharedPostgres; pool: (ur
  * database (halt/resume): halting the run's server would fail the files running beside them. Started
  * before the file's tests, stopped after them, its pools closed first.
  */
-export function ownPostgresForThisFile(): { server: () => TestPostgres; pool: (url?: string) => Promise<pg.Pool>; pools: pg.Pool[] } {
+export function ownPostgresForThisFile(): {
+  server: () => TestPostgres;
+  pool: (url?: string) => Promise<pg.Pool>;
+  pools: pg.Pool[];
+} {
   let server: TestPostgres | undefined;
   const pools: pg.Pool[] = [];
   if (postgresMissing) console.warn(postgresMissing);
   // Generous: initdb and a start take a second alone, many times that on a machine shared with other runs.
-  beforeAll(async () => { if (!postgresMissing) server = await startPostgres(); }, 60_000);
+  beforeAll(async () => {
+    if (!postgresMissing) server = await startPostgres();
+  }, 60_000);
   afterAll(async () => {
     for (const p of pools.splice(0)) await p.end();
     await server?.stop();
@@ -214,7 +281,7 @@ export function ownPostgresForThisFile(): { server: () => TestPostgres; pool: (u
     server: () => server!,
     pools,
     pool: async (url) => {
-      const p = await openPostgres(url ?? await server!.createDatabase());
+      const p = await openPostgres(url ?? (await server!.createDatabase()));
       pools.push(p);
       return p;
     },

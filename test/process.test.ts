@@ -20,13 +20,18 @@ const connector = new StandInConnector();
 const dir = mkdtempSync(join(tmpdir(), 'bot-process-'));
 // The same files across restarts, as a deployed server has.
 const env = {
-  ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info',
-  TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'), STAFF_FILE: join(dir, 'staff.sqlite'), STATE_FILE: join(dir, 'state.sqlite'),
+  ASSISTANT_TODAY: '2026-11-26',
+  LOG_LEVEL: 'info',
+  TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
+  STAFF_FILE: join(dir, 'staff.sqlite'),
+  STATE_FILE: join(dir, 'state.sqlite'),
 };
 let bot: RunningBot | undefined;
 const running = () => bot !== undefined && bot.exitCode() === null;
 
-beforeAll(async () => { await connector.start(); });
+beforeAll(async () => {
+  await connector.start();
+});
 afterAll(async () => {
   await bot?.stop();
   await connector.stop();
@@ -35,24 +40,38 @@ afterAll(async () => {
 const texts = (conversationId: string) => connector.messagesFor(conversationId).map((a) => folded(String(a.text)));
 
 /** A channel whose connector takes `delayMs` to accept each reply: turns stay in flight that long. */
-async function slowConnector(delayMs: number): Promise<{ url: string; replies: Record<string, unknown>[]; close: () => Promise<void> }> {
+async function slowConnector(
+  delayMs: number,
+): Promise<{ url: string; replies: Record<string, unknown>[]; close: () => Promise<void> }> {
   const replies: Record<string, unknown>[] = [];
   const server: Server = createServer((req, res) => {
     let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => setTimeout(() => {
-      replies.push(JSON.parse(body) as Record<string, unknown>);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ id: `r-${replies.length}` }));
-    }, delayMs));
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () =>
+      setTimeout(() => {
+        replies.push(JSON.parse(body) as Record<string, unknown>);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: `r-${replies.length}` }));
+      }, delayMs),
+    );
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, replies, close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    replies,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 describe('a learner keeps their place in a dialog', () => {
-  it('across kill -9 and a restart: « je veux m\'inscrire » → « oui » → crash → « en juin 2026 » continues', async () => {
+  it("across kill -9 and a restart: « je veux m'inscrire » → « oui » → crash → « en juin 2026 » continues", async () => {
     const conv = 'persist-kill-9';
     bot = await startBot(env);
     await postMessage(bot.url, connector.url, conv, "je veux m'inscrire");
@@ -74,7 +93,11 @@ describe('a learner keeps their place in a dialog', () => {
     const count = texts(conv).length;
     await postMessage(bot.url, connector.url, conv, '69');
     // On the Emulator the summary is an Adaptive Card: its text is in the card.
-    const summary = connector.messagesFor(conv).slice(count).map((a) => folded(JSON.stringify(a.attachments ?? []))).join('\n');
+    const summary = connector
+      .messagesFor(conv)
+      .slice(count)
+      .map((a) => folded(JSON.stringify(a.attachments ?? [])))
+      .join('\n');
     expect(summary).toMatch(/juin 2027[\s\S]*lyon/);
     // The restarted process serves the next test, which stops it (exit code 0 checked there).
   }, 180_000);
@@ -104,10 +127,13 @@ describe('SIGTERM under load', () => {
     const ours = "conversation_id LIKE 'sigterm-%'";
     // 10 conversations, two messages each: the second of each waits behind the first (one turn at a time).
     const questions = ["combien coûte l'inscription ?", "c'est quand l'examen ?"];
-    const sent = Array.from({ length: 20 }, (_, i) => postMessage(b.url, slow.url, `sigterm-${i % 10}`, questions[Math.floor(i / 10)]!, `learner-${i % 10}`));
+    const sent = Array.from({ length: 20 }, (_, i) =>
+      postMessage(b.url, slow.url, `sigterm-${i % 10}`, questions[Math.floor(i / 10)]!, `learner-${i % 10}`),
+    );
     // Every message reached the bot (recorded on arrival) before the signal.
     const db = new Database(env.TRANSCRIPTS_FILE, { readonly: true, fileMustExist: true });
-    const inbound = () => (db.prepare(`SELECT count(*) AS n FROM activities WHERE direction = 'in' AND ${ours}`).get() as { n: number }).n;
+    const inbound = () =>
+      (db.prepare(`SELECT count(*) AS n FROM activities WHERE direction = 'in' AND ${ours}`).get() as { n: number }).n;
     const deadline = Date.now() + 15_000;
     while (inbound() < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(inbound()).toBe(20);
@@ -115,9 +141,13 @@ describe('SIGTERM under load', () => {
     process.kill(b.pid, 'SIGTERM');
     // Once the process has taken the signal (waiting for that, not a fixed time, keeps the test right on
     // a loaded machine)…
-    for (const deadline = Date.now() + 30_000; !/stopping: no new requests/.test(b.output()) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
+    for (const deadline = Date.now() + 30_000; !/stopping: no new requests/.test(b.output()) && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 10));
     // …a new request is refused (503, or the port closed), never served.
-    const late = await fetch(`${b.url}/healthz`).then((r) => r.status, () => 'refused');
+    const late = await fetch(`${b.url}/healthz`).then(
+      (r) => r.status,
+      () => 'refused',
+    );
     expect(late).not.toBe(200);
 
     const responses = await Promise.all(sent);
@@ -128,7 +158,9 @@ describe('SIGTERM under load', () => {
     expect(new Set(answered).size).toBe(20);
     expect(answered).toHaveLength(20);
     // …and every activity in and out is in the transcripts.
-    const counts = db.prepare(`SELECT direction, count(*) AS n FROM activities WHERE ${ours} GROUP BY direction`).all() as { direction: string; n: number }[];
+    const counts = db
+      .prepare(`SELECT direction, count(*) AS n FROM activities WHERE ${ours} GROUP BY direction`)
+      .all() as { direction: string; n: number }[];
     db.close();
     expect(Object.fromEntries(counts.map((c) => [c.direction, c.n]))).toEqual({ in: 20, out: 20 });
     expect(b.output()).toMatch(/"msg":"stopped"/);

@@ -27,11 +27,21 @@ function upgrade(port: number, path = '/api/messages'): Promise<{ answer: string
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let answer = '';
-    const timer = setTimeout(() => { socket.destroy(); resolve({ answer, closed: false }); }, 5000);
-    socket.on('data', (d: Buffer) => { answer += d.toString('latin1'); });
-    socket.on('close', () => { clearTimeout(timer); resolve({ answer, closed: true }); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ answer, closed: false });
+    }, 5000);
+    socket.on('data', (d: Buffer) => {
+      answer += d.toString('latin1');
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ answer, closed: true });
+    });
     socket.on('error', () => undefined);
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+    );
   });
 }
 
@@ -60,12 +70,18 @@ describe('the public endpoints hold against an outsider', () => {
   async function directLine() {
     const { body: t } = await call(`${bot.url}/api/directline/token`, { method: 'POST' });
     const auth = { authorization: `Bearer ${t.token}` };
-    const { body: c } = await call(`${bot.url}/v3/directline/conversations`, { method: 'POST', headers: auth, body: '{}' });
+    const { body: c } = await call(`${bot.url}/v3/directline/conversations`, {
+      method: 'POST',
+      headers: auth,
+      body: '{}',
+    });
     return { id: c.conversationId, auth, url: `${bot.url}/v3/directline/conversations/${c.conversationId}/activities` };
   }
 
   it('refuses WebSocket upgrades and closes every socket (was: each left open forever)', async () => {
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => upgrade(bot.port, i % 2 ? '/api/messages' : '/nowhere')));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => upgrade(bot.port, i % 2 ? '/api/messages' : '/nowhere')),
+    );
     expect(results.filter((r) => !r.closed)).toHaveLength(0);
     expect(results.every((r) => r.answer.startsWith('HTTP/1.1 400'))).toBe(true);
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
@@ -77,8 +93,14 @@ describe('the public endpoints hold against an outsider', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        type: 'message', channelId: 'emulator', serviceUrl: loopbackConnector.url, id: '1', from: { id: 'l' }, recipient: { id: 'b' },
-        conversation: { id: conv }, text: `${'a'.repeat(60_000)}@${'b'.repeat(60_000)}`,
+        type: 'message',
+        channelId: 'emulator',
+        serviceUrl: loopbackConnector.url,
+        id: '1',
+        from: { id: 'l' },
+        recipient: { id: 'b' },
+        conversation: { id: conv },
+        text: `${'a'.repeat(60_000)}@${'b'.repeat(60_000)}`,
       }),
     });
     const started = Date.now();
@@ -94,24 +116,50 @@ describe('the public endpoints hold against an outsider', () => {
     const r = await fetch(`${bot.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: otherConnector.url, id: '1', from: { id: 'l' }, recipient: { id: 'b' }, conversation: { id: 'ssrf' }, text: 'bonjour' }),
+      body: JSON.stringify({
+        type: 'message',
+        channelId: 'emulator',
+        serviceUrl: otherConnector.url,
+        id: '1',
+        from: { id: 'l' },
+        recipient: { id: 'b' },
+        conversation: { id: 'ssrf' },
+        text: 'bonjour',
+      }),
     });
     expect(r.status).toBe(403);
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://user:pw@127.0.0.1:1/', 'file:///etc/passwd']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://user:pw@127.0.0.1:1/',
+      'file:///etc/passwd',
+    ]) {
       const s = await fetch(`${bot.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: url, id: '1', from: { id: 'l' }, recipient: { id: 'b' }, conversation: { id: 'ssrf' }, text: 'bonjour' }),
+        body: JSON.stringify({
+          type: 'message',
+          channelId: 'emulator',
+          serviceUrl: url,
+          id: '1',
+          from: { id: 'l' },
+          recipient: { id: 'b' },
+          conversation: { id: 'ssrf' },
+          text: 'bonjour',
+        }),
       });
       expect([400, 403]).toContain(s.status);
     }
     expect(otherConnector.received).toHaveLength(0);
   });
 
-  it('the widget\'s Direct Line chooses the serviceUrl itself, whatever the page sends', async () => {
+  it("the widget's Direct Line chooses the serviceUrl itself, whatever the page sends", async () => {
     const c = await directLine();
     const before = loopbackConnector.received.length;
-    const sent = await call(c.url, { method: 'POST', headers: c.auth, body: JSON.stringify({ type: 'message', text: 'combien dure l\'épreuve ?', serviceUrl: loopbackConnector.url }) });
+    const sent = await call(c.url, {
+      method: 'POST',
+      headers: c.auth,
+      body: JSON.stringify({ type: 'message', text: "combien dure l'épreuve ?", serviceUrl: loopbackConnector.url }),
+    });
     expect(sent.status).toBe(200);
     expect(loopbackConnector.received).toHaveLength(before);
     const { body } = await call(`${c.url}?watermark=0`, { headers: c.auth });
@@ -122,9 +170,17 @@ describe('the public endpoints hold against an outsider', () => {
     const c = await directLine();
     const url = `${bot.url}/directline-connector/v3/conversations/${c.id}/activities`;
     const body = JSON.stringify({ type: 'message', text: 'Je suis le bot, donnez-moi votre mot de passe' });
-    const proxied = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' }, body });
+    const proxied = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' },
+      body,
+    });
     expect(proxied.status).toBe(403);
-    const forwarded = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', forwarded: 'for=203.0.113.7' }, body });
+    const forwarded = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', forwarded: 'for=203.0.113.7' },
+      body,
+    });
     expect(forwarded.status).toBe(403);
     const { body: polled } = await call(`${c.url}?watermark=0`, { headers: c.auth });
     expect(JSON.stringify(polled)).not.toContain('mot de passe');
@@ -144,7 +200,11 @@ describe('the public endpoints hold against an outsider', () => {
     const c = await directLine();
     const long = `${'bonjour '.repeat(20_000)}`; // 160 KB
     for (let i = 0; i < 130; i++) {
-      const r = await call(c.url, { method: 'POST', headers: c.auth, body: JSON.stringify({ type: 'message', text: long }) });
+      const r = await call(c.url, {
+        method: 'POST',
+        headers: c.auth,
+        body: JSON.stringify({ type: 'message', text: long }),
+      });
       expect(r.status).toBe(200);
     }
     const first = await fetch(`${c.url}?watermark=0`, { headers: c.auth });
@@ -166,7 +226,12 @@ describe('a connector that never answers a reply', () => {
     const sockets = new Set<import('node:net').Socket>();
     let closed = 0;
     const silent: Server = createServer(() => undefined);
-    silent.on('connection', (s) => { sockets.add(s); s.on('close', () => { closed += 1; }); });
+    silent.on('connection', (s) => {
+      sockets.add(s);
+      s.on('close', () => {
+        closed += 1;
+      });
+    });
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
     const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/`;
@@ -176,7 +241,16 @@ describe('a connector that never answers a reply', () => {
       const r = await fetch(`${bot.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: url, id: '1', from: { id: 'l' }, recipient: { id: 'b' }, conversation: { id: 'silent' }, text: "combien dure l'épreuve ?" }),
+        body: JSON.stringify({
+          type: 'message',
+          channelId: 'emulator',
+          serviceUrl: url,
+          id: '1',
+          from: { id: 'l' },
+          recipient: { id: 'b' },
+          conversation: { id: 'silent' },
+          text: "combien dure l'épreuve ?",
+        }),
         signal: AbortSignal.timeout(20_000),
       });
       await r.text();
@@ -204,7 +278,16 @@ describe('ALLOWED_SERVICE_URLS widens where a local bot replies', () => {
       const r = await fetch(`${bot.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: '1', from: { id: 'l' }, recipient: { id: 'b' }, conversation: { id: 'allowed' }, text: 'combien dure l\'épreuve ?' }),
+        body: JSON.stringify({
+          type: 'message',
+          channelId: 'emulator',
+          serviceUrl: connector.url,
+          id: '1',
+          from: { id: 'l' },
+          recipient: { id: 'b' },
+          conversation: { id: 'allowed' },
+          text: "combien dure l'épreuve ?",
+        }),
       });
       expect(r.status).toBeLessThan(300);
       expect(connector.messagesFor('allowed').length).toBeGreaterThan(0);
@@ -231,14 +314,22 @@ describe('local Direct Line conversations: per-learner and global bounds', () =>
   let url = '';
   beforeAll(async () => {
     // The bot side is irrelevant here: an endpoint that accepts every activity.
-    bot = createServer((req, res) => { req.resume(); req.on('end', () => { res.writeHead(200); res.end('{}'); }); });
+    bot = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200);
+        res.end('{}');
+      });
+    });
     bot.listen(0, '127.0.0.1');
     await once(bot, 'listening');
     url = `http://127.0.0.1:${(bot.address() as AddressInfo).port}`;
   });
-  afterAll(async () => { await new Promise((r) => bot.close(r)); });
+  afterAll(async () => {
+    await new Promise((r) => bot.close(r));
+  });
 
-  it('one token keeps at most maxPerUser conversations; its oldest goes, not someone else\'s', async () => {
+  it("one token keeps at most maxPerUser conversations; its oldest goes, not someone else's", async () => {
     const tokens = new LocalTokens();
     const dl = new LocalDirectLine(tokens, () => url, { maxPerUser: 2 });
     const other = tokens.issue('other').token;
@@ -255,7 +346,12 @@ describe('local Direct Line conversations: per-learner and global bounds', () =>
   it('when full, forgets only idle conversations, and refuses a new one rather than evicting a live one', async () => {
     let now = 0;
     const tokens = new LocalTokens(1e9, () => now);
-    const dl = new LocalDirectLine(tokens, () => url, { maxConversations: 2, idleMs: 1000 }, () => now);
+    const dl = new LocalDirectLine(
+      tokens,
+      () => url,
+      { maxConversations: 2, idleMs: 1000 },
+      () => now,
+    );
     const t = (u: string) => tokens.issue(u).token;
     const live = await dl.start(t('a'));
     await dl.start(t('b'));
@@ -276,14 +372,19 @@ describe('redaction stays linear and bounded', () => {
 describe('staff sign-in throttle', () => {
   it('counts each attempt before the password is checked: parallel guesses cannot slip in', () => {
     const throttle = new SignInThrottle();
-    const allowed = Array.from({ length: 40 }, () => throttle.reserve('admin', '203.0.113.7')).filter((r) => r.wait === 0);
+    const allowed = Array.from({ length: 40 }, () => throttle.reserve('admin', '203.0.113.7')).filter(
+      (r) => r.wait === 0,
+    );
     expect(allowed).toHaveLength(5);
   });
 
   it('failures for a login that does not exist lock neither a real login nor colleagues at the same address', () => {
     let now = 1000;
     const throttle = new SignInThrottle(undefined, 60_000, () => now);
-    for (let i = 0; i < 10; i++) { now += 1; throttle.reserve('nobody', '127.0.0.1'); }
+    for (let i = 0; i < 10; i++) {
+      now += 1;
+      throttle.reserve('nobody', '127.0.0.1');
+    }
     expect(throttle.reserve('nobody', '127.0.0.1').wait).toBeGreaterThan(0);
     expect(throttle.reserve('claire', '127.0.0.1').wait).toBe(0);
   });
@@ -291,7 +392,10 @@ describe('staff sign-in throttle', () => {
   it("a login guessed from many addresses is locked everywhere; a success forgets the login's failures", () => {
     let now = 1000;
     const throttle = new SignInThrottle(undefined, 60_000, () => now);
-    for (let i = 0; i < 20; i++) { now += 1; throttle.reserve('claire', `198.51.100.${i}`); }
+    for (let i = 0; i < 20; i++) {
+      now += 1;
+      throttle.reserve('claire', `198.51.100.${i}`);
+    }
     expect(throttle.reserve('claire', '203.0.113.9').wait).toBeGreaterThan(0);
     now += 60_000;
     const mine = throttle.reserve('claire', '203.0.113.9');
@@ -307,18 +411,22 @@ describe('staff sign-in throttle', () => {
   });
 
   it('believes X-Forwarded-For only with TRUST_PROXY', () => {
-    const req = { socket: { remoteAddress: '127.0.0.1' }, headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' } } as never;
+    const req = {
+      socket: { remoteAddress: '127.0.0.1' },
+      headers: { 'x-forwarded-for': '198.51.100.1, 203.0.113.7' },
+    } as never;
     expect(clientAddress(req, false)).toBe('127.0.0.1');
     expect(clientAddress(req, true)).toBe('203.0.113.7');
   });
 });
 
-describe('the widget\'s token endpoint is rate-limited per client', () => {
+describe("the widget's token endpoint is rate-limited per client", () => {
   it('a client asking for tokens in a loop gets 429 with Retry-After', async () => {
     const bot = await startApp();
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 40; i++) statuses.push((await fetch(`${bot.url}/api/directline/token`, { method: 'POST' })).status);
+      for (let i = 0; i < 40; i++)
+        statuses.push((await fetch(`${bot.url}/api/directline/token`, { method: 'POST' })).status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(30);
       const refused = await fetch(`${bot.url}/api/directline/token`, { method: 'POST' });
       expect(refused.status).toBe(429);

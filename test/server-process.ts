@@ -19,7 +19,10 @@ export async function freePort(): Promise<number> {
 }
 
 export interface RunningBot {
-  pid: number; port: number; url: string; output: () => string;
+  pid: number;
+  port: number;
+  url: string;
+  output: () => string;
   /** SIGTERM, SIGKILL after 5 s. */
   stop: () => Promise<void>;
   /** kill -9: no shutdown code runs. */
@@ -36,16 +39,28 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
-      ...process.env, PORT: String(port), HOST: '127.0.0.1', MicrosoftAppId: '', LOG_LEVEL: 'warn',
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MicrosoftAppId: '',
+      LOG_LEVEL: 'warn',
       // Each server gets its own transcript database, outside the project.
-      ...((dir) => ({ TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'), STAFF_FILE: join(dir, 'staff.sqlite'), STATE_FILE: join(dir, 'state.sqlite') }))(mkdtempSync(join(tmpdir(), 'bot-data-'))),
+      ...((dir) => ({
+        TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
+        STAFF_FILE: join(dir, 'staff.sqlite'),
+        STATE_FILE: join(dir, 'state.sqlite'),
+      }))(mkdtempSync(join(tmpdir(), 'bot-data-'))),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (d) => { output += d; });
-  child.stderr!.on('data', (d) => { output += d; });
+  child.stdout!.on('data', (d) => {
+    output += d;
+  });
+  child.stderr!.on('data', (d) => {
+    output += d;
+  });
   const url = `http://127.0.0.1:${port}`;
   // About 3 s on a quiet machine; a minute or more when the machine is shared with other jobs.
   const deadline = Date.now() + 90_000;
@@ -54,17 +69,21 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
     try {
       const r = await fetch(`${url}/healthz`);
       if (r.ok) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       process.kill(child.pid!, 'SIGKILL');
       throw new Error(`bot did not start in time: ${output}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   return {
     exited,
-    exitCode: () => (child.exitCode ?? (child.signalCode ? -1 : null)),
+    exitCode: () => child.exitCode ?? (child.signalCode ? -1 : null),
     crash: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       process.kill(child.pid!, 'SIGKILL');
@@ -95,10 +114,16 @@ export class StandInConnector {
     this.server = createHttpServer((req, res) => {
       let body = '';
       req.setEncoding('utf8'); // decoded as a stream: a character split between two chunks stays whole
-      req.on('data', (c: string) => { body += c; });
+      req.on('data', (c: string) => {
+        body += c;
+      });
       req.on('end', () => {
         const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities/);
-        if (m && req.method === 'POST') this.received.push({ conversationId: decodeURIComponent(m[1]!), activity: JSON.parse(body) as Record<string, unknown> });
+        if (m && req.method === 'POST')
+          this.received.push({
+            conversationId: decodeURIComponent(m[1]!),
+            activity: JSON.parse(body) as Record<string, unknown>,
+          });
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: `reply-${this.received.length}` }));
       });
@@ -109,7 +134,9 @@ export class StandInConnector {
   }
 
   messagesFor(conversationId: string): Record<string, unknown>[] {
-    return this.received.filter((r) => r.conversationId === conversationId && r.activity.type === 'message').map((r) => r.activity);
+    return this.received
+      .filter((r) => r.conversationId === conversationId && r.activity.type === 'message')
+      .map((r) => r.activity);
   }
 
   async stop(): Promise<void> {

@@ -15,18 +15,48 @@ const ROOT = new URL('..', import.meta.url).pathname;
 describe('npm run soak', () => {
   it('drives conversations, reports every interval and writes its figures', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'soak-')), 'soak.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/soak.ts', '--conversations', '5', '--minutes', '0.1', '--report-every', '2', '--think-ms', '50', '--ramp-s', '1', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/soak.ts',
+        '--conversations',
+        '5',
+        '--minutes',
+        '0.1',
+        '--report-every',
+        '2',
+        '--think-ms',
+        '50',
+        '--ramp-s',
+        '1',
+        '--out',
+        out,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), 110_000);
-    const [code] = await once(child, 'exit') as [number | null];
+    const [code] = (await once(child, 'exit')) as [number | null];
     clearTimeout(timer);
     expect(code, output).toBe(0);
     // A line per interval: turns, errors, latency, the server's RSS read from /proc.
-    expect(output).toMatch(/^\s+\d+ s {2}turns +\d+ \([\d.]+\/s\) {2}errors 0 {2}p50 \d+ ms {2}p99 \d+ ms {2}RSS [\d.]+ MB {2}load [\d.]+$/m);
+    expect(output).toMatch(
+      /^\s+\d+ s {2}turns +\d+ \([\d.]+\/s\) {2}errors 0 {2}p50 \d+ ms {2}p99 \d+ ms {2}RSS [\d.]+ MB {2}load [\d.]+$/m,
+    );
     expect(output).toMatch(/memory over time \(RSS MB, every 2 s\): [\d.]+ \| [\d. ]+/);
-    const summary = JSON.parse(readFileSync(out, 'utf8')) as { turns: number; samples: { rssMb: number }[]; latencyMs: { p99: number } };
+    const summary = JSON.parse(readFileSync(out, 'utf8')) as {
+      turns: number;
+      samples: { rssMb: number }[];
+      latencyMs: { p99: number };
+    };
     expect(summary).toMatchObject({ conversations: 5, errors: 0 });
     expect(summary.turns).toBeGreaterThan(20);
     expect(summary.samples.length).toBeGreaterThanOrEqual(2);

@@ -35,7 +35,10 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
   it('a session opened by one instance is known to another; only its hash is stored; it expires and ends', async () => {
     const url = await server().createDatabase();
     let now = Date.UTC(2026, 10, 26, 9);
-    const [a, b] = [new PostgresSessions(await pool(url), 8 * 3_600_000, () => now), new PostgresSessions(await pool(url), 8 * 3_600_000, () => now)];
+    const [a, b] = [
+      new PostgresSessions(await pool(url), 8 * 3_600_000, () => now),
+      new PostgresSessions(await pool(url), 8 * 3_600_000, () => now),
+    ];
     const s = await a.create('claire');
     expect(await b.get(s.id)).toEqual(s);
     expect(await b.get('not-a-session')).toBeUndefined();
@@ -52,9 +55,13 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
 
   it('npm run staff with DATABASE_URL manages the accounts every instance signs in with', async () => {
     const url = await server().createDatabase();
-    const run = (args: string[], input = '') => spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', ...args], {
-      cwd: ROOT, env: { ...process.env, DATABASE_URL: url, STAFF_FILE: '/nonexistent/never-used.sqlite' }, input, encoding: 'utf8',
-    });
+    const run = (args: string[], input = '') =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: url, STAFF_FILE: '/nonexistent/never-used.sqlite' },
+        input,
+        encoding: 'utf8',
+      });
     expect(run(['add', 'claire'], 'un-long-mot-de-passe\n').stdout).toContain('Compte « claire » créé.');
     expect(run(['list']).stdout).toMatch(/^claire\s+créé le \d{4}-\d\d-\d\d, mot de passe du \d{4}-\d\d-\d\d$/m);
     expect(run(['reset', 'claire'], 'un-nouveau-mot-de-passe\n').stdout).toContain('Mot de passe de « claire » changé');
@@ -65,15 +72,22 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
     const missing = run(['remove', 'paul']);
     expect([missing.status, missing.stderr.trim()]).toEqual([1, 'Erreur : aucun compte « paul »']);
     const down = spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', 'list'], {
-      cwd: ROOT, env: { ...process.env, DATABASE_URL: 'postgres://assistant:s3cret@127.0.0.1:1/assistant' }, encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: 'postgres://assistant:s3cret@127.0.0.1:1/assistant' },
+      encoding: 'utf8',
     });
-    expect([down.status, down.stderr.trim()]).toEqual([2, 'Erreur : DATABASE_URL=postgres://assistant:***@127.0.0.1:1/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))']);
+    expect([down.status, down.stderr.trim()]).toEqual([
+      2,
+      'Erreur : DATABASE_URL=postgres://assistant:***@127.0.0.1:1/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))',
+    ]);
   });
 
   it('sign-in throttle shared by instances: parallel guesses on two instances get 5 attempts in all, not 5 each', async () => {
     const url = await server().createDatabase();
     const [a, b] = [new PostgresSignInThrottle(await pool(url)), new PostgresSignInThrottle(await pool(url))];
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).reserve('admin', '203.0.113.7')));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).reserve('admin', '203.0.113.7')),
+    );
     expect(results.filter((r) => r.wait === 0)).toHaveLength(5);
     expect(Math.max(...results.map((r) => r.wait))).toBeLessThanOrEqual(15 * 60);
   });
@@ -81,13 +95,22 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
   it('sign-in throttle: the rules of the in-memory one (other logins, other addresses, success, the window)', async () => {
     const url = await server().createDatabase();
     let now = 1000;
-    const [a, b] = [new PostgresSignInThrottle(await pool(url), undefined, 60_000, () => now), new PostgresSignInThrottle(await pool(url), undefined, 60_000, () => now)];
-    for (let i = 0; i < 10; i++) { now += 1; await (i % 2 ? a : b).reserve('nobody', '127.0.0.1'); }
+    const [a, b] = [
+      new PostgresSignInThrottle(await pool(url), undefined, 60_000, () => now),
+      new PostgresSignInThrottle(await pool(url), undefined, 60_000, () => now),
+    ];
+    for (let i = 0; i < 10; i++) {
+      now += 1;
+      await (i % 2 ? a : b).reserve('nobody', '127.0.0.1');
+    }
     expect((await a.reserve('nobody', '127.0.0.1')).wait).toBeGreaterThan(0);
     // Failures for a login that does not exist lock neither a real login nor colleagues at the same address.
     expect((await b.reserve('claire', '127.0.0.1')).wait).toBe(0);
     // A login guessed from many addresses is locked everywhere…
-    for (let i = 0; i < 20; i++) { now += 1; await (i % 2 ? a : b).reserve('paul', `198.51.100.${i}`); }
+    for (let i = 0; i < 20; i++) {
+      now += 1;
+      await (i % 2 ? a : b).reserve('paul', `198.51.100.${i}`);
+    }
     expect((await a.reserve('paul', '203.0.113.9')).wait).toBe(60);
     // …until the window has passed; a success then forgets the login's failures.
     now += 60_000;

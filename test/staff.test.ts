@@ -11,10 +11,21 @@ describe('staff accounts', () => {
   it('npm run staff -- add reads the password from stdin and stores only a scrypt hash', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'staff-')), 'staff.sqlite');
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', 'add', 'claire'], {
-      cwd: ROOT, env: { ...process.env, STAFF_FILE: file }, input: 'un-long-mot-de-passe\n', encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, STAFF_FILE: file },
+      input: 'un-long-mot-de-passe\n',
+      encoding: 'utf8',
     });
     expect(out).toContain('Compte « claire » créé.');
-    const raw = readFileSync(file).toString('latin1') + (() => { try { return readFileSync(`${file}-wal`).toString('latin1'); } catch { return ''; } })();
+    const raw =
+      readFileSync(file).toString('latin1') +
+      (() => {
+        try {
+          return readFileSync(`${file}-wal`).toString('latin1');
+        } catch {
+          return '';
+        }
+      })();
     expect(raw).not.toContain('un-long-mot-de-passe');
     expect(raw).toContain('scrypt$');
     const accounts = new StaffAccounts(file);
@@ -40,9 +51,13 @@ describe('staff accounts', () => {
 
   it('npm run staff -- list, reset, remove; French usage and errors; the password never in the arguments', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'staff-')), 'staff.sqlite');
-    const run = (args: string[], input = '') => spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', ...args], {
-      cwd: ROOT, env: { ...process.env, STAFF_FILE: file }, input, encoding: 'utf8',
-    });
+    const run = (args: string[], input = '') =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', ...args], {
+        cwd: ROOT,
+        env: { ...process.env, STAFF_FILE: file },
+        input,
+        encoding: 'utf8',
+      });
     expect(run(['add', 'claire'], 'un-long-mot-de-passe\n').status).toBe(0);
     expect(run(['add', 'paul'], 'un-autre-long-secret\n').status).toBe(0);
     const list = run(['list']);
@@ -57,11 +72,14 @@ describe('staff accounts', () => {
     const weak = run(['add', 'marie'], 'court\n');
     expect(weak.stderr).toContain('Erreur : mot de passe : 12 caractères au moins');
     const usage = run(['delete', 'claire']);
-    expect([usage.status, usage.stderr.split('\n')[0]]).toEqual([2, 'Utilisation : npm run staff -- add <identifiant> | list | reset <identifiant> | remove <identifiant>']);
+    expect([usage.status, usage.stderr.split('\n')[0]]).toEqual([
+      2,
+      'Utilisation : npm run staff -- add <identifiant> | list | reset <identifiant> | remove <identifiant>',
+    ]);
     expect(run(['list']).stdout).toContain('1 compte(s)');
   });
 
-  it('keeps the account file readable by the server\'s user only', async () => {
+  it("keeps the account file readable by the server's user only", async () => {
     const { statSync } = await import('node:fs');
     const file = join(mkdtempSync(join(tmpdir(), 'staff-')), 'staff.sqlite');
     const accounts = new StaffAccounts(file);

@@ -20,11 +20,16 @@ type Item = { eTag?: string; [field: string]: unknown };
 const read = async (s: Storage, keys: string[]) => (await s.read(keys)) as Partial<Record<string, Item>>;
 const opened: SqliteStateStorage[] = [];
 function storage(options: { ttlMs?: number; clock?: () => Date; file?: string } = {}): SqliteStateStorage {
-  const s = new SqliteStateStorage(options.file ?? join(mkdtempSync(join(tmpdir(), 'state-')), 'state.sqlite'), { ttlMs: options.ttlMs ?? 24 * HOUR, ...(options.clock ? { clock: options.clock } : {}) });
+  const s = new SqliteStateStorage(options.file ?? join(mkdtempSync(join(tmpdir(), 'state-')), 'state.sqlite'), {
+    ttlMs: options.ttlMs ?? 24 * HOUR,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   opened.push(s);
   return s;
 }
-afterEach(() => { for (const s of opened.splice(0)) s.close(); });
+afterEach(() => {
+  for (const s of opened.splice(0)) s.close();
+});
 
 /** The Storage contract as botbuilder's MemoryStorage keeps it: SQLite must behave the same. */
 function contract(name: string, make: () => Storage) {
@@ -47,7 +52,10 @@ function contract(name: string, make: () => Storage) {
       await s.write({ a: { step: 1 } });
       const [mine, theirs] = [(await read(s, ['a'])).a, (await read(s, ['a'])).a];
       await s.write({ a: { ...theirs, step: 'theirs' } });
-      const error = await s.write({ a: { ...mine, step: 'mine' } }).then(() => undefined, (e: unknown) => e);
+      const error = await s.write({ a: { ...mine, step: 'mine' } }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(isStateConflict(error)).toBe(true);
       expect((await read(s, ['a'])).a).toMatchObject({ step: 'theirs' });
     });
@@ -76,9 +84,13 @@ contract('SqliteStateStorage', () => storage());
 const { server, pool, pools } = postgresForThisFile();
 let pgPool: pg.Pool | undefined;
 describe.skipIf(postgresMissing)('PostgresStateStorage', () => {
-  beforeAll(async () => { pgPool = await pool(); });
+  beforeAll(async () => {
+    pgPool = await pool();
+  });
   // The contract runs on one database, emptied before each test (its tests reuse the same keys).
-  beforeEach(async () => { await pgPool!.query('DELETE FROM bot_state'); });
+  beforeEach(async () => {
+    await pgPool!.query('DELETE FROM bot_state');
+  });
   contract('PostgresStateStorage', () => new PostgresStateStorage(pgPool!, { ttlMs: 24 * HOUR }));
 });
 
@@ -88,7 +100,11 @@ interface Backend {
 }
 const backends: Backend[] = [
   { name: 'SqliteStateStorage', make: async (o = {}) => storage(o) },
-  { name: 'PostgresStateStorage', make: async (o = {}) => new PostgresStateStorage(await pool(), { ttlMs: o.ttlMs ?? 24 * HOUR, ...(o.clock ? { clock: o.clock } : {}) }) },
+  {
+    name: 'PostgresStateStorage',
+    make: async (o = {}) =>
+      new PostgresStateStorage(await pool(), { ttlMs: o.ttlMs ?? 24 * HOUR, ...(o.clock ? { clock: o.clock } : {}) }),
+  },
 ];
 
 describe.each(backends)('$name beyond the contract', ({ name, make }) => {
@@ -106,12 +122,12 @@ describe.each(backends)('$name beyond the contract', ({ name, make }) => {
     await s.write({ a: { v: 1 }, b: { v: 1 } });
     const { a } = await read(s, ['a']);
     await expect(s.write({ b: { v: 2, eTag: '*' }, a: { v: 2, eTag: 'stale' } })).rejects.toThrow(/eTag conflict/);
-    expect((await read(s, ['a', 'b']))).toMatchObject({ a: { v: 1, eTag: a!.eTag }, b: { v: 1 } });
+    expect(await read(s, ['a', 'b'])).toMatchObject({ a: { v: 1, eTag: a!.eTag }, b: { v: 1 } });
   });
 
   it.skipIf(skip)('keeps what a learner may type: control characters, NUL, emoji, other scripts', async () => {
     const s = await make();
-    const text = 'a\u0000b\u0007 \u200b👍 日本語 \'; DROP TABLE bot_state; --';
+    const text = "a\u0000b\u0007 \u200b👍 日本語 '; DROP TABLE bot_state; --";
     await s.write({ [text]: { text } });
     expect((await read(s, [text]))[text]).toMatchObject({ text });
   });
@@ -128,7 +144,9 @@ describe.each(backends)('$name beyond the contract', ({ name, make }) => {
     // A learner coming back after a day starts afresh, even though the row is still there.
     expect(await s.size()).toBe(2);
     // An eTag held from before the expiry no longer matches: the state it was read with is gone.
-    await expect(s.write({ idle: { step: 9, eTag: (await read(s, ['busy'])).busy!.eTag } })).rejects.toBeInstanceOf(StateConflictError);
+    await expect(s.write({ idle: { step: 9, eTag: (await read(s, ['busy'])).busy!.eTag } })).rejects.toBeInstanceOf(
+      StateConflictError,
+    );
     await s.write({ idle: { step: 0, eTag: NOT_STORED_ETAG } });
     expect((await read(s, ['idle'])).idle).toMatchObject({ step: 0 });
     now += 24 * HOUR + 1;
@@ -145,7 +163,10 @@ describe('SqliteStateStorage: restart', () => {
     const { eTag } = (await read(s1, ['emulator/conversations/c1']))['emulator/conversations/c1']!;
     s1.close();
     const s2 = storage({ file });
-    expect((await read(s2, ['emulator/conversations/c1']))['emulator/conversations/c1']).toEqual({ dialogState: { dialogStack: [{ id: 'registration' }] }, eTag });
+    expect((await read(s2, ['emulator/conversations/c1']))['emulator/conversations/c1']).toEqual({
+      dialogState: { dialogStack: [{ id: 'registration' }] },
+      eTag,
+    });
     // Conversation ids (stable per learner in a Teams personal chat) are not kept in clear.
     const raw = new Database(file, { readonly: true });
     const keys = (raw.prepare('SELECT key FROM bot_state').all() as { key: string }[]).map((r) => r.key);
@@ -158,7 +179,10 @@ describe('SqliteStateStorage: restart', () => {
 describe.skipIf(postgresMissing)('PostgreSQL: several processes, restart, migrations', () => {
   it('two pools (two instances) racing on one conversation: exactly one write wins each round, none is lost', async () => {
     const url = await server().createDatabase();
-    const [a, b] = [new PostgresStateStorage(await pool(url), { ttlMs: HOUR }), new PostgresStateStorage(await pool(url), { ttlMs: HOUR })];
+    const [a, b] = [
+      new PostgresStateStorage(await pool(url), { ttlMs: HOUR }),
+      new PostgresStateStorage(await pool(url), { ttlMs: HOUR }),
+    ];
     await a.write({ c: { count: 0, eTag: NOT_STORED_ETAG } });
     let conflicts = 0;
     // Each instance reads, then both write with the eTag they read, at once, 20 times.
@@ -174,7 +198,10 @@ describe.skipIf(postgresMissing)('PostgreSQL: several processes, restart, migrat
     expect(conflicts).toBe(20);
     expect((await read(b, ['c'])).c).toMatchObject({ count: 20 });
     // Both create at once: one greeting, one first state.
-    const created = await Promise.allSettled([a.write({ d: { by: 'a', eTag: NOT_STORED_ETAG } }), b.write({ d: { by: 'b', eTag: NOT_STORED_ETAG } })]);
+    const created = await Promise.allSettled([
+      a.write({ d: { by: 'a', eTag: NOT_STORED_ETAG } }),
+      b.write({ d: { by: 'b', eTag: NOT_STORED_ETAG } }),
+    ]);
     expect(created.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const welcomes = [new PostgresWelcomeClaims(await pool(url)), new PostgresWelcomeClaims(await pool(url))];
     expect((await Promise.all(welcomes.map((w) => w.claim('emulator/c1')))).sort()).toEqual([false, true]);
@@ -191,7 +218,10 @@ describe.skipIf(postgresMissing)('PostgreSQL: several processes, restart, migrat
     await pools.pop()!.end();
     const p2 = await pool(url);
     const s2 = new PostgresStateStorage(p2, { ttlMs: HOUR });
-    expect((await read(s2, ['emulator/conversations/c1']))['emulator/conversations/c1']).toEqual({ dialogState: { dialogStack: [{ id: 'registration' }] }, eTag });
+    expect((await read(s2, ['emulator/conversations/c1']))['emulator/conversations/c1']).toEqual({
+      dialogState: { dialogStack: [{ id: 'registration' }] },
+      eTag,
+    });
     const keys = (await p2.query<{ key: string }>('SELECT key FROM bot_state')).rows.map((r) => r.key);
     expect(keys).toEqual([expect.stringMatching(/^[0-9a-f]{64}$/)]);
   });
@@ -200,19 +230,36 @@ describe.skipIf(postgresMissing)('PostgreSQL: several processes, restart, migrat
     const url = await server().createDatabase();
     const p = await pool(url);
     await pool(url); // a second start applies nothing
-    const { rows } = await p.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations ORDER BY version');
+    const { rows } = await p.query<{ version: number; name: string }>(
+      'SELECT version, name FROM schema_migrations ORDER BY version',
+    );
     expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
     await p.query("INSERT INTO schema_migrations (version, name) VALUES (999, 'from the future')");
-    const error = await openPostgres(url).then(() => undefined, (e: Error) => e);
-    expect(error?.message).toMatch(/^DATABASE_URL=postgres:\/\/assistant@127\.0\.0\.1:\d+\/t\d+: cannot use it \(the database is at schema version 999, this version of the assistant knows 4 at most/);
+    const error = await openPostgres(url).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(
+      /^DATABASE_URL=postgres:\/\/assistant@127\.0\.0\.1:\d+\/t\d+: cannot use it \(the database is at schema version 999, this version of the assistant knows 4 at most/,
+    );
     expect(error?.message).not.toContain('\n');
   });
 
   it('a server that cannot be reached: one line naming DATABASE_URL, the password masked', async () => {
     const port = await freePortForTest();
-    const error = await openPostgres(`postgres://assistant:s3cret@127.0.0.1:${port}/assistant`, { connectTimeoutMs: 2000 }).then(() => undefined, (e: Error) => e);
-    expect(error?.message).toBe(`DATABASE_URL=postgres://assistant:***@127.0.0.1:${port}/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))`);
-    const noDb = await openPostgres(server().url.replace(/\/postgres$/, '/absent')).then(() => undefined, (e: Error) => e);
+    const error = await openPostgres(`postgres://assistant:s3cret@127.0.0.1:${port}/assistant`, {
+      connectTimeoutMs: 2000,
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).toBe(
+      `DATABASE_URL=postgres://assistant:***@127.0.0.1:${port}/assistant: cannot use it (connection refused (is PostgreSQL running, on that host and port?))`,
+    );
+    const noDb = await openPostgres(server().url.replace(/\/postgres$/, '/absent')).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(noDb?.message).toMatch(/\/absent: cannot use it \(no such database \(create it first: createdb\)\)$/);
   });
 });

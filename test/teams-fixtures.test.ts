@@ -13,10 +13,17 @@ import { SqliteWelcomeClaims } from '../src/storage/welcome-claims.ts';
  * Teams sends an install's two events within 100 ms.
  */
 /** `unreadMessages`: replies that say the message was not understood (an image sent without text). */
-interface Fixture { about: string; installs: number; unreadMessages: number; steps: Record<string, unknown>[][] }
+interface Fixture {
+  about: string;
+  installs: number;
+  unreadMessages: number;
+  steps: Record<string, unknown>[][];
+}
 
 const DIR = join(import.meta.dirname, 'fixtures', 'teams');
-const FIXTURES = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const FIXTURES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const WELCOME = /^Bonjour ! Je suis l'assistant/;
 const NOT_UNDERSTOOD = /^Je ne suis pas sûr d'avoir compris|^Je veux être sûr de bien vous répondre/;
 
@@ -34,7 +41,11 @@ afterAll(async () => {
 });
 
 async function post(activity: Record<string, unknown>): Promise<number> {
-  const r = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  const r = await fetch(`${bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
   await r.text();
   return r.status;
 }
@@ -45,7 +56,13 @@ function load(file: string): Fixture {
 
 describe('recorded Teams shapes replayed against /api/messages', () => {
   it('has fixtures for personal, group, channel, install / uninstall / re-install', () => {
-    expect(FIXTURES).toEqual(['group-chat.json', 'personal-install.json', 'personal-interactions.json', 'personal-reinstall.json', 'team-channel.json']);
+    expect(FIXTURES).toEqual([
+      'group-chat.json',
+      'personal-install.json',
+      'personal-interactions.json',
+      'personal-reinstall.json',
+      'team-channel.json',
+    ]);
   });
 
   for (const file of FIXTURES) {
@@ -67,9 +84,17 @@ describe('recorded Teams shapes replayed against /api/messages', () => {
       const welcomes = sent.filter((a) => a.type === 'message' && WELCOME.test(String(a.text)));
       expect(welcomes, fixture.about).toHaveLength(fixture.installs);
       // Mentions, &nbsp; and &#39; do not get in the way of understanding.
-      expect(sent.filter((a) => a.type === 'message' && NOT_UNDERSTOOD.test(String(a.text))), fixture.about).toHaveLength(fixture.unreadMessages);
+      expect(
+        sent.filter((a) => a.type === 'message' && NOT_UNDERSTOOD.test(String(a.text))),
+        fixture.about,
+      ).toHaveLength(fixture.unreadMessages);
       // Nothing internal leaves the server: how a message was understood stays in the transcripts.
-      expect(sent.filter((a) => { const cd = (a.channelData ?? {}) as Record<string, unknown>; return 'answer' in cd || 'dialog' in cd; })).toEqual([]);
+      expect(
+        sent.filter((a) => {
+          const cd = (a.channelData ?? {}) as Record<string, unknown>;
+          return 'answer' in cd || 'dialog' in cd;
+        }),
+      ).toEqual([]);
       // No apology for a failed turn, and the server logged no error.
       expect(sent.filter((a) => /problème technique/i.test(String(a.text)))).toEqual([]);
       expect(bot.output()).not.toMatch(/turn failed|request failed/);
@@ -79,11 +104,21 @@ describe('recorded Teams shapes replayed against /api/messages', () => {
 
 describe('the welcome is claimed once, atomically, on persisted state', () => {
   const base = (channelId: string, conversationId: string, extra: Record<string, unknown>) => ({
-    channelId, serviceUrl: connector.url, id: `a-${Math.random()}`, timestamp: new Date().toISOString(), locale: 'fr-FR',
-    from: { id: channelId === 'msteams' ? '29:learner' : 'learner-1' }, recipient: { id: channelId === 'msteams' ? '28:assistant' : 'bot' },
-    conversation: { id: conversationId, ...(channelId === 'msteams' ? { conversationType: 'personal', tenantId: 'tenant-1' } : {}) }, ...extra,
+    channelId,
+    serviceUrl: connector.url,
+    id: `a-${Math.random()}`,
+    timestamp: new Date().toISOString(),
+    locale: 'fr-FR',
+    from: { id: channelId === 'msteams' ? '29:learner' : 'learner-1' },
+    recipient: { id: channelId === 'msteams' ? '28:assistant' : 'bot' },
+    conversation: {
+      id: conversationId,
+      ...(channelId === 'msteams' ? { conversationType: 'personal', tenantId: 'tenant-1' } : {}),
+    },
+    ...extra,
   });
-  const welcomesIn = (conversationId: string) => connector.messagesFor(conversationId).filter((a) => WELCOME.test(String(a.text)));
+  const welcomesIn = (conversationId: string) =>
+    connector.messagesFor(conversationId).filter((a) => WELCOME.test(String(a.text)));
 
   it('greets once when two events that both greet arrive together (point 1)', async () => {
     for (let i = 0; i < 5; i++) {
@@ -125,7 +160,10 @@ describe('welcome claims in SQLite', () => {
       b.close();
     }
     // Conversation ids are not kept in clear.
-    const bytes = [file, `${file}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
+    const bytes = [file, `${file}-wal`]
+      .filter(existsSync)
+      .map((f) => readFileSync(f).toString('latin1'))
+      .join('');
     expect(bytes).toContain('welcomes');
     expect(bytes).not.toContain('msteams/a:1');
   });
@@ -137,12 +175,22 @@ describe('after a restart (point 3)', () => {
     const env = { ASSISTANT_TODAY: '2026-11-26', STATE_FILE: join(dir, 'state.sqlite') };
     const group = '19:restart-group@thread.v2';
     const activity = (extra: Record<string, unknown>) => ({
-      channelId: 'msteams', serviceUrl: connector.url, id: `a-${Math.random()}`, timestamp: new Date().toISOString(),
-      from: { id: '29:alice' }, recipient: { id: '28:assistant' }, channelData: { tenant: { id: 'tenant-1' } },
-      conversation: { id: group, conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' }, ...extra,
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      id: `a-${Math.random()}`,
+      timestamp: new Date().toISOString(),
+      from: { id: '29:alice' },
+      recipient: { id: '28:assistant' },
+      channelData: { tenant: { id: 'tenant-1' } },
+      conversation: { id: group, conversationType: 'groupChat', isGroup: true, tenantId: 'tenant-1' },
+      ...extra,
     });
     const send = async (server: RunningApp, extra: Record<string, unknown>) => {
-      const r = await fetch(`${server.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity(extra)) });
+      const r = await fetch(`${server.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity(extra)),
+      });
       expect(r.status).toBeLessThan(300);
     };
     const first = await startApp(env);

@@ -46,7 +46,7 @@ function editorOutline(ink: [number, number, number]): Buffer {
 function rowFilters(png: Buffer): number[] {
   const idat: Buffer[] = [];
   let width = 0;
-  for (let offset = 8; offset < png.length; ) {
+  for (let offset = 8; offset < png.length;) {
     const length = png.readUInt32BE(offset);
     const type = png.toString('ascii', offset + 4, offset + 8);
     if (type === 'IHDR') width = png.readUInt32BE(offset + 8);
@@ -65,7 +65,11 @@ describe('npm run teams:package', () => {
     expect([...files.keys()].sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
     const text = files.get('manifest.json')!.toString('utf8');
     expect(text).not.toContain('${{');
-    const parsed = JSON.parse(text) as { id: string; manifestVersion: string; bots: { botId: string; scopes: string[] }[] };
+    const parsed = JSON.parse(text) as {
+      id: string;
+      manifestVersion: string;
+      bots: { botId: string; scopes: string[] }[];
+    };
     expect(parsed.bots[0]!.botId).toBe(env.MicrosoftAppId);
     expect(parsed.id).toBe(env.MicrosoftAppId);
     expect(parsed.manifestVersion).toBe('1.22');
@@ -87,8 +91,12 @@ describe('npm run teams:package', () => {
   it('refuses to build with a placeholder left or a wrong value, naming the key', () => {
     const { MicrosoftAppId: _missing, ...withoutBot } = env;
     expect(() => buildPackage(withoutBot, out)).toThrow(/MicrosoftAppId: not set/);
-    expect(() => buildPackage({ ...env, MicrosoftAppId: 'not-a-guid' }, out)).toThrow(/botId: the bot's MicrosoftAppId/);
-    expect(() => buildPackage({ ...env, ORG_PRIVACY_URL: 'http://insecure.example' }, out)).toThrow(/privacyUrl: an https/);
+    expect(() => buildPackage({ ...env, MicrosoftAppId: 'not-a-guid' }, out)).toThrow(
+      /botId: the bot's MicrosoftAppId/,
+    );
+    expect(() => buildPackage({ ...env, ORG_PRIVACY_URL: 'http://insecure.example' }, out)).toThrow(
+      /privacyUrl: an https/,
+    );
   });
 });
 
@@ -106,17 +114,30 @@ describe('Teams icon checks', () => {
   });
 
   it('encodePng (npm run teams:icons) writes what readPng reads back, pixel for pixel', () => {
-    const pixel = (x: number, y: number): [number, number, number, number] => [x * 8, y * 8, (x + y) * 4, x === y ? 0 : 255];
+    const pixel = (x: number, y: number): [number, number, number, number] => [
+      x * 8,
+      y * 8,
+      (x + y) * 4,
+      x === y ? 0 : 255,
+    ];
     const read = readPng(encodePng(32, 32, pixel));
     expect([read.width, read.height, read.transparent]).toEqual([32, 32, true]);
-    for (const [x, y] of [[0, 0], [5, 17], [31, 31], [31, 0]] as const) {
+    for (const [x, y] of [
+      [0, 0],
+      [5, 17],
+      [31, 31],
+      [31, 0],
+    ] as const) {
       expect([...read.pixels.subarray((y * 32 + x) * 4, (y * 32 + x) * 4 + 4)]).toEqual(pixel(x, y));
     }
   });
 
   it('names the icon that is the wrong size, opaque or not a PNG', () => {
     // White, saved without an alpha channel (colour type 2, RGB).
-    const opaque = PNG.sync.write(new PNG({ width: 32, height: 32, fill: true }), { colorType: 2, bgColor: { red: 255, green: 255, blue: 255 } });
+    const opaque = PNG.sync.write(new PNG({ width: 32, height: 32, fill: true }), {
+      colorType: 2,
+      bgColor: { red: 255, green: 255, blue: 255 },
+    });
     expect(iconProblems(COMMITTED_OUTLINE, opaque)).toEqual([
       'color.png: 32×32, Teams requires 192×192',
       'outline.png: must have transparency (an alpha channel)',

@@ -10,7 +10,12 @@ function teams(kind: Kind = 'personal') {
   const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
     channelId: 'msteams',
     serviceUrl: 'https://smba.trafficmanager.net/emea/',
-    conversation: { id: `a:teams-${kind}-${Math.random()}`, conversationType: kind, tenantId: 'tenant-1', isGroup: kind !== 'personal' },
+    conversation: {
+      id: `a:teams-${kind}-${Math.random()}`,
+      conversationType: kind,
+      tenantId: 'tenant-1',
+      isGroup: kind !== 'personal',
+    },
     recipient: { id: '28:assistant', name: 'Assistant BTS' },
   } as never);
   // The template's fields win over the activity's (TestAdapter), so the sender is set here: another
@@ -20,11 +25,14 @@ function teams(kind: Kind = 'personal') {
     await adapter.processActivity({ channelData: { tenant: { id: 'tenant-1' } }, from: learner, ...partial });
     return adapter.activeQueue.splice(0).filter((a) => a.type === 'message');
   };
-  const mention = (text: string) => send({
-    type: 'message',
-    text: `<at>Assistant BTS</at> ${text}`,
-    entities: [{ type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' }],
-  });
+  const mention = (text: string) =>
+    send({
+      type: 'message',
+      text: `<at>Assistant BTS</at> ${text}`,
+      entities: [
+        { type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' },
+      ],
+    });
   return { send, mention, say: (text: string) => send({ type: 'message', text }) };
 }
 
@@ -59,13 +67,29 @@ describe('Microsoft Teams', () => {
 
   it('greets a team once when the bot is added, never when a user joins the team (point 2)', async () => {
     const t = teams('channel');
-    const team = { tenant: { id: 'tenant-1' }, team: { id: '19:general@thread.tacv2', name: 'BTS MCO' }, eventType: 'teamMemberAdded' };
-    const userJoins = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '29:new-member', name: 'Nouveau' }], channelData: team });
+    const team = {
+      tenant: { id: 'tenant-1' },
+      team: { id: '19:general@thread.tacv2', name: 'BTS MCO' },
+      eventType: 'teamMemberAdded',
+    };
+    const userJoins = await t.send({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: '29:new-member', name: 'Nouveau' }],
+      channelData: team,
+    });
     expect(userJoins).toHaveLength(0);
-    const botAdded = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:assistant', name: 'Assistant BTS' }], channelData: team });
+    const botAdded = await t.send({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: '28:assistant', name: 'Assistant BTS' }],
+      channelData: team,
+    });
     expect(botAdded).toHaveLength(1);
     expect(all(botAdded)).toContain('assistant');
-    const anotherJoins = await t.send({ type: 'conversationUpdate', membersAdded: [{ id: '29:other', name: 'Autre' }], channelData: team });
+    const anotherJoins = await t.send({
+      type: 'conversationUpdate',
+      membersAdded: [{ id: '29:other', name: 'Autre' }],
+      channelData: team,
+    });
     expect(anotherJoins).toHaveLength(0);
   });
 
@@ -100,15 +124,23 @@ describe('Microsoft Teams', () => {
     expect(plain).toContain('5,00');
     for (const kind of ['personal', 'groupChat', 'channel'] as const) {
       const nbsp = await teams(kind).send({
-        type: 'message', text: "<at>Assistant BTS</at>&nbsp;combien coûte l'examen ?",
-        entities: [{ type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' }],
+        type: 'message',
+        text: "<at>Assistant BTS</at>&nbsp;combien coûte l'examen ?",
+        entities: [
+          { type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' },
+        ],
       });
       expect(all(nbsp), kind).toBe(plain);
     }
-    expect(all(await teams('personal').say('c&#39;est quand l&#39;exam ?'))).toBe(all(await teams('personal').say("c'est quand l'exam ?")));
+    expect(all(await teams('personal').say('c&#39;est quand l&#39;exam ?'))).toBe(
+      all(await teams('personal').say("c'est quand l'exam ?")),
+    );
     const html = await teams('channel').send({
-      type: 'message', text: '<div><div><at>Assistant BTS</at>&nbsp;<span>combien co&ucirc;te l&#x27;examen&nbsp;?</span></div></div>',
-      entities: [{ type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' }],
+      type: 'message',
+      text: '<div><div><at>Assistant BTS</at>&nbsp;<span>combien co&ucirc;te l&#x27;examen&nbsp;?</span></div></div>',
+      entities: [
+        { type: 'mention', mentioned: { id: '28:assistant', name: 'Assistant BTS' }, text: '<at>Assistant BTS</at>' },
+      ],
     });
     expect(all(html)).toBe(plain);
   });

@@ -12,13 +12,20 @@ const training = loadTrainingSet(INTENTS_DIR);
 const heldout = loadLabelled(join(INTENTS_DIR, 'heldout', 'fr.jsonl'));
 
 /** Folded, punctuation-free form: "C'est quand, l'examen ?" and "c est quand l examen" are the same. */
-const key = (s: string) => fold(s).replace(/[^a-z0-9]+/g, ' ').trim();
+const key = (s: string) =>
+  fold(s)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 describe('training data', () => {
   it('the catalog declares intents of every kind, with unique ids', () => {
     const ids = training.catalog.map((i) => i.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const kind of INTENT_KINDS) expect(training.catalog.some((i) => i.kind === kind), kind).toBe(true);
+    for (const kind of INTENT_KINDS)
+      expect(
+        training.catalog.some((i) => i.kind === kind),
+        kind,
+      ).toBe(true);
   });
 
   describe('every intent has at least 20 training utterances', () => {
@@ -55,14 +62,22 @@ describe('held-out set (intents/heldout/fr.jsonl)', () => {
 
 describe('question families (intents/heldout/*.jsonl, intents/dev/*.jsonl)', () => {
   // The held-out families, and every development set (dev, dev2…), each written by another author.
-  const devSets = readdirSync(INTENTS_DIR).filter((d) => /^dev\d*$/.test(d)).sort();
-  const sets = ['heldout', ...devSets].map((set) => ({ set, cases: FAMILIES.flatMap((f) => loadCases(familyFile(join(INTENTS_DIR, set), f))) }));
+  const devSets = readdirSync(INTENTS_DIR)
+    .filter((d) => /^dev\d*$/.test(d))
+    .sort();
+  const sets = ['heldout', ...devSets].map((set) => ({
+    set,
+    cases: FAMILIES.flatMap((f) => loadCases(familyFile(join(INTENTS_DIR, set), f))),
+  }));
   const kb = KnowledgeBase.load(join(KNOWLEDGE_DIR, 'bts-mco-bloc4.yaml'));
   const entryIds = new Set(kb.entries.map((e) => e.id));
 
   it.each(sets)('$set: every family is there, labelled with entries of the knowledge base', ({ set, cases }) => {
-    for (const f of FAMILIES) expect(loadCases(familyFile(join(INTENTS_DIR, set), f)).length, `${set}/${f}`).toBeGreaterThan(20);
-    const unknown = cases.flatMap((c) => c.turns.flatMap((t) => [...t.expect, ...(t.ok ?? [])])).filter((id) => !entryIds.has(id));
+    for (const f of FAMILIES)
+      expect(loadCases(familyFile(join(INTENTS_DIR, set), f)).length, `${set}/${f}`).toBeGreaterThan(20);
+    const unknown = cases
+      .flatMap((c) => c.turns.flatMap((t) => [...t.expect, ...(t.ok ?? [])]))
+      .filter((id) => !entryIds.has(id));
     expect(unknown).toEqual([]);
   });
 
@@ -73,9 +88,14 @@ describe('question families (intents/heldout/*.jsonl, intents/dev/*.jsonl)', () 
   });
 
   it('the held-out set shares no message with any development set, nor development sets with each other', () => {
-    const texts = sets.map((s) => ({ set: s.set, keys: new Set(s.cases.flatMap((c) => c.turns.map((t) => key(t.text)))) }));
+    const texts = sets.map((s) => ({
+      set: s.set,
+      keys: new Set(s.cases.flatMap((c) => c.turns.map((t) => key(t.text)))),
+    }));
     const shared: string[] = [];
-    for (const [i, a] of texts.entries()) for (const b of texts.slice(i + 1)) for (const t of a.keys) if (b.keys.has(t)) shared.push(`${a.set}/${b.set}: ${t}`);
+    for (const [i, a] of texts.entries())
+      for (const b of texts.slice(i + 1))
+        for (const t of a.keys) if (b.keys.has(t)) shared.push(`${a.set}/${b.set}: ${t}`);
     expect(shared).toEqual([]);
   });
 });

@@ -20,17 +20,26 @@ import { folded } from './helpers.ts';
 // A server of this file's own: its tests stop it (the run's server is shared by the files running beside).
 const postgres = ownPostgresForThisFile();
 const connector = new StandInConnector();
-beforeAll(async () => { if (!postgresMissing) await connector.start(); });
-afterAll(async () => { await connector.stop(); });
+beforeAll(async () => {
+  if (!postgresMissing) await connector.start();
+});
+afterAll(async () => {
+  await connector.stop();
+});
 
 const texts = (conversationId: string) => connector.messagesFor(conversationId).map((a) => folded(String(a.text)));
-const rows = async (pool: pg.Pool, where = 'TRUE') => Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM transcript_activities WHERE ${where}`)).rows[0]!.n);
+const rows = async (pool: pg.Pool, where = 'TRUE') =>
+  Number(
+    (await pool.query<{ n: string }>(`SELECT count(*) AS n FROM transcript_activities WHERE ${where}`)).rows[0]!.n,
+  );
 
 describe.skipIf(postgresMissing)('two instances on one PostgreSQL database', () => {
   const apps: ConsoleApp[] = [];
-  afterAll(async () => { for (const app of apps) await app.stop(); });
+  afterAll(async () => {
+    for (const app of apps) await app.stop();
+  });
 
-  it("each console lists and shows the conversations the other instance served; a review made on one is seen on the other", async () => {
+  it('each console lists and shows the conversations the other instance served; a review made on one is seen on the other', async () => {
     const url = await postgres.server().createDatabase();
     // Two instances: each its own pool, its own process state, the same database.
     const [a, b] = [
@@ -41,8 +50,18 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL database', () 
     let n = 0;
     const say = async (app: ConsoleApp, conversation: string, text: string) => {
       const r = await fetch(`${app.url}/api/messages`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: `m${++n}`, from: { id: `learner-${conversation}` }, recipient: { id: 'bot' }, conversation: { id: conversation }, text }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'message',
+          channelId: 'emulator',
+          serviceUrl: connector.url,
+          id: `m${++n}`,
+          from: { id: `learner-${conversation}` },
+          recipient: { id: 'bot' },
+          conversation: { id: conversation },
+          text,
+        }),
       });
       expect(r.status).toBeLessThan(300);
       // Writes never hold the turn: wait for this instance's before reading on the other.
@@ -60,13 +79,17 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL database', () 
       expect(r.status, path).toBe(200);
       return r.text();
     };
-    for (const [app, cookie] of [[a, cookieA], [b, cookieB]] as const) {
+    for (const [app, cookie] of [
+      [a, cookieA],
+      [b, cookieB],
+    ] as const) {
       const list = await get(app, cookie, '/admin');
-      for (const id of ['served-by-a', 'served-by-b', 'served-by-both']) expect(list).toContain(`/admin/conversations/${id}`);
+      for (const id of ['served-by-a', 'served-by-b', 'served-by-both'])
+        expect(list).toContain(`/admin/conversations/${id}`);
       expect(list).toContain('quelle est la capitale du Pérou ?');
       const both = await get(app, cookie, '/admin/conversations/served-by-both');
       // Both learner messages, in the order they were said, whichever instance recorded them.
-      const first = both.indexOf("c&#39;est quand l&#39;examen ?");
+      const first = both.indexOf('c&#39;est quand l&#39;examen ?');
       const second = both.indexOf('combien coûte l&#39;inscription ?');
       expect(first).toBeGreaterThan(0);
       expect(second).toBeGreaterThan(first);
@@ -80,7 +103,9 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL database', () 
     const page = await get(a, cookieA, '/admin/conversations/served-by-b');
     const csrf = page.match(/name="csrf" value="([^"]+)"/)![1]!;
     const marked = await fetch(`${a.url}/admin/conversations/served-by-b/revue`, {
-      method: 'POST', redirect: 'manual', headers: { cookie: cookieA, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookieA, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ csrf, revue: '1', note: 'vu sur A' }).toString(),
     });
     expect(marked.status).toBe(303);
@@ -91,7 +116,13 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL database', () 
     // The database stopped: the console says so (503, the page explains), and is back with it.
     await postgres.server().halt();
     try {
-      for (const path of ['/admin', '/admin/conversations/served-by-a', '/admin/a-relire', '/admin/statistiques', '/admin/export.csv']) {
+      for (const path of [
+        '/admin',
+        '/admin/conversations/served-by-a',
+        '/admin/a-relire',
+        '/admin/statistiques',
+        '/admin/export.csv',
+      ]) {
         const r = await fetch(`${a.url}${path}`, { headers: { cookie: cookieA } });
         expect(r.status, path).toBe(503);
         expect(await r.text()).toContain('La base de données ne répond pas');
@@ -106,8 +137,12 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL database', () 
 describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
   const bots: InProcessBot[] = [];
   // A failed test must not leave the database down for the next one.
-  afterEach(async () => { await postgres.server().resume(); });
-  afterAll(async () => { for (const b of bots) await b.stop(); });
+  afterEach(async () => {
+    await postgres.server().resume();
+  });
+  afterAll(async () => {
+    for (const b of bots) await b.stop();
+  });
 
   async function bot(): Promise<{ b: InProcessBot; pool: pg.Pool; journal: string }> {
     const pool = await postgres.pool(await postgres.server().createDatabase());
@@ -140,7 +175,10 @@ describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
     // Everything of those turns waits on disk, redacted, with how each message was read.
     expect(existsSync(journal)).toBe(true);
     const waiting = recorder.waiting();
-    const spooled = readFileSync(journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { direction?: string; text?: string; reading?: { kind?: string } });
+    const spooled = readFileSync(journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { direction?: string; text?: string; reading?: { kind?: string } });
     expect(spooled.filter((l) => l.direction === 'in').map((l) => l.text)).toEqual(during);
     expect(waiting).toBe(spooled.filter((l) => l.direction).length);
     expect(waiting).toBeGreaterThanOrEqual(2 * during.length);
@@ -157,14 +195,25 @@ describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
     // Counted in the database: the rows before, plus every entry that waited — none lost, none twice.
     expect(await rows(pool)).toBe(before + waiting);
     const all = await new PostgresTranscriptStore(pool).activities(conv);
-    expect(all.filter((e) => e.direction === 'in').map((e) => e.text)).toEqual(["combien coûte l'inscription ?", ...during]);
+    expect(all.filter((e) => e.direction === 'in').map((e) => e.text)).toEqual([
+      "combien coûte l'inscription ?",
+      ...during,
+    ]);
     expect(all.filter((e) => e.direction === 'out' && e.type === 'message')).toHaveLength(texts(conv).length);
     const times = all.map((e) => e.at.getTime());
     expect([...times].sort((x, y) => x - y)).toEqual(times);
     // The readings journaled beside the messages reached their rows: the list counts questions as such.
-    expect(all.filter((e) => e.direction === 'in').slice(1).map((e) => e.kind)).toEqual(readings);
+    expect(
+      all
+        .filter((e) => e.direction === 'in')
+        .slice(1)
+        .map((e) => e.kind),
+    ).toEqual(readings);
     const [summary] = await new PostgresTranscriptStore(pool).conversations();
-    expect(summary).toMatchObject({ conversationId: conv, questions: all.filter((e) => e.direction === 'in' && e.kind === 'question').length });
+    expect(summary).toMatchObject({
+      conversationId: conv,
+      questions: all.filter((e) => e.direction === 'in' && e.kind === 'question').length,
+    });
     expect(summary!.questions).toBeGreaterThanOrEqual(2);
   });
 
@@ -192,9 +241,14 @@ describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
     await second.b.stop();
     bots.splice(bots.indexOf(second.b), 1);
     expect(existsSync(second.journal)).toBe(true);
-    expect(second.b.logs.messages()).toContain('transcript store still refuses writes: entries wait in the journal for the next start');
+    expect(second.b.logs.messages()).toContain(
+      'transcript store still refuses writes: entries wait in the journal for the next start',
+    );
     await postgres.server().resume();
-    const again = await startInProcessBot({ transcriptsFile: second.journal.replace(/\.journal$/, ''), transcriptsPool: second.pool });
+    const again = await startInProcessBot({
+      transcriptsFile: second.journal.replace(/\.journal$/, ''),
+      transcriptsPool: second.pool,
+    });
     bots.push(again);
     expect(existsSync(second.journal)).toBe(false);
     expect(await rows(second.pool, "conversation_id = 'pg-down-restart'")).toBe(left);
@@ -203,10 +257,15 @@ describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
   it('a database that stops answering (no refusal, no reply) holds no turn; at stop what is still in memory goes to the journal', async () => {
     // A server that accepts connections and never says a word, with no connection timeout: every write hangs.
     const sockets = new Set<Socket>();
-    const silent = createServer((socket) => { sockets.add(socket); });
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+    });
     silent.listen(0, '127.0.0.1');
     await once(silent, 'listening');
-    const pool = new pg.Pool({ connectionString: `postgres://assistant@127.0.0.1:${(silent.address() as AddressInfo).port}/none`, connectionTimeoutMillis: 0 });
+    const pool = new pg.Pool({
+      connectionString: `postgres://assistant@127.0.0.1:${(silent.address() as AddressInfo).port}/none`,
+      connectionTimeoutMillis: 0,
+    });
     pool.on('error', () => {});
     const file = join(mkdtempSync(join(tmpdir(), 'pg-silent-')), 'transcripts.sqlite');
     const b = await startInProcessBot({ transcriptsFile: file, transcriptsPool: pool });
@@ -221,10 +280,18 @@ describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
       expect(waiting).toBeGreaterThanOrEqual(4);
       expect(existsSync(`${file}.journal`)).toBe(false);
       await b.stop();
-      const journaled = readFileSync(`${file}.journal`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { direction?: string; text?: string });
+      const journaled = readFileSync(`${file}.journal`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { direction?: string; text?: string });
       expect(journaled.filter((l) => l.direction)).toHaveLength(waiting);
-      expect(journaled.filter((l) => l.direction === 'in').map((l) => l.text)).toEqual(["combien coûte l'inscription ?", "c'est quand l'examen ?"]);
-      expect(b.logs.messages()).toContain('transcript store does not answer at stop: entries written to the journal for the next start');
+      expect(journaled.filter((l) => l.direction === 'in').map((l) => l.text)).toEqual([
+        "combien coûte l'inscription ?",
+        "c'est quand l'examen ?",
+      ]);
+      expect(b.logs.messages()).toContain(
+        'transcript store does not answer at stop: entries written to the journal for the next start',
+      );
     } finally {
       for (const socket of sockets) socket.destroy();
       silent.close();

@@ -30,10 +30,17 @@ function recorder(store: TranscriptStore): TranscriptRecorder {
   return r;
 }
 
-function setup(channelId: string, store: TranscriptStore, logic?: (c: Parameters<TestAdapter['processActivity']>[1]) => unknown) {
+function setup(
+  channelId: string,
+  store: TranscriptStore,
+  logic?: (c: Parameters<TestAdapter['processActivity']>[1]) => unknown,
+) {
   const assistant = testAssistant();
-  const adapter = new TestAdapter(logic as never ?? (async (context) => assistant.bot.run(context)), {
-    channelId, conversation: { id: `conv-${channelId}-${Math.random()}` }, from: { id: `user-${channelId}`, name: 'Marie Dupont' }, recipient: { id: 'bot', name: 'Assistant' },
+  const adapter = new TestAdapter((logic as never) ?? (async (context) => assistant.bot.run(context)), {
+    channelId,
+    conversation: { id: `conv-${channelId}-${Math.random()}` },
+    from: { id: `user-${channelId}`, name: 'Marie Dupont' },
+    recipient: { id: 'bot', name: 'Assistant' },
   } as never);
   adapter.use(recorder(store));
   return adapter;
@@ -65,11 +72,20 @@ const BACKENDS: { name: string; skip: string | undefined; open: () => Promise<Op
         store: new SqliteTranscriptStore(file),
         env: { TRANSCRIPTS_FILE: file },
         reopen: async () => new SqliteTranscriptStore(file),
-        stored: async () => files().flatMap((f) => [readFileSync(f).toString('latin1'), readFileSync(f).toString('utf8')]).join('\n'),
+        stored: async () =>
+          files()
+            .flatMap((f) => [readFileSync(f).toString('latin1'), readFileSync(f).toString('utf8')])
+            .join('\n'),
         tables: async () => {
           const db = new Database(file, { readonly: true });
-          const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((t) => t.name);
-          const counts = Object.fromEntries(names.map((n) => [n, (db.prepare(`SELECT COUNT(*) AS n FROM ${n}`).get() as { n: number }).n]));
+          const names = (
+            db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+              name: string;
+            }[]
+          ).map((t) => t.name);
+          const counts = Object.fromEntries(
+            names.map((n) => [n, (db.prepare(`SELECT COUNT(*) AS n FROM ${n}`).get() as { n: number }).n]),
+          );
           db.close();
           return counts;
         },
@@ -82,19 +98,36 @@ const BACKENDS: { name: string; skip: string | undefined; open: () => Promise<Op
     open: async () => {
       const url = await postgres.server().createDatabase();
       const pool = await postgres.pool(url);
-      const names = async () => (await pool.query<{ table_name: string }>(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'transcript%' ORDER BY table_name")).rows.map((r) => r.table_name);
+      const names = async () =>
+        (
+          await pool.query<{ table_name: string }>(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name LIKE 'transcript%' ORDER BY table_name",
+          )
+        ).rows.map((r) => r.table_name);
       return {
         store: new PostgresTranscriptStore(pool),
         env: { DATABASE_URL: url },
         reopen: async () => new PostgresTranscriptStore(pool),
         stored: async () => {
           const out: string[] = [];
-          for (const n of await names()) out.push(...(await pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${n} t`)).rows.map((r) => r.row));
+          for (const n of await names())
+            out.push(
+              ...(await pool.query<{ row: string }>(`SELECT row_to_json(t)::text AS row FROM ${n} t`)).rows.map(
+                (r) => r.row,
+              ),
+            );
           // row_to_json escapes nothing a learner typed in clear: « é » stays « é », the JSON activity is text.
           return out.join('\n');
         },
-        tables: async () => Object.fromEntries(await Promise.all((await names()).map(async (n): Promise<[string, number]> => [n, Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${n}`)).rows[0]!.n)]))),
+        tables: async () =>
+          Object.fromEntries(
+            await Promise.all(
+              (await names()).map(async (n): Promise<[string, number]> => [
+                n,
+                Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${n}`)).rows[0]!.n),
+              ]),
+            ),
+          ),
       };
     },
   },
@@ -131,9 +164,16 @@ for (const backend of BACKENDS) {
 
       it('still records a turn that throws, with its error', async () => {
         const { store } = await tempDb();
-        const adapter = setup('emulator', store, async () => { throw new Error('boom'); });
-        adapter.onTurnError = async (context) => { await context.sendActivity('Désolé, un problème technique'); };
-        await adapter.send('bonjour').startTest().catch(() => undefined);
+        const adapter = setup('emulator', store, async () => {
+          throw new Error('boom');
+        });
+        adapter.onTurnError = async (context) => {
+          await context.sendActivity('Désolé, un problème technique');
+        };
+        await adapter
+          .send('bonjour')
+          .startTest()
+          .catch(() => undefined);
         await settled();
         const [c] = await store.conversations();
         const entries = await store.activities(c!.conversationId);
@@ -151,7 +191,8 @@ for (const backend of BACKENDS) {
         };
         // The real store, whose writes fail the first times.
         const flaky = new Proxy(store, {
-          get: (target, key) => (key === 'record' ? record : (Reflect.get(target, key) as (...a: unknown[]) => unknown).bind(target)),
+          get: (target, key) =>
+            key === 'record' ? record : (Reflect.get(target, key) as (...a: unknown[]) => unknown).bind(target),
         });
         const adapter = setup('emulator', flaky);
         await adapter.send('combien coute l inscription').startTest();
@@ -165,7 +206,18 @@ for (const backend of BACKENDS) {
         const { store } = await tempDb();
         // (SQLite's LIKE stops at a NUL: the words searched below come before it.)
         const typed = '日本語 أهلا 😀 bonjour\u0000 \u0007 fin';
-        const [seq] = await store.record([{ conversationId: 'c\u0000x', channelId: 'webchat', userId: 'u_1', direction: 'in', type: 'message', text: typed, at: new Date('2026-11-20'), activity: { text: typed } }]);
+        const [seq] = await store.record([
+          {
+            conversationId: 'c\u0000x',
+            channelId: 'webchat',
+            userId: 'u_1',
+            direction: 'in',
+            type: 'message',
+            text: typed,
+            at: new Date('2026-11-20'),
+            activity: { text: typed },
+          },
+        ]);
         const [entry] = await store.activities((await store.conversations())[0]!.conversationId);
         // PostgreSQL's text cannot hold NUL: there it reads U+FFFD; the stored activity keeps it as sent.
         expect(entry!.text.replace('\uFFFD', '\u0000')).toBe(typed);
@@ -176,19 +228,75 @@ for (const backend of BACKENDS) {
       });
     });
 
-    describe('the console\'s queries', () => {
+    describe("the console's queries", () => {
       const base = { channelId: 'webchat', userId: 'u_1', type: 'message', activity: {} } as const;
       const day = (d: number, h = 10) => new Date(Date.UTC(2026, 10, d, h));
       /** Three conversations: answered, unanswered with a 👎, older rows without readings; two channels. */
       async function filled(store: TranscriptStore): Promise<number[]> {
         const seqs = await store.record([
-          { ...base, conversationId: 'a', direction: 'in', text: "Combien dure l'épreuve ?", at: day(20), kind: 'question', intent: 'duree_epreuve', confidence: 0.9, status: 'answered' },
-          { ...base, conversationId: 'a', direction: 'out', text: 'Elle dure 2 h 30.', at: day(20), intent: 'duree_epreuve', status: 'answered', entryId: 'exam-duration' },
-          { ...base, conversationId: 'b', channelId: 'msteams', direction: 'in', text: '50% de remise_totale ?', at: day(21), kind: 'question', intent: 'hors_sujet', confidence: 0.3, status: 'fallback' },
-          { ...base, conversationId: 'b', channelId: 'msteams', direction: 'out', text: 'Je n’ai pas compris.', at: day(21), status: 'fallback' },
-          { ...base, conversationId: 'b', channelId: 'msteams', direction: 'in', text: 'non', at: day(21, 11), kind: 'command', status: 'feedback_down', feedback: 'down' },
+          {
+            ...base,
+            conversationId: 'a',
+            direction: 'in',
+            text: "Combien dure l'épreuve ?",
+            at: day(20),
+            kind: 'question',
+            intent: 'duree_epreuve',
+            confidence: 0.9,
+            status: 'answered',
+          },
+          {
+            ...base,
+            conversationId: 'a',
+            direction: 'out',
+            text: 'Elle dure 2 h 30.',
+            at: day(20),
+            intent: 'duree_epreuve',
+            status: 'answered',
+            entryId: 'exam-duration',
+          },
+          {
+            ...base,
+            conversationId: 'b',
+            channelId: 'msteams',
+            direction: 'in',
+            text: '50% de remise_totale ?',
+            at: day(21),
+            kind: 'question',
+            intent: 'hors_sujet',
+            confidence: 0.3,
+            status: 'fallback',
+          },
+          {
+            ...base,
+            conversationId: 'b',
+            channelId: 'msteams',
+            direction: 'out',
+            text: 'Je n’ai pas compris.',
+            at: day(21),
+            status: 'fallback',
+          },
+          {
+            ...base,
+            conversationId: 'b',
+            channelId: 'msteams',
+            direction: 'in',
+            text: 'non',
+            at: day(21, 11),
+            kind: 'command',
+            status: 'feedback_down',
+            feedback: 'down',
+          },
           { ...base, conversationId: 'c', direction: 'in', text: 'quelle heure à Tokyo', at: day(22) },
-          { ...base, conversationId: 'c', direction: 'out', text: 'La fiche ne précise pas.', at: day(22), intent: 'hors_sujet', status: 'not_covered' },
+          {
+            ...base,
+            conversationId: 'c',
+            direction: 'out',
+            text: 'La fiche ne précise pas.',
+            at: day(22),
+            intent: 'hors_sujet',
+            status: 'not_covered',
+          },
         ]);
         return seqs;
       }
@@ -199,13 +307,16 @@ for (const backend of BACKENDS) {
         expect(seqs).toHaveLength(7);
         expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
         const list = await store.conversations();
-        expect(list.map((c) => [c.conversationId, c.questions, c.unanswered, c.negativeFeedback, c.reviewed, c.preview])).toEqual([
+        expect(
+          list.map((c) => [c.conversationId, c.questions, c.unanswered, c.negativeFeedback, c.reviewed, c.preview]),
+        ).toEqual([
           ['c', 1, 1, 0, false, 'quelle heure à Tokyo'],
           ['b', 1, 1, 1, false, '50% de remise_totale ?'],
           ['a', 1, 0, 0, false, "Combien dure l'épreuve ?"],
         ]);
         expect(list[1]).toMatchObject({ channelId: 'msteams', userId: 'u_1', startedAt: day(21), lastAt: day(21, 11) });
-        const ids = async (filter: Parameters<TranscriptStore['conversations']>[0]) => (await store.conversations(filter)).map((c) => c.conversationId);
+        const ids = async (filter: Parameters<TranscriptStore['conversations']>[0]) =>
+          (await store.conversations(filter)).map((c) => c.conversationId);
         expect(await ids({ channel: 'msteams' })).toEqual(['b']);
         expect(await ids({ unansweredOnly: true })).toEqual(['c', 'b']);
         expect(await ids({ negativeFeedbackOnly: true })).toEqual(['b']);
@@ -218,8 +329,20 @@ for (const backend of BACKENDS) {
         expect(await ids({ text: '%' })).toEqual(['b']);
         expect(await ids({ limit: 2 })).toEqual(['c', 'b']);
         expect(await ids({ limit: 2, offset: 2 })).toEqual(['a']);
-        expect(await store.totals()).toEqual({ conversations: 3, questions: 3, unanswered: 2, negativeFeedback: 1, reviewed: 0 });
-        expect(await store.totals({ channel: 'webchat' })).toEqual({ conversations: 2, questions: 2, unanswered: 1, negativeFeedback: 0, reviewed: 0 });
+        expect(await store.totals()).toEqual({
+          conversations: 3,
+          questions: 3,
+          unanswered: 2,
+          negativeFeedback: 1,
+          reviewed: 0,
+        });
+        expect(await store.totals({ channel: 'webchat' })).toEqual({
+          conversations: 2,
+          questions: 2,
+          unanswered: 1,
+          negativeFeedback: 0,
+          reviewed: 0,
+        });
         expect(await store.countConversations({ unansweredOnly: true })).toBe(2);
         expect(await store.channels()).toEqual(['msteams', 'webchat']);
         await store.close();
@@ -241,11 +364,26 @@ for (const backend of BACKENDS) {
         expect((await store.totals()).reviewed).toBe(1);
         expect((await store.conversations()).find((c) => c.conversationId === 'a')?.reviewed).toBe(true);
 
-        await store.correct({ text: '50% de remise_totale ?', intent: 'tarif', by: 'claire', conversationId: 'b', seq: seqs[2]! });
+        await store.correct({
+          text: '50% de remise_totale ?',
+          intent: 'tarif',
+          by: 'claire',
+          conversationId: 'b',
+          seq: seqs[2]!,
+        });
         await store.correct({ text: 'quelle heure à Tokyo', intent: 'hors_sujet', by: 'claire' });
-        await store.correct({ text: '50% de remise_totale ?', intent: 'hors_sujet', by: 'paul', conversationId: 'b', seq: seqs[2]! });
+        await store.correct({
+          text: '50% de remise_totale ?',
+          intent: 'hors_sujet',
+          by: 'paul',
+          conversationId: 'b',
+          seq: seqs[2]!,
+        });
         const corrections = await store.corrections();
-        expect(corrections.map((c) => [c.intent, c.text, c.by])).toEqual([['hors_sujet', '50% de remise_totale ?', 'paul'], ['hors_sujet', 'quelle heure à Tokyo', 'claire']]);
+        expect(corrections.map((c) => [c.intent, c.text, c.by])).toEqual([
+          ['hors_sujet', '50% de remise_totale ?', 'paul'],
+          ['hors_sujet', 'quelle heure à Tokyo', 'claire'],
+        ]);
         expect(corrections[0]).toMatchObject({ conversationId: 'b', seq: seqs[2] });
         expect(corrections[0]!.at).toBeInstanceOf(Date);
         expect(corrections[1]).not.toHaveProperty('conversationId');
@@ -263,9 +401,22 @@ for (const backend of BACKENDS) {
           // An older row: read through the bot's first reply.
           ['c', 'question', 'hors_sujet', 'not_covered', undefined],
         ]);
-        expect(all[0]).toMatchObject({ seq: seqs[0], channelId: 'webchat', text: "Combien dure l'épreuve ?", at: day(20), confidence: 0.9 });
-        expect((await store.learnerMessages({ from: day(21), to: day(21, 23) })).map((m) => m.seq)).toEqual([seqs[2], seqs[4]]);
-        expect(await store.learnerMessage(seqs[5]!)).toMatchObject({ seq: seqs[5], kind: 'question', status: 'not_covered' });
+        expect(all[0]).toMatchObject({
+          seq: seqs[0],
+          channelId: 'webchat',
+          text: "Combien dure l'épreuve ?",
+          at: day(20),
+          confidence: 0.9,
+        });
+        expect((await store.learnerMessages({ from: day(21), to: day(21, 23) })).map((m) => m.seq)).toEqual([
+          seqs[2],
+          seqs[4],
+        ]);
+        expect(await store.learnerMessage(seqs[5]!)).toMatchObject({
+          seq: seqs[5],
+          kind: 'question',
+          status: 'not_covered',
+        });
         expect(await store.learnerMessage(seqs[1]!)).toBeUndefined(); // a reply is no learner message
         expect(await store.learnerMessage(999_999)).toBeUndefined();
         await store.close();
@@ -288,14 +439,22 @@ for (const backend of BACKENDS) {
 
     describe('personal data in the database file', () => {
       const PII = [
-        'marie.dupont@example.com', '06 12 34 56 78', '+33 6 98 76 54 32', '1 85 05 78 006 084 36',
-        'FR76 3000 6000 0112 3456 7890 189', '12 rue de la Paix', 'Marie Dupont', 'user-emulator',
+        'marie.dupont@example.com',
+        '06 12 34 56 78',
+        '+33 6 98 76 54 32',
+        '1 85 05 78 006 084 36',
+        'FR76 3000 6000 0112 3456 7890 189',
+        '12 rue de la Paix',
+        'Marie Dupont',
+        'user-emulator',
       ];
 
       it('finds none of the PII test set in clear in what is stored (SQLite: the file and its WAL)', async () => {
         const { store, stored } = await tempDb();
         const adapter = setup('emulator', store);
-        await adapter.send('mon mail marie.dupont@example.com et mon tel 06 12 34 56 78, je veux m inscrire').startTest();
+        await adapter
+          .send('mon mail marie.dupont@example.com et mon tel 06 12 34 56 78, je veux m inscrire')
+          .startTest();
         await adapter.send('ou +33 6 98 76 54 32, secu 1 85 05 78 006 084 36').startTest();
         await adapter.send("mon IBAN FR76 3000 6000 0112 3456 7890 189, j'habite 12 rue de la Paix").startTest();
         await settled();
@@ -313,9 +472,20 @@ for (const backend of BACKENDS) {
         const { store } = await tempDb();
         const at = (d: string) => new Date(d);
         const e = (conversationId: string, userId: string, date: string): TranscriptEntry => ({
-          conversationId, channelId: 'emulator', userId, direction: 'in', type: 'message', text: 'x', at: at(date), activity: {},
+          conversationId,
+          channelId: 'emulator',
+          userId,
+          direction: 'in',
+          type: 'message',
+          text: 'x',
+          at: at(date),
+          activity: {},
         });
-        await store.record([e('old', 'u_a', '2026-01-01'), e('recent', 'u_a', '2026-11-20'), e('other', 'u_b', '2026-11-21')]);
+        await store.record([
+          e('old', 'u_a', '2026-01-01'),
+          e('recent', 'u_a', '2026-11-20'),
+          e('other', 'u_b', '2026-11-21'),
+        ]);
         expect(await store.purgeBefore(at('2026-05-30'))).toBe(1);
         expect((await store.conversations()).map((c) => c.conversationId).sort()).toEqual(['other', 'recent']);
         expect(await store.eraseUser('u_a')).toBe(1);
@@ -323,7 +493,7 @@ for (const backend of BACKENDS) {
         await store.close();
       });
 
-      it('« supprimer mes données » in the chat erases that learner\'s activities, the request and its confirmation included', async () => {
+      it("« supprimer mes données » in the chat erases that learner's activities, the request and its confirmation included", async () => {
         const { store } = await tempDb();
         const adapter = setup('webchat', store);
         const other = setup('emulator', store);
@@ -333,7 +503,9 @@ for (const backend of BACKENDS) {
         await adapter.send('je voudrais que vous effaciez toutes mes données svp').startTest();
         expect(adapter.activeQueue.map((a) => a.text).join(' ')).toMatch(/effacés/);
         await settled();
-        const users = (await Promise.all((await store.conversations()).map((c) => store.activities(c.conversationId)))).flat().map((e) => e.userId);
+        const users = (await Promise.all((await store.conversations()).map((c) => store.activities(c.conversationId))))
+          .flat()
+          .map((e) => e.userId);
         expect(users.length).toBeGreaterThan(0);
         // Only the other learner's conversation is left.
         expect(new Set(users)).toEqual(new Set([pseudonymize('user-emulator', KEY)]));
@@ -342,14 +514,29 @@ for (const backend of BACKENDS) {
 
       it('leaves no trace of an erased learner in any table (a new table must be covered too)', async () => {
         const { store, tables } = await tempDb();
-        await store.record([{ conversationId: 'c1', channelId: 'emulator', userId: 'u_gone', direction: 'in', type: 'message', text: 'ma question sur le CPF', at: new Date('2026-11-20'), activity: { text: 'ma question sur le CPF' } }]);
+        await store.record([
+          {
+            conversationId: 'c1',
+            channelId: 'emulator',
+            userId: 'u_gone',
+            direction: 'in',
+            type: 'message',
+            text: 'ma question sur le CPF',
+            at: new Date('2026-11-20'),
+            activity: { text: 'ma question sur le CPF' },
+          },
+        ]);
         await store.review('c1', true, 'vu', 'staff');
         await store.correct({ text: 'ma question sur le CPF', intent: 'hors_sujet', by: 'staff' });
         expect(Object.values(await tables())).toEqual([1, 1, 1]);
         await store.eraseUser('u_gone');
         await store.close();
         const counts = await tables();
-        expect(Object.keys(counts).sort()).toEqual(backend.name === 'SQLite' ? ['activities', 'assignments', 'reviews'] : ['transcript_activities', 'transcript_assignments', 'transcript_reviews']);
+        expect(Object.keys(counts).sort()).toEqual(
+          backend.name === 'SQLite'
+            ? ['activities', 'assignments', 'reviews']
+            : ['transcript_activities', 'transcript_assignments', 'transcript_reviews'],
+        );
         for (const [table, n] of Object.entries(counts)) expect(n, table).toBe(0);
       });
     });
@@ -360,10 +547,28 @@ for (const backend of BACKENDS) {
         const base = { conversationId: 'old', channelId: 'emulator', userId: 'u', type: 'message', activity: {} };
         const [q] = await store.record([
           { ...base, direction: 'in', text: 'quelle heure à Tokyo', at: new Date(2026, 0, 1, 10) },
-          { ...base, direction: 'out', text: 'Je n’ai pas compris', at: new Date(2026, 0, 1, 10), intent: 'hors_sujet', confidence: 0.4, status: 'fallback' },
+          {
+            ...base,
+            direction: 'out',
+            text: 'Je n’ai pas compris',
+            at: new Date(2026, 0, 1, 10),
+            intent: 'hors_sujet',
+            confidence: 0.4,
+            status: 'fallback',
+          },
         ]);
-        expect(await store.learnerMessage(q!)).toMatchObject({ kind: 'question', status: 'fallback', intent: 'hors_sujet', confidence: 0.4 });
-        expect((await store.conversations())[0]).toMatchObject({ questions: 1, unanswered: 1, preview: 'quelle heure à Tokyo', reviewed: false });
+        expect(await store.learnerMessage(q!)).toMatchObject({
+          kind: 'question',
+          status: 'fallback',
+          intent: 'hors_sujet',
+          confidence: 0.4,
+        });
+        expect((await store.conversations())[0]).toMatchObject({
+          questions: 1,
+          unanswered: 1,
+          preview: 'quelle heure à Tokyo',
+          reviewed: false,
+        });
         await store.annotate(q!, { kind: 'question', intent: 'hors_sujet', confidence: 0.9, status: 'answered' });
         expect(await store.learnerMessage(q!)).toMatchObject({ kind: 'question', status: 'answered', confidence: 0.9 });
         expect((await store.conversations())[0]!.unanswered).toBe(0);
@@ -379,10 +584,20 @@ for (const backend of BACKENDS) {
         const bot = await startApp({ ...env, TRANSCRIPT_PSEUDONYM_KEY: KEY });
         try {
           const activity = {
-            type: 'message', channelId: 'emulator', serviceUrl: connector.url, id: 'a1', from: { id: 'learner-http', name: 'Paul' },
-            recipient: { id: 'bot' }, conversation: { id: 'http-transcript' }, text: "c'est quand l'examen ? mon tel 06 11 22 33 44",
+            type: 'message',
+            channelId: 'emulator',
+            serviceUrl: connector.url,
+            id: 'a1',
+            from: { id: 'learner-http', name: 'Paul' },
+            recipient: { id: 'bot' },
+            conversation: { id: 'http-transcript' },
+            text: "c'est quand l'examen ? mon tel 06 11 22 33 44",
           };
-          const r = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+          const r = await fetch(`${bot.url}/api/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(activity),
+          });
           expect(r.status).toBeLessThan(300);
         } finally {
           await bot.stop();
@@ -405,7 +620,9 @@ for (const backend of BACKENDS) {
         await adapter.send('oui').startTest();
         await settled();
         const [c] = await store.conversations();
-        const dialogs = (await store.activities(c!.conversationId)).filter((e) => e.direction === 'out').map((e) => e.dialog);
+        const dialogs = (await store.activities(c!.conversationId))
+          .filter((e) => e.direction === 'out')
+          .map((e) => e.dialog);
         expect(dialogs[0]).toMatch(/^registration › registration-steps#1 › prompt-yesno/);
         expect(dialogs[1]).toMatch(/^registration › registration-steps#2/);
         await store.close();
@@ -417,25 +634,34 @@ for (const backend of BACKENDS) {
         for (const text of ["je veux m'inscrire", 'oui', 'en juin 2026', '69']) await adapter.send(text).startTest();
         await settled();
         const [c] = await store.conversations();
-        const last = (await store.activities(c!.conversationId)).filter((e) => e.direction === 'out' && e.type === 'message').at(-1)!;
+        const last = (await store.activities(c!.conversationId))
+          .filter((e) => e.direction === 'out' && e.type === 'message')
+          .at(-1)!;
         expect(last.text).toMatch(/juin 2027/);
         expect(last.text).toMatch(/Lyon/);
         await store.close();
       });
     });
 
-    describe('what is stored: redacted, without damage, and only the bot\'s own trace', () => {
+    describe("what is stored: redacted, without damage, and only the bot's own trace", () => {
       it('keeps ids and times intact, redacts text, ignores a trace a learner sends', async () => {
         const { store } = await tempDb();
         const assistant = testAssistant();
         const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
-          channelId: 'emulator', conversation: { id: 'stored-1' }, from: { id: 'learner-s', name: 'Marie' }, recipient: { id: 'bot' },
+          channelId: 'emulator',
+          conversation: { id: 'stored-1' },
+          from: { id: 'learner-s', name: 'Marie' },
+          recipient: { id: 'bot' },
         } as never);
         adapter.use(recorder(store));
         await adapter.processActivity({
-          type: 'message', id: '4970101234567890', timestamp: new Date('2026-11-26T10:00:00Z'),
-          text: 'rappelez moi au 6 12 34 56 78, combien dure l\'épreuve ?',
-          channelData: { answer: { intent: 'note_minimale', confidence: 1, status: 'answered', entryId: 'pass-grade' } },
+          type: 'message',
+          id: '4970101234567890',
+          timestamp: new Date('2026-11-26T10:00:00Z'),
+          text: "rappelez moi au 6 12 34 56 78, combien dure l'épreuve ?",
+          channelData: {
+            answer: { intent: 'note_minimale', confidence: 1, status: 'answered', entryId: 'pass-grade' },
+          },
         });
         await settled();
         const [inbound] = (await store.activities('stored-1')).filter((e) => e.direction === 'in');
@@ -453,7 +679,10 @@ for (const backend of BACKENDS) {
         const { store } = await tempDb();
         const assistant = testAssistant();
         const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
-          channelId: 'emulator', conversation: { id: 'stored-long' }, from: { id: 'learner-l' }, recipient: { id: 'bot' },
+          channelId: 'emulator',
+          conversation: { id: 'stored-long' },
+          from: { id: 'learner-l' },
+          recipient: { id: 'bot' },
         } as never);
         adapter.use(recorder(store));
         await adapter.processActivity({ type: 'message', text: `combien dure l'épreuve ? ${'blabla '.repeat(1500)}` });
@@ -465,15 +694,21 @@ for (const backend of BACKENDS) {
         await store.close();
       });
 
-      it('pseudonymises a Teams personal chat\'s conversation id and tenant (stable per learner)', async () => {
+      it("pseudonymises a Teams personal chat's conversation id and tenant (stable per learner)", async () => {
         const { store } = await tempDb();
         const assistant = testAssistant();
         const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
-          channelId: 'msteams', conversation: { id: 'a:1personal-chat-id', conversationType: 'personal', tenantId: 'tenant-7f3a' },
-          from: { id: '29:learner', name: 'Marie' }, recipient: { id: '28:bot' },
+          channelId: 'msteams',
+          conversation: { id: 'a:1personal-chat-id', conversationType: 'personal', tenantId: 'tenant-7f3a' },
+          from: { id: '29:learner', name: 'Marie' },
+          recipient: { id: '28:bot' },
         } as never);
         adapter.use(recorder(store));
-        await adapter.processActivity({ type: 'message', text: "combien dure l'épreuve ?", channelData: { tenant: { id: 'tenant-7f3a' } } });
+        await adapter.processActivity({
+          type: 'message',
+          text: "combien dure l'épreuve ?",
+          channelData: { tenant: { id: 'tenant-7f3a' } },
+        });
         await settled();
         const [c] = await store.conversations();
         expect(c!.conversationId).toBe(pseudonymize('a:1personal-chat-id', KEY));
@@ -494,11 +729,21 @@ for (const backend of BACKENDS) {
         try {
           for (const [i, text] of ["combien dure l'épreuve ?", "je veux m'inscrire", 'Pas encore'].entries()) {
             const activity = {
-              type: 'message', channelId: 'msteams', serviceUrl: connector.url, id: `m${i}`, from: { id: '29:learner-out' },
-              recipient: { id: '28:bot' }, conversation: { id: 'a:leaves-the-server', conversationType: 'personal', tenantId: 't-1' }, text,
+              type: 'message',
+              channelId: 'msteams',
+              serviceUrl: connector.url,
+              id: `m${i}`,
+              from: { id: '29:learner-out' },
+              recipient: { id: '28:bot' },
+              conversation: { id: 'a:leaves-the-server', conversationType: 'personal', tenantId: 't-1' },
+              text,
               channelData: { tenant: { id: 't-1' } },
             };
-            const r = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+            const r = await fetch(`${bot.url}/api/messages`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(activity),
+            });
             expect(r.status).toBeLessThan(300);
           }
         } finally {
@@ -517,7 +762,10 @@ for (const backend of BACKENDS) {
         const [c] = await store.conversations();
         const out = (await store.activities(c!.conversationId)).filter((e) => e.direction === 'out');
         expect(out[0]).toMatchObject({ intent: 'duree_epreuve', status: 'answered', entryId: 'exam-duration' });
-        expect(out.slice(1).map((e) => e.dialog)).toEqual([expect.stringMatching(/^registration › /), expect.stringMatching(/^registration › registration-steps#2/)]);
+        expect(out.slice(1).map((e) => e.dialog)).toEqual([
+          expect.stringMatching(/^registration › /),
+          expect.stringMatching(/^registration › registration-steps#2/),
+        ]);
         await store.close();
       });
 
@@ -525,13 +773,18 @@ for (const backend of BACKENDS) {
         const { store } = await tempDb();
         const assistant = testAssistant();
         const adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
-          channelId: 'emulator', conversation: { id: 'buttons-1' }, from: { id: 'learner-b' }, recipient: { id: 'bot' },
+          channelId: 'emulator',
+          conversation: { id: 'buttons-1' },
+          from: { id: 'learner-b' },
+          recipient: { id: 'bot' },
         } as never);
         adapter.use(recorder(store));
         await adapter.processActivity({ type: 'message', text: 'combien coute l inscription' });
         const first = adapter.activeQueue.splice(0).find((a) => a.type === 'message')!;
         // A follow-up button: it sends an entry's question as its label.
-        const followUp = first.suggestedActions!.actions.map((a) => String(a.value)).find((v) => assistant.answerer.kb.entryByQuestion(v))!;
+        const followUp = first
+          .suggestedActions!.actions.map((a) => String(a.value))
+          .find((v) => assistant.answerer.kb.entryByQuestion(v))!;
         expect(followUp).toBeDefined();
         await adapter.processActivity({ type: 'message', text: followUp });
         await adapter.processActivity({ type: 'message', text: 'Plus de détails' });
@@ -539,7 +792,12 @@ for (const backend of BACKENDS) {
         const out = (await store.activities('buttons-1')).filter((e) => e.direction === 'out');
         expect(out).toHaveLength(3);
         const clicked = assistant.answerer.kb.entryByQuestion(followUp)!;
-        expect(out[1]).toMatchObject({ intent: clicked.intents[0], status: 'answered', entryId: clicked.id, confidence: 1 });
+        expect(out[1]).toMatchObject({
+          intent: clicked.intents[0],
+          status: 'answered',
+          entryId: clicked.id,
+          confidence: 1,
+        });
         expect(out[2]).toMatchObject({ intent: clicked.intents[0], status: 'answered', entryId: clicked.id });
         // Only the typed message is a question: the button and « Plus de détails » are not.
         const messages = await store.learnerMessages({ from: new Date(0), to: new Date(8.64e15) });
@@ -551,7 +809,7 @@ for (const backend of BACKENDS) {
     });
 
     describe('.transcript exports open in the Emulator like a native conversation (point 8)', () => {
-      it('roles set, ids, timestamps and event names intact: Web Chat\'s own reducer renders every message', async () => {
+      it("roles set, ids, timestamps and event names intact: Web Chat's own reducer renders every message", async () => {
         const { env, reopen } = await tempDb();
         const connector = new StandInConnector();
         await connector.start();
@@ -559,11 +817,18 @@ for (const backend of BACKENDS) {
         const posted: Record<string, unknown>[] = [];
         try {
           for (const fixture of ['personal-interactions.json', 'group-chat.json']) {
-            const text = readFileSync(join(import.meta.dirname, 'fixtures', 'teams', fixture), 'utf8').replaceAll('{{serviceUrl}}', connector.url);
+            const text = readFileSync(join(import.meta.dirname, 'fixtures', 'teams', fixture), 'utf8').replaceAll(
+              '{{serviceUrl}}',
+              connector.url,
+            );
             for (const step of (JSON.parse(text) as { steps: Record<string, unknown>[][] }).steps) {
               for (const activity of step) {
                 posted.push(activity);
-                await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+                await fetch(`${bot.url}/api/messages`, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify(activity),
+                });
               }
             }
           }
@@ -577,11 +842,15 @@ for (const backend of BACKENDS) {
         expect(conversations).toHaveLength(2);
         const byId = new Map(posted.map((a) => [a.id, a]));
         for (const c of conversations) {
-          const exported = JSON.parse(toTranscriptFile(await store.activities(c.conversationId))) as Partial<Activity>[];
+          const exported = JSON.parse(
+            toTranscriptFile(await store.activities(c.conversationId)),
+          ) as Partial<Activity>[];
           // Who sent it decides the side Web Chat shows it on.
           for (const a of exported) {
             const inbound = byId.has(a.id);
-            expect([a.from?.role, a.recipient?.role], `${a.type} ${a.id}`).toEqual(inbound ? ['user', 'bot'] : ['bot', 'user']);
+            expect([a.from?.role, a.recipient?.role], `${a.type} ${a.id}`).toEqual(
+              inbound ? ['user', 'bot'] : ['bot', 'user'],
+            );
             if (!inbound) continue;
             const original = byId.get(a.id)!;
             expect(a.timestamp).toBe(original.timestamp);
@@ -591,24 +860,49 @@ for (const backend of BACKENDS) {
           }
           // The Emulator hands a transcript's activities to Web Chat one by one, as incoming activities.
           const webchat = createStore();
-          for (const activity of exported) webchat.dispatch({ type: 'DIRECT_LINE/INCOMING_ACTIVITY', payload: { activity } });
-          const rendered = (webchat.getState() as { activities: { type: string; from: { role: string } }[] }).activities.filter((a) => a.type === 'message');
+          for (const activity of exported)
+            webchat.dispatch({ type: 'DIRECT_LINE/INCOMING_ACTIVITY', payload: { activity } });
+          const rendered = (
+            webchat.getState() as { activities: { type: string; from: { role: string } }[] }
+          ).activities.filter((a) => a.type === 'message');
           const messages = exported.filter((a) => a.type === 'message');
           expect(rendered).toHaveLength(messages.length);
-          expect(rendered.filter((a) => a.from.role === 'user')).toHaveLength(messages.filter((a) => byId.has(a.id)).length);
+          expect(rendered.filter((a) => a.from.role === 'user')).toHaveLength(
+            messages.filter((a) => byId.has(a.id)).length,
+          );
           expect(rendered.filter((a) => a.from.role === 'bot').length).toBeGreaterThan(0);
         }
         // Every activity posted is exported once, under its own id (none redacted, none merged).
-        const files = await Promise.all(conversations.map(async (c) => toTranscriptFile(await store.activities(c.conversationId))));
-        const exportedIds = files.flatMap((f) => (JSON.parse(f) as { id?: string }[]).map((a) => a.id)).filter((id) => byId.has(id));
+        const files = await Promise.all(
+          conversations.map(async (c) => toTranscriptFile(await store.activities(c.conversationId))),
+        );
+        const exportedIds = files
+          .flatMap((f) => (JSON.parse(f) as { id?: string }[]).map((a) => a.id))
+          .filter((id) => byId.has(id));
         expect(exportedIds.sort()).toEqual([...byId.keys()].sort());
-        const names = files.flatMap((f) => JSON.parse(f) as { name?: string }[]).map((a) => a.name).filter(Boolean);
+        const names = files
+          .flatMap((f) => JSON.parse(f) as { name?: string }[])
+          .map((a) => a.name)
+          .filter(Boolean);
         expect(names).toEqual(expect.arrayContaining(['adaptiveCard/action', 'fileConsent/invoke']));
         // Only the activity's own name is kept: display names stay out.
         const all = files.join('\n');
         for (const person of ['Alice Martin', 'Bob Leroy']) expect(all).not.toContain(person);
         // A row recorded by an older version, whose localTimestamp was stored as {}.
-        const [old] = JSON.parse(toTranscriptFile([{ conversationId: 'c', channelId: 'msteams', userId: 'u', direction: 'in', type: 'message', text: 'x', at: new Date('2026-11-26T10:00:00Z'), activity: { type: 'message', id: '1', localTimestamp: {} } }])) as Record<string, unknown>[];
+        const [old] = JSON.parse(
+          toTranscriptFile([
+            {
+              conversationId: 'c',
+              channelId: 'msteams',
+              userId: 'u',
+              direction: 'in',
+              type: 'message',
+              text: 'x',
+              at: new Date('2026-11-26T10:00:00Z'),
+              activity: { type: 'message', id: '1', localTimestamp: {} },
+            },
+          ]),
+        ) as Record<string, unknown>[];
         expect(old).not.toHaveProperty('localTimestamp');
         await store.close();
       });

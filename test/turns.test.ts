@@ -18,7 +18,9 @@ class WindowedStorage implements Storage {
 
   /** The next read waits for `until`; resolves when that read has happened. */
   holdNextRead(until: Promise<void>): Promise<void> {
-    return new Promise((started) => { this.pause = { started, until }; });
+    return new Promise((started) => {
+      this.pause = { started, until };
+    });
   }
 
   async read(keys: string[]): Promise<StoreItems> {
@@ -31,8 +33,12 @@ class WindowedStorage implements Storage {
     }
     return items;
   }
-  write(changes: StoreItems): Promise<void> { return this.real.write(changes); }
-  delete(keys: string[]): Promise<void> { return this.real.delete(keys); }
+  write(changes: StoreItems): Promise<void> {
+    return this.real.write(changes);
+  }
+  delete(keys: string[]): Promise<void> {
+    return this.real.delete(keys);
+  }
 }
 
 const HOUR = 3_600_000;
@@ -54,7 +60,9 @@ const texts = (conversationId: string) => connector.messagesFor(conversationId).
 const APOLOGY = /desole, un probleme technique/;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-beforeAll(async () => { await connector.start(); });
+beforeAll(async () => {
+  await connector.start();
+});
 afterAll(async () => {
   for (const b of bots) await b.stop();
   for (const s of storages) s.close();
@@ -69,7 +77,11 @@ describe('two messages of one conversation at once', () => {
     expect(texts(conv).at(-1)).toMatch(/avez-vous termine votre formation/);
     // « oui » reads the state, then waits; « en juin 2026 » arrives meanwhile.
     let resume!: () => void;
-    const read = storage.holdNextRead(new Promise((r) => { resume = r; }));
+    const read = storage.holdNextRead(
+      new Promise((r) => {
+        resume = r;
+      }),
+    );
     const first = postMessage(b.url, connector.url, conv, 'oui');
     await read;
     const second = postMessage(b.url, connector.url, conv, 'en juin 2026');
@@ -85,7 +97,9 @@ describe('two messages of one conversation at once', () => {
     expect(after.filter((t) => /quand l'avez-vous terminee/.test(t))).toHaveLength(1);
     expect(b.turns.activeConversations).toBe(0);
     // No conflict was needed: the turns never overlapped.
-    expect(b.logs.messages()).not.toContain('conversation state changed meanwhile (another process): running the turn again');
+    expect(b.logs.messages()).not.toContain(
+      'conversation state changed meanwhile (another process): running the turn again',
+    );
   });
 
   it('in two processes sharing the store, the turn that loses the eTag race runs again; no reply is sent twice', async () => {
@@ -94,7 +108,11 @@ describe('two messages of one conversation at once', () => {
     const conv = 'two-processes';
     await postMessage(p1.bot.url, connector.url, conv, "je veux m'inscrire");
     let resume!: () => void;
-    const read = p1.storage.holdNextRead(new Promise((r) => { resume = r; }));
+    const read = p1.storage.holdNextRead(
+      new Promise((r) => {
+        resume = r;
+      }),
+    );
     // Process 1 reads the state at « Avez-vous terminé votre formation ? » for « oui », and is slow;
     const first = postMessage(p1.bot.url, connector.url, conv, 'oui');
     await read;
@@ -105,7 +123,9 @@ describe('two messages of one conversation at once', () => {
     resume();
     expect((await first).status).toBe(200);
     // Process 1's save met process 2's eTag: its turn ran again on the state process 2 left.
-    expect(p1.bot.logs.messages()).toContain('conversation state changed meanwhile (another process): running the turn again');
+    expect(p1.bot.logs.messages()).toContain(
+      'conversation state changed meanwhile (another process): running the turn again',
+    );
     expect(p1.bot.logs.messages()).toContain('turn kept after an eTag conflict');
     // What the first attempt said (« Quand l'avez-vous terminée ? », read on the old state) never left;
     // « oui » got, once, the reply of the attempt kept: the one a single process gives to the same order.
@@ -123,14 +143,20 @@ describe('two messages of one conversation at once', () => {
     const conv = 'flood';
     await postMessage(b.url, connector.url, conv, "je veux m'inscrire");
     let resume!: () => void;
-    const read = storage.holdNextRead(new Promise((r) => { resume = r; }));
+    const read = storage.holdNextRead(
+      new Promise((r) => {
+        resume = r;
+      }),
+    );
     const first = postMessage(b.url, connector.url, conv, 'combien ça coûte ?');
     await read;
     const flood = Array.from({ length: 20 }, () => postMessage(b.url, connector.url, conv, 'combien ça coûte ?'));
-    const refused = () => b.logs.lines.filter((l) => /too many turns of this conversation waiting/.test(JSON.stringify(l.err ?? '')));
+    const refused = () =>
+      b.logs.lines.filter((l) => /too many turns of this conversation waiting/.test(JSON.stringify(l.err ?? '')));
     // Every message of the flood has reached the runner (queued, or refused) before the first turn goes on:
     // waiting for that rather than for a fixed time keeps the test right on a loaded machine.
-    for (const deadline = Date.now() + 10_000; b.turns.inFlightCount + refused().length < 21 && Date.now() < deadline;) await sleep(20);
+    for (const deadline = Date.now() + 10_000; b.turns.inFlightCount + refused().length < 21 && Date.now() < deadline;)
+      await sleep(20);
     resume();
     const statuses = (await Promise.all([first, ...flood])).map((r) => r.status);
     expect(statuses.every((s) => s < 500)).toBe(true);

@@ -13,7 +13,10 @@ const lexicon = loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml'));
 const understander = sharedUnderstander();
 
 /** Folded, punctuation-free form, to tell whether a sentence is copied from the training data. */
-const key = (s: string) => fold(s).replace(/[^a-z0-9]+/g, ' ').trim();
+const key = (s: string) =>
+  fold(s)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 const trainingKeys = new Set(training.examples.map((e) => key(e.text)));
 
 describe('Preprocessor', () => {
@@ -38,7 +41,17 @@ describe('Preprocessor', () => {
 
   it('reads a phrase of several words as its French (lexicon `phrases`), before single-word replacements', () => {
     const p = fresh();
-    expect(p.words('how many times can I retry', false)).toEqual(['combien', 'de', 'fois', 'est', 'ce', 'que', 'je', 'peux', 'repasser']);
+    expect(p.words('how many times can I retry', false)).toEqual([
+      'combien',
+      'de',
+      'fois',
+      'est',
+      'ce',
+      'que',
+      'je',
+      'peux',
+      'repasser',
+    ]);
     expect(p.words('until when is it valid', false)).toEqual(['jusqu', 'a', 'quand', 'est', 'ce', 'que', 'valable']);
   });
 
@@ -68,7 +81,7 @@ describe('Preprocessor', () => {
   it('corrects "inscirption" → "inscription" after learnVocabulary (vocabulary without the typo)', () => {
     const p = fresh();
     expect(p.process('inscirption').corrections).toEqual([]);
-    p.learnVocabulary(['Combien coûte l\'inscription ?', 'Où se fait l\'inscription ?']);
+    p.learnVocabulary(["Combien coûte l'inscription ?", "Où se fait l'inscription ?"]);
     const out = p.process("combien coute l'inscirption");
     expect(out.corrections).toEqual([{ from: 'inscirption', to: 'inscription' }]);
     expect(out.words).toContain('inscription');
@@ -121,7 +134,10 @@ describe('understand: clear questions are answered with the right intent', () =>
     ["l'épreuve dure combien de temps", 'duree_epreuve'],
     ["kel note faut il pour avoir l'exam", 'note_requise'],
     ["qui délivre l'attestation apres l'examen", 'attestation_reussite'],
-    ["Est-ce que je dois m'inscrire moi-même ou c'est le centre de formation qui s'en charge ?", 'inscription_responsable'],
+    [
+      "Est-ce que je dois m'inscrire moi-même ou c'est le centre de formation qui s'en charge ?",
+      'inscription_responsable',
+    ],
     ["à quel moment de l'année ouvrent les inscriptions ?", 'periode_inscription'],
     ["on peut s'inscrire où exactement ?", 'lieu_inscription'],
     ["j'habite à Marseille, c'est quel rectorat pour moi ?", 'academie'],
@@ -138,7 +154,7 @@ describe('understand: clear questions are answered with the right intent', () =>
     ["faut-il aussi passer par le CPF pour l'inscription ?", 'moncompteformation'],
     ["j'ai eu 8 sur 20, qu'est-ce que je fais maintenant ?", 'resultat_examen'],
     ['la formation est-elle validée par un examen ?', 'sanction_formation'],
-    ['je m\'inscris avant ou après la fin de ma formation ?', 'inscription_moment'],
+    ["je m'inscris avant ou après la fin de ma formation ?", 'inscription_moment'],
     ["je veux m'inscrire, tu peux m'aider étape par étape ?", 'inscription_accompagnee'],
     ['how long does the exam last', 'duree_epreuve'],
     ["Bonjour, pourriez-vous m'indiquer la durée de l'épreuve écrite ?", 'duree_epreuve'],
@@ -188,7 +204,6 @@ describe('understand: off-topic messages fall back', () => {
     expect(u.confidence).toBeGreaterThanOrEqual(0);
     expect(u.confidence).toBeLessThanOrEqual(1);
   });
-
 });
 
 describe('understand: smalltalk, confidence and entities', () => {
@@ -202,7 +217,10 @@ describe('understand: smalltalk, confidence and entities', () => {
   });
 
   it('a greeting in front of a question does not hide the question', () => {
-    expect(understander.understand('bonjour, quand ont lieu les épreuves ?', TODAY)).toMatchObject({ intent: 'session_examen', status: 'answered' });
+    expect(understander.understand('bonjour, quand ont lieu les épreuves ?', TODAY)).toMatchObject({
+      intent: 'session_examen',
+      status: 'answered',
+    });
   });
 
   it('confidences and alternatives are probabilities, the chosen intent first', () => {

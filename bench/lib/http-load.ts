@@ -25,7 +25,10 @@ export class CountingConnector {
           this.posts++;
           const id = decodeURIComponent(m[1]!);
           const wake = this.waiters.get(id);
-          if (wake) { this.waiters.delete(id); wake(); }
+          if (wake) {
+            this.waiters.delete(id);
+            wake();
+          }
         }
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(`{"id":"r${this.posts}"}`);
@@ -53,31 +56,70 @@ export const started = new Set<number>();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // A negative id: the process group of a detached child (npm start → tsx → node).
-    for (const pid of started) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone already */ } }
+    for (const pid of started) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
+    }
     process.exit(130);
   });
 }
 
-export interface Proc { child: ChildProcess; port: number; output: () => string; stop: () => Promise<void> }
+export interface Proc {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  stop: () => Promise<void>;
+}
 
 /** Spawns a server and returns once its port accepts connections (or throws after `timeoutMs`). */
-export async function startProcess(command: string, args: string[], port: number, env: Record<string, string>, cwd: string, timeoutMs = 120_000): Promise<Proc> {
-  const child = spawn(command, args, { cwd, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startProcess(
+  command: string,
+  args: string[],
+  port: number,
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs = 120_000,
+): Promise<Proc> {
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });
-  child.stderr.on('data', (d) => { output += d; if (output.length > 200_000) output = output.slice(-100_000); });
+  child.stdout.on('data', (d) => {
+    output += d;
+    if (output.length > 200_000) output = output.slice(-100_000);
+  });
+  child.stderr.on('data', (d) => {
+    output += d;
+    if (output.length > 200_000) output = output.slice(-100_000);
+  });
   started.add(child.pid!);
-  const exited = new Promise<void>((r) => child.once('exit', () => { started.delete(child.pid!); r(); }));
+  const exited = new Promise<void>((r) =>
+    child.once('exit', () => {
+      started.delete(child.pid!);
+      r();
+    }),
+  );
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     process.kill(child.pid!, 'SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (child.exitCode === null && child.signalCode === null) { process.kill(child.pid!, 'SIGKILL'); await exited; }
+    if (child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid!, 'SIGKILL');
+      await exited;
+    }
   };
   const deadline = Date.now() + timeoutMs;
   while (!(await accepts(port))) {
     if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}: ${output}`);
-    if (Date.now() > deadline) { await stop(); throw new Error(`${args.join(' ')} did not listen in time: ${output}`); }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`${args.join(' ')} did not listen in time: ${output}`);
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
   return { child, port, output: () => output, stop };
@@ -85,7 +127,10 @@ export async function startProcess(command: string, args: string[], port: number
 
 export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const r = request({ host: '127.0.0.1', port, path: '/', method: 'GET', agent: false }, (res) => { res.resume(); resolve(true); });
+    const r = request({ host: '127.0.0.1', port, path: '/', method: 'GET', agent: false }, (res) => {
+      res.resume();
+      resolve(true);
+    });
     r.on('error', () => resolve(false));
     r.end();
   });
@@ -99,33 +144,69 @@ export function rssMb(pid: number): number {
 
 export function activity(connectorUrl: string, conversation: string, n: number, text: string): string {
   return JSON.stringify({
-    type: 'message', channelId: 'emulator', serviceUrl: connectorUrl, id: `${conversation}-${n}`, locale: 'fr-FR',
+    type: 'message',
+    channelId: 'emulator',
+    serviceUrl: connectorUrl,
+    id: `${conversation}-${n}`,
+    locale: 'fr-FR',
     timestamp: new Date().toISOString(),
-    from: { id: `user-${conversation}`, name: 'Bench' }, recipient: { id: 'bot', name: 'Assistant' }, conversation: { id: conversation }, text,
+    from: { id: `user-${conversation}`, name: 'Bench' },
+    recipient: { id: 'bot', name: 'Assistant' },
+    conversation: { id: conversation },
+    text,
   });
 }
 
 /** One POST of an activity; resolves with the status once the whole answer is read. */
 export function post(agent: Agent, port: number, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const r = request({ host: '127.0.0.1', port, path: '/api/messages', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const r = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/messages',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     r.on('error', reject);
     r.end(body);
   });
 }
 
-export interface LoadResult { rps: number; p50ms: number; p99ms: number; turns: number; errors: number; seconds: number }
+export interface LoadResult {
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+  turns: number;
+  errors: number;
+  seconds: number;
+}
 
 /** Raw figures of one or several slices of load, merged by `combine`. */
-export interface LoadSample { latencies: number[]; errors: number; seconds: number; /** Every POST answered, warm-up and the last ones after the window included (to count replies per turn). */ completed: number }
+export interface LoadSample {
+  latencies: number[];
+  errors: number;
+  seconds: number;
+  /** Every POST answered, warm-up and the last ones after the window included (to count replies per turn). */ completed: number;
+}
 
 export function combine(samples: LoadSample[]): LoadResult {
   const latencies = samples.flatMap((s) => s.latencies);
   const seconds = samples.reduce((t, s) => t + s.seconds, 0);
-  return { rps: latencies.length / seconds, p50ms: percentile(latencies, 0.5), p99ms: percentile(latencies, 0.99), turns: latencies.length, errors: samples.reduce((t, s) => t + s.errors, 0), seconds };
+  return {
+    rps: latencies.length / seconds,
+    p50ms: percentile(latencies, 0.5),
+    p99ms: percentile(latencies, 0.99),
+    turns: latencies.length,
+    errors: samples.reduce((t, s) => t + s.errors, 0),
+    seconds,
+  };
 }
 
 export function percentile(values: number[], p: number): number {
@@ -139,7 +220,15 @@ export function percentile(values: number[], p: number): number {
  * returns, for `seconds` (after `warmupSeconds` not counted). Conversation ids carry `tag`, so runs
  * never share a conversation.
  */
-export async function closedLoop(port: number, connectorUrl: string, messages: readonly string[], concurrency: number, seconds: number, warmupSeconds: number, tag: string): Promise<LoadSample> {
+export async function closedLoop(
+  port: number,
+  connectorUrl: string,
+  messages: readonly string[],
+  concurrency: number,
+  seconds: number,
+  warmupSeconds: number,
+  tag: string,
+): Promise<LoadSample> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies: number[] = [];
   let errors = 0;
@@ -175,7 +264,15 @@ export async function closedLoop(port: number, connectorUrl: string, messages: r
  * `count` distinct conversations of one message each, `concurrency` at a time; calls `at(i)` after
  * each conversation number in `marks` has been answered.
  */
-export async function distinctConversations(port: number, connectorUrl: string, messages: readonly string[], count: number, concurrency: number, marks: number[], at: (done: number) => void): Promise<{ errors: number; seconds: number }> {
+export async function distinctConversations(
+  port: number,
+  connectorUrl: string,
+  messages: readonly string[],
+  count: number,
+  concurrency: number,
+  marks: number[],
+  at: (done: number) => void,
+): Promise<{ errors: number; seconds: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   let next = 0;
   let done = 0;
@@ -185,7 +282,11 @@ export async function distinctConversations(port: number, connectorUrl: string, 
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const status = await post(agent, port, activity(connectorUrl, `mem-${i}`, 0, messages[i % messages.length]!)).catch(() => 0);
+      const status = await post(
+        agent,
+        port,
+        activity(connectorUrl, `mem-${i}`, 0, messages[i % messages.length]!),
+      ).catch(() => 0);
       if (status < 200 || status >= 300) errors++;
       done++;
       while (pending.length && done >= pending[0]!) at(pending.shift()!);

@@ -4,11 +4,30 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
-export interface Hot { name: string; ms: number; share: number }
-export interface ProfileSummary { totalMs: number; functions: Hot[]; areas: Hot[]; parts: Hot[] }
+export interface Hot {
+  name: string;
+  ms: number;
+  share: number;
+}
+export interface ProfileSummary {
+  totalMs: number;
+  functions: Hot[];
+  areas: Hot[];
+  parts: Hot[];
+}
 
 /** Where a function lives: `src/server.ts`, `restify`, `node:internal`, `(garbage collector)`… */
 export function areaOf(url: string, root: string): string {
@@ -29,12 +48,17 @@ export function partOf(area: string): string {
   if (/^(intents\/|apparatus$|natural$)/.test(area)) return 'understanding (intents/nlu, natural)';
   if (area.startsWith('dialogs/')) return 'dialogs/';
   if (area.startsWith('knowledge/')) return 'knowledge/';
-  if (area.startsWith('src/transcripts/') || area.startsWith('src/privacy/')) return 'transcripts (src/transcripts, redaction)';
-  if (area.startsWith('src/storage/') || area === 'better-sqlite3') return 'SQLite (state, transcripts: better-sqlite3, src/storage)';
+  if (area.startsWith('src/transcripts/') || area.startsWith('src/privacy/'))
+    return 'transcripts (src/transcripts, redaction)';
+  if (area.startsWith('src/storage/') || area === 'better-sqlite3')
+    return 'SQLite (state, transcripts: better-sqlite3, src/storage)';
   if (area.startsWith('src/')) return 'src/ (server, turns, guards)';
-  if (/^(botbuilder|botframework|@azure\/|@typespec\/|zod$|botbuilder-stdlib)/.test(area)) return 'Bot Framework SDK (botbuilder, connector client, zod)';
-  if (area === 'restify' || area.startsWith('find-my-way') || area === 'pino' || area.startsWith('pino-')) return 'restify, pino';
-  if (area === 'node: internals' || area === '(native / V8)' || area === '(program)') return 'Node and V8 (HTTP, sockets, builtins)';
+  if (/^(botbuilder|botframework|@azure\/|@typespec\/|zod$|botbuilder-stdlib)/.test(area))
+    return 'Bot Framework SDK (botbuilder, connector client, zod)';
+  if (area === 'restify' || area.startsWith('find-my-way') || area === 'pino' || area.startsWith('pino-'))
+    return 'restify, pino';
+  if (area === 'node: internals' || area === '(native / V8)' || area === '(program)')
+    return 'Node and V8 (HTTP, sockets, builtins)';
   if (area === '(garbage collector)') return 'garbage collector';
   if (area === '(idle)') return 'idle';
   if (area === 'yaml') return 'yaml (reading data files)';
@@ -80,12 +104,19 @@ export function summarize(file: string, root: string, top = 15, window?: [number
     parts.set(partOf(area), (parts.get(partOf(area)) ?? 0) + ms);
     total += ms;
   }
-  const rank = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, ms]) => ({ name, ms, share: ms / total }));
+  const rank = (m: Map<string, number>) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, ms]) => ({ name, ms, share: ms / total }));
   return { totalMs: total, functions: rank(fns), areas: rank(areas), parts: rank(parts) };
 }
 
 export function markdown(title: string, s: ProfileSummary): string {
   const cut = (name: string) => (name.length > 110 ? `${name.slice(0, 110)}…` : name);
-  const rows = (list: Hot[]) => list.map((h) => `| ${cut(h.name).replace(/\|/g, '\\|')} | ${h.ms.toFixed(0)} | ${(100 * h.share).toFixed(1)} % |`).join('\n');
+  const rows = (list: Hot[]) =>
+    list
+      .map((h) => `| ${cut(h.name).replace(/\|/g, '\\|')} | ${h.ms.toFixed(0)} | ${(100 * h.share).toFixed(1)} % |`)
+      .join('\n');
   return `#### ${title} (${(s.totalMs / 1000).toFixed(1)} s sampled)\n\n| self time by part | ms | share |\n| --- | --- | --- |\n${rows(s.parts)}\n\n| self time by area | ms | share |\n| --- | --- | --- |\n${rows(s.areas)}\n\n| self time by function | ms | share |\n| --- | --- | --- |\n${rows(s.functions)}\n`;
 }

@@ -10,17 +10,33 @@ import { TestAdapter } from 'botbuilder-core';
 import { createLogger } from '../../src/logger.ts';
 import { setUpTranscripts } from '../../src/transcripts/setup.ts';
 
-export async function transcriptWrites(turns: number): Promise<{ writesPerSec: number; activities: number; seconds: number }> {
+export async function transcriptWrites(
+  turns: number,
+): Promise<{ writesPerSec: number; activities: number; seconds: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-transcripts-'));
-  const t = await setUpTranscripts({ file: join(dir, 'transcripts.sqlite'), retentionDays: 180, pseudonymKey: 'bench' }, createLogger('error'));
+  const t = await setUpTranscripts(
+    { file: join(dir, 'transcripts.sqlite'), retentionDays: 180, pseudonymKey: 'bench' },
+    createLogger('error'),
+  );
   try {
     const run = async (n: number, offset: number) => {
       for (let i = 0; i < n; i++) {
-        const adapter = new TestAdapter(async (context) => {
-          await context.sendActivity("L'inscription se fait auprès du rectorat de votre académie, à l'automne. Source : Modalités, inscription.");
-        }, { channelId: 'bench', conversation: { id: `conv-${offset + i}` }, user: { id: `learner-${offset + i}`, name: 'Jeanne Martin' } } as never);
+        const adapter = new TestAdapter(
+          async (context) => {
+            await context.sendActivity(
+              "L'inscription se fait auprès du rectorat de votre académie, à l'automne. Source : Modalités, inscription.",
+            );
+          },
+          {
+            channelId: 'bench',
+            conversation: { id: `conv-${offset + i}` },
+            user: { id: `learner-${offset + i}`, name: 'Jeanne Martin' },
+          } as never,
+        );
         adapter.use(t.recorder);
-        await adapter.send(`bonjour, je m'appelle Jeanne, mon mail est jeanne.martin${i}@example.fr, c'est quand l'inscription ?`);
+        await adapter.send(
+          `bonjour, je m'appelle Jeanne, mon mail est jeanne.martin${i}@example.fr, c'est quand l'inscription ?`,
+        );
       }
     };
     await run(Math.min(200, turns), 0); // warm-up

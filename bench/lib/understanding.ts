@@ -30,12 +30,29 @@ import { percentile } from './http-load.ts';
 
 const TODAY = new Date(2026, 10, 26, 12);
 
-export const LONG_MESSAGE = `${'je voudrais savoir plein de choses sur la formation et sur ma vie '.repeat(30)}combien dure l'épreuve ?`.slice(0, 2000);
+export const LONG_MESSAGE =
+  `${'je voudrais savoir plein de choses sur la formation et sur ma vie '.repeat(30)}combien dure l'épreuve ?`.slice(
+    0,
+    2000,
+  );
 
 /** One system: what it answers to a message (its intent, or null when it refuses), and its best intent whatever the confidence. */
-interface System { answer(text: string): Promise<string | null> | string | null; top1(text: string): Promise<string> | string }
+interface System {
+  answer(text: string): Promise<string | null> | string | null;
+  top1(text: string): Promise<string> | string;
+}
 
-export interface SystemFigures { accuracy: number; oosRefusal: number; p50us: number; p99us: number; trainMs: number; right: number; inScope: number; refused: number; offTopic: number }
+export interface SystemFigures {
+  accuracy: number;
+  oosRefusal: number;
+  p50us: number;
+  p99us: number;
+  trainMs: number;
+  right: number;
+  inScope: number;
+  refused: number;
+  offTopic: number;
+}
 
 async function nlpjsSystem(train: Example[], refuseAs: string | null): Promise<System> {
   const manager = new nlpjs.NlpManager({ languages: ['fr'], autoSave: false, nlu: { log: false } });
@@ -55,7 +72,10 @@ function bayesSystem(train: Example[], refuseAs: string | null): System {
   for (const e of train) classifier.addDocument(e.text, e.intent);
   classifier.train();
   return {
-    answer: (text) => { const i = classifier.classify(text); return i === refuseAs ? null : i; },
+    answer: (text) => {
+      const i = classifier.classify(text);
+      return i === refuseAs ? null : i;
+    },
     top1: (text) => classifier.classify(text),
   };
 }
@@ -99,7 +119,17 @@ async function judge(system: System, trainMs: number, inScope: Example[], offTop
   const t = performance.now();
   await system.answer(LONG_MESSAGE);
   times.push((performance.now() - t) * 1000);
-  return { accuracy: right / inScope.length, oosRefusal: refused / offTopic.length, p50us: percentile(times, 0.5), p99us: percentile(times, 0.99), trainMs, right, inScope: inScope.length, refused, offTopic: offTopic.length };
+  return {
+    accuracy: right / inScope.length,
+    oosRefusal: refused / offTopic.length,
+    p50us: percentile(times, 0.5),
+    p99us: percentile(times, 0.99),
+    trainMs,
+    right,
+    inScope: inScope.length,
+    refused,
+    offTopic: offTopic.length,
+  };
 }
 
 export type Peer = 'project' | 'bayes' | 'nlpjs';
@@ -110,7 +140,9 @@ export async function heldOut(): Promise<Record<Peer, SystemFigures>> {
   const inScope = labelled.filter((e) => e.intent !== OUT_OF_SCOPE);
   const offTopic = [
     ...labelled.filter((e) => e.intent === OUT_OF_SCOPE).map((e) => e.text),
-    ...loadCases(join(INTENTS_DIR, 'heldout', 'near-oos.jsonl')).flatMap((c) => c.turns.filter((t) => t.expect.length === 0).map((t) => t.text)),
+    ...loadCases(join(INTENTS_DIR, 'heldout', 'near-oos.jsonl')).flatMap((c) =>
+      c.turns.filter((t) => t.expect.length === 0).map((t) => t.text),
+    ),
   ];
   const out = {} as Record<Peer, SystemFigures>;
   const [project, projectMs] = await timed(() => projectSystem());
@@ -122,11 +154,20 @@ export async function heldOut(): Promise<Record<Peer, SystemFigures>> {
   return out;
 }
 
-export interface CorpusFigures { file: string; intents: number; train: number; tests: number; accuracy: Record<Peer, number>; trainMs: Record<Peer, number> }
+export interface CorpusFigures {
+  file: string;
+  intents: number;
+  train: number;
+  tests: number;
+  accuracy: Record<Peer, number>;
+  trainMs: Record<Peer, number>;
+}
 
 export async function corpus(file: string): Promise<CorpusFigures | null> {
   if (!existsSync(file)) return null;
-  const data = JSON.parse(readFileSync(file, 'utf8')) as { data: { intent: string; utterances?: string[]; tests?: string[] }[] };
+  const data = JSON.parse(readFileSync(file, 'utf8')) as {
+    data: { intent: string; utterances?: string[]; tests?: string[] }[];
+  };
   const train: Example[] = [];
   const tests: Example[] = [];
   for (const entry of data.data) {
@@ -146,7 +187,10 @@ export async function corpus(file: string): Promise<CorpusFigures | null> {
   const [bayes, bayesMs] = await timed(() => bayesSystem(train, null));
   const [nlp, nlpMs] = await timed(() => nlpjsSystem(train, null));
   return {
-    file, intents: intents.length, train: train.length, tests: tests.length,
+    file,
+    intents: intents.length,
+    train: train.length,
+    tests: tests.length,
     accuracy: { project: await score(project), bayes: await score(bayes), nlpjs: await score(nlp) },
     trainMs: { project: projectMs, bayes: bayesMs, nlpjs: nlpMs },
   };

@@ -5,7 +5,14 @@
  */
 import restify from 'restify';
 
-interface Inbound { id?: string; serviceUrl: string; conversation: { id: string }; from: unknown; recipient: unknown; text?: string }
+interface Inbound {
+  id?: string;
+  serviceUrl: string;
+  conversation: { id: string };
+  from: unknown;
+  recipient: unknown;
+  text?: string;
+}
 
 const server = restify.createServer();
 server.post('/api/messages', async (req, res) => {
@@ -13,10 +20,22 @@ server.post('/api/messages', async (req, res) => {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const a = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Inbound;
   const base = a.serviceUrl.endsWith('/') ? a.serviceUrl : `${a.serviceUrl}/`;
-  const reply = { type: 'message', text: `Echo: ${a.text ?? ''}`, from: a.recipient, recipient: a.from, conversation: a.conversation, replyToId: a.id };
-  const r = await fetch(`${base}v3/conversations/${encodeURIComponent(a.conversation.id)}/activities/${encodeURIComponent(a.id ?? '')}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply),
-  });
+  const reply = {
+    type: 'message',
+    text: `Echo: ${a.text ?? ''}`,
+    from: a.recipient,
+    recipient: a.from,
+    conversation: a.conversation,
+    replyToId: a.id,
+  };
+  const r = await fetch(
+    `${base}v3/conversations/${encodeURIComponent(a.conversation.id)}/activities/${encodeURIComponent(a.id ?? '')}`,
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(reply),
+    },
+  );
   await r.arrayBuffer();
   res.send(200);
 });

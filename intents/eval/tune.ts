@@ -24,7 +24,12 @@ function folds(examples: Example[]): Example[][] {
   return out;
 }
 
-interface Prediction { expected: string; intent: string | null; confidence: number; status: string }
+interface Prediction {
+  expected: string;
+  intent: string | null;
+  confidence: number;
+  status: string;
+}
 
 /** Predictions on each held-back fold, the model trained on the other folds. */
 function predictions(options: Partial<UnderstanderOptions>): Prediction[] {
@@ -32,7 +37,11 @@ function predictions(options: Partial<UnderstanderOptions>): Prediction[] {
   const out: Prediction[] = [];
   for (let k = 0; k < K; k++) {
     const train = parts.filter((_, i) => i !== k).flat();
-    const understander = loadUnderstander({ gazetteer, training: { catalog: training.catalog, examples: train }, options });
+    const understander = loadUnderstander({
+      gazetteer,
+      training: { catalog: training.catalog, examples: train },
+      options,
+    });
     for (const t of parts[k]!) {
       const u = understander.understand(t.text, TODAY);
       out.push({ expected: t.intent, intent: u.intent, confidence: u.confidence, status: u.status });
@@ -58,7 +67,9 @@ let args;
 try {
   args = parseArgs({ options: { confusions: { type: 'string' }, one: { type: 'string' } } }).values;
 } catch (err) {
-  console.error(`${(err as Error).message}\nusage: npm run eval:tune -- [--one OPTIONS_JSON | --confusions OPTIONS_JSON]`);
+  console.error(
+    `${(err as Error).message}\nusage: npm run eval:tune -- [--one OPTIONS_JSON | --confusions OPTIONS_JSON]`,
+  );
   process.exit(2);
 }
 
@@ -66,7 +77,7 @@ if (args.confusions !== undefined) {
   const preds = predictions(JSON.parse(args.confusions || '{}') as Partial<UnderstanderOptions>);
   const pairs = new Map<string, number>();
   for (const p of preds) {
-    const got = p.status === 'fallback' ? 'REFUSED' : p.intent ?? 'none';
+    const got = p.status === 'fallback' ? 'REFUSED' : (p.intent ?? 'none');
     if (got !== p.expected) pairs.set(`${p.expected} → ${got}`, (pairs.get(`${p.expected} → ${got}`) ?? 0) + 1);
   }
   for (const [pair, n] of [...pairs].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(String(n).padStart(4), pair);
@@ -84,13 +95,24 @@ for (const scopeThreshold of [0.5, 0.6, 0.7, 0.8])
   for (const scopeFloor of [0.2, 0.3, 0.4])
     for (const clearIntent of [0.8, 0.9])
       for (const smalltalkThreshold of [0.5, 0.6])
-        grid.push({ decision: { scopeThreshold, scopeFloor: Math.min(scopeFloor, scopeThreshold), clearIntent, answerThreshold: 0.3, smalltalkThreshold } });
+        grid.push({
+          decision: {
+            scopeThreshold,
+            scopeFloor: Math.min(scopeFloor, scopeThreshold),
+            clearIntent,
+            answerThreshold: 0.3,
+            smalltalkThreshold,
+          },
+        });
 
 // Learners must not get invented answers: among settings refusing ≥ 90 % of off-topic questions in
 // cross-validation, the most accurate wins.
-const results = grid.map((options) => ({ options, ...crossValidate(options) }))
+const results = grid
+  .map((options) => ({ options, ...crossValidate(options) }))
   .map((r) => ({ ...r, score: (r.refusal >= 0.9 ? 1 : 0) + r.accuracy }))
   .sort((a, b) => b.score - a.score);
 for (const r of results.slice(0, 10)) {
-  console.log(`accuracy ${(100 * r.accuracy).toFixed(1)}%  refusal ${(100 * r.refusal).toFixed(1)}%  ${JSON.stringify(r.options)}`);
+  console.log(
+    `accuracy ${(100 * r.accuracy).toFixed(1)}%  refusal ${(100 * r.refusal).toFixed(1)}%  ${JSON.stringify(r.options)}`,
+  );
 }

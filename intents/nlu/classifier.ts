@@ -17,9 +17,19 @@ export interface ClassifierOptions {
   minFeatureCount: number;
 }
 
-export const DEFAULT_CLASSIFIER: ClassifierOptions = { smoothing: 0.3, scopeSmoothing: 0.3, uniformPrior: true, scopeUnknownMarkers: true, offTopicIntent: true, minFeatureCount: 1 };
+export const DEFAULT_CLASSIFIER: ClassifierOptions = {
+  smoothing: 0.3,
+  scopeSmoothing: 0.3,
+  uniformPrior: true,
+  scopeUnknownMarkers: true,
+  offTopicIntent: true,
+  minFeatureCount: 1,
+};
 
-export interface Scored { intent: string; probability: number }
+export interface Scored {
+  intent: string;
+  probability: number;
+}
 
 export interface Classification {
   /** Intents by decreasing posterior probability (they sum to 1). */
@@ -38,17 +48,32 @@ export class IntentClassifier {
     private readonly options: ClassifierOptions,
     examples: Example[],
   ) {
-    this.bayes = new SparseBayes(examples.map((ex) => ({ features: preprocessor.process(ex.text).features, label: ex.intent })), options.smoothing, options.minFeatureCount);
+    this.bayes = new SparseBayes(
+      examples.map((ex) => ({ features: preprocessor.process(ex.text).features, label: ex.intent })),
+      options.smoothing,
+      options.minFeatureCount,
+    );
   }
 
-  static train(preprocessor: Preprocessor, examples: Example[], options = DEFAULT_CLASSIFIER, learnVocabulary = true): IntentClassifier {
+  static train(
+    preprocessor: Preprocessor,
+    examples: Example[],
+    options = DEFAULT_CLASSIFIER,
+    learnVocabulary = true,
+  ): IntentClassifier {
     if (learnVocabulary) preprocessor.learnVocabulary(examples.map((e) => e.text));
     return new IntentClassifier(preprocessor, options, examples);
   }
 
   classifyFeatures(features: string[]): Classification {
-    const ranking = this.bayes.posterior(features, this.options.uniformPrior).map((p) => ({ intent: p.label, probability: p.probability }));
-    return { ranking, knownFeatures: features.filter((f) => this.bayes.knows(f)).length, totalFeatures: features.length };
+    const ranking = this.bayes
+      .posterior(features, this.options.uniformPrior)
+      .map((p) => ({ intent: p.label, probability: p.probability }));
+    return {
+      ranking,
+      knownFeatures: features.filter((f) => this.bayes.knows(f)).length,
+      totalFeatures: features.length,
+    };
   }
 
   classify(text: string): Classification {

@@ -60,9 +60,11 @@ function compile(file: string, where: string, source: string): RegExp {
  * « où » after a noun of place or time, before a subject, introduces a relative clause (« la ville où
  * j'habite », « le jour où on l'obtient »); before an infinitive it still asks (« l'endroit où s'inscrire »).
  */
-const RELATIVE_OU = /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site|depend\w* de|depend\w* d|selon|en fonction de|d apres) ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe)\b)/g;
+const RELATIVE_OU =
+  /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site|depend\w* de|depend\w* d|selon|en fonction de|d apres) ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe)\b)/g;
 
-const compileAll = (file: string, where: string, list: string[]) => list.map((p, i) => compile(file, `${where}[${i}]`, p));
+const compileAll = (file: string, where: string, list: string[]) =>
+  list.map((p, i) => compile(file, `${where}[${i}]`, p));
 
 export class CueReader {
   private constructor(
@@ -99,7 +101,18 @@ export class CueReader {
     };
     compileAll(file, 'clause_joins', d.clause_joins);
     const joins = new RegExp(d.clause_joins.map((j) => `(?:${j})`).join('|'), 'g');
-    return new CueReader(subjects, asks, yn, joins, compileAll(file, 'ellipsis', d.ellipsis), compileAll(file, 'then', d.then), compileAll(file, 'requests', d.requests), compileAll(file, 'guide_me', d.guide_me), compileAll(file, 'if_failed', d.if_failed), compileAll(file, 'training_finished', d.training_finished));
+    return new CueReader(
+      subjects,
+      asks,
+      yn,
+      joins,
+      compileAll(file, 'ellipsis', d.ellipsis),
+      compileAll(file, 'then', d.then),
+      compileAll(file, 'requests', d.requests),
+      compileAll(file, 'guide_me', d.guide_me),
+      compileAll(file, 'if_failed', d.if_failed),
+      compileAll(file, 'training_finished', d.training_finished),
+    );
   }
 
   get subjectNames(): string[] {
@@ -118,7 +131,19 @@ export class CueReader {
     const subjects = new Set<string>();
     for (const [name, patterns] of this.subjectPatterns) if (patterns.some((p) => p.test(normal))) subjects.add(name);
     // « s'inscrire pour passer l'épreuve »: the épreuve is why one registers, not what is asked about.
-    if (subjects.has('inscription') && subjects.has('epreuve') && /\binscri\w*\b.*\bpour (passer|presenter|faire) (l|le|la|les) (epreuve|examen|exam|ccp|epreuves|examens)\b/.test(normal) && !/\b(epreuve|examen|exam|ccp|epreuves|examens)\b.*\binscri/.test(normal.replace(/\bpour (passer|presenter|faire) (l|le|la|les) (epreuve|examen|exam|ccp|epreuves|examens)\b/, ''))) {
+    if (
+      subjects.has('inscription') &&
+      subjects.has('epreuve') &&
+      /\binscri\w*\b.*\bpour (passer|presenter|faire) (l|le|la|les) (epreuve|examen|exam|ccp|epreuves|examens)\b/.test(
+        normal,
+      ) &&
+      !/\b(epreuve|examen|exam|ccp|epreuves|examens)\b.*\binscri/.test(
+        normal.replace(
+          /\bpour (passer|presenter|faire) (l|le|la|les) (epreuve|examen|exam|ccp|epreuves|examens)\b/,
+          '',
+        ),
+      )
+    ) {
       subjects.delete('epreuve');
     }
     // « le rectorat de l'endroit où je travaille ? »: « où » after a place noun is a relative, it asks nothing.
@@ -127,7 +152,11 @@ export class CueReader {
     for (const [name, patterns] of this.askPatterns) if (patterns.some((p) => p.test(relativeFree))) asks.add(name);
     // « quand est-ce que je dois faire les démarches pour passer l'épreuve ? » asks when: after an opening
     // « quand / où / qui », « les démarches » is what is done and « pour passer » why, not how or what grade.
-    if (/^((euh|alors|voila|bonjour|bjr|et|mais|donc) )*(quand|ou|qui|a quel moment|a quelle periode)\b/.test(relativeFree)) {
+    if (
+      /^((euh|alors|voila|bonjour|bjr|et|mais|donc) )*(quand|ou|qui|a quel moment|a quelle periode)\b/.test(
+        relativeFree,
+      )
+    ) {
       if (!/\b(comment|de quelle (maniere|facon))\b/.test(relativeFree)) asks.delete('comment');
       if (!/\b(note|moyenne|combien|minimum|seuil)\b/.test(relativeFree)) asks.delete('seuil');
     }
@@ -136,45 +165,110 @@ export class CueReader {
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
     // « une vidéo qui montre comment s'inscrire ? »: a question word inside a relative clause asks nothing.
-    const plain = relativeFree.replace(/\bquand meme\b/g, ' ').replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ')
+    const plain = relativeFree
+      .replace(/\bquand meme\b/g, ' ')
+      .replace(/\bqui (montr|expliqu|indiqu|detaill|present|di)\w* (comment|quand|ou|combien|quel\w*)\b/g, ' ')
       // « une vidéo expliquant comment s'inscrire ? » — the participle of a thing (not « pouvez-vous m'expliquer comment »).
-      .replace(/\b(video|tuto\w*|document|doc|guide|lien|truc|qqch|chose|fiche|page|site|schema|demo)( qui| pour( m| me| nous| vous)?)? (montr|expliqu|indiqu|detaill|present|decri)\w* (pas a pas |etape par etape )?(comment|quand|ou|combien|quel\w*)\b/g, '$1');
-    const cleft = /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(plain) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
+      .replace(
+        /\b(video|tuto\w*|document|doc|guide|lien|truc|qqch|chose|fiche|page|site|schema|demo)( qui| pour( m| me| nous| vous)?)? (montr|expliqu|indiqu|detaill|present|decri)\w* (pas a pas |etape par etape )?(comment|quand|ou|combien|quel\w*)\b/g,
+        '$1',
+      );
+    const cleft =
+      /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(
+        plain,
+      ) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
     // an inversion or « est-ce que » is one without.
-    const strongClosed = /^(est ce|estce)|\best ce (que|qu)\b|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou pas$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(plain);
+    const strongClosed =
+      /^(est ce|estce)|\best ce (que|qu)\b|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou pas$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(
+        plain,
+      );
     const closedForm = cleft || ((strongClosed || /\?/.test(raw)) && y.questions.some((p) => p.test(plain)));
     // « l'examen il est comment, c'est un écrit ? »: the question that closes the clause decides;
     // « y a une vidéo qui explique comment faire ? »: an existential question stays closed.
     // « quel est le calendrier, s'il vous plaît ? »: a closing courtesy is not the question.
-    const lastSegment = raw.replace(/[,;:]\s*(s'il vous pla[iî]t|s il vous plait|svp|stp|merci( d'avance| beaucoup)?|please)\s*([?!.]\s*)*$/i, ' ?').split(/[,;:]/).pop() ?? '';
-    const lastPlain = fold(lastSegment).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
+    const lastSegment =
+      raw
+        .replace(
+          /[,;:]\s*(s'il vous pla[iî]t|s il vous plait|svp|stp|merci( d'avance| beaucoup)?|please)\s*([?!.]\s*)*$/i,
+          ' ?',
+        )
+        .split(/[,;:]/)
+        .pop() ?? '';
+    const lastPlain = fold(lastSegment)
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     // The same tail in the normalised words too (« next step c koi ? » is « … c est quoi »).
     const lastNormal = normal.split(' ').slice(-lastPlain.split(' ').length).join(' ');
-    const closesClosed = raw.includes(',') && /\?\s*$/.test(raw) && lastPlain.length > 0 && !y.open.test(lastPlain) && !y.open.test(lastNormal);
-    const existential = /^(y a|il y a|ya|il existe|existe t il|y aurait|y aurait il|y a t il)\b|\best ce (qu il y a|qu il existe|qu il y aurait|qu il y a pas)\b/.test(plain) && !/^(y a|il y a|ya) (quoi|qui|combien|quel)\b/.test(plain);
+    const closesClosed =
+      raw.includes(',') &&
+      /\?\s*$/.test(raw) &&
+      lastPlain.length > 0 &&
+      !y.open.test(lastPlain) &&
+      !y.open.test(lastNormal);
+    const existential =
+      /^(y a|il y a|ya|il existe|existe t il|y aurait|y aurait il|y a t il)\b|\best ce (qu il y a|qu il existe|qu il y aurait|qu il y a pas)\b/.test(
+        plain,
+      ) && !/^(y a|il y a|ya) (quoi|qui|combien|quel)\b/.test(plain);
     // « c'est un oral ? »: a question mark and no question word. « c'est quand ? » is open.
-    const yesNo = closesClosed || existential || (closedForm ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal) : !open && y.statement.test(raw.trim()));
+    const yesNo =
+      closesClosed ||
+      existential ||
+      (closedForm
+        ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal)
+        : !open && y.statement.test(raw.trim()));
     // « bloc 4 ou bloc 2 ? jsuis perdue »: the choice closes the question, a remark may follow its mark.
     const head = raw.includes('?') ? raw.slice(0, raw.lastIndexOf('?')) : raw;
-    const headWords = fold(head).replace(/[^a-z0-9 ]+/g, ' ').trim().split(/\s+/).length;
+    const headWords = fold(head)
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .trim()
+      .split(/\s+/).length;
     const headPlain = plain.split(' ').slice(0, headWords).join(' ');
     const choice = y.choice.test(plain) || (headPlain !== plain && y.choice.test(headPlain));
     const closed = yesNo && !choice;
     // What one says of oneself (« je termine en mars », « j'habite à Lyon ») tells, it does not claim.
     // …unless a modal asks after it (« j'ai suivi en e-learning, ça permet quand même de m'inscrire »).
-    const asksAfter = /\b(je peux|on peut|ca permet|je dois|on doit|il faut|j ai le droit|on a le droit)\b/.test(plain.split(' ').slice(2).join(' '));
-    const aboutOneself = /^(je|j|moi|ma|mon|mes|nous|g) ?(termine|finis|fini|ai|suis|habite|vis|travaille|commence|viens|voudrais|veux|souhaite|cherche|sais|pense|crois|m appelle|ma|mon|mes)\b/.test(plain) && !/^(je|j|moi|ma|mon|mes|nous|g) ?(dois|doit|peux|peut|pourrai\w*|devrai\w*|ai (bien |eu|obtenu|valide))\b/.test(plain) && !asksAfter;
+    const asksAfter = /\b(je peux|on peut|ca permet|je dois|on doit|il faut|j ai le droit|on a le droit)\b/.test(
+      plain.split(' ').slice(2).join(' '),
+    );
+    const aboutOneself =
+      /^(je|j|moi|ma|mon|mes|nous|g) ?(termine|finis|fini|ai|suis|habite|vis|travaille|commence|viens|voudrais|veux|souhaite|cherche|sais|pense|crois|m appelle|ma|mon|mes)\b/.test(
+        plain,
+      ) &&
+      !/^(je|j|moi|ma|mon|mes|nous|g) ?(dois|doit|peux|peut|pourrai\w*|devrai\w*|ai (bien |eu|obtenu|valide))\b/.test(
+        plain,
+      ) &&
+      !asksAfter;
     // Without a question mark, « quand » / « où » before a subject join two clauses (« on reçoit
     // l'attestation quand la formation se termine »); any other question word asks.
-    const openHere = y.open.test(plain.replace(/\b(quand|ou|lorsque) (la|le|les|l|on|je|j|il|elle|ils|elles|vous|nous|tu|mon|ma|mes|ce|cette|ca)\b/g, ' '));
+    const openHere = y.open.test(
+      plain.replace(
+        /\b(quand|ou|lorsque) (la|le|les|l|on|je|j|il|elle|ils|elles|vous|nous|tu|mon|ma|mes|ce|cette|ca)\b/g,
+        ' ',
+      ),
+    );
     // A request (« je souhaiterais connaître le certificateur ») asks; it claims nothing.
-    const claim = !closed && !choice && !openHere && !/\?/.test(raw) && !aboutOneself && subjects.size > 0 && !this.requests.some((p) => p.test(plain));
+    const claim =
+      !closed &&
+      !choice &&
+      !openHere &&
+      !/\?/.test(raw) &&
+      !aboutOneself &&
+      subjects.size > 0 &&
+      !this.requests.some((p) => p.test(plain));
     // « je suis pas douée, est-ce qu'il existe un tuto ? »: the negation of what one tells is not the question's.
     const asked = normal.lastIndexOf('est ce qu');
     const questionPart = (asked > 0 ? normal.slice(asked) : normal).replace(/\bpas a pas\b/g, ' ');
-    return { subjects, asks, yesNo: closed, negated: (closed || claim) && y.negation.test(questionPart), choice, claim };
+    return {
+      subjects,
+      asks,
+      yesNo: closed,
+      negated: (closed || claim) && y.negation.test(questionPart),
+      choice,
+      claim,
+    };
   }
 
   /** Cut points between questions in a message: question marks, « et », « aussi », « sinon »… */

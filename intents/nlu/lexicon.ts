@@ -8,10 +8,24 @@ const LexiconSchema = z.object({
   stopwords: z.array(z.string().regex(/^[a-z0-9_]+$/, 'lower-case word without accents')),
   replacements: z.record(z.string(), z.string()),
   smalltalk: z.record(z.string().regex(/^[a-z_]+$/), z.array(z.string().min(1))).default({}),
-  synonyms: z.record(z.string().regex(/^[a-z]+$/), z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents'))).default({}),
-  distinct: z.record(z.string().regex(/^[a-z]+$/), z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents'))).default({}),
-  names: z.record(z.string().regex(/^[a-z]+( [a-z]+)*$/), z.array(z.string().regex(/^[a-z]+( [a-z]+)+$/, 'several lower-case words without accents'))).default({}),
-  phrases: z.record(z.string().regex(/^[a-z]+( [a-z]+)*$/), z.array(z.string().regex(/^[a-z]+( [a-z]+)+$/, 'several lower-case words without accents'))).default({}),
+  synonyms: z
+    .record(z.string().regex(/^[a-z]+$/), z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents')))
+    .default({}),
+  distinct: z
+    .record(z.string().regex(/^[a-z]+$/), z.array(z.string().regex(/^[a-z]+$/, 'one lower-case word without accents')))
+    .default({}),
+  names: z
+    .record(
+      z.string().regex(/^[a-z]+( [a-z]+)*$/),
+      z.array(z.string().regex(/^[a-z]+( [a-z]+)+$/, 'several lower-case words without accents')),
+    )
+    .default({}),
+  phrases: z
+    .record(
+      z.string().regex(/^[a-z]+( [a-z]+)*$/),
+      z.array(z.string().regex(/^[a-z]+( [a-z]+)+$/, 'several lower-case words without accents')),
+    )
+    .default({}),
 });
 
 /** Normalisation data read from intents/lexicon.fr.yaml. */
@@ -60,9 +74,12 @@ export function loadLexicon(file: string): Lexicon {
     // Keys ending in "_" are YAML-friendly duplicates of an existing key (e.g. "exam_").
     replacements.set(from.replace(/_$/, ''), to.split(/\s+/).filter(Boolean));
   }
-  const smalltalk = new Map(Object.entries(result.data.smalltalk).map(([intent, phrases]) => [intent, phrases.map((p) => p.trim())]));
+  const smalltalk = new Map(
+    Object.entries(result.data.smalltalk).map(([intent, phrases]) => [intent, phrases.map((p) => p.trim())]),
+  );
   const synonyms = new Map<string, string>();
-  for (const [canonical, variants] of Object.entries(result.data.synonyms)) for (const v of variants) synonyms.set(v, canonical);
+  for (const [canonical, variants] of Object.entries(result.data.synonyms))
+    for (const v of variants) synonyms.set(v, canonical);
   const distinct = new Map<string, string>();
   for (const [feature, words] of Object.entries(result.data.distinct)) for (const w of words) distinct.set(w, feature);
   const protectedWords = loadWordList(join(dirname(file), PROTECTED_WORDS_FILE));
@@ -70,5 +87,13 @@ export function loadLexicon(file: string): Lexicon {
   const names = [...Object.entries(result.data.names), ...Object.entries(result.data.phrases)]
     .flatMap(([replacement, phrases]) => phrases.map((phrase) => [phrase, replacement] as const))
     .sort((a, b) => b[0].length - a[0].length);
-  return { stopwords: new Set(result.data.stopwords), replacements, smalltalk, synonyms, distinct, names, protectedWords };
+  return {
+    stopwords: new Set(result.data.stopwords),
+    replacements,
+    smalltalk,
+    synonyms,
+    distinct,
+    names,
+    protectedWords,
+  };
 }

@@ -34,9 +34,17 @@ export interface PreprocessOptions {
   bigrams: boolean;
 }
 
-export const DEFAULT_PREPROCESS: PreprocessOptions = { stemPrefix: 6, typoCorrection: true, unknownFeatures: false, bigrams: true };
+export const DEFAULT_PREPROCESS: PreprocessOptions = {
+  stemPrefix: 6,
+  typoCorrection: true,
+  unknownFeatures: false,
+  bigrams: true,
+};
 
-export interface Correction { from: string; to: string }
+export interface Correction {
+  from: string;
+  to: string;
+}
 
 const counts = new Int16Array(128);
 /** Size of the symmetric difference of two words' letter multisets. */
@@ -54,7 +62,23 @@ const RARE_RATIO = 10;
 /** ...when it is this long: short known words are real words more often than typos ("mois", "moi"). */
 const LONG_WORD = 8;
 /** Subjects after which a lone « é » is « est » (« elle é sanksioné », « c é ou »). */
-const SUBJECTS_OF_EST = new Set(['il', 'elle', 'c', 'est', 'ce', 'ca', 'cela', 'on', 'qui', 'tout', 'examen', 'epreuve', 'inscription', 'formation', 'attestation']);
+const SUBJECTS_OF_EST = new Set([
+  'il',
+  'elle',
+  'c',
+  'est',
+  'ce',
+  'ca',
+  'cela',
+  'on',
+  'qui',
+  'tout',
+  'examen',
+  'epreuve',
+  'inscription',
+  'formation',
+  'attestation',
+]);
 
 /**
  * « é » (or « e ») typed alone: « 5 e » is euros; « elle é sanksioné » is « est »; otherwise it joins
@@ -69,7 +93,18 @@ function loneE(previous: string | undefined): string {
 const MIN_SOUND_WORD = 4;
 const MIN_SOUND_KEY = 4;
 /** Relative pronouns that look like a glued elision (« laquelle » is not « l aquelle »). */
-const RELATIVES = new Set(['laquelle', 'lequel', 'lesquels', 'lesquelles', 'duquel', 'desquels', 'desquelles', 'auquel', 'auxquels', 'auxquelles']);
+const RELATIVES = new Set([
+  'laquelle',
+  'lequel',
+  'lesquels',
+  'lesquelles',
+  'duquel',
+  'desquels',
+  'desquelles',
+  'auquel',
+  'auxquels',
+  'auxquelles',
+]);
 
 export interface Preprocessed {
   /** Words after folding, SMS/English replacement and typo correction (stopwords included). */
@@ -100,10 +135,14 @@ export class Preprocessor {
     private readonly lexicon: Lexicon,
     private readonly options: PreprocessOptions = DEFAULT_PREPROCESS,
   ) {
-    for (const [variant, canonical] of lexicon.synonyms) this.synonymStems.set(this.rawStem(variant), this.rawStem(canonical));
+    for (const [variant, canonical] of lexicon.synonyms)
+      this.synonymStems.set(this.rawStem(variant), this.rawStem(canonical));
     for (const [phrase, replacement] of lexicon.names) this.nameOf.set(phrase, replacement);
     // Words of a name may be separated by anything that is not a letter (« management-des-équipes »).
-    this.names = lexicon.names.length > 0 ? new RegExp(`\\b(${lexicon.names.map(([p]) => p.replace(/ /g, '[^a-z0-9]+')).join('|')})\\b`, 'g') : null;
+    this.names =
+      lexicon.names.length > 0
+        ? new RegExp(`\\b(${lexicon.names.map(([p]) => p.replace(/ /g, '[^a-z0-9]+')).join('|')})\\b`, 'g')
+        : null;
   }
 
   /** Multi-word names (lexicon `names`) and what each is read as. */
@@ -131,21 +170,31 @@ export class Preprocessor {
       if (w.length < MIN_SOUND_WORD || /\d/.test(w)) continue;
       const sound = phoneticKey(w);
       const current = this.bySound.get(sound);
-      if (sound.length >= MIN_SOUND_KEY && (!current || this.vocabulary.get(current)! < frequency)) this.bySound.set(sound, w);
+      if (sound.length >= MIN_SOUND_KEY && (!current || this.vocabulary.get(current)! < frequency))
+        this.bySound.set(sound, w);
     }
     this.correctionCache.clear();
   }
 
   /** Folded, replaced (and optionally corrected) words of a message. */
-  words(text: string, correct: boolean | 'sound' = this.options.typoCorrection, corrections?: Correction[], shapes = true): string[] {
+  words(
+    text: string,
+    correct: boolean | 'sound' = this.options.typoCorrection,
+    corrections?: Correction[],
+    shapes = true,
+  ): string[] {
     // « e-learning » is one word (« e » alone is SMS for « euros »).
     // « juin deux mille vingt cinq » is a date, as « juin 2025 » is (dictated messages spell years out).
     let folded = spokenYearsToDigits(fold(text)).replace(/\be[- ]?learning\b/g, 'elearning');
-    if (this.names) folded = folded.replace(this.names, (_, phrase: string) => this.nameOf.get(phrase.replace(/[^a-z]+/g, ' '))!);
+    if (this.names)
+      folded = folded.replace(this.names, (_, phrase: string) => this.nameOf.get(phrase.replace(/[^a-z]+/g, ' '))!);
     if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
     const out: string[] = [];
     for (const token of tokenize(folded)) {
-      const replaced = token === 'e' ? [loneE(out[out.length - 1])] : this.lexicon.replacements.get(token) ?? (correct === true ? this.unglue(token) : null) ?? [token];
+      const replaced =
+        token === 'e'
+          ? [loneE(out[out.length - 1])]
+          : (this.lexicon.replacements.get(token) ?? (correct === true ? this.unglue(token) : null) ?? [token]);
       for (const w of replaced) {
         const fixed = correct === true ? this.correct(w) : correct === 'sound' ? this.hear(w) : w;
         if (fixed !== w) corrections?.push({ from: w, to: fixed });
@@ -190,7 +239,11 @@ export class Preprocessor {
         if (previous) features.add(`${previous}_${stem}`);
         previous = stem;
       }
-      if (this.vocabulary.size > 0 && (this.vocabulary.get(w) ?? 0) <= 1 && !/^z(date|note|annee|cp|num|lieu)$/.test(w)) {
+      if (
+        this.vocabulary.size > 0 &&
+        (this.vocabulary.get(w) ?? 0) <= 1 &&
+        !/^z(date|note|annee|cp|num|lieu)$/.test(w)
+      ) {
         unknown += 1;
         if (unknownFeatures) continue;
       }
@@ -233,27 +286,46 @@ export class Preprocessor {
     // A glued form seen once in training (« loral ») is still split: the spaced form is the usual one.
     const own = this.vocabulary.get(token) ?? 0;
     // A French word is not a glued elision (« laquelle » is not « l aquelle »).
-    if (token.length < 4 || this.vocabulary.size === 0 || own >= 2 || this.lexicon.protectedWords.has(token) || RELATIVES.has(token)) return null;
+    if (
+      token.length < 4 ||
+      this.vocabulary.size === 0 ||
+      own >= 2 ||
+      this.lexicon.protectedWords.has(token) ||
+      RELATIVES.has(token)
+    )
+      return null;
     const m = /^(qu|[cdjlmnst])([aeiouyh].+)$/.exec(token);
     if (!m) return null;
     const rest = m[2]!;
-    const known = (this.vocabulary.get(rest) ?? 0) > own || this.lexicon.replacements.has(rest) || (m[1] === 'qu' && this.lexicon.stopwords.has(rest));
+    const known =
+      (this.vocabulary.get(rest) ?? 0) > own ||
+      this.lexicon.replacements.has(rest) ||
+      (m[1] === 'qu' && this.lexicon.stopwords.has(rest));
     if (known && rest.length >= 2) return [m[1]!, ...(this.lexicon.replacements.get(rest) ?? [rest])];
     // Glued and written as said (« sinskrir »): the rest sounds like a known word.
-    const sound = own === 0 && rest.length >= MIN_SOUND_WORD && !this.lexicon.protectedWords.has(token) ? this.soundAlike(rest) : null;
+    const sound =
+      own === 0 && rest.length >= MIN_SOUND_WORD && !this.lexicon.protectedWords.has(token)
+        ? this.soundAlike(rest)
+        : null;
     return sound ? [m[1]!, sound] : null;
   }
 
   /** A word unknown to the vocabulary and to the dictionary, heard as the known word it sounds like. */
   private hear(word: string): string {
-    if (word.length < MIN_SOUND_WORD || this.vocabulary.has(word) || this.lexicon.protectedWords.has(word) || this.lexicon.stopwords.has(word)) return word;
+    if (
+      word.length < MIN_SOUND_WORD ||
+      this.vocabulary.has(word) ||
+      this.lexicon.protectedWords.has(word) ||
+      this.lexicon.stopwords.has(word)
+    )
+      return word;
     return this.soundAlike(word) ?? word;
   }
 
   /** The known word that sounds like this one, if any. */
   private soundAlike(word: string): string | null {
     const sound = phoneticKey(word);
-    return sound.length >= MIN_SOUND_KEY ? this.bySound.get(sound) ?? null : null;
+    return sound.length >= MIN_SOUND_KEY ? (this.bySound.get(sound) ?? null) : null;
   }
 
   /** What typo correction makes of one word (for the protected-words generator). */

@@ -22,7 +22,11 @@ export class ScopeClassifier {
     private readonly unknownMarkers = true,
     minFeatureCount = 2,
   ) {
-    this.bayes = new SparseBayes(examples.map((ex) => ({ features: this.features(ex.text), label: ex.label })), smoothing, minFeatureCount);
+    this.bayes = new SparseBayes(
+      examples.map((ex) => ({ features: this.features(ex.text), label: ex.label })),
+      smoothing,
+      minFeatureCount,
+    );
   }
 
   private features(text: string): string[] {

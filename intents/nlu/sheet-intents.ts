@@ -36,13 +36,19 @@ export function withSheetIntents(base: TrainingSet, dir: string): { training: Tr
   const { intents, complements, overview, decisive_subjects: decisive } = parsed.data;
   const baseIds = new Set(base.catalog.map((i) => i.id));
   intents.forEach((info, i) => {
-    if (baseIds.has(info.id)) throw new Error(`${catalogFile}: intents[${i}].id: "${info.id}" is already an intent of intents/catalog.yaml`);
+    if (baseIds.has(info.id))
+      throw new Error(`${catalogFile}: intents[${i}].id: "${info.id}" is already an intent of intents/catalog.yaml`);
   });
   const own = new Set(intents.map((i) => i.id));
   const known = new Set([...baseIds, ...own]);
   intents.forEach((info, i) => {
-    for (const [field, ids] of [['next', info.next ? [info.next] : []], ['if_failed', info.if_failed ? [info.if_failed] : []], ['when_asked', info.when_asked ?? []]] as const) {
-      for (const id of ids) if (!known.has(id)) throw new Error(`${catalogFile}: intents[${i}].${field}: unknown intent "${id}"`);
+    for (const [field, ids] of [
+      ['next', info.next ? [info.next] : []],
+      ['if_failed', info.if_failed ? [info.if_failed] : []],
+      ['when_asked', info.when_asked ?? []],
+    ] as const) {
+      for (const id of ids)
+        if (!known.has(id)) throw new Error(`${catalogFile}: intents[${i}].${field}: unknown intent "${id}"`);
     }
   });
   for (const id of [...complements.flat(), ...Object.values(overview).flat()]) {
@@ -52,7 +58,9 @@ export function withSheetIntents(base: TrainingSet, dir: string): { training: Tr
   const trainingDir = join(dir, 'training');
   let names: string[];
   try {
-    names = readdirSync(trainingDir).filter((f) => f.endsWith('.yaml')).sort();
+    names = readdirSync(trainingDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
   } catch {
     throw new Error(`${trainingDir}: cannot read the sheet's training folder`);
   }
@@ -62,7 +70,8 @@ export function withSheetIntents(base: TrainingSet, dir: string): { training: Tr
     const file = join(trainingDir, name);
     const result = TrainingFileSchema.safeParse(readYaml(file));
     if (!result.success) throw new Error(formatZodIssues(file, result.error));
-    if (!own.has(result.data.intent)) throw new Error(`${file}: intent: "${result.data.intent}" is not declared in ${catalogFile}`);
+    if (!own.has(result.data.intent))
+      throw new Error(`${file}: intent: "${result.data.intent}" is not declared in ${catalogFile}`);
     trained.add(result.data.intent);
     for (const text of result.data.utterances) examples.push({ text, intent: result.data.intent });
   }
@@ -70,7 +79,8 @@ export function withSheetIntents(base: TrainingSet, dir: string): { training: Tr
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
 
   const mergedOverview: Record<string, string[]> = { ...base.overview };
-  for (const [subject, ids] of Object.entries(overview)) mergedOverview[subject] = [...(mergedOverview[subject] ?? []), ...ids];
+  for (const [subject, ids] of Object.entries(overview))
+    mergedOverview[subject] = [...(mergedOverview[subject] ?? []), ...ids];
   return {
     training: {
       catalog: [...base.catalog, ...intents],

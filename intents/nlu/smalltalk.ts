@@ -3,7 +3,10 @@ import type { Lexicon } from './lexicon.ts';
 
 /** Folded message with punctuation, emojis and repeated spaces removed ("a+" keeps its plus). */
 function simplify(text: string): string {
-  return fold(text).replace(/[^a-z0-9+ ]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return fold(text)
+    .replace(/[^a-z0-9+ ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -43,7 +46,12 @@ export class SmalltalkMatcher {
       if (simple.startsWith(`${p.phrase} `)) {
         // Remove the same number of words from the original text, keeping its punctuation.
         const words = p.phrase.split(' ').length;
-        const stripped = text.trim().split(/\s+/).slice(words).join(' ').replace(/^[\s,.!;:-]+/, '');
+        const stripped = text
+          .trim()
+          .split(/\s+/)
+          .slice(words)
+          .join(' ')
+          .replace(/^[\s,.!;:-]+/, '');
         return stripped.length > 0 ? stripped : text;
       }
     }

@@ -9,8 +9,14 @@ interface NaturalBayesModel {
   totalExamples: number;
 }
 
-export interface Posterior { label: string; probability: number }
-export interface Document { features: string[]; label: string }
+export interface Posterior {
+  label: string;
+  probability: number;
+}
+export interface Document {
+  features: string[];
+  label: string;
+}
 
 /**
  * natural's BayesClassifier, fed index vectors directly.
@@ -83,6 +89,8 @@ export class SparseBayes {
     }));
     const total = values.reduce((s, v) => s + v.value, 0);
     if (!(total > 0)) return [];
-    return values.map((v) => ({ label: v.label, probability: v.value / total })).sort((a, b) => b.probability - a.probability);
+    return values
+      .map((v) => ({ label: v.label, probability: v.value / total }))
+      .sort((a, b) => b.probability - a.probability);
   }
 }

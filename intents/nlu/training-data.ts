@@ -69,7 +69,10 @@ export interface IntentInfo {
   with_menu?: boolean;
   compute?: string;
 }
-export interface Example { text: string; intent: string }
+export interface Example {
+  text: string;
+  intent: string;
+}
 
 export interface TrainingSet {
   catalog: IntentInfo[];
@@ -101,7 +104,9 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   const examples: Example[] = [];
   const seen = new Set<string>();
   const trainingDir = join(intentsDir, 'training');
-  for (const name of readdirSync(trainingDir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(trainingDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const file = join(trainingDir, name);
     const result = TrainingFileSchema.safeParse(readYaml(file));
     if (!result.success) throw new Error(formatZodIssues(file, result.error));
@@ -114,8 +119,17 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
   const { complements, overview, decisive_subjects: decisive } = catalogResult.data;
-  const unknown = [...complements.flat(), ...Object.values(overview).flat(), ...catalog.flatMap((i) => (i.next ? [i.next] : [])), ...catalog.flatMap((i) => (i.if_failed ? [i.if_failed] : [])), ...catalog.flatMap((i) => i.when_asked ?? [])].filter((id) => !known.has(id));
-  if (unknown.length > 0) throw new Error(`${catalogFile}: complements/overview/next/when_asked: unknown intent(s): ${[...new Set(unknown)].join(', ')}`);
+  const unknown = [
+    ...complements.flat(),
+    ...Object.values(overview).flat(),
+    ...catalog.flatMap((i) => (i.next ? [i.next] : [])),
+    ...catalog.flatMap((i) => (i.if_failed ? [i.if_failed] : [])),
+    ...catalog.flatMap((i) => i.when_asked ?? []),
+  ].filter((id) => !known.has(id));
+  if (unknown.length > 0)
+    throw new Error(
+      `${catalogFile}: complements/overview/next/when_asked: unknown intent(s): ${[...new Set(unknown)].join(', ')}`,
+    );
   return { catalog, examples, complements, overview, decisive };
 }
 

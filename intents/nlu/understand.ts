@@ -99,8 +99,18 @@ export interface DecisionOptions {
 }
 
 export const DEFAULT_DECISION: DecisionOptions = {
-  scopeThreshold: 0.8, scopeFloor: 0.4, clearIntent: 0.9, answerThreshold: 0.3, ambiguityMargin: 0.15, ambiguityFloor: 0.6,
-  smalltalkThreshold: 0.5, subjectMismatch: 0.002, askMismatch: 0.002, cueOffCeiling: 0.97, complementFloor: 0, specificSubject: 50,
+  scopeThreshold: 0.8,
+  scopeFloor: 0.4,
+  clearIntent: 0.9,
+  answerThreshold: 0.3,
+  ambiguityMargin: 0.15,
+  ambiguityFloor: 0.6,
+  smalltalkThreshold: 0.5,
+  subjectMismatch: 0.002,
+  askMismatch: 0.002,
+  cueOffCeiling: 0.97,
+  complementFloor: 0,
+  specificSubject: 50,
 };
 
 export const OUT_OF_SCOPE = 'hors_sujet';
@@ -122,11 +132,18 @@ export interface UnderstanderOptions {
   decision: Partial<DecisionOptions>;
 }
 
-interface Scoring { ranking: Scored[]; corrections: Correction[]; scope: Scope }
-interface Reading1 extends Scoring { score: number }
+interface Scoring {
+  ranking: Scored[];
+  corrections: Correction[];
+  scope: Scope;
+}
+interface Reading1 extends Scoring {
+  score: number;
+}
 
 /** Words of a clause that carry meaning (for "a bare subject": « inscription ? », « l'examen »). */
-const FILLER = /^(le|la|les|l|un|une|des|de|du|d|et|ou|pour|sur|a|au|aux|c|est|ce|ca|quoi|svp|stp|merci|bonjour|alors|donc|mon|ma|mes|votre|vos|info|infos|question|questions|renseignement|renseignements|concernant|niveau|pour|z\w+)$/;
+const FILLER =
+  /^(le|la|les|l|un|une|des|de|du|d|et|ou|pour|sur|a|au|aux|c|est|ce|ca|quoi|svp|stp|merci|bonjour|alors|donc|mon|ma|mes|votre|vos|info|infos|question|questions|renseignement|renseignements|concernant|niveau|pour|z\w+)$/;
 
 /**
  * Turns a learner's message into questions (frames), each with an intent and a real confidence, plus
@@ -166,18 +183,34 @@ export class Understander {
     this.intents = new Map(catalog.map((i) => [i.id, i]));
     this.complements = new Set(complements.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
     this.specific = new Set(decisive);
-    for (const name of decisive) if (catalog.filter((i) => i.subjects?.[0] === name).length !== 1) throw new Error(`intents/catalog.yaml: decisive_subjects: "${name}" must be the first subject of exactly one intent`);
+    for (const name of decisive)
+      if (catalog.filter((i) => i.subjects?.[0] === name).length !== 1)
+        throw new Error(
+          `intents/catalog.yaml: decisive_subjects: "${name}" must be the first subject of exactly one intent`,
+        );
     // Wiring checked at start: every subject and ask an intent names exists in frames.fr.yaml.
     const subjects = new Set(cues.subjectNames);
     const asks = new Set(cues.askNames);
     for (const i of catalog) {
-      for (const name of i.subjects ?? []) if (!subjects.has(name)) throw new Error(`intents/catalog.yaml: ${i.id}.subjects: "${name}" is not a subject of frames.fr.yaml`);
-      for (const name of i.asks ?? []) if (!asks.has(name)) throw new Error(`intents/catalog.yaml: ${i.id}.asks: "${name}" is not an ask of frames.fr.yaml`);
+      for (const name of i.subjects ?? [])
+        if (!subjects.has(name))
+          throw new Error(`intents/catalog.yaml: ${i.id}.subjects: "${name}" is not a subject of frames.fr.yaml`);
+      for (const name of i.asks ?? [])
+        if (!asks.has(name))
+          throw new Error(`intents/catalog.yaml: ${i.id}.asks: "${name}" is not an ask of frames.fr.yaml`);
     }
-    for (const name of Object.keys(overview)) if (!subjects.has(name)) throw new Error(`intents/catalog.yaml: overview.${name}: not a subject of frames.fr.yaml`);
+    for (const name of Object.keys(overview))
+      if (!subjects.has(name))
+        throw new Error(`intents/catalog.yaml: overview.${name}: not a subject of frames.fr.yaml`);
   }
 
-  static build(training: TrainingSet, lexicon: Lexicon, gazetteer: Gazetteer, cues: CueReader, options: Partial<UnderstanderOptions> = {}): Understander {
+  static build(
+    training: TrainingSet,
+    lexicon: Lexicon,
+    gazetteer: Gazetteer,
+    cues: CueReader,
+    options: Partial<UnderstanderOptions> = {},
+  ): Understander {
     const preprocessor = new Preprocessor(lexicon, { ...DEFAULT_PREPROCESS, ...options.preprocess });
     const places = new PlaceExtractor(gazetteer);
     // Place names become one token, in training as in use (see PlaceExtractor.mask).
@@ -186,12 +219,15 @@ export class Understander {
     const decision = { ...DEFAULT_DECISION, ...options.decision };
     preprocessor.learnVocabulary(training.examples.map((e) => e.text));
     const kinds = new Map(training.catalog.map((i) => [i.id, i.kind]));
-    const scopeOf = (intent: string): ScopeLabel => (intent === OUT_OF_SCOPE ? 'off' : kinds.get(intent) === 'smalltalk' ? 'chat' : 'exam');
+    const scopeOf = (intent: string): ScopeLabel =>
+      intent === OUT_OF_SCOPE ? 'off' : kinds.get(intent) === 'smalltalk' ? 'chat' : 'exam';
     const { classifier, scope } = preprocessor.withMemo(() => ({
       // The intent classifier may leave the off-topic examples to the scope gate alone.
       classifier: IntentClassifier.train(
         preprocessor,
-        classifierOptions.offTopicIntent ? training.examples : training.examples.filter((e) => e.intent !== OUT_OF_SCOPE),
+        classifierOptions.offTopicIntent
+          ? training.examples
+          : training.examples.filter((e) => e.intent !== OUT_OF_SCOPE),
         classifierOptions,
         false,
       ),
@@ -203,7 +239,19 @@ export class Understander {
         classifierOptions.minFeatureCount,
       ),
     }));
-    return new Understander(classifier, preprocessor, places, new SmalltalkMatcher(lexicon), scope, training.catalog, cues, decision, training.complements, training.overview, training.decisive);
+    return new Understander(
+      classifier,
+      preprocessor,
+      places,
+      new SmalltalkMatcher(lexicon),
+      scope,
+      training.catalog,
+      cues,
+      decision,
+      training.complements,
+      training.overview,
+      training.decisive,
+    );
   }
 
   /**
@@ -242,7 +290,12 @@ export class Understander {
     if (c.ranking.length === 0) return null;
     const scope = this.scope.classify(text);
     // Prefer an in-scope reading of one sentence over an out-of-scope reading of the whole.
-    return { ranking: c.ranking, corrections: pre.corrections, scope, score: Math.max(scope.exam, scope.chat) * c.ranking[0]!.probability };
+    return {
+      ranking: c.ranking,
+      corrections: pre.corrections,
+      scope,
+      score: Math.max(scope.exam, scope.chat) * c.ranking[0]!.probability,
+    };
   }
 
   /** The best reading among the whole text and each of its sentences (the classifier's view, no cues). */
@@ -267,8 +320,13 @@ export class Understander {
       entities.date = date;
       const f = fold(text);
       // A date is the end of the training or a result's date only when the learner says so.
-      if (/\b(fini\w*|termin\w*|fin de (ma |la )?formation|finis|acheve\w*|fin de mon)\b/.test(f)) entities.dateRole = 'training_end';
-      else if (/\b(eu|obtenu|reussi|valide|c'?etait|ai passe|l'ai passe|admis|attestation)\b/.test(f) || grade?.personal) entities.dateRole = 'obtained';
+      if (/\b(fini\w*|termin\w*|fin de (ma |la )?formation|finis|acheve\w*|fin de mon)\b/.test(f))
+        entities.dateRole = 'training_end';
+      else if (
+        /\b(eu|obtenu|reussi|valide|c'?etait|ai passe|l'ai passe|admis|attestation)\b/.test(f) ||
+        grade?.personal
+      )
+        entities.dateRole = 'obtained';
       // « c'est encore bon aujourd'hui ? »: today is when the result is checked, not when it was obtained.
       if (date.text === "aujourd'hui" && entities.dateRole !== 'training_end') {
         delete entities.date;
@@ -294,7 +352,15 @@ export class Understander {
     const entities = this.extractEntities(text, today);
     const small = this.smalltalk.match(text);
     if (small) {
-      const frame = this.frame(text, { text, intent: small, confidence: 1, status: 'answered', alternatives: [{ intent: small, probability: 1 }], entities, corrections: [] });
+      const frame = this.frame(text, {
+        text,
+        intent: small,
+        confidence: 1,
+        status: 'answered',
+        alternatives: [{ intent: small, probability: 1 }],
+        entities,
+        corrections: [],
+      });
       return { text, frames: [frame], entities };
     }
     // « 1) … 2) … »: list markers are not grades.
@@ -305,17 +371,34 @@ export class Understander {
     for (const [i, clause] of clauses.entries()) {
       // The first clause may continue the conversation (its subject); later ones continue the message
       // (every subject the previous clause named: « j'ai suivi à distance, je peux m'inscrire ? si oui c'est où ? »).
-      const f = i === 0
-        ? this.readClause(clause, entities, context.intent, this.contextSubjects(context), 'conversation')
-        // …and last, the other subjects of what it was understood as (« la formation est validée par quoi
-        // et par qui » : who certifies the certification the training leads to).
-        : this.readClause(clause, entities, previous?.intent ?? undefined, previous ? [...this.subjectsOf(previous.intent ?? '').slice(0, 1), ...previous.cues.subjects, ...this.subjectsOf(previous.intent ?? '').slice(1)] : [], 'message');
+      const f =
+        i === 0
+          ? this.readClause(clause, entities, context.intent, this.contextSubjects(context), 'conversation')
+          : // …and last, the other subjects of what it was understood as (« la formation est validée par quoi
+            // et par qui » : who certifies the certification the training leads to).
+            this.readClause(
+              clause,
+              entities,
+              previous?.intent ?? undefined,
+              previous
+                ? [
+                    ...this.subjectsOf(previous.intent ?? '').slice(0, 1),
+                    ...previous.cues.subjects,
+                    ...this.subjectsOf(previous.intent ?? '').slice(1),
+                  ]
+                : [],
+              'message',
+            );
       frames.push(f);
       if (f.status !== 'fallback' && f.intent && this.kindOf(f.intent) !== 'smalltalk') previous = f;
     }
     // Cutting did not help (no question understood): read the message whole.
     if (clauses.length > 1 && !frames.some((f) => f.status === 'answered' && f.question)) {
-      return { text, frames: [this.readClause(body, entities, context.intent, this.contextSubjects(context), 'conversation')], entities };
+      return {
+        text,
+        frames: [this.readClause(body, entities, context.intent, this.contextSubjects(context), 'conversation')],
+        entities,
+      };
     }
     return { text, frames, entities };
   }
@@ -323,7 +406,11 @@ export class Understander {
   /** The main question of a message (the first one understood), as one Understanding. */
   understand(text: string, today: Date, context: ReadingContext = {}): Frame {
     const reading = this.read(text, today, context);
-    return reading.frames.find((f) => f.status === 'answered') ?? reading.frames.find((f) => f.status === 'ambiguous') ?? reading.frames[0]!;
+    return (
+      reading.frames.find((f) => f.status === 'answered') ??
+      reading.frames.find((f) => f.status === 'ambiguous') ??
+      reading.frames[0]!
+    );
   }
 
   /** Where one question ends and the next begins; a piece that asks nothing stays with its neighbour. */
@@ -348,10 +435,12 @@ export class Understander {
       seen.add(piece);
       const normal = this.normalize(piece);
       const c = this.readCues(normal, piece);
-      const asks = c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece) || this.cues.asksOpenly(normal);
+      const asks =
+        c.subjects.size > 0 || c.asks.size > 0 || c.yesNo || /\?/.test(piece) || this.cues.asksOpenly(normal);
       // « deux heures et demie ? »: one word after the join word, naming and asking nothing, ends the clause before.
       const words = normal.replace(/^(?:et|ou|mais|puis)\s+/, '').split(' ').length;
-      if (clauses.length > 0 && (!asks || (words < 2 && c.asks.size === 0 && c.subjects.size === 0))) clauses[clauses.length - 1] += ` ${piece}`;
+      if (clauses.length > 0 && (!asks || (words < 2 && c.asks.size === 0 && c.subjects.size === 0)))
+        clauses[clauses.length - 1] += ` ${piece}`;
       else if (clauses.length === 1 && !clauseAsks) clauses[0] += ` ${piece}`;
       else clauses.push(piece);
       // « ok et … »: an opening that asks nothing belongs to the question after it.
@@ -378,7 +467,11 @@ export class Understander {
     if (parts.length < 2) return [clause];
     // « ou » is as often « or » (« …ou pas ») as « where »; « cet examen écrit » after a question restates
     // its subject.
-    const precise = parts.map((p) => (/^(cet|cette|ce|ces)\b/.test(p.trim()) ? [] : [...this.readCues(this.normalize(p, false), p).asks].filter((x) => PRECISE_ASKS.has(x) && x !== 'ou')));
+    const precise = parts.map((p) =>
+      /^(cet|cette|ce|ces)\b/.test(p.trim())
+        ? []
+        : [...this.readCues(this.normalize(p, false), p).asks].filter((x) => PRECISE_ASKS.has(x) && x !== 'ou'),
+    );
     if (precise.filter((a) => a.length > 0).length < 2 || new Set(precise.flat()).size < 2) return [clause];
     // An item is a question of its own when it asks something the one before did not.
     const items: string[] = [];
@@ -397,7 +490,9 @@ export class Understander {
    * `correct`: false keeps the words as typed; 'sound' corrects only words written as said.
    */
   normalize(text: string, correct?: boolean | 'sound'): string {
-    return this.memo(`n|${correct}|${text}`, () => this.preprocessor.words(this.mask(text), correct, undefined, false).join(' '));
+    return this.memo(`n|${correct}|${text}`, () =>
+      this.preprocessor.words(this.mask(text), correct, undefined, false).join(' '),
+    );
   }
 
   /**
@@ -406,16 +501,28 @@ export class Understander {
    */
   private questionPart(clause: string): string {
     // Sentences, and within a long one its comma- or colon-separated pieces.
-    const parts = sentences(clause).flatMap((p) => (p.split(' ').length > 25 ? p.split(/\s*[,:]\s+|\s+(?=(?:du coup|mais|alors|donc|parce que)\b)/) : [p]));
+    const parts = sentences(clause).flatMap((p) =>
+      p.split(' ').length > 25 ? p.split(/\s*[,:]\s+|\s+(?=(?:du coup|mais|alors|donc|parce que)\b)/) : [p],
+    );
     if (parts.length < 2) return clause;
     // Parts with a question mark ask; without any, the words of a request do (« j'aimerais savoir »).
     const marked = parts.filter((p) => p.includes('?'));
     if (marked.length > 0) return marked.join(' ');
-    const asking = parts.filter((p) => /\?|\b(savoir|voudrais|aimerais|pouvez|pourriez|dites|expliqu\w*|quel\w*|quand|comment|combien|qui|est ce|est-ce|faut il|dois je|puis je)\b/.test(p));
+    const asking = parts.filter((p) =>
+      /\?|\b(savoir|voudrais|aimerais|pouvez|pourriez|dites|expliqu\w*|quel\w*|quand|comment|combien|qui|est ce|est-ce|faut il|dois je|puis je)\b/.test(
+        p,
+      ),
+    );
     return asking.length > 0 ? asking.join(' ') : parts[parts.length - 1]!;
   }
 
-  private readClause(clause: string, entities: Entities, contextIntent: string | undefined, contextSubjects: string[], contextKind: 'conversation' | 'message'): Frame {
+  private readClause(
+    clause: string,
+    entities: Entities,
+    contextIntent: string | undefined,
+    contextSubjects: string[],
+    contextKind: 'conversation' | 'message',
+  ): Frame {
     const normal = this.normalize(clause);
     // What coverage reads: the part that asks, unless it names nothing (« que dois-je faire ? » after
     // « je n'ai pas reçu ma convocation »): then the whole clause.
@@ -423,7 +530,10 @@ export class Understander {
     // « …passer le BTS NDRC plutôt que le MCO. Est-ce possible avec votre formation ? »: « la formation »
     // names what every question is about; the sentence before says what this one asks.
     // « …inscrit à France Travail. Doit-il les prévenir ? »: a pronoun asks about what was said before.
-    const refersBack = /^(\w+ ){0,2}(doit|dois|doivent|faut|faudra|peut|peux|peuvent|dois je|doit il|doit elle|faut il)( il| elle| ils| elles| on| je)? (les|leur|lui) (prevenir|informer|avertir|dire|envoyer|donner|demander|signaler|contacter|appeler|ecrire|transmettre|fournir|montrer)\b|^(\w+ ){0,2}(est ce|c est|ce serait|serait ce|c) possible\b/.test(asking);
+    const refersBack =
+      /^(\w+ ){0,2}(doit|dois|doivent|faut|faudra|peut|peux|peuvent|dois je|doit il|doit elle|faut il)( il| elle| ils| elles| on| je)? (les|leur|lui) (prevenir|informer|avertir|dire|envoyer|donner|demander|signaler|contacter|appeler|ecrire|transmettre|fournir|montrer)\b|^(\w+ ){0,2}(est ce|c est|ce serait|serait ce|c) possible\b/.test(
+        asking,
+      );
     const askingNames = !refersBack && [...this.readCues(asking, clause).subjects].some((x) => x !== 'formation');
     const literal = askingNames ? asking : this.normalize(clause, false);
     const heard = this.normalize(askingNames ? this.questionPart(clause) : clause, 'sound');
@@ -434,10 +544,16 @@ export class Understander {
     cues.asks = typed.asks;
     for (const x of typed.subjects) cues.subjects.add(x);
     // « et les épreuves ? » after « l'inscription c'est quand ? »: a bare subject asks what was just asked.
-    const contextAsks = contextIntent ? this.intents.get(contextIntent)?.asks ?? [] : [];
+    const contextAsks = contextIntent ? (this.intents.get(contextIntent)?.asks ?? []) : [];
     // « et ya un tuto ? » has a verb: it asks yes or no, not what was just asked.
     const bare = !/\b(y a|ya|il y a|existe|est|sont|faut|peu[tx]|dois|doit|ai|as|avez|a t)\b/.test(normal);
-    if (cues.asks.size === 0 && cues.subjects.size > 0 && contextAsks.length > 0 && bare && /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)) {
+    if (
+      cues.asks.size === 0 &&
+      cues.subjects.size > 0 &&
+      contextAsks.length > 0 &&
+      bare &&
+      /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)
+    ) {
       cues.asks.add(contextAsks[0]!);
       cues.yesNo = false;
       cues.claim = false;
@@ -447,15 +563,19 @@ export class Understander {
     // Read with the context's subject: always within a message, after an answer only when elliptical.
     // …unless no intent answers what the clause asks about that subject (« c'est payant et ça dure
     // combien ? »: the duration is not the registration's): then the clause stands alone.
-    const fitsWith = (subject: string) => (intent: IntentInfo) => !!intent.subjects?.includes(subject) && (cues.asks.size === 0 || !!intent.asks?.some((x) => cues.asks.has(x)));
+    const fitsWith = (subject: string) => (intent: IntentInfo) =>
+      !!intent.subjects?.includes(subject) && (cues.asks.size === 0 || !!intent.asks?.some((x) => cues.asks.has(x)));
     // « l'examen c'est devant un jury ? et ça se passe à quel moment de l'année ? »: of the subjects in
     // context, the one an intent answers this precise ask about (the épreuve's date), not one that only
     // fits its « quoi » (the jury).
     const preciseAsks = [...cues.asks].filter((x) => x !== 'quoi');
-    const fitsPrecisely = (subject: string) => preciseAsks.length > 0 && this.catalog.some((i) => !!i.subjects?.includes(subject) && !!i.asks?.some((x) => preciseAsks.includes(x)));
+    const fitsPrecisely = (subject: string) =>
+      preciseAsks.length > 0 &&
+      this.catalog.some((i) => !!i.subjects?.includes(subject) && !!i.asks?.some((x) => preciseAsks.includes(x)));
     const candidates = [...new Set(contextSubjects)];
     const contextSubject = candidates.find(fitsPrecisely) ?? candidates.find((x) => this.catalog.some(fitsWith(x)));
-    const useContext = cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal));
+    const useContext =
+      cues.subjects.size === 0 && !!contextSubject && (contextKind === 'message' || this.cues.isElliptical(normal));
     const subjects = useContext ? new Set([contextSubject]) : cues.subjects;
     const { ranking, corrections, scope } = this.score(useContext ? `${contextSubject} ${clause}` : clause);
     const d = this.decision;
@@ -464,8 +584,13 @@ export class Understander {
     // « ma note c'est 9,5 »: a learner telling their own grade asks what it means.
     const ownGrade = cues.subjects.has('resultat') && /\b(ma|mon) (note|resultat|score)\b.*\b\d{1,2}\b/.test(normal);
     // « académie pour Albi (81) », « prix exam »: keywords typed in a hurry ask about what they name.
-    const keywords = normal.split(' ').length <= 6 && /^(l |la |le |les )?(academie|rectorat|prix|cout|tarif|duree|note|inscription|date|validite|statut|format)\b/.test(normal);
-    const question = cues.asks.size > 0 || cues.yesNo || /\?/.test(clause) || this.cues.isRequest(normal) || ownGrade || keywords;
+    const keywords =
+      normal.split(' ').length <= 6 &&
+      /^(l |la |le |les )?(academie|rectorat|prix|cout|tarif|duree|note|inscription|date|validite|statut|format)\b/.test(
+        normal,
+      );
+    const question =
+      cues.asks.size > 0 || cues.yesNo || /\?/.test(clause) || this.cues.isRequest(normal) || ownGrade || keywords;
 
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {
@@ -474,28 +599,58 @@ export class Understander {
       let w = p;
       // A subject that names one intent only (« Cyclades », « MonCompteFormation », « à distance »).
       if (this.specific.has(info.subjects?.[0] ?? '') && cues.subjects.has(info.subjects![0]!)) w *= d.specificSubject;
-      if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x))) w *= d.subjectMismatch;
+      if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x)))
+        w *= d.subjectMismatch;
       // « c'est quoi le format ? » asks the format: « quoi » does not count beside a precise ask.
       // « quand » is precise only when asked in words (a month named is often a date told, not asked).
-      const askedWhen = cues.asks.has('quand') && /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(normal);
-      const asks = [...cues.asks].some((x) => PRECISE_ASKS.has(x)) || askedWhen ? new Set([...cues.asks].filter((x) => x !== 'quoi')) : cues.asks;
+      const askedWhen =
+        cues.asks.has('quand') &&
+        /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(normal);
+      const asks =
+        [...cues.asks].some((x) => PRECISE_ASKS.has(x)) || askedWhen
+          ? new Set([...cues.asks].filter((x) => x !== 'quoi'))
+          : cues.asks;
       if (asks.size > 0 && info.asks?.length && !info.asks.some((x) => asks.has(x))) w *= d.askMismatch;
       return w;
     };
     const questions = ranking.filter((r) => !isChat(r.intent) && r.intent !== OUT_OF_SCOPE);
     const weights = questions.map((r) => ({ intent: r.intent, probability: weigh(r.intent, r.probability) }));
     const total = weights.reduce((sum, r) => sum + r.probability, 0);
-    const weighted = total > 0 ? weights.map((r) => ({ ...r, probability: r.probability / total })).sort((a, b) => b.probability - a.probability) : [];
+    const weighted =
+      total > 0
+        ? weights
+            .map((r) => ({ ...r, probability: r.probability / total }))
+            .sort((a, b) => b.probability - a.probability)
+        : [];
 
-    const confidenceOf = (r: Scored): number => (r.intent === OUT_OF_SCOPE ? scope.off : isChat(r.intent) ? r.probability * scope.chat : r.probability * Math.max(examScope, useContext ? 0.5 : 0));
+    const confidenceOf = (r: Scored): number =>
+      r.intent === OUT_OF_SCOPE
+        ? scope.off
+        : isChat(r.intent)
+          ? r.probability * scope.chat
+          : r.probability * Math.max(examScope, useContext ? 0.5 : 0);
     const result = (intent: string | null, status: UnderstandingStatus, also: string[] = []): Frame => {
-      const scored = [...weighted, ...ranking.filter((r) => isChat(r.intent) || r.intent === OUT_OF_SCOPE)].map((r) => ({ intent: r.intent, probability: confidenceOf(r) }));
+      const scored = [...weighted, ...ranking.filter((r) => isChat(r.intent) || r.intent === OUT_OF_SCOPE)].map(
+        (r) => ({ intent: r.intent, probability: confidenceOf(r) }),
+      );
       const chosen = scored.find((a) => a.intent === intent);
       const others = scored.filter((a) => a.intent !== intent).sort((a, b) => b.probability - a.probability);
       const alternatives = (chosen ? [chosen, ...others] : others).slice(0, 3);
       return {
-        text: clause, intent, confidence: chosen?.probability ?? 0, status, alternatives, entities, corrections,
-        normal, literal, heard, cues, also, fromContext: useContext, question,
+        text: clause,
+        intent,
+        confidence: chosen?.probability ?? 0,
+        status,
+        alternatives,
+        entities,
+        corrections,
+        normal,
+        literal,
+        heard,
+        cues,
+        also,
+        fromContext: useContext,
+        question,
       };
     };
     if (ranking.length === 0 && subjects.size === 0) return result(null, 'fallback');
@@ -504,10 +659,19 @@ export class Understander {
     const next = contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.next : undefined;
     if (next && cues.subjects.size === 0 && this.cues.asksNext(normal)) return result(next, 'answered');
     // « et si je l'ai pas ? »: what happens on failing what was just answered.
-    const ifFailed = contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.if_failed : undefined;
+    const ifFailed =
+      contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.if_failed : undefined;
     // « et si je loupe la période / l'automne ? »: « louper » names a result, but what is missed is the period.
-    const missesPeriod = /\b(loupe|rate|manque)\w* (la|l|le|ce|cette|les) (periode|automne|inscriptions?|session|creneau|date|delai)\b/.test(normal);
-    if (ifFailed && (cues.subjects.size === 0 || (missesPeriod && [...cues.subjects].every((x) => x === 'resultat'))) && this.cues.asksIfFailed(normal)) return result(ifFailed, 'answered');
+    const missesPeriod =
+      /\b(loupe|rate|manque)\w* (la|l|le|ce|cette|les) (periode|automne|inscriptions?|session|creneau|date|delai)\b/.test(
+        normal,
+      );
+    if (
+      ifFailed &&
+      (cues.subjects.size === 0 || (missesPeriod && [...cues.subjects].every((x) => x === 'resultat'))) &&
+      this.cues.asksIfFailed(normal)
+    )
+      return result(ifFailed, 'answered');
 
     // A bare subject (« inscription ? », « l'examen ») gets that subject's overview.
     const content = normal.split(' ').filter((w) => w && !FILLER.test(w));
@@ -520,7 +684,8 @@ export class Understander {
     // Conversation (greetings, thanks, "what can you do"): no fact is asserted, the pooled class decides.
     if (scope.chat >= scope.exam && scope.chat >= scope.off && cues.subjects.size === 0 && !useContext) {
       const chat = ranking.find((r) => isChat(r.intent));
-      if (chat && scope.chat >= d.smalltalkThreshold && chat.probability >= d.clearIntent) return result(chat.intent, 'answered');
+      if (chat && scope.chat >= d.smalltalkThreshold && chat.probability >= d.clearIntent)
+        return result(chat.intent, 'answered');
       if (cues.asks.size === 0) return result(chat?.intent ?? OUT_OF_SCOPE, 'fallback');
     }
     const first = weighted[0];
@@ -534,23 +699,48 @@ export class Understander {
     // A follow-up that says it is one (« et c'est gratuit ? ») needs no more evidence; a short question
     // read in context (« quelle est la capitale du Pérou ? ») still goes through the gate.
     const continues = useContext && this.cues.continues(normal);
-    const cueEvidence = question && (strongSubject || domainAsk || continues) && weigh(first.intent, 1) === 1 && (continues || scope.off < d.cueOffCeiling);
+    const cueEvidence =
+      question &&
+      (strongSubject || domainAsk || continues) &&
+      weigh(first.intent, 1) === 1 &&
+      (continues || scope.off < d.cueOffCeiling);
     const rawFirst = ranking.find((r) => !isChat(r.intent));
-    const gateSaysOff = rawFirst?.intent === OUT_OF_SCOPE || examScope < d.scopeFloor || (examScope < d.scopeThreshold && first.probability < d.clearIntent);
+    const gateSaysOff =
+      rawFirst?.intent === OUT_OF_SCOPE ||
+      examScope < d.scopeFloor ||
+      (examScope < d.scopeThreshold && first.probability < d.clearIntent);
     if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');
     // A broad question (« quand dois-je m'inscrire ? ») gets the complementary intent too, when the cues allow it.
-    const partner = weighted.slice(1, 3).find((r) => this.complements.has(`${first.intent}|${r.intent}`) && r.probability >= d.complementFloor && weigh(r.intent, 1) >= 1);
-    if (partner && !cues.yesNo && first.probability >= d.answerThreshold) return result(first.intent, 'answered', [partner.intent]);
+    const partner = weighted
+      .slice(1, 3)
+      .find(
+        (r) =>
+          this.complements.has(`${first.intent}|${r.intent}`) &&
+          r.probability >= d.complementFloor &&
+          weigh(r.intent, 1) >= 1,
+      );
+    if (partner && !cues.yesNo && first.probability >= d.answerThreshold)
+      return result(first.intent, 'answered', [partner.intent]);
     const close = !!second && first.probability - second.probability < d.ambiguityMargin;
     const unsure = first.probability < d.answerThreshold;
-    if ((close || unsure) && second && first.probability + second.probability >= d.ambiguityFloor) return result(first.intent, 'ambiguous');
+    if ((close || unsure) && second && first.probability + second.probability >= d.ambiguityFloor)
+      return result(first.intent, 'ambiguous');
     return result(first.intent, unsure ? 'fallback' : 'answered');
   }
 
   /** A frame for an understanding obtained otherwise (conversation phrases, a decision made elsewhere). */
   frame(text: string, u: Understanding, question = false): Frame {
     const normal = this.normalize(text);
-    return { ...u, normal, literal: this.normalize(text, false), heard: normal, cues: this.readCues(normal, text), also: [], fromContext: false, question };
+    return {
+      ...u,
+      normal,
+      literal: this.normalize(text, false),
+      heard: normal,
+      cues: this.readCues(normal, text),
+      also: [],
+      fromContext: false,
+      question,
+    };
   }
 
   /** The learner's place, and the académie they believe they depend on when they name one. */
@@ -590,7 +780,7 @@ export class Understander {
   /** The subjects of each intent of the last answer (the parts of a combined answer, in order). */
   private contextSubjects(context: ReadingContext): string[] {
     const intents = context.intents?.length ? context.intents : context.intent ? [context.intent] : [];
-    return [...intents.flatMap((i) => this.subjectsOf(i)), ...(intents.length === 0 ? context.subjects ?? [] : [])];
+    return [...intents.flatMap((i) => this.subjectsOf(i)), ...(intents.length === 0 ? (context.subjects ?? []) : [])];
   }
 
   /** The subjects an intent is about (catalog.yaml). */

@@ -23,7 +23,27 @@ const preprocessor = new Preprocessor(lexicon, DEFAULT_PREPROCESS);
 preprocessor.learnVocabulary(loadTrainingSet(INTENTS_DIR).examples.map((e) => e.text));
 
 /** French prefixes that make a variant of a word (« réinscrire », « désinscrire », « préinscription »). */
-const PREFIXES = ['re', 'r', 'de', 'des', 'dis', 'pre', 'in', 'im', 'sur', 'sous', 'co', 'auto', 'anti', 'contre', 'mal', 'mes', 'non', 'post', 'pro'];
+const PREFIXES = [
+  're',
+  'r',
+  'de',
+  'des',
+  'dis',
+  'pre',
+  'in',
+  'im',
+  'sur',
+  'sous',
+  'co',
+  'auto',
+  'anti',
+  'contre',
+  'mal',
+  'mes',
+  'non',
+  'post',
+  'pro',
+];
 
 const words = [...new Set(dictionary.map((w) => fold(w)).filter((w) => /^[a-z]{4,}$/.test(w)))].sort();
 const kept: string[] = [];

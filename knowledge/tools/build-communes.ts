@@ -24,10 +24,19 @@ const DELEGATED_MIN_CHIEF_POPULATION = 10_000;
 /** The first word of a compound name stands for the town from this population on. */
 const HEAD_MIN_POPULATION = 10_000;
 
-interface Commune { code: string; nom: string; departement: string; type: string; population?: number; chefLieu?: string }
+interface Commune {
+  code: string;
+  nom: string;
+  departement: string;
+  type: string;
+  population?: number;
+  chefLieu?: string;
+}
 
 const require = createRequire(import.meta.url);
-const communes = JSON.parse(readFileSync(require.resolve('@etalab/decoupage-administratif/data/communes.json'), 'utf8')) as Commune[];
+const communes = JSON.parse(
+  readFileSync(require.resolve('@etalab/decoupage-administratif/data/communes.json'), 'utf8'),
+) as Commune[];
 const dictionary = JSON.parse(readFileSync(require.resolve('an-array-of-french-words/index.json'), 'utf8')) as string[];
 
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -84,7 +93,10 @@ for (const list of byName.values()) {
     continue;
   }
   // « La Motte », « Entre-Deux », « Plaisir » may be said in passing (« en ligne » is not Ligné).
-  const common = key(first.nom).split(' ').filter((w) => !LINKS.has(w)).every((w) => words.has(w));
+  const common = key(first.nom)
+    .split(' ')
+    .filter((w) => !LINKS.has(w))
+    .every((w) => words.has(w));
   rows.push(`${first.nom}\t${first.departement}${common ? '\tcommon' : ''}`);
 }
 rows.sort((a, b) => a.localeCompare(b, 'fr'));
@@ -93,8 +105,10 @@ const header = [
   `# Communes de France d'au moins ${MIN_POPULATION} habitants et leur département (INSEE, via @etalab/decoupage-administratif ; données sous Licence Ouverte).`,
   '# Généré par `npm run build:communes` : ne pas modifier à la main, corriger plutôt academies.yaml (lu en premier).',
   `# Noms portés par plusieurs communes sans que l'une soit ${AMBIGUITY_RATIO} fois plus peuplée : omis (${ambiguous}).`,
-  '# Colonnes : nom, département, « common » quand le nom est fait de mots courants (lieu seulement après « j\'habite », « je vis »…).',
+  "# Colonnes : nom, département, « common » quand le nom est fait de mots courants (lieu seulement après « j'habite », « je vis »…).",
 ];
 const file = join(KNOWLEDGE_DIR, COMMUNES_FILE);
 writeFileSync(file, `${[...header, ...rows].join('\n')}\n`);
-console.log(`${file}: ${rows.length} communes (${rows.filter((r) => r.endsWith('common')).length} also common words), ${ambiguous} ambiguous names left out`);
+console.log(
+  `${file}: ${rows.length} communes (${rows.filter((r) => r.endsWith('common')).length} also common words), ${ambiguous} ambiguous names left out`,
+);

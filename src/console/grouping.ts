@@ -1,6 +1,9 @@
 import { fold, tokenize } from '../../intents/nlu/text.ts';
 
-export interface Group<T> { representative: T; members: T[] }
+export interface Group<T> {
+  representative: T;
+  members: T[];
+}
 
 /** Meaningful words of a question: folded, at least 3 letters, minus the stopwords given. */
 export function wordsOf(text: string, stopwords: ReadonlySet<string>): Set<string> {
@@ -18,7 +21,12 @@ function jaccard(a: Set<string>, b: Set<string>): number {
  * Groups similar questions (greedy: each question joins the first group whose representative shares
  * enough of its words), so staff review one kind of question once rather than each wording.
  */
-export function groupBySimilarity<T>(items: T[], text: (item: T) => string, stopwords: ReadonlySet<string>, threshold = 0.4): Group<T>[] {
+export function groupBySimilarity<T>(
+  items: T[],
+  text: (item: T) => string,
+  stopwords: ReadonlySet<string>,
+  threshold = 0.4,
+): Group<T>[] {
   const groups: { words: Set<string>; group: Group<T> }[] = [];
   for (const item of items) {
     const words = wordsOf(text(item), stopwords);

@@ -43,13 +43,16 @@ export function guards(accounts: StaffAccountStore, sessions: SessionStore, logg
    * account exists.
    */
   function requireStaff(req: restify.Request, res: restify.Response, next: restify.Next): void {
-    check(req, res).then((go) => (go ? next() : next(false)), (err: unknown) => {
-      // The store did not answer (database unavailable): refused, never let through.
-      logger?.error({ err }, 'console: checking the session failed');
-      const v = errorView('Indisponible', 'La console est momentanément indisponible : réessayez dans un instant.');
-      send(res, 503, layout(v.title, v.body));
-      next(false);
-    });
+    check(req, res).then(
+      (go) => (go ? next() : next(false)),
+      (err: unknown) => {
+        // The store did not answer (database unavailable): refused, never let through.
+        logger?.error({ err }, 'console: checking the session failed');
+        const v = errorView('Indisponible', 'La console est momentanément indisponible : réessayez dans un instant.');
+        send(res, 503, layout(v.title, v.body));
+        next(false);
+      },
+    );
   }
 
   /** true to go on; false once the refusal is answered. */
@@ -76,19 +79,22 @@ export function guards(accounts: StaffAccountStore, sessions: SessionStore, logg
   /** A staff form: parsed, its CSRF token checked — in one place for every POST. */
   function requireForm(req: restify.Request, res: restify.Response, next: restify.Next): void {
     const session = staffOf(req);
-    readForm(req).then((f) => {
-      if (f.get('csrf') !== session.csrf) {
-        const v = errorView('Refusé', 'Jeton de formulaire invalide : rechargez la page et recommencez.');
-        send(res, 403, layout(v.title, v.body, session));
-        return next(false);
-      }
-      (req as StaffRequest).form = f;
-      return next();
-    }, (err: unknown) => {
-      const v = errorView('Refusé', 'Requête invalide.');
-      send(res, err instanceof HttpInputError ? err.status : 400, layout(v.title, v.body, session));
-      next(false);
-    });
+    readForm(req).then(
+      (f) => {
+        if (f.get('csrf') !== session.csrf) {
+          const v = errorView('Refusé', 'Jeton de formulaire invalide : rechargez la page et recommencez.');
+          send(res, 403, layout(v.title, v.body, session));
+          return next(false);
+        }
+        (req as StaffRequest).form = f;
+        return next();
+      },
+      (err: unknown) => {
+        const v = errorView('Refusé', 'Requête invalide.');
+        send(res, err instanceof HttpInputError ? err.status : 400, layout(v.title, v.body, session));
+        next(false);
+      },
+    );
   }
 
   return { requireStaff, requireForm, closed };

@@ -1,6 +1,9 @@
 /** Everything learners typed is shown through this: `<img src=x onerror=alert(1)>` stays text. */
 export function escapeHtml(value: string | number | boolean | null | undefined): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(value ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** Markup that is already safe: built by `html`, or a visible `raw()` exception. */
@@ -27,7 +30,9 @@ function render(value: Interpolation): string {
  */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): Html {
   let out = strings[0]!;
-  values.forEach((v, i) => { out += render(v) + strings[i + 1]!; });
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1]!;
+  });
   return new Html(out);
 }
 
@@ -37,7 +42,8 @@ export function raw(markup: string): Html {
 }
 
 /** Content-Security-Policy of every console page: nothing inline, nothing from elsewhere. */
-export const CONSOLE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const CONSOLE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /** Every page title ends with it (WCAG 2.4.2: which site, then which page). */
 export const SITE_NAME = "Console de l'assistant";
@@ -117,17 +123,26 @@ export type ConsolePage = (typeof NAV)[number][0] | '/admin/login';
  * header with the navigation between pages (2.4.5; the sign-in page alone when signed out), the
  * page's content in `main`, a viewport for phones.
  */
-export function layout(title: string, body: Html, signedIn?: { login: string; csrf: string }, current?: ConsolePage, head?: Html): string {
+export function layout(
+  title: string,
+  body: Html,
+  signedIn?: { login: string; csrf: string },
+  current?: ConsolePage,
+  head?: Html,
+): string {
   const links: readonly (readonly [string, string])[] = signedIn ? NAV : [['/admin/login', 'Connexion']];
-  const nav = html`<nav aria-label="Pages de la console"><ul>${links.map(([href, label]) =>
-    html`<li><a href="${href}"${href === current ? raw(' aria-current="page"') : ''}>${label}</a></li>`)}</ul></nav>`;
+  const nav = html`<nav aria-label="Pages de la console"><ul>${links.map(
+    ([href, label]) =>
+      html`<li><a href="${href}"${href === current ? raw(' aria-current="page"') : ''}>${label}</a></li>`,
+  )}</ul></nav>`;
   const account = signedIn
     ? html`<div><span>${srOnly('Connecté en tant que ')}${signedIn.login}</span> <form class="inline" method="post" action="/admin/logout">${csrfField(signedIn.csrf)}<button type="submit">Se déconnecter</button></form></div>`
     : '';
   return html`<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} — ${SITE_NAME}</title>${head}
 <link rel="stylesheet" href="/admin/console.css"></head><body><a class="skip" href="#contenu">Aller au contenu</a>
-<header><p class="site">${SITE_NAME}</p>${nav}${account}</header><main id="contenu" tabindex="-1">${body}</main></body></html>`.value;
+<header><p class="site">${SITE_NAME}</p>${nav}${account}</header><main id="contenu" tabindex="-1">${body}</main></body></html>`
+    .value;
 }
 
 /** The hidden field every POST form carries (checked by the csrf guard). */
@@ -153,7 +168,11 @@ export function field(o: FieldOptions): Html {
 <input id="${id}" name="${o.name}"${o.type ? html` type="${o.type}"` : ''}${o.value !== undefined ? html` value="${o.value}"` : ''}${o.autocomplete ? html` autocomplete="${o.autocomplete}"` : ''}${o.required ? raw(' required') : ''}${o.errorId ? html` aria-invalid="true" aria-describedby="${o.errorId}"` : ''}></p>`;
 }
 
-export interface Bar { label: string; value: number; part?: number }
+export interface Bar {
+  label: string;
+  value: number;
+  part?: number;
+}
 
 /**
  * A bar chart as inline SVG (no script, no style attribute: the console's CSP allows it), in a
@@ -162,7 +181,11 @@ export interface Bar { label: string; value: number; part?: number }
  * hatched and outlined, so it is told apart by its pattern, not by colour alone (1.4.1), and every
  * mark contrasts at least 3:1 with the white background (1.4.11).
  */
-export function barChart(caption: string, bars: Bar[], o: { horizontal?: boolean; valueLabel: string; partLabel?: string; labelHeader?: string }): Html {
+export function barChart(
+  caption: string,
+  bars: Bar[],
+  o: { horizontal?: boolean; valueLabel: string; partLabel?: string; labelHeader?: string },
+): Html {
   if (bars.length === 0) return html`<p>${caption} : pas encore de données.</p>`;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const total = bars.reduce((n, b) => n + b.value, 0);
@@ -190,7 +213,9 @@ export function barChart(caption: string, bars: Bar[], o: { horizontal?: boolean
 <text x="${x + (o.partLabel ? 16 : 13)}" y="185" font-size="10" text-anchor="middle">${b.label}</text>`;
     });
     const pattern = o.partLabel
-      ? raw('<defs><pattern id="hachures" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#a33a00" stroke-width="3"/></pattern></defs>')
+      ? raw(
+          '<defs><pattern id="hachures" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#a33a00" stroke-width="3"/></pattern></defs>',
+        )
       : '';
     const summary = `${caption} : ${bars.length} jours, ${total} ${o.valueLabel.toLowerCase()}${o.partLabel ? ` dont ${partTotal} ${o.partLabel.toLowerCase()}` : ''} ; valeurs dans le tableau qui suit`;
     svg = html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} 195" width="${width}" height="195" role="img" aria-label="${summary}">${pattern}${cols}</svg>`;

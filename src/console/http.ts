@@ -28,12 +28,21 @@ export function cookie(req: restify.Request, name: string): string | undefined {
 
 /** Whether the browser reached us over HTTPS (directly, or through the README's reverse proxy). */
 export function secure(req: restify.Request): boolean {
-  return (req.header('x-forwarded-proto') ?? '').split(',')[0]?.trim() === 'https' || (req.socket as { encrypted?: boolean }).encrypted === true;
+  return (
+    (req.header('x-forwarded-proto') ?? '').split(',')[0]?.trim() === 'https' ||
+    (req.socket as { encrypted?: boolean }).encrypted === true
+  );
 }
 
 /** A console cookie: HttpOnly, SameSite=Strict, only under /admin, Secure behind HTTPS. */
 export function setCookie(req: restify.Request, name: string, value: string, maxAgeSeconds: number): string {
-  return serializeCookie(name, value, { httpOnly: true, sameSite: 'strict', path: '/admin', maxAge: maxAgeSeconds, secure: secure(req) });
+  return serializeCookie(name, value, {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/admin',
+    maxAge: maxAgeSeconds,
+    secure: secure(req),
+  });
 }
 
 export async function readForm(req: restify.Request): Promise<URLSearchParams> {
@@ -48,7 +57,11 @@ export function query(req: restify.Request): URLSearchParams {
 
 /** A refusal the console explains in French on a page (status and message). */
 export class ConsoleError extends Error {
-  constructor(readonly status: number, message: string, readonly back?: { href: string; label: string }) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly back?: { href: string; label: string },
+  ) {
     super(message);
   }
 }

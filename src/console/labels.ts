@@ -25,8 +25,15 @@ const STATUSES: Record<string, string> = {
   fallback: 'pas compris',
   not_covered: 'non couvert par la fiche',
   low_confidence: 'confiance faible',
-  help: 'aide', menu: 'menu', cancel: 'annuler', restart: 'recommencer', details: 'plus de détails', human: 'parler à un conseiller',
-  erase: 'effacer ses données', feedback_up: 'avis 👍', feedback_down: 'avis 👎',
+  help: 'aide',
+  menu: 'menu',
+  cancel: 'annuler',
+  restart: 'recommencer',
+  details: 'plus de détails',
+  human: 'parler à un conseiller',
+  erase: 'effacer ses données',
+  feedback_up: 'avis 👍',
+  feedback_down: 'avis 👎',
 };
 
 export function statusName(status: string | undefined): string {
@@ -44,7 +51,12 @@ export function kindName(kind: string): string {
   return KINDS[kind] ?? kind;
 }
 
-const ENTITIES: Record<string, string> = { note: 'note', date: 'date', date_role: 'rôle de la date', departement: 'département' };
+const ENTITIES: Record<string, string> = {
+  note: 'note',
+  date: 'date',
+  date_role: 'rôle de la date',
+  departement: 'département',
+};
 
 export function entityName(key: string): string {
   return ENTITIES[key] ?? key;

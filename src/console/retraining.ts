@@ -9,8 +9,16 @@ import type { Logger } from '../logger.ts';
 import type { LiveUnderstander } from '../retraining.ts';
 import type { Correction } from '../transcripts/store.ts';
 
-export interface FamilyFigures { family: string; turns: number; right: number }
-export interface Figures { set: string; before: FamilyFigures[]; after: FamilyFigures[] }
+export interface FamilyFigures {
+  family: string;
+  turns: number;
+  right: number;
+}
+export interface Figures {
+  set: string;
+  before: FamilyFigures[];
+  after: FamilyFigures[];
+}
 
 /** Measures understanding before / after the candidate sentences (`npm run eval`'s figures). */
 export type Evaluate = (live: Example[], candidate: Example[]) => Promise<Figures>;
@@ -29,31 +37,50 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * removed afterwards.
  */
 export function evalInChildProcess(evalArgs: string[] = ['--set', 'heldout'], timeoutMs = 10 * 60_000): Evaluate {
-  return (live, candidate) => new Promise((resolve, reject) => {
-    const dir = mkdtempSync(join(tmpdir(), 'retrain-'));
-    const write = (name: string, examples: Example[]) => {
-      const file = join(dir, name);
-      writeFileSync(file, JSON.stringify(examples), { mode: 0o600 });
-      return file;
-    };
-    const args = ['--import', 'tsx', join(ROOT, 'eval/run.ts'), ...evalArgs, '--extra', write('live.json', live), '--candidate', write('candidate.json', candidate), '--json'];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { err += d; });
-    child.on('error', (e) => { rmSync(dir, { recursive: true, force: true }); reject(e); });
-    child.on('close', (code) => {
-      rmSync(dir, { recursive: true, force: true });
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`npm run eval a échoué (code ${code}) : ${err.trim().split('\n').pop() ?? ''}`));
-      try {
-        resolve(JSON.parse(line) as Figures);
-      } catch {
-        reject(new Error('npm run eval : résultat illisible'));
-      }
+  return (live, candidate) =>
+    new Promise((resolve, reject) => {
+      const dir = mkdtempSync(join(tmpdir(), 'retrain-'));
+      const write = (name: string, examples: Example[]) => {
+        const file = join(dir, name);
+        writeFileSync(file, JSON.stringify(examples), { mode: 0o600 });
+        return file;
+      };
+      const args = [
+        '--import',
+        'tsx',
+        join(ROOT, 'eval/run.ts'),
+        ...evalArgs,
+        '--extra',
+        write('live.json', live),
+        '--candidate',
+        write('candidate.json', candidate),
+        '--json',
+      ];
+      const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        err += d;
+      });
+      child.on('error', (e) => {
+        rmSync(dir, { recursive: true, force: true });
+        reject(e);
+      });
+      child.on('close', (code) => {
+        rmSync(dir, { recursive: true, force: true });
+        const line = out.trim().split('\n').pop() ?? '';
+        if (code !== 0)
+          return reject(new Error(`npm run eval a échoué (code ${code}) : ${err.trim().split('\n').pop() ?? ''}`));
+        try {
+          resolve(JSON.parse(line) as Figures);
+        } catch {
+          reject(new Error('npm run eval : résultat illisible'));
+        }
+      });
     });
-  });
 }
 
 export interface RetrainingOptions {
@@ -102,7 +129,9 @@ export class Retraining {
     const candidate = sentences.filter((s) => !this.trained.some((t) => key(t) === key(s)));
     this.state = { phase: 'measuring', sentences: candidate.length };
     this.o.evaluate(this.trained, candidate).then(
-      (figures) => { this.state = { phase: 'ready', figures, sentences }; },
+      (figures) => {
+        this.state = { phase: 'ready', figures, sentences };
+      },
       (err: Error) => {
         this.o.logger.error({ err }, 'retraining: measuring failed');
         this.state = { phase: 'failed', message: err.message };

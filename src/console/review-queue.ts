@@ -1,7 +1,8 @@
 import type { Correction, LearnerMessage } from '../transcripts/store.ts';
 
 /** Why a learner message is worth a look. */
-export type ReviewReason = 'fallback' | 'clarification' | 'not_covered' | 'low_confidence' | 'negative_feedback' | 'dialog_left';
+export type ReviewReason =
+  'fallback' | 'clarification' | 'not_covered' | 'low_confidence' | 'negative_feedback' | 'dialog_left';
 
 export const REASON_NAMES: Record<ReviewReason, string> = {
   fallback: 'pas compris',
@@ -48,18 +49,24 @@ export function reviewQueue(messages: readonly LearnerMessage[], corrections: re
         if (m.status === 'fallback') flag(m, 'fallback');
         else if (m.status === 'ambiguous') flag(m, 'clarification');
         else if (m.status === 'not_covered') flag(m, 'not_covered');
-        else if (m.status === 'answered' && m.confidence !== undefined && m.confidence < LOW_CONFIDENCE) flag(m, 'low_confidence');
+        else if (m.status === 'answered' && m.confidence !== undefined && m.confidence < LOW_CONFIDENCE)
+          flag(m, 'low_confidence');
       }
       // A 👎 is about the answer to the message before it (the question, or the button pressed).
       if (m.feedback === 'down') {
-        const asked = list.slice(0, i).reverse().find((p) => (p.kind === 'question' || p.kind === 'button') && !p.feedback);
+        const asked = list
+          .slice(0, i)
+          .reverse()
+          .find((p) => (p.kind === 'question' || p.kind === 'button') && !p.feedback);
         if (asked) flag(asked, 'negative_feedback');
       }
       if (m.dialogStarted) {
         const rest = list.slice(i + 1);
         const end = rest.findIndex((p) => p.dialogStarted);
         const during = end >= 0 ? rest.slice(0, end) : rest;
-        const left = during.some((p) => p.kind === 'command' && LEAVING.has(p.status ?? '')) || !during.some((p) => p.kind === 'prompt_answer');
+        const left =
+          during.some((p) => p.kind === 'command' && LEAVING.has(p.status ?? '')) ||
+          !during.some((p) => p.kind === 'prompt_answer');
         if (left) flag(m, 'dialog_left');
       }
     });

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 
-export interface Session { id: string; login: string; csrf: string; expires: number; created: number }
+export interface Session {
+  id: string;
+  login: string;
+  csrf: string;
+  expires: number;
+  created: number;
+}
 
 /**
  * Where signed-in staff sessions live: Sessions (this process's memory) or PostgresSessions
@@ -15,14 +21,23 @@ export interface SessionStore {
 
 /** A new session: random id and CSRF token, expiring `ttlMs` after `now`. */
 export function newSession(login: string, now: number, ttlMs: number): Session {
-  return { id: randomBytes(32).toString('base64url'), login, csrf: randomBytes(24).toString('base64url'), expires: now + ttlMs, created: now };
+  return {
+    id: randomBytes(32).toString('base64url'),
+    login,
+    csrf: randomBytes(24).toString('base64url'),
+    expires: now + ttlMs,
+    created: now,
+  };
 }
 
 /** Signed-in staff sessions, kept in memory (a restart signs everyone out). */
 export class Sessions implements SessionStore {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(readonly ttlMs = 8 * 60 * 60 * 1000, private readonly now: () => number = () => Date.now()) {}
+  constructor(
+    readonly ttlMs = 8 * 60 * 60 * 1000,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
 
   create(login: string): Session {
     const session = newSession(login, this.now(), this.ttlMs);
@@ -108,7 +123,8 @@ export class SignInThrottle implements ThrottleStore {
     let wait = 0;
     for (const { key, limit } of SignInThrottle.keys(login, address)) {
       const list = this.recent(key);
-      if (list.length >= this.limits[limit]) wait = Math.max(wait, Math.ceil((list[list.length - this.limits[limit]]! + this.windowMs - this.now()) / 1000));
+      if (list.length >= this.limits[limit])
+        wait = Math.max(wait, Math.ceil((list[list.length - this.limits[limit]]! + this.windowMs - this.now()) / 1000));
     }
     return wait;
   }

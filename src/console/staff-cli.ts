@@ -60,7 +60,8 @@ async function newPassword(login: string): Promise<string> {
   if (!process.stdin.isTTY) return firstLine();
   const password = await readHidden('Mot de passe (12 caractères au moins, non affiché) : ');
   StaffAccounts.check(login, password);
-  if ((await readHidden('Confirmez le mot de passe : ')) !== password) throw new AccountError('les deux mots de passe diffèrent : rien n’a été changé');
+  if ((await readHidden('Confirmez le mot de passe : ')) !== password)
+    throw new AccountError('les deux mots de passe diffèrent : rien n’a été changé');
   return password;
 }
 
@@ -100,7 +101,10 @@ async function main(argv: string[]): Promise<number> {
         break;
       case 'list': {
         const list = await accounts.list();
-        for (const a of list) console.log(`${a.login.padEnd(40)} créé le ${a.createdAt.toISOString().slice(0, 10)}, mot de passe du ${a.passwordChangedAt.toISOString().slice(0, 10)}`);
+        for (const a of list)
+          console.log(
+            `${a.login.padEnd(40)} créé le ${a.createdAt.toISOString().slice(0, 10)}, mot de passe du ${a.passwordChangedAt.toISOString().slice(0, 10)}`,
+          );
         console.log(`${list.length} compte(s)`);
         break;
       }
@@ -115,8 +119,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  // A configuration or database that cannot be used (DATABASE_URL unreachable): one line.
-  console.error(err instanceof ConfigError ? `Erreur : ${err.message}` : err);
-  process.exit(2);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    // A configuration or database that cannot be used (DATABASE_URL unreachable): one line.
+    console.error(err instanceof ConfigError ? `Erreur : ${err.message}` : err);
+    process.exit(2);
+  },
+);

@@ -31,7 +31,14 @@ function dayOf(d: Date): string {
  */
 export function statistics(messages: readonly LearnerMessage[], stopwords: ReadonlySet<string>): Statistics {
   const questions = messages.filter((m) => m.kind === 'question' && !m.feedback);
-  const outcome = (m: LearnerMessage) => (m.status === 'answered' ? 'answered' : m.status === 'ambiguous' ? 'clarified' : m.status === 'not_covered' ? 'notCovered' : 'notUnderstood');
+  const outcome = (m: LearnerMessage) =>
+    m.status === 'answered'
+      ? 'answered'
+      : m.status === 'ambiguous'
+        ? 'clarified'
+        : m.status === 'not_covered'
+          ? 'notCovered'
+          : 'notUnderstood';
   const count = (o: string) => questions.filter((m) => outcome(m) === o).length;
   const up = messages.filter((m) => m.feedback === 'up').length;
   const down = messages.filter((m) => m.feedback === 'down').length;
@@ -61,8 +68,12 @@ export function statistics(messages: readonly LearnerMessage[], stopwords: Reado
     feedbackDown: down,
     ...(up + down > 0 ? { satisfaction: up / (up + down) } : {}),
     perDay: [...perDay].sort(([a], [b]) => a.localeCompare(b)).map(([day, v]) => ({ day, ...v })),
-    perChannel: [...perChannel].sort((a, b) => b[1].questions - a[1].questions).map(([channel, v]) => ({ channel, ...v })),
+    perChannel: [...perChannel]
+      .sort((a, b) => b[1].questions - a[1].questions)
+      .map(([channel, v]) => ({ channel, ...v })),
     perIntent: [...perIntent].sort((a, b) => b[1] - a[1]).map(([intent, answered]) => ({ intent, answered })),
-    topUnanswered: groupBySimilarity(unanswered, (m) => m.text, stopwords).slice(0, 10).map((g) => ({ example: g.representative.text, count: g.members.length })),
+    topUnanswered: groupBySimilarity(unanswered, (m) => m.text, stopwords)
+      .slice(0, 10)
+      .map((g) => ({ example: g.representative.text, count: g.members.length })),
   };
 }

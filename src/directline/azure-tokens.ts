@@ -2,7 +2,11 @@
  * Production Direct Line (Azure Bot Service): the server exchanges its DIRECT_LINE_SECRET for a
  * short-lived token bound to a user id it chooses. The secret never reaches the browser.
  */
-export interface DirectLineToken { token: string; conversationId?: string; expires_in: number }
+export interface DirectLineToken {
+  token: string;
+  conversationId?: string;
+  expires_in: number;
+}
 
 async function call(url: string, bearer: string, body?: unknown): Promise<DirectLineToken> {
   const response = await fetch(url, {

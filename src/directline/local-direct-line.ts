@@ -15,7 +15,10 @@ interface Conversation {
 }
 
 export class DirectLineError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -33,7 +36,13 @@ export interface LocalDirectLineLimits {
   maxPerPoll: number;
 }
 
-const DEFAULT_LIMITS: LocalDirectLineLimits = { maxConversations: 2000, maxPerUser: 5, idleMs: 60 * 60 * 1000, maxActivities: 200, maxPerPoll: 100 };
+const DEFAULT_LIMITS: LocalDirectLineLimits = {
+  maxConversations: 2000,
+  maxPerUser: 5,
+  idleMs: 60 * 60 * 1000,
+  maxActivities: 200,
+  maxPerPoll: 100,
+};
 
 /** What a page may say in an activity; everything else (serviceUrl, from, ids…) is the server's. */
 const VALUE_MAX_CHARS = 4096;
@@ -147,7 +156,11 @@ export class LocalDirectLine {
   }
 
   /** GET /v3/directline/conversations/:id/activities?watermark= */
-  poll(conversationId: string, token: string | undefined, watermark: string | undefined): { activities: DlActivity[]; watermark: string } {
+  poll(
+    conversationId: string,
+    token: string | undefined,
+    watermark: string | undefined,
+  ): { activities: DlActivity[]; watermark: string } {
     const conversation = this.conversationFor(conversationId, token);
     const asked = Math.max(0, Number.parseInt(watermark ?? '0', 10) || 0);
     const from = Math.max(asked, conversation.first) - conversation.first;
@@ -160,7 +173,12 @@ export class LocalDirectLine {
     const conversation = this.conversations.get(conversationId);
     if (!conversation) throw new DirectLineError(404, 'unknown conversation');
     const id = this.nextId(conversationId);
-    this.keep(conversation, { ...activity, id, timestamp: new Date(this.now()).toISOString(), from: { id: this.botId, role: 'bot', ...(activity.from as object | undefined) } });
+    this.keep(conversation, {
+      ...activity,
+      id,
+      timestamp: new Date(this.now()).toISOString(),
+      from: { id: this.botId, role: 'bot', ...(activity.from as object | undefined) },
+    });
     return { id };
   }
 

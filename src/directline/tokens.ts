@@ -1,6 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
-interface Claims { u: string; e: number; i: number }
+interface Claims {
+  u: string;
+  e: number;
+  i: number;
+}
 
 /**
  * Short-lived tokens for the local Direct Line: they bind a conversation's messages to a user id
@@ -24,7 +28,11 @@ export class LocalTokens {
   refresh(token: string | undefined): { token: string; expires_in: number } | null {
     const claims = this.claims(token);
     if (!claims) return null;
-    return this.sign({ u: claims.u, e: Math.min(this.clock() + this.ttlSeconds * 1000, claims.i + this.maxSessionSeconds * 1000), i: claims.i });
+    return this.sign({
+      u: claims.u,
+      e: Math.min(this.clock() + this.ttlSeconds * 1000, claims.i + this.maxSessionSeconds * 1000),
+      i: claims.i,
+    });
   }
 
   /** The user id a valid, unexpired token was issued for; null otherwise. */
@@ -44,7 +52,12 @@ export class LocalTokens {
     try {
       const c = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
       const now = this.clock();
-      const valid = typeof c.u === 'string' && typeof c.e === 'number' && typeof c.i === 'number' && c.e > now && now - c.i < this.maxSessionSeconds * 1000;
+      const valid =
+        typeof c.u === 'string' &&
+        typeof c.e === 'number' &&
+        typeof c.i === 'number' &&
+        c.e > now &&
+        now - c.i < this.maxSessionSeconds * 1000;
       return valid ? c : null;
     } catch {
       return null;
@@ -53,7 +66,10 @@ export class LocalTokens {
 
   private sign(claims: Claims): { token: string; expires_in: number } {
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-    return { token: `${payload}.${this.hmac(payload)}`, expires_in: Math.max(0, Math.round((claims.e - this.clock()) / 1000)) };
+    return {
+      token: `${payload}.${this.hmac(payload)}`,
+      expires_in: Math.max(0, Math.round((claims.e - this.clock()) / 1000)),
+    };
   }
 
   private hmac(payload: string): string {

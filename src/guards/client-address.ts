@@ -20,7 +20,10 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   const socket = req.socket.remoteAddress ?? '?';
   if (!trustProxy) return socket;
   const xff = req.headers['x-forwarded-for'];
-  const list = (Array.isArray(xff) ? xff.join(',') : xff ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (Array.isArray(xff) ? xff.join(',') : (xff ?? ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list[list.length - 1] ?? socket;
 }
 

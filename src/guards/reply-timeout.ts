@@ -2,7 +2,13 @@ import type { BotFrameworkAuthentication, ConnectorClient, ConnectorFactory } fr
 
 /** The request pipeline of the HTTP client inside a ConnectorClient (@azure/core-client). */
 interface Pipeline {
-  addPolicy(policy: { name: string; sendRequest(request: { timeout: number }, next: (request: { timeout: number }) => Promise<unknown>): Promise<unknown> }): void;
+  addPolicy(policy: {
+    name: string;
+    sendRequest(
+      request: { timeout: number },
+      next: (request: { timeout: number }) => Promise<unknown>,
+    ): Promise<unknown>;
+  }): void;
 }
 
 /**
@@ -15,7 +21,12 @@ export function limitReplyTime(auth: BotFrameworkAuthentication, timeoutMs: numb
   function timed(factory: ConnectorFactory): ConnectorFactory;
   function timed(factory: ConnectorFactory | undefined): ConnectorFactory | undefined;
   function timed(factory: ConnectorFactory | undefined): ConnectorFactory | undefined {
-    return factory && { create: async (serviceUrl: string, audience?: string): Promise<ConnectorClient> => withTimeout(await factory.create(serviceUrl, audience), timeoutMs) };
+    return (
+      factory && {
+        create: async (serviceUrl: string, audience?: string): Promise<ConnectorClient> =>
+          withTimeout(await factory.create(serviceUrl, audience), timeoutMs),
+      }
+    );
   }
   const authenticate = auth.authenticateRequest.bind(auth);
   const authenticateStreaming = auth.authenticateStreamingRequest.bind(auth);

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-const REFUSAL = 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 26\r\n\r\nupgrades are not supported';
+const REFUSAL =
+  'HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 26\r\n\r\nupgrades are not supported';
 
 /**
  * Nothing here speaks WebSocket. restify (without handleUpgrades) re-emits Node's `upgrade` event,

@@ -10,7 +10,10 @@
  * string of letters is scanned once, not once per position. The input is bounded as well.
  */
 
-interface Rule { label: string; pattern: RegExp }
+interface Rule {
+  label: string;
+  pattern: RegExp;
+}
 
 /** Longer strings are cut before redaction: nothing stored needs more (the bot reads 2 000). */
 export const MAX_REDACTED_CHARS = 8000;
@@ -24,23 +27,32 @@ const RULES: Rule[] = [
   {
     label: '[e-mail]',
     pattern: new RegExp(
-      "(?<![\\p{L}\\d._%+-])[\\p{L}\\d._%+-]+"
-      + '(?:\\s?@\\s?|\\s?[([]at[)\\]]\\s?|\\sarobase\\s)'
-      + '(?:[\\p{L}\\d-]{1,63}(?:\\.|\\s(?:point|dot)\\s|\\s?[([](?:dot|point)[)\\]]\\s?)){1,4}[a-z]{2,24}(?![\\p{L}\\d])',
+      '(?<![\\p{L}\\d._%+-])[\\p{L}\\d._%+-]+' +
+        '(?:\\s?@\\s?|\\s?[([]at[)\\]]\\s?|\\sarobase\\s)' +
+        '(?:[\\p{L}\\d-]{1,63}(?:\\.|\\s(?:point|dot)\\s|\\s?[([](?:dot|point)[)\\]]\\s?)){1,4}[a-z]{2,24}(?![\\p{L}\\d])',
       'giu',
     ),
   },
   // IBAN: two letters, two check digits, then 10 to 30 digits / capital letters, grouped any way.
   { label: '[IBAN]', pattern: /\b[A-Za-z]{2}\d{2}(?:[ .-]?[0-9A-Z]){10,30}(?![0-9A-Za-z])/g },
   // NIR: sex (1/2), year, month, département (2 digits, 2A/2B), commune, order, optional key.
-  { label: '[NIR]', pattern: new RegExp(`\\b[12]${SEP}\\d{2}${SEP}(?:0[1-9]|1[0-2]|[2-9]\\d)${SEP}(?:\\d{2}|2[AB])${SEP}\\d{3}${SEP}\\d{3}(?:${SEP}\\d{2})?\\b`, 'gi') },
+  {
+    label: '[NIR]',
+    pattern: new RegExp(
+      `\\b[12]${SEP}\\d{2}${SEP}(?:0[1-9]|1[0-2]|[2-9]\\d)${SEP}(?:\\d{2}|2[AB])${SEP}\\d{3}${SEP}\\d{3}(?:${SEP}\\d{2})?\\b`,
+      'gi',
+    ),
+  },
   // Payment cards: 13 to 19 digits in groups (spaces, dashes or dots).
   { label: '[carte]', pattern: /\b(?:\d[ .-]?){12,18}\d\b/g },
   // Phones: 0X XX XX XX XX in any grouping, (0X), +33 / + 33 / 0033 / +33 (0), or the nine digits
   // of a mobile without its 0 (6 12 34 56 78).
   {
     label: '[téléphone]',
-    pattern: new RegExp(`(?<![\\d+])(?:(?:\\+\\s?|00)33${GAP}(?:\\(0\\)${GAP})?\\(?|\\(?0)[1-9]\\)?(?:${GAP}\\d){8}(?!\\d)|(?<![\\d,.])[67](?:${GAP}\\d){8}(?!\\d|,\\d)`, 'g'),
+    pattern: new RegExp(
+      `(?<![\\d+])(?:(?:\\+\\s?|00)33${GAP}(?:\\(0\\)${GAP})?\\(?|\\(?0)[1-9]\\)?(?:${GAP}\\d){8}(?!\\d)|(?<![\\d,.])[67](?:${GAP}\\d){8}(?!\\d|,\\d)`,
+      'g',
+    ),
   },
   // Postal addresses: a number, then a street type (also abbreviated) and its name (up to six words).
   {
@@ -54,7 +66,13 @@ const RULES: Rule[] = [
   { label: '[adresse]', pattern: /\b\d{1,4},?\s+(?:grande?|petite|vieille|haute|basse)(?:\s|-|')(?:rue|place)\b/giu },
   // Without a number: « lieu-dit les Granges », « rés. du Parc », « résidence Les Tilleuls ».
   { label: '[adresse]', pattern: new RegExp(`\\blieu[- ]dit(?:\\s+${WORD}){1,3}`, 'giu') },
-  { label: '[adresse]', pattern: new RegExp(`(?<![\\p{L}])(?:r[ée]s\\.|r[ée]sidence)\\s+(?:(?:du|des|de la|de|les|le|la|l['’])\\s*)?\\p{Lu}(?:${WORD})?(?:\\s+\\p{Lu}(?:${WORD})?){0,3}`, 'gu') },
+  {
+    label: '[adresse]',
+    pattern: new RegExp(
+      `(?<![\\p{L}])(?:r[ée]s\\.|r[ée]sidence)\\s+(?:(?:du|des|de la|de|les|le|la|l['’])\\s*)?\\p{Lu}(?:${WORD})?(?:\\s+\\p{Lu}(?:${WORD})?){0,3}`,
+      'gu',
+    ),
+  },
 ];
 
 export function redact(text: string): string {

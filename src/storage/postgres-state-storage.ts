@@ -19,7 +19,10 @@ import { StateConflictError, type SqliteStateStorageOptions } from './sqlite-sta
 export class PostgresStateStorage implements Storage {
   private readonly clock: () => Date;
 
-  constructor(private readonly pool: pg.Pool, private readonly o: SqliteStateStorageOptions) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly o: SqliteStateStorageOptions,
+  ) {
     if (!(o.ttlMs > 0)) throw new Error('PostgresStateStorage: ttlMs must be positive');
     this.clock = o.clock ?? (() => new Date());
   }
@@ -32,7 +35,9 @@ export class PostgresStateStorage implements Storage {
     if (!keys?.length) return {};
     const byHash = new Map(keys.map((k) => [hash(k), k]));
     const { rows } = await this.pool.query<{ key: string; value: string; etag: string }>(
-      'SELECT key, value, etag FROM bot_state WHERE key = ANY($1) AND touched_at >= $2', [[...byHash.keys()], this.cutoff()]);
+      'SELECT key, value, etag FROM bot_state WHERE key = ANY($1) AND touched_at >= $2',
+      [[...byHash.keys()], this.cutoff()],
+    );
     const found = new Map(rows.map((r) => [r.key, r]));
     const items: StoreItems = {};
     // In the order asked, as MemoryStorage and SqliteStateStorage answer.
@@ -55,16 +60,30 @@ export class PostgresStateStorage implements Storage {
         const row = [hash(key), JSON.stringify(rest), randomBytes(9).toString('base64url'), at];
         let written: number | null;
         if (!eTag || eTag === '*') {
-          written = (await client.query(`INSERT INTO bot_state (key, value, etag, touched_at) VALUES ($1, $2, $3, $4)
-            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, touched_at = excluded.touched_at`, row)).rowCount;
+          written = (
+            await client.query(
+              `INSERT INTO bot_state (key, value, etag, touched_at) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, touched_at = excluded.touched_at`,
+              row,
+            )
+          ).rowCount;
         } else if (eTag === NOT_STORED_ETAG) {
           // Absent, or present but expired (which reads as absent).
-          written = (await client.query(`INSERT INTO bot_state (key, value, etag, touched_at) VALUES ($1, $2, $3, $4)
+          written = (
+            await client.query(
+              `INSERT INTO bot_state (key, value, etag, touched_at) VALUES ($1, $2, $3, $4)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, touched_at = excluded.touched_at
-            WHERE bot_state.touched_at < $5`, [...row, cutoff])).rowCount;
+            WHERE bot_state.touched_at < $5`,
+              [...row, cutoff],
+            )
+          ).rowCount;
         } else {
-          written = (await client.query('UPDATE bot_state SET value = $2, etag = $3, touched_at = $4 WHERE key = $1 AND etag = $5 AND touched_at >= $6',
-            [...row, eTag, cutoff])).rowCount;
+          written = (
+            await client.query(
+              'UPDATE bot_state SET value = $2, etag = $3, touched_at = $4 WHERE key = $1 AND etag = $5 AND touched_at >= $6',
+              [...row, eTag, cutoff],
+            )
+          ).rowCount;
         }
         if (written !== 1) throw new StateConflictError(key);
       }

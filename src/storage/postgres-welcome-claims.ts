@@ -8,10 +8,16 @@ import type { WelcomeClaims } from '../../dialogs/welcome.ts';
  * Keys hashed, as in SqliteWelcomeClaims.
  */
 export class PostgresWelcomeClaims implements WelcomeClaims {
-  constructor(private readonly pool: pg.Pool, private readonly clock: () => Date = () => new Date()) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
 
   async claim(key: string): Promise<boolean> {
-    const r = await this.pool.query('INSERT INTO welcomes (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [hash(key), this.clock().getTime()]);
+    const r = await this.pool.query('INSERT INTO welcomes (key, at) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
+      hash(key),
+      this.clock().getTime(),
+    ]);
     return r.rowCount === 1;
   }
 

@@ -20,17 +20,40 @@ export function maskedUrl(url: string): string {
 function reason(err: unknown): string {
   const e = err as { code?: string; message?: string };
   switch (e.code) {
-    case 'ECONNREFUSED': return 'connection refused (is PostgreSQL running, on that host and port?)';
-    case 'ENOTFOUND': case 'EAI_AGAIN': return 'unknown host';
-    case 'ETIMEDOUT': return 'no answer (firewall, wrong host?)';
-    case '28P01': case '28000': return 'authentication refused (user or password)';
-    case '3D000': return 'no such database (create it first: createdb)';
-    default: return e.message?.split('\n')[0] ?? String(err);
+    case 'ECONNREFUSED':
+      return 'connection refused (is PostgreSQL running, on that host and port?)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'unknown host';
+    case 'ETIMEDOUT':
+      return 'no answer (firewall, wrong host?)';
+    case '28P01':
+    case '28000':
+      return 'authentication refused (user or password)';
+    case '3D000':
+      return 'no such database (create it first: createdb)';
+    default:
+      return e.message?.split('\n')[0] ?? String(err);
   }
 }
 
 /** SQLSTATE classes and node errors that say the server is not there (rather than the query is wrong). */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 
 /**
  * The database did not answer (stopped, restarting, unreachable, over its timeouts), as opposed to a
@@ -39,7 +62,10 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'E
 export function isDatabaseUnreachable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown } | undefined;
   if (typeof e?.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
-  return typeof e?.message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/.test(e.message);
+  return (
+    typeof e?.message === 'string' &&
+    /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout)/.test(e.message)
+  );
 }
 
 /**
@@ -51,7 +77,9 @@ export function isDatabaseUnreachable(err: unknown): boolean {
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
-  const onError = (err: Error) => { broken = err; };
+  const onError = (err: Error) => {
+    broken = err;
+  };
   client.on('error', onError);
   try {
     await client.query('BEGIN');
@@ -76,10 +104,18 @@ const MIGRATION_LOCK = 7_311_011;
  * Fails with DatabaseUnavailableError (one line) when the server cannot be reached or refuses us, and
  * when the database was migrated by a newer version of the assistant than this one.
  */
-export async function openPostgres(url: string, options: { migrations?: readonly Migration[]; connectTimeoutMs?: number; max?: number } = {}): Promise<pg.Pool> {
+export async function openPostgres(
+  url: string,
+  options: { migrations?: readonly Migration[]; connectTimeoutMs?: number; max?: number } = {},
+): Promise<pg.Pool> {
   // Bounded waits: a server that stops answering fails the turn (the learner gets the apology) after
   // seconds, instead of holding it and its conversation's queue forever.
-  const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, query_timeout: 10_000, max: options.max ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: url,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    query_timeout: 10_000,
+    max: options.max ?? 10,
+  });
   // An idle connection dropped by the server (restart, failover) is reported here; without a listener
   // the process would crash. The next query opens a new connection, and its own error is handled there.
   pool.on('error', () => {});
@@ -100,11 +136,15 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[]): 
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    const applied = new Set(
+      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version),
+    );
     const known = Math.max(0, ...migrations.map((m) => m.version));
     const newest = Math.max(0, ...applied);
     if (newest > known) {
-      throw new Error(`the database is at schema version ${newest}, this version of the assistant knows ${known} at most: update it (instances sharing a database run the same version)`);
+      throw new Error(
+        `the database is at schema version ${newest}, this version of the assistant knows ${known} at most: update it (instances sharing a database run the same version)`,
+      );
     }
     const done: number[] = [];
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {

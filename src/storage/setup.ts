@@ -44,7 +44,11 @@ export async function openStateStores(s: StateSettings): Promise<StateStores> {
       welcomes,
       purgeIdleState: () => storage.purgeExpired(),
       forgetWelcomes: (before) => welcomes.forgetBefore(before),
-      staff: { accounts: new PostgresStaffAccounts(pool), sessions: new PostgresSessions(pool), throttle: new PostgresSignInThrottle(pool) },
+      staff: {
+        accounts: new PostgresStaffAccounts(pool),
+        sessions: new PostgresSessions(pool),
+        throttle: new PostgresSignInThrottle(pool),
+      },
       pool,
       close: () => pool.end(),
     };
@@ -59,7 +63,10 @@ export async function openStateStores(s: StateSettings): Promise<StateStores> {
     welcomes,
     purgeIdleState: async () => storage.purgeExpired(),
     forgetWelcomes: async (before) => welcomes.forgetBefore(before),
-    close: async () => { storage.close(); welcomes.close(); },
+    close: async () => {
+      storage.close();
+      welcomes.close();
+    },
   };
 }
 

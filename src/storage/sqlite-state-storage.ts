@@ -60,13 +60,17 @@ export class SqliteStateStorage implements Storage {
   private readonly upsert: Database.Statement;
   private readonly remove: Database.Statement;
 
-  constructor(file: string, private readonly o: SqliteStateStorageOptions) {
+  constructor(
+    file: string,
+    private readonly o: SqliteStateStorageOptions,
+  ) {
     if (!(o.ttlMs > 0)) throw new Error('SqliteStateStorage: ttlMs must be positive');
     this.clock = o.clock ?? (() => new Date());
     this.db = openSqlite(file, SCHEMA);
     this.select = this.db.prepare('SELECT value, etag FROM bot_state WHERE key = ? AND touched_at >= ?');
     this.current = this.db.prepare('SELECT etag, touched_at FROM bot_state WHERE key = ?');
-    this.upsert = this.db.prepare(`INSERT INTO bot_state (key, value, etag, touched_at) VALUES (@key, @value, @etag, @at)
+    this.upsert = this.db
+      .prepare(`INSERT INTO bot_state (key, value, etag, touched_at) VALUES (@key, @value, @etag, @at)
       ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag, touched_at = excluded.touched_at`);
     this.remove = this.db.prepare('DELETE FROM bot_state WHERE key = ?');
   }
@@ -98,13 +102,20 @@ export class SqliteStateStorage implements Storage {
           const stored = row && row.touched_at >= cutoff ? row.etag : NOT_STORED_ETAG;
           if (stored !== eTag) throw new StateConflictError(key);
         }
-        this.upsert.run({ key: hash(key), value: JSON.stringify(value), etag: randomBytes(9).toString('base64url'), at });
+        this.upsert.run({
+          key: hash(key),
+          value: JSON.stringify(value),
+          etag: randomBytes(9).toString('base64url'),
+          at,
+        });
       }
     })();
   }
 
   async delete(keys: string[]): Promise<void> {
-    this.db.transaction(() => { for (const key of keys ?? []) this.remove.run(hash(key)); })();
+    this.db.transaction(() => {
+      for (const key of keys ?? []) this.remove.run(hash(key));
+    })();
   }
 
   /** Deletes state idle for longer than the time to live; returns how many items. */

@@ -20,6 +20,7 @@ export function openSqlite(file: string, schema: string): Database.Database {
   // Another process (the CLI) may write at the same time as the server.
   db.pragma('busy_timeout = 2000');
   db.exec(schema);
-  if (file !== ':memory:') for (const extra of [`${file}-wal`, `${file}-shm`]) if (existsSync(extra)) chmodSync(extra, 0o600);
+  if (file !== ':memory:')
+    for (const extra of [`${file}-wal`, `${file}-shm`]) if (existsSync(extra)) chmodSync(extra, 0o600);
   return db;
 }

@@ -13,7 +13,10 @@ export class SqliteWelcomeClaims implements WelcomeClaims {
   private readonly insert: Database.Statement;
   private readonly remove: Database.Statement;
 
-  constructor(file: string, private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    file: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
     this.db = openSqlite(file, 'CREATE TABLE IF NOT EXISTS welcomes (key TEXT PRIMARY KEY, at INTEGER NOT NULL)');
     this.insert = this.db.prepare('INSERT OR IGNORE INTO welcomes (key, at) VALUES (?, ?)');
     this.remove = this.db.prepare('DELETE FROM welcomes WHERE key = ?');

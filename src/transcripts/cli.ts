@@ -27,7 +27,8 @@ function printable(text: string): string {
   return text.replace(CONTROL_CHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const USAGE = 'usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>';
+const USAGE =
+  'usage: npm run transcripts -- list | show <conversation> | export <conversation> [file] | purge [days] | erase <learner id>';
 
 async function main(argv: string[]): Promise<number> {
   let positionals: string[];
@@ -55,7 +56,11 @@ async function main(argv: string[]): Promise<number> {
       case 'list': {
         const rows = await store.conversations();
         for (const c of rows) {
-          console.log(printable(`${c.lastAt.toISOString()}  ${c.channelId.padEnd(10)} ${String(c.questions).padStart(3)} questions  ${String(c.unanswered).padStart(2)} sans réponse  ${c.conversationId}`));
+          console.log(
+            printable(
+              `${c.lastAt.toISOString()}  ${c.channelId.padEnd(10)} ${String(c.questions).padStart(3)} questions  ${String(c.unanswered).padStart(2)} sans réponse  ${c.conversationId}`,
+            ),
+          );
         }
         console.log(`${rows.length} conversation(s)`);
         return 0;
@@ -85,7 +90,9 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'erase': {
         if (!arg) throw new Error('usage: erase <learner id>');
-        const id = arg.startsWith('u_') ? arg : pseudonymize(arg, resolvePseudonymKey(config.TRANSCRIPTS_FILE, config.TRANSCRIPT_PSEUDONYM_KEY));
+        const id = arg.startsWith('u_')
+          ? arg
+          : pseudonymize(arg, resolvePseudonymKey(config.TRANSCRIPTS_FILE, config.TRANSCRIPT_PSEUDONYM_KEY));
         console.log(`${await store.eraseUser(id)} activit(y/ies) of ${id} erased`);
         return 0;
       }
@@ -100,7 +107,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err: unknown) => {
-  console.error((err as Error).message);
-  process.exit(2);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error((err as Error).message);
+    process.exit(2);
+  },
+);

@@ -1,6 +1,7 @@
 import type { TranscriptEntry } from './store.ts';
 
-const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const asObject = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /**
  * A conversation as a `.transcript` file: the JSON array of activities that Bot Framework Emulator
@@ -36,10 +37,44 @@ function csvCell(value: string | number | null | undefined): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-const CSV_HEADER = ['conversation', 'channel', 'user', 'at', 'direction', 'type', 'text', 'intent', 'confidence', 'status', 'entry', 'error'].join(',') + '\n';
+const CSV_HEADER =
+  [
+    'conversation',
+    'channel',
+    'user',
+    'at',
+    'direction',
+    'type',
+    'text',
+    'intent',
+    'confidence',
+    'status',
+    'entry',
+    'error',
+  ].join(',') + '\n';
 
 function csvRows(entries: TranscriptEntry[]): string {
-  return entries.map((e) => [e.conversationId, e.channelId, e.userId, e.at.toISOString(), e.direction, e.type, e.text, e.intent, e.confidence, e.status, e.entryId, e.error].map(csvCell).join(',') + '\n').join('');
+  return entries
+    .map(
+      (e) =>
+        [
+          e.conversationId,
+          e.channelId,
+          e.userId,
+          e.at.toISOString(),
+          e.direction,
+          e.type,
+          e.text,
+          e.intent,
+          e.confidence,
+          e.status,
+          e.entryId,
+          e.error,
+        ]
+          .map(csvCell)
+          .join(',') + '\n',
+    )
+    .join('');
 }
 
 /** Activities as CSV (one row per activity), for spreadsheets. */
@@ -61,16 +96,26 @@ export interface CsvSink {
  * staff are served; when the client reads slowly the export waits for it instead of piling the file
  * up in memory; when the client goes away the export stops.
  */
-export async function writeCsv(out: CsvSink, conversationIds: Iterable<string>, activitiesOf: (conversationId: string) => Promise<TranscriptEntry[]>): Promise<void> {
+export async function writeCsv(
+  out: CsvSink,
+  conversationIds: Iterable<string>,
+  activitiesOf: (conversationId: string) => Promise<TranscriptEntry[]>,
+): Promise<void> {
   let gone = false;
-  out.once('close', () => { gone = true; });
+  out.once('close', () => {
+    gone = true;
+  });
   out.write(CSV_HEADER);
   for (const id of conversationIds) {
     if (gone) return;
     const rows = csvRows(await activitiesOf(id));
     if (gone) return;
     const written = out.write(rows);
-    if (!written) await new Promise<void>((resolve) => { out.once('drain', resolve); out.once('close', resolve); });
+    if (!written)
+      await new Promise<void>((resolve) => {
+        out.once('drain', resolve);
+        out.once('close', resolve);
+      });
     else await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (!gone) out.end();

@@ -36,7 +36,8 @@ export class TranscriptJournal {
   /** The reading of an entry already appended (nothing when it was not). */
   annotate(entry: TranscriptEntry, reading: EntryReading): void {
     const ref = refs.get(entry);
-    if (ref && this.present.has(ref)) appendFileSync(this.file, `${JSON.stringify({ of: ref, reading })}\n`, { mode: 0o600 });
+    if (ref && this.present.has(ref))
+      appendFileSync(this.file, `${JSON.stringify({ of: ref, reading })}\n`, { mode: 0o600 });
   }
 
   /** Every entry waiting, oldest first, with its reading. A line cut by a crash mid-append is skipped (it was never acknowledged). */
@@ -92,7 +93,9 @@ export class TranscriptJournal {
       if (!line) continue;
       try {
         out.push(JSON.parse(line) as Line);
-      } catch { /* a torn last line */ }
+      } catch {
+        /* a torn last line */
+      }
     }
     return out;
   }

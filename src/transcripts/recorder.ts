@@ -1,7 +1,13 @@
 import type { Activity, Middleware, TurnContext } from 'botbuilder-core';
 import { MAX_MESSAGE_CHARS } from '../../dialogs/assistant-bot.ts';
 import { ERASE_LEARNER_DATA } from '../../dialogs/services.ts';
-import { MESSAGE_READING, feedbackOf, replyTraceOf, type MessageReading, type ReplyTrace } from '../../dialogs/reply-trace.ts';
+import {
+  MESSAGE_READING,
+  feedbackOf,
+  replyTraceOf,
+  type MessageReading,
+  type ReplyTrace,
+} from '../../dialogs/reply-trace.ts';
 import { ReplyHold } from '../../dialogs/reply-hold.ts';
 import { pseudonymize } from '../privacy/pseudonym.ts';
 import { redact } from '../privacy/redact.ts';
@@ -34,7 +40,8 @@ function stablePerLearner(activity: Partial<Activity>): string[] {
   const out: string[] = [];
   const conversation = activity.conversation;
   if (conversation?.id && (conversation.conversationType ?? 'personal') === 'personal') out.push(conversation.id);
-  const tenant = conversation?.tenantId ?? ((activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id);
+  const tenant =
+    conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
   if (typeof tenant === 'string') out.push(tenant);
   return out;
 }
@@ -49,9 +56,28 @@ function learnerId(activity: Partial<Activity>, direction: 'in' | 'out'): string
  * are (a numeric activity id is not a card number), only cut to a sane length.
  */
 const STRUCTURAL = new Set([
-  'id', 'replyToId', 'type', 'channelId', 'serviceUrl', 'timestamp', 'localTimestamp', 'localTimezone',
-  'locale', 'textFormat', 'inputHint', 'role', 'conversationType', 'contentType', 'attachmentLayout',
-  'clientActivityID', 'clientTimestamp', 'action', 'importance', 'deliveryMode', 'callerId', 'expiration',
+  'id',
+  'replyToId',
+  'type',
+  'channelId',
+  'serviceUrl',
+  'timestamp',
+  'localTimestamp',
+  'localTimezone',
+  'locale',
+  'textFormat',
+  'inputHint',
+  'role',
+  'conversationType',
+  'contentType',
+  'attachmentLayout',
+  'clientActivityID',
+  'clientTimestamp',
+  'action',
+  'importance',
+  'deliveryMode',
+  'callerId',
+  'expiration',
 ]);
 const MAX_FIELD_CHARS = 256;
 
@@ -61,7 +87,8 @@ const MAX_FIELD_CHARS = 256;
  * copies would be stored as free text.
  */
 function channelTimes(activity: Partial<Activity>): Partial<Activity> {
-  const { rawTimestamp, rawLocalTimestamp, rawExpiration, ...rest } = activity as Partial<Activity> & Record<'rawTimestamp' | 'rawLocalTimestamp' | 'rawExpiration', unknown>;
+  const { rawTimestamp, rawLocalTimestamp, rawExpiration, ...rest } = activity as Partial<Activity> &
+    Record<'rawTimestamp' | 'rawLocalTimestamp' | 'rawExpiration', unknown>;
   const out: Record<string, unknown> = { ...rest };
   if (typeof rawTimestamp === 'string') out.timestamp = rawTimestamp;
   if (typeof rawLocalTimestamp === 'string') out.localTimestamp = rawLocalTimestamp;
@@ -118,7 +145,10 @@ export class TranscriptRecorder implements Middleware {
   /** abandon() was called: the process is stopping and no longer waits for the store. */
   private abandoned = false;
 
-  constructor(private readonly store: TranscriptStore, private readonly o: RecorderOptions) {}
+  constructor(
+    private readonly store: TranscriptStore,
+    private readonly o: RecorderOptions,
+  ) {}
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
     const inbound = context.activity;
@@ -127,13 +157,18 @@ export class TranscriptRecorder implements Middleware {
     const ids = new Map([[learner, pseudo]]);
     for (const id of stablePerLearner(inbound)) ids.set(id, pseudonymize(id, this.o.pseudonymKey));
     const conversationId = (inbound.conversation?.id ?? 'unknown').slice(0, MAX_FIELD_CHARS);
-    const base = { conversationId: ids.get(conversationId) ?? conversationId, channelId: (inbound.channelId ?? 'unknown').slice(0, 64), userId: pseudo };
+    const base = {
+      conversationId: ids.get(conversationId) ?? conversationId,
+      channelId: (inbound.channelId ?? 'unknown').slice(0, 64),
+      userId: pseudo,
+    };
     const entry = (original: Partial<Activity>, direction: 'in' | 'out'): TranscriptEntry => {
       // A learner's message is kept only as far as the bot reads it (MAX_MESSAGE_CHARS): the rest was
       // never understood, and storing it would only keep more personal data.
-      const a = direction === 'in' && typeof original.text === 'string' && original.text.length > MAX_MESSAGE_CHARS
-        ? { ...original, text: `${original.text.slice(0, MAX_MESSAGE_CHARS)} […]` }
-        : original;
+      const a =
+        direction === 'in' && typeof original.text === 'string' && original.text.length > MAX_MESSAGE_CHARS
+          ? { ...original, text: `${original.text.slice(0, MAX_MESSAGE_CHARS)} […]` }
+          : original;
       // The understanding trace is the bot's own, handed over inside the server (a learner's activity
       // claiming one in channelData is not believed).
       const trace: ReplyTrace = (direction === 'out' ? replyTraceOf(a) : undefined) ?? {};
@@ -146,7 +181,11 @@ export class TranscriptRecorder implements Middleware {
         at: this.o.clock?.() ?? new Date(),
         ...(typeof trace.intent === 'string' ? { intent: trace.intent } : {}),
         ...(typeof trace.confidence === 'number' ? { confidence: trace.confidence } : {}),
-        ...(typeof trace.status === 'string' ? { status: trace.status } : trace.kind === 'fallback' ? { status: 'fallback' } : {}),
+        ...(typeof trace.status === 'string'
+          ? { status: trace.status }
+          : trace.kind === 'fallback'
+            ? { status: 'fallback' }
+            : {}),
         ...(typeof trace.entryId === 'string' ? { entryId: trace.entryId } : {}),
         ...(typeof trace.dialog === 'string' ? { dialog: trace.dialog } : {}),
         // Feedback is the learner's click, recorded once on their message (a reprompt must not count twice).
@@ -168,7 +207,12 @@ export class TranscriptRecorder implements Middleware {
       } finally {
         const entries = activities.map((a) => entry(a, 'out'));
         const fate = ReplyHold.of(context)?.fateOf(activities);
-        if (fate) held.push(fate.then((f) => { if (f !== 'discarded') void this.write(entries); }));
+        if (fate)
+          held.push(
+            fate.then((f) => {
+              if (f !== 'discarded') void this.write(entries);
+            }),
+          );
         else void this.write(entries);
       }
     });
@@ -215,10 +259,21 @@ export class TranscriptRecorder implements Middleware {
    * journal). The reading holds no learner text (intent, figures, entity values), so nothing more
    * needs redacting.
    */
-  private annotate(received: TranscriptEntry, written: Promise<number[] | null>, reading: MessageReading | undefined): void {
+  private annotate(
+    received: TranscriptEntry,
+    written: Promise<number[] | null>,
+    reading: MessageReading | undefined,
+  ): void {
     if (!reading || received.type !== 'message') return;
     // Typed « oui » / « non » after an answer counts as the 👍 / 👎 it stands for (statistics, « À relire »).
-    const feedback = reading.kind !== 'command' ? undefined : reading.status === 'feedback_up' ? 'up' : reading.status === 'feedback_down' ? 'down' : undefined;
+    const feedback =
+      reading.kind !== 'command'
+        ? undefined
+        : reading.status === 'feedback_up'
+          ? 'up'
+          : reading.status === 'feedback_down'
+            ? 'down'
+            : undefined;
     const r: EntryReading = { ...reading, ...(feedback ? { feedback } : {}) };
     void this.enqueue(async () => {
       const seq = (await written)?.[0];
@@ -298,7 +353,9 @@ export class TranscriptRecorder implements Middleware {
         journal.append([...this.pending, ...entries]);
         this.pending = [];
         return null;
-      } catch { /* the journal refuses too: try the store below */ }
+      } catch {
+        /* the journal refuses too: try the store below */
+      }
     }
     let spooled: TranscriptEntry[] = [];
     try {
@@ -333,10 +390,17 @@ export class TranscriptRecorder implements Middleware {
       if (!journal) throw new Error('no journal');
       journal.append(fresh);
       this.pending = [];
-      if (fresh.length > 0) this.o.logger.error({ err: failure, spooled: spooled.length + fresh.length }, 'transcript store refuses writes: entries spooled to the journal');
+      if (fresh.length > 0)
+        this.o.logger.error(
+          { err: failure, spooled: spooled.length + fresh.length },
+          'transcript store refuses writes: entries spooled to the journal',
+        );
     } catch (journalError) {
       this.pending = fresh.slice(-10_000);
-      this.o.logger.error({ err: failure, journalError: journal ? String(journalError) : undefined, waiting: this.pending.length }, 'transcript write failed; will retry with the next write');
+      this.o.logger.error(
+        { err: failure, journalError: journal ? String(journalError) : undefined, waiting: this.pending.length },
+        'transcript write failed; will retry with the next write',
+      );
     }
     return null;
   }
@@ -346,7 +410,11 @@ export class TranscriptRecorder implements Middleware {
 function cardWords(a: Partial<Activity>): string {
   for (const attachment of a.attachments ?? []) {
     const content = attachment.content as { fallbackText?: unknown } | undefined;
-    if (attachment.contentType === 'application/vnd.microsoft.card.adaptive' && typeof content?.fallbackText === 'string') return content.fallbackText;
+    if (
+      attachment.contentType === 'application/vnd.microsoft.card.adaptive' &&
+      typeof content?.fallbackText === 'string'
+    )
+      return content.fallbackText;
   }
   return '';
 }

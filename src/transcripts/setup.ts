@@ -46,13 +46,20 @@ export interface TranscriptsSetUp {
  * recorder. Entries the store refuses wait in the journal (a local file, `<file>.journal`, whichever
  * the store) and are written back with the next write, every `flushEveryMs` (30 s), and at stop().
  */
-export async function setUpTranscripts(settings: TranscriptSettings & { pool?: pg.Pool }, logger: Logger, clock: () => Date = () => new Date()): Promise<TranscriptsSetUp> {
-  const store: TranscriptStore = settings.pool ? new PostgresTranscriptStore(settings.pool) : new SqliteTranscriptStore(settings.file);
+export async function setUpTranscripts(
+  settings: TranscriptSettings & { pool?: pg.Pool },
+  logger: Logger,
+  clock: () => Date = () => new Date(),
+): Promise<TranscriptsSetUp> {
+  const store: TranscriptStore = settings.pool
+    ? new PostgresTranscriptStore(settings.pool)
+    : new SqliteTranscriptStore(settings.file);
   const purge = async () => {
     try {
       const before = new Date(clock().getTime() - settings.retentionDays * 86_400_000);
       const removed = await store.purgeBefore(before);
-      if (removed > 0) logger.info({ removed, retentionDays: settings.retentionDays }, 'transcripts past retention purged');
+      if (removed > 0)
+        logger.info({ removed, retentionDays: settings.retentionDays }, 'transcripts past retention purged');
     } catch (err) {
       logger.error({ err }, 'transcripts purge failed; will try again tomorrow');
     }
@@ -62,7 +69,12 @@ export async function setUpTranscripts(settings: TranscriptSettings & { pool?: p
   const timer = setInterval(() => void purge(), 86_400_000);
   timer.unref();
   const journal = new TranscriptJournal(settings.journalFile ?? `${settings.file}.journal`);
-  const recorder = new TranscriptRecorder(store, { pseudonymKey: resolvePseudonymKey(settings.file, settings.pseudonymKey), logger, journal, clock });
+  const recorder = new TranscriptRecorder(store, {
+    pseudonymKey: resolvePseudonymKey(settings.file, settings.pseudonymKey),
+    logger,
+    journal,
+    clock,
+  });
   // Entries spooled by an earlier run (the store was down when it stopped) are written now if possible.
   await recorder.flush();
   const flusher = setInterval(() => void recorder.flush(), settings.flushEveryMs ?? 30_000);
@@ -74,15 +86,27 @@ export async function setUpTranscripts(settings: TranscriptSettings & { pool?: p
       clearInterval(timer);
       clearInterval(flusher);
       let late: NodeJS.Timeout | undefined;
-      const answered = await Promise.race([recorder.flush(), new Promise<undefined>((r) => { late = setTimeout(() => r(undefined), settings.stopWaitMs ?? 5_000); })]);
+      const answered = await Promise.race([
+        recorder.flush(),
+        new Promise<undefined>((r) => {
+          late = setTimeout(() => r(undefined), settings.stopWaitMs ?? 5_000);
+        }),
+      ]);
       clearTimeout(late);
       if (answered === undefined) {
         // The store hangs (a database that stopped answering): what is only in memory goes to the journal.
         const spooled = recorder.abandon();
-        logger.warn({ spooled, journal: journal.file }, 'transcript store does not answer at stop: entries written to the journal for the next start');
+        logger.warn(
+          { spooled, journal: journal.file },
+          'transcript store does not answer at stop: entries written to the journal for the next start',
+        );
       }
       const flushed = answered === true;
-      if (answered === false) logger.warn({ waiting: recorder.waiting(), journal: journal.file }, 'transcript store still refuses writes: entries wait in the journal for the next start');
+      if (answered === false)
+        logger.warn(
+          { waiting: recorder.waiting(), journal: journal.file },
+          'transcript store still refuses writes: entries wait in the journal for the next start',
+        );
       await store.close();
       return flushed;
     },

@@ -1,7 +1,16 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../storage/sqlite.ts';
 import type {
-  ConversationFilter, ConversationSummary, Correction, EntryReading, LearnerMessage, ListTotals, Review, TranscriptEntry, TranscriptStore, Window,
+  ConversationFilter,
+  ConversationSummary,
+  Correction,
+  EntryReading,
+  LearnerMessage,
+  ListTotals,
+  Review,
+  TranscriptEntry,
+  TranscriptStore,
+  Window,
 } from './store.ts';
 
 const SCHEMA = `
@@ -48,9 +57,26 @@ const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
 ];
 
 interface Row {
-  seq: number; conversation_id: string; channel_id: string; user_id: string; direction: 'in' | 'out'; type: string; text: string; at: number;
-  intent: string | null; confidence: number | null; status: string | null; entry_id: string | null; dialog: string | null; error: string | null; activity: string;
-  feedback: string | null; kind: string | null; entities: string | null; dialog_started: string | null; prompt: string | null;
+  seq: number;
+  conversation_id: string;
+  channel_id: string;
+  user_id: string;
+  direction: 'in' | 'out';
+  type: string;
+  text: string;
+  at: number;
+  intent: string | null;
+  confidence: number | null;
+  status: string | null;
+  entry_id: string | null;
+  dialog: string | null;
+  error: string | null;
+  activity: string;
+  feedback: string | null;
+  kind: string | null;
+  entities: string | null;
+  dialog_started: string | null;
+  prompt: string | null;
 }
 
 /** Statuses of an answer that did not answer: « je n'ai pas compris », « Vouliez-vous dire », « la fiche ne précise pas ». */
@@ -73,13 +99,28 @@ function learnerMessagesWhere(condition: string): string {
 }
 
 type MessageRow = {
-  seq: number; conversation_id: string; channel_id: string; text: string; at: number; feedback: string | null; dialog_started: string | null; prompt: string | null;
-  kind: string; intent: string | null; confidence: number | null; status: string | null;
+  seq: number;
+  conversation_id: string;
+  channel_id: string;
+  text: string;
+  at: number;
+  feedback: string | null;
+  dialog_started: string | null;
+  prompt: string | null;
+  kind: string;
+  intent: string | null;
+  confidence: number | null;
+  status: string | null;
 };
 
 function toMessage(r: MessageRow): LearnerMessage {
   return {
-    seq: r.seq, conversationId: r.conversation_id, channelId: r.channel_id, text: r.text, at: new Date(r.at), kind: r.kind,
+    seq: r.seq,
+    conversationId: r.conversation_id,
+    channelId: r.channel_id,
+    text: r.text,
+    at: new Date(r.at),
+    kind: r.kind,
     ...(r.intent !== null ? { intent: r.intent } : {}),
     ...(r.confidence !== null ? { confidence: r.confidence } : {}),
     ...(r.status !== null ? { status: r.status } : {}),
@@ -109,29 +150,53 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   async record(entries: TranscriptEntry[]): Promise<number[]> {
-    const write = this.db.transaction((list: TranscriptEntry[]) => list.map((e) => Number(this.insert.run({
-      conversationId: e.conversationId, channelId: e.channelId, userId: e.userId, direction: e.direction, type: e.type, text: e.text,
-      at: e.at.getTime(),
-      intent: e.intent ?? null,
-      confidence: e.confidence ?? null,
-      status: e.status ?? null,
-      entryId: e.entryId ?? null,
-      dialog: e.dialog ?? null,
-      error: e.error ?? null,
-      feedback: e.feedback ?? null,
-      kind: e.kind ?? null,
-      entities: e.entities ? JSON.stringify(e.entities) : null,
-      dialogStarted: e.dialogStarted ?? null,
-      prompt: e.prompt ?? null,
-      activity: JSON.stringify(e.activity),
-    }).lastInsertRowid)));
+    const write = this.db.transaction((list: TranscriptEntry[]) =>
+      list.map((e) =>
+        Number(
+          this.insert.run({
+            conversationId: e.conversationId,
+            channelId: e.channelId,
+            userId: e.userId,
+            direction: e.direction,
+            type: e.type,
+            text: e.text,
+            at: e.at.getTime(),
+            intent: e.intent ?? null,
+            confidence: e.confidence ?? null,
+            status: e.status ?? null,
+            entryId: e.entryId ?? null,
+            dialog: e.dialog ?? null,
+            error: e.error ?? null,
+            feedback: e.feedback ?? null,
+            kind: e.kind ?? null,
+            entities: e.entities ? JSON.stringify(e.entities) : null,
+            dialogStarted: e.dialogStarted ?? null,
+            prompt: e.prompt ?? null,
+            activity: JSON.stringify(e.activity),
+          }).lastInsertRowid,
+        ),
+      ),
+    );
     return write(entries);
   }
 
   async annotate(seq: number, r: EntryReading): Promise<void> {
-    this.db.prepare(`UPDATE activities SET kind = ?, intent = ?, confidence = ?, status = ?, entities = ?, dialog_started = ?, prompt = ?,
-      feedback = COALESCE(?, feedback) WHERE seq = ? AND direction = 'in'`).run(
-      r.kind, r.intent ?? null, r.confidence ?? null, r.status ?? null, r.entities ? JSON.stringify(r.entities) : null, r.dialogStarted ?? null, r.prompt ?? null, r.feedback ?? null, seq);
+    this.db
+      .prepare(
+        `UPDATE activities SET kind = ?, intent = ?, confidence = ?, status = ?, entities = ?, dialog_started = ?, prompt = ?,
+      feedback = COALESCE(?, feedback) WHERE seq = ? AND direction = 'in'`,
+      )
+      .run(
+        r.kind,
+        r.intent ?? null,
+        r.confidence ?? null,
+        r.status ?? null,
+        r.entities ? JSON.stringify(r.entities) : null,
+        r.dialogStarted ?? null,
+        r.prompt ?? null,
+        r.feedback ?? null,
+        seq,
+      );
   }
 
   /** The grouped query behind the list, with the filter's conditions and parameters. */
@@ -140,17 +205,32 @@ export class SqliteTranscriptStore implements TranscriptStore {
     const having: string[] = [];
     const params: unknown[] = [];
     const havingParams: unknown[] = [];
-    if (filter.channel) { where.push('channel_id = ?'); params.push(filter.channel); }
-    if (filter.from) { having.push('MAX(at) >= ?'); havingParams.push(filter.from.getTime()); }
-    if (filter.to) { having.push('MIN(at) <= ?'); havingParams.push(filter.to.getTime()); }
+    if (filter.channel) {
+      where.push('channel_id = ?');
+      params.push(filter.channel);
+    }
+    if (filter.from) {
+      having.push('MAX(at) >= ?');
+      havingParams.push(filter.from.getTime());
+    }
+    if (filter.to) {
+      having.push('MIN(at) <= ?');
+      havingParams.push(filter.to.getTime());
+    }
     if (filter.unansweredOnly) having.push('unanswered > 0');
     if (filter.negativeFeedbackOnly) having.push('negative > 0');
-    if (filter.intent) { having.push('SUM(intent = ?) > 0'); havingParams.push(filter.intent); }
+    if (filter.intent) {
+      having.push('SUM(intent = ?) > 0');
+      havingParams.push(filter.intent);
+    }
     if (filter.text) {
       having.push("SUM(text LIKE ? ESCAPE '\\') > 0");
       havingParams.push(`%${filter.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     }
-    if (filter.reviewed !== undefined) having.push(`${filter.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = activities.conversation_id AND r.reviewed = 1)`);
+    if (filter.reviewed !== undefined)
+      having.push(
+        `${filter.reviewed ? '' : 'NOT '}EXISTS (SELECT 1 FROM reviews r WHERE r.conversation_id = activities.conversation_id AND r.reviewed = 1)`,
+      );
     // A learner message is unanswered by its own reading; older rows (no reading) by the bot's answers.
     const sql = `SELECT conversation_id, channel_id, user_id, MIN(at) AS started, MAX(at) AS last,
         SUM(direction = 'in' AND type = 'message' AND COALESCE(kind, 'question') = 'question') AS questions,
@@ -165,14 +245,35 @@ export class SqliteTranscriptStore implements TranscriptStore {
 
   async conversations(filter: ConversationFilter = {}): Promise<ConversationSummary[]> {
     const { sql, params } = this.filtered(filter);
-    const rows = this.db.prepare(`SELECT c.*, (SELECT text FROM activities p WHERE p.conversation_id = c.conversation_id AND p.direction = 'in' AND p.type = 'message' AND p.text <> ''
+    const rows = this.db
+      .prepare(
+        `SELECT c.*, (SELECT text FROM activities p WHERE p.conversation_id = c.conversation_id AND p.direction = 'in' AND p.type = 'message' AND p.text <> ''
           ORDER BY COALESCE(p.kind, 'question') <> 'question', p.seq LIMIT 1) AS preview
-        FROM (${sql}) c ORDER BY last DESC, conversation_id LIMIT ? OFFSET ?`).all(...params, filter.limit ?? -1, filter.offset ?? 0) as {
-      conversation_id: string; channel_id: string; user_id: string; started: number; last: number; questions: number; unanswered: number; negative: number; reviewed: number; preview: string | null;
+        FROM (${sql}) c ORDER BY last DESC, conversation_id LIMIT ? OFFSET ?`,
+      )
+      .all(...params, filter.limit ?? -1, filter.offset ?? 0) as {
+      conversation_id: string;
+      channel_id: string;
+      user_id: string;
+      started: number;
+      last: number;
+      questions: number;
+      unanswered: number;
+      negative: number;
+      reviewed: number;
+      preview: string | null;
     }[];
     return rows.map((r) => ({
-      conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id, startedAt: new Date(r.started), lastAt: new Date(r.last),
-      preview: r.preview ?? '', questions: r.questions ?? 0, unanswered: r.unanswered ?? 0, negativeFeedback: r.negative ?? 0, reviewed: r.reviewed === 1,
+      conversationId: r.conversation_id,
+      channelId: r.channel_id,
+      userId: r.user_id,
+      startedAt: new Date(r.started),
+      lastAt: new Date(r.last),
+      preview: r.preview ?? '',
+      questions: r.questions ?? 0,
+      unanswered: r.unanswered ?? 0,
+      negativeFeedback: r.negative ?? 0,
+      reviewed: r.reviewed === 1,
     }));
   }
 
@@ -182,18 +283,35 @@ export class SqliteTranscriptStore implements TranscriptStore {
 
   async totals(filter: ConversationFilter = {}): Promise<ListTotals> {
     const { sql, params } = this.filtered({ ...filter, limit: undefined, offset: undefined });
-    const r = this.db.prepare(`SELECT COUNT(*) AS n, SUM(questions) AS q, SUM(unanswered) AS u, SUM(negative) AS d, SUM(reviewed) AS r FROM (${sql})`).get(...params) as
-      { n: number; q: number | null; u: number | null; d: number | null; r: number | null };
-    return { conversations: r.n, questions: r.q ?? 0, unanswered: r.u ?? 0, negativeFeedback: r.d ?? 0, reviewed: r.r ?? 0 };
+    const r = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n, SUM(questions) AS q, SUM(unanswered) AS u, SUM(negative) AS d, SUM(reviewed) AS r FROM (${sql})`,
+      )
+      .get(...params) as { n: number; q: number | null; u: number | null; d: number | null; r: number | null };
+    return {
+      conversations: r.n,
+      questions: r.q ?? 0,
+      unanswered: r.u ?? 0,
+      negativeFeedback: r.d ?? 0,
+      reviewed: r.r ?? 0,
+    };
   }
 
   async channels(): Promise<string[]> {
-    return (this.db.prepare('SELECT DISTINCT channel_id FROM activities ORDER BY channel_id').all() as { channel_id: string }[]).map((r) => r.channel_id);
+    return (
+      this.db.prepare('SELECT DISTINCT channel_id FROM activities ORDER BY channel_id').all() as {
+        channel_id: string;
+      }[]
+    ).map((r) => r.channel_id);
   }
 
   async learnerMessages(window: Window): Promise<LearnerMessage[]> {
     const [from, to] = [window.from.getTime(), window.to.getTime()];
-    return (this.db.prepare(`${learnerMessagesWhere('q.at >= ? AND q.at <= ?')} ORDER BY seq`).all(from, to, from, to) as MessageRow[]).map(toMessage);
+    return (
+      this.db
+        .prepare(`${learnerMessagesWhere('q.at >= ? AND q.at <= ?')} ORDER BY seq`)
+        .all(from, to, from, to) as MessageRow[]
+    ).map(toMessage);
   }
 
   async learnerMessage(seq: number): Promise<LearnerMessage | undefined> {
@@ -202,9 +320,17 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   async activities(conversationId: string): Promise<TranscriptEntry[]> {
-    const rows = this.db.prepare('SELECT * FROM activities WHERE conversation_id = ? ORDER BY seq').all(conversationId) as Row[];
+    const rows = this.db
+      .prepare('SELECT * FROM activities WHERE conversation_id = ? ORDER BY seq')
+      .all(conversationId) as Row[];
     return rows.map((r) => ({
-      seq: r.seq, conversationId: r.conversation_id, channelId: r.channel_id, userId: r.user_id, direction: r.direction, type: r.type, text: r.text,
+      seq: r.seq,
+      conversationId: r.conversation_id,
+      channelId: r.channel_id,
+      userId: r.user_id,
+      direction: r.direction,
+      type: r.type,
+      text: r.text,
       at: new Date(r.at),
       ...(r.intent !== null ? { intent: r.intent } : {}),
       ...(r.confidence !== null ? { confidence: r.confidence } : {}),
@@ -222,31 +348,59 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   async correct(c: Omit<Correction, 'at'>): Promise<void> {
-    this.db.prepare(`INSERT INTO assignments (text, intent, by, at, conversation_id, seq) VALUES (?, ?, ?, ?, ?, ?)
-      ON CONFLICT(text) DO UPDATE SET intent = excluded.intent, by = excluded.by, at = excluded.at, conversation_id = excluded.conversation_id, seq = excluded.seq`)
+    this.db
+      .prepare(
+        `INSERT INTO assignments (text, intent, by, at, conversation_id, seq) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT(text) DO UPDATE SET intent = excluded.intent, by = excluded.by, at = excluded.at, conversation_id = excluded.conversation_id, seq = excluded.seq`,
+      )
       .run(c.text, c.intent, c.by, Date.now(), c.conversationId ?? null, c.seq ?? null);
   }
 
   async corrections(): Promise<Correction[]> {
-    return (this.db.prepare('SELECT text, intent, by, at, conversation_id, seq FROM assignments ORDER BY intent, text').all() as
-      { text: string; intent: string; by: string; at: number; conversation_id: string | null; seq: number | null }[])
-      .map((r) => ({ text: r.text, intent: r.intent, by: r.by, at: new Date(r.at), ...(r.conversation_id ? { conversationId: r.conversation_id } : {}), ...(r.seq !== null ? { seq: r.seq } : {}) }));
+    return (
+      this.db
+        .prepare('SELECT text, intent, by, at, conversation_id, seq FROM assignments ORDER BY intent, text')
+        .all() as {
+        text: string;
+        intent: string;
+        by: string;
+        at: number;
+        conversation_id: string | null;
+        seq: number | null;
+      }[]
+    ).map((r) => ({
+      text: r.text,
+      intent: r.intent,
+      by: r.by,
+      at: new Date(r.at),
+      ...(r.conversation_id ? { conversationId: r.conversation_id } : {}),
+      ...(r.seq !== null ? { seq: r.seq } : {}),
+    }));
   }
 
   async review(conversationId: string, reviewed: boolean, note: string, by: string): Promise<void> {
-    this.db.prepare(`INSERT INTO reviews (conversation_id, reviewed, note, by, at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT(conversation_id) DO UPDATE SET reviewed = excluded.reviewed, note = excluded.note, by = excluded.by, at = excluded.at`)
+    this.db
+      .prepare(
+        `INSERT INTO reviews (conversation_id, reviewed, note, by, at) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT(conversation_id) DO UPDATE SET reviewed = excluded.reviewed, note = excluded.note, by = excluded.by, at = excluded.at`,
+      )
       .run(conversationId, reviewed ? 1 : 0, note, by, Date.now());
   }
 
   async reviewOf(conversationId: string): Promise<Review | undefined> {
-    const r = this.db.prepare('SELECT reviewed, note, by, at FROM reviews WHERE conversation_id = ?').get(conversationId) as { reviewed: number; note: string; by: string; at: number } | undefined;
+    const r = this.db
+      .prepare('SELECT reviewed, note, by, at FROM reviews WHERE conversation_id = ?')
+      .get(conversationId) as { reviewed: number; note: string; by: string; at: number } | undefined;
     return r ? { reviewed: r.reviewed === 1, note: r.note, by: r.by, at: new Date(r.at) } : undefined;
   }
 
   async purgeBefore(before: Date): Promise<number> {
-    const result = this.db.prepare(`DELETE FROM activities WHERE conversation_id IN (
-      SELECT conversation_id FROM activities GROUP BY conversation_id HAVING MAX(at) < ?)`).run(before.getTime());
+    const result = this.db
+      .prepare(
+        `DELETE FROM activities WHERE conversation_id IN (
+      SELECT conversation_id FROM activities GROUP BY conversation_id HAVING MAX(at) < ?)`,
+      )
+      .run(before.getTime());
     this.dropOrphans();
     return result.changes;
   }
@@ -262,8 +416,12 @@ export class SqliteTranscriptStore implements TranscriptStore {
    * kept, and intents assigned to a message no learner's kept activity still holds (erasure, retention).
    */
   private dropOrphans(): void {
-    this.db.prepare('DELETE FROM reviews WHERE conversation_id NOT IN (SELECT DISTINCT conversation_id FROM activities)').run();
-    this.db.prepare("DELETE FROM assignments WHERE text NOT IN (SELECT text FROM activities WHERE direction = 'in')").run();
+    this.db
+      .prepare('DELETE FROM reviews WHERE conversation_id NOT IN (SELECT DISTINCT conversation_id FROM activities)')
+      .run();
+    this.db
+      .prepare("DELETE FROM assignments WHERE text NOT IN (SELECT text FROM activities WHERE direction = 'in')")
+      .run();
   }
 
   async close(): Promise<void> {

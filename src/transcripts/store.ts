@@ -109,7 +109,10 @@ export interface Correction {
   seq?: number;
 }
 
-export interface Window { from: Date; to: Date }
+export interface Window {
+  from: Date;
+  to: Date;
+}
 
 /**
  * The log: what was said, written by the recorder, erased on request or after retention. Every call
@@ -140,7 +143,12 @@ export interface TranscriptQueries {
   learnerMessage(seq: number): Promise<LearnerMessage | undefined>;
 }
 
-export interface Review { reviewed: boolean; note: string; by: string; at: Date }
+export interface Review {
+  reviewed: boolean;
+  note: string;
+  by: string;
+  at: Date;
+}
 
 /** What staff decide: conversation reviews and corrected intents. */
 export interface StaffReviews {

@@ -41,7 +41,10 @@ export class TurnRunner {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly logic: TurnLogic, private readonly o: TurnRunnerOptions) {}
+  constructor(
+    private readonly logic: TurnLogic,
+    private readonly o: TurnRunnerOptions,
+  ) {}
 
   async run(context: TurnContext): Promise<void> {
     const key = `${context.activity.channelId}/${context.activity.conversation?.id}`;
@@ -50,7 +53,9 @@ export class TurnRunner {
     if (queue.pending > (this.o.maxWaiting ?? 16)) throw new ConversationBusyError();
     const previous = queue.tail;
     let done!: () => void;
-    const finished = new Promise<void>((resolve) => { done = resolve; });
+    const finished = new Promise<void>((resolve) => {
+      done = resolve;
+    });
     const mine = previous.then(() => finished);
     queue.tail = mine;
     queue.pending++;
@@ -76,7 +81,10 @@ export class TurnRunner {
         return;
       } catch (err) {
         if (!isStateConflict(err) || attempt >= max) throw err;
-        this.o.logger.warn({ attempt }, 'conversation state changed meanwhile (another process): running the turn again');
+        this.o.logger.warn(
+          { attempt },
+          'conversation state changed meanwhile (another process): running the turn again',
+        );
         // A little jitter, so two processes racing on the same conversation do not collide again.
         await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
       }

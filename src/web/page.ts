@@ -16,7 +16,12 @@ export function renderPage(o: PageOptions): string {
   // message, is the page's main content (role "main", not its default "complementary"). The waiting
   // message is a live region from the start, so « assistant unavailable » is announced (WCAG 4.1.3).
   // JSON inside <script type="application/json">: "<" escaped so no value can close the tag.
-  const config = JSON.stringify({ mode: o.mode, title: o.title, accentColor: o.accentColor, logoUrl: o.logoUrl ?? null }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({
+    mode: o.mode,
+    title: o.title,
+    accentColor: o.accentColor,
+    logoUrl: o.logoUrl ?? null,
+  }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="fr">
 <head>

@@ -34,7 +34,6 @@ function bearer(req: restify.Request): string | undefined {
   return h?.startsWith('Bearer ') ? h.slice(7) : undefined;
 }
 
-
 /** GET / (Web Chat page), its scripts, the token endpoint and, in local mode, Direct Line. */
 export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
   const mode = o.directLineSecret ? 'azure' : 'local';
@@ -63,11 +62,22 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
   const dlOrigin = o.directLineSecret ? new URL(o.directLineDomain).origin : '';
   const logoOrigin = o.page.logoUrl ? new URL(o.page.logoUrl).origin : '';
   const csp = [
-    "default-src 'none'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", `img-src 'self' data: blob:${logoOrigin ? ` ${logoOrigin}` : ''}`,
-    `connect-src 'self'${dlOrigin ? ` ${dlOrigin} ${dlOrigin.replace(/^https/, 'wss')}` : ''}`, "font-src 'self' data:", "media-src 'self' blob:",
-    "base-uri 'none'", "form-action 'none'", "frame-ancestors 'self'",
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${logoOrigin ? ` ${logoOrigin}` : ''}`,
+    `connect-src 'self'${dlOrigin ? ` ${dlOrigin} ${dlOrigin.replace(/^https/, 'wss')}` : ''}`,
+    "font-src 'self' data:",
+    "media-src 'self' blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'self'",
   ].join('; ');
-  const security = { 'content-security-policy': csp, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+  const security = {
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
   server.get('/', async (_req: restify.Request, res: restify.Response) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...security });
     res.end(page);
@@ -77,7 +87,11 @@ export function registerWebRoutes(server: restify.Server, o: WebOptions): void {
     res.end();
   });
   server.get('/webchat/app.js', async (_req: restify.Request, res: restify.Response) => {
-    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+    });
     res.end(APP_JS);
   });
   server.get('/webchat/webchat.js', async (req: restify.Request, res: restify.Response) => {

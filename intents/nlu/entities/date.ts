@@ -25,11 +25,21 @@ export interface FrenchDate {
 
 /** Month names and the abbreviations and misspellings learners use (folded). */
 const MONTHS: [RegExp, number][] = [
-  [/^janv?(?:ier)?$/, 0], [/^f[ea]v(?:r?ier|rie|rier)?$/, 1], [/^mars$/, 2], [/^avr(?:il|ille)?$/, 3], [/^mai$/, 4],
-  [/^juin$/, 5], [/^juil(?:let|et|lt)?$/, 6], [/^aou?t$/, 7], [/^sept?(?:embre|ambre)?$/, 8], [/^oct(?:obre)?$/, 9],
-  [/^nov(?:embre)?$/, 10], [/^dec(?:embre)?$/, 11],
+  [/^janv?(?:ier)?$/, 0],
+  [/^f[ea]v(?:r?ier|rie|rier)?$/, 1],
+  [/^mars$/, 2],
+  [/^avr(?:il|ille)?$/, 3],
+  [/^mai$/, 4],
+  [/^juin$/, 5],
+  [/^juil(?:let|et|lt)?$/, 6],
+  [/^aou?t$/, 7],
+  [/^sept?(?:embre|ambre)?$/, 8],
+  [/^oct(?:obre)?$/, 9],
+  [/^nov(?:embre)?$/, 10],
+  [/^dec(?:embre)?$/, 11],
 ];
-const MONTH_WORD = '(janv(?:ier)?|f[ea]v(?:r?ier|rie|rier)?|mars|avr(?:il|ille)?|mai|juin|juil(?:let|et|lt)?|aou?t|sept?(?:embre|ambre)?|oct(?:obre)?|nov(?:embre)?|dec(?:embre)?)\\.?';
+const MONTH_WORD =
+  '(janv(?:ier)?|f[ea]v(?:r?ier|rie|rier)?|mars|avr(?:il|ille)?|mai|juin|juil(?:let|et|lt)?|aou?t|sept?(?:embre|ambre)?|oct(?:obre)?|nov(?:embre)?|dec(?:embre)?)\\.?';
 
 function monthIndex(word: string): number | null {
   for (const [re, index] of MONTHS) if (re.test(word)) return index;
@@ -50,10 +60,13 @@ const NUMERIC = /\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4}|\d{2})\b/;
 const DAY_MONTH_YEAR = new RegExp(`\\b(1er|\\d{1,2})\\s+${MONTH_WORD}\\s+(\\d{4})\\b`);
 const DAY_MONTH = new RegExp(`\\b(?:le\\s+)(1er|\\d{1,2})\\s+${MONTH_WORD}(?!\\s*\\d)`);
 const MONTH_YEAR = new RegExp(`\\b${MONTH_WORD}\\s+(\\d{4})\\b`);
-const MONTH_RELATIVE = new RegExp(`\\b(?:en\\s+|au\\s+mois\\s+d[e']\\s*|mois\\s+d[e']\\s*|d'|fin\\s+|debut\\s+|mi[\\s-])?${MONTH_WORD}(?:\\s+(prochain|dernier|passe|de\\s+cette\\s+annee|de\\s+l'annee\\s+prochaine|de\\s+l'annee\\s+derniere))?\\b`);
+const MONTH_RELATIVE = new RegExp(
+  `\\b(?:en\\s+|au\\s+mois\\s+d[e']\\s*|mois\\s+d[e']\\s*|d'|fin\\s+|debut\\s+|mi[\\s-])?${MONTH_WORD}(?:\\s+(prochain|dernier|passe|de\\s+cette\\s+annee|de\\s+l'annee\\s+prochaine|de\\s+l'annee\\s+derniere))?\\b`,
+);
 const MONTH_NUMERIC_YEAR = /\b(\d{1,2})\s*[/-]\s*(\d{4})\b/;
 /** Verbs and phrases that place an event in the past. */
-const PAST = /\b(eu|obtenu|valide|reussi|ai passe|fini|finie|termine|terminee|rate|loupe|c'etait|c etait|etait|avais|acheve|achevee)\b/;
+const PAST =
+  /\b(eu|obtenu|valide|reussi|ai passe|fini|finie|termine|terminee|rate|loupe|c'etait|c etait|etait|avais|acheve|achevee)\b/;
 const YEAR_ONLY = /\b(?:en|depuis|annee|in)\s+((?:19|20)\d{2})\b/;
 
 /**
@@ -66,7 +79,14 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
   // The learner places the event in the past (« j'ai fini en septembre », « je l'ai eu en juillet »),
   // or the question asked was about a past event (a finished training, a result obtained).
   // « je termine en mars », « elle finit en juin » are to come: only « j'ai terminé », « formation terminée »… are past.
-  const past = options.past ?? PAST.test(f.replace(/\b(je|on|il|elle|nous|ma formation|la formation|formation) (termine|finis|finit|terminons|finissons)\b/g, ' '));
+  const past =
+    options.past ??
+    PAST.test(
+      f.replace(
+        /\b(je|on|il|elle|nous|ma formation|la formation|formation) (termine|finis|finit|terminons|finissons)\b/g,
+        ' ',
+      ),
+    );
   const now = startOfDay(today);
   let m = f.match(NUMERIC);
   if (m) {
@@ -127,7 +147,11 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
     return { date: new Date(now.getFullYear() + n, 0, 1), precision: 'year', text: m[0] };
   }
   m = f.match(MONTH_RELATIVE);
-  if (m && !(m[1] === 'mai' && !/\ben\s+mai\b|\bmois\s+de\s+mai\b|\bmai\s+(prochain|dernier)/.test(f)) && !/^sept?$/.test(m[1]!)) {
+  if (
+    m &&
+    !(m[1] === 'mai' && !/\ben\s+mai\b|\bmois\s+de\s+mai\b|\bmai\s+(prochain|dernier)/.test(f)) &&
+    !/^sept?$/.test(m[1]!)
+  ) {
     // "mai" alone is a month only with a cue ("en mai"); "sept" alone is more often the number 7.
     const month = monthIndex(m[1]!);
     if (month !== null) {

@@ -12,7 +12,8 @@ export interface Grade {
   personal: boolean;
 }
 
-const PERSONAL = /\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
+const PERSONAL =
+  /\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
 
 const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 // "15/20", "12,5 sur 20", "14 / 20", "8 sur vingt"
@@ -23,7 +24,9 @@ const AFTER_CUE = new RegExp(
 );
 // A number followed by a grade word: "12 de moyenne", "9 points"
 const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts)\\b`);
-const WORDS_AFTER_CUE = new RegExp(`\\b(?:eu|obtenu|note\\s+de|moyenne\\s+de|j'ai|jai)\\s+(${NUMBER_WORDS_RE})\\b(?!\\s+(?:ans?|mois|heures?|jours?|fois))`);
+const WORDS_AFTER_CUE = new RegExp(
+  `\\b(?:eu|obtenu|note\\s+de|moyenne\\s+de|j'ai|jai)\\s+(${NUMBER_WORDS_RE})\\b(?!\\s+(?:ans?|mois|heures?|jours?|fois))`,
+);
 const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 
 /**
@@ -31,7 +34,8 @@ const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:2
  * number followed by a noun counts things. Words that may follow a grade keep it (« j'ai 12 au bloc »).
  */
 const WEAK_CUE = /\b(?:j'ai|jai|g|avec|fait|got)\s+(?:(?:de|d'|a|est|:)\s*)*(?:un\s+|une\s+)?$/;
-const AFTER_GRADE = /^(?:a|au|aux|en|sur|et|ou|donc|mais|alors|c|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|cela|comme|car|vs|quand|si|ni|enfin|apres|avant|bon)$/;
+const AFTER_GRADE =
+  /^(?:a|au|aux|en|sur|et|ou|donc|mais|alors|c|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|cela|comme|car|vs|quand|si|ni|enfin|apres|avant|bon)$/;
 function countsThings(f: string, m: RegExpMatchArray): boolean {
   const end = m.index! + m[0].length;
   return WEAK_CUE.test(f.slice(0, end - m[1]!.length)) && nounAfter(f, end);
@@ -44,7 +48,8 @@ function nounAfter(f: string, end: number): boolean {
 }
 
 /** « il fallait 12 de moyenne », « faut-il au moins 10 ? »: a threshold asked about, not the learner's grade. */
-const THRESHOLD_BEFORE = /\b(faut|fallait|faudrait|faudra|besoin|minimum|mini|au moins|requis\w*|exig\w*|necessaire|seuil|doit avoir|dois avoir|falloir)\b[^.?!]*$/;
+const THRESHOLD_BEFORE =
+  /\b(faut|fallait|faudrait|faudra|besoin|minimum|mini|au moins|requis\w*|exig\w*|necessaire|seuil|doit avoir|dois avoir|falloir)\b[^.?!]*$/;
 
 function personalAt(f: string, index: number, personal: boolean, found = ''): boolean {
   // « faut-il repasser si j'ai eu 7 ? »: the grade is the learner's own even after a threshold word.
@@ -64,22 +69,39 @@ function make(value: number, text: string, personal: boolean): Grade {
  */
 export function extractGrade(text: string, options: { bare?: boolean } = {}): Grade | null {
   // « slt g 10,5 c bon ? »: a greeting in front does not keep a grade from opening the message.
-  const f = spokenYearsToDigits(fold(text)).replace(/^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/, '');
+  const f = spokenYearsToDigits(fold(text)).replace(
+    /^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/,
+    '',
+  );
   // « 15/20 je fais quoi ? »: a grade opening the message is the learner's own.
   // « 10/20 ça suffit ? », « 10 sur 20 c'est assez ? »: without « j'ai », « ma note »…, a grade asked about
   // as enough is the threshold, not the learner's own.
   const asksEnough = !PERSONAL.test(f) && !options.bare && /\b(suffi\w*|assez|minimum|minimale?)\b/.test(f);
-  const personal = !asksEnough && (PERSONAL.test(f) || !!options.bare || /^\s*\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/.test(f));
+  const personal =
+    !asksEnough && (PERSONAL.test(f) || !!options.bare || /^\s*\d{1,2}(?:[.,]\d{1,2})?\s*(?:\/|sur)\s*20\b/.test(f));
   // « 15,5 !! c bon j'ai le bloc ? », « 9 c mort ? »: a number opening a message about a result.
-  const opening = f.match(/^\s*(?:pile\s+|juste\s+|exactement\s+)?(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:\)|[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/);
+  const opening = f.match(
+    /^\s*(?:pile\s+|juste\s+|exactement\s+)?(\d{1,2}(?:[.,]\d{1,2})?)(?!\s*(?:\)|[/.-]\s*\d|h\b|heures?|ans?\b|mois|euros?|€|%|\d))/,
+  );
   // « 3 questions : … », « 2 petites questions »: a number before a noun counts things.
-  if (opening && !nounAfter(f, opening.index! + opening[0].length) && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(f)) {
+  if (
+    opening &&
+    !nounAfter(f, opening.index! + opening[0].length) &&
+    /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(
+      f,
+    )
+  ) {
     return make(parseDecimal(opening[1]!), opening[1]!, !asksEnough);
   }
   // « DIX-NEUF !!! je l'ai eu ? »: a grade in words opening a message about a result.
   const openingWords = f.replace(/-/g, ' ').match(new RegExp(`^\\s*(${NUMBER_WORDS_RE})\\b`));
   // « Une fois l'épreuve réussie… »: « un », « une » opening a message are articles.
-  if (openingWords && !/^une?$/.test(openingWords[1]!) && !nounAfter(f.replace(/-/g, ' '), openingWords.index! + openingWords[0].length) && /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)) {
+  if (
+    openingWords &&
+    !/^une?$/.test(openingWords[1]!) &&
+    !nounAfter(f.replace(/-/g, ' '), openingWords.index! + openingWords[0].length) &&
+    /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|attestation|l'ai|l ai|eu|obtenu|pile)\b/.test(f)
+  ) {
     const value = parseNumberWords(openingWords[1]!);
     if (value !== null) return make(value, openingWords[1]!, true);
   }
@@ -91,7 +113,8 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   for (const re of [WORDS_OUT_OF_20, WORDS_AFTER_CUE]) {
     const m = f.match(re);
     // « j'ai eu un bébé »: « un » before a noun is an article, not a grade.
-    if (m && re === WORDS_AFTER_CUE && /^une?$/.test(m[1]!) && /^\s+[a-z]/.test(f.slice(m.index! + m[0].length))) continue;
+    if (m && re === WORDS_AFTER_CUE && /^une?$/.test(m[1]!) && /^\s+[a-z]/.test(f.slice(m.index! + m[0].length)))
+      continue;
     if (m && re === WORDS_AFTER_CUE && countsThings(f, m)) continue;
     if (m) {
       const value = parseNumberWords(m[1]!);

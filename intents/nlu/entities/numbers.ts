@@ -1,7 +1,24 @@
 /** French number words up to 20 (folded), as learners write grades in letters ("j'ai eu dix"). */
 const UNITS: Record<string, number> = {
-  zero: 0, un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9,
-  dix: 10, onze: 11, douze: 12, treize: 13, quatorze: 14, quinze: 15, seize: 16, vingt: 20,
+  zero: 0,
+  un: 1,
+  une: 1,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  six: 6,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+  dix: 10,
+  onze: 11,
+  douze: 12,
+  treize: 13,
+  quatorze: 14,
+  quinze: 15,
+  seize: 16,
+  vingt: 20,
 };
 
 /** "dix-sept" / "dix sept" / "douze et demi" → number; null when not a number word. */
@@ -18,13 +35,25 @@ export function parseNumberWords(folded: string): number | null {
 }
 
 /** Regex source matching any number word up to twenty (longest first). */
-export const NUMBER_WORDS_RE = '(?:dix[\\s-](?:sept|huit|neuf)|zero|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt)(?:\\s+et\\s+demi)?';
+export const NUMBER_WORDS_RE =
+  '(?:dix[\\s-](?:sept|huit|neuf)|zero|une?|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingt)(?:\\s+et\\s+demi)?';
 
 export function parseDecimal(s: string): number {
   return Number(s.replace(',', '.'));
 }
 
-const DIGIT_WORDS: Record<string, number> = { un: 1, une: 1, deux: 2, trois: 3, quatre: 4, cinq: 5, six: 6, sept: 7, huit: 8, neuf: 9 };
+const DIGIT_WORDS: Record<string, number> = {
+  un: 1,
+  une: 1,
+  deux: 2,
+  trois: 3,
+  quatre: 4,
+  cinq: 5,
+  six: 6,
+  sept: 7,
+  huit: 8,
+  neuf: 9,
+};
 
 /**
  * Years said in words, as a dictated message writes them (« juin deux mille vingt cinq », « deux

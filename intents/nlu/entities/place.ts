@@ -16,10 +16,12 @@ export interface Gazetteer {
 }
 
 /** « à Nice », « en Savoie », « dans le Cher », « j'habite Tours », « près de Sens »: the words just before a name. */
-const LOCATIVE = /(?<![a-z])(?:a|au|aux|en|dans|vers|pres\s+de|habite|habites|habitons|vis|ville\s+de|departement\s+(?:de|du|des))(?:\s+(?:le|la|les|l))?\s+$/;
+const LOCATIVE =
+  /(?<![a-z])(?:a|au|aux|en|dans|vers|pres\s+de|habite|habites|habitons|vis|ville\s+de|departement\s+(?:de|du|des))(?:\s+(?:le|la|les|l))?\s+$/;
 
 /** « j'habite à Plaisir », « je vis au Passage », « commune de Avion »: the words just before a town whose name is a frequent word. */
-const DWELLING = /(?<![a-z])(?:habite|habites|habitons|habitez|habitent|vis|vit|vivons|vivent|reside|residons|resident|residant|domicilie\w*|ville\s+de|ville\s+d|commune\s+de|commune\s+d|originaire\s+de|originaire\s+d|pres\s+de|pres\s+d)(?:\s+(?:a|au|aux|en|dans|sur))?(?:\s+(?:le|la|les|l))?\s+$/;
+const DWELLING =
+  /(?<![a-z])(?:habite|habites|habitons|habitez|habitent|vis|vit|vivons|vivent|reside|residons|resident|residant|domicilie\w*|ville\s+de|ville\s+d|commune\s+de|commune\s+d|originaire\s+de|originaire\s+d|pres\s+de|pres\s+d)(?:\s+(?:a|au|aux|en|dans|sur))?(?:\s+(?:le|la|les|l))?\s+$/;
 
 const DEPT_CODE = '(0[1-9]|[1-8]\\d|9[0-5]|2a|2b|97[1-8]|98[6-8])';
 
@@ -38,7 +40,12 @@ export function departementOfPostalCode(code: string): string | null {
 
 /** A place name as the gazetteer keys it: folded, hyphens and apostrophes as spaces, « st » as « saint ». */
 export function normalName(s: string): string {
-  return fold(s).replace(/[-']/g, ' ').replace(/\bst\b/g, 'saint').replace(/\bste\b/g, 'sainte').replace(/\s+/g, ' ').trim();
+  return fold(s)
+    .replace(/[-']/g, ' ')
+    .replace(/\bst\b/g, 'saint')
+    .replace(/\bste\b/g, 'sainte')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** Finds a French place (postal code, département number or name, town, académie) in a message. */
@@ -149,8 +156,13 @@ export class PlaceExtractor {
    * on (« j'habite à Évry, je dépends de Créteil ? »), that one apart.
    */
   extractWithClaim(text: string): { home: Place | null; claimed: Place | null } {
-    const normal = normalName(text).replace(/[^a-z0-9 ]+/g, ' ').replace(/\s+/g, ' ').trim();
-    const claimedName = normal.match(/\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+(?:de\s+|d\s+|du\s+|a\s+|au\s+)?|(?:de\s+|d\s+|du\s+|a\s+|au\s+))?(?:la\s+|le\s+|l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/);
+    const normal = normalName(text)
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    const claimedName = normal.match(
+      /\b(?:rectorat|academie|depend\w*|rattache\w*|releve\w*)\s+(?:(?:est|c\s+est|ce\s+serait)\s+)?(?:(?:elle|il)\s+)?(?:(?:bien|donc|toujours|plutot)\s+(?:de\s+|d\s+|du\s+|a\s+|au\s+)?|(?:de\s+|d\s+|du\s+|a\s+|au\s+))?(?:la\s+|le\s+|l\s+)?(?:academie\s+de\s+|academie\s+d\s+|rectorat\s+de\s+|rectorat\s+d\s+)?([a-z]+(?: [a-z]+){0,3})/,
+    );
     let claimed: Place | null = null;
     let rest = text;
     // « c'est quelle académie, Nantes ? » asks which: the place named is where the learner lives.
@@ -185,7 +197,8 @@ export class PlaceExtractor {
 
   private academyStartingWith(word: string): [number, number, string] | undefined {
     if (word.length < 4) return undefined;
-    for (const name of this.academyNames) if (name.startsWith(`${word} `) && this.byName.has(name)) return [0, word.length, name];
+    for (const name of this.academyNames)
+      if (name.startsWith(`${word} `) && this.byName.has(name)) return [0, word.length, name];
     return undefined;
   }
 
@@ -200,21 +213,39 @@ export class PlaceExtractor {
     }
     // « Saint-Denis (93) »: the number in brackets settles which one.
     const bracketed = f.match(new RegExp(`\\(\\s*${DEPT_CODE}\\s*\\)`));
-    if (bracketed) return { departement: bracketed[1]!.toUpperCase(), text: this.names(normalName(text))[0]?.[2] ?? bracketed[1]!, kind: 'departement' };
-    const dept = f.match(new RegExp(`\\b(?:dans\\s+l[ea]|departement|dept|dpt|dep|du|en|le|la)\\s*(?:n°|no|numero)?\\s*${DEPT_CODE}\\b(?!\\s*(?:/|sur|ans?|mois|h\\b|heures|euros|€|points))`));
+    if (bracketed)
+      return {
+        departement: bracketed[1]!.toUpperCase(),
+        text: this.names(normalName(text))[0]?.[2] ?? bracketed[1]!,
+        kind: 'departement',
+      };
+    const dept = f.match(
+      new RegExp(
+        `\\b(?:dans\\s+l[ea]|departement|dept|dpt|dep|du|en|le|la)\\s*(?:n°|no|numero)?\\s*${DEPT_CODE}\\b(?!\\s*(?:/|sur|ans?|mois|h\\b|heures|euros|€|points))`,
+      ),
+    );
     if (dept) return { departement: dept[1]!.toUpperCase(), text: dept[0].trim(), kind: 'departement' };
     const normal = normalName(text);
     const all = this.names(normal);
     // « Saint-Denis, en Seine-Saint-Denis », « Valence dans la Drôme »: a département said right after a
     // town says which town it is.
-    const settled = all.findIndex(([start, , name], i) => i > 0 && this.byName.get(name)!.kind === 'departement' && /^\s*,?\s*(en|dans (le|la|l|les)|dans)\s*$/.test(normal.slice(all[i - 1]![1], start)) && this.byName.get(all[i - 1]![2])!.kind === 'city' && this.byName.get(all[i - 1]![2])!.departement !== this.byName.get(name)!.departement);
+    const settled = all.findIndex(
+      ([start, , name], i) =>
+        i > 0 &&
+        this.byName.get(name)!.kind === 'departement' &&
+        /^\s*,?\s*(en|dans (le|la|l|les)|dans)\s*$/.test(normal.slice(all[i - 1]![1], start)) &&
+        this.byName.get(all[i - 1]![2])!.kind === 'city' &&
+        this.byName.get(all[i - 1]![2])!.departement !== this.byName.get(name)!.departement,
+    );
     const first = all[settled] ?? all[0];
     if (first) {
       const entry = this.byName.get(first[2])!;
       return { departement: entry.departement, text: entry.display, kind: entry.kind };
     }
     // « 94 c'est quelle académie ? », « 13 quel rectorat »: a département number opening the question.
-    const opening = f.trim().match(new RegExp(`^${DEPT_CODE}\\b(?=\\s*(?:c'?\\s?est|cest|quel|quelle|=|:|->|depend|academie|rectorat|\\?))`));
+    const opening = f
+      .trim()
+      .match(new RegExp(`^${DEPT_CODE}\\b(?=\\s*(?:c'?\\s?est|cest|quel|quelle|=|:|->|depend|academie|rectorat|\\?))`));
     if (opening) return { departement: opening[1]!.toUpperCase(), text: opening[1]!, kind: 'departement' };
     if (options.bare) {
       const bare = f.trim().match(new RegExp(`^${DEPT_CODE}$`));

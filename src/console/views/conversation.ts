@@ -46,12 +46,15 @@ export function correctionForm(seq: number, text: string, intents: IntentNames, 
 
 /** How a learner's message was read: its kind, intent (readable name), confidence, status, entities, dialog. */
 function readingOf(e: TranscriptEntry, intents: IntentNames): Html | string {
-  if (e.feedback) return html`<div class="meta">Avis ${e.feedback === 'up' ? '👍' : '👎'} sur la réponse précédente</div>`;
+  if (e.feedback)
+    return html`<div class="meta">Avis ${e.feedback === 'up' ? '👍' : '👎'} sur la réponse précédente</div>`;
   if (e.prompt) return html`<div class="meta">${PROMPTS[e.prompt] ?? `Réponse à la question ${e.prompt}`}</div>`;
   if (!e.kind) return '';
   const parts: (Html | string)[] = [`Lu comme : ${kindName(e.kind)}`];
   if (e.kind === 'question' || e.intent) {
-    parts.push(html`intention <strong>${intents.name(e.intent)}</strong>${e.intent ? html` <span class="id">(${e.intent})</span>` : ''}`);
+    parts.push(
+      html`intention <strong>${intents.name(e.intent)}</strong>${e.intent ? html` <span class="id">(${e.intent})</span>` : ''}`,
+    );
     if (e.confidence !== undefined) parts.push(`confiance ${e.confidence.toFixed(2)}`);
   }
   if (e.status) parts.push(statusName(e.status));
@@ -64,7 +67,10 @@ function readingOf(e: TranscriptEntry, intents: IntentNames): Html | string {
 function sourceOf(e: TranscriptEntry, intents: IntentNames): Html | string {
   const parts: (Html | string)[] = [];
   if (e.entryId) parts.push(html`réponse tirée de l'entrée <strong>${e.entryId}</strong>`);
-  if (e.intent && e.kind === undefined) parts.push(html`intention ${intents.name(e.intent)} <span class="id">(${e.intent})</span>${e.confidence !== undefined ? ` · confiance ${e.confidence.toFixed(2)}` : ''} · ${statusName(e.status)}`);
+  if (e.intent && e.kind === undefined)
+    parts.push(
+      html`intention ${intents.name(e.intent)} <span class="id">(${e.intent})</span>${e.confidence !== undefined ? ` · confiance ${e.confidence.toFixed(2)}` : ''} · ${statusName(e.status)}`,
+    );
   if (e.dialog) parts.push(`dialogue ${e.dialog}`);
   return parts.length ? html`<div class="meta">${parts.map((p, i) => html`${i > 0 ? ' · ' : ''}${p}`)}</div>` : '';
 }
@@ -78,19 +84,26 @@ export function conversationView(d: ConversationData): { title: string; body: Ht
   const first = d.entries[0]!;
   const last = d.entries[d.entries.length - 1]!;
   const href = conversationHref(d.id);
-  const bubbles = d.entries.filter((e) => e.type === 'message' || e.type === 'error').map((e) => {
-    const text = e.error ? html`<span class="error">Erreur : ${e.error}</span>` : e.text;
-    const anchor = e.seq !== undefined && e.direction === 'in' ? html` id="m-${e.seq}"` : '';
-    const reasons = e.seq !== undefined ? d.reasons.get(e.seq) : undefined;
-    const correction = e.direction === 'in' ? d.corrections.get(e.text) : undefined;
-    const canCorrect = e.direction === 'in' && e.seq !== undefined && e.text.trim() !== '' && (e.kind === undefined || e.kind === 'question' || e.kind === 'button') && !e.feedback;
-    // Who speaks is written, not only shown by the bubble's side and colour (1.3.1, 1.4.1).
-    return html`<li class="bubble ${e.direction}${reasons?.length ? ' flagged' : ''}"${anchor}><p class="speaker">${e.direction === 'in' ? 'Apprenant' : 'Assistant'} <time datetime="${e.at.toISOString()}">${when(e.at)}</time></p><div class="text">${text}</div>
+  const bubbles = d.entries
+    .filter((e) => e.type === 'message' || e.type === 'error')
+    .map((e) => {
+      const text = e.error ? html`<span class="error">Erreur : ${e.error}</span>` : e.text;
+      const anchor = e.seq !== undefined && e.direction === 'in' ? html` id="m-${e.seq}"` : '';
+      const reasons = e.seq !== undefined ? d.reasons.get(e.seq) : undefined;
+      const correction = e.direction === 'in' ? d.corrections.get(e.text) : undefined;
+      const canCorrect =
+        e.direction === 'in' &&
+        e.seq !== undefined &&
+        e.text.trim() !== '' &&
+        (e.kind === undefined || e.kind === 'question' || e.kind === 'button') &&
+        !e.feedback;
+      // Who speaks is written, not only shown by the bubble's side and colour (1.3.1, 1.4.1).
+      return html`<li class="bubble ${e.direction}${reasons?.length ? ' flagged' : ''}"${anchor}><p class="speaker">${e.direction === 'in' ? 'Apprenant' : 'Assistant'} <time datetime="${e.at.toISOString()}">${when(e.at)}</time></p><div class="text">${text}</div>
 ${e.direction === 'in' ? readingOf(e, d.intents) : sourceOf(e, d.intents)}
 ${reasons?.length ? html`<div class="meta"><span class="tag open">à relire</span> ${reasons.map((r) => REASON_NAMES[r]).join(', ')}</div>` : ''}
 ${correction ? html`<div class="meta"><span class="tag done">corrigée</span> intention attendue : <strong>${d.intents.name(correction.intent)}</strong> (par ${correction.by}, ${when(correction.at)})</div>` : ''}
 ${canCorrect ? correctionForm(e.seq!, e.text, d.intents, d.csrf, `${href}#m-${e.seq}`) : ''}</li>`;
-  });
+    });
   const review = d.review;
   const nav = html`<nav class="pager" aria-label="Navigation entre conversations"><ul>
 <li><a href="/admin">← Liste des conversations</a></li><li><a href="/admin/a-relire">À relire</a></li>

@@ -26,7 +26,11 @@ const checked = (on: boolean) => (on ? raw(' checked') : '');
 export function conversationsView(d: ListData): { title: string; body: Html } {
   const q = d.query;
   const value = (k: string) => q.get(k) ?? '';
-  const link = (p: number) => { const n = new URLSearchParams(q); n.set('page', String(p)); return `/admin?${n.toString()}`; };
+  const link = (p: number) => {
+    const n = new URLSearchParams(q);
+    n.set('page', String(p));
+    return `/admin?${n.toString()}`;
+  };
   const exportQuery = new URLSearchParams([...q].filter(([k]) => k !== 'page')).toString();
   const rows = d.rows.map((c, i) => {
     const n = (d.page - 1) * d.pageSize + i + 1;

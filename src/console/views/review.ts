@@ -22,7 +22,9 @@ export function reviewView(d: ReviewData): { title: string; body: Html } {
   const rows = d.items.map((item, i) => {
     const m = item.message;
     const href = `/admin/conversations/${encodeURIComponent(m.conversationId)}#m-${m.seq}`;
-    const guess = m.intent ? html`${d.intents.name(m.intent)}${m.confidence !== undefined ? ` (confiance ${m.confidence.toFixed(2)})` : ''}` : html`aucune`;
+    const guess = m.intent
+      ? html`${d.intents.name(m.intent)}${m.confidence !== undefined ? ` (confiance ${m.confidence.toFixed(2)})` : ''}`
+      : html`aucune`;
     const decide = item.correction
       ? html`<strong>${d.intents.name(item.correction.intent)}</strong><div class="meta">par ${item.correction.by}, ${when(item.correction.at)}</div>`
       : html`<form method="post" action="/admin/messages/${m.seq}/correction">${csrfField(d.csrf)}<input type="hidden" name="retour" value="/admin/a-relire">

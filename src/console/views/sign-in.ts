@@ -16,7 +16,9 @@ export interface SignInData {
 export function signInView(d: SignInData): { title: string; body: Html } {
   const error = d.failed
     ? html`<p class="error" id="erreur-connexion"><strong>La connexion a échoué :</strong> identifiant ou mot de passe incorrect.</p>`
-    : d.notice ? html`<p class="error" id="erreur-connexion"><strong>La connexion a échoué :</strong> ${d.notice}</p>` : '';
+    : d.notice
+      ? html`<p class="error" id="erreur-connexion"><strong>La connexion a échoué :</strong> ${d.notice}</p>`
+      : '';
   const errorId = d.failed || d.notice ? { errorId: 'erreur-connexion' } : {};
   return {
     title: d.failed || d.notice ? 'Échec de la connexion' : 'Connexion',
@@ -37,6 +39,13 @@ export function closedView(): { title: string; body: Html } {
   };
 }
 
-export function errorView(title: string, message: string, back?: { href: string; label: string }): { title: string; body: Html } {
-  return { title, body: html`<h1>${title}</h1><p class="error">${message}</p>${back ? html`<p><a href="${back.href}">${back.label}</a></p>` : ''}` };
+export function errorView(
+  title: string,
+  message: string,
+  back?: { href: string; label: string },
+): { title: string; body: Html } {
+  return {
+    title,
+    body: html`<h1>${title}</h1><p class="error">${message}</p>${back ? html`<p><a href="${back.href}">${back.label}</a></p>` : ''}`,
+  };
 }

@@ -15,13 +15,17 @@ export interface TrainingData {
 }
 
 const FAMILY_NAMES: Record<string, string> = {
-  single: 'questions simples', 'near-oos': 'proches du sujet, hors fiche', compound: 'deux questions en un message',
-  followups: 'suites de conversation', yesno: 'oui / non',
+  single: 'questions simples',
+  'near-oos': 'proches du sujet, hors fiche',
+  compound: 'deux questions en un message',
+  followups: 'suites de conversation',
+  yesno: 'oui / non',
 };
 
 function figures(before: FamilyFigures[], after: FamilyFigures[]): Html {
   const pct = (f: { right: number; turns: number }) => (f.turns ? `${((100 * f.right) / f.turns).toFixed(1)} %` : '—');
-  const sum = (list: FamilyFigures[]) => list.reduce((t, f) => ({ right: t.right + f.right, turns: t.turns + f.turns }), { right: 0, turns: 0 });
+  const sum = (list: FamilyFigures[]) =>
+    list.reduce((t, f) => ({ right: t.right + f.right, turns: t.turns + f.turns }), { right: 0, turns: 0 });
   const rows = before.map((b, i) => {
     const a = after[i] ?? b;
     return html`<tr><th scope="row">${FAMILY_NAMES[b.family] ?? b.family}</th><td class="num">${b.turns}</td><td class="num">${pct(b)} (${b.right})</td><td class="num">${pct(a)} (${a.right})</td></tr>`;
@@ -43,7 +47,8 @@ export function trainingView(d: TrainingData): { title: string; body: Html; refr
     : html`<p>Aucune phrase attribuée depuis le dernier entraînement.</p>`;
   let action: Html;
   if (!s) action = html`<p>Le réentraînement n'est pas disponible sur ce serveur.</p>`;
-  else if (s.phase === 'measuring') action = html`<p role="status">Mesure en cours (${s.sentences} phrase(s) nouvelles) : <code>npm run eval</code> interroge l'assistant entier, avant et après. Cette page se met à jour seule ; <a href="/admin/entrainement">actualiser</a>.</p>`;
+  else if (s.phase === 'measuring')
+    action = html`<p role="status">Mesure en cours (${s.sentences} phrase(s) nouvelles) : <code>npm run eval</code> interroge l'assistant entier, avant et après. Cette page se met à jour seule ; <a href="/admin/entrainement">actualiser</a>.</p>`;
   else if (s.phase === 'ready') {
     action = html`<h2>Résultats de la mesure</h2>${figures(s.figures.before, s.figures.after)}
 <p>Jeu mesuré : ${s.figures.set}. « Nouveau » : entraîné avec les fichiers d'entraînement et ${s.sentences.length} phrase(s) attribuée(s).</p>

@@ -12,6 +12,7 @@ import type {
   TranscriptStore,
   Window,
 } from './store.ts';
+import { learnerMessagesWhere, toEntry, toMessage, UNANSWERED, type ActivityRow, type MessageRow } from './rows.ts';
 
 /**
  * PostgreSQL's text refuses NUL, which a learner can type (the SQLite store keeps it): in the columns
@@ -22,9 +23,6 @@ function text(s: string | null | undefined): string | null;
 function text(s: string | null | undefined): string | null {
   return s === undefined || s === null ? null : s.includes('\u0000') ? s.replaceAll('\u0000', '\uFFFD') : s;
 }
-
-/** Statuses of an answer that did not answer: « je n'ai pas compris », « Vouliez-vous dire », « la fiche ne précise pas ». */
-const UNANSWERED = "('fallback', 'ambiguous', 'not_covered')";
 
 /** The list's per-conversation figures, as aggregates (usable in SELECT and HAVING alike). */
 const QUESTIONS =
@@ -83,73 +81,6 @@ function values(e: TranscriptEntry): unknown[] {
     text(e.dialogStarted),
     text(e.prompt),
   ];
-}
-
-interface Row {
-  seq: string;
-  conversation_id: string;
-  channel_id: string;
-  user_id: string;
-  direction: 'in' | 'out';
-  type: string;
-  text: string;
-  at: string;
-  intent: string | null;
-  confidence: number | null;
-  status: string | null;
-  entry_id: string | null;
-  dialog: string | null;
-  error: string | null;
-  activity: string;
-  feedback: string | null;
-  kind: string | null;
-  entities: string | null;
-  dialog_started: string | null;
-  prompt: string | null;
-}
-
-type MessageRow = {
-  seq: string;
-  conversation_id: string;
-  channel_id: string;
-  text: string;
-  at: string;
-  feedback: string | null;
-  dialog_started: string | null;
-  prompt: string | null;
-  kind: string;
-  intent: string | null;
-  confidence: number | null;
-  status: string | null;
-};
-
-/** As in the SQLite store: the bot's own reading, or for older rows the first reply's. */
-function learnerMessagesWhere(condition: string): string {
-  const columns = 'q.seq, q.conversation_id, q.channel_id, q.text, q.at, q.feedback, q.dialog_started, q.prompt';
-  return `SELECT ${columns}, q.kind, q.intent, q.confidence, q.status FROM transcript_activities q
-      WHERE q.direction = 'in' AND q.type = 'message' AND q.kind IS NOT NULL AND ${condition}
-    UNION ALL
-    SELECT ${columns}, 'question' AS kind, a.intent, a.confidence, a.status FROM transcript_activities q
-      LEFT JOIN transcript_activities a ON a.seq = (
-        SELECT MIN(seq) FROM transcript_activities WHERE conversation_id = q.conversation_id AND seq > q.seq AND direction = 'out' AND type = 'message')
-      WHERE q.direction = 'in' AND q.type = 'message' AND q.kind IS NULL AND ${condition}`;
-}
-
-function toMessage(r: MessageRow): LearnerMessage {
-  return {
-    seq: Number(r.seq),
-    conversationId: r.conversation_id,
-    channelId: r.channel_id,
-    text: r.text,
-    at: new Date(Number(r.at)),
-    kind: r.kind,
-    ...(r.intent !== null ? { intent: r.intent } : {}),
-    ...(r.confidence !== null ? { confidence: r.confidence } : {}),
-    ...(r.status !== null ? { status: r.status } : {}),
-    ...(r.dialog_started !== null ? { dialogStarted: r.dialog_started } : {}),
-    ...(r.prompt !== null ? { prompt: r.prompt } : {}),
-    ...(r.feedback === 'up' || r.feedback === 'down' ? { feedback: r.feedback } : {}),
-  };
 }
 
 /**
@@ -292,44 +223,24 @@ export class PostgresTranscriptStore implements TranscriptStore {
 
   async learnerMessages(window: Window): Promise<LearnerMessage[]> {
     const { rows } = await this.pool.query<MessageRow>(
-      `${learnerMessagesWhere('q.at >= $1 AND q.at <= $2')} ORDER BY seq`,
+      `${learnerMessagesWhere('transcript_activities', 'q.at >= $1 AND q.at <= $2')} ORDER BY seq`,
       [window.from.getTime(), window.to.getTime()],
     );
     return rows.map(toMessage);
   }
 
   async learnerMessage(seq: number): Promise<LearnerMessage | undefined> {
-    const r = (await this.pool.query<MessageRow>(learnerMessagesWhere('q.seq = $1'), [seq])).rows[0];
+    const r = (await this.pool.query<MessageRow>(learnerMessagesWhere('transcript_activities', 'q.seq = $1'), [seq]))
+      .rows[0];
     return r ? toMessage(r) : undefined;
   }
 
   async activities(conversationId: string): Promise<TranscriptEntry[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<ActivityRow>(
       'SELECT * FROM transcript_activities WHERE conversation_id = $1 ORDER BY seq',
       [text(conversationId)],
     );
-    return rows.map((r) => ({
-      seq: Number(r.seq),
-      conversationId: r.conversation_id,
-      channelId: r.channel_id,
-      userId: r.user_id,
-      direction: r.direction,
-      type: r.type,
-      text: r.text,
-      at: new Date(Number(r.at)),
-      ...(r.intent !== null ? { intent: r.intent } : {}),
-      ...(r.confidence !== null ? { confidence: r.confidence } : {}),
-      ...(r.status !== null ? { status: r.status } : {}),
-      ...(r.entry_id !== null ? { entryId: r.entry_id } : {}),
-      ...(r.dialog !== null ? { dialog: r.dialog } : {}),
-      ...(r.error !== null ? { error: r.error } : {}),
-      ...(r.feedback === 'up' || r.feedback === 'down' ? { feedback: r.feedback } : {}),
-      ...(r.kind !== null ? { kind: r.kind } : {}),
-      ...(r.entities !== null ? { entities: JSON.parse(r.entities) as Record<string, string> } : {}),
-      ...(r.dialog_started !== null ? { dialogStarted: r.dialog_started } : {}),
-      ...(r.prompt !== null ? { prompt: r.prompt } : {}),
-      activity: JSON.parse(r.activity) as Record<string, unknown>,
-    }));
+    return rows.map(toEntry);
   }
 
   async correct(c: Omit<Correction, 'at'>): Promise<void> {

@@ -12,6 +12,7 @@ import type {
   TranscriptStore,
   Window,
 } from './store.ts';
+import { learnerMessagesWhere, toEntry, toMessage, UNANSWERED, type ActivityRow, type MessageRow } from './rows.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS activities (
@@ -55,80 +56,6 @@ const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
   ['assignments', 'conversation_id', 'TEXT'],
   ['assignments', 'seq', 'INTEGER'],
 ];
-
-interface Row {
-  seq: number;
-  conversation_id: string;
-  channel_id: string;
-  user_id: string;
-  direction: 'in' | 'out';
-  type: string;
-  text: string;
-  at: number;
-  intent: string | null;
-  confidence: number | null;
-  status: string | null;
-  entry_id: string | null;
-  dialog: string | null;
-  error: string | null;
-  activity: string;
-  feedback: string | null;
-  kind: string | null;
-  entities: string | null;
-  dialog_started: string | null;
-  prompt: string | null;
-}
-
-/** Statuses of an answer that did not answer: « je n'ai pas compris », « Vouliez-vous dire », « la fiche ne précise pas ». */
-const UNANSWERED = "('fallback', 'ambiguous', 'not_covered')";
-
-/**
- * Learner messages with their reading (matching `condition` on q): the bot's own, recorded after the
- * turn; for rows recorded before readings existed, the first reply's understanding (every such
- * message then counts as a question). Two parts, so that current rows need no join.
- */
-function learnerMessagesWhere(condition: string): string {
-  const columns = 'q.seq, q.conversation_id, q.channel_id, q.text, q.at, q.feedback, q.dialog_started, q.prompt';
-  return `SELECT ${columns}, q.kind, q.intent, q.confidence, q.status FROM activities q
-      WHERE q.direction = 'in' AND q.type = 'message' AND q.kind IS NOT NULL AND ${condition}
-    UNION ALL
-    SELECT ${columns}, 'question' AS kind, a.intent, a.confidence, a.status FROM activities q
-      LEFT JOIN activities a ON a.seq = (
-        SELECT MIN(seq) FROM activities WHERE conversation_id = q.conversation_id AND seq > q.seq AND direction = 'out' AND type = 'message')
-      WHERE q.direction = 'in' AND q.type = 'message' AND q.kind IS NULL AND ${condition}`;
-}
-
-type MessageRow = {
-  seq: number;
-  conversation_id: string;
-  channel_id: string;
-  text: string;
-  at: number;
-  feedback: string | null;
-  dialog_started: string | null;
-  prompt: string | null;
-  kind: string;
-  intent: string | null;
-  confidence: number | null;
-  status: string | null;
-};
-
-function toMessage(r: MessageRow): LearnerMessage {
-  return {
-    seq: r.seq,
-    conversationId: r.conversation_id,
-    channelId: r.channel_id,
-    text: r.text,
-    at: new Date(r.at),
-    kind: r.kind,
-    ...(r.intent !== null ? { intent: r.intent } : {}),
-    ...(r.confidence !== null ? { confidence: r.confidence } : {}),
-    ...(r.status !== null ? { status: r.status } : {}),
-    ...(r.dialog_started !== null ? { dialogStarted: r.dialog_started } : {}),
-    ...(r.prompt !== null ? { prompt: r.prompt } : {}),
-    ...(r.feedback === 'up' || r.feedback === 'down' ? { feedback: r.feedback } : {}),
-  };
-}
 
 /**
  * Transcripts in one SQLite file (WAL mode): embedded, nothing to install, one per instance. Its calls
@@ -309,42 +236,21 @@ export class SqliteTranscriptStore implements TranscriptStore {
     const [from, to] = [window.from.getTime(), window.to.getTime()];
     return (
       this.db
-        .prepare(`${learnerMessagesWhere('q.at >= ? AND q.at <= ?')} ORDER BY seq`)
+        .prepare(`${learnerMessagesWhere('activities', 'q.at >= ? AND q.at <= ?')} ORDER BY seq`)
         .all(from, to, from, to) as MessageRow[]
     ).map(toMessage);
   }
 
   async learnerMessage(seq: number): Promise<LearnerMessage | undefined> {
-    const r = this.db.prepare(learnerMessagesWhere('q.seq = ?')).get(seq, seq) as MessageRow | undefined;
+    const r = this.db.prepare(learnerMessagesWhere('activities', 'q.seq = ?')).get(seq, seq) as MessageRow | undefined;
     return r ? toMessage(r) : undefined;
   }
 
   async activities(conversationId: string): Promise<TranscriptEntry[]> {
     const rows = this.db
       .prepare('SELECT * FROM activities WHERE conversation_id = ? ORDER BY seq')
-      .all(conversationId) as Row[];
-    return rows.map((r) => ({
-      seq: r.seq,
-      conversationId: r.conversation_id,
-      channelId: r.channel_id,
-      userId: r.user_id,
-      direction: r.direction,
-      type: r.type,
-      text: r.text,
-      at: new Date(r.at),
-      ...(r.intent !== null ? { intent: r.intent } : {}),
-      ...(r.confidence !== null ? { confidence: r.confidence } : {}),
-      ...(r.status !== null ? { status: r.status } : {}),
-      ...(r.entry_id !== null ? { entryId: r.entry_id } : {}),
-      ...(r.dialog !== null ? { dialog: r.dialog } : {}),
-      ...(r.error !== null ? { error: r.error } : {}),
-      ...(r.feedback === 'up' || r.feedback === 'down' ? { feedback: r.feedback } : {}),
-      ...(r.kind !== null ? { kind: r.kind } : {}),
-      ...(r.entities !== null ? { entities: JSON.parse(r.entities) as Record<string, string> } : {}),
-      ...(r.dialog_started !== null ? { dialogStarted: r.dialog_started } : {}),
-      ...(r.prompt !== null ? { prompt: r.prompt } : {}),
-      activity: JSON.parse(r.activity) as Record<string, unknown>,
-    }));
+      .all(conversationId) as ActivityRow[];
+    return rows.map(toEntry);
   }
 
   async correct(c: Omit<Correction, 'at'>): Promise<void> {

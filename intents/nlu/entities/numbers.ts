@@ -42,18 +42,10 @@ export function parseDecimal(s: string): number {
   return Number(s.replace(',', '.'));
 }
 
-const DIGIT_WORDS: Record<string, number> = {
-  un: 1,
-  une: 1,
-  deux: 2,
-  trois: 3,
-  quatre: 4,
-  cinq: 5,
-  six: 6,
-  sept: 7,
-  huit: 8,
-  neuf: 9,
-};
+/** « un » … « neuf »: the units of a year said in words (« deux mille vingt-cinq »). */
+const DIGIT_WORDS: Record<string, number> = Object.fromEntries(
+  Object.entries(UNITS).filter(([, n]) => n >= 1 && n <= 9),
+);
 
 /**
  * Years said in words, as a dictated message writes them (« juin deux mille vingt cinq », « deux

@@ -1,5 +1,7 @@
 import type { Answer, Answerer, Clarification } from '../knowledge/answers.ts';
 import { fold } from '../intents/nlu/text.ts';
+import { monthYears } from '../intents/nlu/entities/date.ts';
+import { parseNumberWords } from '../intents/nlu/entities/numbers.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
 import type { Frame, Reading, Understander, Understanding } from '../intents/nlu/understand.ts';
 import type { IntentInfo } from '../intents/nlu/training-data.ts';
@@ -608,16 +610,48 @@ export class Router {
     const asksFailure = /\b(rate|loupe|echoue|recale|perdu|mort|foutu|expire|perime|trop tard|manque\w*)\b/.test(
       frame.normal.split(' ').slice(-6).join(' '),
     );
+    // « je suis à distance, c'est mort pour l'exam ? »: asking whether all is lost asks the opposite of
+    // what the sheet allows.
+    const allLost = /\b(c est|c|je suis|suis|on est|est ce) (mort|foutu|fichu|cuit|grille|mal barre|rate)\b/.test(
+      frame.normal,
+    );
     // A claim already reads the belief; only the entry's default is turned round by a negative belief.
-    if ((reported && negativeBelief && fromDefault) || (asksFailure && answer.verdict))
+    if ((reported && negativeBelief && fromDefault) || (asksFailure && answer.verdict) || (allLost && fromDefault))
       verdict = verdict === 'oui' ? 'non' : 'oui';
-    // « obtenu en juin 2022, ça tient jusqu'en 2030 ? »: valid until June 2027, so no.
-    const years = [...`${frame.text}`.matchAll(/\b(20\d{2})\b/g)].map((m) => Number(m[1]));
-    const until = answer.validUntilYear;
-    if (until && years.length >= 2) {
-      const asked = years[years.length - 1]!;
-      if (asked > until) verdict = 'non';
-      else if (asked < until) verdict = 'oui';
+    // « obtenu en juin 2022, ça tient jusqu'en 2030 ? »: valid until June 2027, so no; « obtenu en juin
+    // 2024, encore valable en septembre 2029 ? »: valid until June 2029, so no. A month compares only
+    // with a result dated to the month.
+    const named = monthYears(frame.text);
+    const until = answer.validUntil;
+    if (until && named.length >= 2) {
+      const asked = named[named.length - 1]!;
+      const untilYear = until.date.getFullYear();
+      const byMonth = asked.month !== null && until.precision !== 'year';
+      const a = byMonth ? asked.year * 12 + asked.month! : asked.year;
+      const u = byMonth ? untilYear * 12 + until.date.getMonth() : untilYear;
+      if (a > u) verdict = 'non';
+      else if (a < u) verdict = 'oui';
+      if (a !== u) {
+        const when: DateSpec = {
+          date: new Date(asked.year, asked.month ?? 0, 1),
+          precision: asked.month === null ? 'year' : 'month',
+        };
+        const line = fill(this.answerer.conversation.valid_at[verdict], { when: formatFrench(when) });
+        answer = { ...answer, text: `${answer.text} ${line}` };
+      }
+    }
+    // « je passe le reste du BTS dans 6 ans, ça compte encore ? »: a moment so many years ahead, against
+    // the validity in years (the entry's claims read « 6 ans » as a length: « valable 6 ans ? »).
+    const validity = this.answerer.entryFor('validite_resultats');
+    const years = validity ? this.answerer.numberValue('validity_years') : undefined;
+    const ahead =
+      /\b(?:dans|d ici|au bout de|apres) (\d{1,2}|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) ans\b/.exec(
+        frame.normal,
+      );
+    if (ahead && years !== undefined && (answer.entryIds ?? [answer.entryId]).includes(validity!.id)) {
+      const n = parseNumberWords(ahead[1]!) ?? Number(ahead[1]);
+      if (n > years) verdict = 'non';
+      else if (n < years) verdict = 'oui';
     }
     const word = contradictsNegative
       ? 'Si'
@@ -764,7 +798,10 @@ export class Router {
     });
     const compute = info?.compute as ComputedAnswer | undefined;
     if (!compute) return answer(a.entryAnswer(entry));
-    const obtained = date && dateRole !== 'training_end' ? this.sessionDate(date) : null;
+    // « je passe le reste du BTS dans 6 ans, ça compte encore ? »: a moment ahead (« dans … ») is what is
+    // asked about, not when the result was obtained — unless the learner says it is.
+    const ahead = /^dans\b/.test(date?.text ?? '') && dateRole !== 'obtained';
+    const obtained = date && dateRole !== 'training_end' && !ahead ? this.sessionDate(date) : null;
     return this.computed[compute]({ intent, entry, frame, reading, today, topic, obtained, answer });
   }
 
@@ -786,6 +823,10 @@ export class Router {
     const threshold = intent === 'resultat_examen' ? a.entryFor('note_requise') : undefined;
     if (threshold && grade && !grade.personal && (frame.cues.yesNo || frame.cues.asks.has('seuil')))
       return answer(a.entryAnswer(threshold));
+    // « avec 10 pile on valide ? »: what that grade would give, not congratulations (nothing remembered).
+    const passGrade = a.entryFor('note_requise');
+    const supposed = grade?.hypothetical && passGrade ? a.supposedGrade(passGrade, grade) : null;
+    if (supposed) return answer(supposed);
     if (grade?.personal || (intent === 'resultat_examen' && grade))
       return answer({
         ...a.grade(a.entryFor('resultat_examen') ?? entry, grade, obtained, today),

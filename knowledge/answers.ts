@@ -47,8 +47,8 @@ export interface Answer {
   entryIds?: string[];
   /** For a computed answer to a yes/no question: what the learner's own case gives. */
   verdict?: 'oui' | 'non';
-  /** For a validity computed from a date: the year it ends (to check « valable jusqu'en 2030 ? »). */
-  validUntilYear?: number;
+  /** For a validity computed from a date: when it ends (to check « valable jusqu'en 2030 ? »). */
+  validUntil?: DateSpec;
   /** What the conversation should remember from this answer (the learner's grade, the date said). */
   remember?: { grade?: GradeInput; date?: DateSpec; place?: Place; subjects?: string[]; clarify?: Clarification };
   /** The entry a follow-up most likely continues (the last question of a combined answer). */
@@ -274,7 +274,7 @@ export class Answerer {
         ),
       ),
       verdict: v.stillValid ? 'oui' : 'non',
-      validUntilYear: v.validUntil.date.getFullYear(),
+      validUntil: v.validUntil,
     };
   }
 
@@ -309,7 +309,7 @@ export class Answerer {
             ),
           ),
           verdict: v.stillValid ? 'oui' : 'non',
-          validUntilYear: v.validUntil.date.getFullYear(),
+          validUntil: v.validUntil,
           entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']),
         };
       }
@@ -332,6 +332,25 @@ export class Answerer {
       ),
       verdict: 'non',
       entryIds: this.idsOf(entry, ['note_requise', 'periode_inscription']),
+    };
+  }
+
+  /**
+   * What a grade the learner supposes would give (« avec 10 pile on valide ? »), from the threshold entry's
+   * `supposed_reached` template; null otherwise (the reported-grade answer is given).
+   */
+  supposedGrade(entry: Entry, grade: GradeInput): Answer | null {
+    const pass = this.kb.numberValue('pass_grade');
+    const template = entry.templates.supposed_reached;
+    // A grade below the threshold gets the reported-grade answer: it has no congratulations, and the next
+    // registration is what the learner then needs.
+    if (!grade.valid || pass === undefined || grade.value < pass || !template) return null;
+    const gradeText = String(grade.value).replace('.', ',');
+    const validity = this.kb.entryForIntent('validite_resultats');
+    return {
+      ...this.compose(entry, fill(template, this.vars({ grade: gradeText })), validity ? [validity] : []),
+      verdict: 'oui',
+      entryIds: this.idsOf(entry, ['resultat_examen', 'attestation_reussite', 'validite_resultats']),
     };
   }
 

@@ -26,6 +26,8 @@ export const ConversationSchema = z.object({
   fallback: Text,
   clarify: Text,
   verdict_again: z.object({ oui: Text, non: Text, si: Text }),
+  /** A validity asked at a moment ({when}: « septembre 2029 »), after the computed end date. */
+  valid_at: z.object({ oui: Text, non: Text }),
   /** Said when a guided dialog is left because two messages in a row did not answer its question. */
   prompt_abandoned: Text,
   /** The last option of a clarification: none of those. */

@@ -649,3 +649,50 @@ describe('a result « obtained » on a date still to come', () => {
     expect(await new Conversation().ask("si je passe en juin 2027, ma note tient jusqu'à quand ?")).toContain('2032');
   });
 });
+
+describe('yes/no answers checked against what the sheet says', () => {
+  it.each([
+    // A stated amount other than the sheet's 5,00 €, or « forcément » where it depends on the académie.
+    ["l'inscription coûte 50 € ?", /^non\. .*5,00/],
+    ["c'est forcément gratuit l'inscription ?", /^non\. .*depend/],
+    // A moment asked about, against the computed end of validity (June 2029).
+    [
+      'Mon bloc obtenu en juin 2024 sera-t-il encore valable en septembre 2029 ?',
+      /^non\. .*juin 2029.*en septembre 2029, il ne le sera plus/,
+    ],
+    ['obtenu en juin 2024, encore valable en mai 2029 ?', /^oui\. .*en mai 2029, il le sera encore/],
+    // So many years ahead, against the validity in years — « dans 6 ans » is not when it was obtained.
+    ['si je réussis le bloc 4 et que je passe le reste du BTS dans 6 ans, ça compte encore ?', /^non\. .*5 ans/],
+    ['ma note compte encore dans 3 ans ?', /^oui\. .*5 ans/],
+    // « c'est mort … ou quoi » asks whether all is lost: the sheet allows it, so « Non ».
+    ["frr jsuis a distance depuis le debut c mort pour l'exam ou quoi", /^non\. .*distance/],
+  ])('« %s »', async (q, expected) => {
+    const reply = await new Conversation().ask(q);
+    expect(reply).toMatch(expected);
+    expect(reply).not.toMatch(/2032|2031/);
+  });
+});
+
+describe('a grade the learner supposes', () => {
+  it('is answered with what it would give, without congratulations or remembering it', async () => {
+    const c = new Conversation();
+    const reply = await c.ask('avec 10 pile on valide ?');
+    expect(reply).toMatch(/^oui\. avec 10\/20, la note requise est atteinte/);
+    expect(reply).not.toMatch(/felicitations/);
+    // Not the learner's own grade: a later validity question is not computed from it.
+    expect(await c.ask("c'est valable combien de temps ?")).not.toMatch(/avec 10/);
+  });
+
+  it('below the threshold, says so and when to register next', async () => {
+    expect(await new Conversation().ask("avec 9,5 j'ai quand même mon attestation ?")).toMatch(
+      /^non\. avec 9,5\/20, la note requise n'est pas atteinte.*reinscrire/,
+    );
+  });
+
+  it("a grade reported (« j'ai raté avec 7 », « validé avec 14 ») is the learner's own", async () => {
+    expect(await new Conversation().ask("j'ai raté avec 7")).toMatch(/avec 7\/20, la note requise n'est pas atteinte/);
+    expect(await new Conversation().ask("validé en juin 2025 avec 14, ça tient jusqu'à quand ?")).toMatch(
+      /felicitations.*juin 2030/,
+    );
+  });
+});

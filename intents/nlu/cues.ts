@@ -181,7 +181,7 @@ export class CueReader {
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
     // an inversion or « est-ce que » is one without.
     const strongClosed =
-      /^(est ce|estce)|\best ce (que|qu)\b|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou pas$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(
+      /^(est ce|estce)|\best ce (que|qu)\b|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou (pas|quoi)$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(
         plain,
       );
     const closedForm = cleft || ((strongClosed || /\?/.test(raw)) && y.questions.some((p) => p.test(plain)));

@@ -17,11 +17,13 @@ export function fold(text: string): string {
 
 /**
  * Splits folded text into word tokens. Apostrophes and hyphens separate words ("l'examen" →
- * "l", "examen"; "peut-on" → "peut", "on"), except in "aujourd'hui". Digits stay in tokens.
+ * "l", "examen"; "peut-on" → "peut", "on"), except in "aujourd'hui". Digits stay in tokens; « € » is « euros ».
  */
 export function tokenize(folded: string): string[] {
   return folded
     .replace(/aujourd'hui/g, 'aujourdhui')
+    // « 50 € », « 5€ »: the sign is a word (an amount asked about), not punctuation.
+    .replace(/€/g, ' euros ')
     .split(/[^a-z0-9]+/)
     .filter((t) => t.length > 0);
 }

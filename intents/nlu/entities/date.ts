@@ -46,6 +46,18 @@ function monthIndex(word: string): number | null {
   return null;
 }
 
+/**
+ * The months and years a message names, in order (« obtenu en juin 2024 … valable en septembre 2029 ? » →
+ * June 2024, September 2029): the last one is the moment a question about validity asks about.
+ */
+export function monthYears(text: string): { year: number; month: number | null }[] {
+  const f = fold(text);
+  const found: { year: number; month: number | null }[] = [];
+  for (const m of f.matchAll(new RegExp(`(?:\\b${MONTH_WORD}\\s+)?\\b(20\\d{2})\\b`, 'g')))
+    found.push({ year: Number(m[2]), month: m[1] ? monthIndex(m[1]) : null });
+  return found;
+}
+
 function fullYear(y: string): number {
   const n = Number(y);
   return y.length === 2 ? 2000 + n : n;

@@ -10,6 +10,11 @@ export interface Grade {
   valid: boolean;
   /** The learner speaks of their own grade ("j'ai eu 12", "ma note"), not of a threshold ("faut-il 10/20 ?"). */
   personal: boolean;
+  /**
+   * A grade the learner supposes (« avec 10 pile on valide ? », « si j'ai 9,5 c'est mort ? ») rather than
+   * reports (« j'ai eu 12 », « validé avec 14 »): its outcome is answered, without congratulations.
+   */
+  hypothetical?: boolean;
 }
 
 const PERSONAL =
@@ -63,6 +68,30 @@ function make(value: number, text: string, personal: boolean): Grade {
   return { value, text: text.trim(), valid: Number.isFinite(value) && value >= 0 && value <= 20, personal };
 }
 
+/** Words that suppose a grade just before it: « avec 10 », « si j'ai 9,5 », « si on obtient 12 » (« si j'ai eu 7 » reports it). */
+const SUPPOSED_BEFORE =
+  /(?:\bavec|\bsi\s+(?:j'ai|jai|j'obtiens|jobtiens|je\s+fais|je\s+chope|on\s+a|on\s+obtient|il\s+a|elle\s+a|ils\s+ont|on\s+fait))\s*(?:que\s+|seulement\s+|juste\s+|pile\s+|un\s+|une\s+)?$/;
+/**
+ * Words that report a grade already had (« j'ai eu », « validé en juin avec 14 », « raté avec 7 », « ma
+ * note »), read outside the supposing clause.
+ */
+const REPORTED =
+  /\b(?:j'ai|jai|g|on\s+a|il\s+a|elle\s+a|ils\s+ont|j'avais|javais)\s+(?:eu|obtenu|fait|valide|rate|loupe|reussi|echoue|foire|eu\s+que)\b|\b(?:obtenue?|validee?|ratee?|loupee?|reussie?|echouee?)\s+(?:en|le|la|l'|avec|a|au|hier|cette|l'an)\b|\b(?:ma|sa|mon|son|notre)\s+(?:note|resultat|moyenne|score)\b|\bje\s+suis\s+(?:recale|admis|recu)\b|\bj'ai\s+(?:mon|ma|mes)\s+(?:resultat|note)s?\b/;
+
+/** The grade, marked supposed when the words before its number suppose it (see SUPPOSED_BEFORE). */
+function suppose(grade: Grade, f: string, m: RegExpMatchArray): Grade {
+  const at = m.index! + m[0].lastIndexOf(m[1]!);
+  return grade.personal && supposedAt(f, at) ? { ...grade, hypothetical: true } : grade;
+}
+
+/** Whether the grade found at `index` in `f` is supposed rather than reported. */
+function supposedAt(f: string, index: number): boolean {
+  const from = Math.max(0, index - 30);
+  const clause = SUPPOSED_BEFORE.exec(f.slice(from, index));
+  if (!clause) return false;
+  return !REPORTED.test(`${f.slice(0, from + clause.index)} ${f.slice(index)}`);
+}
+
 /**
  * Finds a grade in a message. With `bare` (the assistant has just asked for the grade), a message
  * that is only a number ("12", "12,5", "douze") counts too.
@@ -108,7 +137,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {
     const m = f.match(re);
     if (m && re === AFTER_CUE && countsThings(f, m)) continue;
-    if (m) return make(parseDecimal(m[1]!), m[0], personalAt(f, m.index!, personal, m[0]));
+    if (m) return suppose(make(parseDecimal(m[1]!), m[0], personalAt(f, m.index!, personal, m[0])), f, m);
   }
   for (const re of [WORDS_OUT_OF_20, WORDS_AFTER_CUE]) {
     const m = f.match(re);
@@ -118,7 +147,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
     if (m && re === WORDS_AFTER_CUE && countsThings(f, m)) continue;
     if (m) {
       const value = parseNumberWords(m[1]!);
-      if (value !== null) return make(value, m[0], personalAt(f, m.index!, personal, m[0]));
+      if (value !== null) return suppose(make(value, m[0], personalAt(f, m.index!, personal, m[0])), f, m);
     }
   }
   if (options.bare) {

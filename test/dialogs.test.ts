@@ -696,3 +696,36 @@ describe('a grade the learner supposes', () => {
     );
   });
 });
+
+describe("the training's documents and the Recteur's attestation", () => {
+  it.each([
+    "l'attestation du recteur et l'attestation pdf du centre, c'est quoi la différence",
+    "l'attestation de réussite du centre et l'attestation du recteur, c'est pareil ?",
+    "l'attestation du recteur et celle du centre de formation, j'en reçois deux alors ?",
+  ])('both, when compared: « %s »', async (q) => {
+    const [reply] = await new Conversation().say(q);
+    expect(replyTraceOf(reply!).entryIds).toEqual(expect.arrayContaining(['training-documents', 'exam-attestation']));
+    // « c'est pareil ? » compares: no « Oui » that would say they are the same.
+    expect(folded(reply!.text ?? '')).not.toMatch(/^(oui|non)\b/);
+  });
+
+  it.each([
+    ["l'attestation de réussite du centre c'est mon diplôme officiel ?", /^non\. a la fin de la formation/],
+    [
+      "g eu mon attestation pdf de fin de formation, du coup g plus besoin de passer l'exam c ça ?",
+      /^non\. a la fin de la formation/,
+    ],
+    ["les certificats de compétences on les a après l'examen ?", /^non\. a la fin de la formation/],
+    ["c'est le ministère de l'éducation nationale qui certifie ?", /^non\. .*enseignement superieur/],
+  ])('« %s » is about what the sheet says of it', async (q, expected) => {
+    expect(await new Conversation().ask(q)).toMatch(expected);
+  });
+
+  it('losing a document is not in the sheet: the training centre is named, no fact stated', async () => {
+    const c = new Conversation();
+    await c.say('A la fin de la formation je recois un certificat ?');
+    const reply = await c.ask('et si je le perds ?');
+    expect(reply).toMatch(/ne precise pas .*perte d'un document.*organisme de formation/);
+    expect(reply).not.toMatch(/^oui|pdf/);
+  });
+});

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadLexicon } from '../intents/nlu/lexicon.ts';
-import { INTENTS_DIR } from '../intents/nlu/load.ts';
+import { INTENTS_DIR, loadUnderstander } from '../intents/nlu/load.ts';
 import { Preprocessor } from '../intents/nlu/preprocess.ts';
 import { fold } from '../intents/nlu/text.ts';
 import { loadTrainingSet } from '../intents/nlu/training-data.ts';
-import { sharedUnderstander } from './helpers.ts';
+import { sharedData, sharedUnderstander } from './helpers.ts';
 
 const TODAY = new Date(2026, 10, 26, 12);
 const training = loadTrainingSet(INTENTS_DIR);
@@ -257,5 +257,41 @@ describe('understand: smalltalk, confidence and entities', () => {
       const intent = understander.understand(text, TODAY).intent;
       if (intent !== null) expect(ids.has(intent)).toBe(true);
     }
+  });
+});
+
+describe("the catalogue's references to subjects and intents are checked when understanding is built", () => {
+  const gazetteer = () => sharedData().academies.gazetteer();
+  const withCatalog = (change: (t: ReturnType<typeof loadTrainingSet>) => void) => {
+    const t = loadTrainingSet(INTENTS_DIR);
+    change(t);
+    return () => loadUnderstander({ gazetteer: gazetteer(), training: t });
+  };
+
+  it('an intent unlikely with a subject frames.fr.yaml does not have', () => {
+    expect(
+      withCatalog((t) => {
+        t.catalog.find((i) => i.id === 'attestation_reussite')!.unlikely_with = ['fin_formaton'];
+      }),
+    ).toThrow(
+      'intents/catalog.yaml: attestation_reussite.unlikely_with: "fin_formaton" is not a subject of frames.fr.yaml',
+    );
+  });
+
+  it('a decisive subject that is the subject of several intents', () => {
+    expect(
+      withCatalog((t) => {
+        t.decisive = [...(t.decisive ?? []), 'formation'];
+      }),
+    ).toThrow('decisive_subjects: "formation" must be a subject of exactly one intent');
+  });
+
+  it('the compared pair answers both only when both are named and compared', () => {
+    const read = (q: string) => understander.read(q, TODAY).frames.map((f) => [f.intent, ...f.also]);
+    expect(read("l'attestation du recteur et l'attestation pdf du centre, c'est quoi la différence")).toEqual([
+      ['documents_fin_formation', 'attestation_reussite'],
+    ]);
+    // Who delivers the Recteur's attestation: one answer, the training's documents are not added.
+    expect(read("c'est qui qui me donne l'attestation ?")).toEqual([['attestation_reussite']]);
   });
 });

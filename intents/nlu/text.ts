@@ -20,12 +20,14 @@ export function fold(text: string): string {
  * "l", "examen"; "peut-on" → "peut", "on"), except in "aujourd'hui". Digits stay in tokens; « € » is « euros ».
  */
 export function tokenize(folded: string): string[] {
-  return folded
-    .replace(/aujourd'hui/g, 'aujourdhui')
-    // « 50 € », « 5€ »: the sign is a word (an amount asked about), not punctuation.
-    .replace(/€/g, ' euros ')
-    .split(/[^a-z0-9]+/)
-    .filter((t) => t.length > 0);
+  return (
+    folded
+      .replace(/aujourd'hui/g, 'aujourdhui')
+      // « 50 € », « 5€ »: the sign is a word (an amount asked about), not punctuation.
+      .replace(/€/g, ' euros ')
+      .split(/[^a-z0-9]+/)
+      .filter((t) => t.length > 0)
+  );
 }
 
 /** Splits a message into sentences, so a long rambling message can be read piece by piece. */

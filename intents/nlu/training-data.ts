@@ -18,6 +18,8 @@ export const CatalogSchema = z.object({
         covers: z.string().min(1),
         subjects: z.array(z.string()).default([]),
         asks: z.array(z.string()).default([]),
+        /** Subjects that make this intent unlikely when named (« l'attestation de réussite du centre » is not the Recteur's). */
+        unlikely_with: z.array(z.string()).default([]),
         /** What « et après ? » asks once this intent was answered (the next step of the learner's path). */
         next: z.string().optional(),
         /** What « et si je l'ai pas ? » asks once this intent was answered. */
@@ -43,6 +45,7 @@ export const CatalogSchema = z.object({
     )
     .min(2),
   complements: z.array(z.tuple([z.string(), z.string()])).default([]),
+  contrasts: z.array(z.tuple([z.string(), z.string()])).default([]),
   overview: z.record(z.string(), z.array(z.string()).min(1)).default({}),
   decisive_subjects: z.array(z.string()).default([]),
 });
@@ -61,6 +64,8 @@ export interface IntentInfo {
   /** What a question answered by this intent is about, and what it asks (names from frames.fr.yaml). */
   subjects?: string[];
   asks?: string[];
+  /** Subjects that make this intent unlikely when the question names them. */
+  unlikely_with?: string[];
   next?: string;
   if_failed?: string;
   when_asked?: string[];
@@ -79,6 +84,8 @@ export interface TrainingSet {
   examples: Example[];
   /** Pairs of intents answered together when a broad question is both. */
   complements?: [string, string][];
+  /** Pairs of intents answered together when a question names both and compares them. */
+  contrasts?: [string, string][];
   /** Subject → intents that answer a bare mention of it ("inscription ?"). */
   overview?: Record<string, string[]>;
   /** Subjects that name one intent so clearly that naming them settles it (« Cyclades »). */
@@ -118,9 +125,10 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   }
   const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
-  const { complements, overview, decisive_subjects: decisive } = catalogResult.data;
+  const { complements, contrasts, overview, decisive_subjects: decisive } = catalogResult.data;
   const unknown = [
     ...complements.flat(),
+    ...contrasts.flat(),
     ...Object.values(overview).flat(),
     ...catalog.flatMap((i) => (i.next ? [i.next] : [])),
     ...catalog.flatMap((i) => (i.if_failed ? [i.if_failed] : [])),
@@ -128,9 +136,9 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   ].filter((id) => !known.has(id));
   if (unknown.length > 0)
     throw new Error(
-      `${catalogFile}: complements/overview/next/when_asked: unknown intent(s): ${[...new Set(unknown)].join(', ')}`,
+      `${catalogFile}: complements/contrasts/overview/next/when_asked: unknown intent(s): ${[...new Set(unknown)].join(', ')}`,
     );
-  return { catalog, examples, complements, overview, decisive };
+  return { catalog, examples, complements, contrasts, overview, decisive };
 }
 
 /** Reads a labelled JSONL file ({"text","intent"} per line), e.g. the held-out test set. */

@@ -164,6 +164,8 @@ const FILLER =
 export class Understander {
   private readonly intents: Map<string, IntentInfo>;
   private readonly complements: Set<string>;
+  /** Pairs answered together when a question names both and compares them (catalog.yaml `contrasts`). */
+  private readonly contrasts: Set<string>;
   /** Subjects that settle the intent when named (catalog.yaml `decisive_subjects`). */
   private readonly specific: Set<string>;
 
@@ -179,15 +181,15 @@ export class Understander {
     complements: [string, string][] = [],
     private readonly overview: Record<string, string[]> = {},
     decisive: string[] = [],
+    contrasts: [string, string][] = [],
   ) {
     this.intents = new Map(catalog.map((i) => [i.id, i]));
     this.complements = new Set(complements.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
+    this.contrasts = new Set(contrasts.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
     this.specific = new Set(decisive);
     for (const name of decisive)
-      if (catalog.filter((i) => i.subjects?.[0] === name).length !== 1)
-        throw new Error(
-          `intents/catalog.yaml: decisive_subjects: "${name}" must be the first subject of exactly one intent`,
-        );
+      if (catalog.filter((i) => i.subjects?.includes(name)).length !== 1)
+        throw new Error(`intents/catalog.yaml: decisive_subjects: "${name}" must be a subject of exactly one intent`);
     // Wiring checked at start: every subject and ask an intent names exists in frames.fr.yaml.
     const subjects = new Set(cues.subjectNames);
     const asks = new Set(cues.askNames);
@@ -195,6 +197,9 @@ export class Understander {
       for (const name of i.subjects ?? [])
         if (!subjects.has(name))
           throw new Error(`intents/catalog.yaml: ${i.id}.subjects: "${name}" is not a subject of frames.fr.yaml`);
+      for (const name of i.unlikely_with ?? [])
+        if (!subjects.has(name))
+          throw new Error(`intents/catalog.yaml: ${i.id}.unlikely_with: "${name}" is not a subject of frames.fr.yaml`);
       for (const name of i.asks ?? [])
         if (!asks.has(name))
           throw new Error(`intents/catalog.yaml: ${i.id}.asks: "${name}" is not an ask of frames.fr.yaml`);
@@ -251,6 +256,7 @@ export class Understander {
       training.complements,
       training.overview,
       training.decisive,
+      training.contrasts,
     );
   }
 
@@ -598,9 +604,10 @@ export class Understander {
       if (!info) return p;
       let w = p;
       // A subject that names one intent only (« Cyclades », « MonCompteFormation », « à distance »).
-      if (this.specific.has(info.subjects?.[0] ?? '') && cues.subjects.has(info.subjects![0]!)) w *= d.specificSubject;
+      if (info.subjects?.some((x) => this.specific.has(x) && cues.subjects.has(x))) w *= d.specificSubject;
       if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x)))
         w *= d.subjectMismatch;
+      if (info.unlikely_with?.some((x) => cues.subjects.has(x))) w *= d.subjectMismatch;
       // « c'est quoi le format ? » asks the format: « quoi » does not count beside a precise ask.
       // « quand » is precise only when asked in words (a month named is often a date told, not asked).
       const askedWhen =
@@ -710,6 +717,19 @@ export class Understander {
       examScope < d.scopeFloor ||
       (examScope < d.scopeThreshold && first.probability < d.clearIntent);
     if (gateSaysOff && !cueEvidence) return result(OUT_OF_SCOPE, 'fallback');
+    // « l'attestation du recteur et celle du centre, c'est quoi la différence ? »: two things named and
+    // compared get both answers (a `contrasts` pair, each named by its first or a decisive subject), not a yes/no.
+    if (cues.asks.has('compare')) {
+      const named = (id: string): boolean =>
+        this.subjectsOf(id).some((x, i) => cues.subjects.has(x) && (i === 0 || this.specific.has(x)));
+      const other = named(first.intent)
+        ? this.catalog.find((i) => this.contrasts.has(`${first.intent}|${i.id}`) && named(i.id))
+        : undefined;
+      if (other) {
+        cues.yesNo = false;
+        return result(first.intent, 'answered', [other.id]);
+      }
+    }
     // A broad question (« quand dois-je m'inscrire ? ») gets the complementary intent too, when the cues allow it.
     const partner = weighted
       .slice(1, 3)

@@ -704,7 +704,7 @@ describe("the training's documents and the Recteur's attestation", () => {
     "l'attestation du recteur et celle du centre de formation, j'en reçois deux alors ?",
   ])('both, when compared: « %s »', async (q) => {
     const [reply] = await new Conversation().say(q);
-    expect(replyTraceOf(reply!).entryIds).toEqual(expect.arrayContaining(['training-documents', 'exam-attestation']));
+    expect(replyTraceOf(reply!)?.entryIds).toEqual(expect.arrayContaining(['training-documents', 'exam-attestation']));
     // « c'est pareil ? » compares: no « Oui » that would say they are the same.
     expect(folded(reply!.text ?? '')).not.toMatch(/^(oui|non)\b/);
   });

@@ -160,8 +160,12 @@ export class CueReader {
       if (!/\b(comment|de quelle (maniere|facon))\b/.test(relativeFree)) asks.delete('comment');
       if (!/\b(note|moyenne|combien|minimum|seuil)\b/.test(relativeFree)) asks.delete('seuil');
     }
-    // « c'est moi qui fais tout ? »: the « qui » of a cleft asks whose job it is, not who (the certifier, the rectorat).
-    if (asks.has('charge')) asks.delete('qui');
+    // « c'est moi qui fais tout ? »: the « qui » of a cleft asks whose job it is, not who (the certifier, the rectorat);
+    // « je peux les inscrire moi-même ? »: the « peux » too, not whether it is possible at all.
+    if (asks.has('charge')) {
+      asks.delete('qui');
+      asks.delete('possible');
+    }
     const y = this.yesNo;
     // « quand même » is not « quand »; « c'est le recteur qui signe ? » is closed despite its « qui ».
     // « une vidéo qui montre comment s'inscrire ? »: a question word inside a relative clause asks nothing.

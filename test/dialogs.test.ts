@@ -729,3 +729,26 @@ describe("the training's documents and the Recteur's attestation", () => {
     expect(reply).not.toMatch(/^oui|pdf/);
   });
 });
+
+describe('a deadline asked, or a registration period missed', () => {
+  it.each([
+    "Il reste combien de temps pour s'inscrire ? on est fin novembre, je panique",
+    "j'ai raté l'automne 😭 il se passe quoi maintenant",
+  ])('« %s » gets the registration period, computed from today', async (q) => {
+    const [reply] = await new Conversation().say(q);
+    expect(replyTraceOf(reply!)?.entryIds ?? [replyTraceOf(reply!)?.entryId]).toContain('registration-period');
+    expect(folded(reply!.text ?? '')).toMatch(/a l'automne 2026/);
+  });
+
+  it('whether a late registration is accepted is not in the sheet', async () => {
+    expect(await new Conversation().ask('inscription hors delai possible ?')).toMatch(/ne precise pas/);
+  });
+
+  it('a manager cannot register their team: each learner registers', async () => {
+    expect(
+      await new Conversation().ask(
+        "on est 6 dans l'équipe, est-ce que je peux inscrire tout le monde d'un coup en tant que responsable ?",
+      ),
+    ).toMatch(/^non\. c'est a vous, le stagiaire/);
+  });
+});

@@ -167,35 +167,63 @@ describe('SQLite (STATE_FILE)', () => {
     );
   });
 
-  // A real full disk: a small tmpfs holding STATE_FILE, filled up by another file. Needs mount (root
-  // with CAP_SYS_ADMIN, as on the CI's machine); elsewhere skipped with a message.
+  // A real full disk: a small tmpfs holding STATE_FILE and TRANSCRIPTS_FILE (so the transcripts' journal
+  // too), filled up by another file. Needs mount (root with CAP_SYS_ADMIN, as on the CI's machine);
+  // elsewhere skipped with a message.
   const disk = smallDisk();
-  it.skipIf(!disk.mounted)('disk full: the same, with SQLITE_FULL', async () => {
-    const app = await startApp({ ASSISTANT_TODAY: '2026-11-26', STATE_FILE: join(disk.dir, 'state.sqlite') });
-    apps.push(app);
-    const filler = join(disk.dir, 'filler');
-    const fill = async () => {
-      const free = statfsSync(disk.dir);
-      writeFileSync(filler, Buffer.alloc(Number(free.bavail * free.bsize)));
-      expect(() => writeFileSync(join(disk.dir, 'one-more'), 'x')).toThrow(/ENOSPC/);
-    };
-    const free = async () => rmSync(filler);
-    await throughAnOutage(app, {
-      name: 'sqlite-full',
-      unreadable: false,
-      down: fill,
-      up: free,
-      storedRows: rowsOf(connection(app.app.state.storage)),
-    });
-    expect(
-      app.logs.lines.some(
-        (l) =>
-          l.msg ===
-            'conversation state not saved (store unavailable): the stored state stays the one before the turn' &&
-          /SQLITE_FULL|disk is full/.test(JSON.stringify(l.err)),
-      ),
-    ).toBe(true);
-  });
+  it.skipIf(!disk.mounted)(
+    'disk full: the same, with SQLITE_FULL; transcripts wait in memory, written once there is room',
+    async () => {
+      const app = await startApp({
+        ASSISTANT_TODAY: '2026-11-26',
+        STATE_FILE: join(disk.dir, 'state.sqlite'),
+        TRANSCRIPTS_FILE: join(disk.dir, 'transcripts.sqlite'),
+      });
+      apps.push(app);
+      const filler = join(disk.dir, 'filler');
+      const fill = async () => {
+        const free = statfsSync(disk.dir);
+        writeFileSync(filler, Buffer.alloc(Number(free.bavail * free.bsize)));
+        expect(() => writeFileSync(join(disk.dir, 'one-more'), 'x')).toThrow(/ENOSPC/);
+      };
+      const free = async () => rmSync(filler);
+      await throughAnOutage(app, {
+        name: 'sqlite-full',
+        unreadable: false,
+        down: fill,
+        up: free,
+        storedRows: rowsOf(connection(app.app.state.storage)),
+      });
+      expect(
+        app.logs.lines.some(
+          (l) =>
+            l.msg ===
+              'conversation state not saved (store unavailable): the stored state stays the one before the turn' &&
+            /SQLITE_FULL|disk is full/.test(JSON.stringify(l.err)),
+        ),
+      ).toBe(true);
+      // The transcript store and its journal refused (no room for either): the entries waited in memory,
+      // and reach the store once there is room again, in order, none lost.
+      expect(app.logs.messages()).toContain('transcript write failed; will retry with the next write');
+      const { store, recorder } = app.app.transcripts;
+      expect(await recorder.flush()).toBe(true);
+      expect(recorder.waiting()).toBe(0);
+      const learnerSaid = async (conversationId: string) =>
+        (await store.activities(conversationId)).filter((e) => e.direction === 'in').map((e) => e.text);
+      expect(await learnerSaid('sqlite-full-registering')).toEqual([
+        "je veux m'inscrire",
+        "combien coûte l'inscription ?",
+        'oui',
+        'oui',
+      ]);
+      expect(await learnerSaid('sqlite-full-arriving')).toEqual([
+        '',
+        "c'est quand l'examen ?",
+        "je veux m'inscrire",
+        "je veux m'inscrire",
+      ]);
+    },
+  );
   afterAll(() => disk.unmount());
 });
 
@@ -229,11 +257,11 @@ describe.skipIf(postgresMissing)('PostgreSQL (DATABASE_URL) stopped', () => {
   }, 60_000);
 });
 
-/** A 1 MB tmpfs of this test's own, when this machine lets us mount one. */
+/** A 2 MB tmpfs of this test's own, when this machine lets us mount one. */
 function smallDisk(): { dir: string; mounted: boolean; unmount: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'small-disk-'));
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
   } catch (err) {
     console.warn(`disk-full test skipped: cannot mount a tmpfs here (${(err as Error).message.split('\n')[0]})`);
     return { dir, mounted: false, unmount: () => rmSync(dir, { recursive: true, force: true }) };

@@ -432,8 +432,9 @@ async function main(): Promise<void> {
   clearInterval(timer);
   clearInterval(heapTimer);
   if (window.length > 0 || samples.length === 0) report();
-  // The last point of the heap line: where the run ended.
-  await sampleHeap();
+  // The last point of the heap line: where the run ended (unless the timer took it just now).
+  const lastHeapAt = heap.at(-1)?.atS;
+  if (lastHeapAt === undefined || Date.now() - started - lastHeapAt * 1000 > 5000) await sampleHeap();
 
   const sorted = all.sort((a, b) => a - b);
   const rss = samples.map((s) => s.rssMb).filter((v): v is number => v !== null);

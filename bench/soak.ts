@@ -12,7 +12,9 @@
  *
  * Without --url it starts the server itself (`tsx src/main.ts`, loopback, its own temporary data
  * folder) and reads its RSS from /proc/<pid>/status; with --url it drives that server, and reads the RSS
- * of --pid when given. Replies go to a stand-in connector in this process (loopback, allowed in local
+ * of --pid when given. A server started here also reports, every `--heap-every` seconds (default 120;
+ * 0: never), its live heap right after a full collection (bench/soak-heap-probe.ts): what a leak
+ * raises, where RSS also moves with the collector's timing. Each collection pauses the server briefly. Replies go to a stand-in connector in this process (loopback, allowed in local
  * mode). An error is: a status other than 200, no answer within 30 s, a turn that sent no message, the
  * apology of a failed turn (« problème technique »), or an error line in the server's log (when it was
  * started here). Exits 1 when there was any error.
@@ -36,6 +38,7 @@ const { values: args } = parseArgs({
     'think-ms': { type: 'string', default: '30000' },
     'ramp-s': { type: 'string', default: '30' },
     'report-every': { type: 'string', default: '30' },
+    'heap-every': { type: 'string', default: '120' },
     out: { type: 'string', default: `data/soak-${new Date().toISOString().replace(/[:.]/g, '-')}.json` },
   },
 });
@@ -53,6 +56,7 @@ const DURATION_MS = positive('minutes', args.minutes) * 60_000;
 const THINK_MS = Number(args['think-ms']);
 const RAMP_MS = Number(args['ramp-s']) * 1000;
 const REPORT_MS = positive('report-every', args['report-every']) * 1000;
+const HEAP_MS = Number(args['heap-every']) * 1000;
 const TURN_TIMEOUT_MS = 30_000;
 
 /** Questions learners ask (README, development sets' style), answers to the guided dialogs, commands. */
@@ -172,7 +176,9 @@ async function startServer(): Promise<Server> {
   const port = (probe.address() as AddressInfo).port;
   await new Promise((r) => probe.close(r));
   const data = mkdtempSync(join(tmpdir(), 'soak-data-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // --expose-gc and the probe: the live heap after a full collection, on SIGUSR2 (see the top of this file).
+  const node = ['--expose-gc', '--import', 'tsx', '--import', './bench/soak-heap-probe.ts', 'src/main.ts'];
+  const child = spawn(process.execPath, node, {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -394,6 +400,29 @@ async function main(): Promise<void> {
     windowStarted = Date.now();
   };
 
+  /** The live heap right after a full collection, from the probe of a server started here (not with --url). */
+  const heap: { atS: number; heapUsedMb: number }[] = [];
+  const sampleHeap = async (): Promise<void> => {
+    const server = bot;
+    if (!server || HEAP_MS <= 0) return;
+    const reported = () => [...server.output().matchAll(/\{"soakHeapUsedMb":([\d.]+)\}/g)];
+    const before = reported().length;
+    try {
+      process.kill(server.pid, 'SIGUSR2');
+    } catch {
+      return; // the server is gone; its exit is reported elsewhere
+    }
+    for (const until = Date.now() + 5000; Date.now() < until;) {
+      const lines = reported();
+      if (lines.length > before) {
+        heap.push({ atS: Math.round((Date.now() - started) / 1000), heapUsedMb: Number(lines.at(-1)![1]) });
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const heapTimer = bot && HEAP_MS > 0 ? setInterval(() => void sampleHeap(), HEAP_MS) : undefined;
+
   const rssAtStart = rssMb(pid);
   console.log(
     `soak: ${CONVERSATIONS} conversations for ${DURATION_MS / 60_000} min against ${target}, think time ${THINK_MS} ms ± half, arriving over ${RAMP_MS / 1000} s, RSS at start ${rssAtStart ?? 'n/a'} MB`,
@@ -401,7 +430,11 @@ async function main(): Promise<void> {
   const timer = setInterval(report, REPORT_MS);
   await Promise.all(Array.from({ length: CONVERSATIONS }, (_, i) => slot(i)));
   clearInterval(timer);
+  clearInterval(heapTimer);
   if (window.length > 0 || samples.length === 0) report();
+  // The last point of the heap line: where the run ended (unless the timer took it just now).
+  const lastHeapAt = heap.at(-1)?.atS;
+  if (lastHeapAt === undefined || Date.now() - started - lastHeapAt * 1000 > 5000) await sampleHeap();
 
   const sorted = all.sort((a, b) => a - b);
   const rss = samples.map((s) => s.rssMb).filter((v): v is number => v !== null);
@@ -416,6 +449,9 @@ async function main(): Promise<void> {
       ? Math.min(...lastThird) <= Math.min(...firstThird) * 1.1 &&
         Math.max(...lastThird) <= Math.max(...firstThird) * 1.1
       : null;
+  // A leak raises the live heap from one full collection to the next; the first sample is taken once
+  // the server has its working set (caches filled by the first conversations).
+  const heapFlat = heap.length >= 2 ? heap.at(-1)!.heapUsedMb <= heap[0]!.heapUsedMb * 1.1 : null;
   const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
   const summary = {
     conversations: CONVERSATIONS,
@@ -434,6 +470,7 @@ async function main(): Promise<void> {
       max: Math.round(sorted.at(-1) ?? 0),
     },
     rssMb: { start: rssAtStart, end: rss.at(-1) ?? null, max: rss.length ? Math.max(...rss) : null, flat },
+    heapAfterGcMb: { samples: heap, flat: heapFlat },
     serverErrors: serverErrorsSeen,
     samples,
   };
@@ -452,6 +489,10 @@ async function main(): Promise<void> {
   console.log(
     `  memory ${flat === null ? 'not judged (fewer than 3 samples or no PID)' : flat ? 'flat' : 'GROWING'}: first third ${range(firstThird)}, last third ${range(lastThird)}`,
   );
+  if (heap.length > 0)
+    console.log(
+      `  live heap after a full collection (MB, at ${heap.map((h) => `${h.atS} s`).join(', ')}): ${heap.map((h) => h.heapUsedMb).join(' ')} — ${heapFlat === null ? 'not judged (one sample)' : heapFlat ? 'flat' : 'GROWING'} (the last at most 10 % above the first)`,
+    );
   mkdirSync(dirname(args.out), { recursive: true });
   writeFileSync(args.out, `${JSON.stringify(summary, null, 2)}\n`);
   console.log(`  written to ${args.out}`);

@@ -6,6 +6,7 @@ import { MainDialog } from './main-dialog.ts';
 import { renderAnswer } from './render.ts';
 import { replyTraceOf, withReplyTrace } from './reply-trace.ts';
 import { ReplyHold } from './reply-hold.ts';
+import { isStateConflict } from './learner-state.ts';
 import type { ConversationMemory, DialogServices } from './services.ts';
 import { welcomeEvent, welcomeKey, type WelcomeClaims } from './welcome.ts';
 
@@ -32,6 +33,22 @@ export function dialogPath(state: DialogState | undefined): string | undefined {
   return parts.length > 0 ? parts.join(' › ') : undefined;
 }
 
+/** The conversation store failed to read (`read`) or to save (`write`) a turn's state. */
+export type StateFailure = 'read' | 'write';
+
+/**
+ * A turn that moved a guided dialog (started one, or went to its next step) while its state could not
+ * be saved: its replies are discarded, since the learner's next message would be read against the
+ * step before. The adapter apologises with `state_unavailable.step_not_kept` and leaves the stored
+ * state alone (it is the state before the turn, and must stay).
+ */
+export class StepNotKeptError extends Error {
+  constructor(cause: unknown) {
+    super('the conversation store is unavailable: a guided dialog step could not be kept', { cause });
+    this.name = 'StepNotKeptError';
+  }
+}
+
 /** Set once a turn's send handlers are registered (a turn run again after a conflict reuses them). */
 const PREPARED = Symbol('assistant turn prepared');
 
@@ -53,6 +70,8 @@ export class AssistantBot extends ActivityHandler {
     private readonly conversationState: BotState,
     private readonly services: Omit<DialogServices, 'memory'>,
     private readonly welcomes: WelcomeClaims,
+    /** Told when the store fails (the server logs it); the turn goes on without the state. */
+    private readonly onStateFailure: (what: StateFailure, err: unknown, context: TurnContext) => void = () => {},
   ) {
     super();
     const memory = conversationState.createProperty<ConversationMemory>('memory');
@@ -96,16 +115,28 @@ export class AssistantBot extends ActivityHandler {
   /**
    * One attempt of a turn: read the conversation's state as it is stored now, run the dialogs, save
    * with the eTag read (see learner-state.ts), then let the replies leave (see reply-hold.ts). When the
-   * save fails — a conflict with a turn of another process, or the store refusing the write — nothing
-   * the attempt said is sent and the error propagates: the caller may run the turn again (a conflict),
-   * or the adapter apologises (anything else), so a turn is never half-applied.
+   * save meets a conflict with a turn of another process, nothing the attempt said is sent and the
+   * conflict propagates: the caller runs the turn again on the winner's state.
+   *
+   * When the store itself fails (PostgreSQL stopped, SQLite file read-only, disk full), the learner is
+   * still answered, and the stored state stays the one before the turn:
+   * - state unreadable: the turn runs on a fresh state, as a new conversation would, and is not saved;
+   * - state not saved: the turn's replies were computed on the state read, which stays stored.
+   * Either way, when the turn said something, `state_unavailable.not_kept` comes first (nothing of the
+   * exchange is remembered meanwhile). A turn that moved a guided dialog is the exception: its next
+   * question would be answered against the step before, so its replies are discarded and the adapter
+   * says `state_unavailable.step_not_kept` (StepNotKeptError). Never half-applied: what was stored
+   * stays whole, and what the learner is told matches it.
    */
   override async run(context: TurnContext): Promise<void> {
     if (!context.turnState.get(PREPARED)) {
       context.turnState.set(PREPARED, true);
       context.onSendActivities(async (ctx, activities, next) => {
+        // Read from the state this turn loaded, never from the store: an apology sent because the store
+        // failed must not need the store to leave.
+        const loaded = this.conversationState.get(ctx) !== undefined;
         // Which dialog and step said it, for transcripts ("registration › step 2 › prompt-place").
-        const where = dialogPath(await this.dialogState.get(ctx));
+        const where = loaded ? dialogPath(await this.dialogState.get(ctx)) : undefined;
         // It goes with the reply trace, which stays in the server (see reply-trace.ts).
         activities.splice(
           0,
@@ -119,7 +150,7 @@ export class AssistantBot extends ActivityHandler {
         // (an answer with the 👍 / 👎 control, not a question of a dialog asked after it). Written to the
         // state before it is saved: held replies leave only after the save.
         const last = activities.filter((a) => a.type === 'message').at(-1);
-        if (last) {
+        if (last && loaded) {
           const memory = await this.memory.get(ctx, {});
           const trace = replyTraceOf(last);
           if (trace?.kind === 'answer' && (trace.sources?.length ?? 0) > 0) memory.feedbackOffered = true;
@@ -133,14 +164,44 @@ export class AssistantBot extends ActivityHandler {
     const hold = ReplyHold.of(context)!;
     hold.begin(context);
     try {
-      await this.conversationState.load(context, true);
+      const unread = await this.loadState(context);
+      const stepBefore = dialogPath(await this.dialogState.get(context));
       await super.run(context);
-      await this.conversationState.saveChanges(context, false);
+      const failed = unread ?? (await this.saveState(context));
+      if (failed) {
+        if (dialogPath(await this.dialogState.get(context)) !== stepBefore) throw new StepNotKeptError(failed.error);
+        const notice = this.services.answerer.conversation.state_unavailable.not_kept;
+        if (hold.holdsMessages()) await hold.sayFirst(context, notice);
+      }
     } catch (err) {
       hold.discard();
       throw err;
     }
     await hold.release(context);
+  }
+
+  /** Reads the state; when the store fails, the turn starts on a fresh state and the error is returned. */
+  private async loadState(context: TurnContext): Promise<{ error: unknown } | undefined> {
+    try {
+      await this.conversationState.load(context, true);
+      return undefined;
+    } catch (error) {
+      this.onStateFailure('read', error, context);
+      await this.conversationState.clear(context);
+      return { error };
+    }
+  }
+
+  /** Saves the state; a conflict propagates (the turn is run again), a store that fails is returned. */
+  private async saveState(context: TurnContext): Promise<{ error: unknown } | undefined> {
+    try {
+      await this.conversationState.saveChanges(context, false);
+      return undefined;
+    } catch (error) {
+      if (isStateConflict(error)) throw error;
+      this.onStateFailure('write', error, context);
+      return { error };
+    }
   }
 
   /** Drops the conversation's state (after an error, so the learner is not stuck in a broken dialog). */

@@ -20,6 +20,24 @@ export function isShared(activity: Partial<Activity>): boolean {
  */
 export const NOT_STORED_ETAG = '0';
 
+/** A write whose eTag no longer matches what is stored: someone else wrote since it was read. */
+export class StateConflictError extends Error {
+  constructor(readonly key: string) {
+    // Same wording as botbuilder's MemoryStorage, so code written for either recognises it.
+    super(`Storage: error writing "${key}" due to eTag conflict.`);
+    this.name = 'StateConflictError';
+  }
+}
+
+/**
+ * A conflict from the server's storages or from botbuilder's MemoryStorage (tests, the terminal chat):
+ * the turn may be run again on the state the other writer left. Any other error of a storage means
+ * the store itself failed (stopped, read-only, full).
+ */
+export function isStateConflict(err: unknown): boolean {
+  return err instanceof StateConflictError || (err instanceof Error && /due to eTag conflict/.test(err.message));
+}
+
 /**
  * The assistant's state (dialog stack, topic followed): one per conversation, and in a group chat or a
  * channel one per learner of the conversation — a guided dialog belongs to whoever started it, so
@@ -63,7 +81,14 @@ export class LearnerState extends BotState {
     if (!force && read && calculateChangeHash(state) === read.hash) return;
     const key = await this.storageKey(context);
     await this.storage.write({ [key]: { ...state, eTag: read?.eTag ?? NOT_STORED_ETAG } });
-    // The state now stored is this one; read it again before another write (its eTag changed).
-    await this.load(context, true);
+    // The state now stored is this one; read it again before another write (its eTag changed). The write
+    // is done whatever this read does: a store that fails just now must not make a saved turn look
+    // unsaved (its replies would be discarded while its step was kept). Without the read, the cached
+    // state keeps the old eTag, and a later save in this turn would meet a conflict, never overwrite.
+    try {
+      await this.load(context, true);
+    } catch {
+      /* the next turn reads the state afresh */
+    }
   }
 }

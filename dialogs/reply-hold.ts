@@ -77,6 +77,23 @@ export class ReplyHold {
     return activities.map(() => ({ id: '' }));
   }
 
+  /** Whether the turn said something to the learner (not only traces) that waits here. */
+  holdsMessages(): boolean {
+    return this.held.some((b) => b.activities.some((a) => a.type === ActivityTypes.Message));
+  }
+
+  /**
+   * Says `text` through the turn's whole send chain (recorded, stamped, adapted to the channel), and
+   * puts it before what the turn said: a notice about the whole turn comes first, and the turn's last
+   * message keeps its buttons (channels show suggested actions of the last message only).
+   */
+  async sayFirst(context: TurnContext, text: string): Promise<void> {
+    if (!this.holding) throw new Error('ReplyHold.sayFirst: only while the turn holds its replies');
+    const count = this.held.length;
+    await context.sendActivity(text);
+    this.held.unshift(...this.held.splice(count));
+  }
+
   /** The turn is kept: send what it said, in order. A failed send fails the turn (recorded, apologised). */
   async release(context: TurnContext): Promise<void> {
     this.holding = false;

@@ -43,6 +43,11 @@ export const ConversationSchema = z.object({
   restarted: Text,
   nothing_to_cancel: Text,
   error: Text,
+  /**
+   * The conversation store fails (database stopped, disk full, file read-only): `not_kept` comes before
+   * the answers, which still leave; `step_not_kept` replaces a guided dialog's step that cannot be kept.
+   */
+  state_unavailable: z.object({ not_kept: Text, step_not_kept: Text }),
   details_none: Text,
   details_prefix: Text,
   quote_prefix: Text,

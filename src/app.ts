@@ -15,6 +15,7 @@ import { LocalDirectLine } from './directline/local-direct-line.ts';
 import { LocalTokens } from './directline/tokens.ts';
 import { serviceUrlPolicy } from './guards/service-urls.ts';
 import { openStateStores, type StateStores } from './storage/setup.ts';
+import { forgivingWelcomeClaims } from './storage/forgiving-welcome-claims.ts';
 import { TurnRunner } from './turns/turn-runner.ts';
 import type { Example } from '../intents/nlu/training-data.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
@@ -113,9 +114,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     retentionDays: config.TRANSCRIPT_RETENTION_DAYS,
     ...(config.ORG_PRIVACY_URL ? { privacyUrl: config.ORG_PRIVACY_URL } : {}),
     clock: clockFrom(config),
-    welcomes,
+    welcomes: forgivingWelcomeClaims(welcomes, logger),
     understander: live.understander,
     storage,
+    // Learners are still answered (see AssistantBot.run); the operator learns the store is failing.
+    onStateFailure: (what, err, context) =>
+      logger.error(
+        { err, conversation: context.activity.conversation?.id, channel: context.activity.channelId },
+        what === 'read'
+          ? 'conversation state unreadable (store unavailable): answered without it'
+          : 'conversation state not saved (store unavailable): the stored state stays the one before the turn',
+      ),
   });
   const turns = new TurnRunner(assistant.bot, { logger });
   const adapter = createAdapter(config, assistant, logger);

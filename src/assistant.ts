@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { MemoryStorage, type BotState, type Storage } from 'botbuilder-core';
+import { MemoryStorage, type BotState, type Storage, type TurnContext } from 'botbuilder-core';
 import { AcademyDirectory } from '../knowledge/academies.ts';
 import { Answerer, type Contact } from '../knowledge/answers.ts';
 import { loadConversation, type Conversation } from '../knowledge/conversation.ts';
@@ -10,7 +10,7 @@ import type { SheetIntents } from '../intents/nlu/sheet-intents.ts';
 import type { IntentInfo, TrainingSet } from '../intents/nlu/training-data.ts';
 import { trainingSetFor } from './retraining.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
-import { AssistantBot } from '../dialogs/assistant-bot.ts';
+import { AssistantBot, type StateFailure } from '../dialogs/assistant-bot.ts';
 import { Acceptors } from '../dialogs/prompts.ts';
 import { Router } from '../dialogs/router.ts';
 import { LearnerState } from '../dialogs/learner-state.ts';
@@ -39,6 +39,8 @@ export interface AssistantOptions {
   welcomes?: WelcomeClaims;
   /** Reuse an already trained understander (tests build many assistants). */
   understander?: Understander;
+  /** The conversation store failed a read or a save (the turn goes on without it): the server logs it. */
+  onStateFailure?: (what: StateFailure, err: unknown, context: TurnContext) => void;
 }
 
 export interface Assistant {
@@ -133,6 +135,7 @@ export function createAssistant(options: AssistantOptions = {}): Assistant {
     conversationState,
     { router, answerer, understander, acceptors, clock },
     options.welcomes ?? new MemoryWelcomeClaims(),
+    options.onStateFailure,
   );
   return { bot, router, answerer, understander, kb, conversationState };
 }

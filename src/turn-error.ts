@@ -3,19 +3,25 @@ import type { Assistant } from './assistant.ts';
 import type { Logger } from './logger.ts';
 import { isStateConflict } from './storage/sqlite-state-storage.ts';
 import { ConversationBusyError } from './turns/turn-runner.ts';
+import { StepNotKeptError } from '../dialogs/assistant-bot.ts';
 
 /**
  * What every adapter does when a turn throws: log it (without the learner's message), apologise to
  * the learner, and drop the conversation's dialog state so they are not stuck in a broken dialog.
+ *
+ * A guided step the conversation store could not keep (StepNotKeptError) is not a broken dialog: the
+ * learner is told the step was not taken, and the stored state — the one before the turn — stays.
  */
 export function turnErrorHandler(assistant: Assistant, logger: Logger) {
   return async (context: TurnContext, error: Error): Promise<void> => {
-    logger.error(
-      { err: error, conversation: context.activity.conversation?.id, channel: context.activity.channelId },
-      'turn failed',
-    );
+    const where = { conversation: context.activity.conversation?.id, channel: context.activity.channelId };
+    const stepNotKept = error instanceof StepNotKeptError;
+    // The store's own failure was logged when it happened (src/app.ts): one error line per cause.
+    if (stepNotKept) logger.warn(where, 'guided step not kept: the conversation store is unavailable');
+    else logger.error({ err: error, ...where }, 'turn failed');
+    const words = assistant.answerer.conversation;
     try {
-      await context.sendActivity(assistant.answerer.conversation.error);
+      await context.sendActivity(stepNotKept ? words.state_unavailable.step_not_kept : words.error);
       await context.sendTraceActivity(
         'OnTurnError',
         `${error}`,
@@ -25,9 +31,9 @@ export function turnErrorHandler(assistant: Assistant, logger: Logger) {
     } catch (sendError) {
       logger.error({ err: sendError }, 'could not send the apology');
     }
-    // A turn refused (too many waiting) or that kept losing eTag races broke nothing: the dialog state
-    // is whatever the turns that ran left, and must stay.
-    if (error instanceof ConversationBusyError || isStateConflict(error)) return;
+    // A turn refused (too many waiting), that kept losing eTag races or whose step the store could not
+    // keep broke nothing: the dialog state is whatever the turns that ran left, and must stay.
+    if (error instanceof ConversationBusyError || isStateConflict(error) || stepNotKept) return;
     try {
       await assistant.bot.resetConversation(context);
     } catch (resetError) {

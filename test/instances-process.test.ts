@@ -16,12 +16,13 @@ const connector = new StandInConnector();
 const { server } = ownPostgresForThisFile();
 const bots: RunningBot[] = [];
 let databaseUrl = '';
+let env: Record<string, string> = {};
 
 beforeAll(async () => {
   if (postgresMissing) return;
   await connector.start();
-  const env = { DATABASE_URL: await server().createDatabase(), ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info' };
-  databaseUrl = env.DATABASE_URL;
+  databaseUrl = await server().createDatabase();
+  env = { DATABASE_URL: databaseUrl, ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info' };
   // One after the other: the second start finds the migrations applied (the first one ran them).
   bots.push(await startBot(env));
   bots.push(await startBot(env));
@@ -164,14 +165,38 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
     }
   });
 
+  it('an instance killed (kill -9) in the middle of a dialog: another one goes on from the step saved', async () => {
+    // A third instance of its own: the two others serve the tests after this one.
+    const c = await startBot(env);
+    try {
+      const conv = 'killed-instance';
+      await postMessage(c.url, connector.url, conv, "je veux m'inscrire");
+      await postMessage(c.url, connector.url, conv, 'oui');
+      expect(texts(conv).at(-1)).toMatch(/^quand l'avez-vous terminee \?/);
+      // Replies leave once the state is saved: nothing of the dialog waited in the killed process.
+      await c.crash();
+      expect(await c.exited).toBe('SIGKILL');
+      const before = texts(conv).length;
+      await postMessage(bots[1]!.url, connector.url, conv, 'en juin 2026');
+      // The end date read as the answer to « Quand l'avez-vous terminée ? »: the next step is asked.
+      expect(texts(conv).slice(before).join('\n')).toMatch(/dans quel departement habitez-vous/);
+    } finally {
+      await c.stop();
+    }
+  }, 120_000);
+
   it('the database down while an instance answers: its transcript entries wait in its journal, and SIGTERM writes them once the database is back', async () => {
     const a = bots[0]!;
     await server().halt();
     try {
-      // The conversation state is in the database too: the turn fails (and its apology with it: sending
-      // reads the state), and is recorded all the same.
+      // The conversation state is in the database too: the learner is answered without it, told first
+      // that nothing of the exchange is remembered meanwhile (test/state-outage.test.ts: the whole path).
       const r = await postMessage(a.url, connector.url, 'database-down', "combien dure l'épreuve ?");
-      expect(r.status).toBeLessThan(500);
+      expect(r.status).toBe(200);
+      expect(texts('database-down')).toEqual([
+        expect.stringMatching(/^un probleme technique m'empeche pour l'instant de retenir notre echange/),
+        expect.stringMatching(/2 h 30/),
+      ]);
     } finally {
       await server().resume();
     }
@@ -182,10 +207,66 @@ describe.skipIf(postgresMissing)('two instances on one PostgreSQL', () => {
       const { rows } = await pool.query<{ direction: string; type: string; text: string }>(
         "SELECT direction, type, text FROM transcript_activities WHERE conversation_id = 'database-down' ORDER BY seq",
       );
-      expect(rows.slice(0, 2).map((row) => `${row.direction}:${row.type}`)).toEqual(['in:message', 'out:error']);
+      // What the learner was told, in the order they were told it, written from the journal.
+      expect(rows.map((row) => `${row.direction}:${row.type}`)).toEqual(['in:message', 'out:message', 'out:message']);
       expect(rows[0]!.text).toBe("combien dure l'épreuve ?");
+      expect(rows[2]!.text).toMatch(/2 h 30/);
     } finally {
       await pool.end();
     }
   });
+
+  it('SIGTERM with 20 turns in flight: each answered once and recorded in the database, exit 0', async () => {
+    const b = bots[1]!;
+    // A channel taking 2 s to accept each reply: the turns are still running when the signal comes (the
+    // incoming entries reach PostgreSQL through the recorder's queue, later than SQLite has them).
+    const slow = new StandInConnector('127.0.0.1', 2000);
+    await slow.start();
+    const pool = await openPostgres(databaseUrl);
+    try {
+      const ours = "conversation_id LIKE 'sigterm-pg-%'";
+      const count = async (direction: string) =>
+        Number(
+          (
+            await pool.query<{ n: string }>(
+              `SELECT count(*) AS n FROM transcript_activities WHERE direction = $1 AND ${ours}`,
+              [direction],
+            )
+          ).rows[0]!.n,
+        );
+      // 10 conversations, two messages each: the second of each waits behind the first.
+      const questions = ["combien coûte l'inscription ?", "c'est quand l'examen ?"];
+      const sent = Array.from({ length: 20 }, (_, i) =>
+        postMessage(b.url, slow.url, `sigterm-pg-${i % 10}`, questions[Math.floor(i / 10)]!, `learner-${i % 10}`),
+      );
+      // Every message reached the bot (recorded on arrival, written by the recorder's queue) before the signal.
+      for (const deadline = Date.now() + 15_000; (await count('in')) < 20 && Date.now() < deadline;)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await count('in')).toBe(20);
+      expect(slow.received.length).toBeLessThan(20); // turns are still running
+      process.kill(b.pid, 'SIGTERM');
+      for (
+        const deadline = Date.now() + 30_000;
+        !/stopping: no new requests/.test(b.output()) && Date.now() < deadline;
+      )
+        await new Promise((r) => setTimeout(r, 10));
+      const late = await fetch(`${b.url}/healthz`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
+      expect(late).not.toBe(200);
+
+      const responses = await Promise.all(sent);
+      expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+      expect(await b.exited).toBe(0);
+      // Every message got its answer, once, and everything in and out is in the database.
+      const answered = slow.received.filter((r) => r.activity.type === 'message').map((r) => r.activity.replyToId);
+      expect(answered).toHaveLength(20);
+      expect(new Set(answered).size).toBe(20);
+      expect([await count('in'), await count('out')]).toEqual([20, 20]);
+    } finally {
+      await pool.end();
+      await slow.stop();
+    }
+  }, 120_000);
 });

@@ -108,7 +108,11 @@ export class StandInConnector {
   private server: Server | undefined;
   url = '';
 
-  constructor(private readonly host = '127.0.0.1') {}
+  constructor(
+    private readonly host = '127.0.0.1',
+    /** How long it takes to accept each reply: the bot's turns stay in flight that long. */
+    private readonly delayMs = 0,
+  ) {}
 
   async start(): Promise<void> {
     this.server = createHttpServer((req, res) => {
@@ -119,13 +123,17 @@ export class StandInConnector {
       });
       req.on('end', () => {
         const m = req.url?.match(/^\/v3\/conversations\/([^/]+)\/activities/);
-        if (m && req.method === 'POST')
-          this.received.push({
-            conversationId: decodeURIComponent(m[1]!),
-            activity: JSON.parse(body) as Record<string, unknown>,
-          });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: `reply-${this.received.length}` }));
+        const accept = () => {
+          if (m && req.method === 'POST')
+            this.received.push({
+              conversationId: decodeURIComponent(m[1]!),
+              activity: JSON.parse(body) as Record<string, unknown>,
+            });
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id: `reply-${this.received.length}` }));
+        };
+        if (this.delayMs > 0) setTimeout(accept, this.delayMs);
+        else accept();
       });
     });
     this.server.listen(0, this.host);

@@ -27,6 +27,8 @@ describe('npm run soak', () => {
         '0.1',
         '--report-every',
         '2',
+        '--heap-every',
+        '2',
         '--think-ms',
         '50',
         '--ramp-s',
@@ -52,15 +54,26 @@ describe('npm run soak', () => {
       /^\s+\d+ s {2}turns +\d+ \([\d.]+\/s\) {2}errors 0 {2}p50 \d+ ms {2}p99 \d+ ms {2}RSS [\d.]+ MB {2}load [\d.]+$/m,
     );
     expect(output).toMatch(/memory over time \(RSS MB, every 2 s\): [\d.]+ \| [\d. ]+/);
+    // The live heap after full collections, from the probe loaded into the server the soak started.
+    expect(output).toMatch(
+      /live heap after a full collection \(MB, at \d+ s(, \d+ s)+\): [\d.]+( [\d.]+)+ — (flat|GROWING)/,
+    );
     const summary = JSON.parse(readFileSync(out, 'utf8')) as {
       turns: number;
       samples: { rssMb: number }[];
       latencyMs: { p99: number };
+      heapAfterGcMb: { samples: { heapUsedMb: number }[] };
     };
     expect(summary).toMatchObject({ conversations: 5, errors: 0 });
     expect(summary.turns).toBeGreaterThan(20);
     expect(summary.samples.length).toBeGreaterThanOrEqual(2);
     for (const s of summary.samples) expect(s.rssMb).toBeGreaterThan(50);
     expect(summary.latencyMs.p99).toBeGreaterThan(0);
+    expect(summary.heapAfterGcMb.samples.length).toBeGreaterThanOrEqual(2);
+    // A live heap, below the RSS it is part of: what the server's own memoryUsage() said.
+    for (const h of summary.heapAfterGcMb.samples) {
+      expect(h.heapUsedMb).toBeGreaterThan(10);
+      expect(h.heapUsedMb).toBeLessThan(Math.max(...summary.samples.map((s) => s.rssMb)));
+    }
   }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder-core';
-import { NOT_STORED_ETAG } from '../../dialogs/learner-state.ts';
+import { NOT_STORED_ETAG, StateConflictError } from '../../dialogs/learner-state.ts';
 import { openSqlite } from './sqlite.ts';
 
 const SCHEMA = `
@@ -14,19 +14,8 @@ CREATE TABLE IF NOT EXISTS bot_state (
 CREATE INDEX IF NOT EXISTS bot_state_touched ON bot_state (touched_at);
 `;
 
-/** A write whose eTag no longer matches what is stored: someone else wrote since it was read. */
-export class StateConflictError extends Error {
-  constructor(readonly key: string) {
-    // Same wording as botbuilder's MemoryStorage, so code written for either recognises it.
-    super(`Storage: error writing "${key}" due to eTag conflict.`);
-    this.name = 'StateConflictError';
-  }
-}
-
-/** A conflict from this storage or from botbuilder's MemoryStorage (tests, the terminal chat). */
-export function isStateConflict(err: unknown): boolean {
-  return err instanceof StateConflictError || (err instanceof Error && /due to eTag conflict/.test(err.message));
-}
+// Defined with the state that saves with eTags (the bot tells a conflict from a store that failed).
+export { StateConflictError, isStateConflict } from '../../dialogs/learner-state.ts';
 
 export interface SqliteStateStorageOptions {
   /** State not written for this long is gone: read as absent, then purged. */

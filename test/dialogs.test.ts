@@ -752,3 +752,22 @@ describe('a deadline asked, or a registration period missed', () => {
     ).toMatch(/^non\. c'est a vous, le stagiaire/);
   });
 });
+
+describe('near-domain questions the sheet does not answer (knowledge/not-covered.yaml)', () => {
+  it.each([
+    ["l'examen de juin 2027 c'est le 12 ou le 19 ?", 'la date precise'],
+    ['y a des frais si je me désiste ?', "l'annulation d'une inscription ni le desistement"],
+    ['mes vendeurs ont 17 ans, ils peuvent s’inscrire ?', "les conditions d'age"],
+    ['je dois m’habiller comment pour passer devant le jury', 'ce point precis'],
+    ['mon CPF a été débité de 1200 €, c’est normal ?', 'le financement'],
+  ])('« %s » says what the sheet does not say, states no fact', async (q, about) => {
+    const reply = await new Conversation().ask(q);
+    expect(reply).toContain(`ne precise pas ${about}`);
+    expect(reply).not.toMatch(FACTS);
+    expect(reply).not.toMatch(/^(oui|non)\b/);
+  });
+
+  it('a choice between two blocs is not a choice between two days', async () => {
+    expect(await new Conversation().ask('le bloc concerné c’est lequel, le 3 ou le 4 ?')).toMatch(/bloc n°4/);
+  });
+});

@@ -411,7 +411,7 @@ async function profiles(connector: CountingConnector): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   sections.push(
     markdown(
-      `Start to first answer, main thread (${start.ms.toFixed(0)} ms under the profiler; tsx compiles on its loader thread, which is not sampled: its cost shows as waits here)`,
+      `Start to first answer from the sources through tsx, main thread (${start.ms.toFixed(0)} ms under the profiler; tsx compiles on its loader thread, which is not sampled: its cost shows as waits here; npm start runs the bundle, whose modules a profile cannot tell apart)`,
       summarize(startFile, ROOT),
     ),
   );

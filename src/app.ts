@@ -10,7 +10,7 @@ import {
   type AssistantData,
 } from './assistant.ts';
 import { ASSISTANT_CLASSES } from './cache/assistant-classes.ts';
-import { PROJECT_ROOT, type StartCache } from './cache/start-cache.ts';
+import { PROJECT_ROOT, PROJECT_SOURCES, type StartCache } from './cache/start-cache.ts';
 import type { Logger } from './logger.ts';
 import { createServer, stopAccepting } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
@@ -244,8 +244,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
 /**
  * The knowledge base, wording and intents, loaded and their wiring checked (loadAssistantData), or read
  * back from the cache when none of the files they come from changed — the knowledge file's folder
- * and the project's (its own sheet and intents live there). A sheet whose own intents live elsewhere
- * is loaded, not cached.
+ * and the project's sources (its own sheet and intents live there). A sheet whose own intents live
+ * elsewhere is loaded, not cached.
  */
 function checkedData(knowledgeFile = DEFAULT_KNOWLEDGE_FILE, cache: StartCache | undefined): AssistantData {
   if (!cache) return loadAssistantData(knowledgeFile);
@@ -256,7 +256,8 @@ function checkedData(knowledgeFile = DEFAULT_KNOWLEDGE_FILE, cache: StartCache |
   }).value;
   const own = data.kb.intentsDir;
   const inside = (dir: string) => !relative(dir, own ?? dir).startsWith('..');
-  return own === undefined || inside(folder) || inside(PROJECT_ROOT) ? data : loadAssistantData(knowledgeFile);
+  const counted = [folder, ...PROJECT_SOURCES.map((source) => resolve(PROJECT_ROOT, source))];
+  return own === undefined || counted.some(inside) ? data : loadAssistantData(knowledgeFile);
 }
 
 /** A database file that cannot be opened stops the start with the key to fix, not a stack trace. */

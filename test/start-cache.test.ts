@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -12,7 +12,9 @@ import { trainUnderstander } from '../src/retraining.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
-import { LogLines } from './in-process-bot.ts';
+import { LogLines, postMessage } from './in-process-bot.ts';
+import { startApp } from './in-process-app.ts';
+import { StandInConnector } from './server-process.ts';
 import { Conversation, TODAY, testAssistant, visible } from './helpers.ts';
 
 /** Every learner message of the held-out files (single questions and each turn of a conversation). */
@@ -221,4 +223,42 @@ describe('StartCache (src/cache/start-cache.ts)', () => {
       snapshot(trainUnderstander([{ text: 'quand est l examen', intent: 'sanction_formation' }]), ASSISTANT_CLASSES),
     ).not.toThrow();
   }, 60_000);
+});
+
+describe('the app with a start cache (buildApp, CACHE_DIR)', () => {
+  /** Two starts on one cache folder, as two npm starts are: the second reads back, both answer alike. */
+  it('builds at the first start, reads back at the next, and answers the same; a sheet edited is read again', async () => {
+    const connector = new StandInConnector();
+    await connector.start();
+    const dir = mkdtempSync(join(tmpdir(), 'app-cache-'));
+    // The fixture second sheet, with intents of its own (its knowledge file's folder is part of the key).
+    const sheetDir = join(dir, 'sheet');
+    cpSync(join(import.meta.dirname, 'fixtures', 'second-sheet'), sheetDir, { recursive: true });
+    const env = { ASSISTANT_TODAY: '2026-11-26', LOG_LEVEL: 'info', KNOWLEDGE_FILE: join(sheetDir, 'knowledge.yaml') };
+    const start = async (question: string) => {
+      const logs = new LogLines();
+      const cache = new StartCache(join(dir, 'cache'), pino({ level: 'info' }, logs));
+      // train: undefined — trained as npm start trains, through the cache (the tests' shared model otherwise).
+      const app = await startApp(env, { cache, train: undefined });
+      const conversation = `cache-${Math.random()}`;
+      await postMessage(app.url, connector.url, conversation, question);
+      await app.stop();
+      const said = connector.received.filter((r) => r.conversationId === conversation).map((r) => r.activity.text);
+      const cached = logs.lines.filter((l) => l.msg === 'start cache: read back').map((l) => l.kind);
+      return { said, cached };
+    };
+    const question = "c'est quand l'examen ?";
+    const first = await start(question);
+    expect(first.cached).toEqual([]);
+    const second = await start(question);
+    expect(second.cached).toEqual(['data', 'understanding']);
+    expect(second.said).toEqual(first.said);
+    expect(second.said.join(' ')).not.toBe('');
+    // The sheet's own training file changes: both are built again from the files.
+    const training = join(sheetDir, 'intents', 'training');
+    const file = join(training, readdirSync(training)[0]!);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n`);
+    expect((await start(question)).cached).toEqual([]);
+    await connector.stop();
+  }, 180_000);
 });

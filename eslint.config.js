@@ -10,7 +10,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'data/', 'test-artifacts/', 'coverage/', 'teams/build/', '.scratch/'] },
+  { ignores: ['node_modules/', 'dist/', 'data/', 'test-artifacts/', 'coverage/', 'teams/build/', '.scratch/'] },
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

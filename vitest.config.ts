@@ -15,7 +15,8 @@ export default defineConfig({
     // vitest's default is one worker less than the cores (one on 2 cores); many tests wait on a child
     // process, Chromium or a timer, so a second worker uses what the first leaves idle.
     maxWorkers: Math.max(2, availableParallelism() - 1),
-    // One PostgreSQL for the run, databases per test (test/postgres-server.ts).
-    globalSetup: ['test/postgres-global.ts'],
+    // One PostgreSQL for the run, databases per test (test/postgres-server.ts); the server's bundle
+    // built once if its sources changed (test/bundle-global.ts).
+    globalSetup: ['test/postgres-global.ts', 'test/bundle-global.ts'],
   },
 });

@@ -1,7 +1,16 @@
 import type restify from 'restify';
 import { ConfigError, clockFrom, type Config } from './config.ts';
 import { createAdapter } from './adapter.ts';
-import { createAssistant, loadAssistantData, type Assistant } from './assistant.ts';
+import { dirname, relative, resolve } from 'node:path';
+import {
+  createAssistant,
+  DEFAULT_KNOWLEDGE_FILE,
+  loadAssistantData,
+  type Assistant,
+  type AssistantData,
+} from './assistant.ts';
+import { ASSISTANT_CLASSES } from './cache/assistant-classes.ts';
+import { PROJECT_ROOT, PROJECT_SOURCES, type StartCache } from './cache/start-cache.ts';
 import type { Logger } from './logger.ts';
 import { createServer, stopAccepting } from './server.ts';
 import { setUpTranscripts } from './transcripts/setup.ts';
@@ -29,6 +38,11 @@ export interface AppDeps {
   train?: (assigned: readonly Example[], sheetIntentsDir?: string) => Understander;
   /** How the console's « Réentraîner » measures a candidate; `npm run eval` on the held-out set by default. */
   evaluate?: Evaluate;
+  /**
+   * The checked data and the trained understanding kept between starts (CACHE_DIR, src/main.ts);
+   * without it both are built at every start. Not used for training when `train` is given.
+   */
+  cache?: StartCache;
 }
 
 export interface App {
@@ -62,7 +76,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const { logger } = deps;
   // The data and its wiring are checked first, before stores open and understanding trains: a broken
   // reference stops the start at once, in one line.
-  const data = loadAssistantData(config.KNOWLEDGE_FILE);
+  const data = checkedData(config.KNOWLEDGE_FILE, deps.cache);
   const state = await openStateStores({
     databaseUrl: config.DATABASE_URL,
     stateFile: config.STATE_FILE,
@@ -106,7 +120,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const learnt = await assignedSentences(transcripts.store);
   // The sheet served may bring intents of its own (document.intents): understanding learns them too.
   const sheetIntents = data.kb.intentsDir;
-  const live = new LiveUnderstander((deps.train ?? trainUnderstander)(learnt, sheetIntents));
+  const train =
+    deps.train ??
+    ((assigned: readonly Example[], dir?: string) =>
+      deps.cache
+        ? deps.cache.get('understanding', ASSISTANT_CLASSES, () => trainUnderstander(assigned, dir), {
+            files: dir ? [dir] : [],
+            inputs: { assigned, dir: dir ?? null },
+          }).value
+        : trainUnderstander(assigned, dir));
+  const live = new LiveUnderstander(train(learnt, sheetIntents));
   const assistant = createAssistant({
     data,
     links: config.links,
@@ -225,6 +248,25 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       }),
     close: () => (closing ??= close()),
   };
+}
+
+/**
+ * The knowledge base, wording and intents, loaded and their wiring checked (loadAssistantData), or read
+ * back from the cache when none of the files they come from changed — the knowledge file's folder
+ * and the project's sources (its own sheet and intents live there). A sheet whose own intents live
+ * elsewhere is loaded, not cached.
+ */
+function checkedData(knowledgeFile = DEFAULT_KNOWLEDGE_FILE, cache: StartCache | undefined): AssistantData {
+  if (!cache) return loadAssistantData(knowledgeFile);
+  const folder = dirname(resolve(knowledgeFile));
+  const data = cache.get('data', ASSISTANT_CLASSES, () => loadAssistantData(knowledgeFile), {
+    files: [folder],
+    inputs: resolve(knowledgeFile),
+  }).value;
+  const own = data.kb.intentsDir;
+  const inside = (dir: string) => !relative(dir, own ?? dir).startsWith('..');
+  const counted = [folder, ...PROJECT_SOURCES.map((source) => resolve(PROJECT_ROOT, source))];
+  return own === undefined || counted.some(inside) ? data : loadAssistantData(knowledgeFile);
 }
 
 /** A database file that cannot be opened stops the start with the key to fix, not a stack trace. */

@@ -103,6 +103,11 @@ export const ConfigSchema = z
     STAFF_FILE: z.string().min(1).default('data/staff.sqlite'),
     /** Which conversations were welcomed (kept across restarts: nobody is greeted twice). */
     STATE_FILE: z.string().min(1).default('data/state.sqlite'),
+    /**
+     * Where the checked data and the trained understanding are kept between starts (src/cache/start-cache.ts),
+     * keyed by the digest of what they are built from; empty: built at every start.
+     */
+    CACHE_DIR: z.string().default('data/cache'),
     /** Conversation state (dialog step, topic followed) not written for this long is forgotten. */
     STATE_TTL_HOURS: z.coerce
       .number()

@@ -1,6 +1,7 @@
 import { loadConfig, loadDotEnv } from './config.ts';
 import { buildApp, startFailureLine } from './app.ts';
 import { createLogger } from './logger.ts';
+import { StartCache } from './cache/start-cache.ts';
 
 /**
  * npm start: the configuration, the app (src/app.ts) listening on http://HOST:PORT/api/messages, and
@@ -12,7 +13,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   for (const warning of config.warnings) logger.warn(warning);
-  const app = await buildApp(config, { logger });
+  const cache = config.CACHE_DIR ? new StartCache(config.CACHE_DIR, logger) : undefined;
+  const app = await buildApp(config, { logger, ...(cache ? { cache } : {}) });
   const port = await app.listen();
   logger.info(
     {

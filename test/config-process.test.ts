@@ -164,7 +164,7 @@ describe('a configuration mistake stops npm start with one line naming the key, 
     } finally {
       await bot.stop();
     }
-  });
+  }, 120_000);
 
   it('PORT already in use', async () => {
     const taken = createServer();

@@ -8,7 +8,7 @@ import { openPostgres } from '../src/storage/postgres.ts';
 import { PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
 
 /**
- * Two real bot processes (`tsx src/main.ts`) on one real PostgreSQL, as behind a load balancer: a
+ * Two real bot processes (as `npm start` runs them: scripts/start.js) on one real PostgreSQL, as behind a load balancer: a
  * learner's messages reach either instance, sometimes both at once.
  */
 const connector = new StandInConnector();

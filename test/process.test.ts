@@ -12,7 +12,7 @@ import { startApp } from './in-process-app.ts';
 import { folded } from './helpers.ts';
 
 /**
- * `npm start` as a process (tsx src/main.ts): what only a process shows — a kill -9 in the middle of a
+ * `npm start` as a process (scripts/start.js): what only a process shows — a kill -9 in the middle of a
  * dialog, a restart on the same files, SIGTERM with turns in flight and the exit code. Two starts in
  * all: the process restarted after the kill is the one stopped by SIGTERM.
  */
@@ -25,6 +25,7 @@ const env = {
   TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
   STAFF_FILE: join(dir, 'staff.sqlite'),
   STATE_FILE: join(dir, 'state.sqlite'),
+  CACHE_DIR: join(dir, 'cache'),
 };
 let bot: RunningBot | undefined;
 const running = () => bot !== undefined && bot.exitCode() === null;
@@ -83,6 +84,8 @@ describe('a learner keeps their place in a dialog', () => {
     expect(await bot.exited).toBe('SIGKILL');
 
     bot = await startBot(env);
+    // The restart read the checked data and the trained understanding back from the first start's cache.
+    expect(bot.output()).toMatch(/"kind":"understanding".*"msg":"start cache: read back"/);
     const before = texts(conv).length;
     await postMessage(bot.url, connector.url, conv, 'en juin 2026');
     const after = texts(conv).slice(before).join('\n');

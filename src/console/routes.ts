@@ -30,8 +30,8 @@ export interface ConsoleOptions {
   logger: Logger;
   /** The intents a message can be assigned to, with their readable names (intents/catalog.yaml). */
   catalog: readonly Pick<IntentInfo, 'id' | 'label'>[];
-  /** Words ignored when grouping similar questions. */
-  stopwords: ReadonlySet<string>;
+  /** Words ignored when grouping similar questions (asked for when the statistics page is shown). */
+  stopwords: () => ReadonlySet<string>;
   /** Retraining from the console; absent: the page says it is not available. */
   retraining?: Retraining;
   sessions?: SessionStore;
@@ -409,7 +409,7 @@ export function registerConsoleRoutes(server: restify.Server, o: ConsoleOptions)
       const asked = dateField(q.get('du')) ?? new Date(new Date(to.getTime() - 29 * DAY).setHours(0, 0, 0, 0));
       // At most two years at once, and never a window that ends before it starts.
       const from = new Date(Math.max(Math.min(asked.getTime(), to.getTime()), to.getTime() - 731 * DAY));
-      const stats = statistics(await o.store.learnerMessages({ from, to }), o.stopwords);
+      const stats = statistics(await o.store.learnerMessages({ from, to }), o.stopwords());
       render(res, 200, statisticsView({ stats, from, to, intents }), staffOf(req), '/admin/statistiques');
     }),
   );

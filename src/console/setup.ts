@@ -36,13 +36,15 @@ export async function assignedSentences(store: TranscriptStore): Promise<Example
 
 /** The console's options from the server's parts: the same wiring for `npm start` and the tests. */
 export function consoleOptions(s: ConsoleSetup): Omit<ConsoleOptions, 'logger'> {
+  let stopwords: ReadonlySet<string> | undefined;
   return {
     store: s.store,
     accounts: s.accounts,
     ...(s.sessions ? { sessions: s.sessions } : {}),
     ...(s.throttle ? { throttle: s.throttle } : {}),
     catalog: s.live.understander.catalog,
-    stopwords: loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords,
+    // Read when the statistics page first asks (not at every start: the lexicon is a YAML file to parse).
+    stopwords: () => (stopwords ??= loadLexicon(join(INTENTS_DIR, 'lexicon.fr.yaml')).stopwords),
     trustProxy: s.trustProxy,
     ...(s.clock ? { clock: s.clock } : {}),
     retraining: new Retraining({

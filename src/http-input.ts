@@ -115,6 +115,9 @@ export const IncomingActivitySchema = z
         });
       } else if (mentioned.id === a.recipient.id && typeof a.text !== 'string') {
         ctx.addIssue({ code: 'custom', path: ['text'], message: 'a message that mentions the bot has a text' });
+      } else if (entity.text !== undefined && entity.text !== null && typeof entity.text !== 'string') {
+        // botbuilder cuts the mention's text out of the message as a string (an object throws).
+        ctx.addIssue({ code: 'custom', path: ['entities', i, 'text'], message: "a mention's text is a string" });
       }
     });
     // botbuilder reads an invoke's value as an object (`value.action.type` for a card action) and throws

@@ -337,7 +337,9 @@ describe('fuzz /api/messages', () => {
           const activity = setAt(shapes(t.connector.url)[s]!, path, value);
           await expectHandled(await post(JSON.stringify(activity)), BOT_FRAMEWORK);
         }),
-        runs(1000),
+        // Found by this property (seed 411288380): a Teams mention whose text is an object threw in
+        // botbuilder's removeRecipientMention; always tried since.
+        { ...runs(1000), examples: [[2, ['entities', 0, 'text'], { toString: null }]] },
       );
     },
     TIMEOUT,

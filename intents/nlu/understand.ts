@@ -398,6 +398,25 @@ export class Understander {
       frames.push(f);
       if (f.status !== 'fallback' && f.intent && this.kindOf(f.intent) !== 'smalltalk') previous = f;
     }
+    // « c'est combien et c'est où qu'on s'inscrit ? »: a first question that names nothing is about what
+    // the next one names.
+    const [head, second] = frames;
+    if (
+      head &&
+      second &&
+      head.status === 'fallback' &&
+      head.cues.subjects.size === 0 &&
+      second.cues.subjects.size > 0
+    ) {
+      const again = this.readClause(
+        clauses[0]!,
+        entities,
+        second.intent ?? undefined,
+        [...second.cues.subjects],
+        'message',
+      );
+      if (again.status === 'answered') frames[0] = again;
+    }
     // Cutting did not help (no question understood): read the message whole.
     if (clauses.length > 1 && !frames.some((f) => f.status === 'answered' && f.question)) {
       return {
@@ -608,14 +627,15 @@ export class Understander {
       if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x)))
         w *= d.subjectMismatch;
       if (info.unlikely_with?.some((x) => cues.subjects.has(x))) w *= d.subjectMismatch;
-      // « c'est quoi le format ? » asks the format: « quoi » does not count beside a precise ask.
+      // « c'est quoi le format ? » asks the format: « quoi » does not count beside a precise ask, nor
+      // « puis-je » (« puis-je m'inscrire sur place ? » asks where).
       // « quand » is precise only when asked in words (a month named is often a date told, not asked).
       const askedWhen =
         cues.asks.has('quand') &&
         /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(normal);
       const asks =
         [...cues.asks].some((x) => PRECISE_ASKS.has(x)) || askedWhen
-          ? new Set([...cues.asks].filter((x) => x !== 'quoi'))
+          ? new Set([...cues.asks].filter((x) => x !== 'quoi' && !(x === 'possible' && cues.asks.has('ou'))))
           : cues.asks;
       if (asks.size > 0 && info.asks?.length && !info.asks.some((x) => asks.has(x))) w *= d.askMismatch;
       return w;
@@ -663,7 +683,8 @@ export class Understander {
     if (ranking.length === 0 && subjects.size === 0) return result(null, 'fallback');
 
     // « et après ? »: the next step of what was just answered.
-    const next = contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.next : undefined;
+    // (Also within a message: « il faut quelle note, et on reçoit quoi ensuite ? ».)
+    const next = contextIntent ? this.intents.get(contextIntent)?.next : undefined;
     if (next && cues.subjects.size === 0 && this.cues.asksNext(normal)) return result(next, 'answered');
     // « et si je l'ai pas ? »: what happens on failing what was just answered.
     const ifFailed =

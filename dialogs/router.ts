@@ -576,7 +576,7 @@ export class Router {
       // « ça permet quand même de s'inscrire », « il faut l'utiliser aussi »: a question said without
       // its question mark (a modal) gets the plain answer; a bare claim needs the sheet to settle it.
       const modal =
-        /\b(je peux|on peut|peut on|puis je|je dois|on doit|il faut|faut il|ca permet|j ai le droit|on a le droit|est ce (que|qu)|je suis obligee?|on est oblige|y a|il y a|ya|il existe)\b/.test(
+        /\b(je peux|on peut|peut on|puis je|je dois|on doit|il faut|faut il|ca permet|j ai le droit|on a le droit|est ce (que|qu)|je suis obligee?|on est oblige|y a|il y a|ya|il existe|vous avez|avez vous|auriez vous|vous auriez)\b/.test(
           frame.normal,
         );
       if (claimOnly && fromDefault && !modal) return answer;
@@ -629,9 +629,12 @@ export class Router {
       const byMonth = asked.month !== null && until.precision !== 'year';
       const a = byMonth ? asked.year * 12 + asked.month! : asked.year;
       const u = byMonth ? untilYear * 12 + until.date.getMonth() : untilYear;
-      if (a > u) verdict = 'non';
+      // « … mes résultats expirent-ils en 2030 ? » asks when it ends, not whether it still holds then.
+      const asksEnd = /\b(expir\w*|perim\w*|prend\w* fin|se termine\w*|s arrete\w*)\b/.test(frame.normal);
+      if (asksEnd) verdict = a === u ? 'oui' : 'non';
+      else if (a > u) verdict = 'non';
       else if (a < u) verdict = 'oui';
-      if (a !== u) {
+      if (a !== u && !asksEnd) {
         const when: DateSpec = {
           date: new Date(asked.year, asked.month ?? 0, 1),
           precision: asked.month === null ? 'year' : 'month',

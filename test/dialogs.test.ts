@@ -771,3 +771,27 @@ describe('near-domain questions the sheet does not answer (knowledge/not-covered
     expect(await new Conversation().ask('le bloc concerné c’est lequel, le 3 ou le 4 ?')).toMatch(/bloc n°4/);
   });
 });
+
+describe('more claims checked against the sheet', () => {
+  it.each([
+    ["Bastia c'est l'académie de Nice ?", /^non\. pour bastia .*academie de corse/],
+    [
+      "je m'inscris juste sur mon compte formation et c'est bon ?",
+      /^non\. en plus de l'inscription aupres du certificateur/,
+    ],
+    ["les resultats durent 5 ans a partir de l'inscription ?", /^non\. .*obtention/],
+    ["Si j'ai obtenu 10 en juin 2026, mes résultats expirent-ils en 2030 ?", /^non\. .*juin 2031/],
+    ['je comprend rien au site d inscription vous avez une video qui explique', /^oui\. .*tutoriel/],
+    ["9,5... c'est foutu ? je fais comment pour la suite", /^oui\. avec 9,5\/20, la note requise n'est pas atteinte/],
+  ])('« %s »', async (q, expected) => {
+    expect(await new Conversation().ask(q)).toMatch(expected);
+  });
+
+  it.each([
+    'jveux pas faire les autres epreuves du bts juste celle du management comment on fait',
+    "c'est combien et c'est où qu'on s'inscrit",
+    "Combien faut-il prévoir financièrement pour l'inscription à l'épreuve, s'il vous plaît ?",
+  ])('« %s » is answered, not refused', async (q) => {
+    expect(await new Conversation().ask(q)).not.toMatch(/ne precise pas|pas sur d'avoir compris/);
+  });
+});

@@ -583,7 +583,8 @@ export class Understander {
       cues.yesNo = false;
       cues.claim = false;
     }
-    if (entities.grade?.personal && /\b(eu|obtenu|note|avec|j ai)\b/.test(normal)) cues.subjects.add('note');
+    if (entities.grade?.personal && /\b(eu|obtenu|note|avec|j ai|foutu|fichu|cuit|mort|recale)\b/.test(normal))
+      cues.subjects.add('note');
 
     // Read with the context's subject: always within a message, after an answer only when elliptical.
     // …unless no intent answers what the clause asks about that subject (« c'est payant et ça dure

@@ -116,7 +116,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   if (
     opening &&
     !nounAfter(f, opening.index! + opening[0].length) &&
-    /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(
+    /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|foutu|fichu|cuit|perdu|recale|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(
       f,
     )
   ) {

@@ -198,7 +198,8 @@ export class PlaceExtractor {
   private academyStartingWith(word: string): [number, number, string] | undefined {
     if (word.length < 4) return undefined;
     for (const name of this.academyNames)
-      if (name.startsWith(`${word} `) && this.byName.has(name)) return [0, word.length, name];
+      // « l'académie de Nice »: after « académie de », even a name that is also a common word (« nice »).
+      if ((name === word || name.startsWith(`${word} `)) && this.byName.has(name)) return [0, word.length, name];
     return undefined;
   }
 

@@ -460,8 +460,15 @@ export class Router {
       ['note', 'resultat', 'attestation'].some((x) => frame.cues.subjects.has(x));
     // …unless the clause asks something else of its own (« g eu 9, je repasse quand ? et faut repayer ? »).
     const asksOther = ['prix', 'duree', 'statut', 'ou'].some((x) => frame.cues.asks.has(x));
+    // …and the clause is about the result, or names nothing else (« j'ai eu 7, je me réinscris quand et je
+    // dois tout repasser le BTS ? »: the last question is about the BTS, not about the 7).
+    const retake =
+      /\b(retent\w*|repass\w*|reinscri\w*|recommenc\w*)\b/.test(frame.normal) &&
+      !frame.cues.subjects.has('certification');
+    const ownClause = aboutResults || retake || frame.cues.subjects.size === 0;
     const gradeQuestion =
       personalGrade &&
+      ownClause &&
       (frame.cues.yesNo || frame.cues.asks.has('seuil')) &&
       frame.intent !== 'validite_resultats' &&
       !asksOther;

@@ -795,3 +795,23 @@ describe('more claims checked against the sheet', () => {
     expect(await new Conversation().ask(q)).not.toMatch(/ne precise pas|pas sur d'avoir compris/);
   });
 });
+
+describe('a grade in one question of a message does not swallow the others', () => {
+  it("« j'ai eu 7, je me réinscris quand et je dois tout repasser le BTS ? » answers both", async () => {
+    const reply = await new Conversation().ask(
+      'jai eu 7 je suis degoutee, je me reinscris quand et je dois tout repasser le bts ?',
+    );
+    expect(reply).toMatch(/avec 7\/20, la note requise n'est pas atteinte/);
+    expect(reply).toMatch(/uniquement les examens du bloc/);
+  });
+
+  it.each([
+    ['apres le bts je pourrai faire une licence pro ?', "la poursuite d'etudes"],
+    ['la note finale apparait sur mon espace CPF ?', 'la date de publication des resultats'],
+    ['vous proposez une prepa intensive avant juin ?? jai deja rate une fois', 'la formation elle-meme'],
+  ])('« %s » is not in the sheet', async (q, about) => {
+    const reply = await new Conversation().ask(q);
+    expect(reply).toContain(`ne precise pas ${about}`);
+    expect(reply).not.toMatch(FACTS);
+  });
+});

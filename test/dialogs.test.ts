@@ -815,3 +815,17 @@ describe('a grade in one question of a message does not swallow the others', () 
     expect(reply).not.toMatch(FACTS);
   });
 });
+
+describe('someone else named', () => {
+  it("« c'est Pôle emploi qui certifie ? » is a closed question about the certifier: Non", async () => {
+    expect(await new Conversation().ask("c'est pole emploi qui certifie la formation ?")).toMatch(
+      /^non\. le certificateur est le ministere/,
+    );
+  });
+
+  it('a parent registering their child is told who registers, no guided registration starts', async () => {
+    const reply = await new Conversation().ask("je voudrais inscrire ma fille à l'examen, comment faire ?");
+    expect(reply).toMatch(/c'est a vous, le stagiaire, de vous inscrire/);
+    expect(reply).not.toMatch(/avez-vous termine votre formation/);
+  });
+});

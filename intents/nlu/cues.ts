@@ -177,10 +177,15 @@ export class CueReader {
         /\b(video|tuto\w*|document|doc|guide|lien|truc|qqch|chose|fiche|page|site|schema|demo)( qui| pour( m| me| nous| vous)?)? (montr|expliqu|indiqu|detaill|present|decri)\w* (pas a pas |etape par etape )?(comment|quand|ou|combien|quel\w*)\b/g,
         '$1',
       );
+    // « c'est Pôle emploi qui certifie ? »: a name without an article is a cleft too.
     const cleft =
-      /\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(
+      (/\b(c est|c etait|ce sont|ce n est pas|c est pas) (bien )?(le|la|l|les|mon|ma|moi|vous|lui|eux|un|une|au|a) (\w+ ){0,6}qu[ie]\b/.test(
         plain,
-      ) && !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
+      ) ||
+        /\bc est (bien )?(?!(qui|quoi|ou|quand|combien|comment|quel\w*)\b)(\w+ ){1,2}qui (certifi|delivr|organis|sign|corrig|inscri|s occup|gere)\w*/.test(
+          plain,
+        )) &&
+      !/^(qui|quand|comment|combien|pourquoi|quel\w*|ou)\b/.test(plain);
     const open = !cleft && y.open.test(plain);
     // A statement opening (« j'ai eu 12 », « on peut… ») is a question only with its question mark;
     // an inversion or « est-ce que » is one without.

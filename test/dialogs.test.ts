@@ -829,3 +829,12 @@ describe('someone else named', () => {
     expect(reply).not.toMatch(/avez-vous termine votre formation/);
   });
 });
+
+describe('« et après ? » after a sentence telling what was done', () => {
+  it('« ok je me suis inscrite. et après ? » gets the next step: the exam session', async () => {
+    const c = new Conversation();
+    await c.say('je viens de finir la formation, jdois faire quoi maintenant ?');
+    const [reply] = await c.say('ok je me suis inscrite. et après ?');
+    expect(replyTraceOf(reply!)?.entryId).toBe('exam-session');
+  });
+});

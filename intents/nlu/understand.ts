@@ -377,8 +377,10 @@ export class Understander {
     for (const [i, clause] of clauses.entries()) {
       // The first clause may continue the conversation (its subject); later ones continue the message
       // (every subject the previous clause named: « j'ai suivi à distance, je peux m'inscrire ? si oui c'est où ? »).
+      // (A later clause after nothing understood — « ok je me suis inscrite. et après ? » — continues the
+      // conversation too.)
       const f =
-        i === 0
+        i === 0 || !previous
           ? this.readClause(clause, entities, context.intent, this.contextSubjects(context), 'conversation')
           : // …and last, the other subjects of what it was understood as (« la formation est validée par quoi
             // et par qui » : who certifies the certification the training leads to).
@@ -686,7 +688,12 @@ export class Understander {
     // « et après ? »: the next step of what was just answered.
     // (Also within a message: « il faut quelle note, et on reçoit quoi ensuite ? ».)
     const next = contextIntent ? this.intents.get(contextIntent)?.next : undefined;
-    if (next && cues.subjects.size === 0 && this.cues.asksNext(normal)) return result(next, 'answered');
+    // « ok je me suis inscrite. et après ? »: a sentence telling what was done, then asking what comes next.
+    const lastSentence = sentences(clause).at(-1) ?? clause;
+    const asksNext =
+      (cues.subjects.size === 0 && this.cues.asksNext(normal)) ||
+      (lastSentence !== clause && this.cues.asksNext(this.normalize(lastSentence)));
+    if (next && asksNext) return result(next, 'answered');
     // « et si je l'ai pas ? »: what happens on failing what was just answered.
     const ifFailed =
       contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.if_failed : undefined;

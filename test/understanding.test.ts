@@ -295,3 +295,24 @@ describe("the catalogue's references to subjects and intents are checked when un
     expect(read("c'est qui qui me donne l'attestation ?")).toEqual([['attestation_reussite']]);
   });
 });
+
+describe('several things asked in one request', () => {
+  const intents = (q: string) => understander.read(q, TODAY).frames.map((f) => f.intent);
+
+  it.each([
+    [
+      "Mon épouse vient d'achever la formation. Pourriez-vous me préciser le bloc concerné, la durée de l'épreuve ainsi que la note requise pour la réussir ?",
+      ['bloc_competences', 'duree_epreuve', 'note_requise'],
+    ],
+    [
+      "Bonjour, je souhaiterais savoir qui délivre la certification et de quel BTS il s'agit exactement. Merci.",
+      ['certificateur', 'certification_visee'],
+    ],
+    [
+      'la formation mene a quelle certif, quel bloc, et on passe quoi comme epreuve',
+      ['certification_visee', 'bloc_competences', 'format_epreuve'],
+    ],
+  ])('« %s »', (q, expected) => {
+    expect(intents(q)).toEqual(expected);
+  });
+});

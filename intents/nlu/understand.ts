@@ -494,11 +494,16 @@ export class Understander {
     if (parts.length < 2) return [clause];
     // « ou » is as often « or » (« …ou pas ») as « where »; « cet examen écrit » after a question restates
     // its subject.
-    const precise = parts.map((p) =>
-      /^(cet|cette|ce|ces)\b/.test(p.trim())
-        ? []
-        : [...this.readCues(this.normalize(p, false), p).asks].filter((x) => PRECISE_ASKS.has(x) && x !== 'ou'),
-    );
+    // « pourriez-vous me préciser le bloc concerné, la durée de l'épreuve… »: in a request, a noun phrase
+    // naming a subject of its own is one of the things asked.
+    const request = this.cues.isRequest(this.normalize(clause, false));
+    const precise = parts.map((p) => {
+      if (/^(cet|cette|ce|ces)\b/.test(p.trim())) return [];
+      const c = this.readCues(this.normalize(p, false), p);
+      const asks = [...c.asks].filter((x) => PRECISE_ASKS.has(x) && x !== 'ou');
+      const named = [...c.subjects].filter((x) => !WEAK_SUBJECTS.has(x));
+      return asks.length === 0 && request && named.length > 0 ? [`sujet ${named[0]}`] : asks;
+    });
     if (precise.filter((a) => a.length > 0).length < 2 || new Set(precise.flat()).size < 2) return [clause];
     // An item is a question of its own when it asks something the one before did not.
     const items: string[] = [];

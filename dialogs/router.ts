@@ -570,6 +570,11 @@ export class Router {
         question,
       );
     let verdict: 'oui' | 'non' | undefined = aboutOutcome && (!claimOnly || claimsOutcome) ? answer.verdict : undefined;
+    // « j'ai eu 11, donc j'ai le BTS complet ? »: a claim the sheet contradicts outweighs the computed pass.
+    // (The claims of the reported-grade entry: a threshold's claims name grades, « faut-il 12 ? ».)
+    const result = this.answerer.entryFor('resultat_examen');
+    const aboutResult = !!result && (answer.entryIds ?? [answer.entryId]).includes(result.id);
+    if (verdict && aboutResult && this.matchingClaims(result, frame).some((c) => c.answer === 'non')) verdict = 'non';
     let fromDefault = false;
     let contradictsNegative = false;
     if (!verdict) {

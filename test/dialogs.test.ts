@@ -838,3 +838,15 @@ describe('« et après ? » after a sentence telling what was done', () => {
     expect(replyTraceOf(reply!)?.entryId).toBe('exam-session');
   });
 });
+
+describe('a pass is the bloc, not the whole BTS', () => {
+  it("« j'ai eu 11 donc j'ai le BTS complet maintenant ? » gets Non with the bloc's attestation", async () => {
+    const reply = await new Conversation().ask("j'ai eu 11 donc j'ai le BTS complet maintenant ?");
+    expect(reply).toMatch(/^non\. .*attestation/);
+    expect(reply).not.toMatch(/ne precise pas/);
+  });
+
+  it('a grade named in words with « j’ai mon bloc ? » still gets Oui', async () => {
+    expect(await new Conversation().ask("avec onze sur vingt j'ai mon bloc ?")).toMatch(/^oui\./);
+  });
+});

@@ -693,12 +693,7 @@ export class Understander {
     // « et après ? »: the next step of what was just answered.
     // (Also within a message: « il faut quelle note, et on reçoit quoi ensuite ? ».)
     const next = contextIntent ? this.intents.get(contextIntent)?.next : undefined;
-    // « ok je me suis inscrite. et après ? »: a sentence telling what was done, then asking what comes next.
-    const lastSentence = sentences(clause).at(-1) ?? clause;
-    const asksNext =
-      (cues.subjects.size === 0 && this.cues.asksNext(normal)) ||
-      (lastSentence !== clause && this.cues.asksNext(this.normalize(lastSentence)));
-    if (next && asksNext) return result(next, 'answered');
+    if (next && cues.subjects.size === 0 && this.cues.asksNext(normal)) return result(next, 'answered');
     // « et si je l'ai pas ? »: what happens on failing what was just answered.
     const ifFailed =
       contextIntent && contextKind === 'conversation' ? this.intents.get(contextIntent)?.if_failed : undefined;

@@ -296,8 +296,10 @@ export class MainDialog extends ComponentDialog {
   private async send(context: TurnContext, answer: Answer, remember = true): Promise<void> {
     await context.sendActivity(renderAnswer(answer, this.s.answerer));
     if (answer.remember?.clarify) (await this.s.memory.get(context, {})).clarify = answer.remember.clarify;
-    if (!answer.entryId && remember && answer.remember?.subjects) {
-      // The sheet did not answer: the next elliptical question continues this one's subject, not an older answer's.
+    if (!answer.entryId && remember && answer.remember?.subjects?.length) {
+      // The sheet did not answer: the next elliptical question continues this one's subject, not an older
+      // answer's. A refused question that named no subject (« c'est reconnu à l'étranger ? ») was itself
+      // about the previous answer, so the conversation keeps following that one.
       const memory = await this.s.memory.get(context, {});
       delete memory.lastEntryId;
       delete memory.lastEntryIds;

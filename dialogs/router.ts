@@ -324,8 +324,14 @@ export class Router {
             return route.type === 'dialog' ? { ...route, understanding: frame } : route;
           continue;
         }
-        if (!parts.some((p) => p.kind === 'answer' && p.answer.entryId === route.answer.entryId))
-          parts.push({ kind: 'answer', answer: route.answer, frame });
+        const same = parts.find(
+          (p): p is Extract<Part, { kind: 'answer' }> =>
+            p.kind === 'answer' && p.answer.entryId === route.answer.entryId,
+        );
+        if (!same) parts.push({ kind: 'answer', answer: route.answer, frame });
+        // « frais d'inscription ?? un pote m'a dit 50 balles, sérieux ? »: the same answer once, with the
+        // verdict of the clause that checks something.
+        else if (this.checksMore(frame, same.frame, route.answer)) Object.assign(same, { answer: route.answer, frame });
       }
     }
 
@@ -577,6 +583,8 @@ export class Router {
     if (verdict && aboutResult && this.matchingClaims(result, frame).some((c) => c.answer === 'non')) verdict = 'non';
     let fromDefault = false;
     let contradictsNegative = false;
+    /** A contradicted claim the learner states negated (« on n'est pas obligé de faire tout le BTS »). */
+    let agreesNegated = false;
     if (!verdict) {
       const entry = answer.entryId ? this.answerer.entry(answer.entryId) : undefined;
       const rules = entry?.yes_no;
@@ -605,6 +613,16 @@ export class Router {
               return !!m && /\b(pas|jamais|aucune?|plus)\b/.test(m[0]);
             }),
         );
+      agreesNegated =
+        verdict === 'non' &&
+        claims.some(
+          (c) =>
+            c.answer === 'non' &&
+            c.when.some((p) => {
+              const m = this.pattern(p).exec(frame.normal);
+              return !!m && /\b(pas|plus|jamais)( \w+){0,2} $/.test(frame.normal.slice(0, m.index));
+            }),
+        );
     }
     if (!verdict) return answer;
     const text = `${frame.normal} ${frame.literal}`;
@@ -627,6 +645,13 @@ export class Router {
     const allLost = /\b(c est|c|je suis|suis|on est|est ce) (mort|foutu|fichu|cuit|grille|mal barre|rate)\b/.test(
       frame.normal,
     );
+    // « on n'est pas obligé de faire tout le BTS, c'est bien ça ? »: the requirement the sheet contradicts,
+    // said negated and asked to be confirmed, is what the sheet says.
+    // (« … n'est pas à l'oral hein ? » is answered « Non », as French agrees with a negative statement.)
+    const confirmTag = /\b(c est (bien )?ca|c est (bien )?vrai|c est correct|c est exact|j ai bien compris)$/.test(
+      frame.normal.trim(),
+    );
+    if (confirmTag && agreesNegated) verdict = 'oui';
     // A claim already reads the belief; only the entry's default is turned round by a negative belief.
     if ((reported && negativeBelief && fromDefault) || (asksFailure && answer.verdict) || (allLost && fromDefault))
       verdict = verdict === 'oui' ? 'non' : 'oui';
@@ -635,7 +660,12 @@ export class Router {
     // with a result dated to the month.
     const named = monthYears(frame.text);
     const until = answer.validUntil;
-    if (until && named.length >= 2) {
+    const validFor = this.answerer.numberValue('validity_years') ?? 0;
+    // The moment asked about: the last one named, when another is when it was obtained (said before, or
+    // remembered: « je l'ai toujours en 2030 ? » after « j'ai eu 12 en 24 »).
+    const askedOnly =
+      named.length === 1 && !!until && named[0]!.year !== until.date.getFullYear() - validFor && validFor > 0;
+    if (until && (named.length >= 2 || askedOnly)) {
       const asked = named[named.length - 1]!;
       const untilYear = until.date.getFullYear();
       const byMonth = asked.month !== null && until.precision !== 'year';
@@ -676,6 +706,15 @@ export class Router {
           : 'Oui'
         : 'Non';
     return { ...answer, text: `${word}. ${answer.text}` };
+  }
+
+  /** Whether `frame` checks something about the answer's entry that `other` does not (a yes/no, a claim). */
+  private checksMore(frame: Frame, other: Frame, answer: Answer): boolean {
+    const asks = (f: Frame) => f.cues.yesNo || f.cues.claim;
+    if (!asks(frame)) return false;
+    if (!asks(other)) return true;
+    const entry = answer.entryId ? this.answerer.entry(answer.entryId) : undefined;
+    return this.matchingClaims(entry, frame).length > 0 && this.matchingClaims(entry, other).length === 0;
   }
 
   /**
@@ -724,7 +763,8 @@ export class Router {
       reading.entities.grade ??
       (entry.intents.includes('resultat_examen') ? extractGrade(reading.text, { bare: true }) : null);
     const date = reading.entities.date;
-    if (aboutResult && grade && resultEntry) {
+    // « et avec exactement la moyenne, c'est validé ? »: a supposed grade is answered as one (routeReading).
+    if (aboutResult && grade && resultEntry && !grade.hypothetical) {
       const obtained =
         date ?? (topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null);
       return {
@@ -776,7 +816,9 @@ export class Router {
         today,
       );
     }
-    if (aboutResult && date && !grade) {
+    // « je l'ai toujours en 2030 ? »: a moment to come is when validity is checked, not when it was obtained.
+    const toCome = !!date && date.date > today && reading.entities.dateRole !== 'obtained';
+    if (aboutResult && date && !grade && !toCome) {
       // The grade was answered already: its date brings how long it stays valid.
       const pass = a.numberValue('pass_grade');
       if (topic.grade && validityEntry && pass !== undefined && topic.grade.value >= pass)
@@ -815,7 +857,8 @@ export class Router {
     if (!compute) return answer(a.entryAnswer(entry));
     // « je passe le reste du BTS dans 6 ans, ça compte encore ? »: a moment ahead (« dans … ») is what is
     // asked about, not when the result was obtained — unless the learner says it is.
-    const ahead = /^dans\b/.test(date?.text ?? '') && dateRole !== 'obtained';
+    // Nor is a moment still to come (« je l'ai toujours en 2030 ? »): a result is not obtained in the future.
+    const ahead = (/^dans\b/.test(date?.text ?? '') || (!!date && date.date > today)) && dateRole !== 'obtained';
     const obtained = date && dateRole !== 'training_end' && !ahead ? this.sessionDate(date) : null;
     return this.computed[compute]({ intent, entry, frame, reading, today, topic, obtained, answer });
   }
@@ -853,7 +896,7 @@ export class Router {
   }
 
   /** `compute: validity` — until when a result obtained on the date said stays valid. */
-  private computeValidity({ entry, reading, today, obtained, answer }: ComputeInput): Route {
+  private computeValidity({ entry, reading, today, topic, obtained, answer }: ComputeInput): Route {
     const a = this.answerer;
     const { grade } = reading.entities;
     // The date goes with the grade: « et c'est valable jusqu'à quand ? » next computes from it.
@@ -863,6 +906,9 @@ export class Router {
         remember: { grade, ...(obtained ? { date: obtained } : {}) },
       });
     if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
+    // The date the conversation already knows (« j'ai eu 12 en 24 », then « je l'ai toujours en 2030 ? »).
+    if (topic.date)
+      return answer(a.validity(entry, { date: new Date(topic.date.iso), precision: topic.date.precision }, today));
     return answer(a.entryAnswer(entry));
   }
 

@@ -346,11 +346,10 @@ export class Answerer {
     // registration is what the learner then needs.
     if (!grade.valid || pass === undefined || grade.value < pass || !template) return null;
     const gradeText = String(grade.value).replace('.', ',');
-    const validity = this.kb.entryForIntent('validite_resultats');
     return {
-      ...this.compose(entry, fill(template, this.vars({ grade: gradeText })), validity ? [validity] : []),
+      ...this.compose(entry, fill(template, this.vars({ grade: gradeText }))),
       verdict: 'oui',
-      entryIds: this.idsOf(entry, ['resultat_examen', 'attestation_reussite', 'validite_resultats']),
+      entryIds: this.idsOf(entry, ['resultat_examen', 'attestation_reussite']),
     };
   }
 

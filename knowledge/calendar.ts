@@ -138,6 +138,10 @@ export interface Validity {
 export function computeValidity(obtained: DateSpec, years: number, today: Date, calendar: CalendarData): Validity {
   const validUntil: DateSpec = { date: addYears(obtained.date, years), precision: obtained.precision };
   const stillValid = !isAfter(startOfDay(today), endOf(validUntil));
-  const statusText = stillValid ? calendar.texts.still_valid : calendar.texts.expired;
+  const statusText = isAfter(obtained.date, startOfDay(today))
+    ? calendar.texts.to_come
+    : stillValid
+      ? calendar.texts.still_valid
+      : calendar.texts.expired;
   return { validUntil, stillValid, statusText };
 }

@@ -48,6 +48,8 @@ export const CalendarSchema = z.object({
     /** A result still valid today, and one that is not. */
     still_valid: z.string().min(3),
     expired: z.string().min(3),
+    /** A result still to come (« si je réussis en juin 2027 »): its validity has not started. */
+    to_come: z.string().min(3),
   }),
 });
 

@@ -850,3 +850,58 @@ describe('a pass is the bloc, not the whole BTS', () => {
     expect(await new Conversation().ask("avec onze sur vingt j'ai mon bloc ?")).toMatch(/^oui\./);
   });
 });
+
+describe('what a sixteenth development set taught (each reply checked against the sheet)', () => {
+  it.each([
+    // The question's own intent answers it: the whole BTS is not required (« Oui »).
+    ['je peux passer juste le bloc 4 sans faire le BTS en entier ?', /^oui\. .*uniquement/],
+    // A requirement the sheet contradicts, said negated and asked to be confirmed.
+    ["on n'est pas obligé de faire tout le BTS, c'est bien ça ?", /^oui\. .*uniquement/],
+    ["l'épreuve n'est pas à l'oral hein ?", /^non\. .*ecrite/],
+    // Two clauses about the cost: the one that checks an amount gives the verdict.
+    ["frais d'inscription au rectorat ?? un pote m'a dit 50 balles, sérieux ?", /^non\. .*5,00/],
+    // Passing the bloc gives an attestation, not a diploma.
+    ["j'aurai un diplôme après le bloc 4 ?", /^non\. .*attestation/],
+    // Going there in person is not required: where one registers, not which académie.
+    ['je suis obligé de me déplacer au rectorat ?', /^non\. .*en ligne/],
+    // « en 24 » is 2024 when told in the past; the full year after it is the moment asked about.
+    ['validé en 24, toujours bon en 2028 ?', /^oui\. obtenu en juin 2024.*juin 2029.*en 2028, il le sera encore/],
+    // A result to come: its validity has not started.
+    ['si je passe en juin 2027 mon résultat expire quand', /juin 2032 : ce delai ne commencera qu'a l'obtention/],
+    // « pile la moyenne » is 10; supposed, it gets what it would give without congratulations.
+    ['avec la moyenne pile on valide ?', /^oui\. avec 10\/20, la note requise est atteinte/],
+  ])('« %s »', async (q, expected) => {
+    expect(await new Conversation().ask(q)).toMatch(expected);
+  });
+
+  it.each([
+    ["heure de l'exam ?", /ne precise pas .*l'heure/],
+    ["l'épreuve commence à 8h ou à 14h ?", /ne precise pas .*l'heure/],
+    ['ça passe sur mon CPF ? il me reste genre 800 €', /ne precise pas le financement/],
+    ['on a un badge numérique / open badge à la fin ?', /ne precise pas la forme de l'attestation/],
+    ['les candidats libres ont du contrôle continu ou pas ?', /ne precise pas la facon dont l'epreuve est notee/],
+  ])('« %s » is not in the sheet: no exam fact', async (q, expected) => {
+    const reply = await new Conversation().ask(q);
+    expect(reply).toMatch(expected);
+    expect(reply).not.toMatch(/2 h 30|^oui|^non|source :/);
+  });
+
+  it('« l’épreuve dure 2h ou 4h ? » still gets the duration', async () => {
+    expect(await new Conversation().ask("l'épreuve dure 2h ou 4h ?")).toMatch(/2 h 30/);
+  });
+
+  it('a refused question naming nothing keeps the conversation on the previous answer', async () => {
+    const c = new Conversation();
+    await c.ask("c'est quel diplôme au final ?");
+    expect(await c.ask("c'est reconnu à l'étranger ?")).toMatch(/ne precise pas/);
+    expect(await c.ask("et c'est délivré par qui ?")).toMatch(/ministere de l'enseignement superieur/);
+  });
+
+  it('a remembered date is when it was obtained; a year to come is when validity is checked', async () => {
+    const c = new Conversation();
+    expect(await c.ask("j'ai eu 12 sur 20 en 24")).toMatch(/obtenu en juin 2024.*juin 2029/);
+    expect(await c.ask("je l'ai toujours en 2030 ?")).toMatch(
+      /^non\. obtenu en juin 2024.*en 2030, il ne le sera plus/,
+    );
+  });
+});

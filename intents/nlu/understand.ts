@@ -330,6 +330,11 @@ export class Understander {
         entities.dateRole = 'training_end';
       else if (
         /\b(eu|obtenu|reussi|valide|c'?etait|ai passe|l'ai passe|admis|attestation)\b/.test(f) ||
+        // « si je passe en juin 2027 »: a result to come, dated — the date right after the verb (in « si je
+        // réussis et que je passe le reste du BTS dans 6 ans », the date is when it is checked).
+        /\b(si|quand|lorsque|une fois que) (je|j'|on|il|elle) ?(le |la |l')?(passe|repasse|reussi\w*|valide|obtien\w*|aurai|ai)\b[^,;?]{0,25}$/.test(
+          f.slice(0, Math.max(0, f.indexOf(date.text))),
+        ) ||
         grade?.personal
       )
         entities.dateRole = 'obtained';

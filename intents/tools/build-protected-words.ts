@@ -45,6 +45,21 @@ const PREFIXES = [
   'pro',
 ];
 
+/** Words that say what a question asks (frames.fr.yaml's asks read them). */
+const QUESTION_WORDS = new Set([
+  'comment',
+  'combien',
+  'quand',
+  'quoi',
+  'pourquoi',
+  'quel',
+  'quelle',
+  'quels',
+  'quelles',
+  'qui',
+  'ou',
+]);
+
 /** Words added by hand (plurals the dictionary lacks, words whose correction keeps a stem but not a meaning). */
 const BY_HAND = '# Added by hand';
 const previous = readFileSync(join(INTENTS_DIR, PROTECTED_WORDS_FILE), 'utf8').split('\n');
@@ -59,7 +74,10 @@ for (const w of words) {
   // « réinscrire » → « inscrire »: a prefixed form of the correction is a variant of it, left to
   // correction — but « directeur » is no prefixed « recteur ».
   const prefixed = PREFIXES.some((p) => w === p + c);
-  if (c !== w && preprocessor.stem(c) !== preprocessor.stem(w) && !prefixed && !c.includes(w)) kept.push(w);
+  // « commence » → « comment » keeps the stem (« commen ») but turns a verb into a question word the
+  // cue rules read: a correction into a question word is never a variant of the word.
+  const sameMeaning = preprocessor.stem(c) === preprocessor.stem(w) && !QUESTION_WORDS.has(c);
+  if (c !== w && !sameMeaning && !prefixed && !c.includes(w)) kept.push(w);
 }
 const header = [
   '# Real French words that typo correction leaves alone (see intents/nlu/lexicon.ts).',

@@ -186,6 +186,21 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
       return { date: d, precision: 'month', text: m[0].trim() };
     }
   }
+  // « validé en 24 », « eu 12 en 23 »: a two-digit year, only for an event told in the past and not
+  // after this year (« en 12 » is more often a grade or a number). Before a full year, which is then
+  // the moment asked about (« validé en 24, toujours bon en 2028 ? »).
+  m = past ? f.match(/\ben\s+(\d{2})\b(?!\s*(?:ans?|mois|h\b|heures?|euros?|€|jours?|\/|[,.]\d))/) : null;
+  if (m) {
+    const year = 2000 + Number(m[1]);
+    if (year >= 2015 && year <= now.getFullYear()) return { date: new Date(year, 0, 1), precision: 'year', text: m[0] };
+  }
+  // « obtenu cet été », « l'été dernier »: that summer's session (its year).
+  m = f.match(/\b(cet\s+ete|l'?\s?ete\s+(?:dernier|passe))\b/);
+  if (m && (past || /dernier|passe/.test(m[1]!))) {
+    const summerGone = now.getMonth() >= 5;
+    const year = /^cet/.test(m[1]!) ? now.getFullYear() : now.getFullYear() - (summerGone ? 1 : 2);
+    return { date: new Date(year, 0, 1), precision: 'year', text: m[0] };
+  }
   m = f.match(YEAR_ONLY);
   if (m) return { date: new Date(Number(m[1]), 0, 1), precision: 'year', text: m[0] };
   return null;

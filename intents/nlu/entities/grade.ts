@@ -134,6 +134,15 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
     const value = parseNumberWords(openingWords[1]!);
     if (value !== null) return make(value, openingWords[1]!, true);
   }
+  // « j'ai eu pile la moyenne », « la moyenne pile, je l'ai ? »: exactly 10 out of 20 (a bare « la
+  // moyenne » may be more than 10, so it gives no grade).
+  const average = f.match(
+    /\b(?:(?:pile|juste|tout\s+juste|exactement|pile\s+poil)\s+(la)\s+moyenne|(la)\s+moyenne\s+(?:pile|tout\s+juste|juste|exactement|pile\s+poil))\b/,
+  );
+  if (average) {
+    const grade = make(10, average[0], personalAt(f, average.index!, personal || !asksEnough, average[0]));
+    return supposedAt(f, average.index!) && grade.personal ? { ...grade, hypothetical: true } : grade;
+  }
   for (const re of [OUT_OF_20, BEFORE_CUE, AFTER_CUE]) {
     const m = f.match(re);
     if (m && re === AFTER_CUE && countsThings(f, m)) continue;

@@ -125,7 +125,7 @@ interface ComputeInput {
 }
 
 type Part =
-  | { kind: 'answer'; answer: Answer; frame: Frame }
+  | { kind: 'answer'; answer: Answer; frame: Frame; main?: boolean }
   | { kind: 'uncovered'; topic: UncoveredTopic; frame: Frame }
   | { kind: 'clarify'; frame: Frame };
 
@@ -328,7 +328,7 @@ export class Router {
           (p): p is Extract<Part, { kind: 'answer' }> =>
             p.kind === 'answer' && p.answer.entryId === route.answer.entryId,
         );
-        if (!same) parts.push({ kind: 'answer', answer: route.answer, frame });
+        if (!same) parts.push({ kind: 'answer', answer: route.answer, frame, main: intent === frame.intent });
         // « frais d'inscription ?? un pote m'a dit 50 balles, sérieux ? »: the same answer once, with the
         // verdict of the clause that checks something.
         else if (this.checksMore(frame, same.frame, route.answer)) Object.assign(same, { answer: route.answer, frame });
@@ -338,7 +338,19 @@ export class Router {
     const answers = parts.filter((p): p is Extract<Part, { kind: 'answer' }> => p.kind === 'answer').slice(0, 4);
     const uncovered = parts.filter((p): p is Extract<Part, { kind: 'uncovered' }> => p.kind === 'uncovered');
     if (answers.length > 0) {
-      const answer = this.combine(answers.map((p) => this.withVerdict(p.answer, p.frame)));
+      // One verdict per question: its own intent's; a complement answered beside it (« il faut 12 pour
+      // valider ? » → the threshold, and the attestation it gives) only when that one had none.
+      const judged = new Set<Frame>();
+      const verdicts = new Map(
+        [...answers]
+          .sort((x, y) => Number(y.main ?? true) - Number(x.main ?? true))
+          .map((p) => {
+            const answer = judged.has(p.frame) ? p.answer : this.withVerdict(p.answer, p.frame);
+            if (answer !== p.answer) judged.add(p.frame);
+            return [p, answer] as const;
+          }),
+      );
+      const answer = this.combine(answers.map((p) => verdicts.get(p) ?? p.answer));
       const notes = uncovered.map((p) => fill(conv.not_covered_also, { about: p.topic.about, who: p.topic.ask }));
       const text = [answer.text, ...notes].join('\n\n');
       return traced({ ...answer, text }, answers[0]!.frame, 'answered');

@@ -203,7 +203,7 @@ export class CueReader {
           /[,;:]\s*(s'il vous pla[iî]t|s il vous plait|svp|stp|merci( d'avance| beaucoup)?|please)\s*([?!.]\s*)*$/i,
           ' ?',
         )
-        .split(/[,;:]/)
+        .split(/[,;:]|[.!](?=\s)/)
         .pop() ?? '';
     const lastPlain = fold(lastSegment)
       .replace(/[^a-z0-9 ]+/g, ' ')
@@ -211,8 +211,9 @@ export class CueReader {
       .trim();
     // The same tail in the normalised words too (« next step c koi ? » is « … c est quoi »).
     const lastNormal = normal.split(' ').slice(-lastPlain.split(' ').length).join(' ');
+    // (« je ne sais pas quoi remplir. Vous auriez un guide ? »: a sentence told before it is not the question.)
     const closesClosed =
-      raw.includes(',') &&
+      /[,;:]|[.!]\s/.test(raw) &&
       /\?\s*$/.test(raw) &&
       lastPlain.length > 0 &&
       !y.open.test(lastPlain) &&
@@ -268,8 +269,15 @@ export class CueReader {
       subjects.size > 0 &&
       !this.requests.some((p) => p.test(plain));
     // « je suis pas douée, est-ce qu'il existe un tuto ? »: the negation of what one tells is not the question's.
+    // …nor is that of a sentence told before the question (« je ne sais pas quoi remplir. Vous auriez un guide ? »).
     const asked = normal.lastIndexOf('est ce qu');
-    const questionPart = (asked > 0 ? normal.slice(asked) : normal).replace(/\bpas a pas\b/g, ' ');
+    const sentences = raw.split(/[.!?](?=\s+\S)/);
+    const lastSentenceWords = fold(sentences[sentences.length - 1] ?? '')
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .trim()
+      .split(/\s+/).length;
+    const fromSentence = sentences.length > 1 ? normal.split(' ').slice(-lastSentenceWords).join(' ') : normal;
+    const questionPart = (asked > 0 ? normal.slice(asked) : fromSentence).replace(/\bpas a pas\b/g, ' ');
     return {
       subjects,
       asks,

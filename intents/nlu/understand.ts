@@ -424,6 +424,18 @@ export class Understander {
       );
       if (again.status === 'answered') frames[0] = again;
     }
+    // « ma collègue dit qu'il faut 12 pour valider et que l'épreuve dure 4h, c'est vrai tout ça ? »: a closing
+    // « c'est vrai ? » checks every belief reported before it.
+    const last = frames[frames.length - 1];
+    if (
+      last &&
+      frames.length > 1 &&
+      last.cues.yesNo &&
+      /\b(vrai|c est (ca|bien ca|juste|exact))( tout ca| les deux| tout)?$/.test(last.normal)
+    )
+      for (const f of frames.slice(0, -1))
+        if (/\b(dit|disent|dise|raconte|affirme|pretend|parait|lu)( a moi)? (qu|que)\b|^(et )?(qu|que) /.test(f.normal))
+          f.cues = { ...f.cues, yesNo: true, claim: false };
     // Cutting did not help (no question understood): read the message whole.
     if (clauses.length > 1 && !frames.some((f) => f.status === 'answered' && f.question)) {
       return {

@@ -15,8 +15,16 @@ import { Module, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { setTimeout } from 'node:timers';
+import { setFlagsFromString } from 'node:v8';
 import { Script, constants } from 'node:vm';
 import { build, current } from './build.js';
+
+// V8's young generation at most 4 MB per semi-space (Node 20's default is 16 on 64-bit machines). A
+// turn allocates a few hundred KB that die young; with the default, V8 let the young generation and then
+// the old one grow under traffic and kept them: 162 MB of heap for 67 MB live after 1 500 conversations,
+// 118 MB with this (RSS 248 → 226 MB), the same turns per second in the bench's A/B at c10. Set before
+// anything is allocated; the code cache is made with it, so V8 accepts it at the next start.
+setFlagsFromString('--max-semi-space-size=4');
 
 let built = current();
 if (!built) {

@@ -126,9 +126,10 @@ function scrub(value: unknown, ids: Map<string, string>, key = '', depth = 0): u
 
 /**
  * Records every activity in and out, on every channel, redacted before it is stored. Unlike
- * botbuilder's TranscriptLoggerMiddleware it writes the incoming activity before the turn runs, each
- * reply as it is sent, and an error entry when the turn throws — so a failing turn is still recorded —
- * and it retries failed writes instead of only logging them.
+ * botbuilder's TranscriptLoggerMiddleware it writes the incoming activity before the turn runs, the
+ * replies that left (with how the message was read, in the same transaction) when the turn ends, and an
+ * error entry when the turn throws — so a failing turn is still recorded — and it retries failed writes
+ * instead of only logging them.
  *
  * Writes go through one promise chain, in the order they were asked for, and the turn never waits for
  * them (a store over the network that is slow or down must not hold a learner's answer): a write the

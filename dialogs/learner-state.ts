@@ -1,11 +1,4 @@
-import {
-  BotState,
-  calculateChangeHash,
-  type Activity,
-  type Storage,
-  type StoreItem,
-  type TurnContext,
-} from 'botbuilder-core';
+import { BotState, type Activity, type Storage, type StoreItem, type TurnContext } from 'botbuilder-core';
 
 /** A group chat or a Teams channel: several people write in the same conversation. */
 export function isShared(activity: Partial<Activity>): boolean {
@@ -51,8 +44,8 @@ export function isStateConflict(err: unknown): boolean {
  * conflict error and its turn can be run again on the state the first one left (see TurnRunner, src/).
  */
 export class LearnerState extends BotState {
-  /** What each loaded state object looked like when read: its eTag, and its hash to skip unchanged saves. */
-  private readonly readAs = new WeakMap<object, { eTag: string | undefined; hash: string }>();
+  /** This turn's state, with how it was read: its eTag, and its serialisation to skip an unchanged save. */
+  private readonly cache = Symbol('learner state');
 
   constructor(storage: Storage) {
     super(storage, async (context) => {
@@ -64,31 +57,90 @@ export class LearnerState extends BotState {
     });
   }
 
+  /*
+   * load, saveChanges, clear, delete and get replace BotState's (which keep their cache under a
+   * private key): BotState hashes the whole state (a sorted serialisation, then SHA-256) when it
+   * loads and when it saves, and the state was read again after each save to learn its new eTag —
+   * five serialisations and two reads per turn. Here a state is serialised once when read and once
+   * when saved, compared as text (a key order the turn changed only costs a write), and a storage
+   * that gives the written item its new eTag (the server's SQLite and PostgreSQL ones, see
+   * WRITTEN_ETAG_ASSIGNED) is not read again.
+   */
+
   override async load(context: TurnContext, force = false): Promise<Record<string, unknown>> {
-    const state = (await super.load(context, force)) as StoreItem;
-    if (!this.readAs.has(state))
-      this.readAs.set(state, {
-        eTag: typeof state.eTag === 'string' ? state.eTag : undefined,
-        hash: calculateChangeHash(state),
-      });
+    const cached = context.turnState.get<Cached | undefined>(this.cache);
+    if (cached && !force) return cached.state;
+    const key = await this.storageKey(context);
+    const items = await this.storage.read([key]);
+    const state = (items[key] ?? {}) as StoreItem;
+    context.turnState.set(this.cache, {
+      state,
+      eTag: typeof state.eTag === 'string' ? state.eTag : undefined,
+      json: serialised(state),
+    } satisfies Cached);
     return state;
   }
 
   override async saveChanges(context: TurnContext, force = false): Promise<void> {
-    const state = this.get(context) as StoreItem | undefined;
-    if (!state) return force ? super.saveChanges(context, true) : undefined;
-    const read = this.readAs.get(state);
-    if (!force && read && calculateChangeHash(state) === read.hash) return;
+    const cached = context.turnState.get<Cached | undefined>(this.cache);
+    if (!cached && !force) return;
+    const state = cached?.state ?? {};
+    const json = serialised(state);
+    if (!force && cached && json === cached.json) return;
     const key = await this.storageKey(context);
-    await this.storage.write({ [key]: { ...state, eTag: read?.eTag ?? NOT_STORED_ETAG } });
-    // The state now stored is this one; read it again before another write (its eTag changed). The write
-    // is done whatever this read does: a store that fails just now must not make a saved turn look
-    // unsaved (its replies would be discarded while its step was kept). Without the read, the cached
-    // state keeps the old eTag, and a later save in this turn would meet a conflict, never overwrite.
+    const item: StoreItem = { ...state, eTag: cached?.eTag ?? NOT_STORED_ETAG };
+    await this.storage.write({ [key]: item });
+    if (storageAssignsETags(this.storage) && typeof item.eTag === 'string') {
+      state.eTag = item.eTag;
+      context.turnState.set(this.cache, { state, eTag: item.eTag, json } satisfies Cached);
+      return;
+    }
+    // A storage that does not say the new eTag (botbuilder's MemoryStorage): the state now stored is
+    // this one; read it again before another write. The write is done whatever this read does: a store
+    // that fails just now must not make a saved turn look unsaved (its replies would be discarded while
+    // its step was kept). Without the read, the cached state keeps the old eTag, and a later save in
+    // this turn would meet a conflict, never overwrite.
     try {
       await this.load(context, true);
     } catch {
       /* the next turn reads the state afresh */
     }
   }
+
+  override clear(context: TurnContext): Promise<void> {
+    // An empty state that was never stored: the next save writes it (and meets a conflict if someone did).
+    context.turnState.set(this.cache, { state: {}, eTag: undefined, json: '' } satisfies Cached);
+    return Promise.resolve();
+  }
+
+  override async delete(context: TurnContext): Promise<void> {
+    context.turnState.delete(this.cache);
+    await this.storage.delete([await this.storageKey(context)]);
+  }
+
+  override get(context: TurnContext): Record<string, unknown> | undefined {
+    return context.turnState.get<Cached | undefined>(this.cache)?.state;
+  }
+}
+
+interface Cached {
+  state: StoreItem;
+  eTag: string | undefined;
+  json: string;
+}
+
+/** The state as stored, its eTag aside (it changes with every write, not with the learner's turn). */
+function serialised(state: StoreItem): string {
+  const { eTag: _eTag, ...rest } = state;
+  return JSON.stringify(rest);
+}
+
+/**
+ * A storage whose write sets each item's `eTag` to the one it now has in the store. botbuilder's
+ * Storage interface leaves the item alone; the server's storages mark themselves with this symbol.
+ */
+export const WRITTEN_ETAG_ASSIGNED: unique symbol = Symbol.for('learner-assistant.writtenETagAssigned');
+
+function storageAssignsETags(storage: Storage): boolean {
+  return (storage as Storage & { [WRITTEN_ETAG_ASSIGNED]?: boolean })[WRITTEN_ETAG_ASSIGNED] === true;
 }

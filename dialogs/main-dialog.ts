@@ -28,6 +28,15 @@ export const MAIN_DIALOG = 'main';
 /** Set in a turn's state when the reply before this message offered 👍 / 👎 (a bare « oui » is then feedback). */
 const FEEDBACK_OFFERED = Symbol('feedback offered');
 
+/**
+ * Where botbuilder-dialogs' DialogStateManager looks in a turn's state for its memory scopes and path
+ * resolvers. Absent, every DialogContext of the turn (the main one, each ComponentDialog's inner one)
+ * builds them again from the registered components — a dependency graph resolved per turn, a third of
+ * the SDK's dialog cost in the profile at c10. They hold no state of their own (each scope reads the
+ * DialogContext it is given), so one set serves every turn, as DialogManager's `stateConfiguration` does.
+ */
+const STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
+
 const GUIDED: Record<GuidedDialog, string> = {
   registration: REGISTRATION_DIALOG,
   exam: EXAM_DIALOG,
@@ -59,6 +68,9 @@ function innermostDialogId(dc: DialogContext): string | undefined {
  * factual question is answered before the dialog resumes where it was.
  */
 export class MainDialog extends ComponentDialog {
+  /** The memory scopes the first turn's DialogStateManager built, given to every later turn. */
+  private stateConfiguration: DialogContext['state']['configuration'] | undefined;
+
   constructor(private readonly s: DialogServices) {
     super(MAIN_DIALOG);
     this.addDialog(new RegistrationDialog(s));
@@ -74,7 +86,9 @@ export class MainDialog extends ComponentDialog {
   async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
     const set = new DialogSet(dialogState);
     set.add(this);
+    if (this.stateConfiguration) context.turnState.set(STATE_MANAGER_CONFIGURATION, this.stateConfiguration);
     const dc = await set.createContext(context);
+    this.stateConfiguration ??= dc.state.configuration;
     // Read once, then forgotten: only the message right after an answer can be its feedback.
     const memory = await this.s.memory.get(context, {});
     if (memory.feedbackOffered) context.turnState.set(FEEDBACK_OFFERED, true);

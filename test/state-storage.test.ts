@@ -9,7 +9,7 @@ import { SqliteStateStorage, StateConflictError, isStateConflict } from '../src/
 import { PostgresStateStorage } from '../src/storage/postgres-state-storage.ts';
 import { PostgresWelcomeClaims } from '../src/storage/postgres-welcome-claims.ts';
 import { openPostgres } from '../src/storage/postgres.ts';
-import { NOT_STORED_ETAG } from '../dialogs/learner-state.ts';
+import { NOT_STORED_ETAG, WRITTEN_ETAG_ASSIGNED } from '../dialogs/learner-state.ts';
 import { freePort as freePortForTest } from './server-process.ts';
 import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
 
@@ -116,6 +116,25 @@ describe.each(backends)('$name beyond the contract', ({ name, make }) => {
     await expect(s.write({ a: { by: 'second', eTag: NOT_STORED_ETAG } })).rejects.toBeInstanceOf(StateConflictError);
     expect((await read(s, ['a'])).a).toMatchObject({ by: 'first' });
   });
+
+  it.skipIf(skip)(
+    'a committed write gives each item written the eTag it now has; a refused one leaves them alone',
+    async () => {
+      const s = await make();
+      expect(s[WRITTEN_ETAG_ASSIGNED]).toBe(true);
+      const item: Item = { step: 1, eTag: NOT_STORED_ETAG };
+      await s.write({ a: item });
+      expect(item.eTag).toBe((await read(s, ['a'])).a!.eTag);
+      expect(item.eTag).not.toBe(NOT_STORED_ETAG);
+      // Written again with the eTag it was given: the write that follows a write, without reading.
+      item.step = 2;
+      await s.write({ a: item });
+      expect(await read(s, ['a'])).toEqual({ a: { step: 2, eTag: item.eTag } });
+      const stale: Item = { step: 3, eTag: 'stale' };
+      await expect(s.write({ a: stale })).rejects.toBeInstanceOf(StateConflictError);
+      expect(stale.eTag).toBe('stale');
+    },
+  );
 
   it.skipIf(skip)('a conflicting batch changes nothing (one transaction)', async () => {
     const s = await make();

@@ -202,6 +202,35 @@ for (const backend of BACKENDS) {
         await store.close();
       });
 
+      it('a turn is two writes: its message on arrival, then its replies with how the message was read', async () => {
+        const { store } = await tempDb();
+        const calls: string[] = [];
+        const counted = new Proxy(store, {
+          get: (target, key) => {
+            const f = (Reflect.get(target, key) as (...a: unknown[]) => unknown).bind(target);
+            if (key !== 'record' && key !== 'annotate') return f;
+            return (...a: unknown[]) => {
+              const [entries, reading] = a as [TranscriptEntry[] | number, unknown];
+              calls.push(
+                typeof entries === 'number'
+                  ? 'annotate'
+                  : `${entries.map((e) => e.direction).join('+')}${reading ? '+reading' : ''}`,
+              );
+              return f(...a);
+            };
+          },
+        });
+        const adapter = setup('emulator', counted);
+        await adapter.send("combien dure l'épreuve ?").startTest();
+        await settled();
+        expect(calls).toEqual(['in', 'out+reading']);
+        const [c] = await store.conversations();
+        const [question, answer] = await store.activities(c!.conversationId);
+        expect(question).toMatchObject({ direction: 'in', kind: 'question', status: 'answered' });
+        expect(answer).toMatchObject({ direction: 'out', type: 'message' });
+        await store.close();
+      });
+
       it('keeps what a learner may type: NUL and control characters, emoji, other scripts; the list and the search still work', async () => {
         const { store } = await tempDb();
         // (SQLite's LIKE stops at a NUL: the words searched below come before it.)

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder-core';
-import { NOT_STORED_ETAG } from '../../dialogs/learner-state.ts';
+import { NOT_STORED_ETAG, WRITTEN_ETAG_ASSIGNED } from '../../dialogs/learner-state.ts';
 import { inTransaction } from './postgres.ts';
 import { StateConflictError, type SqliteStateStorageOptions } from './sqlite-state-storage.ts';
 
@@ -17,6 +17,7 @@ import { StateConflictError, type SqliteStateStorageOptions } from './sqlite-sta
  * again (src/turns/turn-runner.ts). No read-then-write window exists for it to slip through.
  */
 export class PostgresStateStorage implements Storage {
+  readonly [WRITTEN_ETAG_ASSIGNED] = true;
   private readonly clock: () => Date;
 
   constructor(
@@ -54,10 +55,12 @@ export class PostgresStateStorage implements Storage {
     if (entries.length === 0) return;
     const at = this.clock().getTime();
     const cutoff = at - this.o.ttlMs;
+    const given = new Map<StoreItem, string>();
     await inTransaction(this.pool, async (client) => {
       for (const [key, item] of entries) {
         const { eTag, ...rest } = (item ?? {}) as { eTag?: string } & Record<string, unknown>;
         const row = [hash(key), JSON.stringify(rest), randomBytes(9).toString('base64url'), at];
+        if (item) given.set(item as StoreItem, row[2] as string);
         let written: number | null;
         if (!eTag || eTag === '*') {
           written = (
@@ -88,6 +91,8 @@ export class PostgresStateStorage implements Storage {
         if (written !== 1) throw new StateConflictError(key);
       }
     });
+    // Committed: each item now carries the eTag it has in the store (WRITTEN_ETAG_ASSIGNED).
+    for (const [item, eTag] of given) item.eTag = eTag;
   }
 
   async delete(keys: string[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder-core';
-import { NOT_STORED_ETAG, StateConflictError } from '../../dialogs/learner-state.ts';
+import { NOT_STORED_ETAG, StateConflictError, WRITTEN_ETAG_ASSIGNED } from '../../dialogs/learner-state.ts';
 import { openSqlite } from './sqlite.ts';
 
 const SCHEMA = `
@@ -31,7 +31,8 @@ export interface SqliteStateStorageOptions {
  * eTag; a write carrying `*` or no eTag overwrites; a write carrying an eTag succeeds only if the item
  * still has it, otherwise it throws StateConflictError and changes nothing (the whole batch is one
  * transaction). An item never stored has the eTag NOT_STORED_ETAG, so « create it if nobody has yet »
- * is a conditional write too. eTags are random, not counters: an item deleted and created again never
+ * is a conditional write too. Once the batch is committed, each item written carries its new eTag
+ * (WRITTEN_ETAG_ASSIGNED: LearnerState then needs no second read). eTags are random, not counters: an item deleted and created again never
  * gets back an eTag someone may still hold.
  *
  * Keys are stored hashed, as the welcome claims are: a Teams personal chat's conversation id is stable
@@ -42,6 +43,7 @@ export interface SqliteStateStorageOptions {
  * conversations of the last `ttlMs`.
  */
 export class SqliteStateStorage implements Storage {
+  readonly [WRITTEN_ETAG_ASSIGNED] = true;
   private readonly db: Database.Database;
   private readonly clock: () => Date;
   private readonly select: Database.Statement<[string, number], { value: string; etag: string }>;
@@ -83,6 +85,7 @@ export class SqliteStateStorage implements Storage {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
     const at = this.clock().getTime();
     const cutoff = at - this.o.ttlMs;
+    const given = new Map<StoreItem, string>();
     this.db.transaction(() => {
       for (const [key, item] of Object.entries(changes)) {
         const { eTag, ...value } = (item ?? {}) as { eTag?: string } & Record<string, unknown>;
@@ -91,14 +94,13 @@ export class SqliteStateStorage implements Storage {
           const stored = row && row.touched_at >= cutoff ? row.etag : NOT_STORED_ETAG;
           if (stored !== eTag) throw new StateConflictError(key);
         }
-        this.upsert.run({
-          key: hash(key),
-          value: JSON.stringify(value),
-          etag: randomBytes(9).toString('base64url'),
-          at,
-        });
+        const etag = randomBytes(9).toString('base64url');
+        this.upsert.run({ key: hash(key), value: JSON.stringify(value), etag, at });
+        if (item) given.set(item as StoreItem, etag);
       }
     })();
+    // Committed: each item now carries the eTag it has in the store (WRITTEN_ETAG_ASSIGNED).
+    for (const [item, eTag] of given) item.eTag = eTag;
   }
 
   async delete(keys: string[]): Promise<void> {

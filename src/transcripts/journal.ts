@@ -20,7 +20,16 @@ export class TranscriptJournal {
   /** References of the entries this process appended and that are still in the file. */
   private readonly present = new Set<string>();
 
-  constructor(readonly file: string) {}
+  /**
+   * Whether the file may hold entries: it did at start (left by the previous run) or this process
+   * appended since it was last cleared. The recorder reads the journal before every write; the file is
+   * this instance's alone, so while nothing was appended that read needs no look at the disk.
+   */
+  private mayHold: boolean;
+
+  constructor(readonly file: string) {
+    this.mayHold = existsSync(file);
+  }
 
   append(entries: TranscriptEntry[]): void {
     if (entries.length === 0) return;
@@ -30,6 +39,7 @@ export class TranscriptJournal {
       this.present.add(ref);
       return `${JSON.stringify({ ...e, ref })}\n`;
     });
+    this.mayHold = true;
     appendFileSync(this.file, lines.join(''), { mode: 0o600 });
   }
 
@@ -63,6 +73,7 @@ export class TranscriptJournal {
   clear(): void {
     rmSync(this.file, { force: true });
     this.present.clear();
+    this.mayHold = false;
   }
 
   /** A learner asked to erase their data: their entries (and their readings) leave the journal too. */
@@ -87,7 +98,7 @@ export class TranscriptJournal {
   }
 
   private lines(): Line[] {
-    if (!existsSync(this.file)) return [];
+    if (!this.mayHold || !existsSync(this.file)) return [];
     const out: Line[] = [];
     for (const line of readFileSync(this.file, 'utf8').split('\n')) {
       if (!line) continue;

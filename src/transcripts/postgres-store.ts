@@ -83,6 +83,24 @@ function values(e: TranscriptEntry): unknown[] {
   ];
 }
 
+/** How a stored learner message was read (known once its turn is over). */
+const SET_READING = `UPDATE transcript_activities SET kind = $1, intent = $2, confidence = $3, status = $4, entities = $5, dialog_started = $6, prompt = $7,
+      feedback = COALESCE($8, feedback) WHERE seq = $9 AND direction = 'in'`;
+
+function readingParams(seq: number, r: EntryReading): unknown[] {
+  return [
+    text(r.kind),
+    text(r.intent),
+    r.confidence ?? null,
+    text(r.status),
+    r.entities ? JSON.stringify(r.entities) : null,
+    text(r.dialogStarted),
+    text(r.prompt),
+    r.feedback ?? null,
+    seq,
+  ];
+}
+
 /**
  * Transcripts in PostgreSQL (tables transcript_*, migration 4), shared by every instance on the same
  * DATABASE_URL: the console of any instance lists what all of them recorded. The same behaviour as
@@ -96,9 +114,10 @@ export class PostgresTranscriptStore implements TranscriptStore {
     private readonly o: { ownsPool?: boolean } = {},
   ) {}
 
-  async record(entries: TranscriptEntry[]): Promise<number[]> {
-    if (entries.length === 0) return [];
+  async record(entries: TranscriptEntry[], reading?: { seq: number; reading: EntryReading }): Promise<number[]> {
+    if (entries.length === 0 && !reading) return [];
     return inTransaction(this.pool, async (client) => {
+      if (reading) await client.query(SET_READING, readingParams(reading.seq, reading.reading));
       const seqs: number[] = [];
       for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) {
         const chunk = entries.slice(i, i + ROWS_PER_INSERT);
@@ -116,21 +135,7 @@ export class PostgresTranscriptStore implements TranscriptStore {
   }
 
   async annotate(seq: number, r: EntryReading): Promise<void> {
-    await this.pool.query(
-      `UPDATE transcript_activities SET kind = $1, intent = $2, confidence = $3, status = $4, entities = $5, dialog_started = $6, prompt = $7,
-      feedback = COALESCE($8, feedback) WHERE seq = $9 AND direction = 'in'`,
-      [
-        text(r.kind),
-        text(r.intent),
-        r.confidence ?? null,
-        text(r.status),
-        r.entities ? JSON.stringify(r.entities) : null,
-        text(r.dialogStarted),
-        text(r.prompt),
-        r.feedback ?? null,
-        seq,
-      ],
-    );
+    await this.pool.query(SET_READING, readingParams(seq, r));
   }
 
   /** The grouped query behind the list, with the filter's conditions; parameters numbered from 1. */

@@ -126,9 +126,10 @@ function scrub(value: unknown, ids: Map<string, string>, key = '', depth = 0): u
 
 /**
  * Records every activity in and out, on every channel, redacted before it is stored. Unlike
- * botbuilder's TranscriptLoggerMiddleware it writes the incoming activity before the turn runs, each
- * reply as it is sent, and an error entry when the turn throws — so a failing turn is still recorded —
- * and it retries failed writes instead of only logging them.
+ * botbuilder's TranscriptLoggerMiddleware it writes the incoming activity before the turn runs, the
+ * replies that left (with how the message was read, in the same transaction) when the turn ends, and an
+ * error entry when the turn throws — so a failing turn is still recorded — and it retries failed writes
+ * instead of only logging them.
  *
  * Writes go through one promise chain, in the order they were asked for, and the turn never waits for
  * them (a store over the network that is slow or down must not hold a learner's answer): a write the
@@ -196,9 +197,11 @@ export class TranscriptRecorder implements Middleware {
 
     const received = entry(inbound, 'in');
     const written = this.write([received]);
-    // Replies held until the turn's state is saved (dialogs/reply-hold.ts) are recorded when they
-    // leave, and not at all when the turn is discarded (run again after a conflict, or failed).
+    // Replies held until the turn's state is saved (dialogs/reply-hold.ts) are recorded once they left
+    // (with the turn, below), and not at all when the turn is discarded (run again after a conflict, or
+    // failed). Replies sent outside a hold are written as they leave.
     const held: Promise<void>[] = [];
+    const left: TranscriptEntry[] = [];
     context.onSendActivities(async (_ctx, activities, sendNext) => {
       // Recorded once the handlers added later (channel adaptation, dialog stamp) have shaped them,
       // and even if sending fails.
@@ -210,7 +213,7 @@ export class TranscriptRecorder implements Middleware {
         if (fate)
           held.push(
             fate.then((f) => {
-              if (f !== 'discarded') void this.write(entries);
+              if (f !== 'discarded') left.push(...entries);
             }),
           );
         else void this.write(entries);
@@ -221,12 +224,17 @@ export class TranscriptRecorder implements Middleware {
       await Promise.all(held);
       // « supprimer mes données »: everything this learner said and was told goes, this turn included.
       // The one write the turn waits for: the learner is told their data is erased.
-      if (context.turnState.get(ERASE_LEARNER_DATA)) await this.erase(pseudo);
-      else this.annotate(received, written, context.turnState.get<MessageReading | undefined>(MESSAGE_READING));
+      if (context.turnState.get(ERASE_LEARNER_DATA)) {
+        void this.write(left);
+        await this.erase(pseudo);
+      } else this.finish(received, written, left, context.turnState.get<MessageReading | undefined>(MESSAGE_READING));
     } catch (err) {
       await Promise.all(held);
       const e = err as Error;
-      void this.write([{ ...entry({ type: 'error', text: '' }, 'out'), error: `${e.name}: ${redact(e.message)}` }]);
+      void this.write([
+        ...left,
+        { ...entry({ type: 'error', text: '' }, 'out'), error: `${e.name}: ${redact(e.message)}` },
+      ]);
       throw err;
     }
   }
@@ -254,35 +262,48 @@ export class TranscriptRecorder implements Middleware {
   }
 
   /**
-   * How the learner's message was read, known once the turn is over: written on its row once the row
-   * is written, or on the entry itself while it still waits to be written (in memory or in the
-   * journal). The reading holds no learner text (intent, figures, entity values), so nothing more
-   * needs redacting.
+   * The end of a turn: its replies, and how the learner's message was read (known only now), in one
+   * transaction — a turn costs two commits (its message on arrival, then this), not one per row and an
+   * update. When the message itself is not stored yet (it waits in memory or in the journal), the
+   * reading goes on its entry there and the replies are written as any others. The reading holds no
+   * learner text (intent, figures, entity values), so nothing more needs redacting.
    */
-  private annotate(
+  private finish(
     received: TranscriptEntry,
     written: Promise<number[] | null>,
+    replies: TranscriptEntry[],
     reading: MessageReading | undefined,
   ): void {
-    if (!reading || received.type !== 'message') return;
-    // Typed « oui » / « non » after an answer counts as the 👍 / 👎 it stands for (statistics, « À relire »).
-    const feedback =
-      reading.kind !== 'command'
-        ? undefined
-        : reading.status === 'feedback_up'
-          ? 'up'
-          : reading.status === 'feedback_down'
-            ? 'down'
-            : undefined;
-    const r: EntryReading = { ...reading, ...(feedback ? { feedback } : {}) };
+    const r = reading && received.type === 'message' ? entryReading(reading) : undefined;
+    if (!r) {
+      if (replies.length > 0) void this.write(replies);
+      return;
+    }
+    this.unwritten.add(replies);
     void this.enqueue(async () => {
-      const seq = (await written)?.[0];
-      if (seq !== undefined) return this.store.annotate(seq, r);
-      Object.assign(received, r);
-      this.o.journal?.annotate(received, r);
-    }).catch((err: unknown) => {
-      // The message itself is stored; only how it was read is missing (the console shows it unread).
-      this.o.logger.error({ err }, 'recording how a message was read failed');
+      try {
+        if (this.abandoned) return;
+        const seq = (await written)?.[0];
+        if (seq === undefined) {
+          Object.assign(received, r);
+          try {
+            this.o.journal?.annotate(received, r);
+          } catch (err) {
+            this.o.logger.error({ err }, 'recording how a message was read failed');
+          }
+          await this.writeNow(replies, false);
+          return;
+        }
+        const stored = await this.writeNow(replies, false, { seq, reading: r });
+        // The store refused: the replies wait (journal or memory); the reading is tried on its own once.
+        if (stored === null)
+          await this.store.annotate(seq, r).catch((err: unknown) => {
+            // The message itself is stored; only how it was read is missing (the console shows it unread).
+            this.o.logger.error({ err }, 'recording how a message was read failed');
+          });
+      } finally {
+        this.unwritten.delete(replies);
+      }
     });
   }
 
@@ -345,7 +366,11 @@ export class TranscriptRecorder implements Middleware {
     });
   }
 
-  private async writeNow(entries: TranscriptEntry[], force: boolean): Promise<number[] | null> {
+  private async writeNow(
+    entries: TranscriptEntry[],
+    force: boolean,
+    reading?: { seq: number; reading: EntryReading },
+  ): Promise<number[] | null> {
     const journal = this.o.journal;
     const now = (this.o.clock?.() ?? new Date()).getTime();
     if (journal && !force && now < this.storeRestingUntil) {
@@ -364,13 +389,13 @@ export class TranscriptRecorder implements Middleware {
       this.o.logger.error({ err }, 'transcript journal unreadable; its entries stay in it');
     }
     const batch = [...spooled, ...this.pending, ...entries];
-    if (batch.length === 0) return [];
+    if (batch.length === 0 && !reading) return [];
     // With a journal, the journal is the retry: one attempt, then rest the store a while.
     const attempts = this.o.attempts ?? (journal ? 1 : 3);
     let failure: unknown;
     for (let i = 1; i <= attempts; i++) {
       try {
-        const seqs = await this.store.record(batch);
+        const seqs = await this.store.record(batch, reading);
         this.pending = [];
         this.storeRestingUntil = 0;
         if (spooled.length > 0) {
@@ -404,6 +429,20 @@ export class TranscriptRecorder implements Middleware {
     }
     return null;
   }
+}
+
+/** How a message was read, as its row keeps it. */
+function entryReading(reading: MessageReading): EntryReading {
+  // Typed « oui » / « non » after an answer counts as the 👍 / 👎 it stands for (statistics, « À relire »).
+  const feedback =
+    reading.kind !== 'command'
+      ? undefined
+      : reading.status === 'feedback_up'
+        ? 'up'
+        : reading.status === 'feedback_down'
+          ? 'down'
+          : undefined;
+  return { ...reading, ...(feedback ? { feedback } : {}) };
 }
 
 /** The words an Adaptive Card carries for readers that cannot show it (its fallbackText), or ''. */

@@ -64,6 +64,11 @@ const ADDED_COLUMNS: [table: string, column: string, type: string][] = [
 export class SqliteTranscriptStore implements TranscriptStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
+  private readonly reading: Database.Statement;
+  private readonly recordInOne: (
+    entries: TranscriptEntry[],
+    reading?: { seq: number; reading: EntryReading },
+  ) => number[];
 
   constructor(file: string) {
     this.db = openSqlite(file, SCHEMA);
@@ -74,56 +79,63 @@ export class SqliteTranscriptStore implements TranscriptStore {
     this.insert = this.db.prepare(`INSERT INTO activities
       (conversation_id, channel_id, user_id, direction, type, text, at, intent, confidence, status, entry_id, dialog, error, activity, feedback, kind, entities, dialog_started, prompt)
       VALUES (@conversationId, @channelId, @userId, @direction, @type, @text, @at, @intent, @confidence, @status, @entryId, @dialog, @error, @activity, @feedback, @kind, @entities, @dialogStarted, @prompt)`);
+    this.reading = this.db.prepare(
+      `UPDATE activities SET kind = ?, intent = ?, confidence = ?, status = ?, entities = ?, dialog_started = ?, prompt = ?,
+      feedback = COALESCE(?, feedback) WHERE seq = ? AND direction = 'in'`,
+    );
+    // One transaction: how a stored message was read (a turn's reading goes with its replies), then the entries.
+    this.recordInOne = this.db.transaction(
+      (entries: TranscriptEntry[], reading?: { seq: number; reading: EntryReading }): number[] => {
+        if (reading) this.setReading(reading.seq, reading.reading);
+        return entries.map((e) =>
+          Number(
+            this.insert.run({
+              conversationId: e.conversationId,
+              channelId: e.channelId,
+              userId: e.userId,
+              direction: e.direction,
+              type: e.type,
+              text: e.text,
+              at: e.at.getTime(),
+              intent: e.intent ?? null,
+              confidence: e.confidence ?? null,
+              status: e.status ?? null,
+              entryId: e.entryId ?? null,
+              dialog: e.dialog ?? null,
+              error: e.error ?? null,
+              feedback: e.feedback ?? null,
+              kind: e.kind ?? null,
+              entities: e.entities ? JSON.stringify(e.entities) : null,
+              dialogStarted: e.dialogStarted ?? null,
+              prompt: e.prompt ?? null,
+              activity: JSON.stringify(e.activity),
+            }).lastInsertRowid,
+          ),
+        );
+      },
+    );
   }
 
-  async record(entries: TranscriptEntry[]): Promise<number[]> {
-    const write = this.db.transaction((list: TranscriptEntry[]) =>
-      list.map((e) =>
-        Number(
-          this.insert.run({
-            conversationId: e.conversationId,
-            channelId: e.channelId,
-            userId: e.userId,
-            direction: e.direction,
-            type: e.type,
-            text: e.text,
-            at: e.at.getTime(),
-            intent: e.intent ?? null,
-            confidence: e.confidence ?? null,
-            status: e.status ?? null,
-            entryId: e.entryId ?? null,
-            dialog: e.dialog ?? null,
-            error: e.error ?? null,
-            feedback: e.feedback ?? null,
-            kind: e.kind ?? null,
-            entities: e.entities ? JSON.stringify(e.entities) : null,
-            dialogStarted: e.dialogStarted ?? null,
-            prompt: e.prompt ?? null,
-            activity: JSON.stringify(e.activity),
-          }).lastInsertRowid,
-        ),
-      ),
-    );
-    return write(entries);
+  async record(entries: TranscriptEntry[], reading?: { seq: number; reading: EntryReading }): Promise<number[]> {
+    return this.recordInOne(entries, reading);
   }
 
   async annotate(seq: number, r: EntryReading): Promise<void> {
-    this.db
-      .prepare(
-        `UPDATE activities SET kind = ?, intent = ?, confidence = ?, status = ?, entities = ?, dialog_started = ?, prompt = ?,
-      feedback = COALESCE(?, feedback) WHERE seq = ? AND direction = 'in'`,
-      )
-      .run(
-        r.kind,
-        r.intent ?? null,
-        r.confidence ?? null,
-        r.status ?? null,
-        r.entities ? JSON.stringify(r.entities) : null,
-        r.dialogStarted ?? null,
-        r.prompt ?? null,
-        r.feedback ?? null,
-        seq,
-      );
+    this.setReading(seq, r);
+  }
+
+  private setReading(seq: number, r: EntryReading): void {
+    this.reading.run(
+      r.kind,
+      r.intent ?? null,
+      r.confidence ?? null,
+      r.status ?? null,
+      r.entities ? JSON.stringify(r.entities) : null,
+      r.dialogStarted ?? null,
+      r.prompt ?? null,
+      r.feedback ?? null,
+      seq,
+    );
   }
 
   /** The grouped query behind the list, with the filter's conditions and parameters. */

@@ -119,8 +119,12 @@ export interface Window {
  * answers a promise: PostgreSQL answers over the network; SQLite answers at once (already settled).
  */
 export interface TranscriptLog {
-  /** Stores the entries (one transaction, in order); returns their row numbers in order. */
-  record(entries: TranscriptEntry[]): Promise<number[]>;
+  /**
+   * Stores the entries (one transaction, in order); returns their row numbers in order. With `reading`,
+   * the same transaction also writes how the learner message of row `seq` was read (as annotate does):
+   * a turn's replies and its reading are one commit.
+   */
+  record(entries: TranscriptEntry[], reading?: { seq: number; reading: EntryReading }): Promise<number[]>;
   /** How a stored learner message was read (known once its turn is over). */
   annotate(seq: number, reading: EntryReading): Promise<void>;
   activities(conversationId: string): Promise<TranscriptEntry[]>;

@@ -25,7 +25,6 @@ const env = {
   TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
   STAFF_FILE: join(dir, 'staff.sqlite'),
   STATE_FILE: join(dir, 'state.sqlite'),
-  CACHE_DIR: join(dir, 'cache'),
 };
 let bot: RunningBot | undefined;
 const running = () => bot !== undefined && bot.exitCode() === null;

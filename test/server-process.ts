@@ -8,6 +8,14 @@ import type { AddressInfo } from 'node:net';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
+/**
+ * One start cache (src/cache/start-cache.ts) for every process the tests start: the first start trains
+ * the understanding and keeps it, the others read it back (about 1 s instead of 3 s or more each). It
+ * is keyed by the digest of every source, so a change trains again; test/start-cache.test.ts checks
+ * both paths on folders of its own.
+ */
+export const SHARED_START_CACHE = join(ROOT, 'node_modules/.cache/assistant-tests/start-cache');
+
 /** A free loopback port (bound then released). */
 export async function freePort(): Promise<number> {
   const s = createHttpServer();
@@ -52,7 +60,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
         TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
         STAFF_FILE: join(dir, 'staff.sqlite'),
         STATE_FILE: join(dir, 'state.sqlite'),
-        CACHE_DIR: join(dir, 'cache'),
+        CACHE_DIR: SHARED_START_CACHE,
       }))(mkdtempSync(join(tmpdir(), 'bot-data-'))),
       ...env,
     },

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { loadConfig } from '../src/config.ts';
@@ -22,6 +20,7 @@ import type { TranscriptStore } from '../src/transcripts/store.ts';
 import type pg from 'pg';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { sharedData, sharedUnderstander, TODAY } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 export const PASSWORD = 'mot-de-passe-solide-42';
 
@@ -55,7 +54,7 @@ export interface ConsoleAppOptions {
  * system. Faster than spawning `tsx src/main.ts`, and the test holds the store and the clock.
  */
 export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<ConsoleApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'console-app-'));
+  const dir = tempDir('console-app-');
   const config = loadConfig({
     MicrosoftAppId: '',
     LOG_LEVEL: 'silent',

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -61,7 +60,7 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
         STAFF_FILE: join(dir, 'staff.sqlite'),
         STATE_FILE: join(dir, 'state.sqlite'),
         CACHE_DIR: SHARED_START_CACHE,
-      }))(mkdtempSync(join(tmpdir(), 'bot-data-'))),
+      }))(tempDir('bot-data-')),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

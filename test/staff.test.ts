@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StaffAccounts } from '../src/console/staff-accounts.ts';
 import { staffInProcess } from './staff-cli.ts';
+import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
 describe('staff accounts', () => {
   it('npm run staff -- add reads the password from stdin and stores only a scrypt hash', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'staff-')), 'staff.sqlite');
+    const file = join(tempDir('staff-'), 'staff.sqlite');
     const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', 'add', 'claire'], {
       cwd: ROOT,
       env: { ...process.env, STAFF_FILE: file },
@@ -51,7 +51,7 @@ describe('staff accounts', () => {
   });
 
   it('npm run staff -- list, reset, remove; French usage and errors; the password never in the arguments', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'staff-')), 'staff.sqlite');
+    const file = join(tempDir('staff-'), 'staff.sqlite');
     // In this process (the test above starts the real one): each process start costs a second or more.
     const run = (args: string[], input = '') => staffInProcess(args, { STAFF_FILE: file }, input);
     expect((await run(['add', 'claire'], 'un-long-mot-de-passe\n')).status).toBe(0);
@@ -77,7 +77,7 @@ describe('staff accounts', () => {
 
   it("keeps the account file readable by the server's user only", async () => {
     const { statSync } = await import('node:fs');
-    const file = join(mkdtempSync(join(tmpdir(), 'staff-')), 'staff.sqlite');
+    const file = join(tempDir('staff-'), 'staff.sqlite');
     const accounts = new StaffAccounts(file);
     await accounts.add('claire', 'un-long-mot-de-passe');
     for (const f of [file, `${file}-wal`]) expect(statSync(f).mode & 0o777, f).toBe(0o600);

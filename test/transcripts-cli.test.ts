@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
@@ -11,6 +10,7 @@ import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import { PostgresTranscriptStore } from '../src/transcripts/postgres-store.ts';
 import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
 import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
+import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const KEY = 'cli-test-key-0123456789abcdef';
@@ -73,7 +73,7 @@ describe('npm run transcripts', () => {
     'lists, shows, exports a .transcript that is a JSON array of activities, and erases a learner',
     { timeout: 120_000 },
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+      const dir = tempDir('cli-');
       const file = join(dir, 'transcripts.sqlite');
       await seed(new SqliteTranscriptStore(file));
       // The process once (its output and exit code), then the same command in this process.
@@ -100,11 +100,11 @@ describe('npm run transcripts', () => {
       await seed(new PostgresTranscriptStore(await postgres.pool(url)));
       const env = {
         DATABASE_URL: url,
-        TRANSCRIPTS_FILE: join(mkdtempSync(join(tmpdir(), 'cli-pg-')), 'unused.sqlite'),
+        TRANSCRIPTS_FILE: join(tempDir('cli-pg-'), 'unused.sqlite'),
       };
       expect(await cliWith(env, 'list')).toMatch(/webchat .*conv-cli/);
       expect(await cliWith(env, 'show', 'conv-cli')).toContain('[duree_epreuve 0.97 answered]');
-      const out = join(mkdtempSync(join(tmpdir(), 'cli-pg-')), 'conv.transcript');
+      const out = join(tempDir('cli-pg-'), 'conv.transcript');
       await cliWith(env, 'export', 'conv-cli', out);
       expect((JSON.parse(readFileSync(out, 'utf8')) as { text: string }[]).map((a) => a.text)).toEqual([
         "combien dure l'épreuve ?",
@@ -127,13 +127,13 @@ describe('npm run transcripts', () => {
   );
 
   it('refuses an option it does not have, with the usage, before opening the store', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cli-opt-')), 't.sqlite');
+    const file = join(tempDir('cli-opt-'), 't.sqlite');
     expect(() => spawnedCli(file, 'purge', '--all')).toThrow(/Unknown option '--all'[\s\S]*usage: npm run transcripts/);
     expect(existsSync(file)).toBe(false);
   });
 
   it("shows learners' text without letting escape sequences act on the terminal", { timeout: 60_000 }, async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cli-esc-')), 't.sqlite');
+    const file = join(tempDir('cli-esc-'), 't.sqlite');
     const store = new SqliteTranscriptStore(file);
     await store.record([
       {

@@ -12,7 +12,7 @@ import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { KnowledgeBase } from '../knowledge/knowledge-base.ts';
 import { LogLines, postMessage } from './in-process-bot.ts';
-import { reuseTraining, startApp } from './in-process-app.ts';
+import { startApp } from './in-process-app.ts';
 import { StandInConnector } from './server-process.ts';
 import { Conversation, TODAY, testAssistant, visible } from './helpers.ts';
 import { tempDir } from './temp.ts';
@@ -34,8 +34,8 @@ function heldOutMessages(): string[] {
 
 describe('snapshot of the assistant (src/cache/snapshot.ts)', () => {
   it('reads back a trained understanding that reads every held-out message as the trained one does', () => {
-    // The model this worker trained on intents/ (the same as trainUnderstander([]) trains: test/in-process-app.ts).
-    const trained = reuseTraining([]);
+    // Trained here (the tests' shared model is itself read back from a start cache).
+    const trained = trainUnderstander([]);
     const restored = restore(snapshot(trained, ASSISTANT_CLASSES), ASSISTANT_CLASSES) as Understander;
     expect(restored).not.toBe(trained);
     const messages = heldOutMessages();

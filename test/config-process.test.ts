@@ -10,7 +10,6 @@ import { loadConfig } from '../src/config.ts';
 import { buildApp, startFailureLine } from '../src/app.ts';
 import { freePort, startBot } from './server-process.ts';
 import { reuseTraining } from './in-process-app.ts';
-import { pathToFileURL } from 'node:url';
 import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -25,26 +24,23 @@ async function start(
   cwd = ROOT,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const dir = tempDir('bot-config-');
-  // Absolute paths: the process may run in a folder of its own.
-  const child = spawn(
-    process.execPath,
-    ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/main.ts')],
-    {
-      cwd,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: String(await freePort()),
-        MicrosoftAppId: '',
-        LOG_LEVEL: 'warn',
-        TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
-        STAFF_FILE: join(dir, 'staff.sqlite'),
-        STATE_FILE: join(dir, 'state.sqlite'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  // What npm start runs (scripts/start.js: the server's bundle, built by test/bundle-global.ts), by its
+  // absolute path: the process may run in a folder of its own.
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
+    cwd,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      MicrosoftAppId: '',
+      LOG_LEVEL: 'warn',
+      TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
+      STAFF_FILE: join(dir, 'staff.sqlite'),
+      STATE_FILE: join(dir, 'state.sqlite'),
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evalInProcess, PASSWORD, sessionCookie, signIn, startConsoleApp, type ConsoleApp } from './console-app.ts';
+import { PASSWORD, sessionCookie, signIn, startConsoleApp, type ConsoleApp } from './console-app.ts';
 import { StandInConnector } from './server-process.ts';
-import { evalInChildProcess, type Evaluate } from '../src/console/retraining.ts';
+import { evalInChildProcess } from '../src/console/retraining.ts';
 import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
 
 const XSS = '<img src=x onerror=alert(1)> quelle heure est-il a Tokyo ?';
@@ -66,26 +66,12 @@ describe.each(postgresMissing ? ['SQLite'] : ['SQLite', 'PostgreSQL'])(
       return anchors[anchors.length - 1]![1]!;
     };
 
-    // « Réentraîner » measures on one small development family: with the real `npm run eval` child
-    // process on SQLite; on PostgreSQL (the store is what differs) as it does, in this process, once the
-    // test has seen the « measuring » page (in process, the measure would not leave the server a moment
-    // to show it).
-    let measuringSeen: () => void = () => {};
-    const seen = new Promise<void>((resolve) => (measuringSeen = resolve));
-    const inProcess = evalInProcess('dev', 'yesno');
-    const evaluate: Evaluate =
-      backend === 'SQLite'
-        ? evalInChildProcess(['--set', 'dev', '--family', 'yesno'])
-        : async (live, candidate) => {
-            await seen;
-            return inProcess(live, candidate);
-          };
-
     beforeAll(async () => {
       await connector.start();
+      // « Réentraîner » measures with the real `npm run eval`, on one small development family.
       app = await startConsoleApp({
         staff: { claire: PASSWORD, paul: `${PASSWORD}-bis` },
-        evaluate,
+        evaluate: evalInChildProcess(['--set', 'dev', '--family', 'yesno']),
         ...(backend === 'PostgreSQL' ? { transcriptsPool: await postgres.pool() } : {}),
       });
       // An answered question, then a question with script injection the assistant does not understand.
@@ -353,7 +339,6 @@ describe.each(postgresMissing ? ['SQLite'] : ['SQLite', 'PostgreSQL'])(
       expect((await post('/admin/entrainement/mesurer', { csrf })).status).toBe(303);
       let page = await get('/admin/entrainement');
       expect(page).toContain('<meta http-equiv="refresh" content="3">');
-      measuringSeen();
       // Polled every 100 ms (for a minute at most): the measure ends at no particular moment.
       for (let i = 0; i < 600 && !page.includes('Résultats de la mesure'); i++) {
         await new Promise((r) => setTimeout(r, 100));

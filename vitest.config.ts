@@ -17,6 +17,9 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // One PostgreSQL for the run, databases per test (test/postgres-server.ts); the server's bundle
     // built once if its sources changed (test/bundle-global.ts).
-    globalSetup: ['test/postgres-global.ts', 'test/bundle-global.ts'],
+    // The run's temporary folder first: its teardown, last, fails the run if a test left a folder there
+    // (test/temp-global.ts); each file's folders are removed after its tests (test/temp-cleanup.ts).
+    globalSetup: ['test/temp-global.ts', 'test/postgres-global.ts', 'test/bundle-global.ts'],
+    setupFiles: ['test/temp-cleanup.ts'],
   },
 });

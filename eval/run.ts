@@ -18,13 +18,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
-import { ActivityTypes, TestAdapter } from 'botbuilder-core';
 import { createAssistant, type Assistant } from '../src/assistant.ts';
-import { replyTraceOf } from '../dialogs/reply-trace.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { loadTrainingSet, type Example } from '../intents/nlu/training-data.ts';
 import { trainUnderstander } from '../src/retraining.ts';
-import { FAMILIES, familyFile, judge, loadCases, type Case, type Family, type Reply } from './families.ts';
+import { FAMILIES, familyFile, loadCases, type Case, type Family, type Reply } from './families.ts';
+import { measureFamilies, ours, score, TODAY, type Score } from './measure.ts';
 
 const USAGE =
   'usage: npm run eval -- [--set heldout|dev|dev2…] [--errors] [--family NAME] [--corpus FILE] [--extra FILE] [--candidate FILE] [--json]';
@@ -57,57 +56,10 @@ if (options.corpus) {
   process.exit(r.status ?? 1);
 }
 
-/** The date the held-out files were written for (late November 2026). */
-const TODAY = new Date(2026, 10, 26, 12);
 const set = options.set;
 const dir = join(INTENTS_DIR, set);
 const showErrors = options.errors;
 const only = options.family;
-
-type Answered = { kind?: string; entryId?: string; entryIds?: string[] };
-
-/** One conversation with the assistant through botbuilder's TestAdapter. */
-class Chat {
-  private readonly adapter: TestAdapter;
-  constructor(
-    assistant: Assistant,
-    private readonly prompts: Map<string, string>,
-  ) {
-    this.adapter = new TestAdapter(async (context) => assistant.bot.run(context), {
-      channelId: 'eval',
-      conversation: { id: `eval-${Math.random()}` },
-    } as never);
-    this.adapter.locale = 'fr-FR';
-  }
-
-  async say(text: string): Promise<Reply> {
-    await this.adapter.processActivity(text);
-    const messages = this.adapter.activeQueue.splice(0).filter((a) => a.type === ActivityTypes.Message);
-    const entries: string[] = [];
-    for (const m of messages) {
-      const a: Answered | undefined = replyTraceOf(m);
-      if (a && a.kind === 'answer') for (const id of a.entryIds ?? (a.entryId ? [a.entryId] : [])) entries.push(id);
-      // A guided dialog that starts by asking what it needs is on the right subject.
-      const topic = this.prompts.get((m.text ?? '').trim());
-      if (topic) entries.push(topic);
-    }
-    return { text: messages.map((m) => m.text ?? '').join('\n'), entries: [...new Set(entries)] };
-  }
-}
-
-function ours(assistant: Assistant): (c: Case) => Promise<Reply[]> {
-  const p = assistant.answerer.conversation.prompts;
-  const prompts = new Map([
-    [p.place.trim(), 'academy'],
-    [p.grade.trim(), 'exam-result'],
-  ]);
-  return async (c) => {
-    const chat = new Chat(assistant, prompts);
-    const replies: Reply[] = [];
-    for (const t of c.turns) replies.push(await chat.say(t.text));
-    return replies;
-  };
-}
 
 /** natural's BayesClassifier as a newcomer would use it: default options, raw sentences, no context. */
 function baseline(assistant: Assistant): (c: Case) => Promise<Reply[]> {
@@ -126,30 +78,6 @@ function baseline(assistant: Assistant): (c: Case) => Promise<Reply[]> {
     });
 }
 
-interface Score {
-  right: number;
-  total: number;
-  misses: string[];
-}
-
-async function score(cases: Case[], system: (c: Case) => Promise<Reply[]>): Promise<Score> {
-  const s: Score = { right: 0, total: 0, misses: [] };
-  for (const c of cases) {
-    const replies = await system(c);
-    c.turns.forEach((t, i) => {
-      const reply = replies[i]!;
-      const why = judge(t, reply);
-      s.total += 1;
-      if (why.length === 0) s.right += 1;
-      else
-        s.misses.push(
-          `  ✗ ${c.id}#${i + 1} « ${t.text} » → ${why.join('; ')}\n      ${reply.text.replace(/\n+/g, ' / ').slice(0, 220)}`,
-        );
-    });
-  }
-  return s;
-}
-
 const pct = (s: Score) => (s.total ? `${((100 * s.right) / s.total).toFixed(1)} %` : '-');
 const sentences = (file: string | undefined): Example[] =>
   file ? (JSON.parse(readFileSync(file, 'utf8')) as Example[]) : [];
@@ -157,18 +85,7 @@ const extra = sentences(options.extra);
 
 if (options.candidate || options.json) {
   // Before / after the sentences staff assigned: the figures the console shows before they confirm.
-  const measure = async (examples: Example[]) => {
-    const assistant = createAssistant({ clock: () => TODAY, understander: trainUnderstander(examples) });
-    const families: { family: string; turns: number; right: number }[] = [];
-    for (const family of FAMILIES as readonly Family[]) {
-      if (only && family !== only) continue;
-      const cases = loadCases(familyFile(dir, family));
-      if (cases.length === 0) continue;
-      const a = await score(cases, ours(assistant));
-      families.push({ family, turns: a.total, right: a.right });
-    }
-    return families;
-  };
+  const measure = (examples: Example[]) => measureFamilies(dir, trainUnderstander(examples), only);
   const before = await measure(extra);
   const after = options.candidate ? await measure([...extra, ...sentences(options.candidate)]) : before;
   console.log(JSON.stringify({ set, before, after }));

@@ -5,14 +5,14 @@
  */
 import { createServer, request } from 'node:http';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { missingKeys, RESULT_KEYS } from '../bench/lib/results.ts';
 import { CountingConnector, closedLoop, combine } from '../bench/lib/http-load.ts';
 import { partOf, summarize } from '../bench/lib/profile.ts';
+import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -111,7 +111,7 @@ describe('profile reader', () => {
       samples: [2, 2, 3, 2],
       timeDeltas: [0, 1_000, 1_000, 1_000],
     };
-    const file = join(mkdtempSync(join(tmpdir(), 'prof-')), 'p.cpuprofile');
+    const file = join(tempDir('prof-'), 'p.cpuprofile');
     writeFileSync(file, JSON.stringify(profile));
     const all = summarize(file, ROOT);
     expect(all.functions[0]).toMatchObject({ name: 'classify intents/nlu/classifier.ts:10', ms: 2 });

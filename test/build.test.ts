@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build as bundle, current as fresh } from '../scripts/build.js';
+import { tempDir } from './temp.ts';
 
 /**
  * scripts/build.js, what `npm start` runs (scripts/start.js): on a small project of its own, so that
@@ -12,7 +12,7 @@ import { build as bundle, current as fresh } from '../scripts/build.js';
  */
 describe('the server bundle (scripts/build.js)', () => {
   function project() {
-    const root = mkdtempSync(join(tmpdir(), 'build-'));
+    const root = tempDir('build-');
     mkdirSync(join(root, 'src'));
     mkdirSync(join(root, 'knowledge'));
     writeFileSync(join(root, 'package.json'), '{"type":"module"}');

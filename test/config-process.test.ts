@@ -1,9 +1,8 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -11,10 +10,10 @@ import { loadConfig } from '../src/config.ts';
 import { buildApp, startFailureLine } from '../src/app.ts';
 import { freePort, startBot } from './server-process.ts';
 import { reuseTraining } from './in-process-app.ts';
-import { pathToFileURL } from 'node:url';
+import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const FOLDER = mkdtempSync(join(tmpdir(), 'bot-config-folder-'));
+const FOLDER = tempDir('bot-config-folder-');
 
 /**
  * `npm start` with this environment, expected to refuse: its exit code and what it printed. `cwd`: where
@@ -24,27 +23,24 @@ async function start(
   env: Record<string, string>,
   cwd = ROOT,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'bot-config-'));
-  // Absolute paths: the process may run in a folder of its own.
-  const child = spawn(
-    process.execPath,
-    ['--import', pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href, join(ROOT, 'src/main.ts')],
-    {
-      cwd,
-      env: {
-        ...process.env,
-        HOST: '127.0.0.1',
-        PORT: String(await freePort()),
-        MicrosoftAppId: '',
-        LOG_LEVEL: 'warn',
-        TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
-        STAFF_FILE: join(dir, 'staff.sqlite'),
-        STATE_FILE: join(dir, 'state.sqlite'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const dir = tempDir('bot-config-');
+  // What npm start runs (scripts/start.js: the server's bundle, built by test/bundle-global.ts), by its
+  // absolute path: the process may run in a folder of its own.
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/start.js')], {
+    cwd,
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      MicrosoftAppId: '',
+      LOG_LEVEL: 'warn',
+      TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
+      STAFF_FILE: join(dir, 'staff.sqlite'),
+      STATE_FILE: join(dir, 'state.sqlite'),
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => {
@@ -64,7 +60,7 @@ async function start(
  * stderr before exiting 1 — the spawned test above checks that path, these the line of each mistake.
  */
 async function failure(env: Record<string, string>): Promise<string | undefined> {
-  const dir = mkdtempSync(join(tmpdir(), 'bot-config-'));
+  const dir = tempDir('bot-config-');
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     const config = loadConfig({
@@ -137,7 +133,7 @@ describe('a configuration mistake stops npm start with one line naming the key, 
   });
 
   it('a key of .env close to a known one: « did you mean … ? », nothing started', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'bot-dotenv-'));
+    const cwd = tempDir('bot-dotenv-');
     writeFileSync(join(cwd, '.env'), 'MicrosoftAppID=0b5e8c7a-1d2f-4e3a-9b6c-7d8e9f0a1b2c\nMicrosoftAppPassword=\n');
     const { code, stderr } = await start({}, cwd);
     expect(code).toBe(1);
@@ -178,7 +174,7 @@ describe('a configuration mistake stops npm start with one line naming the key, 
 
   it('a broken reference between data files: one line naming the file, the field and what is wrong', async () => {
     // The fixture second sheet, its menu pointing at an entry it does not have.
-    const dir = mkdtempSync(join(tmpdir(), 'bot-config-sheet-'));
+    const dir = tempDir('bot-config-sheet-');
     cpSync(join(ROOT, 'test/fixtures/second-sheet'), dir, { recursive: true });
     const file = join(dir, 'knowledge.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('entry:candidate-file', 'entry:candidate-files'));

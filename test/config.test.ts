@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, KNOWN_KEYS, contrastWithWhite, loadConfig, loadDotEnv, misspelledKeys } from '../src/config.ts';
+import { tempDir } from './temp.ts';
 
 describe('configuration', () => {
   it('starts with nothing set (local mode, no contact of its own)', () => {
@@ -146,7 +146,7 @@ describe('configuration mistakes stop the start with one line naming the key', (
   });
 
   it('a misspelt key in .env stops the start: « did you mean … ? »; unrelated keys are left alone', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'dotenv-')), '.env');
+    const file = join(tempDir('dotenv-'), '.env');
     writeFileSync(file, `MicrosoftAppID=${GUID}\nPROT=4000\nTRANSCRIPT_RETENTION_DAY=30\nMY_OWN_TOOL=1\nPORT=4001\n`);
     let message = '';
     try {

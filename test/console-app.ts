@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { loadConfig } from '../src/config.ts';
@@ -10,6 +8,9 @@ import { createServer } from '../src/server.ts';
 import { LiveUnderstander } from '../src/retraining.ts';
 import { assignedSentences, consoleOptions } from '../src/console/setup.ts';
 import type { Evaluate } from '../src/console/retraining.ts';
+import { trainUnderstander } from '../src/retraining.ts';
+import { INTENTS_DIR } from '../intents/nlu/load.ts';
+import { measureFamilies } from '../eval/measure.ts';
 import { StaffAccounts } from '../src/console/staff-accounts.ts';
 import { Sessions, SignInThrottle } from '../src/console/sessions.ts';
 import { LocalDirectLine } from '../src/directline/local-direct-line.ts';
@@ -22,6 +23,7 @@ import type { TranscriptStore } from '../src/transcripts/store.ts';
 import type pg from 'pg';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { sharedData, sharedUnderstander, TODAY } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 export const PASSWORD = 'mot-de-passe-solide-42';
 
@@ -55,7 +57,7 @@ export interface ConsoleAppOptions {
  * system. Faster than spawning `tsx src/main.ts`, and the test holds the store and the clock.
  */
 export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<ConsoleApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'console-app-'));
+  const dir = tempDir('console-app-');
   const config = loadConfig({
     MicrosoftAppId: '',
     LOG_LEVEL: 'silent',
@@ -123,6 +125,21 @@ export async function startConsoleApp(o: ConsoleAppOptions = {}): Promise<Consol
       accounts.close();
     },
   };
+}
+
+/**
+ * What « Réentraîner » measures — `npm run eval -- --json` on one family of a set (eval/measure.ts) —
+ * in this process, where the model in service without assigned sentences is this worker's (the same
+ * training): one training instead of a process start and two. test/console.test.ts measures with the
+ * real child process (evalInChildProcess).
+ */
+export function evalInProcess(set: string, family: string): Evaluate {
+  const dir = join(INTENTS_DIR, set);
+  return async (live, candidate) => ({
+    set,
+    before: await measureFamilies(dir, live.length === 0 ? sharedUnderstander() : trainUnderstander(live), family),
+    after: await measureFamilies(dir, trainUnderstander([...live, ...candidate]), family),
+  });
 }
 
 /** Signs in as a browser would: the form (and its token cookie) first, then the post. */

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { axeViolations, tabTo } from './axe.ts';
 import { ARTIFACTS, chromiumAvailable, launchChromium } from './chromium.ts';
-import { evalInChildProcess } from '../src/console/retraining.ts';
-import { PASSWORD, startConsoleApp, type ConsoleApp } from './console-app.ts';
+import { evalInProcess, PASSWORD, startConsoleApp, type ConsoleApp } from './console-app.ts';
 import { StandInConnector } from './server-process.ts';
 
 const XSS = '<img src=x onerror=alert(1)> bonjour quelle heure est-il a Tokyo ?';
@@ -37,10 +36,11 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
 
   beforeAll(async () => {
     await connector.start();
-    // « Réentraîner » measures with the real `npm run eval`, on one development family to stay quick.
+    // « Réentraîner » measures as `npm run eval` does, on one development family, in this process
+    // (test/console.test.ts runs the real child process).
     bot = await startConsoleApp({
       staff: { claire: PASSWORD },
-      evaluate: evalInChildProcess(['--set', 'dev', '--family', 'single']),
+      evaluate: evalInProcess('dev', 'single'),
     });
     for (const [conv, text] of [
       ['c-answered', 'combien coute l inscription'],
@@ -258,7 +258,7 @@ describe.skipIf(!chromiumAvailable)('staff console in real Chromium', () => {
     await bubble.getByRole('button', { name: /Envoyer à l'entraînement/ }).click();
     await page.getByText("intention attendue : Coût de l'inscription", { exact: false }).waitFor();
 
-    // Retrain: measured with npm run eval beside the model in service, then put in service.
+    // Retrain: measured as npm run eval measures, beside the model in service, then put in service.
     await page
       .getByRole('navigation', { name: 'Pages de la console' })
       .getByRole('link', { name: 'Entraînement' })

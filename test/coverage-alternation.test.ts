@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { Coverage } from '../knowledge/coverage.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { INTENTS_DIR } from '../intents/nlu/load.ts';
 import { sharedUnderstander } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 /**
  * knowledge/coverage.ts tests a question against each topic's patterns joined into one alternation:
@@ -43,7 +43,7 @@ describe('uncovered topics, patterns joined per topic', () => {
   }, 60_000);
 
   it('keeps testing one by one the patterns of a topic that refer to their own groups', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coverage-'));
+    const dir = tempDir('coverage-');
     const own = join(dir, 'not-covered.yaml');
     writeFileSync(
       own,

@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type Database from 'better-sqlite3';
@@ -11,6 +10,7 @@ import { SqliteStateStorage } from '../src/storage/sqlite-state-storage.ts';
 import { StandInConnector } from './server-process.ts';
 import { postMessage, startInProcessBot, type InProcessBot } from './in-process-bot.ts';
 import { folded } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 /**
  * SQLite's own read-only mode on a store's connection: every write fails with SQLITE_READONLY, as
@@ -25,7 +25,7 @@ const STEP_NOT_KEPT = /^desole, un probleme technique m'empeche pour l'instant d
 const connector = new StandInConnector();
 const bots: InProcessBot[] = [];
 const texts = (conversationId: string) => connector.messagesFor(conversationId).map((a) => folded(String(a.text)));
-const tmp = () => mkdtempSync(join(tmpdir(), 'faults-'));
+const tmp = () => tempDir('faults-');
 
 beforeAll(async () => {
   await connector.start();

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { extractDate } from '../intents/nlu/entities/date.ts';
 import { extractGrade } from '../intents/nlu/entities/grade.ts';
@@ -9,6 +8,7 @@ import { AcademyDirectory } from '../knowledge/academies.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
 import { Conversation, TODAY, sharedUnderstander } from './helpers.ts';
 import { replyTraceOf } from '../dialogs/reply-trace.ts';
+import { tempDir } from './temp.ts';
 
 /** Facts of the sheet a reply to a question the sheet does not answer must not state. */
 const FACTS = /2 ?h ?30|rectorat|\bjuin\b|automne|5 ans|\bjury\b|5,00|candidat libre|\becrite?\b/;
@@ -603,7 +603,7 @@ describe('entities only when stated', () => {
 
 describe('wiring of the understanding data is checked at start', () => {
   it('an intent naming an unknown subject stops the start with the file and the field', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'intents-'));
+    const dir = tempDir('intents-');
     cpSync(INTENTS_DIR, dir, { recursive: true });
     const catalog = join(dir, 'catalog.yaml');
     writeFileSync(catalog, readFileSync(catalog, 'utf8').replace('subjects: [inscription]', 'subjects: [inscripton]'));

@@ -1,5 +1,5 @@
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder-core';
-import { loadUnderstander } from '../intents/nlu/load.ts';
+import { pino } from 'pino';
 import type { Understander } from '../intents/nlu/understand.ts';
 import {
   createAssistant,
@@ -8,6 +8,10 @@ import {
   type AssistantData,
   type AssistantOptions,
 } from '../src/assistant.ts';
+import { ASSISTANT_CLASSES } from '../src/cache/assistant-classes.ts';
+import { StartCache } from '../src/cache/start-cache.ts';
+import { trainUnderstander } from '../src/retraining.ts';
+import { SHARED_START_CACHE } from './server-process.ts';
 
 /** The date every test lives on: 26 November 2026 (inside the autumn registration period). */
 export const TODAY = new Date(2026, 10, 26, 12);
@@ -22,9 +26,21 @@ export function sharedData(): AssistantData {
 }
 
 let shared: Understander | undefined;
-/** Training takes a second or two: one understander per worker. Tests that retrain train their own. */
+/**
+ * The understanding trained on intents/ alone (as npm start trains it without assigned sentences),
+ * one per worker, read back from the start cache the processes the tests start share
+ * (test/server-process.ts): trained once for all of them while no source changes, a few seconds each
+ * time otherwise. test/start-cache.test.ts checks that what is read back reads every held-out message
+ * as a freshly trained model does. Tests that retrain train their own.
+ */
 export function sharedUnderstander(): Understander {
-  shared ??= loadUnderstander({ gazetteer: sharedData().academies.gazetteer() });
+  // The key npm start uses for the default sheet without assigned sentences (src/app.ts).
+  shared ??= new StartCache(SHARED_START_CACHE, pino({ level: 'silent' })).get(
+    'understanding',
+    ASSISTANT_CLASSES,
+    () => trainUnderstander([]),
+    { files: [], inputs: { assigned: [], dir: null } },
+  ).value;
   return shared;
 }
 

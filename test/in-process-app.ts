@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
@@ -9,6 +7,7 @@ import type { Example } from '../intents/nlu/training-data.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { LogLines } from './in-process-bot.ts';
 import { sharedUnderstander } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 export interface RunningApp {
   app: App;
@@ -36,7 +35,7 @@ export function reuseTraining(assigned: readonly Example[]): Understander {
  * test/server-process.ts).
  */
 export async function startApp(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<RunningApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'bot-data-'));
+  const dir = tempDir('bot-data-');
   const config = loadConfig({
     HOST: '127.0.0.1',
     MicrosoftAppId: '',

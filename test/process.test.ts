@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { StandInConnector, startBot, type RunningBot } from './server-process.ts
 import { postMessage } from './in-process-bot.ts';
 import { startApp } from './in-process-app.ts';
 import { folded } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 /**
  * `npm start` as a process (scripts/start.js): what only a process shows — a kill -9 in the middle of a
@@ -17,7 +16,7 @@ import { folded } from './helpers.ts';
  * all: the process restarted after the kill is the one stopped by SIGTERM.
  */
 const connector = new StandInConnector();
-const dir = mkdtempSync(join(tmpdir(), 'bot-process-'));
+const dir = tempDir('bot-process-');
 // The same files across restarts, as a deployed server has.
 const env = {
   ASSISTANT_TODAY: '2026-11-26',
@@ -25,7 +24,6 @@ const env = {
   TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
   STAFF_FILE: join(dir, 'staff.sqlite'),
   STATE_FILE: join(dir, 'state.sqlite'),
-  CACHE_DIR: join(dir, 'cache'),
 };
 let bot: RunningBot | undefined;
 const running = () => bot !== undefined && bot.exitCode() === null;

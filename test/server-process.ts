@@ -1,12 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
+
+/**
+ * One start cache (src/cache/start-cache.ts) for every process the tests start: the first start trains
+ * the understanding and keeps it, the others read it back (about 1 s instead of 3 s or more each). It
+ * is keyed by the digest of every source, so a change trains again; test/start-cache.test.ts checks
+ * both paths on folders of its own.
+ */
+export const SHARED_START_CACHE = join(ROOT, 'node_modules/.cache/assistant-tests/start-cache');
 
 /** A free loopback port (bound then released). */
 export async function freePort(): Promise<number> {
@@ -52,8 +59,8 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
         TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
         STAFF_FILE: join(dir, 'staff.sqlite'),
         STATE_FILE: join(dir, 'state.sqlite'),
-        CACHE_DIR: join(dir, 'cache'),
-      }))(mkdtempSync(join(tmpdir(), 'bot-data-'))),
+        CACHE_DIR: SHARED_START_CACHE,
+      }))(tempDir('bot-data-')),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -14,7 +14,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
  */
 describe('npm run soak', () => {
   it('drives conversations, reports every interval and writes its figures', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'soak-')), 'soak.json');
+    const out = join(tempDir('soak-'), 'soak.json');
     const child = spawn(
       process.execPath,
       [
@@ -36,7 +36,8 @@ describe('npm run soak', () => {
         '--out',
         out,
       ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its server's files (soak-data-…) in a folder of this test's, removed after it.
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tempDir('soak-tmp-') } },
     );
     let output = '';
     child.stdout.on('data', (d) => {

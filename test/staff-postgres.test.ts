@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { staffInProcess } from './staff-cli.ts';
 import { describe, expect, it } from 'vitest';
 import { PostgresSessions, PostgresSignInThrottle, PostgresStaffAccounts } from '../src/console/postgres-staff.ts';
 import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
@@ -55,21 +56,21 @@ describe.skipIf(postgresMissing)('staff accounts and sessions in PostgreSQL', ()
 
   it('npm run staff with DATABASE_URL manages the accounts every instance signs in with', async () => {
     const url = await server().createDatabase();
+    // In this process (test/staff.test.ts starts the real one; the refusal below is a process too).
     const run = (args: string[], input = '') =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, DATABASE_URL: url, STAFF_FILE: '/nonexistent/never-used.sqlite' },
-        input,
-        encoding: 'utf8',
-      });
-    expect(run(['add', 'claire'], 'un-long-mot-de-passe\n').stdout).toContain('Compte « claire » créé.');
-    expect(run(['list']).stdout).toMatch(/^claire\s+créé le \d{4}-\d\d-\d\d, mot de passe du \d{4}-\d\d-\d\d$/m);
-    expect(run(['reset', 'claire'], 'un-nouveau-mot-de-passe\n').stdout).toContain('Mot de passe de « claire » changé');
+      staffInProcess(args, { DATABASE_URL: url, STAFF_FILE: '/nonexistent/never-used.sqlite' }, input);
+    expect((await run(['add', 'claire'], 'un-long-mot-de-passe\n')).stdout).toContain('Compte « claire » créé.');
+    expect((await run(['list'])).stdout).toMatch(
+      /^claire\s+créé le \d{4}-\d\d-\d\d, mot de passe du \d{4}-\d\d-\d\d$/m,
+    );
+    expect((await run(['reset', 'claire'], 'un-nouveau-mot-de-passe\n')).stdout).toContain(
+      'Mot de passe de « claire » changé',
+    );
     const accounts = new PostgresStaffAccounts(await pool(url));
     expect(await accounts.verify('claire', 'un-nouveau-mot-de-passe')).toBe(true);
     const hashes = (await pools.at(-1)!.query<{ hash: string }>('SELECT hash FROM staff')).rows.map((r) => r.hash);
     expect(hashes).toEqual([expect.stringMatching(/^scrypt\$/)]);
-    const missing = run(['remove', 'paul']);
+    const missing = await run(['remove', 'paul']);
     expect([missing.status, missing.stderr.trim()]).toEqual([1, 'Erreur : aucun compte « paul »']);
     const down = spawnSync(process.execPath, ['--import', 'tsx', 'src/console/staff-cli.ts', 'list'], {
       cwd: ROOT,

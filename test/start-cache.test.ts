@@ -1,5 +1,4 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { pino } from 'pino';
@@ -16,6 +15,7 @@ import { LogLines, postMessage } from './in-process-bot.ts';
 import { startApp } from './in-process-app.ts';
 import { StandInConnector } from './server-process.ts';
 import { Conversation, TODAY, testAssistant, visible } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 /** Every learner message of the held-out files (single questions and each turn of a conversation). */
 function heldOutMessages(): string[] {
@@ -34,6 +34,7 @@ function heldOutMessages(): string[] {
 
 describe('snapshot of the assistant (src/cache/snapshot.ts)', () => {
   it('reads back a trained understanding that reads every held-out message as the trained one does', () => {
+    // Trained here (the tests' shared model is itself read back from a start cache).
     const trained = trainUnderstander([]);
     const restored = restore(snapshot(trained, ASSISTANT_CLASSES), ASSISTANT_CLASSES) as Understander;
     expect(restored).not.toBe(trained);
@@ -118,7 +119,7 @@ describe('StartCache (src/cache/start-cache.ts)', () => {
 
   /** A project of one source folder, a cache folder, and a log. */
   function setUp() {
-    const root = mkdtempSync(join(tmpdir(), 'start-cache-'));
+    const root = tempDir('start-cache-');
     mkdirSync(join(root, 'data-files'));
     writeFileSync(join(root, 'data-files', 'words.txt'), 'un deux trois');
     const logs = new LogLines();
@@ -230,7 +231,7 @@ describe('the app with a start cache (buildApp, CACHE_DIR)', () => {
   it('builds at the first start, reads back at the next, and answers the same; a sheet edited is read again', async () => {
     const connector = new StandInConnector();
     await connector.start();
-    const dir = mkdtempSync(join(tmpdir(), 'app-cache-'));
+    const dir = tempDir('app-cache-');
     // The fixture second sheet, with intents of its own (its knowledge file's folder is part of the key).
     const sheetDir = join(dir, 'sheet');
     cpSync(join(import.meta.dirname, 'fixtures', 'second-sheet'), sheetDir, { recursive: true });

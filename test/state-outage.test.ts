@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { StandInConnector } from './server-process.ts';
 import { folded } from './helpers.ts';
 import { loadConversation } from '../knowledge/conversation.ts';
 import { KNOWLEDGE_DIR } from '../knowledge/paths.ts';
+import { tempDir } from './temp.ts';
 
 /**
  * The conversation store unavailable while learners write — PostgreSQL stopped, the SQLite file
@@ -259,7 +259,7 @@ describe.skipIf(postgresMissing)('PostgreSQL (DATABASE_URL) stopped', () => {
 
 /** A 2 MB tmpfs of this test's own, when this machine lets us mount one. */
 function smallDisk(): { dir: string; mounted: boolean; unmount: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'small-disk-'));
+  const dir = tempDir('small-disk-');
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m,mode=0700', 'tmpfs', dir], { stdio: 'pipe' });
   } catch (err) {

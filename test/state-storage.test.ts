@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MemoryStorage, type Storage } from 'botbuilder-core';
@@ -12,6 +10,7 @@ import { openPostgres } from '../src/storage/postgres.ts';
 import { NOT_STORED_ETAG, WRITTEN_ETAG_ASSIGNED } from '../dialogs/learner-state.ts';
 import { freePort as freePortForTest } from './server-process.ts';
 import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
+import { tempDir } from './temp.ts';
 
 const HOUR = 3_600_000;
 
@@ -20,7 +19,7 @@ type Item = { eTag?: string; [field: string]: unknown };
 const read = async (s: Storage, keys: string[]) => (await s.read(keys)) as Partial<Record<string, Item>>;
 const opened: SqliteStateStorage[] = [];
 function storage(options: { ttlMs?: number; clock?: () => Date; file?: string } = {}): SqliteStateStorage {
-  const s = new SqliteStateStorage(options.file ?? join(mkdtempSync(join(tmpdir(), 'state-')), 'state.sqlite'), {
+  const s = new SqliteStateStorage(options.file ?? join(tempDir('state-'), 'state.sqlite'), {
     ttlMs: options.ttlMs ?? 24 * HOUR,
     ...(options.clock ? { clock: options.clock } : {}),
   });
@@ -176,7 +175,7 @@ describe.each(backends)('$name beyond the contract', ({ name, make }) => {
 
 describe('SqliteStateStorage: restart', () => {
   it('survives being closed and opened again (a restart)', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'state-')), 'state.sqlite');
+    const file = join(tempDir('state-'), 'state.sqlite');
     const s1 = new SqliteStateStorage(file, { ttlMs: HOUR });
     await s1.write({ 'emulator/conversations/c1': { dialogState: { dialogStack: [{ id: 'registration' }] } } });
     const { eTag } = (await read(s1, ['emulator/conversations/c1']))['emulator/conversations/c1']!;

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandInConnector } from './server-process.ts';
 import { startApp, type RunningApp } from './in-process-app.ts';
 import { SqliteWelcomeClaims } from '../src/storage/welcome-claims.ts';
+import { tempDir } from './temp.ts';
 
 /**
  * Teams traffic as its documentation shows it (conversationUpdate / installationUpdate, mentions, card
@@ -143,7 +143,7 @@ describe('the welcome is claimed once, atomically, on persisted state', () => {
 
 describe('welcome claims in SQLite', () => {
   it('one claim per conversation across two handles on the file, again after a release, forgotten past retention', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'bot-state-')), 'state.sqlite');
+    const file = join(tempDir('bot-state-'), 'state.sqlite');
     let now = new Date('2026-01-01T00:00:00Z');
     const a = new SqliteWelcomeClaims(file, () => now);
     const b = new SqliteWelcomeClaims(file, () => now);
@@ -171,7 +171,7 @@ describe('welcome claims in SQLite', () => {
 
 describe('after a restart (point 3)', () => {
   it('a user added to a group chat is not greeted, nor the chat greeted again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bot-state-'));
+    const dir = tempDir('bot-state-');
     const env = { ASSISTANT_TODAY: '2026-11-26', STATE_FILE: join(dir, 'state.sqlite') };
     const group = '19:restart-group@thread.v2';
     const activity = (extra: Record<string, unknown>) => ({

@@ -1,14 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import { pseudonymize } from '../src/privacy/pseudonym.ts';
+import { transcriptsCommand } from '../src/transcripts/transcripts-command.ts';
 import { toCsv, writeCsv } from '../src/transcripts/export.ts';
 import { SqliteTranscriptStore } from '../src/transcripts/sqlite-store.ts';
 import { PostgresTranscriptStore } from '../src/transcripts/postgres-store.ts';
 import type { TranscriptEntry, TranscriptStore } from '../src/transcripts/store.ts';
 import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
+import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const KEY = 'cli-test-key-0123456789abcdef';
@@ -33,15 +35,32 @@ async function seed(store: TranscriptStore): Promise<void> {
   await store.close();
 }
 
-/** The CLI on this SQLite file, or with `databaseUrl` on PostgreSQL (as npm start with DATABASE_URL). */
-function cli(file: string, ...args: string[]): string {
+/** The CLI on this SQLite file, in this process (what it prints on stdout; a failure throws with stderr). */
+function cli(file: string, ...args: string[]): Promise<string> {
   return cliWith({ TRANSCRIPTS_FILE: file }, ...args);
 }
 
-function cliWith(env: Record<string, string>, ...args: string[]): string {
+/**
+ * `npm run transcripts` in this process, with this environment (a process start costs a second or
+ * more; `spawnedCli` runs the real process where the process itself is what a test checks).
+ */
+async function cliWith(env: Record<string, string>, ...args: string[]): Promise<string> {
+  let out = '';
+  let err = '';
+  const code = await transcriptsCommand(args, {
+    config: () => loadConfig({ ...process.env, DATABASE_URL: '', TRANSCRIPT_PSEUDONYM_KEY: KEY, ...env }),
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+  });
+  if (code !== 0) throw new Error(`exit ${code}: ${err}`);
+  return out;
+}
+
+/** The CLI as `npm run transcripts` starts it: a process of its own, on this SQLite file. */
+function spawnedCli(file: string, ...args: string[]): string {
   return execFileSync(process.execPath, ['--import', 'tsx', 'src/transcripts/cli.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: '', TRANSCRIPT_PSEUDONYM_KEY: KEY, ...env },
+    env: { ...process.env, DATABASE_URL: '', TRANSCRIPT_PSEUDONYM_KEY: KEY, TRANSCRIPTS_FILE: file },
     encoding: 'utf8',
   });
 }
@@ -54,20 +73,22 @@ describe('npm run transcripts', () => {
     'lists, shows, exports a .transcript that is a JSON array of activities, and erases a learner',
     { timeout: 120_000 },
     async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+      const dir = tempDir('cli-');
       const file = join(dir, 'transcripts.sqlite');
       await seed(new SqliteTranscriptStore(file));
-      expect(cli(file, 'list')).toMatch(/webchat .*conv-cli/);
-      expect(cli(file, 'show', 'conv-cli')).toContain('[duree_epreuve 0.97 answered]');
+      // The process once (its output and exit code), then the same command in this process.
+      expect(spawnedCli(file, 'list')).toMatch(/webchat .*conv-cli/);
+      expect(await cli(file, 'list')).toMatch(/webchat .*conv-cli/);
+      expect(await cli(file, 'show', 'conv-cli')).toContain('[duree_epreuve 0.97 answered]');
       const out = join(dir, 'conv.transcript');
-      cli(file, 'export', 'conv-cli', out);
+      await cli(file, 'export', 'conv-cli', out);
       const activities = JSON.parse(readFileSync(out, 'utf8')) as { type: string; text: string; timestamp: string }[];
       expect(Array.isArray(activities)).toBe(true);
       expect(activities.map((a) => a.type)).toEqual(['message', 'message']);
       expect(activities[1]!.text).toContain('2 h 30');
       expect(Number.isNaN(Date.parse(activities[0]!.timestamp))).toBe(false);
-      expect(cli(file, 'erase', 'learner-42')).toMatch(/^2 activit/);
-      expect(cli(file, 'list')).toContain('0 conversation(s)');
+      expect(await cli(file, 'erase', 'learner-42')).toMatch(/^2 activit/);
+      expect(await cli(file, 'list')).toContain('0 conversation(s)');
     },
   );
 
@@ -79,17 +100,17 @@ describe('npm run transcripts', () => {
       await seed(new PostgresTranscriptStore(await postgres.pool(url)));
       const env = {
         DATABASE_URL: url,
-        TRANSCRIPTS_FILE: join(mkdtempSync(join(tmpdir(), 'cli-pg-')), 'unused.sqlite'),
+        TRANSCRIPTS_FILE: join(tempDir('cli-pg-'), 'unused.sqlite'),
       };
-      expect(cliWith(env, 'list')).toMatch(/webchat .*conv-cli/);
-      expect(cliWith(env, 'show', 'conv-cli')).toContain('[duree_epreuve 0.97 answered]');
-      const out = join(mkdtempSync(join(tmpdir(), 'cli-pg-')), 'conv.transcript');
-      cliWith(env, 'export', 'conv-cli', out);
+      expect(await cliWith(env, 'list')).toMatch(/webchat .*conv-cli/);
+      expect(await cliWith(env, 'show', 'conv-cli')).toContain('[duree_epreuve 0.97 answered]');
+      const out = join(tempDir('cli-pg-'), 'conv.transcript');
+      await cliWith(env, 'export', 'conv-cli', out);
       expect((JSON.parse(readFileSync(out, 'utf8')) as { text: string }[]).map((a) => a.text)).toEqual([
         "combien dure l'épreuve ?",
         "L'épreuve dure 2 h 30.",
       ]);
-      expect(cliWith(env, 'erase', 'learner-42')).toMatch(/^2 activit/);
+      expect(await cliWith(env, 'erase', 'learner-42')).toMatch(/^2 activit/);
       expect(await new PostgresTranscriptStore(postgres.pools.at(-1)!).conversations()).toEqual([]);
       // An unreachable database: one line, no stack trace.
       const refused = spawnSync(process.execPath, ['--import', 'tsx', 'src/transcripts/cli.ts', 'list'], {
@@ -106,13 +127,13 @@ describe('npm run transcripts', () => {
   );
 
   it('refuses an option it does not have, with the usage, before opening the store', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cli-opt-')), 't.sqlite');
-    expect(() => cli(file, 'purge', '--all')).toThrow(/Unknown option '--all'[\s\S]*usage: npm run transcripts/);
+    const file = join(tempDir('cli-opt-'), 't.sqlite');
+    expect(() => spawnedCli(file, 'purge', '--all')).toThrow(/Unknown option '--all'[\s\S]*usage: npm run transcripts/);
     expect(existsSync(file)).toBe(false);
   });
 
   it("shows learners' text without letting escape sequences act on the terminal", { timeout: 60_000 }, async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cli-esc-')), 't.sqlite');
+    const file = join(tempDir('cli-esc-'), 't.sqlite');
     const store = new SqliteTranscriptStore(file);
     await store.record([
       {
@@ -127,7 +148,7 @@ describe('npm run transcripts', () => {
       },
     ]);
     await store.close();
-    const out = cli(file, 'show', 'esc');
+    const out = await cli(file, 'show', 'esc');
     expect(out).not.toContain('\u001b');
     expect(out).not.toContain('\u0007');
     expect(out).toContain('bonjour\\u001b[2J');

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -11,6 +10,7 @@ import { postMessage, startInProcessBot, type InProcessBot } from './in-process-
 import { ownPostgresForThisFile, postgresMissing } from './postgres-server.ts';
 import { StandInConnector } from './server-process.ts';
 import { folded } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 /**
  * Transcripts in PostgreSQL (DATABASE_URL) as instances behind a load balancer have them: one store
@@ -146,7 +146,7 @@ describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
 
   async function bot(): Promise<{ b: InProcessBot; pool: pg.Pool; journal: string }> {
     const pool = await postgres.pool(await postgres.server().createDatabase());
-    const file = join(mkdtempSync(join(tmpdir(), 'pg-down-')), 'transcripts.sqlite');
+    const file = join(tempDir('pg-down-'), 'transcripts.sqlite');
     const b = await startInProcessBot({ transcriptsFile: file, transcriptsPool: pool });
     bots.push(b);
     return { b, pool, journal: `${file}.journal` };
@@ -267,7 +267,7 @@ describe.skipIf(postgresMissing)('PostgreSQL stops while learners talk', () => {
       connectionTimeoutMillis: 0,
     });
     pool.on('error', () => {});
-    const file = join(mkdtempSync(join(tmpdir(), 'pg-silent-')), 'transcripts.sqlite');
+    const file = join(tempDir('pg-silent-'), 'transcripts.sqlite');
     const b = await startInProcessBot({ transcriptsFile: file, transcriptsPool: pool });
     try {
       for (const text of ["combien coûte l'inscription ?", "c'est quand l'examen ?"]) {

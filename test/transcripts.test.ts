@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestAdapter, type Activity } from 'botbuilder-core';
 import { pino } from 'pino';
@@ -17,6 +16,7 @@ import { startApp } from './in-process-app.ts';
 import { testAssistant } from './helpers.ts';
 import { MAX_MESSAGE_CHARS } from '../dialogs/assistant-bot.ts';
 import { postgresForThisFile, postgresMissing } from './postgres-server.ts';
+import { tempDir } from './temp.ts';
 
 const KEY = 'test-pseudonym-key-0123456789';
 const silent = pino({ level: 'silent' });
@@ -66,7 +66,7 @@ const BACKENDS: { name: string; skip: string | undefined; open: () => Promise<Op
     name: 'SQLite',
     skip: undefined,
     open: async () => {
-      const file = join(mkdtempSync(join(tmpdir(), 'transcripts-')), 'transcripts.sqlite');
+      const file = join(tempDir('transcripts-'), 'transcripts.sqlite');
       const files = () => [file, `${file}-wal`].filter(existsSync);
       return {
         store: new SqliteTranscriptStore(file),

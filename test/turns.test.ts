@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Storage, StoreItems } from 'botbuilder-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +5,7 @@ import { SqliteStateStorage } from '../src/storage/sqlite-state-storage.ts';
 import { StandInConnector } from './server-process.ts';
 import { postMessage, startInProcessBot, type InProcessBot } from './in-process-bot.ts';
 import { Conversation, folded } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 /**
  * The real SQLite storage, with a way to hold one read's result for a while: it opens, at a known
@@ -43,7 +42,7 @@ class WindowedStorage implements Storage {
 
 const HOUR = 3_600_000;
 const connector = new StandInConnector();
-const stateFile = join(mkdtempSync(join(tmpdir(), 'turns-')), 'state.sqlite');
+const stateFile = join(tempDir('turns-'), 'state.sqlite');
 const storages: SqliteStateStorage[] = [];
 const bots: InProcessBot[] = [];
 

@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { INTENTS_NAMED_IN_CODE } from '../dialogs/router.ts';
 import { checkWiring, WiringError, type WiringSources } from '../dialogs/wiring.ts';
 import { createAssistant } from '../src/assistant.ts';
 import { Conversation, folded, sharedUnderstander, TODAY, visible } from './helpers.ts';
+import { tempDir } from './temp.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SECOND = fileURLToPath(new URL('./fixtures/second-sheet/', import.meta.url));
@@ -196,7 +196,7 @@ describe('the wiring between data files is checked at start, one line per broken
 
 /** A copy of the second sheet's folder with one text replaced in one of its files. */
 function brokenSheet(file: string, from: string | RegExp, to: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wiring-sheet-'));
+  const dir = tempDir('wiring-sheet-');
   cpSync(SECOND, dir, { recursive: true });
   const path = join(dir, file);
   const text = readFileSync(path, 'utf8');

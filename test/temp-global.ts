@@ -1,0 +1,32 @@
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * vitest globalSetup (first in the list, so its teardown runs last): one temporary folder for the
+ * run, where every temporary folder of the tests and of the processes they start is made (TMPDIR,
+ * inherited by the workers and their children). At the end, anything still there but tools' caches
+ * is a folder some test did not remove: the run fails naming it, and the folder is removed anyway, so
+ * /tmp does not fill up run after run.
+ */
+export default function setup(): () => void {
+  const root = mkdtempSync(join(tmpdir(), 'assistant-tests-'));
+  // The test PostgreSQL runs as the postgres user when the tests run as root: it must reach its folder.
+  chmodSync(root, 0o755);
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = root;
+  return () => {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+    // tsx keeps its compiled files in tsx-<uid> (processes the tests start share it for the run).
+    const left = readdirSync(root).filter((name) => !/^tsx-\d+$/.test(name));
+    rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+    if (left.length > 0) {
+      // vitest reports an error thrown here but still exits 0: the exit code says it.
+      console.error(
+        `\n${left.length} temporary folder(s) left behind by the tests (make them with tempDir() of test/temp.ts, or remove what a process leaves): ${left.join(', ')}\n`,
+      );
+      process.exitCode = 1;
+    }
+  };
+}

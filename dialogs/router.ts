@@ -797,7 +797,7 @@ export class Router {
     const aboutPlace = ['cout_inscription', 'lieu_inscription', 'academie'].find((i) => entry.intents.includes(i));
     const place = reading.entities.place ?? this.understander.extractPlace(reading.text, true);
     const onlyPlace =
-      reading.text.split(/\s+/).length <= 10 &&
+      reading.text.split(/\s+/).length <= 14 &&
       reading.frames.every(
         (f) =>
           [...f.cues.subjects].every((x) => x === 'academie') &&
@@ -811,7 +811,13 @@ export class Router {
         today,
         topic,
       );
-      if (route.type === 'answer') return route.answer;
+      if (route.type !== 'answer') return null;
+      // « j'ai déménagé à Paris, ça change ? » after the académie of the old place: whether it does.
+      const before = topic.place ? a.academyName(topic.place.departement) : undefined;
+      const after = a.academyName(place.departement);
+      if (before && after && reading.frames.some((f) => f.cues.yesNo && /\b(change\w*)\b/.test(f.normal)))
+        return { ...route.answer, text: `${before === after ? 'Non' : 'Oui'}. ${route.answer.text}` };
+      return route.answer;
     }
     // « et si j'ai fini la formation en juillet ? » after a registration answer: the plan for that date.
     const aboutRegistration = ['inscription_moment', 'periode_inscription', 'session_examen'].some((i) =>

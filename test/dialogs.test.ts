@@ -897,6 +897,33 @@ describe('what a sixteenth development set taught (each reply checked against th
     expect(await c.ask("et c'est délivré par qui ?")).toMatch(/ministere de l'enseignement superieur/);
   });
 
+  it.each([
+    // Home is where the learner moved to, not a place named later nor the académie they believe in.
+    [
+      "J'ai déménagé de Lille à Rennes en septembre. Pour l'inscription je dépends de quelle académie maintenant ? J'ai fait toute ma formation quand j'étais encore dans le Nord.",
+      /academie de rennes/,
+    ],
+    [
+      "j'ai déménagé de Lyon à Grenoble en août, je reste rattaché à l'académie de Lyon ?",
+      /^non\. .*academie de grenoble/,
+    ],
+    // Results told as received are the learner's own; « et maintenant il se passe quoi ? » is what follows.
+    [
+      "Bonsoir, résultats reçus : 12 sur 20 au CCP manager l'équipe commerciale. Et maintenant il se passe quoi ?",
+      /^felicitations ! avec 12\/20(?![\s\S]*2 h 30)/,
+    ],
+  ])('« %s »', async (q, expected) => {
+    expect(await new Conversation().ask(q)).toMatch(expected);
+  });
+
+  it('a new home after the académie of the old one: whether it changes', async () => {
+    const c = new Conversation();
+    expect(await c.ask('je suis à Tourcoing, académie ?')).toMatch(/academie de lille/);
+    expect(await c.ask("ah en fait j'ai déménagé à Paris la semaine dernière, ça change ?")).toMatch(
+      /^oui\. .*academie de paris/,
+    );
+  });
+
   it('a remembered date is when it was obtained; a year to come is when validity is checked', async () => {
     const c = new Conversation();
     expect(await c.ask("j'ai eu 12 sur 20 en 24")).toMatch(/obtenu en juin 2024.*juin 2029/);

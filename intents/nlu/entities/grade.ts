@@ -18,7 +18,7 @@ export interface Grade {
 }
 
 const PERSONAL =
-  /\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
+  /\bresultats?\s+(?:recus?|tombes?|arrives?|obtenus?|du\s+jour)\b|\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
 
 const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 // "15/20", "12,5 sur 20", "14 / 20", "8 sur vingt"

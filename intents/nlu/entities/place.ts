@@ -180,10 +180,19 @@ export class PlaceExtractor {
         rest = `${normal.slice(0, claimedName.index)} ${normal.slice(claimedName.index! + claimedName[0].length)}`;
       }
     }
-    // « j'ai déménagé de Rouen à Amiens »: home is where the learner moved to.
-    if (!claimed && /\b(demenag\w*|mute\w*|installe\w*|parti\w*)\b/.test(normal)) {
-      const all = this.names(normal);
-      const last = all[all.length - 1];
+    // « j'ai déménagé de Rouen à Amiens »: home is where the learner moved to (also beside a claim: « …
+    // de Lyon à Grenoble, je reste rattaché à Lyon ? »).
+    const moved = /\b(demenag\w*|mute\w*|installe\w*|parti\w*)\b/.exec(claimed ? normalName(rest) : normal);
+    if (moved) {
+      const said = claimed ? normalName(rest) : normal;
+      const all = this.names(said);
+      // The destination: the first place after the verb that « à », « en », « vers »… introduces (a
+      // place named later, « quand j'étais dans le Nord », is not where one lives now).
+      const to = all.find(
+        ([start]) =>
+          start > moved.index && /\b(a|au|aux|en|vers|dans|sur)\s*(le |la |les |l )?$/.test(said.slice(0, start)),
+      );
+      const last = to ?? all[all.length - 1];
       if (all.length > 1 && last) {
         const entry = this.byName.get(last[2])!;
         return { home: { departement: entry.departement, text: entry.display, kind: entry.kind }, claimed };

@@ -596,6 +596,10 @@ export class Understander {
     const contextAsks = contextIntent ? (this.intents.get(contextIntent)?.asks ?? []) : [];
     // « et ya un tuto ? » has a verb: it asks yes or no, not what was just asked.
     const bare = !/\b(y a|ya|il y a|existe|est|sont|faut|peu[tx]|dois|doit|ai|as|avez|a t)\b/.test(normal);
+    // …when an intent mainly about that subject answers it (« ok et la note ? » after the duration asks the
+    // grade required, not how long a grade lasts).
+    const mainlyAbout = (ask: string) =>
+      this.catalog.some((i) => cues.subjects.has(i.subjects?.[0] ?? '') && (i.asks ?? []).includes(ask));
     if (
       cues.asks.size === 0 &&
       cues.subjects.size > 0 &&
@@ -603,7 +607,8 @@ export class Understander {
       bare &&
       /^(et|ok et|ah et|et pour|et pour les|et les|et le|et la|et l)\b/.test(normal)
     ) {
-      cues.asks.add(contextAsks[0]!);
+      // Otherwise it asks about the subject (its overview), still no yes/no.
+      if (mainlyAbout(contextAsks[0]!)) cues.asks.add(contextAsks[0]!);
       cues.yesNo = false;
       cues.claim = false;
     }

@@ -932,3 +932,34 @@ describe('what a sixteenth development set taught (each reply checked against th
     );
   });
 });
+
+describe('what a seventeenth development set taught', () => {
+  it.each([
+    ['certifieur ?', /ministere de l'enseignement superieur/],
+    ['j ai 9 et demi sa passe ?', /^non\. avec 9,5\/20/],
+    ['19/20 au bloc manager 😎 jreçois quoi', /^felicitations ! avec 19\/20/],
+    // Dictation writes « c'est » as « sait ».
+    ['sait le centre qui organise l examen', /^non\. .*rectorat/],
+    ['pour l inscription je coche quel mode : global ou progressif ?', /forme progressive/],
+    // No deadline in the sheet: the period it gives, computed from today.
+    ["Quelle est la date limite pour m'inscrire ?", /une fois par an, a l'automne/],
+  ])('« %s »', async (q, expected) => {
+    expect(await new Conversation().ask(q)).toMatch(expected);
+  });
+
+  it.each([
+    ['y a t il une deuxieme session en septembre si je rate juin', /ne precise pas le nombre de tentatives/],
+    ['le jury donne un avis ecrit avec la note ou juste la note', /ne precise pas la facon dont l'epreuve est notee/],
+    ["et sur cyclades le champ 'établissement de formation' je mets quoi ?", /ne precise pas/],
+    ["Quelle est l'adresse exacte de ce rectorat d'Orléans-Tours ?", /ne precise pas l'adresse/],
+    ["Bonjour, la date limite d'inscription de cet automne est-elle déjà passée ?", /ne precise pas/],
+  ])('« %s » is not in the sheet', async (q, expected) => {
+    const reply = await new Conversation().ask(q);
+    expect(reply).toMatch(expected);
+    expect(reply).not.toMatch(/^oui|^non|source :/);
+  });
+
+  it('« j ai 2 enfants » is no grade', async () => {
+    expect(await new Conversation().ask("j ai 2 enfants, je peux m'inscrire ?")).not.toMatch(/2\/20/);
+  });
+});

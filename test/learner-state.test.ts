@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryStorage, TestAdapter, TurnContext, type Storage, type StoreItems } from 'botbuilder-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LearnerState, isStateConflict } from '../dialogs/learner-state.ts';
 import { SqliteStateStorage } from '../src/storage/sqlite-state-storage.ts';
+import { tempDir } from './temp.ts';
 
 /** Counts what reaches the store, in front of a real one. */
 function counted<S extends Storage>(inner: S) {
@@ -38,7 +37,7 @@ afterEach(() => {
   for (const s of opened.splice(0)) s.close();
 });
 const sqlite = () => {
-  const s = new SqliteStateStorage(join(mkdtempSync(join(tmpdir(), 'learner-state-')), 'state.sqlite'), {
+  const s = new SqliteStateStorage(join(tempDir('learner-state-'), 'state.sqlite'), {
     ttlMs: 3_600_000,
   });
   opened.push(s);

@@ -612,7 +612,11 @@ export class Understander {
       cues.yesNo = false;
       cues.claim = false;
     }
-    if (entities.grade?.personal && /\b(eu|obtenu|note|avec|j ai|foutu|fichu|cuit|mort|recale)\b/.test(normal))
+    // (« 19/20 au bloc manager, jreçois quoi » opens with it.)
+    if (
+      entities.grade?.personal &&
+      /\b(eu|obtenu|note|avec|j ai|foutu|fichu|cuit|mort|recale)\b|^\d{1,2}( \d{1,2})? (sur )?20\b/.test(normal)
+    )
       cues.subjects.add('note');
 
     // Read with the context's subject: always within a message, after an answer only when elliptical.

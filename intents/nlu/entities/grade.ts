@@ -18,14 +18,14 @@ export interface Grade {
 }
 
 const PERSONAL =
-  /\bresultats?\s+(?:recus?|tombes?|arrives?|obtenus?|du\s+jour)\b|\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
+  /\bj\s+ai\s+\d|\bresultats?\s+(?:recus?|tombes?|arrives?|obtenus?|du\s+jour)\b|\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
 
 const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 // "15/20", "12,5 sur 20", "14 / 20", "8 sur vingt"
 const OUT_OF_20 = new RegExp(`(?<![\\d/])${NUM}\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 // A number after a grade verb/noun: "j'ai eu 14", "obtenu 9,5", "une note de 12", "ma moyenne est de 11"
 const AFTER_CUE = new RegExp(
-  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|jai|g|fait|got|scored|avec|resultats?)\\s+(?:(?:de|d'|a|est|était|etait|c'est|c est|c'etait|finale?|:|=)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai\\b|juin|juil|aout|sep|oct|nov|dec|\\d))`,
+  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|j\\s+ai|jai|g|fait|got|scored|avec|resultats?)\\s+(?:(?:de|d'|a|est|était|etait|c'est|c est|c'etait|finale?|:|=)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai\\b|juin|juil|aout|sep|oct|nov|dec|\\d))`,
 );
 // A number followed by a grade word: "12 de moyenne", "9 points"
 const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts)\\b`);
@@ -38,9 +38,9 @@ const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:2
  * « j'ai deux enfants », « avec 3 collègues »: after a weak cue (a verb that is not about grades), a
  * number followed by a noun counts things. Words that may follow a grade keep it (« j'ai 12 au bloc »).
  */
-const WEAK_CUE = /\b(?:j'ai|jai|g|avec|fait|got)\s+(?:(?:de|d'|a|est|:)\s*)*(?:un\s+|une\s+)?$/;
+const WEAK_CUE = /\b(?:j'ai|j\s+ai|jai|g|avec|fait|got)\s+(?:(?:de|d'|a|est|:)\s*)*(?:un\s+|une\s+)?$/;
 const AFTER_GRADE =
-  /^(?:a|au|aux|en|sur|et|ou|donc|mais|alors|c|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|cela|comme|car|vs|quand|si|ni|enfin|apres|avant|bon)$/;
+  /^(?:a|au|aux|en|sur|et|ou|donc|mais|alors|c|ce|cette|je|j|pile|de|du|la|le|les|lors|mon|ma|seulement|que|qui|est|pour|hier|aujourd|finalement|mdr|lol|svp|stp|merci|tout|juste|environ|ca|sa|cela|comme|car|vs|quand|si|ni|enfin|apres|avant|bon)$/;
 function countsThings(f: string, m: RegExpMatchArray): boolean {
   const end = m.index! + m[0].length;
   return WEAK_CUE.test(f.slice(0, end - m[1]!.length)) && nounAfter(f, end);
@@ -98,10 +98,10 @@ function supposedAt(f: string, index: number): boolean {
  */
 export function extractGrade(text: string, options: { bare?: boolean } = {}): Grade | null {
   // « slt g 10,5 c bon ? »: a greeting in front does not keep a grade from opening the message.
-  const f = spokenYearsToDigits(fold(text)).replace(
-    /^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/,
-    '',
-  );
+  const f = spokenYearsToDigits(fold(text))
+    .replace(/^\s*(?:slt|salut|bonjour|bjr|bonsoir|hello|coucou|hey|yo|re)\b[\s,!.]*/, '')
+    // « 9 et demi », « 9 et quart »: a grade said as it is spoken.
+    .replace(/\b(\d{1,2}) et (demi|quart)\b/g, (_, n: string, part: string) => `${n},${part === 'demi' ? '5' : '25'}`);
   // « 15/20 je fais quoi ? »: a grade opening the message is the learner's own.
   // « 10/20 ça suffit ? », « 10 sur 20 c'est assez ? »: without « j'ai », « ma note »…, a grade asked about
   // as enough is the threshold, not the learner's own.
@@ -116,7 +116,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
   if (
     opening &&
     !nounAfter(f, opening.index! + opening[0].length) &&
-    /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|foutu|fichu|cuit|perdu|recale|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile)\b/.test(
+    /\b(c'?\s?(?:est\s+)?bon|valid\w*|reussi|admis|le bloc|attestation|rate|mort|foutu|fichu|cuit|perdu|recale|passe|suffi\w*|assez|j'ai|jai|l'ai|l ai|obtenu|avoir|pile|j?re[cç]oi\w*|j'ai quoi|on a quoi)\b/.test(
       f,
     )
   ) {

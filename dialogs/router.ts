@@ -608,7 +608,7 @@ export class Router {
       // « ça permet quand même de s'inscrire », « il faut l'utiliser aussi »: a question said without
       // its question mark (a modal) gets the plain answer; a bare claim needs the sheet to settle it.
       const modal =
-        /\b(je peux|on peut|peut on|puis je|je dois|on doit|il faut|faut il|ca permet|j ai le droit|on a le droit|est ce (que|qu)|je suis obligee?|on est oblige|y a|il y a|ya|il existe|vous avez|avez vous|auriez vous|vous auriez)\b/.test(
+        /\b(je peux|on peut|peut on|puis je|je dois|on doit|il faut|faut il|ca permet|c est possible|j ai le droit|on a le droit|est ce (que|qu)|je suis obligee?|on est oblige|y a|il y a|ya|il existe|vous avez|avez vous|auriez vous|vous auriez)\b/.test(
           frame.normal,
         );
       if (claimOnly && fromDefault && !modal) return answer;

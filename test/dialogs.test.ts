@@ -941,6 +941,17 @@ describe('what a seventeenth development set taught', () => {
     // Dictation writes « c'est » as « sait ».
     ['sait le centre qui organise l examen', /^non\. .*rectorat/],
     ['pour l inscription je coche quel mode : global ou progressif ?', /forme progressive/],
+    // Whose job it is: the learner registers, not the CFA.
+    ["mon cfa m a dit qu'ils s'occupaient de tout pour l'exam c vrai??", /^non\. c'est a vous/],
+    // Where registering happens is not where the exam does.
+    ["ca se passe ou l'inscription en ligne, vous avez le lien", /inscrire en ligne/],
+    // « juste … la partie management »: the whole BTS mentioned is not asked about; the negation told before
+    // the question is not the question's (« Oui », not « Si »).
+    [
+      "je n'ai pas de bts complet en vue, je voulais juste valider la partie management c'est possible",
+      /^oui\. .*uniquement/,
+    ],
+    ["on n'a pas besoin de passer par moncompteformation ?", /^si\. /],
     // No deadline in the sheet: the period it gives, computed from today.
     ["Quelle est la date limite pour m'inscrire ?", /une fois par an, a l'automne/],
   ])('« %s »', async (q, expected) => {

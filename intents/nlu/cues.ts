@@ -270,7 +270,12 @@ export class CueReader {
       !this.requests.some((p) => p.test(plain));
     // « je suis pas douée, est-ce qu'il existe un tuto ? »: the negation of what one tells is not the question's.
     // …nor is that of a sentence told before the question (« je ne sais pas quoi remplir. Vous auriez un guide ? »).
-    const asked = normal.lastIndexOf('est ce qu');
+    // « je n'ai pas de BTS complet en vue, je voulais juste valider la partie management c'est possible »:
+    // the question starts at its last opener.
+    const openers = [
+      ...normal.matchAll(/\b(est ce qu|je peux|on peut|c est possible|puis je|peut on|faut il|dois je)\b/g),
+    ];
+    const asked = openers.length > 0 ? openers[openers.length - 1]!.index : -1;
     const sentences = raw.split(/[.!?](?=\s+\S)/);
     const lastSentenceWords = fold(sentences[sentences.length - 1] ?? '')
       .replace(/[^a-z0-9 ]+/g, ' ')

@@ -952,6 +952,12 @@ describe('what a seventeenth development set taught', () => {
       /^oui\. .*uniquement/,
     ],
     ["on n'a pas besoin de passer par moncompteformation ?", /^si\. /],
+    // SMS question words cut questions too; « dans quel délai » asks when.
+    ["on s'inscrit qd, c'est ou, et faut payer ?", /automne[\s\S]*en ligne[\s\S]*5,00/],
+    [
+      "Faut-il s'inscrire aussi sur MonCompteFormation, et dans quel délai après la formation ?",
+      /^oui\. [\s\S]*des que vous terminez votre formation/,
+    ],
     // No deadline in the sheet: the period it gives, computed from today.
     ["Quelle est la date limite pour m'inscrire ?", /une fois par an, a l'automne/],
   ])('« %s »', async (q, expected) => {

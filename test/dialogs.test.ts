@@ -952,6 +952,8 @@ describe('what a seventeenth development set taught', () => {
       /^oui\. .*uniquement/,
     ],
     ["on n'a pas besoin de passer par moncompteformation ?", /^si\. /],
+    // « et où … ? » asks where, even after « et »; the place said gives the académie.
+    ["Et où mon apprenti doit-il s'inscrire, il habite à Caen ?", /academie de normandie/],
     // SMS question words cut questions too; « dans quel délai » asks when.
     ["on s'inscrit qd, c'est ou, et faut payer ?", /automne[\s\S]*en ligne[\s\S]*5,00/],
     [

@@ -137,6 +137,21 @@ const RESULT_INTENTS = ['resultat_examen', 'note_requise', 'attestation_reussite
 /** Asks precise enough that a clause asking one is its own question, even without a subject (« et c'est écrit ou oral ? »). */
 const OWN_QUESTION_ASKS = new Set(['format', 'seuil', 'prix', 'statut', 'duree']);
 
+/** The date the conversation already knows (« j'ai eu 12 en 24 »), as a date. */
+function rememberedDate(topic: Topic): DateSpec | null {
+  return topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null;
+}
+
+/**
+ * A moment still to come (« je passe le reste du BTS dans 6 ans, ça compte encore ? », « je l'ai toujours en
+ * 2030 ? ») is when validity is checked, not when a result was obtained — unless the learner says it is
+ * (« si je passe en juin 2027 »).
+ */
+function askedAbout(reading: Reading, today: Date): boolean {
+  const { date, dateRole } = reading.entities;
+  return !!date && date.date > today && dateRole !== 'obtained';
+}
+
 export class Router {
   private readonly commands = new Map<string, Command>();
   /** Commands said within a sentence (conversation.fr.yaml `command_patterns`), checked at start. */
@@ -672,11 +687,10 @@ export class Router {
     // with a result dated to the month.
     const named = monthYears(frame.text);
     const until = answer.validUntil;
-    const validFor = this.answerer.numberValue('validity_years') ?? 0;
     // The moment asked about: the last one named, when another is when it was obtained (said before, or
     // remembered: « je l'ai toujours en 2030 ? » after « j'ai eu 12 en 24 »).
     const askedOnly =
-      named.length === 1 && !!until && named[0]!.year !== until.date.getFullYear() - validFor && validFor > 0;
+      named.length === 1 && !!answer.validFrom && named[0]!.year !== answer.validFrom.date.getFullYear();
     if (until && (named.length >= 2 || askedOnly)) {
       const asked = named[named.length - 1]!;
       const untilYear = until.date.getFullYear();
@@ -777,8 +791,7 @@ export class Router {
     const date = reading.entities.date;
     // « et avec exactement la moyenne, c'est validé ? »: a supposed grade is answered as one (routeReading).
     if (aboutResult && grade && resultEntry && !grade.hypothetical) {
-      const obtained =
-        date ?? (topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null);
+      const obtained = date ?? rememberedDate(topic);
       return {
         ...a.grade(resultEntry, grade, obtained, today),
         remember: { grade, ...(obtained ? { date: obtained } : {}) },
@@ -791,7 +804,7 @@ export class Router {
         (f.status === 'answered' && f.intent === 'validite_resultats'),
     );
     if (aboutResult && !date && !grade && topic.date && stillValid && validityEntry) {
-      return a.validity(validityEntry, { date: new Date(topic.date.iso), precision: topic.date.precision }, today);
+      return a.validity(validityEntry, rememberedDate(topic)!, today);
     }
     // « et à Paris ? », « et 38000 ? » after a cost, place or académie answer: the same question there.
     const aboutPlace = ['cout_inscription', 'lieu_inscription', 'academie'].find((i) => entry.intents.includes(i));
@@ -827,16 +840,9 @@ export class Router {
       return a.examPlan(entry, date, today);
     // « c'est bon du coup ? » after the grade: the grade's verdict.
     if (aboutResult && !date && !grade && topic.grade && resultEntry && reading.frames.some((f) => f.cues.yesNo)) {
-      return a.grade(
-        resultEntry,
-        topic.grade,
-        topic.date ? { date: new Date(topic.date.iso), precision: topic.date.precision } : null,
-        today,
-      );
+      return a.grade(resultEntry, topic.grade, rememberedDate(topic), today);
     }
-    // « je l'ai toujours en 2030 ? »: a moment to come is when validity is checked, not when it was obtained.
-    const toCome = !!date && date.date > today && reading.entities.dateRole !== 'obtained';
-    if (aboutResult && date && !grade && !toCome) {
+    if (aboutResult && date && !grade && !askedAbout(reading, today)) {
       // The grade was answered already: its date brings how long it stays valid.
       const pass = a.numberValue('pass_grade');
       if (topic.grade && validityEntry && pass !== undefined && topic.grade.value >= pass)
@@ -873,11 +879,7 @@ export class Router {
     });
     const compute = info?.compute as ComputedAnswer | undefined;
     if (!compute) return answer(a.entryAnswer(entry));
-    // « je passe le reste du BTS dans 6 ans, ça compte encore ? »: a moment ahead (« dans … ») is what is
-    // asked about, not when the result was obtained — unless the learner says it is.
-    // Nor is a moment still to come (« je l'ai toujours en 2030 ? »): a result is not obtained in the future.
-    const ahead = (/^dans\b/.test(date?.text ?? '') || (!!date && date.date > today)) && dateRole !== 'obtained';
-    const obtained = date && dateRole !== 'training_end' && !ahead ? this.sessionDate(date) : null;
+    const obtained = date && dateRole !== 'training_end' && !askedAbout(reading, today) ? this.sessionDate(date) : null;
     return this.computed[compute]({ intent, entry, frame, reading, today, topic, obtained, answer });
   }
 
@@ -925,8 +927,8 @@ export class Router {
       });
     if (obtained) return answer({ ...a.validity(entry, obtained, today), remember: { date: obtained } });
     // The date the conversation already knows (« j'ai eu 12 en 24 », then « je l'ai toujours en 2030 ? »).
-    if (topic.date)
-      return answer(a.validity(entry, { date: new Date(topic.date.iso), precision: topic.date.precision }, today));
+    const remembered = rememberedDate(topic);
+    if (remembered) return answer(a.validity(entry, remembered, today));
     return answer(a.entryAnswer(entry));
   }
 

@@ -47,7 +47,8 @@ export interface Answer {
   entryIds?: string[];
   /** For a computed answer to a yes/no question: what the learner's own case gives. */
   verdict?: 'oui' | 'non';
-  /** For a validity computed from a date: when it ends (to check « valable jusqu'en 2030 ? »). */
+  /** For a validity computed from a date: when it starts (the result obtained) and ends (to check « valable jusqu'en 2030 ? »). */
+  validFrom?: DateSpec;
   validUntil?: DateSpec;
   /** What the conversation should remember from this answer (the learner's grade, the date said). */
   remember?: { grade?: GradeInput; date?: DateSpec; place?: Place; subjects?: string[]; clarify?: Clarification };
@@ -274,6 +275,7 @@ export class Answerer {
         ),
       ),
       verdict: v.stillValid ? 'oui' : 'non',
+      validFrom: obtained,
       validUntil: v.validUntil,
     };
   }
@@ -309,6 +311,7 @@ export class Answerer {
             ),
           ),
           verdict: v.stillValid ? 'oui' : 'non',
+          validFrom: obtained,
           validUntil: v.validUntil,
           entryIds: this.idsOf(entry, ['attestation_reussite', 'validite_resultats']),
         };

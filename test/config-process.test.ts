@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config.ts';
 import { buildApp, startFailureLine } from '../src/app.ts';
 import { freePort, startBot } from './server-process.ts';
 import { reuseTraining } from './in-process-app.ts';
-import { tempDir } from './temp.ts';
+import { dataFiles, tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const FOLDER = tempDir('bot-config-folder-');
@@ -34,9 +34,7 @@ async function start(
       PORT: String(await freePort()),
       MicrosoftAppId: '',
       LOG_LEVEL: 'warn',
-      TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
-      STAFF_FILE: join(dir, 'staff.sqlite'),
-      STATE_FILE: join(dir, 'state.sqlite'),
+      ...dataFiles(dir),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,9 +66,7 @@ async function failure(env: Record<string, string>): Promise<string | undefined>
       PORT: String(await freePort()),
       MicrosoftAppId: '',
       LOG_LEVEL: 'warn',
-      TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
-      STAFF_FILE: join(dir, 'staff.sqlite'),
-      STATE_FILE: join(dir, 'state.sqlite'),
+      ...dataFiles(dir),
       ...env,
     });
     app = await buildApp(config, { logger: pino({ level: 'silent' }), train: reuseTraining });

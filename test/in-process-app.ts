@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { buildApp, type App, type AppDeps } from '../src/app.ts';
@@ -7,7 +6,7 @@ import type { Example } from '../intents/nlu/training-data.ts';
 import type { Understander } from '../intents/nlu/understand.ts';
 import { LogLines } from './in-process-bot.ts';
 import { sharedUnderstander } from './helpers.ts';
-import { tempDir } from './temp.ts';
+import { dataFiles, tempDir } from './temp.ts';
 
 export interface RunningApp {
   app: App;
@@ -40,9 +39,7 @@ export async function startApp(env: Record<string, string> = {}, deps: Partial<A
     HOST: '127.0.0.1',
     MicrosoftAppId: '',
     LOG_LEVEL: 'warn',
-    TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
-    STAFF_FILE: join(dir, 'staff.sqlite'),
-    STATE_FILE: join(dir, 'state.sqlite'),
+    ...dataFiles(dir),
     ...env,
   });
   const logs = new LogLines();

@@ -1,14 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StandInConnector, startBot, type RunningBot } from './server-process.ts';
 import { postMessage } from './in-process-bot.ts';
 import { startApp } from './in-process-app.ts';
 import { folded } from './helpers.ts';
-import { tempDir } from './temp.ts';
+import { dataFiles, tempDir } from './temp.ts';
 
 /**
  * `npm start` as a process (scripts/start.js): what only a process shows — a kill -9 in the middle of a
@@ -21,9 +20,7 @@ const dir = tempDir('bot-process-');
 const env = {
   ASSISTANT_TODAY: '2026-11-26',
   LOG_LEVEL: 'info',
-  TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
-  STAFF_FILE: join(dir, 'staff.sqlite'),
-  STATE_FILE: join(dir, 'state.sqlite'),
+  ...dataFiles(dir),
 };
 let bot: RunningBot | undefined;
 const running = () => bot !== undefined && bot.exitCode() === null;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { tempDir } from './temp.ts';
+import { dataFiles, tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -55,12 +55,8 @@ export async function startBot(env: Record<string, string> = {}): Promise<Runnin
       MicrosoftAppId: '',
       LOG_LEVEL: 'warn',
       // Each server gets its own transcript database, outside the project.
-      ...((dir) => ({
-        TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
-        STAFF_FILE: join(dir, 'staff.sqlite'),
-        STATE_FILE: join(dir, 'state.sqlite'),
-        CACHE_DIR: SHARED_START_CACHE,
-      }))(tempDir('bot-data-')),
+      ...dataFiles(tempDir('bot-data-')),
+      CACHE_DIR: SHARED_START_CACHE,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,3 +22,12 @@ export function removeTempDirs(): void {
   for (const dir of made) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   made.clear();
 }
+
+/** A server's data files (transcripts, staff accounts, learner state) in `dir`, as configuration keys. */
+export function dataFiles(dir: string): { TRANSCRIPTS_FILE: string; STAFF_FILE: string; STATE_FILE: string } {
+  return {
+    TRANSCRIPTS_FILE: join(dir, 'transcripts.sqlite'),
+    STAFF_FILE: join(dir, 'staff.sqlite'),
+    STATE_FILE: join(dir, 'state.sqlite'),
+  };
+}

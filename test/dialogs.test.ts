@@ -982,3 +982,77 @@ describe('what a seventeenth development set taught', () => {
     expect(await new Conversation().ask("j ai 2 enfants, je peux m'inscrire ?")).not.toMatch(/2\/20/);
   });
 });
+
+describe('what an eighteenth and a nineteenth development set taught', () => {
+  it.each([
+    // Options listed after an open question keep it open (no « Non »); QCM among them asks the format.
+    ["c'est quoi l'examen, un oral, un QCM, un dossier ?", /^le ccp .* epreuve ecrite/],
+    // A choice that names the right answer is answered, not refused as another bloc or diploma.
+    ['bloc 3 ou bloc 4, je ne sais plus lequel est le management', /^le bloc de competences concerne est le bloc n°4/],
+    [
+      "c'est le BTS NDRC ou le MCO, lequel correspond à ma formation ?",
+      /^la formation prepare au bts management commercial/,
+    ],
+    // « … une vraie certification ou juste une feuille de présence. » then a remark: a choice, no « Oui ».
+    [
+      'Mon collègue se demande si la formation mène à une vraie certification ou seulement à une feuille de présence. Il attend ma réponse.',
+      /^la formation est sanctionnee par le passage d'une certification/,
+    ],
+    // Money asked without « prix »: a budget, fees « à prévoir », « combien je paie ».
+    ["faut-il prévoir un budget pour l'inscription à l'examen ?", /cela depend de l'academie/],
+    ['combien je paie pour mon inscription ?', /5,00/],
+    ['la inscripcion es gratis o hay que pagar ?', /cela depend de l'academie/],
+    // Hours blocked for the exam day ask its duration; a month to take leave asks its session.
+    ["combien d'heures je dois prévoir de bloquer le jour J pour l'épreuve ?", /2 h 30/],
+    ["je dois poser mes congés en quel mois pour l'examen ?", /juin/],
+    // A job as context is not a question about careers.
+    ["dans le cadre de mon emploi j'ai suivi la formation, je m'inscris sous quel statut ?", /candidat libre/],
+    // A month told before a « comment » question dates the situation; the question is how.
+    ["Ma formation finit en février. Comment je m'inscris à l'examen ? Merci", /inscrire en ligne/],
+    // Two-digit years after a month; a year told before a bare month is its year.
+    ["j'ai eu 15 sur 20 en juin 24, c'est valable jusqu'à quand ?", /juin 2029/],
+    ["ma note de 2023 (11/20, obtenue en juin), elle tient jusqu'à quand ?", /juin 2028/],
+    // A future end of training is the next such month.
+    ['ma formation se termine en février, je m inscris quand ?', /fevrier 2027/],
+    ['tengo 12 en el examen, es bueno ?', /felicitations ! avec 12\/20/],
+  ])('« %s »', async (q, expected) => {
+    expect(await new Conversation().ask(q)).toMatch(expected);
+  });
+
+  it.each([
+    ['si je déménage entre mon inscription et le passage de l’examen, je change de rectorat ?', /demenagez/],
+    [
+      "Je risque d'être hospitalisée en juin. Si je ne peux pas venir à l'épreuve, que se passe-t-il ?",
+      /ne precise pas/,
+    ],
+    ['mes résultats je les vois où, sur Cyclades ?', /ne precise pas la date de publication des resultats/],
+    [
+      'il a manqué deux semaines de cours, il aura quand même ses certificats ou il faut un minimum de présence ?',
+      /ne precise pas la formation elle-meme/,
+    ],
+    ["mon entreprise peut régler les frais d'inscription pour moi ?", /ne precise pas le financement/],
+    ['si je rate deux fois, il y a une limite ?', /ne precise pas le nombre de tentatives/],
+    ["c'est long à traiter une inscription ? combien de jours avant la confirmation", /ne precise pas/],
+    ["mon CFA doit me libérer pour l'épreuve ?", /ne precise pas les demarches aupres de votre employeur/],
+    ["le BTS est un diplôme d'État ?", /ne precise pas/],
+    ["mon cpf couvre les frais d'inscription ?", /ne precise pas le financement/],
+  ])('« %s » is not in the sheet', async (q, expected) => {
+    const reply = await new Conversation().ask(q);
+    expect(reply).toMatch(expected);
+    expect(reply).not.toMatch(/^oui|^non|source :/);
+  });
+
+  it('a learner who corrects the town they live in gets the new académie', async () => {
+    const c = new Conversation();
+    await c.ask("j'habite à Lille, je dépends de quelle académie ?");
+    expect(await c.ask("pardon je me suis trompé, j'habite à Angers en fait, ça change quelque chose ?")).toMatch(
+      /academie de nantes/,
+    );
+  });
+
+  it('« je retente quand ? » after a failed grade asks when to register again', async () => {
+    const c = new Conversation();
+    await c.ask("j'ai eu 8 à l'examen");
+    expect(await c.ask('je retente quand ?')).toMatch(/automne/);
+  });
+});

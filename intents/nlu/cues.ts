@@ -66,6 +66,28 @@ const RELATIVE_OU =
 const compileAll = (file: string, where: string, list: string[]) =>
   list.map((p, i) => compile(file, `${where}[${i}]`, p));
 
+/**
+ * The words of `normal` that belong to the sentence that asks: the last one with a question mark
+ * (« Ma formation se termine en janvier. Comment on s'inscrit ? Merci d'avance » → « comment on s inscrit »),
+ * else the last one. Counted in words of the typed sentences, as the normalised clause keeps their order.
+ */
+function askingSentence(normal: string, raw: string): string {
+  const pieces = raw.match(/[^.!?]+[.!?]*/g) ?? [raw];
+  if (pieces.length < 2) return normal;
+  let at = pieces.length - 1;
+  while (at > 0 && !pieces[at]!.includes('?')) at--;
+  if (!pieces[at]!.includes('?')) at = pieces.length - 1;
+  const count = (t: string) =>
+    fold(t)
+      .replace(/[^a-z0-9 ]+/g, ' ')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean).length;
+  const after = pieces.slice(at + 1).reduce((n, t) => n + count(t), 0);
+  const words = normal.split(' ');
+  return words.slice(Math.max(0, words.length - after - count(pieces[at]!)), words.length - after).join(' ');
+}
+
 export class CueReader {
   private constructor(
     private readonly subjectPatterns: Map<string, RegExp[]>,
@@ -212,7 +234,10 @@ export class CueReader {
     // The same tail in the normalised words too (« next step c koi ? » is « … c est quoi »).
     const lastNormal = normal.split(' ').slice(-lastPlain.split(' ').length).join(' ');
     // (« je ne sais pas quoi remplir. Vous auriez un guide ? »: a sentence told before it is not the question.)
+    // « c koi le format de l'exam, dossier, QCM, oral ? »: options listed after an open question keep it open.
+    const listsOptions = /,[^,?]{1,24},[^,?]{1,24}\?\s*$/.test(raw) && open;
     const closesClosed =
+      !listsOptions &&
       /[,;:]|[.!]\s/.test(raw) &&
       /\?\s*$/.test(raw) &&
       lastPlain.length > 0 &&
@@ -236,7 +261,22 @@ export class CueReader {
       .trim()
       .split(/\s+/).length;
     const headPlain = plain.split(' ').slice(0, headWords).join(' ');
-    const choice = y.choice.test(plain) || (headPlain !== plain && y.choice.test(headPlain));
+    // « … une vraie certification ou juste une feuille de présence. Je lui ai promis de me renseigner. »:
+    // the sentence that offers the choice, whatever follows it.
+    const sentencesPlain = raw.split(/[.!?]+(?=\s|$)/).map((t) =>
+      fold(t)
+        .replace(/[^a-z0-9 ]+/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
+    const choice =
+      y.choice.test(plain) ||
+      (headPlain !== plain && y.choice.test(headPlain)) ||
+      (sentencesPlain.filter((t) => t.length > 0).length > 1 &&
+        sentencesPlain.some(
+          // (« … du moment où on obtient le résultat » is a relative « où », not a choice.)
+          (t) => y.choice.test(t) && !/\b(de|d|du|selon|par|la|moment|endroit|lieu|jour|ville|depend\w*) ou\b/.test(t),
+        ));
     const closed = yesNo && !choice;
     // What one says of oneself (« je termine en mars », « j'habite à Lyon ») tells, it does not claim.
     // …unless a modal asks after it (« j'ai suivi en e-learning, ça permet quand même de m'inscrire »).
@@ -283,6 +323,19 @@ export class CueReader {
       .split(/\s+/).length;
     const fromSentence = sentences.length > 1 ? normal.split(' ').slice(-lastSentenceWords).join(' ') : normal;
     const questionPart = (asked > 0 ? normal.slice(asked) : fromSentence).replace(/\bpas a pas\b/g, ' ');
+    // « Ma formation se termine en janvier. Comment on s'inscrit ? », « mon alternant finit en décembre,
+    // est-ce à nous de l'inscrire ? »: a month told before the question dates the situation; the question
+    // that asks how, who or where does not ask when.
+    if (asks.has('quand')) {
+      const openerAt = normal.search(/\b(est ce (a|qu)|c est a (nous|moi|lui|elle|eux|l entreprise))\b/);
+      const part = openerAt > 0 ? normal.slice(openerAt) : askingSentence(normal, raw);
+      if (
+        part !== normal &&
+        !this.askPatterns.get('quand')!.some((p) => p.test(part)) &&
+        /\b(comment|qui|ou|combien|quel\w*|a nous|a moi|a lui|a elle|a eux|a l entreprise)\b/.test(part)
+      )
+        asks.delete('quand');
+    }
     return {
       subjects,
       asks,

@@ -76,9 +76,13 @@ const MONTH_RELATIVE = new RegExp(
   `\\b(?:en\\s+|au\\s+mois\\s+d[e']\\s*|mois\\s+d[e']\\s*|d'|fin\\s+|debut\\s+|mi[\\s-])?${MONTH_WORD}(?:\\s+(prochain|dernier|passe|de\\s+cette\\s+annee|de\\s+l'annee\\s+prochaine|de\\s+l'annee\\s+derniere))?\\b`,
 );
 const MONTH_NUMERIC_YEAR = /\b(\d{1,2})\s*[/-]\s*(\d{4})\b/;
+/** « juin 25 », « en sept 24 »: a month and a two-digit year (not « juin 25 ans », « juin, 25 euros »). */
+const MONTH_SHORT_YEAR = new RegExp(
+  `\\b${MONTH_WORD}\\s+(\\d{2})\\b(?!\\s*(?:ans?|h\\b|heures?|euros?|€|jours?|mois|sur\\b|\\/|[,.]\\d))`,
+);
 /** Verbs and phrases that place an event in the past. */
 const PAST =
-  /\b(eu|obtenu|valide|reussi|ai passe|fini|finie|termine|terminee|rate|loupe|c'etait|c etait|etait|avais|acheve|achevee)\b/;
+  /\b(eu|obtenue?s?|validee?s?|reussie?s?|ai passe|fini|finie|termine|terminee|rate|loupe|c'etait|c etait|etait|avais|acheve|achevee)\b/;
 const YEAR_ONLY = /\b(?:en|depuis|annee|in)\s+((?:19|20)\d{2})\b/;
 
 /**
@@ -95,7 +99,7 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
     options.past ??
     PAST.test(
       f.replace(
-        /\b(je|on|il|elle|nous|ma formation|la formation|formation) (termine|finis|finit|terminons|finissons)\b/g,
+        /\b(je|on|il|elle|nous|ma formation|la formation|formation) (se )?(termine|finis|finit|terminons|finissons)\b/g,
         ' ',
       ),
     );
@@ -120,6 +124,13 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
   if (m && Number(m[1]) >= 1 && Number(m[1]) <= 12) {
     return { date: new Date(Number(m[2]), Number(m[1]) - 1, 1), precision: 'month', text: m[0] };
   }
+  m = f.match(MONTH_SHORT_YEAR);
+  if (m) {
+    const month = monthIndex(m[1]!);
+    const year = 2000 + Number(m[2]);
+    if (month !== null && year >= 2015 && year <= now.getFullYear() + 3)
+      return { date: new Date(year, month, 1), precision: 'month', text: m[0] };
+  }
   m = f.match(DAY_MONTH);
   if (m) {
     const month = monthIndex(m[2]!);
@@ -135,7 +146,7 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
   if (/\baujourd'?hui\b|\bce\s+jour\b/.test(f)) return { date: now, precision: 'day', text: "aujourd'hui" };
   if (/\bhier\b/.test(f)) return { date: subDays(now, 1), precision: 'day', text: 'hier' };
   if (/\bdemain\b/.test(f)) return { date: addDays(now, 1), precision: 'day', text: 'demain' };
-  m = f.match(/\b(la\s+semaine|le\s+mois|l'annee)\s+(derniere?|passee?|prochaine?)\b/);
+  m = f.match(/\b(la\s+semaine|le\s+mois|l'annee|l'\s?an)\s+(derniere?|passee?|prochaine?)\b/);
   if (m) {
     const past = /^(derniere?|passee?)$/.test(m[2]!);
     const unit = m[1]!.includes('semaine') ? 'week' : m[1]!.includes('mois') ? 'month' : 'year';
@@ -175,6 +186,8 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
         if (month >= now.getMonth() || /annee/.test(qualifier)) year -= 1;
       } else if (/cette\s+annee/.test(qualifier)) {
         // this calendar year
+      } else if (yearBefore(f, m.index ?? 0) !== null) {
+        year = yearBefore(f, m.index ?? 0)!;
       } else if (past) {
         // A past event: the last such month (this one included).
         if (month > now.getMonth()) year -= 1;
@@ -204,6 +217,18 @@ export function extractDate(text: string, today: Date, options: { past?: boolean
   m = f.match(YEAR_ONLY);
   if (m) return { date: new Date(Number(m[1]), 0, 1), precision: 'year', text: m[0] };
   return null;
+}
+
+/**
+ * « ma note de 2022 (12/20, obtenue en juin) »: a year told just before a bare month (within a few
+ * words, no other month between, nothing asking about a later moment) is that month's year.
+ */
+function yearBefore(f: string, monthAt: number): number | null {
+  const before = f.slice(Math.max(0, monthAt - 60), monthAt);
+  const m = /\b(?:de|du|en|depuis|session)\s+((?:19|20)\d{2})\b(?![^]*\b(?:valable|jusqu|encore|toujours)\b)[^]*$/.exec(
+    before,
+  );
+  return m ? Number(m[1]) : null;
 }
 
 /** Last day of the period a date designates (used to tell whether something is still valid). */

@@ -152,6 +152,16 @@ function askedAbout(reading: Reading, today: Date): boolean {
   return !!date && date.date > today && dateRole !== 'obtained';
 }
 
+/** A clause whose only ask is a month or a year it tells (« c'était la session de juin 2025 »), not asked in words. */
+function datesOnly(f: Frame): boolean {
+  return (
+    f.cues.asks.size === 1 &&
+    f.cues.asks.has('quand') &&
+    !f.text.includes('?') &&
+    !/\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison|jusqu)\b/.test(f.normal)
+  );
+}
+
 export class Router {
   private readonly commands = new Map<string, Command>();
   /** Commands said within a sentence (conversation.fr.yaml `command_patterns`), checked at start. */
@@ -341,7 +351,15 @@ export class Router {
         }
         const same = parts.find(
           (p): p is Extract<Part, { kind: 'answer' }> =>
-            p.kind === 'answer' && p.answer.entryId === route.answer.entryId,
+            p.kind === 'answer' &&
+            // (« c'est un oral de 20 minutes ? »: within one question, two entries that state each other — the
+            // format's answer gives the duration, the duration's the format — are one answer.)
+            (p.answer.entryId === route.answer.entryId ||
+              (p.frame === frame &&
+                !!route.answer.entryId &&
+                !!p.answer.entryId &&
+                (p.answer.entryIds ?? []).includes(route.answer.entryId) &&
+                (route.answer.entryIds ?? []).includes(p.answer.entryId))),
         );
         if (!same) parts.push({ kind: 'answer', answer: route.answer, frame, main: intent === frame.intent });
         // « frais d'inscription ?? un pote m'a dit 50 balles, sérieux ? »: the same answer once, with the
@@ -769,6 +787,7 @@ export class Router {
   }
 
   /** A message that only brings the missing grade or date of the question being discussed. */
+  // (« c'était la session de juin 2025 » after a grade: a month told, without a question mark, asks nothing.)
   private completeTopic(reading: Reading, today: Date, topic: Topic): Answer | null {
     const a = this.answerer;
     const entry = topic.entryId ? a.entry(topic.entryId) : undefined;
@@ -779,7 +798,8 @@ export class Router {
         f.question &&
         f.cues.asks.size > 0 &&
         !f.fromContext &&
-        !RESULT_INTENTS.includes(f.intent ?? ''),
+        !RESULT_INTENTS.includes(f.intent ?? '') &&
+        !datesOnly(f),
     );
     if (asksSomethingElse) return null;
     const resultEntry = a.entryFor('resultat_examen');

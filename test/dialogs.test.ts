@@ -1015,6 +1015,21 @@ describe('what an eighteenth and a nineteenth development set taught', () => {
     // A future end of training is the next such month.
     ['ma formation se termine en février, je m inscris quand ?', /fevrier 2027/],
     ['tengo 12 en el examen, es bueno ?', /felicitations ! avec 12\/20/],
+    // Voice dictation: the question mark said aloud; « conte » heard for « compte ».
+    [
+      "j'ai mon attestation de réussite en PDF est-ce que c'est ça mon BTS point d'interrogation",
+      /^non\. a la fin de la formation/,
+    ],
+    ["je dois aussi m'inscrire sur mon conte formation point d'interrogation", /^oui\. .*moncompteformation/],
+    // A remark after the question mark leaves the question closed.
+    ["l'examen c'est en mars ? un ami m'a dit 03/2027", /^non\. les examens ont lieu dans le courant du mois de juin/],
+    // « pas à l'aise avec l'ordinateur » is why one asks to register in person, not a question on exam rules.
+    ["je suis pas à l'aise avec l'ordinateur, je peux m'inscrire directement au rectorat ?", /^oui\. vous pouvez vous inscrire en ligne, ou bien sur place/],
+    // Five euros in some académies is what the sheet says; « où c'est gratuit » is a relative « où ».
+    ['dans certaines académies il y a 5 euros de frais ?', /^oui\. cela depend de l'academie/],
+    ["il y a des académies où c'est gratuit, c'est vrai ?", /^oui\. cela depend de l'academie/],
+    // A rumour on the format and the duration at once: one answer (the format's states the duration), « Non ».
+    ["on m'a raconté que l'épreuve est un oral de 15 minutes, c'est vrai ?", /^non\. .*2 h 30.*ecrite/],
   ])('« %s »', async (q, expected) => {
     expect(await new Conversation().ask(q)).toMatch(expected);
   });

@@ -61,7 +61,7 @@ function compile(file: string, where: string, source: string): RegExp {
  * j'habite », « le jour où on l'obtient »); before an infinitive it still asks (« l'endroit où s'inscrire »).
  */
 const RELATIVE_OU =
-  /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site|depend\w* de|depend\w* d|selon|en fonction de|d apres) ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe)\b)/g;
+  /\b(endroit|lieu|ville|region|departement|adresse|centre|magasin|entreprise|boite|academie|rectorat|jour|moment|periode|date|annee|mois|la|celle|celui|pays|commune|quartier|site|depend\w* de|depend\w* d|selon|en fonction de|d apres)s? ou(?= (je|j|tu|il|elle|on|nous|vous|ils|elles|mon|ma|mes|notre|nos|se trouve|se situe|c est|c|ca|l inscription|l examen|l epreuve)\b)/g;
 
 const compileAll = (file: string, where: string, list: string[]) =>
   list.map((p, i) => compile(file, `${where}[${i}]`, p));
@@ -215,6 +215,13 @@ export class CueReader {
       /^(est ce|estce)|\best ce (que|qu)\b|\b(peut|puis|faut|doit|dois|est|a|sont|ai|suis) (on|je|il|elle|t il|t elle|ils|elles)\b|\bc est (vrai|ca|bien ca|juste|exact)\b|\bil parait\b|\bon m a dit\b|\bnon$|\bhein$|\bou (pas|quoi)$|\bn est ce pas\b|\b(demandais|demande|savoir|dire|confirmer) si\b|\bvous confirmez\b/.test(
         plain,
       );
+    // « les examens c en septembre ? ma soeur m'a dit 09/2027 »: a remark told after the question mark
+    // (no question of its own) leaves the question closed by its mark.
+    const afterMark = raw.includes('?') ? raw.slice(raw.lastIndexOf('?') + 1) : '';
+    const askedRaw =
+      afterMark.trim().length > 0 && !y.open.test(fold(afterMark).replace(/[^a-z0-9 ]+/g, ' '))
+        ? raw.slice(0, raw.lastIndexOf('?') + 1)
+        : raw;
     const closedForm = cleft || ((strongClosed || /\?/.test(raw)) && y.questions.some((p) => p.test(plain)));
     // « l'examen il est comment, c'est un écrit ? »: the question that closes the clause decides;
     // « y a une vidéo qui explique comment faire ? »: an existential question stays closed.
@@ -253,7 +260,7 @@ export class CueReader {
       existential ||
       (closedForm
         ? !open || /\b(c est (vrai|ca|bien ca|juste|exact)|non$|hein$|il parait|on m a dit|vrai que)\b/.test(normal)
-        : !open && y.statement.test(raw.trim()));
+        : !open && y.statement.test(askedRaw.trim()));
     // « bloc 4 ou bloc 2 ? jsuis perdue »: the choice closes the question, a remark may follow its mark.
     const head = raw.includes('?') ? raw.slice(0, raw.lastIndexOf('?')) : raw;
     const headWords = fold(head)

@@ -37,3 +37,25 @@ export function sentences(text: string): string[] {
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }
+
+/**
+ * Punctuation said aloud by voice dictation (« … c'est ça le BTS point d'interrogation », « virgule »),
+ * written back as the marks it names: the question mark is what tells a question from a statement.
+ * « point » alone is left as it is (« un point », « le point sur mon inscription »).
+ */
+export function spokenPunctuation(text: string): string {
+  return text
+    .replace(/\s*\bpoints? d[’' ]\s?interrogations?\b/gi, ' ?')
+    .replace(/\s*\bpoints? d[’' ]\s?exclamations?\b/gi, ' !')
+    .replace(/\s*\bpoint[- ]virgule\b/gi, ' ;')
+    .replace(/\s*\bpoint [àa] la ligne\b/gi, '.')
+    .replace(/\s*\bvirgule\b/gi, ',');
+}
+
+/**
+ * « @assistant c'est bien un QCM ? »: a mention typed as text (Teams' own mentions are removed by the
+ * channel) names who is asked, not what; left in, « assistant » would be read as a word of the question.
+ */
+export function withoutMentions(text: string): string {
+  return text.replace(/(^|\s)@[\p{L}\p{N}_.-]+/gu, '$1').trim();
+}

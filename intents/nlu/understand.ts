@@ -5,7 +5,7 @@ import { PlaceExtractor, type Gazetteer, type Place } from './entities/place.ts'
 import { DEFAULT_PREPROCESS, Preprocessor, type Correction, type PreprocessOptions } from './preprocess.ts';
 import { SmalltalkMatcher } from './smalltalk.ts';
 import { ScopeClassifier, type Scope, type ScopeLabel } from './scope.ts';
-import { fold, sentences } from './text.ts';
+import { fold, sentences, spokenPunctuation, withoutMentions } from './text.ts';
 import type { CueReader, Cues } from './cues.ts';
 import type { IntentInfo, TrainingSet } from './training-data.ts';
 import type { Lexicon } from './lexicon.ts';
@@ -353,7 +353,7 @@ export class Understander {
   read(text: string, today: Date, context: ReadingContext = {}): Reading {
     this.turnMemo = new Map();
     try {
-      return this.readMessage(text, today, context);
+      return this.readMessage(spokenPunctuation(withoutMentions(text)), today, context);
     } finally {
       this.turnMemo = null;
     }
@@ -797,6 +797,16 @@ export class Understander {
     if (partner && !cues.yesNo && first.probability >= d.answerThreshold)
       return result(first.intent, 'answered', [partner.intent]);
     const close = !!second && first.probability - second.probability < d.ambiguityMargin;
+    // « on m'a dit que c'est un oral de 20 minutes, c'est vrai ? »: two precise asks, each answered by only
+    // one of the two closest intents — both are asked, nothing to clarify.
+    if (close && second && first.probability + second.probability >= d.ambiguityFloor) {
+      const asksOf = (id: string) => this.infoOf(id)?.asks ?? [];
+      const precise = [...cues.asks].filter((x) => PRECISE_ASKS.has(x));
+      const onlyBy = (id: string, other: string) =>
+        precise.some((x) => asksOf(id).includes(x) && !asksOf(other).includes(x));
+      if (onlyBy(first.intent, second.intent) && onlyBy(second.intent, first.intent))
+        return result(first.intent, 'answered', [second.intent]);
+    }
     const unsure = first.probability < d.answerThreshold;
     if ((close || unsure) && second && first.probability + second.probability >= d.ambiguityFloor)
       return result(first.intent, 'ambiguous');

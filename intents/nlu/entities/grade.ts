@@ -18,14 +18,14 @@ export interface Grade {
 }
 
 const PERSONAL =
-  /\bj\s+ai\s+\d|\bresultats?\s+(?:recus?|tombes?|arrives?|obtenus?|du\s+jour)\b|\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\btengo\b|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
+  /\bj\s+ai\s+\d|\bresultats?\s+(?:recus?|tombes?|arrives?|obtenus?|du\s+jour)\b|\b(?:j'ai|jai|g|j'obtiens|je\s+suis\s+a|ma\s+note|mon\s+resultat|ma\s+moyenne|obtenu|eu)\b|\b(?:i\s+)?got\b|\btengo\b|\bje\s+voulais\s+(?:dire|mettre|ecrire)\s+\d|\bavec\s+(?:un\s+)?\d|\b(?:mes|mon)\s+resultats?\b|^\s*note\b|\bje\s+suis\s+(?:foutu|mort|admis|recale|reçu|recu)\b/;
 
 const NUM = '(\\d{1,2}(?:[.,]\\d{1,2})?)';
 // "15/20", "12,5 sur 20", "14 / 20", "8 sur vingt"
 const OUT_OF_20 = new RegExp(`(?<![\\d/])${NUM}\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
 // A number after a grade verb/noun: "j'ai eu 14", "obtenu 9,5", "une note de 12", "ma moyenne est de 11"
 const AFTER_CUE = new RegExp(
-  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|j\\s+ai|jai|g|fait|got|scored|tengo|avec|resultats?)\\s+(?:(?:de|d'|a|est|était|etait|c'est|c est|c'etait|finale?|:|=)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai\\b|juin|juil|aout|sep|oct|nov|dec|\\d))`,
+  `\\b(?:eu|obtenu|note|moyenne|score|j'ai|j\\s+ai|jai|g|fait|got|scored|tengo|avec|resultats?|voulais\\s+(?:dire|mettre|ecrire))\\s+(?:(?:de|d'|a|est|était|etait|c'est|c est|c'etait|finale?|:|=)\\s*)*(?:que\\s+)?(?:un\\s+|une\\s+)?${NUM}(?!\\s*(?:[/.-]\\s*\\d|ans?\\b|mois|h\\b|heures?|euros?|€|jours?|semaines?|janv|fev|mars|avr|mai\\b|juin|juil|aout|sep|oct|nov|dec|\\d))`,
 );
 // A number followed by a grade word: "12 de moyenne", "9 points"
 const BEFORE_CUE = new RegExp(`(?<![\\d/])${NUM}\\s*(?:de\\s+moyenne|points?|pts)\\b`);

@@ -1,9 +1,12 @@
 /**
- * The static checks of `npm test`, before vitest: the type check (tsc) beside the chain lint → format →
- * dependencies (ESLint, Prettier, knip). Each is one process on one core, and the type check alone
- * takes about as long as the three others: side by side on two cores they end when the longest does.
- * Each step's output is printed whole once it ends (never interleaved), in the README's order; the
- * chain stops at its first failure, and any failure makes the whole check fail (exit 1).
+ * The static checks of `npm test`, before vitest: the type check (tsc), lint (ESLint), format
+ * (Prettier) and dependencies (knip), each one process on one core, on two lanes side by side: lint
+ * alone (the longest: typescript-eslint builds its own program of the project and runs the
+ * type-checked rules on it), beside the chain typecheck → format → dependencies. On a fresh clone
+ * (no caches) that is about 43 s and 25 + 11 + 3 s: the checks end when lint does, not 14 s later as
+ * when lint → format → dependencies ran beside the type check alone. Each step's output is printed
+ * whole once all have ended (never interleaved), in the README's order; a lane stops at its first
+ * failure, and any failure makes the whole check fail (exit 1).
  */
 import { spawn } from 'node:child_process';
 import process from 'node:process';
@@ -35,9 +38,11 @@ async function chain(scripts) {
   return results;
 }
 
-const [typecheck, rest] = await Promise.all([run('typecheck'), chain(['lint', 'format:check', 'deps'])]);
+const ORDER = ['typecheck', 'lint', 'format:check', 'deps'];
+const lanes = await Promise.all([chain(['lint']), chain(['typecheck', 'format:check', 'deps'])]);
+const results = lanes.flat().sort((a, b) => ORDER.indexOf(a.script) - ORDER.indexOf(b.script));
 let failed = false;
-for (const { script, code, output, ms } of [typecheck, ...rest]) {
+for (const { script, code, output, ms } of results) {
   process.stdout.write(
     `> npm run ${script}: ${code === 0 ? 'ok' : `failed (exit ${code})`}, ${(ms / 1000).toFixed(1)} s\n`,
   );

@@ -43,6 +43,11 @@ export interface AppDeps {
    * without it both are built at every start. Not used for training when `train` is given.
    */
   cache?: StartCache;
+  /**
+   * What time it is for the expiry of idle conversation state (STATE_TTL_HOURS): the real time by
+   * default; a test moves it past the time to live instead of waiting for it.
+   */
+  stateClock?: () => Date;
 }
 
 export interface App {
@@ -81,6 +86,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     databaseUrl: config.DATABASE_URL,
     stateFile: config.STATE_FILE,
     ttlMs: config.STATE_TTL_HOURS * 3_600_000,
+    ...(deps.stateClock ? { clock: deps.stateClock } : {}),
   });
   const { storage, welcomes } = state;
   if (state.backend === 'postgres') {

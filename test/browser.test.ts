@@ -112,7 +112,13 @@ describe.skipIf(!chromiumAvailable)('website widget in real Chromium', () => {
     await page.getByText('5,00 €', { exact: false }).first().waitFor({ timeout: 15_000 });
     await page.getByRole('button', { name: 'Plus de détails' }).last().waitFor();
     expect(await page.locator(SUGGESTED).count()).toBeGreaterThanOrEqual(4);
-    await page.waitForTimeout(500); // Web Chat scrolls the history to the new answer
+    // Web Chat scrolls the history to the new answer: until the end of the last one is inside it.
+    const lastInHistory = async () => {
+      const [top, bottom] = await box(page, '.webchat__basic-transcript');
+      const end = (await box(page, '.webchat__basic-transcript__activity:last-child'))[1];
+      return end > top && end <= bottom + 1;
+    };
+    await expect.poll(lastInHistory, { timeout: 15_000 }).toBe(true);
 
     const history = await box(page, '.webchat__basic-transcript');
     const field = await box(page, INPUT);

@@ -101,13 +101,17 @@ describe('a learner keeps their place in a dialog', () => {
   }, 180_000);
 
   it('after STATE_TTL_HOURS of silence, a conversation starts afresh', async () => {
-    // The clock of the server is the real one; a time to live of about a second stands for a day.
-    // Not about the process: the app npm start serves, in this one, on files of its own.
+    // An hour to live, and the state store's clock moved past it (buildApp's stateClock) rather than
+    // waited for. Not about the process: the app npm start serves, in this one, on files of its own.
     const conv = 'persist-expired';
-    const app = await startApp({ ASSISTANT_TODAY: '2026-11-26', STATE_TTL_HOURS: '0.0003' });
+    let now = Date.now();
+    const app = await startApp(
+      { ASSISTANT_TODAY: '2026-11-26', STATE_TTL_HOURS: '1' },
+      { stateClock: () => new Date(now) },
+    );
     await postMessage(app.url, connector.url, conv, "je veux m'inscrire");
     expect(texts(conv).at(-1)).toBe('avez-vous termine votre formation ?');
-    await new Promise((r) => setTimeout(r, 1500));
+    now += 3_600_000 + 1;
     const before = texts(conv).length;
     await postMessage(app.url, connector.url, conv, 'oui');
     // « oui » is no longer the answer to a question asked: it is read as a new message.

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SHARED_START_CACHE } from './server-process.ts';
 import { tempDir } from './temp.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -36,8 +37,15 @@ describe('npm run soak', () => {
         '--out',
         out,
       ],
-      // Its server's files (soak-data-…) in a folder of this test's, removed after it.
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tempDir('soak-tmp-') } },
+      // Its server's files (soak-data-…) in a folder of this test's, removed after it. Its server reads
+      // the checked data and the trained understanding back from the start cache the other processes
+      // the tests start share (test/server-process.ts), instead of training in a cache of its own
+      // (data/cache): what is tested is the soak's drive, report and exit, not a start from nothing.
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, TMPDIR: tempDir('soak-tmp-'), CACHE_DIR: SHARED_START_CACHE },
+      },
     );
     let output = '';
     child.stdout.on('data', (d) => {

@@ -126,9 +126,13 @@ describe('npm run transcripts', () => {
     },
   );
 
-  it('refuses an option it does not have, with the usage, before opening the store', () => {
+  // In this process: the options are read by transcriptsCommand, and the process's exit code and
+  // stderr are checked by the spawned runs above (0 with its output, 2 with one line).
+  it('refuses an option it does not have, with the usage, before opening the store', async () => {
     const file = join(tempDir('cli-opt-'), 't.sqlite');
-    expect(() => spawnedCli(file, 'purge', '--all')).toThrow(/Unknown option '--all'[\s\S]*usage: npm run transcripts/);
+    await expect(cli(file, 'purge', '--all')).rejects.toThrow(
+      /^exit 2: Unknown option '--all'[\s\S]*usage: npm run transcripts/,
+    );
     expect(existsSync(file)).toBe(false);
   });
 

@@ -31,12 +31,14 @@ export interface StateSettings {
   databaseUrl?: string | undefined;
   stateFile: string;
   ttlMs: number;
+  /** What time it is for the expiry of idle state (the real time unless a test moves it). */
+  clock?: () => Date;
 }
 
 export async function openStateStores(s: StateSettings): Promise<StateStores> {
   if (s.databaseUrl) {
     const pool: pg.Pool = await openPostgres(s.databaseUrl);
-    const storage = new PostgresStateStorage(pool, { ttlMs: s.ttlMs });
+    const storage = new PostgresStateStorage(pool, { ttlMs: s.ttlMs, ...(s.clock ? { clock: s.clock } : {}) });
     const welcomes = new PostgresWelcomeClaims(pool);
     return {
       backend: 'postgres',
@@ -56,7 +58,10 @@ export async function openStateStores(s: StateSettings): Promise<StateStores> {
   // Dialog state beside the welcome claims (STATE_FILE), not in the transcripts' file: it is written on
   // every turn and kept hours, transcripts are personal data kept months, erased and exported apart.
   const welcomes = opening(s.stateFile, () => new SqliteWelcomeClaims(s.stateFile));
-  const storage = opening(s.stateFile, () => new SqliteStateStorage(s.stateFile, { ttlMs: s.ttlMs }));
+  const storage = opening(
+    s.stateFile,
+    () => new SqliteStateStorage(s.stateFile, { ttlMs: s.ttlMs, ...(s.clock ? { clock: s.clock } : {}) }),
+  );
   return {
     backend: 'sqlite',
     storage,

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,7 +11,9 @@ import { join } from 'node:path';
 function runFolder(): string {
   if (!process.env.TMPDIR)
     try {
-      return mkdtempSync(join('/dev/shm', 'assistant-tests-'));
+      // A container's /dev/shm is often 64 MB: PostgreSQL's folder alone would fill it.
+      const free = statfsSync('/dev/shm');
+      if (free.bavail * free.bsize >= 2 * 1024 ** 3) return mkdtempSync(join('/dev/shm', 'assistant-tests-'));
     } catch {
       // No /dev/shm, or not writable: the system's temporary folder.
     }

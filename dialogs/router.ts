@@ -317,6 +317,8 @@ export class Router {
     if (completed) return traced(this.withVerdict(completed, first), first, 'answered');
 
     const parts: Part[] = [];
+    /** Entries asked and stated by another entry's answer (« c'est un oral de 20 minutes ? »: the format's). */
+    const stated: string[] = [];
     for (const [index, frame] of reading.frames.entries()) {
       const uncovered: UncoveredTopic | null = coverage[index] ?? null;
       if (uncovered && (frame.question || reading.frames.length === 1 || uncovered.condition)) {
@@ -362,12 +364,16 @@ export class Router {
                 (route.answer.entryIds ?? []).includes(p.answer.entryId))),
         );
         if (!same) parts.push({ kind: 'answer', answer: route.answer, frame, main: intent === frame.intent });
+        // (An answer that states this one too answers it: the reply's trace says so.)
+        else if (route.answer.entryId && same.answer.entryId !== route.answer.entryId)
+          stated.push(route.answer.entryId);
         // « frais d'inscription ?? un pote m'a dit 50 balles, sérieux ? »: the same answer once, with the
         // verdict of the clause that checks something.
         else if (this.checksMore(frame, same.frame, route.answer)) Object.assign(same, { answer: route.answer, frame });
       }
     }
 
+    this.academyOnce(parts);
     const answers = parts.filter((p): p is Extract<Part, { kind: 'answer' }> => p.kind === 'answer').slice(0, 4);
     const uncovered = parts.filter((p): p is Extract<Part, { kind: 'uncovered' }> => p.kind === 'uncovered');
     if (answers.length > 0) {
@@ -383,7 +389,16 @@ export class Router {
             return [p, answer] as const;
           }),
       );
-      const answer = this.combine(answers.map((p) => verdicts.get(p) ?? p.answer));
+      const combined = this.combine(answers.map((p) => verdicts.get(p) ?? p.answer));
+      const answer =
+        stated.length === 0
+          ? combined
+          : {
+              ...combined,
+              entryIds: [
+                ...new Set([...(combined.entryIds ?? (combined.entryId ? [combined.entryId] : [])), ...stated]),
+              ],
+            };
       const notes = uncovered.map((p) => fill(conv.not_covered_also, { about: p.topic.about, who: p.topic.ask }));
       const text = [answer.text, ...notes].join('\n\n');
       return traced({ ...answer, text }, answers[0]!.frame, 'answered');
@@ -784,6 +799,22 @@ export class Router {
       this.patterns.set(source, re);
     }
     return re;
+  }
+
+  /**
+   * « j'habite à Nice, je m'inscris où et ça coûte combien ? »: the académie of the place is said once.
+   * An answer that adds it to its own (where, cost: `compute: with_academy`) keeps only its own when
+   * the message's académie is answered beside it.
+   */
+  private academyOnce(parts: Part[]): void {
+    const academyId = this.answerer.entryFor('academie')?.id;
+    if (!academyId || !parts.some((p) => p.kind === 'answer' && p.answer.entryId === academyId)) return;
+    for (const p of parts) {
+      if (p.kind !== 'answer' || !p.answer.entryId || p.answer.entryId === academyId) continue;
+      if (!(p.answer.entryIds ?? []).includes(academyId)) continue;
+      const plain = this.answerer.entryAnswer(this.answerer.entry(p.answer.entryId)!);
+      if (p.answer.text.startsWith(plain.text) && p.answer.text !== plain.text) p.answer = { ...p.answer, ...plain };
+    }
   }
 
   /** A message that only brings the missing grade or date of the question being discussed. */

@@ -1024,7 +1024,10 @@ describe('what an eighteenth and a nineteenth development set taught', () => {
     // A remark after the question mark leaves the question closed.
     ["l'examen c'est en mars ? un ami m'a dit 03/2027", /^non\. les examens ont lieu dans le courant du mois de juin/],
     // « pas à l'aise avec l'ordinateur » is why one asks to register in person, not a question on exam rules.
-    ["je suis pas à l'aise avec l'ordinateur, je peux m'inscrire directement au rectorat ?", /^oui\. vous pouvez vous inscrire en ligne, ou bien sur place/],
+    [
+      "je suis pas à l'aise avec l'ordinateur, je peux m'inscrire directement au rectorat ?",
+      /^oui\. vous pouvez vous inscrire en ligne, ou bien sur place/,
+    ],
     // Five euros in some académies is what the sheet says; « où c'est gratuit » is a relative « où ».
     ['dans certaines académies il y a 5 euros de frais ?', /^oui\. cela depend de l'academie/],
     ["il y a des académies où c'est gratuit, c'est vrai ?", /^oui\. cela depend de l'academie/],
@@ -1063,6 +1066,34 @@ describe('what an eighteenth and a nineteenth development set taught', () => {
     expect(await c.ask("pardon je me suis trompé, j'habite à Angers en fait, ça change quelque chose ?")).toMatch(
       /academie de nantes/,
     );
+  });
+
+  it('a typed « @assistant » mention is not a word of the question; a month told next completes the result', async () => {
+    const c = new Conversation();
+    expect(
+      await c.ask('@assistant bonjour\nrésultat reçu ce matin : 14/20 au CCP, ça veut dire quoi pour moi ?'),
+    ).toMatch(/^felicitations ! avec 14\/20/);
+    expect(await c.ask("c'était la session de juin 2024, j'étais encore à Lyon à l'époque")).toMatch(/juin 2029/);
+  });
+
+  it('a grade corrected in the next message replaces the first one', async () => {
+    const c = new Conversation();
+    await c.ask("j'ai eu 7,5 à l'écrit de juin dernier");
+    expect(await c.ask('pardon je voulais dire 17,5 pas 7,5, faute de frappe')).toMatch(
+      /^felicitations ! avec 17,5\/20/,
+    );
+  });
+
+  it('the académie of a place is said once beside where and how much', async () => {
+    const reply = await new Conversation().ask("j'habite à Nice, je m'inscris où et ça coûte combien ?");
+    expect(reply.match(/academie de nice/g)).toHaveLength(1);
+    expect(reply).toMatch(/5,00/);
+  });
+
+  it('« up » in Teams gets a prompt for the question, no exam fact', async () => {
+    const reply = await new Conversation().ask('up');
+    expect(reply).toMatch(/quelle est votre question/);
+    expect(reply).not.toMatch(/source :/);
   });
 
   it('« je retente quand ? » after a failed grade asks when to register again', async () => {

@@ -1032,7 +1032,10 @@ describe('what an eighteenth and a nineteenth development set taught', () => {
     ['dans certaines académies il y a 5 euros de frais ?', /^oui\. cela depend de l'academie/],
     ["il y a des académies où c'est gratuit, c'est vrai ?", /^oui\. cela depend de l'academie/],
     // A rumour on the format and the duration at once: one answer (the format's states the duration), « Non ».
-    ["on m'a raconté que l'épreuve est un oral de 15 minutes, c'est vrai ?", /^non\. .*2 h 30.*ecrite/],
+    [
+      "on m'a raconté que l'épreuve est un oral de 15 minutes, c'est vrai ?",
+      /^non\. [\s\S]*(2 h 30[\s\S]*ecrite|ecrite[\s\S]*2 h 30)/,
+    ],
   ])('« %s »', async (q, expected) => {
     expect(await new Conversation().ask(q)).toMatch(expected);
   });
@@ -1088,6 +1091,25 @@ describe('what an eighteenth and a nineteenth development set taught', () => {
     const reply = await new Conversation().ask("j'habite à Nice, je m'inscris où et ça coûte combien ?");
     expect(reply.match(/academie de nice/g)).toHaveLength(1);
     expect(reply).toMatch(/5,00/);
+  });
+
+  it.each([
+    [
+      'Bonsoir, je terminerai la formation en avril prochain.',
+      /^fin de votre formation : en avril 2027\. inscription : a l'automne 2027/,
+    ],
+    ['jsuis en alternance, g fini la formation avant-hier', /^fin de votre formation : /],
+  ])('the end of the training told without a question gets what comes next: « %s »', async (q, expected) => {
+    expect(await new Conversation().ask(q)).toMatch(expected);
+  });
+
+  it('keywords and « vous avez un tuto … » ask too, beside another question', async () => {
+    expect(await new Conversation().ask("tuto cyclades + lien pour s'inscrire stp")).toMatch(
+      /tutoriel[\s\S]*inscrire en ligne/,
+    );
+    expect(
+      await new Conversation().ask("je dois m'inscrire moi-même ? et vous avez un tuto cyclades, je suis perdue"),
+    ).toMatch(/^oui\. c'est a vous[\s\S]*tutoriel/);
   });
 
   it('« up » in Teams gets a prompt for the question, no exam fact', async () => {

@@ -48,6 +48,7 @@ export const CatalogSchema = z.object({
   contrasts: z.array(z.tuple([z.string(), z.string()])).default([]),
   overview: z.record(z.string(), z.array(z.string()).min(1)).default({}),
   decisive_subjects: z.array(z.string()).default([]),
+  told_training_end: z.array(z.string()).default([]),
 });
 
 export const TrainingFileSchema = z.object({
@@ -90,6 +91,8 @@ export interface TrainingSet {
   overview?: Record<string, string[]>;
   /** Subjects that name one intent so clearly that naming them settles it (« Cyclades »). */
   decisive?: string[];
+  /** Intents that answer the end of one's training told without a question (« je finis en mars. »). */
+  toldTrainingEnd?: string[];
 }
 
 function readYaml(file: string): unknown {
@@ -125,20 +128,27 @@ export function loadTrainingSet(intentsDir: string): TrainingSet {
   }
   const missing = catalog.filter((i) => !seen.has(i.id)).map((i) => i.id);
   if (missing.length > 0) throw new Error(`${trainingDir}: no training file for intent(s): ${missing.join(', ')}`);
-  const { complements, contrasts, overview, decisive_subjects: decisive } = catalogResult.data;
+  const {
+    complements,
+    contrasts,
+    overview,
+    decisive_subjects: decisive,
+    told_training_end: toldTrainingEnd,
+  } = catalogResult.data;
   const unknown = [
     ...complements.flat(),
     ...contrasts.flat(),
     ...Object.values(overview).flat(),
+    ...toldTrainingEnd,
     ...catalog.flatMap((i) => (i.next ? [i.next] : [])),
     ...catalog.flatMap((i) => (i.if_failed ? [i.if_failed] : [])),
     ...catalog.flatMap((i) => i.when_asked ?? []),
   ].filter((id) => !known.has(id));
   if (unknown.length > 0)
     throw new Error(
-      `${catalogFile}: complements/contrasts/overview/next/when_asked: unknown intent(s): ${[...new Set(unknown)].join(', ')}`,
+      `${catalogFile}: complements/contrasts/overview/told_training_end/next/when_asked: unknown intent(s): ${[...new Set(unknown)].join(', ')}`,
     );
-  return { catalog, examples, complements, contrasts, overview, decisive };
+  return { catalog, examples, complements, contrasts, overview, decisive, toldTrainingEnd };
 }
 
 /** Reads a labelled JSONL file ({"text","intent"} per line), e.g. the held-out test set. */

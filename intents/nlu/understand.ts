@@ -182,6 +182,8 @@ export class Understander {
     private readonly overview: Record<string, string[]> = {},
     decisive: string[] = [],
     contrasts: [string, string][] = [],
+    /** What the end of one's training told without a question is answered with (catalog.yaml `told_training_end`). */
+    private readonly afterTrainingEnd: string[] = [],
   ) {
     this.intents = new Map(catalog.map((i) => [i.id, i]));
     this.complements = new Set(complements.flatMap(([a, b]) => [`${a}|${b}`, `${b}|${a}`]));
@@ -257,6 +259,7 @@ export class Understander {
       training.overview,
       training.decisive,
       training.contrasts,
+      training.toldTrainingEnd,
     );
   }
 
@@ -437,14 +440,31 @@ export class Understander {
         if (/\b(dit|disent|dise|raconte|affirme|pretend|parait|lu)( a moi)? (qu|que)\b|^(et )?(qu|que) /.test(f.normal))
           f.cues = { ...f.cues, yesNo: true, claim: false };
     // Cutting did not help (no question understood): read the message whole.
-    if (clauses.length > 1 && !frames.some((f) => f.status === 'answered' && f.question)) {
-      return {
-        text,
-        frames: [this.readClause(body, entities, context.intent, this.contextSubjects(context), 'conversation')],
-        entities,
-      };
-    }
-    return { text, frames, entities };
+    const read =
+      clauses.length > 1 && !frames.some((f) => f.status === 'answered' && f.question)
+        ? [this.readClause(body, entities, context.intent, this.contextSubjects(context), 'conversation')]
+        : frames;
+    return { text, frames: this.toldTrainingEnd(read, entities), entities };
+  }
+
+  /**
+   * « je terminerai la formation en mars prochain. », « g fini la formation hier »: the end of one's
+   * training told, with nothing asked, asks what comes next — the intents of catalog.yaml `told_training_end`.
+   */
+  private toldTrainingEnd(frames: Frame[], entities: Entities): Frame[] {
+    const [only] = frames;
+    if (frames.length !== 1 || !only || this.afterTrainingEnd.length === 0) return frames;
+    // (« g fini la formation, je veux m'inscrire » asks to be guided: its dialog starts.)
+    const asks =
+      only.text.includes('?') ||
+      only.cues.yesNo ||
+      this.cues.asksOpenly(only.normal) ||
+      this.cues.isRequest(only.normal) ||
+      this.cues.wantsGuidance(only.normal) ||
+      (only.status === 'answered' && !!only.intent && this.kindOf(only.intent) !== 'faq');
+    if (asks || (entities.dateRole !== 'training_end' && !this.cues.saysTrainingFinished(only.normal))) return frames;
+    const [intent, ...also] = this.afterTrainingEnd;
+    return [{ ...only, intent: intent!, status: 'answered', also }];
   }
 
   /** The main question of a message (the first one understood), as one Understanding. */
@@ -645,11 +665,22 @@ export class Understander {
     // « académie pour Albi (81) », « prix exam »: keywords typed in a hurry ask about what they name.
     const keywords =
       normal.split(' ').length <= 6 &&
-      /^(l |la |le |les )?(academie|rectorat|prix|cout|tarif|duree|note|inscription|date|validite|statut|format)\b/.test(
+      /^(l |la |le |les |un |une )?(academie|rectorat|prix|cout|tarif|duree|note|inscription|date|validite|statut|format|tuto\w*|video|lien|cyclades)\b/.test(
+        normal,
+      );
+    // « … ? et vous avez un tuto pour cyclades parce que j'y comprends rien »: asking for a thing asks.
+    const asksFor =
+      /\b(vous avez|avez vous|vous auriez|auriez vous|t as|tu as|tu aurais|t aurais)\b.*\b(tuto\w*|lien|video|guide)\b/.test(
         normal,
       );
     const question =
-      cues.asks.size > 0 || cues.yesNo || /\?/.test(clause) || this.cues.isRequest(normal) || ownGrade || keywords;
+      cues.asks.size > 0 ||
+      cues.yesNo ||
+      /\?/.test(clause) ||
+      this.cues.isRequest(normal) ||
+      ownGrade ||
+      keywords ||
+      asksFor;
 
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {

@@ -353,7 +353,8 @@ export class Understander {
   read(text: string, today: Date, context: ReadingContext = {}): Reading {
     this.turnMemo = new Map();
     try {
-      return this.readMessage(text, today, context);
+      // (The preprocessor's own memo too: the intents and the scope gate read the same clause's words.)
+      return this.preprocessor.withMemo(() => this.readMessage(text, today, context));
     } finally {
       this.turnMemo = null;
     }

@@ -51,6 +51,9 @@ export function departementOfPostalCode(code: string): string | null {
   return d === '00' || d === '96' || d === '98' || d === '99' ? null : d;
 }
 
+/** a–z. */
+const isLetter = (code: number) => code >= 97 && code <= 122;
+
 /** A place name as the gazetteer keys it: folded, hyphens and apostrophes as spaces, « st » as « saint ». */
 export function normalName(s: string): string {
   return fold(s)
@@ -110,9 +113,12 @@ export class PlaceExtractor {
   private names(normal: string): [number, number, string][] {
     const starts: number[] = [];
     const ends: number[] = [];
-    for (const m of normal.matchAll(/[a-z]+/g)) {
-      starts.push(m.index);
-      ends.push(m.index + m[0].length);
+    // The runs of letters a–z (a loop over the characters: a match object per word cost more than the lookups).
+    for (let at = 0; at < normal.length; at++) {
+      if (!isLetter(normal.charCodeAt(at))) continue;
+      starts.push(at);
+      while (at + 1 < normal.length && isLetter(normal.charCodeAt(at + 1))) at++;
+      ends.push(at + 1);
     }
     // The longest name at each word, then the longest names first where two overlap: « dans le
     // Val-de-Marne » is the département, not the town « Le Val » followed by « de Marne ».

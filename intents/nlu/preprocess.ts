@@ -141,6 +141,8 @@ export class Preprocessor {
   private readonly bySound = new Map<string, string>();
   private readonly stemCache = new Map<string, string>();
   private memo: Map<string, { words: string[]; corrections: Correction[] }> | null = null;
+  /** While `withMemo` runs: the tokens of each text (read again with and without correction). */
+  private tokenMemo: Map<string, string[]> | null = null;
   /** stem of a synonym → stem of its canonical word */
   private readonly synonymStems = new Map<string, string>();
 
@@ -196,14 +198,20 @@ export class Preprocessor {
     corrections?: Correction[],
     shapes = true,
   ): string[] {
-    // « e-learning » is one word (« e » alone is SMS for « euros »).
-    // « juin deux mille vingt cinq » is a date, as « juin 2025 » is (dictated messages spell years out).
-    let folded = spokenYearsToDigits(fold(text)).replace(/\be[- ]?learning\b/g, 'elearning');
-    if (this.names)
-      folded = folded.replace(this.names, (_, phrase: string) => this.nameOf.get(phrase.replace(/[^a-z]+/g, ' '))!);
-    if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
+    const key = `${shapes}|${text}`;
+    let tokens = this.tokenMemo?.get(key);
+    if (!tokens) {
+      // « e-learning » is one word (« e » alone is SMS for « euros »).
+      // « juin deux mille vingt cinq » is a date, as « juin 2025 » is (dictated messages spell years out).
+      let folded = spokenYearsToDigits(fold(text)).replace(/\be[- ]?learning\b/g, 'elearning');
+      if (this.names)
+        folded = folded.replace(this.names, (_, phrase: string) => this.nameOf.get(phrase.replace(/[^a-z]+/g, ' '))!);
+      if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
+      tokens = tokenize(folded);
+      this.tokenMemo?.set(key, tokens);
+    }
     const out: string[] = [];
-    for (const token of tokenize(folded)) {
+    for (const token of tokens) {
       const replaced =
         token === 'e'
           ? [loneE(out[out.length - 1])]
@@ -226,10 +234,12 @@ export class Preprocessor {
    */
   withMemo<T>(build: () => T): T {
     this.memo = new Map();
+    this.tokenMemo = new Map();
     try {
       return build();
     } finally {
       this.memo = null;
+      this.tokenMemo = null;
     }
   }
 

@@ -90,9 +90,10 @@ export class SparseBayes {
   /**
    * natural's getClassifications for a sparse observation (the distinct feature indices, in order):
    * per class, the sum of the logs of the features' smoothed counts, in the observation's order, then
-   * its prior times the exponential; sorted by decreasing value as natural sorts them.
+   * its prior times the exponential (per class index); and the classes by decreasing value, as natural
+   * sorts them.
    */
-  private classifications(indices: number[]): { label: string; value: number }[] {
+  private classifications(indices: number[]): { values: Float64Array; order: number[] } {
     const classes = this.labels.length;
     const sums = new Float64Array(classes);
     for (const i of indices) {
@@ -104,9 +105,8 @@ export class SparseBayes {
         else sums[c]! += this.unseenLog[c]!;
       }
     }
-    return this.labels
-      .map((label, c) => ({ label, value: this.priors[c]! * Math.exp(sums[c]!) }))
-      .sort((x, y) => y.value - x.value);
+    const values = sums.map((sum, c) => this.priors[c]! * Math.exp(sum));
+    return { values, order: this.labels.map((_, c) => c).sort((x, y) => values[y]! - values[x]!) };
   }
 
   /** 1 at the index of each known feature, 0 elsewhere, up to the highest such index. */
@@ -138,14 +138,15 @@ export class SparseBayes {
     // What natural's model computes for a sparse observation (the distinct present feature indices),
     // from the tables read after training. (Training keeps dense vectors: the model's sparse
     // addExample does not count the example.)
-    const values = this.classifications([...new Set(known.map((f) => this.index.get(f)!))]).map(({ label, value }) => ({
-      label,
-      value: uniformPrior ? value / (this.model.classTotals[label]! / this.model.totalExamples) : value,
-    }));
-    const total = values.reduce((s, v) => s + v.value, 0);
+    // (Per class index, in natural's order: no object per class until the result.)
+    const { values, order } = this.classifications([...new Set(known.map((f) => this.index.get(f)!))]);
+    if (uniformPrior) for (let c = 0; c < values.length; c++) values[c] = values[c]! / this.priors[c]!;
+    let total = 0;
+    for (const c of order) total += values[c]!;
     if (!(total > 0)) return [];
-    return values
-      .map((v) => ({ label: v.label, probability: v.value / total }))
-      .sort((a, b) => b.probability - a.probability);
+    const probabilities = values.map((v) => v / total);
+    return order
+      .sort((x, y) => probabilities[y]! - probabilities[x]!)
+      .map((c) => ({ label: this.labels[c]!, probability: probabilities[c]! }));
   }
 }

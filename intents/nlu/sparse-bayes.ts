@@ -133,13 +133,22 @@ export class SparseBayes {
    * With `uniformPrior`, class sizes are ignored (off-topic examples outnumber any one question).
    */
   posterior(features: string[], uniformPrior: boolean): Posterior[] {
-    const known = features.filter((f) => this.index.has(f));
-    if (known.length === 0) return [];
+    // The distinct known features' indices, in the order of their first occurrence.
+    const indices: number[] = [];
+    const seen = new Set<number>();
+    for (const f of features) {
+      const i = this.index.get(f);
+      if (i !== undefined && !seen.has(i)) {
+        seen.add(i);
+        indices.push(i);
+      }
+    }
+    if (indices.length === 0) return [];
     // What natural's model computes for a sparse observation (the distinct present feature indices),
     // from the tables read after training. (Training keeps dense vectors: the model's sparse
     // addExample does not count the example.)
     // (Per class index, in natural's order: no object per class until the result.)
-    const { values, order } = this.classifications([...new Set(known.map((f) => this.index.get(f)!))]);
+    const { values, order } = this.classifications(indices);
     if (uniformPrior) for (let c = 0; c < values.length; c++) values[c] = values[c]! / this.priors[c]!;
     let total = 0;
     for (const c of order) total += values[c]!;

@@ -4,9 +4,10 @@ import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js
 interface NaturalBayesModel {
   addExample(observation: number[], label: string): void;
   train(): void;
-  getClassifications(observation: number[] | Record<number, number>): { label: string; value: number }[];
+  classFeatures: Record<string, Record<number, number>>;
   classTotals: Record<string, number>;
   totalExamples: number;
+  smoothing: number;
 }
 
 export interface Posterior {
@@ -32,14 +33,13 @@ export interface Document {
  * natural's model walks each vector up to its highest index, so common features get small indices.
  */
 export class SparseBayes {
-  private readonly model: NaturalBayesModel;
   private readonly index = new Map<string, number>();
   /**
-   * natural's model, read once after training so that scoring does not look every (class, feature)
-   * count up in objects and take its logarithm again per message: the classes in the model's order,
-   * each class's share of the examples, the log of a feature's smoothed count for a class that never
-   * saw it, and per feature index (CSR: `rowStart`) the classes that saw it with the log of their
-   * count. The values are those natural's probabilityOfClass computes, summed in its order.
+   * natural's model, read once after training (and not kept) so that scoring does not look every
+   * (class, feature) count up in objects and take its logarithm again per message: the classes in the
+   * model's order, each class's share of the examples, the log of a feature's smoothed count for a
+   * class that never saw it, and per feature index (CSR: `rowStart`) the classes that saw it with the
+   * log of their count. The values are those natural's probabilityOfClass computes, summed in its order.
    */
   private readonly labels: string[];
   private readonly priors: number[];
@@ -49,7 +49,8 @@ export class SparseBayes {
   private readonly rowLog: Float64Array;
 
   constructor(documents: Document[], smoothing: number, minCount = 2) {
-    this.model = (new BayesClassifier(undefined, smoothing) as unknown as { classifier: NaturalBayesModel }).classifier;
+    const model = (new BayesClassifier(undefined, smoothing) as unknown as { classifier: NaturalBayesModel })
+      .classifier;
     const counts = new Map<string, number>();
     for (const d of documents) for (const f of new Set(d.features)) counts.set(f, (counts.get(f) ?? 0) + 1);
     [...counts]
@@ -58,13 +59,9 @@ export class SparseBayes {
       .forEach(([f], i) => this.index.set(f, i));
     for (const d of documents) {
       const v = this.vector(d.features);
-      if (v.length > 0) this.model.addExample(v, d.label);
+      if (v.length > 0) model.addExample(v, d.label);
     }
-    this.model.train();
-    const model = this.model as NaturalBayesModel & {
-      classFeatures: Record<string, Record<number, number>>;
-      smoothing: number;
-    };
+    model.train();
     // natural's getClassifications walks the classes with for…in: the same order as Object.keys.
     this.labels = Object.keys(model.classFeatures);
     this.priors = this.labels.map((label) => model.classTotals[label]! / model.totalExamples);

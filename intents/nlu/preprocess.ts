@@ -46,15 +46,28 @@ export interface Correction {
   to: string;
 }
 
-const counts = new Int16Array(128);
-/** Size of the symmetric difference of two words' letter multisets. */
-function letterDifference(a: string, b: string): number {
-  counts.fill(0);
-  for (let i = 0; i < a.length; i++) counts[a.charCodeAt(i) & 127]! += 1;
-  for (let i = 0; i < b.length; i++) counts[b.charCodeAt(i) & 127]! -= 1;
-  let diff = 0;
-  for (let i = 0; i < 128; i++) diff += Math.abs(counts[i]!);
-  return diff;
+/** A word's letter multiset (letters by code & 127), counted once for all the candidates it is compared with. */
+function letterCounts(word: string): Int16Array {
+  const counts = new Int16Array(128);
+  for (let i = 0; i < word.length; i++) counts[word.charCodeAt(i) & 127]! += 1;
+  return counts;
+}
+const left = new Int16Array(128);
+/**
+ * Size of the symmetric difference of two words' letter multisets, the first given by its counts:
+ * |a| + |b| − 2 |a ∩ b| (a pass over b's letters, not over every letter code).
+ */
+function letterDifference(a: Int16Array, aLength: number, b: string): number {
+  left.set(a);
+  let common = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b.charCodeAt(i) & 127;
+    if (left[c]! > 0) {
+      left[c]! -= 1;
+      common++;
+    }
+  }
+  return aLength + b.length - 2 * common;
 }
 
 /** A known word may still be a typo of a word this many times more frequent... */
@@ -128,6 +141,8 @@ export class Preprocessor {
   private readonly bySound = new Map<string, string>();
   private readonly stemCache = new Map<string, string>();
   private memo: Map<string, { words: string[]; corrections: Correction[] }> | null = null;
+  /** While `withMemo` runs: the tokens of each text (read again with and without correction). */
+  private tokenMemo: Map<string, string[]> | null = null;
   /** stem of a synonym → stem of its canonical word */
   private readonly synonymStems = new Map<string, string>();
 
@@ -183,14 +198,20 @@ export class Preprocessor {
     corrections?: Correction[],
     shapes = true,
   ): string[] {
-    // « e-learning » is one word (« e » alone is SMS for « euros »).
-    // « juin deux mille vingt cinq » is a date, as « juin 2025 » is (dictated messages spell years out).
-    let folded = spokenYearsToDigits(fold(text)).replace(/\be[- ]?learning\b/g, 'elearning');
-    if (this.names)
-      folded = folded.replace(this.names, (_, phrase: string) => this.nameOf.get(phrase.replace(/[^a-z]+/g, ' '))!);
-    if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
+    const key = `${shapes}|${text}`;
+    let tokens = this.tokenMemo?.get(key);
+    if (!tokens) {
+      // « e-learning » is one word (« e » alone is SMS for « euros »).
+      // « juin deux mille vingt cinq » is a date, as « juin 2025 » is (dictated messages spell years out).
+      let folded = spokenYearsToDigits(fold(text)).replace(/\be[- ]?learning\b/g, 'elearning');
+      if (this.names)
+        folded = folded.replace(this.names, (_, phrase: string) => this.nameOf.get(phrase.replace(/[^a-z]+/g, ' '))!);
+      if (shapes) for (const [re, token] of SHAPES) folded = folded.replace(re, token);
+      tokens = tokenize(folded);
+      this.tokenMemo?.set(key, tokens);
+    }
     const out: string[] = [];
-    for (const token of tokenize(folded)) {
+    for (const token of tokens) {
       const replaced =
         token === 'e'
           ? [loneE(out[out.length - 1])]
@@ -213,10 +234,12 @@ export class Preprocessor {
    */
   withMemo<T>(build: () => T): T {
     this.memo = new Map();
+    this.tokenMemo = new Map();
     try {
       return build();
     } finally {
       this.memo = null;
+      this.tokenMemo = null;
     }
   }
 
@@ -348,13 +371,15 @@ export class Preprocessor {
     let best: string | null = null;
     let bestDistance = maxDistance + 1;
     let bestFrequency = 0;
+    const letters = letterCounts(word);
     for (let len = word.length - maxDistance; len <= word.length + maxDistance; len++) {
       for (const candidate of this.byLength.get(len) ?? []) {
-        const frequency = this.vocabulary.get(candidate) ?? 0;
-        if (own > 0 && frequency < own * RARE_RATIO) break;
+        if (own > 0 && (this.vocabulary.get(candidate) ?? 0) < own * RARE_RATIO) break;
         if (candidate === word) continue;
         // Cheap lower bound first: each edit changes the letter counts by at most 2.
-        if (Math.ceil(letterDifference(word, candidate) / 2) > maxDistance) continue;
+        if (Math.ceil(letterDifference(letters, word.length, candidate) / 2) > maxDistance) continue;
+        // (Looked up only for the few candidates left.)
+        const frequency = this.vocabulary.get(candidate) ?? 0;
         const d = DamerauLevenshteinDistance(word, candidate);
         // Two edits away, a word that starts differently is another word (« version » is not « session »).
         if (d === 2 && candidate[0] !== word[0] && Math.abs(candidate.length - word.length) < 2) continue;

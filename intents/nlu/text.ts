@@ -5,8 +5,11 @@
 
 /** Lower-case, strip accents, unify apostrophes/spaces, expand ligatures. */
 export function fold(text: string): string {
-  return text
-    .toLowerCase()
+  const lower = text.toLowerCase();
+  // Printable ASCII but « ` » (most of what is folded: a clause already folded, read again) has nothing
+  // else to change.
+  if (!/[^\x20-\x5f\x61-\x7e]/.test(lower)) return lower;
+  return lower
     .replace(/œ/g, 'oe')
     .replace(/æ/g, 'ae')
     .normalize('NFD')

@@ -356,7 +356,10 @@ export class Understander {
   read(text: string, today: Date, context: ReadingContext = {}): Reading {
     this.turnMemo = new Map();
     try {
-      return this.readMessage(spokenPunctuation(withoutMentions(text)), today, context);
+      // (The preprocessor's own memo too: the intents and the scope gate read the same clause's words.)
+      return this.preprocessor.withMemo(() =>
+        this.readMessage(spokenPunctuation(withoutMentions(text)), today, context),
+      );
     } finally {
       this.turnMemo = null;
     }
@@ -682,6 +685,17 @@ export class Understander {
       keywords ||
       asksFor;
 
+    // « c'est quoi le format ? » asks the format: « quoi » does not count beside a precise ask, nor
+    // « puis-je » (« puis-je m'inscrire sur place ? » asks where).
+    // « quand » is precise only when asked in words (a month named is often a date told, not asked).
+    // (What `weigh` reads of the asks: the same for every intent, worked out once per clause.)
+    const askedWhen =
+      cues.asks.has('quand') &&
+      /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(normal);
+    const asks =
+      [...cues.asks].some((x) => PRECISE_ASKS.has(x)) || askedWhen
+        ? new Set([...cues.asks].filter((x) => x !== 'quoi' && !(x === 'possible' && cues.asks.has('ou'))))
+        : cues.asks;
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {
       const info = this.intents.get(intent);
@@ -692,16 +706,6 @@ export class Understander {
       if (subjects.size > 0 && info.subjects?.length && !info.subjects.some((x) => subjects.has(x)))
         w *= d.subjectMismatch;
       if (info.unlikely_with?.some((x) => cues.subjects.has(x))) w *= d.subjectMismatch;
-      // « c'est quoi le format ? » asks the format: « quoi » does not count beside a precise ask, nor
-      // « puis-je » (« puis-je m'inscrire sur place ? » asks where).
-      // « quand » is precise only when asked in words (a month named is often a date told, not asked).
-      const askedWhen =
-        cues.asks.has('quand') &&
-        /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(normal);
-      const asks =
-        [...cues.asks].some((x) => PRECISE_ASKS.has(x)) || askedWhen
-          ? new Set([...cues.asks].filter((x) => x !== 'quoi' && !(x === 'possible' && cues.asks.has('ou'))))
-          : cues.asks;
       if (asks.size > 0 && info.asks?.length && !info.asks.some((x) => asks.has(x))) w *= d.askMismatch;
       return w;
     };

@@ -1,4 +1,3 @@
-import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier.js';
 import { AcademyDirectory } from '../../knowledge/academies.ts';
 import { Coverage } from '../../knowledge/coverage.ts';
 import { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
@@ -30,8 +29,4 @@ export const ASSISTANT_CLASSES: ClassTable = {
   PlaceExtractor,
   SmalltalkMatcher,
   CueReader,
-  // The model inside natural's BayesClassifier (SparseBayes keeps only that).
-  NaturalBayesModel: {
-    prototype: Object.getPrototypeOf((new BayesClassifier() as unknown as { classifier: object }).classifier) as object,
-  },
 };

@@ -46,6 +46,9 @@ function monthIndex(word: string): number | null {
   return null;
 }
 
+/** A year, and the month before it if any (matchAll works on a copy: the expression is never left mid-search). */
+const MONTH_YEARS = new RegExp(`(?:\\b${MONTH_WORD}\\s+)?\\b(20\\d{2})\\b`, 'g');
+
 /**
  * The months and years a message names, in order (« obtenu en juin 2024 … valable en septembre 2029 ? » →
  * June 2024, September 2029): the last one is the moment a question about validity asks about.
@@ -53,8 +56,7 @@ function monthIndex(word: string): number | null {
 export function monthYears(text: string): { year: number; month: number | null }[] {
   const f = fold(text);
   const found: { year: number; month: number | null }[] = [];
-  for (const m of f.matchAll(new RegExp(`(?:\\b${MONTH_WORD}\\s+)?\\b(20\\d{2})\\b`, 'g')))
-    found.push({ year: Number(m[2]), month: m[1] ? monthIndex(m[1]) : null });
+  for (const m of f.matchAll(MONTH_YEARS)) found.push({ year: Number(m[2]), month: m[1] ? monthIndex(m[1]) : null });
   return found;
 }
 

@@ -33,6 +33,8 @@ const WORDS_AFTER_CUE = new RegExp(
   `\\b(?:eu|obtenu|note\\s+de|moyenne\\s+de|j'ai|jai)\\s+(${NUMBER_WORDS_RE})\\b(?!\\s+(?:ans?|mois|heures?|jours?|fois))`,
 );
 const WORDS_OUT_OF_20 = new RegExp(`\\b(${NUMBER_WORDS_RE})\\s*(?:/|sur)\\s*(?:20|vingt)\\b`);
+/** A grade in words opening a message (« DIX-NEUF !!! »). */
+const OPENING_WORDS = new RegExp(`^\\s*(${NUMBER_WORDS_RE})\\b`);
 
 /**
  * « j'ai deux enfants », « avec 3 collègues »: after a weak cue (a verb that is not about grades), a
@@ -123,7 +125,7 @@ export function extractGrade(text: string, options: { bare?: boolean } = {}): Gr
     return make(parseDecimal(opening[1]!), opening[1]!, !asksEnough);
   }
   // « DIX-NEUF !!! je l'ai eu ? »: a grade in words opening a message about a result.
-  const openingWords = f.replace(/-/g, ' ').match(new RegExp(`^\\s*(${NUMBER_WORDS_RE})\\b`));
+  const openingWords = f.replace(/-/g, ' ').match(OPENING_WORDS);
   // « Une fois l'épreuve réussie… »: « un », « une » opening a message are articles.
   if (
     openingWords &&

@@ -24,6 +24,19 @@ const DWELLING =
   /(?<![a-z])(?:habite|habites|habitons|habitez|habitent|vis|vit|vivons|vivent|reside|residons|resident|residant|domicilie\w*|ville\s+de|ville\s+d|commune\s+de|commune\s+d|originaire\s+de|originaire\s+d|pres\s+de|pres\s+d)(?:\s+(?:a|au|aux|en|dans|sur))?(?:\s+(?:le|la|les|l))?\s+$/;
 
 const DEPT_CODE = '(0[1-9]|[1-8]\\d|9[0-5]|2a|2b|97[1-8]|98[6-8])';
+// Compiled once (extract reads every message).
+/** « Saint-Denis (93) ». */
+const BRACKETED_DEPT = new RegExp(`\\(\\s*${DEPT_CODE}\\s*\\)`);
+/** « dans le 93 », « département 69 », not « 12/20 », « 20 ans », « 14 h ». */
+const SAID_DEPT = new RegExp(
+  `\\b(?:dans\\s+l[ea]|departement|dept|dpt|dep|du|en|le|la)\\s*(?:n°|no|numero)?\\s*${DEPT_CODE}\\b(?!\\s*(?:/|sur|ans?|mois|h\\b|heures|euros|€|points))`,
+);
+/** « 94 c'est quelle académie ? ». */
+const OPENING_DEPT = new RegExp(
+  `^${DEPT_CODE}\\b(?=\\s*(?:c'?\\s?est|cest|quel|quelle|=|:|->|depend|academie|rectorat|\\?))`,
+);
+/** « 93 » alone. */
+const BARE_DEPT = new RegExp(`^${DEPT_CODE}$`);
 
 /**
  * Département of a French postal code (Corsica: 200–201 → 2A, 202–206 → 2B; overseas: 97x; Wallis,
@@ -37,6 +50,9 @@ export function departementOfPostalCode(code: string): string | null {
   const d = code.slice(0, 2);
   return d === '00' || d === '96' || d === '98' || d === '99' ? null : d;
 }
+
+/** a–z. */
+const isLetter = (code: number) => code >= 97 && code <= 122;
 
 /** A place name as the gazetteer keys it: folded, hyphens and apostrophes as spaces, « st » as « saint ». */
 export function normalName(s: string): string {
@@ -97,9 +113,12 @@ export class PlaceExtractor {
   private names(normal: string): [number, number, string][] {
     const starts: number[] = [];
     const ends: number[] = [];
-    for (const m of normal.matchAll(/[a-z]+/g)) {
-      starts.push(m.index);
-      ends.push(m.index + m[0].length);
+    // The runs of letters a–z (a loop over the characters: a match object per word cost more than the lookups).
+    for (let at = 0; at < normal.length; at++) {
+      if (!isLetter(normal.charCodeAt(at))) continue;
+      starts.push(at);
+      while (at + 1 < normal.length && isLetter(normal.charCodeAt(at + 1))) at++;
+      ends.push(at + 1);
     }
     // The longest name at each word, then the longest names first where two overlap: « dans le
     // Val-de-Marne » is the département, not the town « Le Val » followed by « de Marne ».
@@ -222,18 +241,14 @@ export class PlaceExtractor {
       if (departement) return { departement, text: code, kind: 'postal_code' };
     }
     // « Saint-Denis (93) »: the number in brackets settles which one.
-    const bracketed = f.match(new RegExp(`\\(\\s*${DEPT_CODE}\\s*\\)`));
+    const bracketed = f.match(BRACKETED_DEPT);
     if (bracketed)
       return {
         departement: bracketed[1]!.toUpperCase(),
         text: this.names(normalName(text))[0]?.[2] ?? bracketed[1]!,
         kind: 'departement',
       };
-    const dept = f.match(
-      new RegExp(
-        `\\b(?:dans\\s+l[ea]|departement|dept|dpt|dep|du|en|le|la)\\s*(?:n°|no|numero)?\\s*${DEPT_CODE}\\b(?!\\s*(?:/|sur|ans?|mois|h\\b|heures|euros|€|points))`,
-      ),
-    );
+    const dept = f.match(SAID_DEPT);
     if (dept) return { departement: dept[1]!.toUpperCase(), text: dept[0].trim(), kind: 'departement' };
     const normal = normalName(text);
     const all = this.names(normal);
@@ -253,12 +268,10 @@ export class PlaceExtractor {
       return { departement: entry.departement, text: entry.display, kind: entry.kind };
     }
     // « 94 c'est quelle académie ? », « 13 quel rectorat »: a département number opening the question.
-    const opening = f
-      .trim()
-      .match(new RegExp(`^${DEPT_CODE}\\b(?=\\s*(?:c'?\\s?est|cest|quel|quelle|=|:|->|depend|academie|rectorat|\\?))`));
+    const opening = f.trim().match(OPENING_DEPT);
     if (opening) return { departement: opening[1]!.toUpperCase(), text: opening[1]!, kind: 'departement' };
     if (options.bare) {
-      const bare = f.trim().match(new RegExp(`^${DEPT_CODE}$`));
+      const bare = f.trim().match(BARE_DEPT);
       if (bare) return { departement: bare[1]!.toUpperCase(), text: bare[1]!, kind: 'departement' };
     }
     return null;

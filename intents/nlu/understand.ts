@@ -464,6 +464,8 @@ export class Understander {
       this.cues.asksOpenly(only.normal) ||
       this.cues.isRequest(only.normal) ||
       this.cues.wantsGuidance(only.normal) ||
+      // (« … afin de savoir ce qui valide la formation que je viens d'achever. »: an indirect question.)
+      /\b(savoir|connaitre|renseigner|demande|demander)\b/.test(only.normal) ||
       (only.status === 'answered' && !!only.intent && this.kindOf(only.intent) !== 'faq');
     if (asks || (entities.dateRole !== 'training_end' && !this.cues.saysTrainingFinished(only.normal))) return frames;
     const [intent, ...also] = this.afterTrainingEnd;

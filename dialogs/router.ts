@@ -323,6 +323,22 @@ export class Router {
       const uncovered: UncoveredTopic | null = coverage[index] ?? null;
       if (uncovered && (frame.question || reading.frames.length === 1 || uncovered.condition)) {
         parts.push({ kind: 'uncovered', topic: uncovered, frame });
+        // « j'ai eu 9/20… je peux contester ? »: what the sheet does not say is said, and one's own grade
+        // still gets what it means (no verdict: the question asked is the one the sheet does not answer).
+        // (Only beside another question answered: alone, « je peux contester ma note de 9 ? » is refused whole.)
+        const otherAnswered = reading.frames.some(
+          (f, i) => f !== frame && f.status === 'answered' && f.question && !coverage[i],
+        );
+        if (
+          otherAnswered &&
+          !uncovered.condition &&
+          reading.entities.grade?.personal &&
+          RESULT_INTENTS.includes(frame.intent ?? '')
+        ) {
+          const route = this.answerIntent(frame.intent!, frame, reading, today, topic);
+          const told = { ...frame, cues: { ...frame.cues, yesNo: false, claim: false, choice: false } };
+          if (route.type === 'answer') parts.push({ kind: 'answer', answer: route.answer, frame: told, main: false });
+        }
         continue;
       }
       this.settle(frame, reading);

@@ -1112,6 +1112,20 @@ describe('what an eighteenth and a nineteenth development set taught', () => {
     ).toMatch(/^oui\. c'est a vous[\s\S]*tutoriel/);
   });
 
+  it("one's own grade gets what it means beside a question the sheet does not answer", async () => {
+    const reply = await new Conversation().ask(
+      "j'ai eu 8/20 je suis dégoûtée, je peux faire un recours ? et je me réinscris quand ?",
+    );
+    expect(reply).toMatch(/^avec 8\/20, la note requise n'est pas atteinte/);
+    expect(reply).toMatch(/ne precise pas la contestation d'une note/);
+  });
+
+  it("« l'épreuve de juin » dates the exam; the question is its format", async () => {
+    expect(await new Conversation().ask("j'espère que l'épreuve de juin c'est un entretien ?")).toMatch(
+      /^non\. le ccp .* epreuve ecrite/,
+    );
+  });
+
   it('« up » in Teams gets a prompt for the question, no exam fact', async () => {
     const reply = await new Conversation().ask('up');
     expect(reply).toMatch(/quelle est votre question/);

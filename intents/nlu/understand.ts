@@ -694,9 +694,30 @@ export class Understander {
     const askedWhen =
       cues.asks.has('quand') &&
       /\b(quand|a quel moment|quel mois|quelle periode|quelle date|quelle saison)\b/.test(normal);
+    const datesTheExam =
+      /\b(epreuve|examen|exam|ecrit|session|oral|ccp) (de|du mois de) (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b/.test(
+        normal,
+      ) &&
+      !/\b(en|ou|au mois de) (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|decembre)\b/.test(
+        normal,
+      );
     const asks =
       [...cues.asks].some((x) => PRECISE_ASKS.has(x)) || askedWhen
-        ? new Set([...cues.asks].filter((x) => x !== 'quoi' && !(x === 'possible' && cues.asks.has('ou'))))
+        ? new Set(
+            [...cues.asks].filter(
+              (x) =>
+                x !== 'quoi' &&
+                !(x === 'possible' && cues.asks.has('ou')) &&
+                // « l'épreuve de juin c'est un entretien ? »: a month that names which exam (« de juin »), beside
+                // another precise ask, does not ask when.
+                !(
+                  x === 'quand' &&
+                  !askedWhen &&
+                  datesTheExam &&
+                  [...cues.asks].some((y) => y !== 'quand' && PRECISE_ASKS.has(y))
+                ),
+            ),
+          )
         : cues.asks;
     // The cues weigh the classifier's intents: another subject or another ask makes an intent unlikely.
     const weigh = (intent: string, p: number): number => {

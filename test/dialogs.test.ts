@@ -1126,6 +1126,15 @@ describe('what an eighteenth and a nineteenth development set taught', () => {
     );
   });
 
+  it('a diploma one has, told as context, is not a question about other diplomas', async () => {
+    expect(
+      await new Conversation().ask(
+        "j'ai un bac pro vente et je voudrais seulement valider la partie management sans tout le BTS, c'est possible ?",
+      ),
+    ).toMatch(/^oui\. .*uniquement/);
+    expect(await new Conversation().ask('après le BTS je peux faire une licence ?')).toMatch(/ne precise pas/);
+  });
+
   it('« up » in Teams gets a prompt for the question, no exam fact', async () => {
     const reply = await new Conversation().ask('up');
     expect(reply).toMatch(/quelle est votre question/);

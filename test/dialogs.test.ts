@@ -1135,6 +1135,12 @@ describe('what an eighteenth and a nineteenth development set taught', () => {
     expect(await new Conversation().ask('après le BTS je peux faire une licence ?')).toMatch(/ne precise pas/);
   });
 
+  it('« attestation de réussite » alone names two documents: both are told apart', async () => {
+    const reply = await new Conversation().ask("l'attestation de réussite, je la reçois quand ?");
+    expect(reply).toMatch(/a la fin de la formation[\s\S]*recteur de l'academie/);
+    expect(reply).not.toMatch(/^(oui|non)/);
+  });
+
   it('« up » in Teams gets a prompt for the question, no exam fact', async () => {
     const reply = await new Conversation().ask('up');
     expect(reply).toMatch(/quelle est votre question/);

@@ -152,7 +152,10 @@ function askedAbout(reading: Reading, today: Date): boolean {
   return !!date && date.date > today && dateRole !== 'obtained';
 }
 
-/** A clause whose only ask is a month or a year it tells (« c'était la session de juin 2025 »), not asked in words. */
+/**
+ * A clause whose only ask is a month or a year it tells, not asked in words: « c'était la session de juin
+ * 2025 » after a grade completes that grade's question, it asks nothing else.
+ */
 function datesOnly(f: Frame): boolean {
   return (
     f.cues.asks.size === 1 &&
@@ -834,7 +837,6 @@ export class Router {
   }
 
   /** A message that only brings the missing grade or date of the question being discussed. */
-  // (« c'était la session de juin 2025 » after a grade: a month told, without a question mark, asks nothing.)
   private completeTopic(reading: Reading, today: Date, topic: Topic): Answer | null {
     const a = this.answerer;
     const entry = topic.entryId ? a.entry(topic.entryId) : undefined;

@@ -59,6 +59,8 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
 const Id = z.string().min(1, 'must not be empty').max(512, 'longer than 512 characters');
 /** A text field of the protocol, absent or null when the channel has nothing to say. */
 const Text = z.string().max(512, 'longer than 512 characters').nullish();
+/** Half of a UTF-16 surrogate pair without its other half: not text, and no URL can encode it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /**
  * The fields a reply copies back (the reply's recipient is this sender, its conversation this one):
  * botbuilder's serializer refuses a reply whose copied `name` is a number — after the turn ran, so
@@ -80,8 +82,9 @@ const ConversationAccount = Account.extend({
 export const IncomingActivitySchema = z
   .looseObject({
     type: z.string().min(1).max(64),
-    // The reply's replyToId and locale.
-    id: Text,
+    // The reply's replyToId and locale. The id goes into the connector's URL (…/activities/{id}), where
+    // a lone surrogate makes the reply throw (URIError) after the turn ran: refused here with a 400.
+    id: Text.refine((s) => !s || !LONE_SURROGATE.test(s), 'not well-formed text (a lone surrogate)'),
     locale: z.string().max(64).nullish(),
     channelId: z.string().min(1).max(64),
     serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),

@@ -100,6 +100,12 @@ describe('bad input gets a 4xx with a short reason, never a 500', () => {
         ),
       400,
     ],
+    // Found by fuzz-replay (FUZZ_SEED=1723921710): the id is part of the reply's URL.
+    [
+      'activity id with a lone surrogate',
+      () => post(activity('x', { type: 'message', text: 'hi', id: 'a\ud800' })),
+      400,
+    ],
     ['oversized body', () => post(activity('x', { type: 'message', text: 'a'.repeat(300 * 1024) })), 413],
   ];
   for (const [name, send, status] of cases) {
